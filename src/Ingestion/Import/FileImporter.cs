@@ -1,0 +1,474 @@
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using Skolnarvaro.Ingestion.Identity;
+using Skolnarvaro.Ingestion.Parsing;
+using Skolnarvaro.Ingestion.Profiles;
+using Skolnarvaro.Ingestion.Quarantine;
+using Skolnarvaro.Ingestion.Schools;
+
+namespace Skolnarvaro.Ingestion.Import;
+
+/// <summary>
+/// Imports one export file all or nothing: parse and binary-COPY into a staging table (overlapped), then one
+/// set-based merge in the same transaction. A file is imported once (content hash); a newer export replaces the
+/// facts of the dates it covers; bad rows are quarantined; a file with too many of them is rejected whole.
+/// </summary>
+public sealed class FileImporter(
+    NpgsqlDataSource db,
+    PupilKeyHasher hasher,
+    SchoolRegistryStore schools,
+    TimeProvider time,
+    IOptions<IngestionOptions> options,
+    ILogger<FileImporter> logger)
+{
+    private const int BatchSize = 8192;
+    private const int MaxStoredProblems = 10_000;
+
+    public async Task<ImportResult> ImportAsync(
+        SchoolSettings school, ResolvedProfile profile, string path, IProgress<double>? progress = null, CancellationToken ct = default)
+    {
+        var fileName = Path.GetFileName(path);
+        var sha = await HashFileAsync(path, ct);
+        var today = DateOnly.FromDateTime(time.GetLocalNow().DateTime);
+
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+
+        // One import per school at a time: replacement and summary differencing depend on the order of files.
+        await Exec(conn, "select pg_advisory_xact_lock(hashtext('import:' || @school))", ct, ("school", school.Skolenhetskod));
+
+        var existing = await Scalar<long?>(conn,
+            "select id from import_file where skolenhetskod = @school and content_sha256 = @sha and status = 'Imported'",
+            ct, ("school", school.Skolenhetskod), ("sha", sha));
+        if (existing is { } id)
+        {
+            logger.LogInformation("{File} for school {School} was already imported as #{Id}", fileName, school.Skolenhetskod, id);
+            return ImportResult.AlreadyImported(path, id);
+        }
+
+        await Exec(conn, """
+            create temp table stage_fact (
+                pupil_key bytea, date date, start_minute int, scheduled int, excused int, unexcused int, late int, not_reported int, line int
+            ) on commit drop;
+            create temp table stage_snapshot (
+                pupil_key bytea, period_from date, period_to date, scheduled int, excused int, unexcused int, line int
+            ) on commit drop;
+            create temp table stage_pupil (
+                pupil_key bytea, first_name text, last_name text, gender char(1), birth_year int, class_name text, grade int,
+                first_date date, last_date date
+            ) on commit drop;
+            """, ct);
+
+        var problems = new List<RowProblem>();
+        long problemCount = 0;
+        long protectedCount = 0;
+        ExportReader reader;
+        try
+        {
+            reader = new ExportReader(path, profile, hasher, today);
+        }
+        catch (ExportFormatException e)
+        {
+            await tx.RollbackAsync(ct);
+            return await RejectAsync(school, profile, path, sha, e.Message, 0, [new RowProblem(1, null, null, e.Message)], ct);
+        }
+
+        using (reader)
+        {
+            if (reader.ExtraColumns.Count > 0)
+            {
+                logger.LogInformation("{File}: ignoring columns the profile does not use: {Columns}", fileName, string.Join(", ", reader.ExtraColumns));
+            }
+
+            var length = Math.Max(1, new FileInfo(path).Length);
+            var batches = Channel.CreateBounded<(FactRow[] Facts, SnapshotRow[] Snapshots, int Count)>(4);
+
+            // Parsing runs on its own thread while this one feeds COPY: the two overlap.
+            var parse = Task.Run(async () =>
+            {
+                try
+                {
+                    var facts = new FactRow[BatchSize];
+                    var snapshots = new SnapshotRow[BatchSize];
+                    var n = 0;
+                    while (reader.Read())
+                    {
+                        switch (reader.Outcome)
+                        {
+                            case RowOutcome.Fact: facts[n++] = reader.Fact; break;
+                            case RowOutcome.Snapshot: snapshots[n++] = reader.Snapshot; break;
+                            case RowOutcome.Protected: protectedCount++; break;
+                            default:
+                                problemCount++;
+                                if (problems.Count < MaxStoredProblems)
+                                {
+                                    problems.Add(reader.Problem!);
+                                }
+
+                                break;
+                        }
+
+                        if (n == BatchSize)
+                        {
+                            await batches.Writer.WriteAsync((facts, snapshots, n), ct);
+                            facts = new FactRow[BatchSize];
+                            snapshots = new SnapshotRow[BatchSize];
+                            n = 0;
+                            progress?.Report((double)reader.BytesRead / length);
+                        }
+                    }
+
+                    await batches.Writer.WriteAsync((facts, snapshots, n), ct);
+                    batches.Writer.Complete();
+                }
+                catch (Exception e)
+                {
+                    batches.Writer.Complete(e);
+                }
+            }, ct);
+
+            if (profile.Kind == ExportKind.Summary)
+            {
+                await using var copy = await conn.BeginBinaryImportAsync(
+                    "copy stage_snapshot (pupil_key, period_from, period_to, scheduled, excused, unexcused, line) from stdin (format binary)", ct);
+                await foreach (var (_, snapshots, count) in batches.Reader.ReadAllAsync(ct))
+                {
+                    for (var i = 0; i < count; i++)
+                    {
+                        WriteSnapshot(copy, in snapshots[i]);
+                    }
+                }
+
+                await copy.CompleteAsync(ct);
+            }
+            else
+            {
+                await using var copy = await conn.BeginBinaryImportAsync(
+                    "copy stage_fact (pupil_key, date, start_minute, scheduled, excused, unexcused, late, not_reported, line) from stdin (format binary)", ct);
+                await foreach (var (facts, _, count) in batches.Reader.ReadAllAsync(ct))
+                {
+                    for (var i = 0; i < count; i++)
+                    {
+                        WriteFact(copy, in facts[i]);
+                    }
+                }
+
+                await copy.CompleteAsync(ct);
+            }
+
+            await parse;
+            progress?.Report(1.0);
+
+            var rowsRead = reader.RowsRead;
+            await CopyPupilsAsync(conn, reader.Pupils, ct);
+
+            // Duplicates (the same lesson or day twice, or the same snapshot date) are found set-based: the first row wins.
+            var duplicates = await FindDuplicatesAsync(conn, profile.Kind, ct);
+            problemCount += duplicates.Count;
+            problems.AddRange(duplicates.Take(Math.Max(0, MaxStoredProblems - problems.Count)));
+
+            var badShare = rowsRead == 0 ? 0 : (double)problemCount / rowsRead;
+            if (badShare > options.Value.MaxBadRowShare)
+            {
+                await tx.RollbackAsync(ct);
+                var first = problems.OrderBy(p => p.Line).First();
+                var message =
+                    $"{fileName}: rejected, nothing imported: {problemCount} of {rowsRead} rows ({badShare:P1}) are bad; the limit is " +
+                    $"{options.Value.MaxBadRowShare:P1}. First: line {first.Line}{(first.Column is null ? "" : $", column '{first.Column}'")}" +
+                    $"{(first.Value is null ? "" : $", value '{QuarantineMasking.MaskValue(first.Value)}'")}: {first.Reason}.";
+                return await RejectAsync(school, profile, path, sha, message, rowsRead, problems, ct, problemCount, protectedCount);
+            }
+
+            await schools.UpsertAsync(conn, school, ct);
+            var importId = await Scalar<long>(conn, """
+                insert into import_file (skolenhetskod, file_name, content_sha256, profile, kind, status, imported_at)
+                values (@school, @file, @sha, @profile, @kind, 'Imported', @now) returning id
+                """, ct, ("school", school.Skolenhetskod), ("file", fileName), ("sha", sha), ("profile", profile.Name),
+                ("kind", profile.Kind.ToString()), ("now", time.GetUtcNow()));
+
+            await MergePupilsAsync(conn, school.Skolenhetskod, ct);
+            var (written, replaced, note) = profile.Kind == ExportKind.Summary
+                ? await MergeSnapshotsAsync(conn, school.Skolenhetskod, importId, ct)
+                : await MergeFactsAsync(conn, school.Skolenhetskod, importId, ct);
+
+            await QuarantineStore.InsertAsync(conn, importId, problems, ct);
+            var imported = rowsRead - problemCount - protectedCount;
+            var summary =
+                $"{fileName}: imported {imported} rows into {written} facts ({replaced} older facts replaced), " +
+                $"{problemCount} quarantined, {protectedCount} protected-identity rows skipped.{note}";
+            await Exec(conn, """
+                update import_file f set
+                    rows_read = @read, rows_imported = @imported, rows_quarantined = @quarantined, rows_protected = @protected,
+                    facts_written = @written, facts_replaced = @replaced, message = @message,
+                    period_from = s.lo, period_to = s.hi, lessons_scheduled = s.lessons, lessons_registered = s.registered
+                from (select min(date) lo, max(date) hi,
+                             nullif(count(*) filter (where start_minute >= 0), 0) lessons,
+                             nullif(count(*) filter (where start_minute >= 0 and not_reported = 0), 0) registered
+                      from stage_fact
+                      union all select min(period_from), max(period_to), null, null from stage_snapshot
+                      order by 1 nulls last limit 1) s
+                where f.id = @id
+                """, ct, ("read", (int)rowsRead), ("imported", (int)imported), ("quarantined", (int)problemCount),
+                ("protected", (int)protectedCount), ("written", (int)written), ("replaced", (int)replaced), ("message", summary), ("id", importId));
+
+            await tx.CommitAsync(ct);
+            logger.LogInformation("{Summary}", summary);
+            return new ImportResult(path, ImportStatus.Imported, importId, rowsRead, imported, problemCount, protectedCount, written, replaced, summary);
+        }
+    }
+
+    private static void WriteFact(NpgsqlBinaryImporter copy, in FactRow f)
+    {
+        copy.StartRow();
+        copy.Write(f.PupilKey, NpgsqlDbType.Bytea);
+        copy.Write(f.Date, NpgsqlDbType.Date);
+        copy.Write(f.StartMinute, NpgsqlDbType.Integer);
+        copy.Write(f.Scheduled, NpgsqlDbType.Integer);
+        copy.Write(f.Excused, NpgsqlDbType.Integer);
+        copy.Write(f.Unexcused, NpgsqlDbType.Integer);
+        copy.Write(f.Late, NpgsqlDbType.Integer);
+        copy.Write(f.NotReported, NpgsqlDbType.Integer);
+        copy.Write(f.Line, NpgsqlDbType.Integer);
+    }
+
+    private static void WriteSnapshot(NpgsqlBinaryImporter copy, in SnapshotRow s)
+    {
+        copy.StartRow();
+        copy.Write(s.PupilKey, NpgsqlDbType.Bytea);
+        copy.Write(s.From, NpgsqlDbType.Date);
+        copy.Write(s.To, NpgsqlDbType.Date);
+        copy.Write(s.Scheduled, NpgsqlDbType.Integer);
+        copy.Write(s.Excused, NpgsqlDbType.Integer);
+        copy.Write(s.Unexcused, NpgsqlDbType.Integer);
+        copy.Write(s.Line, NpgsqlDbType.Integer);
+    }
+
+    private static async Task CopyPupilsAsync(NpgsqlConnection conn, IReadOnlyCollection<PupilInfo> pupils, CancellationToken ct)
+    {
+        await using var copy = await conn.BeginBinaryImportAsync(
+            "copy stage_pupil (pupil_key, first_name, last_name, gender, birth_year, class_name, grade, first_date, last_date) from stdin (format binary)", ct);
+        foreach (var p in pupils)
+        {
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync(p.Key, NpgsqlDbType.Bytea, ct);
+            await copy.WriteAsync(p.FirstName, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(p.LastName, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(p.Gender.ToString(), NpgsqlDbType.Char, ct);
+            await copy.WriteAsync(p.BirthYear, NpgsqlDbType.Integer, ct);
+            await copy.WriteAsync(p.ClassName, NpgsqlDbType.Text, ct);
+            if (p.Grade is { } grade)
+            {
+                await copy.WriteAsync(grade, NpgsqlDbType.Integer, ct);
+            }
+            else
+            {
+                await copy.WriteNullAsync(ct);
+            }
+
+            await copy.WriteAsync(p.FirstDate, NpgsqlDbType.Date, ct);
+            await copy.WriteAsync(p.LastDate, NpgsqlDbType.Date, ct);
+        }
+
+        await copy.CompleteAsync(ct);
+    }
+
+    private static async Task<List<RowProblem>> FindDuplicatesAsync(NpgsqlConnection conn, ExportKind kind, CancellationToken ct)
+    {
+        var sql = kind == ExportKind.Summary
+            ? """
+              delete from stage_snapshot s using (
+                  select ctid, line, first_value(line) over w as first_line, row_number() over w as rn
+                  from stage_snapshot window w as (partition by pupil_key, period_to order by line)) d
+              where s.ctid = d.ctid and d.rn > 1
+              returning d.line, d.first_line
+              """
+            : """
+              delete from stage_fact s using (
+                  select ctid, line, first_value(line) over w as first_line, row_number() over w as rn
+                  from stage_fact window w as (partition by pupil_key, date, start_minute order by line)) d
+              where s.ctid = d.ctid and d.rn > 1
+              returning d.line, d.first_line
+              """;
+        var found = new List<RowProblem>();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            var what = kind switch { ExportKind.Lessons => "lesson", ExportKind.Days => "day", _ => "snapshot date" };
+            found.Add(new RowProblem(r.GetInt32(0), null, null, $"duplicate row: same pupil and {what} as line {r.GetInt32(1)}, which was kept"));
+        }
+
+        return found;
+    }
+
+    private static Task MergePupilsAsync(NpgsqlConnection conn, string school, CancellationToken ct) => Exec(conn, """
+        insert into pupil (pupil_key, first_name, last_name, gender, birth_year, updated_at)
+        select pupil_key, first_name, last_name, gender, birth_year, now() from stage_pupil
+        on conflict (pupil_key) do update set
+            first_name = excluded.first_name, last_name = excluded.last_name, updated_at = excluded.updated_at;
+
+        insert into enrolment (pupil_key, skolenhetskod, class_name, grade, first_date, last_date)
+        select pupil_key, @school, class_name, grade, first_date, last_date from stage_pupil
+        on conflict (pupil_key, skolenhetskod) do update set
+            class_name = case when excluded.last_date >= enrolment.last_date then excluded.class_name else enrolment.class_name end,
+            grade = case when excluded.last_date >= enrolment.last_date then excluded.grade else enrolment.grade end,
+            first_date = least(enrolment.first_date, excluded.first_date),
+            last_date = greatest(enrolment.last_date, excluded.last_date);
+        """, ct, ("school", school));
+
+    /// <summary>Lessons and days: the school's facts on the dates this file covers are replaced by the file's.</summary>
+    private static async Task<(long Written, long Replaced, string Note)> MergeFactsAsync(
+        NpgsqlConnection conn, string school, long importId, CancellationToken ct)
+    {
+        var replaced = await Scalar<long>(conn, """
+            with deleted as (
+                delete from attendance_fact f
+                where f.skolenhetskod = @school and f.date in (select distinct date from stage_fact)
+                returning 1)
+            select count(*) from deleted
+            """, ct, ("school", school));
+        var written = await Scalar<long>(conn, """
+            with inserted as (
+                insert into attendance_fact (skolenhetskod, pupil_key, date, scheduled_min, excused_min, unexcused_min, late_min, not_reported_min, import_file_id)
+                select @school, pupil_key, date, sum(scheduled), sum(excused), sum(unexcused), sum(late), sum(not_reported), @id
+                from stage_fact group by pupil_key, date
+                returning 1)
+            select count(*) from inserted
+            """, ct, ("school", school), ("id", importId));
+        return (written, replaced, "");
+    }
+
+    /// <summary>
+    /// Summary exports are cumulative: each pupil's new snapshot is differenced against the previous one of the same
+    /// term (same start date) and the difference spread over the weekdays in between. The first snapshot of a term
+    /// counts from the term start. A cumulative value that went down means the school corrected earlier figures: the
+    /// pupil's whole term so far is then recomputed from the new snapshot.
+    /// </summary>
+    private static async Task<(long Written, long Replaced, string Note)> MergeSnapshotsAsync(
+        NpgsqlConnection conn, string school, long importId, CancellationToken ct)
+    {
+        await Exec(conn, """
+            create temp table snapshot_delta on commit drop as
+            with prev as (
+                select distinct on (c.pupil_key) c.pupil_key, p.period_to, p.scheduled_min, p.excused_min, p.unexcused_min
+                from stage_snapshot c
+                join summary_snapshot p on p.skolenhetskod = @school and p.pupil_key = c.pupil_key
+                    and p.period_from = c.period_from and p.period_to < c.period_to
+                order by c.pupil_key, p.period_to desc)
+            select c.pupil_key, c.period_from, c.period_to,
+                   case when p.pupil_key is null then 'first'
+                        when c.scheduled < p.scheduled_min or c.excused < p.excused_min or c.unexcused < p.unexcused_min then 'decreased'
+                        else 'delta' end as kind,
+                   coalesce(p.period_to, c.period_from - 1) as prev_to,
+                   c.scheduled - coalesce(p.scheduled_min, 0) as d_scheduled,
+                   c.excused - coalesce(p.excused_min, 0) as d_excused,
+                   c.unexcused - coalesce(p.unexcused_min, 0) as d_unexcused,
+                   c.scheduled, c.excused, c.unexcused
+            from stage_snapshot c left join prev p using (pupil_key);
+
+            update snapshot_delta set prev_to = period_from - 1, d_scheduled = scheduled, d_excused = excused, d_unexcused = unexcused
+            where kind = 'decreased';
+            """, ct, ("school", school));
+
+        var replaced = await Scalar<long>(conn, """
+            with deleted as (
+                delete from attendance_fact f using snapshot_delta d
+                where f.skolenhetskod = @school and f.pupil_key = d.pupil_key and f.date > d.prev_to and f.date <= d.period_to
+                returning 1)
+            select count(*) from deleted
+            """, ct, ("school", school));
+
+        var written = await Scalar<long>(conn, """
+            with inserted as (
+                insert into attendance_fact (skolenhetskod, pupil_key, date, scheduled_min, excused_min, unexcused_min, late_min, not_reported_min, import_file_id)
+                select @school, d.pupil_key, day.date,
+                       d.d_scheduled / day.n + case when day.rn <= d.d_scheduled % day.n then 1 else 0 end,
+                       d.d_excused / day.n + case when day.rn <= d.d_excused % day.n then 1 else 0 end,
+                       d.d_unexcused / day.n + case when day.rn <= d.d_unexcused % day.n then 1 else 0 end,
+                       0, 0, @id
+                from snapshot_delta d
+                cross join lateral (
+                    select g::date as date, row_number() over (order by g) as rn, count(*) over () as n
+                    from generate_series(d.prev_to + 1, d.period_to, interval '1 day') g
+                    where extract(isodow from g) < 6) day
+                returning 1)
+            select count(*) from inserted
+            """, ct, ("school", school), ("id", importId));
+
+        await Exec(conn, """
+            insert into summary_snapshot (skolenhetskod, pupil_key, period_from, period_to, scheduled_min, excused_min, unexcused_min, import_file_id)
+            select @school, pupil_key, period_from, period_to, scheduled, excused, unexcused, @id from stage_snapshot
+            on conflict (skolenhetskod, pupil_key, period_to) do update set
+                period_from = excluded.period_from, scheduled_min = excluded.scheduled_min, excused_min = excluded.excused_min,
+                unexcused_min = excluded.unexcused_min, import_file_id = excluded.import_file_id
+            """, ct, ("school", school), ("id", importId));
+
+        await using var cmd = new NpgsqlCommand("select kind, count(*) from snapshot_delta group by kind order by kind", conn);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var counts = new Dictionary<string, long>();
+        while (await r.ReadAsync(ct))
+        {
+            counts[r.GetString(0)] = r.GetInt64(1);
+        }
+
+        var note = $" Summary snapshot: {counts.GetValueOrDefault("delta")} pupils differenced against their previous snapshot, " +
+                   $"{counts.GetValueOrDefault("first")} first snapshots of the term counted from its start";
+        note += counts.TryGetValue("decreased", out var decreased) && decreased > 0
+            ? $", {decreased} with a cumulative value lower than before (a correction by the school): their term so far was recomputed."
+            : ".";
+        return (written, replaced, note);
+    }
+
+    private async Task<ImportResult> RejectAsync(
+        SchoolSettings school, ResolvedProfile profile, string path, byte[] sha, string message, long rowsRead,
+        IReadOnlyList<RowProblem> problems, CancellationToken ct, long? problemCount = null, long protectedCount = 0)
+    {
+        // The rejection is recorded on its own: the file's data is gone with the rolled-back transaction, its reasons are not.
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await schools.UpsertAsync(conn, school, ct);
+        var id = await Scalar<long>(conn, """
+            insert into import_file (skolenhetskod, file_name, content_sha256, profile, kind, status, imported_at, rows_read, rows_quarantined, rows_protected, message)
+            values (@school, @file, @sha, @profile, @kind, 'Rejected', @now, @read, @bad, @protected, @message) returning id
+            """, ct, ("school", school.Skolenhetskod), ("file", Path.GetFileName(path)), ("sha", sha), ("profile", profile.Name),
+            ("kind", profile.Kind.ToString()), ("now", time.GetUtcNow()), ("read", (int)rowsRead),
+            ("bad", (int)(problemCount ?? problems.Count)), ("protected", (int)protectedCount), ("message", message));
+        await QuarantineStore.InsertAsync(conn, id, problems, ct);
+        await tx.CommitAsync(ct);
+        logger.LogWarning("{Message}", message);
+        return new ImportResult(path, ImportStatus.Rejected, id, rowsRead, 0, problemCount ?? problems.Count, protectedCount, 0, 0, message);
+    }
+
+    private static async Task<byte[]> HashFileAsync(string path, CancellationToken ct)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        return await SHA256.HashDataAsync(stream, ct);
+    }
+
+    internal static async Task Exec(NpgsqlConnection conn, string sql, CancellationToken ct, params (string Name, object Value)[] args)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        foreach (var (name, value) in args)
+        {
+            cmd.Parameters.AddWithValue(name, value);
+        }
+
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    internal static async Task<T> Scalar<T>(NpgsqlConnection conn, string sql, CancellationToken ct, params (string Name, object Value)[] args)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        foreach (var (name, value) in args)
+        {
+            cmd.Parameters.AddWithValue(name, value);
+        }
+
+        var result = await cmd.ExecuteScalarAsync(ct);
+        return result is null or DBNull ? default! : (T)Convert.ChangeType(result, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

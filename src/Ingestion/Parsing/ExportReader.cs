@@ -1,0 +1,361 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+using CsvHelper;
+using Skolnarvaro.Ingestion.Identity;
+using Skolnarvaro.Ingestion.Profiles;
+using Skolnarvaro.Ingestion.Quarantine;
+
+namespace Skolnarvaro.Ingestion.Parsing;
+
+public enum RowOutcome { Fact, Snapshot, Problem, Protected }
+
+/// <summary>
+/// Reads one export file with its profile, row by row, streaming: memory grows with the number of pupils, not rows.
+/// Each <see cref="Read"/> yields a fact, a snapshot, a problem (to quarantine) or a protected-identity row (to skip).
+/// The personnummer lives only inside this reader; what leaves it is the keyed hash.
+/// </summary>
+public sealed class ExportReader : IDisposable
+{
+    private readonly CsvReader csv;
+    private readonly ResolvedProfile profile;
+    private readonly PupilKeyHasher hasher;
+    private readonly DateOnly today;
+    private readonly Dictionary<string, int> index = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<long, PupilInfo> pupils = [];
+    private readonly Dictionary<string, LessonStatus> statusByCode;
+    private readonly byte[] lastDateBytes = new byte[32];
+    private int lastDateLength = -1;
+    private DateOnly lastDate;
+
+    public ExportReader(string path, ResolvedProfile profile, PupilKeyHasher hasher, DateOnly today)
+    {
+        this.profile = profile;
+        this.hasher = hasher;
+        this.today = today;
+        statusByCode = new Dictionary<string, LessonStatus>(profile.StatusCodes, StringComparer.OrdinalIgnoreCase);
+        var utf8 = profile.Encoding is UTF8Encoding;
+        csv = CsvReader.FromFile(path, new CsvReaderOptions
+        {
+            Separator = profile.Delimiter,
+            HasHeader = true,
+            TrackLineNumbers = true,
+            SkipEmptyLines = true,
+            TrimWhitespace = true,
+            DetectSeparatorHint = false,
+            IncludeValuesInExceptions = false,
+            // UTF-8 is the reader's own default, which also honours a byte order mark.
+            Encoding = utf8 ? null : profile.Encoding,
+        });
+
+        var headers = csv.Headers;
+        var missing = new List<string>();
+        foreach (var field in ExportField.Required(profile.Kind).Concat(ExportField.Optional(profile.Kind)))
+        {
+            if (!profile.Columns.TryGetValue(field, out var header))
+            {
+                continue;
+            }
+
+            if (csv.TryGetFieldIndex(header, out var i))
+            {
+                index[field] = i;
+            }
+            else if (ExportField.Required(profile.Kind).Contains(field))
+            {
+                missing.Add($"'{header}'");
+            }
+        }
+
+        if (!index.ContainsKey(ExportField.Name) && !(index.ContainsKey(ExportField.FirstName) && index.ContainsKey(ExportField.LastName)))
+        {
+            missing.Add(profile.Columns.TryGetValue(ExportField.Name, out var n) ? $"'{n}'" : "a name column");
+        }
+
+        if (missing.Count > 0)
+        {
+            var found = headers.Count == 0 ? "(no header row)" : string.Join(", ", headers.Select(h => $"'{h}'"));
+            throw new ExportFormatException(
+                $"{Path.GetFileName(path)}, line 1: missing column {string.Join(", ", missing)} required by export profile " +
+                $"'{profile.Name}' (delimiter '{Printable(profile.Delimiter)}'). The header has: {found}.");
+        }
+
+        var mapped = index.Values.ToHashSet();
+        ExtraColumns = headers.Where((_, i) => !mapped.Contains(i)).ToList();
+    }
+
+    /// <summary>Columns in the file that the profile does not use; they are ignored.</summary>
+    public IReadOnlyList<string> ExtraColumns { get; }
+
+    public RowOutcome Outcome { get; private set; }
+    public FactRow Fact { get; private set; }
+    public SnapshotRow Snapshot { get; private set; }
+    public RowProblem? Problem { get; private set; }
+    public int Line { get; private set; }
+    public long RowsRead { get; private set; }
+    public long BytesRead => csv.ByteOffset;
+    public IReadOnlyCollection<PupilInfo> Pupils => pupils.Values;
+
+    public bool Read()
+    {
+        if (!csv.Read())
+        {
+            return false;
+        }
+
+        RowsRead++;
+        Line = (int)csv.LineNumber;
+        Problem = null;
+        try
+        {
+            ReadRow();
+        }
+        catch (RowException e)
+        {
+            Outcome = RowOutcome.Problem;
+            Problem = new RowProblem(Line, e.Column, e.Value, e.Reason);
+        }
+
+        return true;
+    }
+
+    private void ReadRow()
+    {
+        var pnrField = csv.GetSpan(index[ExportField.Personnummer]);
+        var pnrText = Encoding.UTF8.GetString(pnrField);
+        if (pnrText.Length == 0 || profile.ProtectedValues.Contains(pnrText))
+        {
+            Outcome = RowOutcome.Protected;
+            return;
+        }
+
+        if (!Personnummer.TryParse(pnrText, today, out var pnr, out var pnrError))
+        {
+            throw new RowException(Header(ExportField.Personnummer), QuarantineMasking.MaskPersonnummer(pnrText), $"invalid personnummer: {pnrError}");
+        }
+
+        if (!pupils.TryGetValue(pnr.Digits12, out var pupil))
+        {
+            pupil = new PupilInfo(hasher.KeyFor(pnr), pnr.Gender, pnr.BirthDate.Year);
+            ReadNameAndClass(pupil);
+            pupils.Add(pnr.Digits12, pupil);
+        }
+
+        DateOnly date;
+        if (profile.Kind == ExportKind.Summary)
+        {
+            var from = ParseDate(ExportField.From);
+            date = ParseDate(ExportField.To);
+            if (date < from)
+            {
+                throw new RowException(Header(ExportField.To), Text(ExportField.To), $"period ends before it starts ({Text(ExportField.From)})");
+            }
+
+            var scheduled = Hours(ExportField.ScheduledHours, required: true);
+            var excused = Hours(ExportField.ExcusedHours, required: true);
+            var unexcused = Hours(ExportField.UnexcusedHours, required: true);
+            if (index.ContainsKey(ExportField.TotalAbsentHours))
+            {
+                var total = Hours(ExportField.TotalAbsentHours, required: false);
+                if (Math.Abs(total - (excused + unexcused)) > 1)
+                {
+                    throw new RowException(Header(ExportField.TotalAbsentHours), Text(ExportField.TotalAbsentHours),
+                        $"total absence is not the sum of excused ({Text(ExportField.ExcusedHours)}) and unexcused ({Text(ExportField.UnexcusedHours)})");
+                }
+            }
+
+            CheckAbsenceWithinScheduled(scheduled, excused + unexcused, ExportField.ScheduledHours);
+            Outcome = RowOutcome.Snapshot;
+            Snapshot = new SnapshotRow(pupil.Key, from, date, scheduled, excused, unexcused, Line);
+        }
+        else
+        {
+            date = ParseDate(ExportField.Date);
+            Outcome = RowOutcome.Fact;
+            Fact = profile.Kind == ExportKind.Lessons ? ReadLesson(pupil, date) : ReadDay(pupil, date);
+        }
+
+        if (date < pupil.FirstDate)
+        {
+            pupil.FirstDate = date;
+        }
+
+        if (date > pupil.LastDate)
+        {
+            // The latest row decides the class: pupils change class during a term.
+            pupil.LastDate = date;
+            ReadNameAndClass(pupil);
+        }
+    }
+
+    private FactRow ReadLesson(PupilInfo pupil, DateOnly date)
+    {
+        var start = ParseTime(ExportField.StartTime);
+        var length = Int(ExportField.LengthMinutes, required: true);
+        if (length is <= 0 or > 600)
+        {
+            throw new RowException(Header(ExportField.LengthMinutes), Text(ExportField.LengthMinutes), "lesson length must be between 1 and 600 minutes");
+        }
+
+        var code = Text(ExportField.Status);
+        if (!statusByCode.TryGetValue(code, out var status))
+        {
+            throw new RowException(Header(ExportField.Status), code,
+                $"unknown status code; expected one of {string.Join(", ", profile.StatusCodes.Keys)}");
+        }
+
+        var absent = Int(ExportField.AbsentMinutes, required: false);
+        if (absent > length)
+        {
+            throw new RowException(Header(ExportField.AbsentMinutes), Text(ExportField.AbsentMinutes),
+                $"absence is longer than the lesson ({length} min)");
+        }
+
+        var whole = absent == 0 ? length : absent;
+        return status switch
+        {
+            LessonStatus.Present => new FactRow(pupil.Key, date, start, length, 0, 0, 0, 0, Line),
+            LessonStatus.Excused => new FactRow(pupil.Key, date, start, length, whole, 0, 0, 0, Line),
+            LessonStatus.Unexcused => new FactRow(pupil.Key, date, start, length, 0, whole, 0, 0, Line),
+            LessonStatus.Late => new FactRow(pupil.Key, date, start, length, 0, 0, absent, 0, Line),
+            _ => new FactRow(pupil.Key, date, start, length, 0, 0, 0, length, Line),
+        };
+    }
+
+    private FactRow ReadDay(PupilInfo pupil, DateOnly date)
+    {
+        var scheduled = Int(ExportField.ScheduledMinutes, required: true);
+        var excused = Int(ExportField.ExcusedMinutes, required: false);
+        var unexcused = Int(ExportField.UnexcusedMinutes, required: false);
+        var late = index.ContainsKey(ExportField.LateMinutes) ? Int(ExportField.LateMinutes, required: false) : 0;
+        CheckAbsenceWithinScheduled(scheduled, excused + unexcused, ExportField.ScheduledMinutes);
+        return new FactRow(pupil.Key, date, -1, scheduled, excused, unexcused, late, 0, Line);
+    }
+
+    private void CheckAbsenceWithinScheduled(int scheduled, int absent, string scheduledField)
+    {
+        if (absent > scheduled)
+        {
+            throw new RowException(Header(scheduledField), Text(scheduledField), "absence is larger than the scheduled time");
+        }
+    }
+
+    private void ReadNameAndClass(PupilInfo pupil)
+    {
+        if (index.TryGetValue(ExportField.FirstName, out var f) && index.TryGetValue(ExportField.LastName, out var l))
+        {
+            pupil.FirstName = csv.GetString(f).Trim();
+            pupil.LastName = csv.GetString(l).Trim();
+        }
+        else
+        {
+            var name = csv.GetString(index[ExportField.Name]).Trim();
+            var space = name.IndexOf(' ', StringComparison.Ordinal);
+            (pupil.FirstName, pupil.LastName) = space < 0 ? (name, "") : (name[..space], name[(space + 1)..].Trim());
+        }
+
+        pupil.ClassName = csv.GetString(index[ExportField.Class]).Trim();
+    }
+
+    private DateOnly ParseDate(string field)
+    {
+        var span = csv.GetSpan(index[field]);
+        // Exports are sorted by date far more often than not: one parse serves thousands of rows.
+        if (span.Length == lastDateLength && span.SequenceEqual(lastDateBytes.AsSpan(0, lastDateLength)))
+        {
+            return lastDate;
+        }
+
+        Span<char> chars = stackalloc char[32];
+        if (span.Length > 32)
+        {
+            throw new RowException(Header(field), Text(field), $"not a date; expected {profile.DateFormat}");
+        }
+
+        var n = Encoding.UTF8.GetChars(span, chars);
+        if (!DateOnly.TryParseExact(chars[..n], profile.DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            throw new RowException(Header(field), Text(field), $"not a date; expected {profile.DateFormat}");
+        }
+
+        span.CopyTo(lastDateBytes);
+        lastDateLength = span.Length;
+        lastDate = date;
+        return date;
+    }
+
+    private int ParseTime(string field)
+    {
+        var span = csv.GetSpan(index[field]);
+        Span<char> chars = stackalloc char[16];
+        if (span.Length > 16 || !TimeOnly.TryParseExact(chars[..Encoding.UTF8.GetChars(span, chars)], profile.TimeFormat,
+                CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
+        {
+            throw new RowException(Header(field), Text(field), $"not a time; expected {profile.TimeFormat}");
+        }
+
+        return time.Hour * 60 + time.Minute;
+    }
+
+    private int Int(string field, bool required)
+    {
+        var span = csv.GetSpan(index[field]);
+        if (span.IsEmpty)
+        {
+            return required ? throw new RowException(Header(field), "", "value is missing; expected a whole number of minutes") : 0;
+        }
+
+        if (!Utf8Parser.TryParse(span, out int value, out var consumed) || consumed != span.Length || value < 0)
+        {
+            throw new RowException(Header(field), Text(field), "not a whole, non-negative number of minutes");
+        }
+
+        return value;
+    }
+
+    /// <summary>Hours with the profile's decimal separator, returned as whole minutes.</summary>
+    private int Hours(string field, bool required)
+    {
+        var span = csv.GetSpan(index[field]);
+        if (span.IsEmpty)
+        {
+            return required ? throw new RowException(Header(field), "", "value is missing; expected hours") : 0;
+        }
+
+        Span<byte> normalised = stackalloc byte[32];
+        if (span.Length > 32)
+        {
+            throw new RowException(Header(field), Text(field), "not a number of hours");
+        }
+
+        span.CopyTo(normalised);
+        var other = profile.DecimalSeparator == ',' ? (byte)'.' : (byte)',';
+        if (normalised[..span.Length].Contains(other))
+        {
+            throw new RowException(Header(field), Text(field), $"not a number of hours; the decimal separator is '{profile.DecimalSeparator}'");
+        }
+
+        normalised[..span.Length].Replace((byte)profile.DecimalSeparator, (byte)'.');
+        if (!Utf8Parser.TryParse(normalised[..span.Length], out decimal hours, out var consumed) || consumed != span.Length || hours < 0)
+        {
+            throw new RowException(Header(field), Text(field), $"not a non-negative number of hours (decimal separator '{profile.DecimalSeparator}')");
+        }
+
+        return (int)Math.Round(hours * 60m, MidpointRounding.AwayFromZero);
+    }
+
+    private string Text(string field) => csv.GetString(index[field]);
+
+    private string Header(string field) => profile.Columns[field];
+
+    private static string Printable(char c) => c == '\t' ? "\\t" : c.ToString();
+
+    public void Dispose() => csv.Dispose();
+
+    private sealed class RowException(string? column, string? value, string reason) : Exception(reason)
+    {
+        public string? Column { get; } = column;
+        public string? Value { get; } = value;
+        public string Reason { get; } = reason;
+    }
+}

@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Text;
+
+namespace Skolnarvaro.Ingestion.Profiles;
+
+/// <summary>A complete, validated export profile: everything the reader needs to parse one school's files.</summary>
+public sealed record ResolvedProfile(
+    string Name,
+    ExportKind Kind,
+    Encoding Encoding,
+    char Delimiter,
+    string DateFormat,
+    string TimeFormat,
+    char DecimalSeparator,
+    IReadOnlyDictionary<string, string> Columns,
+    IReadOnlyDictionary<string, LessonStatus> StatusCodes,
+    IReadOnlySet<string> ProtectedValues)
+{
+    /// <summary>
+    /// Resolves <paramref name="profileName"/> (built-in or from <paramref name="customProfiles"/>) with the
+    /// school's overrides, and validates it. Errors name the configuration key and the bad value.
+    /// </summary>
+    public static ResolvedProfile Resolve(
+        string profileName,
+        ExportProfileSettings? overrides,
+        IReadOnlyDictionary<string, ExportProfileSettings> customProfiles,
+        string configPath)
+    {
+        ExportProfileSettings? baseProfile = null;
+        if (customProfiles.TryGetValue(profileName, out var custom))
+        {
+            // A custom profile may itself start from a built-in one of the same kind: unset keys fall back to it.
+            var kindDefault = custom.Kind switch
+            {
+                ExportKind.Lessons => BuiltInProfiles.All[BuiltInProfiles.LessonsDefault],
+                ExportKind.Days => BuiltInProfiles.All[BuiltInProfiles.DaysDefault],
+                ExportKind.Summary => BuiltInProfiles.All[BuiltInProfiles.SummaryDefault],
+                _ => null,
+            };
+            baseProfile = kindDefault?.With(custom) ?? custom;
+        }
+        else if (BuiltInProfiles.All.TryGetValue(profileName, out var builtIn))
+        {
+            baseProfile = builtIn;
+        }
+
+        var errors = new List<string>();
+        if (baseProfile is null)
+        {
+            var known = string.Join(", ", BuiltInProfiles.All.Keys.Concat(customProfiles.Keys).Order(StringComparer.Ordinal));
+            throw new ProfileConfigurationException(
+                $"{configPath}:Profile: unknown export profile '{profileName}'. Known profiles: {known}.");
+        }
+
+        var p = baseProfile.With(overrides);
+        var at = $"{configPath} (profile '{profileName}')";
+
+        if (p.Kind is not { } kind)
+        {
+            throw new ProfileConfigurationException($"{at}: Kind is missing; expected Lessons, Days or Summary.");
+        }
+
+        var encoding = ParseEncoding(p.Encoding, at, errors);
+        var delimiter = SingleChar(p.Delimiter, "Delimiter", at, errors, allowed: c => c is ',' or ';' or '\t' or '|');
+        var decimalSeparator = SingleChar(p.DecimalSeparator ?? ".", "DecimalSeparator", at, errors, allowed: c => c is ',' or '.');
+        var dateFormat = CheckFormat(p.DateFormat, "DateFormat", at, errors, f => DateOnly.MinValue.ToString(f, CultureInfo.InvariantCulture));
+        var timeFormat = CheckFormat(p.TimeFormat ?? "HH:mm", "TimeFormat", at, errors, f => TimeOnly.MinValue.ToString(f, CultureInfo.InvariantCulture));
+
+        var columns = new Dictionary<string, string>(p.Columns ?? [], StringComparer.OrdinalIgnoreCase);
+        var known_fields = ExportField.Required(kind).Concat(ExportField.Optional(kind)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var (field, header) in columns)
+        {
+            if (!known_fields.Contains(field))
+            {
+                errors.Add($"{at}: Columns:{field} is not a field of a {kind} export; expected one of {string.Join(", ", known_fields)}.");
+            }
+            else if (string.IsNullOrWhiteSpace(header))
+            {
+                errors.Add($"{at}: Columns:{field} has an empty header name.");
+            }
+        }
+
+        foreach (var field in ExportField.Required(kind).Where(f => !columns.ContainsKey(f)))
+        {
+            errors.Add($"{at}: Columns:{field} is missing; a {kind} export needs a header for it.");
+        }
+
+        if (!columns.ContainsKey(ExportField.Name) && !(columns.ContainsKey(ExportField.FirstName) && columns.ContainsKey(ExportField.LastName)))
+        {
+            errors.Add($"{at}: Columns needs either Name or both FirstName and LastName.");
+        }
+
+        var statusCodes = new Dictionary<string, LessonStatus>(StringComparer.OrdinalIgnoreCase);
+        if (kind == ExportKind.Lessons)
+        {
+            foreach (var (code, meaning) in p.StatusCodes ?? [])
+            {
+                if (Enum.TryParse<LessonStatus>(meaning, ignoreCase: true, out var status) && Enum.IsDefined(status))
+                {
+                    statusCodes[code.Trim()] = status;
+                }
+                else
+                {
+                    errors.Add($"{at}: StatusCodes:{code} = '{meaning}' is not a status; expected one of {string.Join(", ", Enum.GetNames<LessonStatus>())}.");
+                }
+            }
+
+            if (statusCodes.Count == 0)
+            {
+                errors.Add($"{at}: StatusCodes is empty; a Lessons export needs its status codes mapped.");
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ProfileConfigurationException(string.Join(Environment.NewLine, errors));
+        }
+
+        return new ResolvedProfile(
+            profileName, kind, encoding!, delimiter, dateFormat!, timeFormat!, decimalSeparator, columns, statusCodes,
+            new HashSet<string>(p.ProtectedValues ?? [], StringComparer.OrdinalIgnoreCase));
+    }
+
+    private static Encoding? ParseEncoding(string? name, string at, List<string> errors)
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        switch (name?.Trim().ToLowerInvariant())
+        {
+            case null or "" or "utf-8" or "utf8" or "utf-8-bom":
+                return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+            case "windows-1252" or "cp1252" or "ansi":
+                return Encoding.GetEncoding(1252);
+            case "iso-8859-1" or "latin1":
+                return Encoding.Latin1;
+            default:
+                errors.Add($"{at}: Encoding = '{name}' is not supported; expected utf-8 (with or without BOM), windows-1252 or iso-8859-1.");
+                return null;
+        }
+    }
+
+    private static char SingleChar(string? value, string key, string at, List<string> errors, Func<char, bool> allowed)
+    {
+        var v = value == "\\t" ? "\t" : value;
+        if (v is { Length: 1 } && allowed(v[0]))
+        {
+            return v[0];
+        }
+
+        errors.Add($"{at}: {key} = '{value}' is not valid; expected a single character such as ';' or ','.");
+        return ';';
+    }
+
+    private static string? CheckFormat(string? format, string key, string at, List<string> errors, Action<string> probe)
+    {
+        if (string.IsNullOrWhiteSpace(format))
+        {
+            errors.Add($"{at}: {key} is missing.");
+            return null;
+        }
+
+        try
+        {
+            probe(format);
+            return format;
+        }
+        catch (FormatException)
+        {
+            errors.Add($"{at}: {key} = '{format}' is not a valid .NET date/time format.");
+            return null;
+        }
+    }
+}
+
+public sealed class ProfileConfigurationException(string message) : Exception(message);

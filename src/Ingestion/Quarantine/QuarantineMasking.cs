@@ -1,0 +1,37 @@
+using System.Text.RegularExpressions;
+
+namespace Skolnarvaro.Ingestion.Quarantine;
+
+/// <summary>Keeps personnummer out of the quarantine table: enough is kept to find the row, not to identify the pupil.</summary>
+public static partial class QuarantineMasking
+{
+    /// <summary>"20110312-1234" → "20110312-****": the date part helps find the row, the serial is what identifies.</summary>
+    public static string MaskPersonnummer(string value)
+    {
+        var digits = value.Count(char.IsAsciiDigit);
+        if (digits < 4)
+        {
+            return value;
+        }
+
+        var masked = value.ToCharArray();
+        var toMask = Math.Min(4, digits);
+        for (var i = masked.Length - 1; i >= 0 && toMask > 0; i--)
+        {
+            if (char.IsAsciiDigit(masked[i]))
+            {
+                masked[i] = '*';
+                toMask--;
+            }
+        }
+
+        return new string(masked);
+    }
+
+    /// <summary>Any other value: masks digit runs that look like a personnummer, wherever they appear.</summary>
+    public static string MaskValue(string value) =>
+        LongDigitRun().Replace(value, m => MaskPersonnummer(m.Value));
+
+    [GeneratedRegex(@"\d{6,8}[-+]?\d{4}")]
+    private static partial Regex LongDigitRun();
+}
