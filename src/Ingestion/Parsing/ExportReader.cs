@@ -225,6 +225,12 @@ public sealed class ExportReader : IDisposable
     private FactRow ReadDay(PupilInfo pupil, DateOnly date)
     {
         var scheduled = Int(ExportField.ScheduledMinutes, required: true);
+        if (csv.IsEmpty(index[ExportField.ExcusedMinutes]) && csv.IsEmpty(index[ExportField.UnexcusedMinutes]))
+        {
+            // Scheduled but neither absence field filled in: attendance was not taken (ej rapporterad), not "present".
+            return new FactRow(pupil.Key, date, -1, scheduled, 0, 0, 0, scheduled, Line);
+        }
+
         var excused = Int(ExportField.ExcusedMinutes, required: false);
         var unexcused = Int(ExportField.UnexcusedMinutes, required: false);
         var late = index.ContainsKey(ExportField.LateMinutes) ? Int(ExportField.LateMinutes, required: false) : 0;

@@ -1,0 +1,56 @@
+using Npgsql;
+
+namespace Skolnarvaro.Ingestion.DataQuality;
+
+/// <summary>A school's data quality on a date: what digests, reports and analysts show next to the figures.</summary>
+public sealed record SchoolDataQuality(
+    string Skolenhetskod,
+    DateOnly? LastExportDate,
+    DateTimeOffset? LastImportAt,
+    int SchoolDaysSinceLastExport,
+    bool IsStale,
+    double? ReportingRate,
+    int RejectedFilesLast30Days);
+
+/// <summary>Last export, staleness, reporting rate and rejected files per school, computed from what imports stored.</summary>
+public sealed class DataQualityStore(NpgsqlDataSource db)
+{
+    public async Task<SchoolDataQuality> ForSchoolAsync(string school, DateOnly asOf, int staleAfterSchoolDays, int reportingWindowDays, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("""
+            with files as (
+                select max(period_to) filter (where status = 'Imported') as last_export,
+                       max(imported_at) filter (where status = 'Imported') as last_import,
+                       count(*) filter (where status = 'Rejected' and imported_at >= @asOf::timestamptz - interval '30 days') as rejected,
+                       bool_or(status = 'Imported' and kind in ('Lessons', 'Days')) as has_registrations
+                from import_file where skolenhetskod = @school),
+            recent_days as (
+                select date from attendance_fact
+                where skolenhetskod = @school and date <= @asOf and scheduled_min > 0
+                group by date order by date desc limit @window),
+            rate as (
+                select sum(f.scheduled_min - f.not_reported_min)::float8 / nullif(sum(f.scheduled_min), 0) as rate
+                from attendance_fact f join recent_days d using (date)
+                where f.skolenhetskod = @school)
+            select files.last_export, files.last_import, files.rejected,
+                   case when files.has_registrations then rate.rate end,
+                   (select count(*) from generate_series(files.last_export + 1, @asOf, interval '1 day') g where extract(isodow from g) < 6)
+            from files, rate
+            """);
+        cmd.Parameters.AddWithValue("school", school);
+        cmd.Parameters.AddWithValue("asOf", asOf);
+        cmd.Parameters.AddWithValue("window", reportingWindowDays);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        DateOnly? lastExport = r.IsDBNull(0) ? null : r.GetFieldValue<DateOnly>(0);
+        var daysSince = r.IsDBNull(4) ? int.MaxValue : (int)r.GetInt64(4);
+        return new SchoolDataQuality(
+            school,
+            lastExport,
+            r.IsDBNull(1) ? null : r.GetFieldValue<DateTimeOffset>(1),
+            lastExport is null ? int.MaxValue : daysSince,
+            lastExport is null || daysSince >= staleAfterSchoolDays,
+            r.IsDBNull(3) ? null : r.GetDouble(3),
+            (int)r.GetInt64(2));
+    }
+}

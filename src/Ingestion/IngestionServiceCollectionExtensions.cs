@@ -1,0 +1,111 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Skolnarvaro.Ingestion.DataQuality;
+using Skolnarvaro.Ingestion.Identity;
+using Skolnarvaro.Ingestion.Import;
+using Skolnarvaro.Ingestion.Quarantine;
+using Skolnarvaro.Ingestion.Schools;
+
+namespace Skolnarvaro.Ingestion;
+
+public static partial class IngestionServiceCollectionExtensions
+{
+    /// <summary>Only for the bundled sample data: real installations must set their own secret.</summary>
+    public const string DemoKey = "skolnarvaro-demo-key-for-synthetic-sample-data-only";
+
+    /// <summary>
+    /// The school registry and export profiles (validated at start-up), pseudonymisation, and the importers.
+    /// <paramref name="schoolsBaseDirectory"/> resolves relative inbox folders. Expects an NpgsqlDataSource and a TimeProvider.
+    /// </summary>
+    public static IServiceCollection AddIngestion(this IServiceCollection services, IConfiguration configuration, string schoolsBaseDirectory)
+    {
+        services.AddOptions<IngestionOptions>()
+            .Bind(configuration.GetSection(IngestionOptions.Section))
+            .PostConfigure(o => o.BaseDirectory = schoolsBaseDirectory)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<IngestionOptions>, IngestionOptionsValidator>();
+        services.AddOptions<PseudonymisationOptions>().Bind(configuration.GetSection(PseudonymisationOptions.Section));
+        services.AddSingleton(sp =>
+        {
+            var key = sp.GetRequiredService<IOptions<PseudonymisationOptions>>().Value.Key;
+            if (string.IsNullOrEmpty(key))
+            {
+                if (!configuration.GetValue<bool>("Skolnarvaro:Demo:Enabled"))
+                {
+                    throw new OptionsValidationException(PseudonymisationOptions.Section, typeof(PseudonymisationOptions), [
+                        "Skolnarvaro:Pseudonymisation:Key is not set. Set the environment variable Skolnarvaro__Pseudonymisation__Key " +
+                        "to a secret of at least 32 characters and keep it safe: pupil keys depend on it, and changing it disconnects history.",
+                    ]);
+                }
+
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("Skolnarvaro.Ingestion")
+                    .LogWarning("Demo mode: pupils are pseudonymised with the public demo key. Never use demo mode with real exports.");
+                key = DemoKey;
+            }
+
+            return new PupilKeyHasher(key);
+        });
+        services.AddSingleton(sp => new SchoolProfiles(sp.GetRequiredService<IOptions<IngestionOptions>>().Value));
+        services.AddSingleton<SchoolRegistryStore>();
+        services.AddSingleton<FileImporter>();
+        services.AddSingleton<InboxImporter>();
+        services.AddSingleton<QuarantineStore>();
+        services.AddSingleton<DataQualityStore>();
+        return services;
+    }
+
+    private sealed partial class IngestionOptionsValidator : IValidateOptions<IngestionOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, IngestionOptions options)
+        {
+            var errors = new List<string>();
+            if (options.MaxBadRowShare is < 0 or > 1)
+            {
+                errors.Add($"Skolnarvaro:MaxBadRowShare = {options.MaxBadRowShare}: expected a share between 0 and 1, such as 0.05.");
+            }
+
+            if (options.StaleAfterSchoolDays < 1)
+            {
+                errors.Add($"Skolnarvaro:StaleAfterSchoolDays = {options.StaleAfterSchoolDays}: must be at least 1.");
+            }
+
+            var seen = new HashSet<string>();
+            for (var i = 0; i < options.Schools.Count; i++)
+            {
+                var s = options.Schools[i];
+                var at = $"Skolnarvaro:Schools:{i}";
+                if (!EightDigits().IsMatch(s.Skolenhetskod))
+                {
+                    errors.Add($"{at}:Skolenhetskod = '{s.Skolenhetskod}': expected 8 digits.");
+                }
+                else if (!seen.Add(s.Skolenhetskod))
+                {
+                    errors.Add($"{at}:Skolenhetskod = '{s.Skolenhetskod}': listed twice.");
+                }
+
+                if (string.IsNullOrWhiteSpace(s.Name))
+                {
+                    errors.Add($"{at}:Name is missing.");
+                }
+
+                if (string.IsNullOrWhiteSpace(s.Inbox))
+                {
+                    errors.Add($"{at}:Inbox is missing ({s.Name}).");
+                }
+
+                if (string.IsNullOrWhiteSpace(s.Profile))
+                {
+                    errors.Add($"{at}:Profile is missing ({s.Name}).");
+                }
+            }
+
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
+
+        [GeneratedRegex("^[0-9]{8}$")]
+        private static partial Regex EightDigits();
+    }
+}

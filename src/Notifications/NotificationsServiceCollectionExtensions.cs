@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Skolnarvaro.Notifications.Delivery;
+using Skolnarvaro.Notifications.Digests;
+using Skolnarvaro.Notifications.Outbox;
+using Skolnarvaro.Notifications.Recipients;
+
+namespace Skolnarvaro.Notifications;
+
+public static class NotificationsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Digest templates (checked at start-up), the outbox and its sender. <paramref name="baseDirectory"/> resolves
+    /// relative template and output folders. Expects an NpgsqlDataSource and a TimeProvider.
+    /// </summary>
+    public static IServiceCollection AddNotifications(this IServiceCollection services, IConfiguration configuration, string baseDirectory)
+    {
+        services.AddOptions<NotificationOptions>()
+            .Bind(configuration.GetSection(NotificationOptions.Section))
+            .PostConfigure(o =>
+            {
+                configuration.GetSection("Skolnarvaro:Schools").Bind(o.Schools);
+                o.TemplateFolder = Path.GetFullPath(o.TemplateFolder, baseDirectory);
+                o.DryRunFolder = Path.GetFullPath(o.DryRunFolder, baseDirectory);
+            })
+            .Validate(o => o.NameDisplay is NameDisplay.Full or NameDisplay.FirstNameInitialClass or NameDisplay.None,
+                $"{NotificationOptions.Section}:NameDisplay must be Full, FirstNameInitialClass or None.")
+            .ValidateOnStart();
+        services.AddSingleton(sp => new DigestRenderer(sp.GetRequiredService<IOptions<NotificationOptions>>().Value.TemplateFolder));
+        services.AddSingleton<OutboxStore>();
+        services.AddSingleton<OutboxSender>();
+        return services;
+    }
+}

@@ -1,0 +1,13 @@
+namespace Skolnarvaro.Worker.Commands;
+
+/// <summary>Exit codes scripts can trust.</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    /// <summary>The work failed (a school failed in a run, an unexpected error).</summary>
+    public const int Failed = 1;
+    /// <summary>Configuration or command-line error: nothing was done.</summary>
+    public const int BadConfiguration = 2;
+    /// <summary>At least one file was rejected; the others were imported.</summary>
+    public const int FileRejected = 3;
+}

@@ -1,0 +1,70 @@
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using Spectre.Console;
+using Skolnarvaro.Ingestion.Import;
+using Skolnarvaro.Worker.Composition;
+using Skolnarvaro.Worker.Nightly;
+
+namespace Skolnarvaro.Worker.Commands;
+
+public static class RunOnceCommand
+{
+    public static Command Create()
+    {
+        var asOf = new Option<DateOnly?>("--as-of") { Description = "Run as if on this date (yyyy-MM-dd). Default: today in Europe/Stockholm, or Skolnarvaro:Demo:AsOf in demo mode." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Write digests as .eml files instead of sending them, even when SMTP is configured." };
+        var command = new Command("run-once", "Run the nightly job once, now, without a Hangfire server: import every inbox, flag, write and send digests.")
+        {
+            asOf, dryRun,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            using var host = await WorkerHost.StartAsync(ct: ct);
+            var config = host.Get<IConfiguration>();
+            var date = parse.GetValue(asOf)
+                ?? (config.GetValue<bool>("Skolnarvaro:Demo:Enabled") && config.GetValue<DateOnly?>("Skolnarvaro:Demo:AsOf") is { } demo
+                    ? demo
+                    : WorkerHost.Today(host.Get<TimeProvider>()));
+
+            var summary = await host.Get<NightlyRun>().RunAsync(date, parse.GetValue(dryRun),
+                new Progress<string>(line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]")), ct);
+            Print(summary, config.GetValue<bool>("Skolnarvaro:Demo:Enabled"));
+            return summary.Succeeded ? ExitCodes.Ok : ExitCodes.Failed;
+        });
+        return command;
+    }
+
+    private static void Print(NightlyRunSummary s, bool demo)
+    {
+        AnsiConsole.WriteLine();
+        AnsiConsole.MarkupLine($"[bold]Nightly run #{s.RunId}[/] as of {s.AsOf:yyyy-MM-dd}{(demo ? " [yellow](demo mode: sample data, demo pseudonymisation key)[/]" : "")}");
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumns("School", "Driftsform", "Files new/seen/rejected", "Rows imported", "Quarantined", "Protected", "High", "At risk", "New/escalated", "Data quality", "Digest");
+        foreach (var o in s.Schools)
+        {
+            var imported = o.Imports.Count(i => i.Status == ImportStatus.Imported);
+            var seen = o.Imports.Count(i => i.Status == ImportStatus.AlreadyImported);
+            var rejected = o.Imports.Count(i => i.Status == ImportStatus.Rejected);
+            var dq = o.Error is not null ? $"[red]failed: {Markup.Escape(o.Error)}[/]"
+                : o.Quality is null ? ""
+                : string.Join(", ", new[]
+                {
+                    o.Quality.IsStale ? $"[yellow]stale: last export {o.Quality.LastExportDate:yyyy-MM-dd}[/]" : null,
+                    o.Quality.ReportingRate is { } r ? $"reported {r:P0}" : null,
+                }.Where(x => x is not null));
+            table.AddRow(
+                Markup.Escape($"{o.Name} ({o.Skolenhetskod})"), o.Driftsform.ToString(),
+                $"{imported}/{seen}/{(rejected > 0 ? $"[red]{rejected}[/]" : "0")}",
+                o.Imports.Sum(i => i.RowsImported).ToString("N0"), o.Imports.Sum(i => i.RowsQuarantined).ToString("N0"),
+                o.Imports.Sum(i => i.RowsProtected).ToString("N0"),
+                o.High.ToString(), o.AtRisk.ToString(), o.NewOrEscalated.ToString(), dq, o.DigestQueued ? "queued" : "-");
+        }
+
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine(
+            $"{s.Schools.Count} schools · {s.FilesImported} files imported ({s.FilesRejected} rejected) · {s.RowsImported:N0} rows · " +
+            $"{s.RowsQuarantined:N0} quarantined · flagged: [red]{s.High} high[/], [yellow]{s.AtRisk} at risk[/] · " +
+            $"{s.Digests} digests queued, {s.Delivery.Sent} delivered to {Markup.Escape(s.Transport)}" +
+            (s.Delivery.Failed > 0 ? $", [red]{s.Delivery.Failed} failed (kept in the outbox, retried later)[/]" : ""));
+    }
+}

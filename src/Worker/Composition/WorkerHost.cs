@@ -1,0 +1,124 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Skolnarvaro.Analysis;
+using Skolnarvaro.Analysis.Thresholds;
+using Skolnarvaro.Ingestion;
+using Skolnarvaro.Ingestion.Identity;
+using Skolnarvaro.Ingestion.Import;
+using Skolnarvaro.Ingestion.Schools;
+using Skolnarvaro.Notifications;
+using Skolnarvaro.Notifications.Digests;
+using Skolnarvaro.Notifications.Recipients;
+using Skolnarvaro.Worker.Database;
+using Skolnarvaro.Worker.Nightly;
+
+namespace Skolnarvaro.Worker.Composition;
+
+/// <summary>
+/// Builds the host every command and job runs in: configuration (appsettings, the school registry file, environment),
+/// the database, and the three pipeline stages. Configuration errors surface here, before any work starts.
+/// </summary>
+public static class WorkerHost
+{
+    public const string ConnectionStringName = "Skolnarvaro";
+
+    /// <summary>The folder relative paths in configuration are resolved against: SKOLNARVARO_HOME, else the current folder.</summary>
+    public static string Home => Environment.GetEnvironmentVariable("SKOLNARVARO_HOME") is { Length: > 0 } home
+        ? Path.GetFullPath(home)
+        : Directory.GetCurrentDirectory();
+
+    /// <param name="overrides">Settings that win over every other source (tests, one-off runs).</param>
+    public static async Task<IHost> StartAsync(IReadOnlyDictionary<string, string?>? overrides = null, CancellationToken ct = default)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            DisableDefaults = false,
+            Args = [],
+        });
+
+        if (overrides is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(overrides);
+        }
+
+        // The school registry is its own file so analysts can keep it apart from technical settings.
+        var schoolsFile = builder.Configuration["Skolnarvaro:SchoolsFile"];
+        var schoolsBase = Home;
+        if (!string.IsNullOrWhiteSpace(schoolsFile))
+        {
+            var path = Path.GetFullPath(schoolsFile, Home);
+            if (!File.Exists(path))
+            {
+                throw new ConfigurationException($"Skolnarvaro:SchoolsFile = '{schoolsFile}': file not found ({path}).");
+            }
+
+            // Added before the environment (and any overrides), so those still override single keys of it.
+            var sources = builder.Configuration.Sources;
+            var envIndex = sources.ToList().FindIndex(s => s is Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource);
+            var jsonSource = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path = path, Optional = false, ReloadOnChange = false };
+            jsonSource.ResolveFileProvider();
+            sources.Insert(envIndex < 0 ? sources.Count : envIndex, jsonSource);
+            schoolsBase = Path.GetDirectoryName(path)!;
+        }
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+
+        var connectionString = builder.Configuration.GetConnectionString(ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new ConfigurationException(
+                "No database configured: set ConnectionStrings__Skolnarvaro to a PostgreSQL connection string, " +
+                "or run through ./skolnarvaro, which starts a private PostgreSQL when none is set.");
+        }
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddIngestion(builder.Configuration, schoolsBase);
+        builder.Services.AddAnalysis(builder.Configuration);
+        builder.Services.AddNotifications(builder.Configuration, Home);
+        builder.Services.AddSingleton<NightlyRun>();
+
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync(ct);
+            // Resolve what reads files or secrets now, so a bad template, profile or key stops the start, not the run.
+            _ = host.Services.GetRequiredService<SchoolProfiles>();
+            _ = host.Services.GetRequiredService<PupilKeyHasher>();
+            _ = host.Services.GetRequiredService<DigestRenderer>();
+            DatabaseMigrator.Migrate(connectionString, host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Migrations"));
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+
+        return host;
+    }
+
+    /// <summary>Today in school time (Europe/Stockholm).</summary>
+    public static DateOnly Today(TimeProvider time)
+    {
+        var stockholm = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm");
+        return DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), stockholm).DateTime);
+    }
+
+    public static IngestionOptions Ingestion(this IHost host) => host.Services.GetRequiredService<IOptions<IngestionOptions>>().Value;
+
+    public static T Get<T>(this IHost host) where T : notnull => host.Services.GetRequiredService<T>();
+}
+
+public sealed class ConfigurationException(string message) : Exception(message);

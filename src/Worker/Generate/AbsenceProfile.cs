@@ -1,0 +1,297 @@
+namespace Skolnarvaro.Worker.Generate;
+
+/// <summary>The kinds of absence trajectory drawn for pupils (approximate shares in brackets).</summary>
+internal enum Trajectory
+{
+    /// <summary>0–6 % absence, mostly excused sick days, occasionally late (70 %).</summary>
+    Fine,
+    /// <summary>Absence rising from ~3 % to 30–40 % with a growing unexcused share (6 %).</summary>
+    Rising,
+    /// <summary>From some week on, absent most Mondays (or Fridays), mostly unexcused (5 %).</summary>
+    Weekday,
+    /// <summary>One spell of 5–15 consecutive school days (4 %).</summary>
+    LongSpell,
+    /// <summary>25–40 % absence in the first third of the term, then normal (4 %).</summary>
+    Recovers,
+    /// <summary>Late 5–25 min on 40–70 % of days (4 %).</summary>
+    LateHeavy,
+    /// <summary>Scattered single unexcused lessons, sometimes one subject over-represented (4 %).</summary>
+    Stro,
+    /// <summary>20–35 % absence throughout (3 %).</summary>
+    High,
+}
+
+internal readonly record struct Spell(int From, int Length, bool Unexcused);
+
+internal struct LessonOutcome
+{
+    public LessonStatus Status;
+    public int Minutes;
+}
+
+/// <summary>
+/// A pupil's absence behaviour. Outcomes are a pure function of (seed, pupil, school day, lessons),
+/// so any export can be generated in any order and re-generated identically (e.g. for corrections).
+/// </summary>
+internal sealed class AbsenceProfile
+{
+    private readonly List<Spell> _spells = [];
+
+    private AbsenceProfile(int seed, int pupilId, Trajectory trajectory)
+    {
+        Seed = seed;
+        PupilId = pupilId;
+        Trajectory = trajectory;
+    }
+
+    public int Seed { get; }
+    public int PupilId { get; }
+    public Trajectory Trajectory { get; }
+    public IReadOnlyList<Spell> Spells => _spells;
+
+    private double _partialDayRate;
+    private double _singleLessonRate;
+    private double _lateRate;
+    private int _lateMin = 1;
+    private int _lateMax = 15;
+    private double _rate0;
+    private double _rate1;
+    private double _curve = 1;
+    private double _recoverUntil;
+    private double _unexcused0;
+    private double _unexcused1;
+    private DayOfWeek _patternDay;
+    private int _patternFromDay = int.MaxValue;
+    private double _patternProb;
+    private double _patternUnexcused;
+    private double _stroRate;
+    private string? _stroSubject;
+    private double _stroSubjectRate;
+
+    public static AbsenceProfile Create(int seed, Pupil pupil, TermCalendar cal, SchoolClass cls)
+    {
+        var r = Det.Stream(seed, Det.Salt.Profile, pupil.Id);
+        int n = cal.Days.Count;
+        int weeks = cal.Weeks.Count;
+        double u = r.NextDouble();
+        var t = u switch
+        {
+            < 0.70 => Trajectory.Fine,
+            < 0.76 => Trajectory.Rising,
+            < 0.81 => Trajectory.Weekday,
+            < 0.85 => Trajectory.LongSpell,
+            < 0.89 => Trajectory.Recovers,
+            < 0.93 => Trajectory.LateHeavy,
+            < 0.97 => Trajectory.Stro,
+            _ => Trajectory.High,
+        };
+        var p = new AbsenceProfile(seed, pupil.Id, t)
+        {
+            _partialDayRate = 0.006 + 0.01 * r.NextDouble(),
+            _singleLessonRate = 0.002 + 0.004 * r.NextDouble(),
+            _lateRate = 0.004 + 0.02 * r.NextDouble(),
+        };
+
+        if (t == Trajectory.LongSpell && n > 0)
+        {
+            int len = 5 + r.Next(11);
+            int start = r.Next(Math.Min(2, n - 1), Math.Max(Math.Min(2, n - 1) + 1, n - 4));
+            p._spells.Add(new Spell(start, len, r.NextDouble() < 0.5));
+        }
+
+        // Sick days: whole days of 1–3 days, mostly excused.
+        double sickFraction = (t == Trajectory.Fine ? 0.05 : 0.025) * Math.Pow(r.NextDouble(), 1.6);
+        int sickDays = (int)Math.Round(sickFraction * n);
+        for (int total = 0; total < sickDays && n > 0;)
+        {
+            double lu = r.NextDouble();
+            int len = lu < 0.5 ? 1 : lu < 0.8 ? 2 : 3;
+            p._spells.Add(new Spell(r.Next(n), len, r.NextDouble() < 0.06));
+            total += len;
+        }
+
+        switch (t)
+        {
+            case Trajectory.Rising:
+                p._rate0 = 0.02 + 0.02 * r.NextDouble();
+                p._rate1 = 0.30 + 0.10 * r.NextDouble();
+                p._curve = 1.3 + 0.9 * r.NextDouble();
+                p._unexcused0 = 0.15 + 0.15 * r.NextDouble();
+                p._unexcused1 = 0.6 + 0.3 * r.NextDouble();
+                break;
+            case Trajectory.Weekday:
+                p._patternDay = r.NextDouble() < 0.7 ? DayOfWeek.Monday : DayOfWeek.Friday;
+                if (weeks > 0)
+                {
+                    int lo = Math.Min(2, weeks - 1);
+                    int hi = Math.Max(lo + 1, Math.Min(9, weeks - 2));
+                    p._patternFromDay = cal.Weeks[r.Next(lo, hi)].FirstDay;
+                }
+                p._patternProb = 0.7 + 0.22 * r.NextDouble();
+                p._patternUnexcused = 0.7 + 0.2 * r.NextDouble();
+                break;
+            case Trajectory.Recovers:
+                p._rate0 = 0.25 + 0.15 * r.NextDouble();
+                p._recoverUntil = 0.28 + 0.1 * r.NextDouble();
+                p._unexcused0 = p._unexcused1 = 0.3 + 0.3 * r.NextDouble();
+                break;
+            case Trajectory.LateHeavy:
+                p._lateRate = 0.4 + 0.3 * r.NextDouble();
+                p._lateMin = 5;
+                p._lateMax = 25;
+                break;
+            case Trajectory.Stro:
+                p._stroRate = 0.10 + 0.10 * r.NextDouble();
+                if (r.NextDouble() < 0.5)
+                {
+                    var subjects = cls.Timetable.SelectMany(d => d).Select(l => l.Subject).Distinct().Order(StringComparer.Ordinal).ToList();
+                    p._stroSubject = subjects.Contains("Idrott och hälsa") && r.NextDouble() < 0.6
+                        ? "Idrott och hälsa"
+                        : subjects[r.Next(subjects.Count)];
+                    p._stroSubjectRate = 0.55 + 0.3 * r.NextDouble();
+                    p._stroRate *= 0.6;
+                }
+                break;
+            case Trajectory.High:
+                p._rate0 = p._rate1 = 0.20 + 0.15 * r.NextDouble();
+                p._unexcused0 = p._unexcused1 = 0.35 + 0.35 * r.NextDouble();
+                break;
+        }
+        return p;
+    }
+
+    private double RateAt(double t) => Trajectory switch
+    {
+        Trajectory.Rising => _rate0 + (_rate1 - _rate0) * Math.Pow(t, _curve),
+        Trajectory.Recovers => t <= _recoverUntil ? _rate0 : 0,
+        Trajectory.High => _rate0,
+        _ => 0,
+    };
+
+    /// <summary>Fills <paramref name="result"/> with the true (fully registered) outcome of each lesson of the day.</summary>
+    public void Simulate(int day, TermCalendar cal, Lesson[] lessons, Span<LessonOutcome> result)
+    {
+        int n = lessons.Length;
+        for (int i = 0; i < n; i++)
+        {
+            result[i] = default;
+        }
+        if (n == 0)
+        {
+            return;
+        }
+
+        var r = Det.Stream(Seed, Det.Salt.PupilDay, PupilId, day);
+        double t = cal.Days.Count > 1 ? day / (double)(cal.Days.Count - 1) : 0;
+        var whole = LessonStatus.Present;
+
+        foreach (var s in _spells)
+        {
+            if (day >= s.From && day < s.From + s.Length)
+            {
+                whole = s.Unexcused ? LessonStatus.Unexcused : LessonStatus.Excused;
+                break;
+            }
+        }
+
+        if (whole == LessonStatus.Present && Trajectory == Trajectory.Weekday && day >= _patternFromDay
+            && cal.Days[day].DayOfWeek == _patternDay && r.NextDouble() < _patternProb)
+        {
+            whole = r.NextDouble() < _patternUnexcused ? LessonStatus.Unexcused : LessonStatus.Excused;
+        }
+
+        if (whole == LessonStatus.Present && Trajectory is Trajectory.Rising or Trajectory.Recovers or Trajectory.High)
+        {
+            double noise = 0.5 + Det.Unit(Seed, Det.Salt.WeekNoise, PupilId, cal.WeekOfDay[day]);
+            double p = Math.Min(0.95, RateAt(t) * noise / 0.8);
+            if (r.NextDouble() < p)
+            {
+                double unexcusedShare = _unexcused0 + (_unexcused1 - _unexcused0) * t;
+                var status = r.NextDouble() < unexcusedShare ? LessonStatus.Unexcused : LessonStatus.Excused;
+                if (n < 2 || r.NextDouble() < 0.6)
+                {
+                    whole = status;
+                }
+                else
+                {
+                    int k = 1 + r.Next(n - 1);
+                    double mode = r.NextDouble();
+                    for (int i = 0; i < n; i++)
+                    {
+                        bool absent = mode < 0.5 ? i >= n - k : mode < 0.8 ? i < k : r.NextDouble() < 0.5;
+                        if (absent)
+                        {
+                            result[i] = new LessonOutcome { Status = status, Minutes = lessons[i].Length };
+                        }
+                    }
+                }
+            }
+        }
+
+        if (whole != LessonStatus.Present)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                result[i] = new LessonOutcome { Status = whole, Minutes = lessons[i].Length };
+            }
+            return;
+        }
+
+        // Doctor / dentist: one or two consecutive lessons, excused.
+        if (r.NextDouble() < _partialDayRate)
+        {
+            int k = 1 + r.Next(2);
+            int s = r.Next(n);
+            for (int i = s; i < Math.Min(n, s + k); i++)
+            {
+                result[i] = new LessonOutcome { Status = LessonStatus.Excused, Minutes = lessons[i].Length };
+            }
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            if (result[i].Status != LessonStatus.Present)
+            {
+                continue;
+            }
+            double stro = _stroSubject is not null && lessons[i].Subject == _stroSubject ? _stroSubjectRate : _stroRate;
+            if (stro > 0 && r.NextDouble() < stro)
+            {
+                result[i] = new LessonOutcome { Status = LessonStatus.Unexcused, Minutes = UnexcusedMinutes(r, lessons[i].Length) };
+            }
+            else if (r.NextDouble() < _singleLessonRate)
+            {
+                result[i] = r.NextDouble() < 0.65
+                    ? new LessonOutcome { Status = LessonStatus.Unexcused, Minutes = UnexcusedMinutes(r, lessons[i].Length) }
+                    : new LessonOutcome { Status = LessonStatus.Excused, Minutes = lessons[i].Length };
+            }
+        }
+
+        int first = -1;
+        for (int i = 0; i < n && first < 0; i++)
+        {
+            if (result[i].Status == LessonStatus.Present)
+            {
+                first = i;
+            }
+        }
+        if (first >= 0 && r.NextDouble() < _lateRate)
+        {
+            int span = _lateMax - _lateMin + 1;
+            int minutes = _lateMin + (int)(span * Math.Pow(r.NextDouble(), 1.4));
+            minutes = Math.Clamp(minutes, 1, Math.Min(30, lessons[first].Length - 5));
+            result[first] = new LessonOutcome { Status = LessonStatus.Late, Minutes = minutes };
+        }
+    }
+
+    /// <summary>Usually the whole lesson; sometimes only part of it (left early / arrived very late).</summary>
+    private static int UnexcusedMinutes(Random r, int length)
+    {
+        if (r.NextDouble() >= 0.15)
+        {
+            return length;
+        }
+        int part = (int)Math.Round(length * (0.3 + 0.5 * r.NextDouble()) / 5.0) * 5;
+        return Math.Clamp(part, 5, length - 5);
+    }
+}

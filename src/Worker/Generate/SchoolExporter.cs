@@ -1,0 +1,441 @@
+using System.Globalization;
+
+namespace Skolnarvaro.Worker.Generate;
+
+/// <summary>What was written for one school (used for the progress line and for checks).</summary>
+internal sealed class SchoolExportStats
+{
+    public int Files { get; set; }
+    public long Rows { get; set; }
+    public int InvalidPnrRows { get; set; }
+    public int BadDateRows { get; set; }
+    public long ProtectedRows { get; set; }
+    public long SamordningRows { get; set; }
+    public long NotReportedRows { get; set; }
+    public int CorrectedExcusedToUnexcused { get; set; }
+    public int CorrectedNotReported { get; set; }
+    public string? CorrectionFile { get; set; }
+    public int Pupils { get; set; }
+}
+
+internal enum BadRow
+{
+    None,
+    InvalidPnr,
+    BadDate,
+}
+
+/// <summary>Decides, row by row, whether to spoil a row; never more than 1 % of a file's rows.</summary>
+internal sealed class BadRowInjector(Random rng)
+{
+    private const double InvalidPnrRate = 0.0012;
+    private const double BadDateRate = 0.0006;
+    private long _rows;
+    private int _bad;
+
+    public Random Rng { get; } = rng;
+
+    public BadRow Next(bool eligible)
+    {
+        _rows++;
+        double u = Rng.NextDouble();
+        if (!eligible || (_bad + 1) * 100L > _rows)
+        {
+            return BadRow.None;
+        }
+        if (u < InvalidPnrRate)
+        {
+            _bad++;
+            return BadRow.InvalidPnr;
+        }
+        if (u < InvalidPnrRate + BadDateRate)
+        {
+            _bad++;
+            return BadRow.BadDate;
+        }
+        return BadRow.None;
+    }
+
+    /// <summary>An impossible date written in the profile's date format, e.g. 2026-13-01 or 31/02/2026.</summary>
+    public string BadDate(string format, DateOnly date)
+    {
+        var (y, m, d) = Rng.Next(3) switch
+        {
+            0 => (date.Year, 13, date.Day),
+            1 => (date.Year, 2, 30 + Rng.Next(2)),
+            _ => (date.Year, date.Month, 32),
+        };
+        return format
+            .Replace("yyyy", y.ToString("0000", CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("MM", m.ToString("00", CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("dd", d.ToString("00", CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+}
+
+/// <summary>Writes one school's export files, streaming row by row.</summary>
+internal sealed class SchoolExporter
+{
+    private const string ProtectedFirstName = "Skyddad";
+    private const string ProtectedLastName = "identitet";
+    private const string ProtectedName = "Skyddad identitet";
+
+    private readonly int _seed;
+    private readonly School _school;
+    private readonly SchoolTemplate _t;
+    private readonly ExportFormat _f;
+    private readonly TermCalendar _cal;
+    private readonly string _dir;
+    private readonly string?[] _times = new string?[24 * 60];
+    private readonly SchoolExportStats _stats = new();
+
+    public SchoolExporter(int seed, School school, TermCalendar cal, string inboxRoot)
+    {
+        _seed = seed;
+        _school = school;
+        _t = school.Template;
+        _f = school.Template.Format;
+        _cal = cal;
+        _dir = Path.Combine(inboxRoot, school.Code);
+    }
+
+    public SchoolExportStats Write()
+    {
+        Directory.CreateDirectory(_dir);
+        _stats.Pupils = _school.Enrollments.Where(e => e.FromDay <= _school.LastExportDay).Select(e => e.Pupil.Id).Distinct().Count();
+        switch (_f.Kind)
+        {
+            case ExportKind.Lessons:
+                int correctionWeek = _t.WriteCorrection ? FindCorrectionWeek() : -1;
+                foreach (var week in _cal.Weeks)
+                {
+                    if (week.FirstDay > _school.LastExportDay)
+                    {
+                        break;
+                    }
+                    WriteLessonsFile(week, corrected: false);
+                    if (week.Index == correctionWeek)
+                    {
+                        WriteLessonsFile(week, corrected: true);
+                    }
+                }
+                break;
+            case ExportKind.Days:
+                foreach (var week in _cal.Weeks)
+                {
+                    if (week.FirstDay > _school.LastExportDay)
+                    {
+                        break;
+                    }
+                    WriteDaysFile(week);
+                }
+                break;
+            default:
+                WriteSummaryFiles();
+                break;
+        }
+        return _stats;
+    }
+
+    /// <summary>The school week four weeks before the snapshot date (or the nearest earlier school week).</summary>
+    private int FindCorrectionWeek()
+    {
+        var target = TermCalendar.MondayOf(_cal.AsOf.AddDays(-28));
+        int best = -1;
+        foreach (var w in _cal.Weeks)
+        {
+            if (w.Monday <= target && w.FirstDay <= _school.LastExportDay)
+            {
+                best = w.Index;
+            }
+        }
+        return best;
+    }
+
+    private string Date(DateOnly d) => d.ToString(_f.DateFormat, CultureInfo.InvariantCulture);
+
+    private string Time(int minuteOfDay) =>
+        _times[minuteOfDay] ??= new TimeOnly(minuteOfDay / 60, minuteOfDay % 60).ToString(_f.TimeFormat, CultureInfo.InvariantCulture);
+
+    private CsvExportWriter Open(string fileName)
+    {
+        var w = new CsvExportWriter(Path.Combine(_dir, fileName), _f);
+        w.Header(_f.Headers);
+        _stats.Files++;
+        return w;
+    }
+
+    private string PnrField(Pupil p, int week, BadRow bad, BadRowInjector inj)
+    {
+        if (p.Protected)
+        {
+            return p.ProtectedMarker;
+        }
+        string formatted = p.FormattedPnr(_t.PnrStyleForWeek(week));
+        if (bad == BadRow.InvalidPnr)
+        {
+            _stats.InvalidPnrRows++;
+            return SyntheticPersonnummer.WithBadCheckDigit(formatted, inj.Rng.Next(9));
+        }
+        return formatted;
+    }
+
+    private string DateField(DateOnly d, string formatted, BadRow bad, BadRowInjector inj)
+    {
+        if (bad != BadRow.BadDate)
+        {
+            return formatted;
+        }
+        _stats.BadDateRows++;
+        return inj.BadDate(_f.DateFormat, d);
+    }
+
+    private void CountIdentity(Pupil p)
+    {
+        if (p.Protected)
+        {
+            _stats.ProtectedRows++;
+        }
+        else if (p.Samordningsnummer)
+        {
+            _stats.SamordningRows++;
+        }
+    }
+
+    private int LastDayOf(SchoolWeek week) => Math.Min(week.EndDay, _school.LastExportDay + 1);
+
+    private void WriteLessonsFile(SchoolWeek week, bool corrected)
+    {
+        string monday = week.Monday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        string name = corrected ? $"lessons_{monday}_rättad.csv" : $"lessons_{monday}.csv";
+        if (corrected)
+        {
+            _stats.CorrectionFile = name;
+        }
+        var inj = new BadRowInjector(Det.Stream(_seed, Det.Salt.File, _school.Index, week.Index, corrected ? 1 : 0));
+        int end = LastDayOf(week);
+        var dates = new string[end - week.FirstDay];
+        for (int d = week.FirstDay; d < end; d++)
+        {
+            dates[d - week.FirstDay] = Date(_cal.Days[d]);
+        }
+        Span<LessonOutcome> buf = stackalloc LessonOutcome[16];
+        string[] codes = _f.StatusCodes;
+        string notReportedMinutes = _f.NotReportedMinutesEmpty ? "" : "0";
+
+        using var w = Open(name);
+        foreach (var e in _school.Enrollments)
+        {
+            var p = e.Pupil;
+            int from = Math.Max(week.FirstDay, e.FromDay);
+            int to = Math.Min(end, e.ToDay);
+            for (int day = from; day < to; day++)
+            {
+                var date = _cal.Days[day];
+                var lessons = e.Class.LessonsOn(date);
+                var outcomes = buf[..lessons.Length];
+                p.Absence.Simulate(day, _cal, lessons, outcomes);
+
+                bool fixExcused = corrected && Det.Unit(_seed, Det.Salt.FixExcused, p.Id, day) < 0.3;
+                for (int li = 0; li < lessons.Length; li++)
+                {
+                    var o = outcomes[li];
+                    bool classE = Det.Unit(_seed, Det.Salt.ClassLessonE, _school.Index, e.Class.Index, day * 16 + li) < _t.ClassLessonNotReported;
+                    bool pupilE = _t.PupilLessonNotReported > 0
+                        && Det.Unit(_seed, Det.Salt.PupilLessonE, p.Id, day, li) < _t.PupilLessonNotReported;
+                    if (corrected)
+                    {
+                        if (classE && Det.Unit(_seed, Det.Salt.FixE, _school.Index, e.Class.Index, day * 16 + li) < 0.6)
+                        {
+                            classE = false;
+                            if (!pupilE)
+                            {
+                                _stats.CorrectedNotReported++;
+                            }
+                        }
+                        if (pupilE && Det.Unit(_seed, Det.Salt.FixE, -1 - p.Id, day, li) < 0.6)
+                        {
+                            pupilE = false;
+                            if (!classE)
+                            {
+                                _stats.CorrectedNotReported++;
+                            }
+                        }
+                        if (fixExcused && o.Status == LessonStatus.Excused && !classE && !pupilE)
+                        {
+                            o.Status = LessonStatus.Unexcused;
+                            _stats.CorrectedExcusedToUnexcused++;
+                        }
+                    }
+                    if (classE || pupilE)
+                    {
+                        o = new LessonOutcome { Status = LessonStatus.NotReported };
+                        _stats.NotReportedRows++;
+                    }
+
+                    var bad = inj.Next(!p.Protected);
+                    var lesson = lessons[li];
+                    w.Field(PnrField(p, week.Index, bad, inj));
+                    w.Field(p.Protected ? ProtectedFirstName : p.FirstName);
+                    w.Field(p.Protected ? ProtectedLastName : p.LastName);
+                    w.Field(e.Class.Name);
+                    w.Field(DateField(date, dates[day - week.FirstDay], bad, inj));
+                    w.Field(Time(lesson.StartMinute));
+                    w.Field(lesson.Length);
+                    w.Field(lesson.Subject);
+                    w.Field(codes[(int)o.Status]);
+                    if (o.Status == LessonStatus.NotReported)
+                    {
+                        w.Field(notReportedMinutes);
+                    }
+                    else
+                    {
+                        w.Field(o.Minutes);
+                    }
+                    w.EndRow();
+                    CountIdentity(p);
+                }
+            }
+        }
+        _stats.Rows += w.Rows;
+    }
+
+    private void WriteDaysFile(SchoolWeek week)
+    {
+        string monday = week.Monday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var inj = new BadRowInjector(Det.Stream(_seed, Det.Salt.File, _school.Index, week.Index, 0));
+        int end = LastDayOf(week);
+        Span<LessonOutcome> buf = stackalloc LessonOutcome[16];
+
+        using var w = Open($"days_{monday}.csv");
+        foreach (var e in _school.Enrollments)
+        {
+            var p = e.Pupil;
+            int from = Math.Max(week.FirstDay, e.FromDay);
+            int to = Math.Min(end, e.ToDay);
+            for (int day = from; day < to; day++)
+            {
+                var date = _cal.Days[day];
+                var lessons = e.Class.LessonsOn(date);
+                var outcomes = buf[..lessons.Length];
+                p.Absence.Simulate(day, _cal, lessons, outcomes);
+                int scheduled = 0, excused = 0, unexcused = 0, late = 0;
+                for (int li = 0; li < lessons.Length; li++)
+                {
+                    scheduled += lessons[li].Length;
+                    switch (outcomes[li].Status)
+                    {
+                        case LessonStatus.Excused: excused += outcomes[li].Minutes; break;
+                        case LessonStatus.Unexcused: unexcused += outcomes[li].Minutes; break;
+                        case LessonStatus.Late: late += outcomes[li].Minutes; break;
+                    }
+                }
+                bool notReported = Det.Unit(_seed, Det.Salt.ClassDayE, _school.Index, e.Class.Index, day) < _t.ClassDayNotReported;
+
+                var bad = inj.Next(!p.Protected);
+                w.Field(PnrField(p, week.Index, bad, inj));
+                w.Field(p.Protected ? ProtectedName : p.FullName);
+                w.Field(e.Class.Name);
+                w.Field(DateField(date, Date(date), bad, inj));
+                w.Field(scheduled);
+                if (notReported)
+                {
+                    // Attendance not registered for the class that day: absence columns left empty.
+                    w.Field("");
+                    w.Field("");
+                    w.Field("");
+                    _stats.NotReportedRows++;
+                }
+                else
+                {
+                    w.Field(excused);
+                    w.Field(unexcused);
+                    w.Field(late);
+                }
+                w.EndRow();
+                CountIdentity(p);
+            }
+        }
+        _stats.Rows += w.Rows;
+    }
+
+    private void WriteSummaryFiles()
+    {
+        var enrollments = _school.Enrollments;
+        var scheduled = new long[enrollments.Count];
+        var excused = new long[enrollments.Count];
+        var unexcused = new long[enrollments.Count];
+        Span<LessonOutcome> buf = stackalloc LessonOutcome[16];
+        var nfi = new NumberFormatInfo { NumberDecimalSeparator = _f.DecimalSeparator, NegativeSign = "-" };
+        string termStart = Date(_cal.TermStart);
+
+        foreach (var week in _cal.Weeks)
+        {
+            if (week.FirstDay > _school.LastExportDay)
+            {
+                break;
+            }
+            int end = LastDayOf(week);
+            for (int i = 0; i < enrollments.Count; i++)
+            {
+                var e = enrollments[i];
+                int from = Math.Max(week.FirstDay, e.FromDay);
+                int to = Math.Min(end, e.ToDay);
+                for (int day = from; day < to; day++)
+                {
+                    var lessons = e.Class.LessonsOn(_cal.Days[day]);
+                    var outcomes = buf[..lessons.Length];
+                    e.Pupil.Absence.Simulate(day, _cal, lessons, outcomes);
+                    for (int li = 0; li < lessons.Length; li++)
+                    {
+                        scheduled[i] += lessons[li].Length;
+                        if (Det.Unit(_seed, Det.Salt.ClassLessonE, _school.Index, e.Class.Index, day * 16 + li) < _t.ClassLessonNotReported)
+                        {
+                            continue; // not registered: counts as scheduled, not as absence
+                        }
+                        if (outcomes[li].Status == LessonStatus.Excused)
+                        {
+                            excused[i] += outcomes[li].Minutes;
+                        }
+                        else if (outcomes[li].Status == LessonStatus.Unexcused)
+                        {
+                            unexcused[i] += outcomes[li].Minutes;
+                        }
+                    }
+                }
+            }
+
+            int snapshotDay = end - 1;
+            var snapshot = _cal.Days[snapshotDay];
+            string till = Date(snapshot);
+            var inj = new BadRowInjector(Det.Stream(_seed, Det.Salt.File, _school.Index, week.Index, 0));
+            using var w = Open($"summary_{snapshot.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.csv");
+            for (int i = 0; i < enrollments.Count; i++)
+            {
+                var e = enrollments[i];
+                if (e.FromDay > snapshotDay || e.ToDay <= snapshotDay)
+                {
+                    continue;
+                }
+                var p = e.Pupil;
+                decimal hScheduled = Hours(scheduled[i]);
+                decimal hExcused = Hours(excused[i]);
+                decimal hUnexcused = Hours(unexcused[i]);
+                var bad = inj.Next(!p.Protected);
+                w.Field(PnrField(p, week.Index, bad, inj));
+                w.Field(p.Protected ? ProtectedName : p.FullName);
+                w.Field(e.Class.Name);
+                w.Field(e.FromDay == 0 ? termStart : Date(_cal.Days[e.FromDay]));
+                w.Field(DateField(snapshot, till, bad, inj));
+                w.Field(hScheduled.ToString("0.##", nfi));
+                w.Field((hExcused + hUnexcused).ToString("0.##", nfi));
+                w.Field(hExcused.ToString("0.##", nfi));
+                w.Field(hUnexcused.ToString("0.##", nfi));
+                w.EndRow();
+                CountIdentity(p);
+            }
+            _stats.Rows += w.Rows;
+        }
+    }
+
+    private static decimal Hours(long minutes) => Math.Round(minutes / 60m, 2, MidpointRounding.AwayFromZero);
+}

@@ -1,0 +1,81 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Skolnarvaro.Worker.Generate;
+
+/// <summary>Writes the school registry as configuration JSON (section "Skolnarvaro").</summary>
+internal static class SchoolsJsonWriter
+{
+    public static void Write(string path, IReadOnlyList<School> schools)
+    {
+        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
+        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions
+        {
+            Indented = true,
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        });
+
+        w.WriteStartObject();
+        w.WriteStartObject("Skolnarvaro");
+
+        w.WriteStartObject("Profiles");
+        w.WriteStartObject(SchoolTemplate.VklassProfileName);
+        w.WriteString("Kind", "Lessons");
+        w.WriteString("Encoding", "windows-1252");
+        w.WriteString("Delimiter", ",");
+        w.WriteString("DateFormat", "dd/MM/yyyy");
+        w.WriteString("TimeFormat", "HH.mm");
+        w.WriteString("DecimalSeparator", ".");
+        w.WriteStartObject("Columns");
+        for (int i = 0; i < SchoolTemplate.LessonColumnKeys.Length; i++)
+        {
+            w.WriteString(SchoolTemplate.LessonColumnKeys[i], SchoolTemplate.VklassHeaders[i]);
+        }
+        w.WriteEndObject();
+        w.WriteStartObject("StatusCodes");
+        for (int i = 0; i < SchoolTemplate.VklassCodes.Length; i++)
+        {
+            w.WriteString(SchoolTemplate.VklassCodes[i], SchoolTemplate.VklassCodeMeanings[i]);
+        }
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteEndObject();
+
+        w.WriteStartArray("Schools");
+        foreach (var s in schools)
+        {
+            w.WriteStartObject();
+            w.WriteString("Skolenhetskod", s.Code);
+            w.WriteString("Name", s.Name);
+            w.WriteString("Driftsform", s.Independent ? "Independent" : "Municipal");
+            w.WriteString("Huvudman", s.Huvudman);
+            w.WriteStartArray("Rectors");
+            foreach (var r in s.Rectors)
+            {
+                w.WriteStartObject();
+                w.WriteString("Name", r.Name);
+                w.WriteString("Email", r.Email);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteString("Profile", s.Profile);
+            if (s.Template.ProfileOverrides.Count > 0)
+            {
+                w.WriteStartObject("ProfileOverrides");
+                foreach (var kv in s.Template.ProfileOverrides)
+                {
+                    w.WriteString(kv.Key, kv.Value);
+                }
+                w.WriteEndObject();
+            }
+            w.WriteString("Inbox", "inbox/" + s.Code);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.Flush();
+        stream.WriteByte((byte)'\n');
+    }
+}

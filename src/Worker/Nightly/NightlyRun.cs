@@ -1,0 +1,178 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Skolnarvaro.Analysis.Flags;
+using Skolnarvaro.Analysis.Runs;
+using Skolnarvaro.Analysis.Thresholds;
+using Skolnarvaro.Ingestion.DataQuality;
+using Skolnarvaro.Ingestion.Import;
+using Skolnarvaro.Ingestion.Schools;
+using Skolnarvaro.Notifications.Delivery;
+using Skolnarvaro.Notifications.Digests;
+using Skolnarvaro.Notifications.Outbox;
+using Skolnarvaro.Notifications.Recipients;
+
+namespace Skolnarvaro.Worker.Nightly;
+
+public sealed record SchoolOutcome(
+    string Skolenhetskod, string Name, Driftsform Driftsform, IReadOnlyList<ImportResult> Imports, SchoolDataQuality? Quality,
+    int High, int AtRisk, int NewOrEscalated, bool DigestQueued, string? Error);
+
+public sealed record NightlyRunSummary(long RunId, DateOnly AsOf, IReadOnlyList<SchoolOutcome> Schools, DeliveryResult Delivery, string Transport)
+{
+    public long RowsImported => Schools.Sum(s => s.Imports.Sum(i => i.RowsImported));
+    public long RowsQuarantined => Schools.Sum(s => s.Imports.Sum(i => i.RowsQuarantined));
+    public int FilesImported => Schools.Sum(s => s.Imports.Count(i => i.Status == ImportStatus.Imported));
+    public int FilesRejected => Schools.Sum(s => s.Imports.Count(i => i.Status == ImportStatus.Rejected));
+    public int High => Schools.Sum(s => s.High);
+    public int AtRisk => Schools.Sum(s => s.AtRisk);
+    public int Digests => Schools.Count(s => s.DigestQueued);
+    public bool Succeeded => Schools.All(s => s.Error is null);
+}
+
+/// <summary>
+/// The nightly job: import every school's inbox, recompute figures and levels, record flags and the digests that
+/// report them in one transaction per school, then deliver the outbox. Safe to run twice: imports are content-hashed,
+/// digests keyed by school and run, and a pupil already reported is not reported again.
+/// </summary>
+public sealed class NightlyRun(
+    NpgsqlDataSource db,
+    IOptions<IngestionOptions> ingestion,
+    IOptions<ThresholdOptions> thresholds,
+    IOptions<NotificationOptions> notifications,
+    SchoolRegistryStore schools,
+    InboxImporter inbox,
+    DataQualityStore quality,
+    ThresholdAnalysis analysis,
+    FlagStore flags,
+    RunStore runs,
+    DigestRenderer renderer,
+    OutboxStore outbox,
+    OutboxSender sender,
+    TimeProvider time,
+    ILogger<NightlyRun> logger)
+{
+    public async Task<NightlyRunSummary> RunAsync(DateOnly asOf, bool dryRun, IProgress<string>? progress = null, CancellationToken ct = default)
+    {
+        var schoolList = ingestion.Value.Schools;
+        await schools.SyncAsync(schoolList, ct);
+        var runId = await runs.StartAsync("nightly", asOf, EffectiveConfigurationJson(), ct);
+        logger.LogInformation("Nightly run {RunId} as of {AsOf} for {Schools} schools", runId, asOf, schoolList.Count);
+
+        var outcomes = new List<SchoolOutcome>();
+        foreach (var school in schoolList)
+        {
+            progress?.Report($"{school.Name}: importing");
+            try
+            {
+                outcomes.Add(await RunSchoolAsync(runId, school, asOf, ct));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One school's failure must not hold back the digests of the others; it is reported and the run marked failed.
+                logger.LogError(e, "School {School} failed in run {RunId}", school.Skolenhetskod, runId);
+                outcomes.Add(new SchoolOutcome(school.Skolenhetskod, school.Name, school.Driftsform, [], null, 0, 0, 0, false, e.Message));
+            }
+        }
+
+        var smtp = notifications.Value.Smtp;
+        await using IMailTransport transport = dryRun || string.IsNullOrWhiteSpace(smtp.Host)
+            ? new EmlFolderTransport(notifications.Value.DryRunFolder)
+            : new SmtpTransport(smtp);
+        progress?.Report($"Delivering digests to {transport.Describe()}");
+        var delivery = await sender.DeliverDueAsync(transport, ct);
+
+        var summary = new NightlyRunSummary(runId, asOf, outcomes, delivery, transport.Describe());
+        await runs.FinishAsync(runId, summary.Succeeded, JsonSerializer.Serialize(new
+        {
+            schools = outcomes.Select(o => new
+            {
+                o.Skolenhetskod, files = o.Imports.Count, rows = o.Imports.Sum(i => i.RowsImported),
+                quarantined = o.Imports.Sum(i => i.RowsQuarantined), rejected = o.Imports.Count(i => i.Status == ImportStatus.Rejected),
+                o.High, o.AtRisk, o.NewOrEscalated, o.DigestQueued, stale = o.Quality?.IsStale, reportingRate = o.Quality?.ReportingRate, o.Error,
+            }),
+            digestsSent = delivery.Sent,
+            digestsFailed = delivery.Failed,
+        }), ct);
+        return summary;
+    }
+
+    private async Task<SchoolOutcome> RunSchoolAsync(long runId, SchoolSettings school, DateOnly asOf, CancellationToken ct)
+    {
+        var imports = await inbox.ImportInboxAsync(school, ct);
+        var dq = await quality.ForSchoolAsync(school.Skolenhetskod, asOf, ingestion.Value.StaleAfterSchoolDays, thresholds.Value.RecentWindowDays, ct);
+        var assessments = await analysis.AssessSchoolAsync(school.Skolenhetskod, asOf, ct);
+
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var recorded = await flags.RecordAsync(conn, runId, school.Skolenhetskod, asOf, assessments, ct);
+        var news = recorded.Where(r => r.Change != LevelChange.Still).ToList();
+        var queued = false;
+        if (news.Count > 0)
+        {
+            var recipients = notifications.Value.Schools.FirstOrDefault(s => s.Skolenhetskod == school.Skolenhetskod)
+                ?? new SchoolRecipients { Skolenhetskod = school.Skolenhetskod, Name = school.Name, Huvudman = school.Huvudman };
+            if (recipients.Rectors.Count == 0)
+            {
+                logger.LogWarning("School {School} has flagged pupils but no rector e-mail in the registry; no digest recorded", school.Skolenhetskod);
+            }
+            else
+            {
+                var pupils = await PupilDirectory.ReadAsync(conn, school.Skolenhetskod, news, ct);
+                var model = DigestBuilder.Build(recipients, asOf, pupils, Caveats(dq, asOf), notifications.Value.NameDisplay);
+                var digest = renderer.Render(model);
+                var key = $"digest-{school.Skolenhetskod}-run{runId}";
+                var mime = DigestMail.Compose(notifications.Value.FromName, notifications.Value.FromAddress,
+                    recipients.Rectors.Select(r => (r.Name, r.Email)), digest, key, time.GetUtcNow());
+                queued = await outbox.EnqueueAsync(conn, key, runId, school.Skolenhetskod,
+                    recipients.Rectors.Select(r => r.Email).ToList(), digest.Subject, mime, ct);
+            }
+        }
+
+        await tx.CommitAsync(ct);
+        return new SchoolOutcome(school.Skolenhetskod, school.Name, school.Driftsform, imports, dq,
+            recorded.Count(r => r.Level == Level.High), recorded.Count(r => r.Level == Level.AtRisk), news.Count, queued, null);
+    }
+
+    /// <summary>What a rector must know about the data behind the digest, in Swedish.</summary>
+    private List<string> Caveats(SchoolDataQuality dq, DateOnly asOf)
+    {
+        var caveats = new List<string>();
+        if (dq.LastExportDate is null)
+        {
+            caveats.Add("Ingen närvaroexport har tagits emot från skolan; listan bygger inte på aktuella uppgifter.");
+        }
+        else if (dq.IsStale)
+        {
+            caveats.Add($"Senaste närvaroexporten gäller till och med {DigestBuilder.Date(dq.LastExportDate.Value)} " +
+                        $"({dq.SchoolDaysSinceLastExport} skoldagar före {DigestBuilder.Date(asOf)}). Frånvaro efter det datumet syns inte här.");
+        }
+
+        if (dq.ReportingRate is { } rate && rate < notifications.Value.LowReportingRate)
+        {
+            caveats.Add($"Närvaron är registrerad för {RuleEvaluator.Percent(rate)} av den schemalagda tiden de senaste skoldagarna. " +
+                        "Oregistrerade lektioner räknas inte som frånvaro, så frånvaron kan vara större än vad som visas.");
+        }
+
+        if (dq.RejectedFilesLast30Days > 0)
+        {
+            caveats.Add($"{dq.RejectedFilesLast30Days} exportfil(er) från skolan har avvisats de senaste 30 dagarna på grund av fel i filen.");
+        }
+
+        return caveats;
+    }
+
+    private string EffectiveConfigurationJson() => JsonSerializer.Serialize(new
+    {
+        thresholds = thresholds.Value,
+        ingestion = new
+        {
+            ingestion.Value.MaxBadRowShare,
+            ingestion.Value.StaleAfterSchoolDays,
+            schools = ingestion.Value.Schools.Select(s => new { s.Skolenhetskod, s.Name, s.Driftsform, s.Profile, s.ProfileOverrides }),
+            ingestion.Value.Profiles,
+        },
+        notifications = new { notifications.Value.NameDisplay, notifications.Value.LowReportingRate, notifications.Value.TemplateFolder },
+    });
+}

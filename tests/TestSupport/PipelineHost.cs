@@ -1,0 +1,69 @@
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using Skolnarvaro.Worker.Composition;
+
+namespace Skolnarvaro.TestSupport;
+
+/// <summary>
+/// Starts the real composition root (the same one the CLI uses) against a test database, a schools file and a
+/// scratch output folder.
+/// <code>
+/// using var host = await PipelineHost.StartAsync(db, schoolsFile, temp.Path);
+/// await host.Get&lt;NightlyRun&gt;().RunAsync(asOf, dryRun: true);
+/// </code>
+/// </summary>
+public static class PipelineHost
+{
+    public const string TestKey = "test-pseudonymisation-key-0123456789abcdef";
+
+    public static Task<IHost> StartAsync(TestDatabase db, string schoolsFile, string outputFolder, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var overrides = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Skolnarvaro"] = db.ConnectionString,
+            ["Skolnarvaro:SchoolsFile"] = schoolsFile,
+            ["Skolnarvaro:Demo:Enabled"] = "false",
+            ["Skolnarvaro:Pseudonymisation:Key"] = TestKey,
+            ["Skolnarvaro:Notifications:TemplateFolder"] = TestFiles.InRepo("templates"),
+            ["Skolnarvaro:Notifications:DryRunFolder"] = Path.Combine(outputFolder, "digests"),
+            ["Skolnarvaro:Notifications:Smtp:Host"] = "",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            overrides[key] = value;
+        }
+
+        return WorkerHost.StartAsync(overrides);
+    }
+
+    /// <summary>Writes a schools file for hand-made schools, each with an inbox folder next to it, and returns its path.</summary>
+    public static string WriteSchoolsFile(string folder, params TestSchool[] schools)
+    {
+        var json = new
+        {
+            Skolnarvaro = new
+            {
+                Schools = schools.Select(s => new
+                {
+                    s.Skolenhetskod,
+                    s.Name,
+                    s.Driftsform,
+                    Huvudman = s.Driftsform == "Independent" ? "Testskolor AB" : "Testkommunen",
+                    Rectors = new[] { new { Name = $"Rektor {s.Name}", Email = s.RectorEmail } },
+                    s.Profile,
+                    Inbox = $"inbox/{s.Skolenhetskod}",
+                }),
+            },
+        };
+        foreach (var s in schools)
+        {
+            Directory.CreateDirectory(Path.Combine(folder, "inbox", s.Skolenhetskod));
+        }
+
+        var path = Path.Combine(folder, "schools.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(json));
+        return path;
+    }
+}
+
+public sealed record TestSchool(string Skolenhetskod, string Name, string RectorEmail, string Driftsform = "Municipal", string Profile = "days-default");
