@@ -20,6 +20,7 @@ public readonly record struct Personnummer(long Digits12, DateOnly BirthDate, bo
         Span<int> d = stackalloc int[12];
         var count = 0;
         var separator = '\0';
+        var separatorAt = 0;
         foreach (var c in text.Trim())
         {
             if (c is >= '0' and <= '9')
@@ -35,12 +36,20 @@ public readonly record struct Personnummer(long Digits12, DateOnly BirthDate, bo
             else if ((c is '-' or '+') && separator == '\0' && (count == 6 || count == 8))
             {
                 separator = c;
+                separatorAt = count;
             }
             else if (c != ' ')
             {
                 error = $"unexpected character '{c}'; expected digits with an optional '-' or '+'";
                 return false;
             }
+        }
+
+        // "20110312-12" is a cut-off 12-digit number, not the 10-digit 2011031212: the separator goes before the serial.
+        if (separator != '\0' && count - separatorAt != 4)
+        {
+            error = $"'{separator}' must come right before the last four digits";
+            return false;
         }
 
         int year;
@@ -54,7 +63,8 @@ public readonly record struct Personnummer(long Digits12, DateOnly BirthDate, bo
         {
             var yy = d[0] * 10 + d[1];
             year = today.Year / 100 * 100 + yy;
-            var mmdd = (d[2] * 10 + d[3]) * 100 + Math.Min(d[4] * 10 + d[5], 31);
+            var dd = d[4] * 10 + d[5];
+            var mmdd = (d[2] * 10 + d[3]) * 100 + (dd > 60 ? dd - 60 : dd);
             if (year > today.Year || (year == today.Year && mmdd > today.Month * 100 + today.Day))
             {
                 year -= 100;
@@ -96,9 +106,15 @@ public readonly record struct Personnummer(long Digits12, DateOnly BirthDate, bo
             day -= 60;
         }
 
-        if (month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(Math.Max(year, 1), month))
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
         {
             error = "not a valid date of birth";
+            return false;
+        }
+
+        if (new DateOnly(year, month, day) > today)
+        {
+            error = "the date of birth is in the future";
             return false;
         }
 

@@ -84,6 +84,7 @@ public sealed class FileImporter(
                 logger.LogInformation("{File}: ignoring columns the profile does not use: {Columns}", fileName, string.Join(", ", reader.ExtraColumns));
             }
 
+            var phases = System.Diagnostics.Stopwatch.StartNew();
             var length = Math.Max(1, new FileInfo(path).Length);
             var batches = Channel.CreateBounded<(FactRow[] Facts, SnapshotRow[] Snapshots, int Count)>(4);
 
@@ -164,6 +165,7 @@ public sealed class FileImporter(
             progress?.Report(1.0);
 
             var rowsRead = reader.RowsRead;
+            var copyTime = phases.Elapsed;
             await CopyPupilsAsync(conn, reader.Pupils, ct);
 
             // Duplicates (the same lesson or day twice, or the same snapshot date) are found set-based: the first row wins.
@@ -171,6 +173,7 @@ public sealed class FileImporter(
             problemCount += duplicates.Count;
             problems.AddRange(duplicates.Take(Math.Max(0, MaxStoredProblems - problems.Count)));
 
+            var duplicateTime = phases.Elapsed - copyTime;
             var badShare = rowsRead == 0 ? 0 : (double)problemCount / rowsRead;
             if (badShare > options.Value.MaxBadRowShare)
             {
@@ -216,7 +219,8 @@ public sealed class FileImporter(
                 ("protected", (int)protectedCount), ("written", (int)written), ("replaced", (int)replaced), ("message", summary), ("id", importId));
 
             await tx.CommitAsync(ct);
-            logger.LogInformation("{Summary}", summary);
+            logger.LogInformation("{Summary} Parse and COPY {Copy:N1} s, duplicate check {Duplicates:N1} s, merge and commit {Merge:N1} s.",
+                summary, copyTime.TotalSeconds, duplicateTime.TotalSeconds, (phases.Elapsed - copyTime - duplicateTime).TotalSeconds);
             return new ImportResult(path, ImportStatus.Imported, importId, rowsRead, imported, problemCount, protectedCount, written, replaced, summary);
         }
     }
@@ -251,7 +255,8 @@ public sealed class FileImporter(
     {
         await using var copy = await conn.BeginBinaryImportAsync(
             "copy stage_pupil (pupil_key, first_name, last_name, gender, birth_year, class_name, grade, first_date, last_date) from stdin (format binary)", ct);
-        foreach (var p in pupils)
+        // A pupil none of whose rows could be used has nothing to store.
+        foreach (var p in pupils.Where(p => p.LastDate != DateOnly.MinValue))
         {
             await copy.StartRowAsync(ct);
             await copy.WriteAsync(p.Key, NpgsqlDbType.Bytea, ct);

@@ -26,6 +26,9 @@ public sealed class ExportReader : IDisposable
     private readonly Dictionary<string, LessonStatus> statusByCode;
     private readonly byte[] lastDateBytes = new byte[32];
     private int lastDateLength = -1;
+    private readonly byte[] lastPnrBytes = new byte[32];
+    private int lastPnrLength;
+    private PupilInfo? lastPupil;
     private DateOnly lastDate;
 
     public ExportReader(string path, ResolvedProfile profile, PupilKeyHasher hasher, DateOnly today)
@@ -122,23 +125,39 @@ public sealed class ExportReader : IDisposable
     private void ReadRow()
     {
         var pnrField = csv.GetSpan(index[ExportField.Personnummer]);
-        var pnrText = Encoding.UTF8.GetString(pnrField);
-        if (pnrText.Length == 0 || profile.ProtectedValues.Contains(pnrText))
+        PupilInfo pupil;
+        // Exports list a pupil's rows together: the same personnummer as the row before needs no parsing or hashing.
+        if (lastPupil is not null && pnrField.SequenceEqual(lastPnrBytes.AsSpan(0, lastPnrLength)))
         {
-            Outcome = RowOutcome.Protected;
-            return;
+            pupil = lastPupil;
         }
-
-        if (!Personnummer.TryParse(pnrText, today, out var pnr, out var pnrError))
+        else
         {
-            throw new RowException(Header(ExportField.Personnummer), QuarantineMasking.MaskPersonnummer(pnrText), $"invalid personnummer: {pnrError}");
-        }
+            var pnrText = Encoding.UTF8.GetString(pnrField);
+            if (pnrText.Length == 0 || profile.ProtectedValues.Contains(pnrText))
+            {
+                Outcome = RowOutcome.Protected;
+                return;
+            }
 
-        if (!pupils.TryGetValue(pnr.Digits12, out var pupil))
-        {
-            pupil = new PupilInfo(hasher.KeyFor(pnr), pnr.Gender, pnr.BirthDate.Year);
-            ReadNameAndClass(pupil);
-            pupils.Add(pnr.Digits12, pupil);
+            if (!Personnummer.TryParse(pnrText, today, out var pnr, out var pnrError))
+            {
+                throw new RowException(Header(ExportField.Personnummer), QuarantineMasking.MaskPersonnummer(pnrText), $"invalid personnummer: {pnrError}");
+            }
+
+            if (!pupils.TryGetValue(pnr.Digits12, out pupil!))
+            {
+                pupil = new PupilInfo(hasher.KeyFor(pnr), pnr.Gender, pnr.BirthDate.Year);
+                ReadNameAndClass(pupil);
+                pupils.Add(pnr.Digits12, pupil);
+            }
+
+            if (pnrField.Length <= lastPnrBytes.Length)
+            {
+                pnrField.CopyTo(lastPnrBytes);
+                lastPnrLength = pnrField.Length;
+                lastPupil = pupil;
+            }
         }
 
         DateOnly date;

@@ -38,8 +38,14 @@ public static class RunOnceCommand
     {
         AnsiConsole.WriteLine();
         AnsiConsole.MarkupLine($"[bold]Nightly run #{s.RunId}[/] as of {s.AsOf:yyyy-MM-dd}{(demo ? " [yellow](demo mode: sample data, demo pseudonymisation key)[/]" : "")}");
+        if (Console.IsOutputRedirected)
+        {
+            // Logs and CI capture are wider than the 80 columns Spectre assumes without a terminal.
+            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 180);
+        }
+
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("School", "Driftsform", "Files new/seen/rejected", "Rows imported", "Quarantined", "Protected", "High", "At risk", "New/escalated", "Data quality", "Digest");
+            .AddColumns("School", "Files new/seen/rejected", "Rows", "Quarantined", "Protected", "High", "At risk", "New/escalated", "Data quality", "Digest");
         foreach (var o in s.Schools)
         {
             var imported = o.Imports.Count(i => i.Status == ImportStatus.Imported);
@@ -53,7 +59,7 @@ public static class RunOnceCommand
                     o.Quality.ReportingRate is { } r ? $"reported {r:P0}" : null,
                 }.Where(x => x is not null));
             table.AddRow(
-                Markup.Escape($"{o.Name} ({o.Skolenhetskod})"), o.Driftsform.ToString(),
+                Markup.Escape($"{o.Name} ({o.Skolenhetskod}{(o.Driftsform == Ingestion.Schools.Driftsform.Independent ? ", fristående" : "")})"),
                 $"{imported}/{seen}/{(rejected > 0 ? $"[red]{rejected}[/]" : "0")}",
                 o.Imports.Sum(i => i.RowsImported).ToString("N0"), o.Imports.Sum(i => i.RowsQuarantined).ToString("N0"),
                 o.Imports.Sum(i => i.RowsProtected).ToString("N0"),

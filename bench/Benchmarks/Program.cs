@@ -1,0 +1,23 @@
+using System.Globalization;
+using Skolnarvaro.Benchmarks;
+
+// Benchmarks are not tests: they print times and a ratio against a baseline measured in the same run.
+//   dotnet run -c Release --project bench/Benchmarks -- import [rows]
+var admin = Environment.GetEnvironmentVariable("SKOLNARVARO_BENCH_DB")
+    ?? Environment.GetEnvironmentVariable("SKOLNARVARO_TEST_DB")
+    ?? "Host=127.0.0.1;Port=55432;Username=skolnarvaro;Password=skolnarvaro;Database=skolnarvaro";
+var work = Path.GetFullPath(Environment.GetEnvironmentVariable("SKOLNARVARO_BENCH_DIR") ?? ".local/bench");
+
+return args switch
+{
+    ["import", var rows] => await ImportBenchmark.RunAsync(long.Parse(rows, CultureInfo.InvariantCulture), admin, work),
+    ["import"] => await ImportBenchmark.RunAsync(10_000_000, admin, work),
+    ["import-child", var file, var db, var dir] => await ImportBenchmark.ChildAsync(file, db, dir),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: benchmarks import [rows]    (default 10,000,000; needs the private PostgreSQL of scripts/postgres.sh or SKOLNARVARO_BENCH_DB)");
+    return 2;
+}
