@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -25,7 +24,6 @@ public sealed class FileImporter(
     IOptions<IngestionOptions> options,
     ILogger<FileImporter> logger)
 {
-    private const int BatchSize = 8192;
     private const int MaxStoredProblems = 10_000;
 
     public async Task<ImportResult> ImportAsync(
@@ -52,7 +50,8 @@ public sealed class FileImporter(
 
         await Exec(conn, """
             create temp table stage_fact (
-                pupil_key bytea, date date, start_minute int, scheduled int, excused int, unexcused int, late int, not_reported int, line int
+                pupil_key bytea, date date, start_minute int, scheduled int, excused int, unexcused int, late int, not_reported int,
+                lessons int, registered int, line int
             ) on commit drop;
             create temp table stage_snapshot (
                 pupil_key bytea, period_from date, period_to date, scheduled int, excused int, unexcused int, line int
@@ -63,13 +62,11 @@ public sealed class FileImporter(
             ) on commit drop;
             """, ct);
 
-        var problems = new List<RowProblem>();
-        long problemCount = 0;
-        long protectedCount = 0;
+        ExportReader OpenReader() => new(path, profile, hasher, today);
         ExportReader reader;
         try
         {
-            reader = new ExportReader(path, profile, hasher, today);
+            reader = OpenReader();
         }
         catch (ExportFormatException e)
         {
@@ -77,7 +74,7 @@ public sealed class FileImporter(
             return await RejectAsync(school, profile, path, sha, e.Message, 0, [new RowProblem(1, null, null, e.Message)], ct);
         }
 
-        using (reader)
+        try
         {
             if (reader.ExtraColumns.Count > 0)
             {
@@ -86,92 +83,32 @@ public sealed class FileImporter(
 
             var phases = System.Diagnostics.Stopwatch.StartNew();
             var length = Math.Max(1, new FileInfo(path).Length);
-            var batches = Channel.CreateBounded<(FactRow[] Facts, SnapshotRow[] Snapshots, int Count)>(4);
-
-            // Parsing runs on its own thread while this one feeds COPY: the two overlap.
-            var parse = Task.Run(async () =>
+            var grouped = profile.Kind == ExportKind.Lessons;
+            var pass = await StagingPass.RunAsync(conn, reader, profile.Kind, grouped, length, progress, ct);
+            if (pass.Recurred)
             {
-                try
-                {
-                    var facts = new FactRow[BatchSize];
-                    var snapshots = new SnapshotRow[BatchSize];
-                    var n = 0;
-                    while (reader.Read())
-                    {
-                        switch (reader.Outcome)
-                        {
-                            case RowOutcome.Fact: facts[n++] = reader.Fact; break;
-                            case RowOutcome.Snapshot: snapshots[n++] = reader.Snapshot; break;
-                            case RowOutcome.Protected: protectedCount++; break;
-                            default:
-                                problemCount++;
-                                if (problems.Count < MaxStoredProblems)
-                                {
-                                    problems.Add(reader.Problem!);
-                                }
-
-                                break;
-                        }
-
-                        if (n == BatchSize)
-                        {
-                            await batches.Writer.WriteAsync((facts, snapshots, n), ct);
-                            facts = new FactRow[BatchSize];
-                            snapshots = new SnapshotRow[BatchSize];
-                            n = 0;
-                            progress?.Report((double)reader.BytesRead / length);
-                        }
-                    }
-
-                    await batches.Writer.WriteAsync((facts, snapshots, n), ct);
-                    batches.Writer.Complete();
-                }
-                catch (Exception e)
-                {
-                    batches.Writer.Complete(e);
-                }
-            }, ct);
-
-            if (profile.Kind == ExportKind.Summary)
-            {
-                await using var copy = await conn.BeginBinaryImportAsync(
-                    "copy stage_snapshot (pupil_key, period_from, period_to, scheduled, excused, unexcused, line) from stdin (format binary)", ct);
-                await foreach (var (_, snapshots, count) in batches.Reader.ReadAllAsync(ct))
-                {
-                    for (var i = 0; i < count; i++)
-                    {
-                        WriteSnapshot(copy, in snapshots[i]);
-                    }
-                }
-
-                await copy.CompleteAsync(ct);
-            }
-            else
-            {
-                await using var copy = await conn.BeginBinaryImportAsync(
-                    "copy stage_fact (pupil_key, date, start_minute, scheduled, excused, unexcused, late, not_reported, line) from stdin (format binary)", ct);
-                await foreach (var (facts, _, count) in batches.Reader.ReadAllAsync(ct))
-                {
-                    for (var i = 0; i < count; i++)
-                    {
-                        WriteFact(copy, in facts[i]);
-                    }
-                }
-
-                await copy.CompleteAsync(ct);
+                logger.LogInformation("{File}: a pupil's day appears in more than one place in the file; reading it again lesson by lesson", fileName);
+                reader.Dispose();
+                await Exec(conn, "truncate stage_fact", ct);
+                reader = OpenReader();
+                grouped = false;
+                pass = await StagingPass.RunAsync(conn, reader, profile.Kind, grouped, length, progress, ct);
             }
 
-            await parse;
-            progress?.Report(1.0);
-
-            var rowsRead = reader.RowsRead;
+            var rowsRead = pass.RowsRead;
+            var problems = pass.Problems;
+            var problemCount = pass.ProblemCount;
+            var protectedCount = pass.ProtectedCount;
             var copyTime = phases.Elapsed;
             await CopyPupilsAsync(conn, reader.Pupils, ct);
 
-            // Duplicates (the same lesson or day twice, or the same snapshot date) are found set-based: the first row wins.
-            var duplicates = await FindDuplicatesAsync(conn, profile.Kind, ct);
-            problemCount += duplicates.Count;
-            problems.AddRange(duplicates.Take(Math.Max(0, MaxStoredProblems - problems.Count)));
+            if (profile.Kind == ExportKind.Lessons && !grouped)
+            {
+                // Read lesson by lesson, a lesson listed twice is found set-based: the first row wins.
+                var duplicates = await FindDuplicateLessonsAsync(conn, ct);
+                problemCount += duplicates.Count;
+                problems.AddRange(duplicates.Take(Math.Max(0, MaxStoredProblems - problems.Count)));
+            }
 
             var duplicateTime = phases.Elapsed - copyTime;
             var badShare = rowsRead == 0 ? 0 : (double)problemCount / rowsRead;
@@ -209,8 +146,7 @@ public sealed class FileImporter(
                     facts_written = @written, facts_replaced = @replaced, message = @message,
                     period_from = s.lo, period_to = s.hi, lessons_scheduled = s.lessons, lessons_registered = s.registered
                 from (select min(date) lo, max(date) hi,
-                             nullif(count(*) filter (where start_minute >= 0), 0) lessons,
-                             nullif(count(*) filter (where start_minute >= 0 and not_reported = 0), 0) registered
+                             nullif(sum(lessons), 0) lessons, nullif(sum(registered), 0) registered
                       from stage_fact
                       union all select min(period_from), max(period_to), null, null from stage_snapshot
                       order by 1 nulls last limit 1) s
@@ -223,32 +159,10 @@ public sealed class FileImporter(
                 summary, copyTime.TotalSeconds, duplicateTime.TotalSeconds, (phases.Elapsed - copyTime - duplicateTime).TotalSeconds);
             return new ImportResult(path, ImportStatus.Imported, importId, rowsRead, imported, problemCount, protectedCount, written, replaced, summary);
         }
-    }
-
-    private static void WriteFact(NpgsqlBinaryImporter copy, in FactRow f)
-    {
-        copy.StartRow();
-        copy.Write(f.PupilKey, NpgsqlDbType.Bytea);
-        copy.Write(f.Date, NpgsqlDbType.Date);
-        copy.Write(f.StartMinute, NpgsqlDbType.Integer);
-        copy.Write(f.Scheduled, NpgsqlDbType.Integer);
-        copy.Write(f.Excused, NpgsqlDbType.Integer);
-        copy.Write(f.Unexcused, NpgsqlDbType.Integer);
-        copy.Write(f.Late, NpgsqlDbType.Integer);
-        copy.Write(f.NotReported, NpgsqlDbType.Integer);
-        copy.Write(f.Line, NpgsqlDbType.Integer);
-    }
-
-    private static void WriteSnapshot(NpgsqlBinaryImporter copy, in SnapshotRow s)
-    {
-        copy.StartRow();
-        copy.Write(s.PupilKey, NpgsqlDbType.Bytea);
-        copy.Write(s.From, NpgsqlDbType.Date);
-        copy.Write(s.To, NpgsqlDbType.Date);
-        copy.Write(s.Scheduled, NpgsqlDbType.Integer);
-        copy.Write(s.Excused, NpgsqlDbType.Integer);
-        copy.Write(s.Unexcused, NpgsqlDbType.Integer);
-        copy.Write(s.Line, NpgsqlDbType.Integer);
+        finally
+        {
+            reader.Dispose();
+        }
     }
 
     private static async Task CopyPupilsAsync(NpgsqlConnection conn, IReadOnlyCollection<PupilInfo> pupils, CancellationToken ct)
@@ -281,30 +195,21 @@ public sealed class FileImporter(
         await copy.CompleteAsync(ct);
     }
 
-    private static async Task<List<RowProblem>> FindDuplicatesAsync(NpgsqlConnection conn, ExportKind kind, CancellationToken ct)
+    private static async Task<List<RowProblem>> FindDuplicateLessonsAsync(NpgsqlConnection conn, CancellationToken ct)
     {
-        var sql = kind == ExportKind.Summary
-            ? """
-              delete from stage_snapshot s using (
-                  select ctid, line, first_value(line) over w as first_line, row_number() over w as rn
-                  from stage_snapshot window w as (partition by pupil_key, period_to order by line)) d
-              where s.ctid = d.ctid and d.rn > 1
-              returning d.line, d.first_line
-              """
-            : """
-              delete from stage_fact s using (
-                  select ctid, line, first_value(line) over w as first_line, row_number() over w as rn
-                  from stage_fact window w as (partition by pupil_key, date, start_minute order by line)) d
-              where s.ctid = d.ctid and d.rn > 1
-              returning d.line, d.first_line
-              """;
+        const string sql = """
+            delete from stage_fact s using (
+                select ctid, line, first_value(line) over w as first_line, row_number() over w as rn
+                from stage_fact window w as (partition by pupil_key, date, start_minute order by line)) d
+            where s.ctid = d.ctid and d.rn > 1
+            returning d.line, d.first_line
+            """;
         var found = new List<RowProblem>();
         await using var cmd = new NpgsqlCommand(sql, conn);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
-            var what = kind switch { ExportKind.Lessons => "lesson", ExportKind.Days => "day", _ => "snapshot date" };
-            found.Add(new RowProblem(r.GetInt32(0), null, null, $"duplicate row: same pupil and {what} as line {r.GetInt32(1)}, which was kept"));
+            found.Add(new RowProblem(r.GetInt32(0), null, null, $"duplicate row: same pupil and lesson as line {r.GetInt32(1)}, which was kept"));
         }
 
         return found;
@@ -341,6 +246,8 @@ public sealed class FileImporter(
                 insert into attendance_fact (skolenhetskod, pupil_key, date, scheduled_min, excused_min, unexcused_min, late_min, not_reported_min, import_file_id)
                 select @school, pupil_key, date, sum(scheduled), sum(excused), sum(unexcused), sum(late), sum(not_reported), @id
                 from stage_fact group by pupil_key, date
+                -- In key order the primary-key index is filled page by page instead of at random: twice as fast.
+                order by pupil_key, date
                 returning 1)
             select count(*) from inserted
             """, ct, ("school", school), ("id", importId));

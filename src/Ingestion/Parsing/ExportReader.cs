@@ -24,12 +24,19 @@ public sealed class ExportReader : IDisposable
     private readonly Dictionary<string, int> index = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<long, PupilInfo> pupils = [];
     private readonly Dictionary<string, LessonStatus> statusByCode;
+    private readonly (byte[] Code, LessonStatus Status)[] statusBytes;
+    private readonly byte fastTime;
     private readonly byte[] lastDateBytes = new byte[32];
     private int lastDateLength = -1;
     private readonly byte[] lastPnrBytes = new byte[32];
     private int lastPnrLength;
     private PupilInfo? lastPupil;
     private DateOnly lastDate;
+    // A quote that opens a field and is never closed makes the rest of the file one record (CsvHelper recovers that
+    // way). The line CsvHelper reports it on, and the lines it swallowed, still to be reported one by one.
+    private long unclosedQuoteLine;
+    private int swallowedNext = 1;
+    private int swallowedLast;
 
     public ExportReader(string path, ResolvedProfile profile, PupilKeyHasher hasher, DateOnly today)
     {
@@ -37,6 +44,8 @@ public sealed class ExportReader : IDisposable
         this.hasher = hasher;
         this.today = today;
         statusByCode = new Dictionary<string, LessonStatus>(profile.StatusCodes, StringComparer.OrdinalIgnoreCase);
+        statusBytes = profile.StatusCodes.Select(c => (Encoding.UTF8.GetBytes(c.Key), c.Value)).ToArray();
+        fastTime = profile.TimeFormat is "HH:mm" or "HH.mm" ? (byte)profile.TimeFormat[2] : (byte)0;
         var utf8 = profile.Encoding is UTF8Encoding;
         csv = CsvReader.FromFile(path, new CsvReaderOptions
         {
@@ -49,6 +58,13 @@ public sealed class ExportReader : IDisposable
             IncludeValuesInExceptions = false,
             // UTF-8 is the reader's own default, which also honours a byte order mark.
             Encoding = utf8 ? null : profile.Encoding,
+            OnMalformedRecord = m =>
+            {
+                if (m.Reason == CsvMalformedReason.UnterminatedQuote)
+                {
+                    unclosedQuoteLine = m.LineNumber;
+                }
+            },
         });
 
         var headers = csv.Headers;
@@ -77,7 +93,8 @@ public sealed class ExportReader : IDisposable
 
         if (missing.Count > 0)
         {
-            var found = headers.Count == 0 ? "(no header row)" : string.Join(", ", headers.Select(h => $"'{h}'"));
+            // Without a header row the first data row is read as the header: its personnummer must not reach the message.
+            var found = headers.Count == 0 ? "(no header row)" : string.Join(", ", headers.Select(h => $"'{QuarantineMasking.MaskValue(h)}'"));
             throw new ExportFormatException(
                 $"{Path.GetFileName(path)}, line 1: missing column {string.Join(", ", missing)} required by export profile " +
                 $"'{profile.Name}' (delimiter '{Printable(profile.Delimiter)}'). The header has: {found}.");
@@ -95,20 +112,48 @@ public sealed class ExportReader : IDisposable
     public SnapshotRow Snapshot { get; private set; }
     public RowProblem? Problem { get; private set; }
     public int Line { get; private set; }
+    /// <summary>The pupil of the current fact or snapshot row.</summary>
+    public PupilInfo? CurrentPupil { get; private set; }
     public long RowsRead { get; private set; }
     public long BytesRead => csv.ByteOffset;
     public IReadOnlyCollection<PupilInfo> Pupils => pupils.Values;
 
     public bool Read()
     {
-        if (!csv.Read())
+        if (swallowedNext <= swallowedLast)
         {
-            return false;
+            // Every line the unclosed quote swallowed is a row that could not be read, and counts against the bad-row limit.
+            RowsRead++;
+            Line = swallowedNext++;
+            Outcome = RowOutcome.Problem;
+            Problem = new RowProblem(Line, null, null, $"not read: inside the field whose quote on line {unclosedQuoteLine} is never closed");
+            return true;
         }
+
+        do
+        {
+            if (!csv.Read())
+            {
+                return false;
+            }
+        }
+        while (IsBlankRecord());
 
         RowsRead++;
         Line = (int)csv.LineNumber;
         Problem = null;
+        if (Line == unclosedQuoteLine)
+        {
+            swallowedNext = Line + 1;
+            swallowedLast = Line + LineBreaks(csv.RawRecord.TrimEnd("\r\n"u8));
+            // The unclosed field runs to the end of the file, so it is the record's last; its value holds other rows: left out.
+            var column = csv.FieldCount <= csv.Headers.Count ? csv.Headers[csv.FieldCount - 1] : null;
+            Outcome = RowOutcome.Problem;
+            Problem = new RowProblem(Line, column, null,
+                $"a quote opens a field that is never closed, so lines {Line}–{swallowedLast} read as one field; close the quote or remove it");
+            return true;
+        }
+
         try
         {
             ReadRow();
@@ -120,6 +165,37 @@ public sealed class ExportReader : IDisposable
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Spreadsheets save blank rows as separators only (";;;;;;;"): like empty lines they are no row at all, not a
+    /// pupil without personnummer (protected identity) nor a row that counts towards the bad-row share.
+    /// </summary>
+    private bool IsBlankRecord()
+    {
+        for (var i = 0; i < csv.FieldCount; i++)
+        {
+            if (!csv.IsEmpty(i))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static int LineBreaks(ReadOnlySpan<byte> text)
+    {
+        var count = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == (byte)'\n' || (text[i] == (byte)'\r' && (i + 1 == text.Length || text[i + 1] != (byte)'\n')))
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     private void ReadRow()
@@ -194,6 +270,7 @@ public sealed class ExportReader : IDisposable
             Fact = profile.Kind == ExportKind.Lessons ? ReadLesson(pupil, date) : ReadDay(pupil, date);
         }
 
+        CurrentPupil = pupil;
         if (date < pupil.FirstDate)
         {
             pupil.FirstDate = date;
@@ -216,12 +293,7 @@ public sealed class ExportReader : IDisposable
             throw new RowException(Header(ExportField.LengthMinutes), Text(ExportField.LengthMinutes), "lesson length must be between 1 and 600 minutes");
         }
 
-        var code = Text(ExportField.Status);
-        if (!statusByCode.TryGetValue(code, out var status))
-        {
-            throw new RowException(Header(ExportField.Status), code,
-                $"unknown status code; expected one of {string.Join(", ", profile.StatusCodes.Keys)}");
-        }
+        var status = Status();
 
         var absent = Int(ExportField.AbsentMinutes, required: false);
         if (absent > length)
@@ -233,11 +305,11 @@ public sealed class ExportReader : IDisposable
         var whole = absent == 0 ? length : absent;
         return status switch
         {
-            LessonStatus.Present => new FactRow(pupil.Key, date, start, length, 0, 0, 0, 0, Line),
-            LessonStatus.Excused => new FactRow(pupil.Key, date, start, length, whole, 0, 0, 0, Line),
-            LessonStatus.Unexcused => new FactRow(pupil.Key, date, start, length, 0, whole, 0, 0, Line),
-            LessonStatus.Late => new FactRow(pupil.Key, date, start, length, 0, 0, absent, 0, Line),
-            _ => new FactRow(pupil.Key, date, start, length, 0, 0, 0, length, Line),
+            LessonStatus.Present => new FactRow(pupil.Key, date, start, length, 0, 0, 0, 0, Line, 1, 1),
+            LessonStatus.Excused => new FactRow(pupil.Key, date, start, length, whole, 0, 0, 0, Line, 1, 1),
+            LessonStatus.Unexcused => new FactRow(pupil.Key, date, start, length, 0, whole, 0, 0, Line, 1, 1),
+            LessonStatus.Late => new FactRow(pupil.Key, date, start, length, 0, 0, absent, 0, Line, 1, 1),
+            _ => new FactRow(pupil.Key, date, start, length, 0, 0, 0, length, Line, 1, 0),
         };
     }
 
@@ -282,6 +354,28 @@ public sealed class ExportReader : IDisposable
         pupil.ClassName = csv.GetString(index[ExportField.Class]).Trim();
     }
 
+    /// <summary>The status code, matched on the raw bytes: codes are short and few, and this runs for every lesson.</summary>
+    private LessonStatus Status()
+    {
+        var span = csv.GetSpan(index[ExportField.Status]).Trim((byte)' ');
+        foreach (var (code, status) in statusBytes)
+        {
+            if (span.SequenceEqual(code))
+            {
+                return status;
+            }
+        }
+
+        var text = Text(ExportField.Status);
+        if (statusByCode.TryGetValue(text.Trim(), out var caseInsensitive))
+        {
+            return caseInsensitive;
+        }
+
+        throw new RowException(Header(ExportField.Status), text,
+            $"unknown status code; expected one of {string.Join(", ", profile.StatusCodes.Keys)}");
+    }
+
     private DateOnly ParseDate(string field)
     {
         var span = csv.GetSpan(index[field]);
@@ -312,6 +406,18 @@ public sealed class ExportReader : IDisposable
     private int ParseTime(string field)
     {
         var span = csv.GetSpan(index[field]);
+        // "08:10": the common formats are read straight from the bytes.
+        if (fastTime != 0 && span.Length == 5 && span[2] == fastTime
+            && char.IsAsciiDigit((char)span[0]) && char.IsAsciiDigit((char)span[1]) && char.IsAsciiDigit((char)span[3]) && char.IsAsciiDigit((char)span[4]))
+        {
+            var hour = (span[0] - '0') * 10 + span[1] - '0';
+            var minute = (span[3] - '0') * 10 + span[4] - '0';
+            if (hour < 24 && minute < 60)
+            {
+                return hour * 60 + minute;
+            }
+        }
+
         Span<char> chars = stackalloc char[16];
         if (span.Length > 16 || !TimeOnly.TryParseExact(chars[..Encoding.UTF8.GetChars(span, chars)], profile.TimeFormat,
                 CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))

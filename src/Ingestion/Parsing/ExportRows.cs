@@ -1,8 +1,13 @@
 namespace Skolnarvaro.Ingestion.Parsing;
 
-/// <summary>One lesson or one day of one pupil, in minutes. A lesson row has <see cref="StartMinute"/> ≥ 0; a day row -1.</summary>
+/// <summary>
+/// One lesson or one day of one pupil, in minutes. A lesson row has <see cref="StartMinute"/> ≥ 0; a day row, or
+/// a pupil's lessons of one day added up, -1. <see cref="Lessons"/> and <see cref="Registered"/> count scheduled
+/// lessons and those with attendance registered (lessons exports only), for the reporting rate.
+/// </summary>
 public readonly record struct FactRow(
-    byte[] PupilKey, DateOnly Date, int StartMinute, int Scheduled, int Excused, int Unexcused, int Late, int NotReported, int Line);
+    byte[] PupilKey, DateOnly Date, int StartMinute, int Scheduled, int Excused, int Unexcused, int Late, int NotReported, int Line,
+    int Lessons = 0, int Registered = 0);
 
 /// <summary>One pupil's cumulative term-to-date figures from a summary export, in minutes.</summary>
 public readonly record struct SnapshotRow(
@@ -23,6 +28,9 @@ public sealed class PupilInfo(byte[] key, char gender, int birthYear)
     public DateOnly FirstDate { get; set; } = DateOnly.MaxValue;
     public DateOnly LastDate { get; set; } = DateOnly.MinValue;
 
+    /// <summary>The days this file has given rows for, to find repeated days without holding the rows.</summary>
+    public DaySet Seen { get; } = new();
+
     /// <summary>The grade (årskurs) from the class name's leading digits: "7B" → 7, "F" or "FK" → 0.</summary>
     public int? Grade
     {
@@ -41,3 +49,41 @@ public sealed class PupilInfo(byte[] key, char gender, int birthYear)
 
 /// <summary>The file as a whole is unreadable with its profile (a missing column, say). Nothing of it is imported.</summary>
 public sealed class ExportFormatException(string message) : Exception(message);
+
+/// <summary>A set of dates as a bitmap: a term of days costs a few bytes, whatever the number of rows.</summary>
+public sealed class DaySet
+{
+    private ulong[] bits = new ulong[4];
+    private int firstDay = int.MinValue;
+
+    /// <summary>Adds the date; false when it was already there.</summary>
+    public bool Add(DateOnly date)
+    {
+        var day = date.DayNumber;
+        if (firstDay == int.MinValue)
+        {
+            firstDay = day - 64;
+        }
+
+        if (day < firstDay)
+        {
+            // Grow towards the past, keeping word alignment so existing bits stay in place.
+            var words = (firstDay - day + 63) / 64 + 1;
+            var grown = new ulong[bits.Length + words];
+            Array.Copy(bits, 0, grown, words, bits.Length);
+            bits = grown;
+            firstDay -= words * 64;
+        }
+
+        var index = day - firstDay;
+        if (index / 64 >= bits.Length)
+        {
+            Array.Resize(ref bits, Math.Max(bits.Length * 2, index / 64 + 1));
+        }
+
+        var mask = 1UL << (index % 64);
+        var present = (bits[index / 64] & mask) != 0;
+        bits[index / 64] |= mask;
+        return !present;
+    }
+}

@@ -1,0 +1,270 @@
+using System.Threading.Channels;
+using Npgsql;
+using NpgsqlTypes;
+using Skolnarvaro.Ingestion.Parsing;
+using Skolnarvaro.Ingestion.Profiles;
+
+namespace Skolnarvaro.Ingestion.Import;
+
+/// <summary>
+/// One reading of a file into the staging tables: parsing on one thread, binary COPY on another, overlapping.
+/// Repeated days and snapshots are found in memory (a date bitmap per pupil). A lessons export that lists each
+/// pupil's day together — the usual case — is added up per pupil and day before COPY, so PostgreSQL receives one row
+/// per day instead of one per lesson. If a pupil's day turns up again later in the file, the pass stops with
+/// <see cref="Recurred"/> set and the importer reads the file again lesson by lesson.
+/// </summary>
+internal sealed class StagingPass
+{
+    private const int BatchSize = 8192;
+    private const int MaxStoredProblems = 10_000;
+
+    public long RowsRead { get; private set; }
+    public long ProblemCount { get; private set; }
+    public long ProtectedCount { get; private set; }
+    public List<RowProblem> Problems { get; } = [];
+    public bool Recurred { get; private set; }
+
+    public static async Task<StagingPass> RunAsync(
+        NpgsqlConnection conn, ExportReader reader, ExportKind kind, bool groupLessons, long fileLength, IProgress<double>? progress, CancellationToken ct)
+    {
+        var pass = new StagingPass();
+        var batches = Channel.CreateBounded<(FactRow[] Facts, SnapshotRow[] Snapshots, int Count)>(4);
+        var parse = Task.Run(async () =>
+        {
+            try
+            {
+                await pass.ParseAsync(reader, kind, groupLessons, batches.Writer, fileLength, progress, ct);
+                batches.Writer.Complete();
+            }
+            catch (Exception e)
+            {
+                batches.Writer.Complete(e);
+            }
+        }, ct);
+
+        if (kind == ExportKind.Summary)
+        {
+            await using var copy = await conn.BeginBinaryImportAsync(
+                "copy stage_snapshot (pupil_key, period_from, period_to, scheduled, excused, unexcused, line) from stdin (format binary)", ct);
+            await foreach (var (_, snapshots, count) in batches.Reader.ReadAllAsync(ct))
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    WriteSnapshot(copy, in snapshots[i]);
+                }
+            }
+
+            await copy.CompleteAsync(ct);
+        }
+        else
+        {
+            await using var copy = await conn.BeginBinaryImportAsync(
+                "copy stage_fact (pupil_key, date, start_minute, scheduled, excused, unexcused, late, not_reported, lessons, registered, line) from stdin (format binary)", ct);
+            await foreach (var (facts, _, count) in batches.Reader.ReadAllAsync(ct))
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    WriteFact(copy, in facts[i]);
+                }
+            }
+
+            await copy.CompleteAsync(ct);
+        }
+
+        await parse;
+        progress?.Report(1.0);
+        return pass;
+    }
+
+    private async Task ParseAsync(
+        ExportReader reader, ExportKind kind, bool groupLessons, ChannelWriter<(FactRow[], SnapshotRow[], int)> output, long fileLength,
+        IProgress<double>? progress, CancellationToken ct)
+    {
+        var facts = new FactRow[BatchSize];
+        var snapshots = new SnapshotRow[BatchSize];
+        var n = 0;
+        var day = new DayGroup();
+
+        async ValueTask Emit(FactRow fact)
+        {
+            facts[n++] = fact;
+            if (n == BatchSize)
+            {
+                await output.WriteAsync((facts, snapshots, n), ct);
+                facts = new FactRow[BatchSize];
+                snapshots = new SnapshotRow[BatchSize];
+                n = 0;
+                progress?.Report((double)reader.BytesRead / fileLength);
+            }
+        }
+
+        while (reader.Read())
+        {
+            RowsRead++;
+            switch (reader.Outcome)
+            {
+                case RowOutcome.Protected:
+                    ProtectedCount++;
+                    break;
+                case RowOutcome.Problem:
+                    AddProblem(reader.Problem!);
+                    break;
+                case RowOutcome.Snapshot:
+                    if (!reader.CurrentPupil!.Seen.Add(reader.Snapshot.To))
+                    {
+                        AddProblem(new RowProblem(reader.Line, null, null, "duplicate row: the same pupil and snapshot date appeared earlier in the file, which was kept"));
+                        break;
+                    }
+
+                    snapshots[n++] = reader.Snapshot;
+                    if (n == BatchSize)
+                    {
+                        await output.WriteAsync((facts, snapshots, n), ct);
+                        facts = new FactRow[BatchSize];
+                        snapshots = new SnapshotRow[BatchSize];
+                        n = 0;
+                        progress?.Report((double)reader.BytesRead / fileLength);
+                    }
+
+                    break;
+                case RowOutcome.Fact when kind == ExportKind.Days:
+                    if (!reader.CurrentPupil!.Seen.Add(reader.Fact.Date))
+                    {
+                        AddProblem(new RowProblem(reader.Line, null, null, "duplicate row: the same pupil and day appeared earlier in the file, which was kept"));
+                        break;
+                    }
+
+                    await Emit(reader.Fact);
+                    break;
+                case RowOutcome.Fact when !groupLessons:
+                    await Emit(reader.Fact);
+                    break;
+                case RowOutcome.Fact:
+                    var lesson = reader.Fact;
+                    if (day.Is(lesson))
+                    {
+                        if (day.FirstLineOf(lesson.StartMinute) is { } first)
+                        {
+                            AddProblem(new RowProblem(reader.Line, null, null, $"duplicate row: same pupil and lesson as line {first}, which was kept"));
+                        }
+                        else
+                        {
+                            day.Add(lesson);
+                        }
+
+                        break;
+                    }
+
+                    if (day.HasRows)
+                    {
+                        await Emit(day.Total());
+                    }
+
+                    if (!reader.CurrentPupil!.Seen.Add(lesson.Date))
+                    {
+                        Recurred = true;
+                        return;
+                    }
+
+                    day.Start(lesson);
+                    break;
+            }
+        }
+
+        if (day.HasRows)
+        {
+            await Emit(day.Total());
+        }
+
+        await output.WriteAsync((facts, snapshots, n), ct);
+    }
+
+    private void AddProblem(RowProblem problem)
+    {
+        ProblemCount++;
+        if (Problems.Count < MaxStoredProblems)
+        {
+            Problems.Add(problem);
+        }
+    }
+
+    private static void WriteFact(NpgsqlBinaryImporter copy, in FactRow f)
+    {
+        copy.StartRow();
+        copy.Write(f.PupilKey, NpgsqlDbType.Bytea);
+        copy.Write(f.Date, NpgsqlDbType.Date);
+        copy.Write(f.StartMinute, NpgsqlDbType.Integer);
+        copy.Write(f.Scheduled, NpgsqlDbType.Integer);
+        copy.Write(f.Excused, NpgsqlDbType.Integer);
+        copy.Write(f.Unexcused, NpgsqlDbType.Integer);
+        copy.Write(f.Late, NpgsqlDbType.Integer);
+        copy.Write(f.NotReported, NpgsqlDbType.Integer);
+        copy.Write(f.Lessons, NpgsqlDbType.Integer);
+        copy.Write(f.Registered, NpgsqlDbType.Integer);
+        copy.Write(f.Line, NpgsqlDbType.Integer);
+    }
+
+    private static void WriteSnapshot(NpgsqlBinaryImporter copy, in SnapshotRow s)
+    {
+        copy.StartRow();
+        copy.Write(s.PupilKey, NpgsqlDbType.Bytea);
+        copy.Write(s.From, NpgsqlDbType.Date);
+        copy.Write(s.To, NpgsqlDbType.Date);
+        copy.Write(s.Scheduled, NpgsqlDbType.Integer);
+        copy.Write(s.Excused, NpgsqlDbType.Integer);
+        copy.Write(s.Unexcused, NpgsqlDbType.Integer);
+        copy.Write(s.Line, NpgsqlDbType.Integer);
+    }
+
+    /// <summary>The lessons of one pupil's day being added up; a handful of start times to catch a lesson listed twice.</summary>
+    private sealed class DayGroup
+    {
+        private readonly List<(int Start, int Line)> lessons = [];
+        private FactRow total;
+
+        public bool HasRows => lessons.Count > 0;
+
+        public bool Is(in FactRow lesson) => HasRows && ReferenceEquals(lesson.PupilKey, total.PupilKey) && lesson.Date == total.Date;
+
+        public int? FirstLineOf(int start)
+        {
+            foreach (var (s, line) in lessons)
+            {
+                if (s == start)
+                {
+                    return line;
+                }
+            }
+
+            return null;
+        }
+
+        public void Start(in FactRow lesson)
+        {
+            lessons.Clear();
+            total = lesson with { StartMinute = -1 };
+            lessons.Add((lesson.StartMinute, lesson.Line));
+        }
+
+        public void Add(in FactRow lesson)
+        {
+            lessons.Add((lesson.StartMinute, lesson.Line));
+            total = total with
+            {
+                Scheduled = total.Scheduled + lesson.Scheduled,
+                Excused = total.Excused + lesson.Excused,
+                Unexcused = total.Unexcused + lesson.Unexcused,
+                Late = total.Late + lesson.Late,
+                NotReported = total.NotReported + lesson.NotReported,
+                Lessons = total.Lessons + lesson.Lessons,
+                Registered = total.Registered + lesson.Registered,
+            };
+        }
+
+        public FactRow Total()
+        {
+            lessons.Clear();
+            return total;
+        }
+    }
+}
