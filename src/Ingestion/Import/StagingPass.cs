@@ -85,9 +85,8 @@ internal sealed class StagingPass
         var n = 0;
         var day = new DayGroup();
 
-        async ValueTask Emit(FactRow fact)
+        async ValueTask FlushWhenFull()
         {
-            facts[n++] = fact;
             if (n == BatchSize)
             {
                 await output.WriteAsync((facts, snapshots, n), ct);
@@ -96,6 +95,12 @@ internal sealed class StagingPass
                 n = 0;
                 progress?.Report((double)reader.BytesRead / fileLength);
             }
+        }
+
+        async ValueTask Emit(FactRow fact)
+        {
+            facts[n++] = fact;
+            await FlushWhenFull();
         }
 
         while (reader.Read())
@@ -117,14 +122,7 @@ internal sealed class StagingPass
                     }
 
                     snapshots[n++] = reader.Snapshot;
-                    if (n == BatchSize)
-                    {
-                        await output.WriteAsync((facts, snapshots, n), ct);
-                        facts = new FactRow[BatchSize];
-                        snapshots = new SnapshotRow[BatchSize];
-                        n = 0;
-                        progress?.Report((double)reader.BytesRead / fileLength);
-                    }
+                    await FlushWhenFull();
 
                     break;
                 case RowOutcome.Fact when kind == ExportKind.Days:

@@ -46,26 +46,13 @@ public sealed class ExportReader : IDisposable
         statusByCode = new Dictionary<string, LessonStatus>(profile.StatusCodes, StringComparer.OrdinalIgnoreCase);
         statusBytes = profile.StatusCodes.Select(c => (Encoding.UTF8.GetBytes(c.Key), c.Value)).ToArray();
         fastTime = profile.TimeFormat is "HH:mm" or "HH.mm" ? (byte)profile.TimeFormat[2] : (byte)0;
-        var utf8 = profile.Encoding is UTF8Encoding;
-        csv = CsvReader.FromFile(path, new CsvReaderOptions
+        csv = CsvReader.FromFile(path, CsvOptions(profile.Delimiter, profile.Encoding, m =>
         {
-            Separator = profile.Delimiter,
-            HasHeader = true,
-            TrackLineNumbers = true,
-            SkipEmptyLines = true,
-            TrimWhitespace = true,
-            DetectSeparatorHint = false,
-            IncludeValuesInExceptions = false,
-            // UTF-8 is the reader's own default, which also honours a byte order mark.
-            Encoding = utf8 ? null : profile.Encoding,
-            OnMalformedRecord = m =>
+            if (m.Reason == CsvMalformedReason.UnterminatedQuote)
             {
-                if (m.Reason == CsvMalformedReason.UnterminatedQuote)
-                {
-                    unclosedQuoteLine = m.LineNumber;
-                }
-            },
-        });
+                unclosedQuoteLine = m.LineNumber;
+            }
+        }));
 
         var headers = csv.Headers;
         var missing = new List<string>();
@@ -103,6 +90,22 @@ public sealed class ExportReader : IDisposable
         var mapped = index.Values.ToHashSet();
         ExtraColumns = headers.Where((_, i) => !mapped.Contains(i)).ToList();
     }
+
+    /// <summary>How every export is read with CsvHelper; public so the csv-spectrum tests read with exactly these settings.</summary>
+    public static CsvReaderOptions CsvOptions(char delimiter, Encoding encoding, Action<CsvMalformedRecord> onMalformed) => new()
+    {
+        Separator = delimiter,
+        HasHeader = true,
+        TrackLineNumbers = true,
+        SkipEmptyLines = true,
+        TrimWhitespace = true,
+        DetectSeparatorHint = false,
+        IncludeValuesInExceptions = false,
+        // UTF-8 is the reader's own default, which also honours a byte order mark.
+        Encoding = encoding is UTF8Encoding ? null : encoding,
+        // Listening for malformed records turns on CsvHelper's detection of a quote that is never closed.
+        OnMalformedRecord = onMalformed,
+    };
 
     /// <summary>Columns in the file that the profile does not use; they are ignored.</summary>
     public IReadOnlyList<string> ExtraColumns { get; }

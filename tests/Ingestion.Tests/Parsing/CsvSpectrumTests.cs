@@ -17,23 +17,9 @@ public sealed class CsvSpectrumTests
 
     private static string Spectrum(params string[] parts) => ImportHarness.Data(["csv-spectrum", .. parts]);
 
-    /// <summary>
-    /// A copy of ExportReader's options (it builds them inline): keep the two in step. The separator is the profile's,
-    /// and a UTF-8 profile leaves the encoding to the reader, which honours a byte order mark.
-    /// </summary>
-    private static CsvReader OpenLikeExportReader(string path) => CsvReader.FromFile(path, new CsvReaderOptions
-    {
-        Separator = ',',
-        HasHeader = true,
-        TrackLineNumbers = true,
-        SkipEmptyLines = true,
-        TrimWhitespace = true,
-        DetectSeparatorHint = false,
-        IncludeValuesInExceptions = false,
-        Encoding = null,
-        // ExportReader listens for unclosed quotes; listening turns on CsvHelper's malformed-quote detection.
-        OnMalformedRecord = _ => { },
-    });
+    /// <summary>Read exactly as ExportReader reads an export, with a ',' profile.</summary>
+    private static CsvReader OpenLikeExportReader(string path) =>
+        CsvReader.FromFile(path, Skolnarvaro.Ingestion.Parsing.ExportReader.CsvOptions(',', new System.Text.UTF8Encoding(false), _ => { }));
 
     [Theory]
     [InlineData("comma_in_quotes")]
