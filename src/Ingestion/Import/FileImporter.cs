@@ -36,6 +36,9 @@ public sealed class FileImporter(
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
 
+        // Sorting and adding up a term of facts spills to disk with the default 4 MB.
+        await Exec(conn, "set local work_mem = '256MB'", ct);
+
         // One import per school at a time: replacement and summary differencing depend on the order of files.
         await Exec(conn, "select pg_advisory_xact_lock(hashtext('import:' || @school))", ct, ("school", school.Skolenhetskod));
 
@@ -83,16 +86,30 @@ public sealed class FileImporter(
 
             var phases = System.Diagnostics.Stopwatch.StartNew();
             var length = Math.Max(1, new FileInfo(path).Length);
-            var grouped = profile.Kind == ExportKind.Lessons;
-            var pass = await StagingPass.RunAsync(conn, reader, profile.Kind, grouped, length, progress, ct);
+
+            // The import is recorded first so facts can be written under its id as they are parsed; a rejection
+            // rolls it back with everything else and records itself afresh.
+            await schools.UpsertAsync(conn, school, ct);
+            var importId = await Scalar<long>(conn, """
+                insert into import_file (skolenhetskod, file_name, content_sha256, profile, kind, status, imported_at)
+                values (@school, @file, @sha, @profile, @kind, 'Imported', @now) returning id
+                """, ct, ("school", school.Skolenhetskod), ("file", fileName), ("sha", sha), ("profile", profile.Name),
+                ("kind", profile.Kind.ToString()), ("now", time.GetUtcNow()));
+
+            // Lessons listed pupil-day by pupil-day (the usual order) and days exports are written straight into
+            // attendance_fact while parsing. A lessons file in another order is read again into staging and added up there.
+            var direct = profile.Kind != ExportKind.Summary;
+            await Exec(conn, "savepoint direct_write", ct);
+            var pass = await StagingPass.RunAsync(conn, reader, profile.Kind, groupLessons: true, length, progress, ct,
+                direct ? (school.Skolenhetskod, importId) : null);
             if (pass.Recurred)
             {
                 logger.LogInformation("{File}: a pupil's day appears in more than one place in the file; reading it again lesson by lesson", fileName);
+                await Exec(conn, "rollback to savepoint direct_write", ct);
                 reader.Dispose();
-                await Exec(conn, "truncate stage_fact", ct);
                 reader = OpenReader();
-                grouped = false;
-                pass = await StagingPass.RunAsync(conn, reader, profile.Kind, grouped, length, progress, ct);
+                direct = false;
+                pass = await StagingPass.RunAsync(conn, reader, profile.Kind, groupLessons: false, length, progress, ct);
             }
 
             var rowsRead = pass.RowsRead;
@@ -102,7 +119,7 @@ public sealed class FileImporter(
             var copyTime = phases.Elapsed;
             await CopyPupilsAsync(conn, reader.Pupils, ct);
 
-            if (profile.Kind == ExportKind.Lessons && !grouped)
+            if (profile.Kind == ExportKind.Lessons && !direct)
             {
                 // Read lesson by lesson, a lesson listed twice is found set-based: the first row wins.
                 var duplicates = await FindDuplicateLessonsAsync(conn, ct);
@@ -123,17 +140,12 @@ public sealed class FileImporter(
                 return await RejectAsync(school, profile, path, sha, message, rowsRead, problems, ct, problemCount, protectedCount);
             }
 
-            await schools.UpsertAsync(conn, school, ct);
-            var importId = await Scalar<long>(conn, """
-                insert into import_file (skolenhetskod, file_name, content_sha256, profile, kind, status, imported_at)
-                values (@school, @file, @sha, @profile, @kind, 'Imported', @now) returning id
-                """, ct, ("school", school.Skolenhetskod), ("file", fileName), ("sha", sha), ("profile", profile.Name),
-                ("kind", profile.Kind.ToString()), ("now", time.GetUtcNow()));
-
             await MergePupilsAsync(conn, school.Skolenhetskod, ct);
             var (written, replaced, note) = profile.Kind == ExportKind.Summary
                 ? await MergeSnapshotsAsync(conn, school.Skolenhetskod, importId, ct)
-                : await MergeFactsAsync(conn, school.Skolenhetskod, importId, ct);
+                : direct
+                    ? (pass.Facts, await ReplaceOlderFactsAsync(conn, school.Skolenhetskod, importId, pass.Dates.Dates().ToArray(), ct), "")
+                    : await MergeStagedFactsAsync(conn, school.Skolenhetskod, importId, ct);
 
             await QuarantineStore.InsertAsync(conn, importId, problems, ct);
             var imported = rowsRead - problemCount - protectedCount;
@@ -144,15 +156,14 @@ public sealed class FileImporter(
                 update import_file f set
                     rows_read = @read, rows_imported = @imported, rows_quarantined = @quarantined, rows_protected = @protected,
                     facts_written = @written, facts_replaced = @replaced, message = @message,
-                    period_from = s.lo, period_to = s.hi, lessons_scheduled = s.lessons, lessons_registered = s.registered
-                from (select min(date) lo, max(date) hi,
-                             nullif(sum(lessons), 0) lessons, nullif(sum(registered), 0) registered
-                      from stage_fact
-                      union all select min(period_from), max(period_to), null, null from stage_snapshot
-                      order by 1 nulls last limit 1) s
+                    period_from = coalesce(s.lo, f2.lo), period_to = coalesce(s.hi, f2.hi),
+                    lessons_scheduled = nullif(@lessons, 0), lessons_registered = nullif(@registered, 0)
+                from (select min(period_from) lo, max(period_to) hi from stage_snapshot) s,
+                     (select min(d) lo, max(d) hi from unnest(@dates::date[]) d) f2
                 where f.id = @id
                 """, ct, ("read", (int)rowsRead), ("imported", (int)imported), ("quarantined", (int)problemCount),
-                ("protected", (int)protectedCount), ("written", (int)written), ("replaced", (int)replaced), ("message", summary), ("id", importId));
+                ("protected", (int)protectedCount), ("written", (int)written), ("replaced", (int)replaced), ("message", summary), ("id", importId),
+                ("lessons", (int)pass.Lessons), ("registered", (int)pass.Registered), ("dates", pass.Dates.Dates().ToArray()));
 
             await tx.CommitAsync(ct);
             logger.LogInformation("{Summary} Parse and COPY {Copy:N1} s, duplicate check {Duplicates:N1} s, merge and commit {Merge:N1} s.",
@@ -231,16 +242,10 @@ public sealed class FileImporter(
         """, ct, ("school", school));
 
     /// <summary>Lessons and days: the school's facts on the dates this file covers are replaced by the file's.</summary>
-    private static async Task<(long Written, long Replaced, string Note)> MergeFactsAsync(
+    /// <summary>A lessons file read lesson by lesson: its lessons are added up per pupil and day from staging.</summary>
+    private static async Task<(long Written, long Replaced, string Note)> MergeStagedFactsAsync(
         NpgsqlConnection conn, string school, long importId, CancellationToken ct)
     {
-        var replaced = await Scalar<long>(conn, """
-            with deleted as (
-                delete from attendance_fact f
-                where f.skolenhetskod = @school and f.date in (select distinct date from stage_fact)
-                returning 1)
-            select count(*) from deleted
-            """, ct, ("school", school));
         var written = await Scalar<long>(conn, """
             with inserted as (
                 insert into attendance_fact (skolenhetskod, pupil_key, date, scheduled_min, excused_min, unexcused_min, late_min, not_reported_min, import_file_id)
@@ -251,8 +256,19 @@ public sealed class FileImporter(
                 returning 1)
             select count(*) from inserted
             """, ct, ("school", school), ("id", importId));
-        return (written, replaced, "");
+        var dates = await Scalar<DateOnly[]>(conn, "select coalesce(array_agg(distinct date), '{}') from stage_fact", ct);
+        return (written, await ReplaceOlderFactsAsync(conn, school, importId, dates, ct), "");
     }
+
+    /// <summary>A newer export replaces the school's facts on the dates it covers, for every pupil: they are now the file's.</summary>
+    private static Task<long> ReplaceOlderFactsAsync(NpgsqlConnection conn, string school, long importId, DateOnly[] dates, CancellationToken ct) =>
+        Scalar<long>(conn, """
+            with deleted as (
+                delete from attendance_fact
+                where skolenhetskod = @school and date = any(@dates) and import_file_id <> @id
+                returning 1)
+            select count(*) from deleted
+            """, ct, ("school", school), ("dates", dates), ("id", importId));
 
     /// <summary>
     /// Summary exports are cumulative: each pupil's new snapshot is differenced against the previous one of the same
@@ -381,6 +397,6 @@ public sealed class FileImporter(
         }
 
         var result = await cmd.ExecuteScalarAsync(ct);
-        return result is null or DBNull ? default! : (T)Convert.ChangeType(result, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+        return result is null or DBNull ? default! : result is T same ? same : (T)Convert.ChangeType(result, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -23,9 +23,20 @@ internal sealed class StagingPass
     public long ProtectedCount { get; private set; }
     public List<RowProblem> Problems { get; } = [];
     public bool Recurred { get; private set; }
+    /// <summary>The dates the file has facts for, and how many facts and lessons it gave.</summary>
+    public DaySet Dates { get; } = new();
+    public long Facts { get; private set; }
+    public long Lessons { get; private set; }
+    public long Registered { get; private set; }
 
+    /// <param name="direct">
+    /// When set, facts go straight into attendance_fact under this school and import instead of into stage_fact:
+    /// parsing then overlaps with the final write too. Only for grouped lessons and days, whose rows are one per
+    /// pupil and day by construction.
+    /// </param>
     public static async Task<StagingPass> RunAsync(
-        NpgsqlConnection conn, ExportReader reader, ExportKind kind, bool groupLessons, long fileLength, IProgress<double>? progress, CancellationToken ct)
+        NpgsqlConnection conn, ExportReader reader, ExportKind kind, bool groupLessons, long fileLength, IProgress<double>? progress, CancellationToken ct,
+        (string School, long ImportId)? direct = null)
     {
         var pass = new StagingPass();
         var batches = Channel.CreateBounded<(FactRow[] Facts, SnapshotRow[] Snapshots, int Count)>(4);
@@ -58,13 +69,21 @@ internal sealed class StagingPass
         }
         else
         {
-            await using var copy = await conn.BeginBinaryImportAsync(
-                "copy stage_fact (pupil_key, date, start_minute, scheduled, excused, unexcused, late, not_reported, lessons, registered, line) from stdin (format binary)", ct);
+            await using var copy = await conn.BeginBinaryImportAsync(direct is null
+                ? "copy stage_fact (pupil_key, date, start_minute, scheduled, excused, unexcused, late, not_reported, lessons, registered, line) from stdin (format binary)"
+                : "copy attendance_fact (skolenhetskod, pupil_key, date, scheduled_min, excused_min, unexcused_min, late_min, not_reported_min, import_file_id) from stdin (format binary)", ct);
             await foreach (var (facts, _, count) in batches.Reader.ReadAllAsync(ct))
             {
                 for (var i = 0; i < count; i++)
                 {
-                    WriteFact(copy, in facts[i]);
+                    if (direct is { } d)
+                    {
+                        WriteFinalFact(copy, in facts[i], d.School, d.ImportId);
+                    }
+                    else
+                    {
+                        WriteFact(copy, in facts[i]);
+                    }
                 }
             }
 
@@ -100,6 +119,10 @@ internal sealed class StagingPass
         async ValueTask Emit(FactRow fact)
         {
             facts[n++] = fact;
+            Facts++;
+            Lessons += fact.Lessons;
+            Registered += fact.Registered;
+            Dates.Add(fact.Date);
             await FlushWhenFull();
         }
 
@@ -200,6 +223,20 @@ internal sealed class StagingPass
         copy.Write(f.Lessons, NpgsqlDbType.Integer);
         copy.Write(f.Registered, NpgsqlDbType.Integer);
         copy.Write(f.Line, NpgsqlDbType.Integer);
+    }
+
+    private static void WriteFinalFact(NpgsqlBinaryImporter copy, in FactRow f, string school, long importId)
+    {
+        copy.StartRow();
+        copy.Write(school, NpgsqlDbType.Char);
+        copy.Write(f.PupilKey, NpgsqlDbType.Bytea);
+        copy.Write(f.Date, NpgsqlDbType.Date);
+        copy.Write(f.Scheduled, NpgsqlDbType.Integer);
+        copy.Write(f.Excused, NpgsqlDbType.Integer);
+        copy.Write(f.Unexcused, NpgsqlDbType.Integer);
+        copy.Write(f.Late, NpgsqlDbType.Integer);
+        copy.Write(f.NotReported, NpgsqlDbType.Integer);
+        copy.Write(importId, NpgsqlDbType.Bigint);
     }
 
     private static void WriteSnapshot(NpgsqlBinaryImporter copy, in SnapshotRow s)

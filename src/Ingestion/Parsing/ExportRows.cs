@@ -53,6 +53,19 @@ public sealed class ExportFormatException(string message) : Exception(message);
 /// <summary>A set of dates as a bitmap: a term of days costs a few bytes, whatever the number of rows.</summary>
 public sealed class DaySet
 {
+    public int Count { get; private set; }
+
+    public IEnumerable<DateOnly> Dates()
+    {
+        for (var i = 0; i < bits.Length * 64; i++)
+        {
+            if ((bits[i / 64] & (1UL << (i % 64))) != 0)
+            {
+                yield return DateOnly.FromDayNumber(firstDay + i);
+            }
+        }
+    }
+
     private ulong[] bits = new ulong[4];
     private int firstDay = int.MinValue;
 
@@ -84,6 +97,7 @@ public sealed class DaySet
         var mask = 1UL << (index % 64);
         var present = (bits[index / 64] & mask) != 0;
         bits[index / 64] |= mask;
+        Count += present ? 0 : 1;
         return !present;
     }
 }

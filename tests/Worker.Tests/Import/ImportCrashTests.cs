@@ -17,21 +17,21 @@ public sealed class ImportCrashTests(TestDatabase db) : IClassFixture<TestDataba
         using var temp = TestFiles.CreateTempDirectory("crash");
         var schools = PipelineHost.WriteSchoolsFile(temp.Path, School);
         var file = temp.File("lessons_big.csv");
-        var rows = WriteLessons(file, pupils: 2000, days: 80);
+        var rows = WriteLessons(file, pupils: 2000, days: 200);
 
         using (var import = StartImport(schools, file, temp.Path))
         {
-            // Kill it while it is streaming rows into PostgreSQL: the COPY of its transaction is running.
+            // Kill it while it is streaming rows into PostgreSQL, inside its transaction.
             var deadline = DateTime.UtcNow.AddSeconds(60);
             while (!await CopyIsRunningAsync())
             {
-                import.HasExited.Should().BeFalse($"the import should still be running; it printed: {output} {await import.StandardError.ReadToEndAsync()}");
-                DateTime.UtcNow.Should().BeBefore(deadline, "the import's COPY never started");
-                await Task.Delay(20);
+                import.HasExited.Should().BeFalse($"the import should still be running; it printed: {output} {await import.StandardError.ReadToEndAsync()} SEEN {string.Join(" | ", seen.Distinct())}");
+                DateTime.UtcNow.Should().BeBefore(deadline, "the import never started writing");
             }
 
             import.Kill(entireProcessTree: true);
             await import.WaitForExitAsync();
+            output.ToString().Should().NotContain("imported", "the kill must land before the import finished");
         }
 
         await WaitForBackendsToEndAsync();
@@ -44,7 +44,7 @@ public sealed class ImportCrashTests(TestDatabase db) : IClassFixture<TestDataba
         again.ExitCode.Should().Be(0, await again.StandardError.ReadToEndAsync());
         (await CountAsync("select count(*) from import_file where status = 'Imported'")).Should().Be(1);
         (await CountAsync("select rows_imported from import_file")).Should().Be(rows);
-        (await CountAsync("select count(*) from attendance_fact")).Should().Be(2000 * 80);
+        (await CountAsync("select count(*) from attendance_fact")).Should().Be(2000 * 200);
     }
 
     private Process StartImport(string schoolsFile, string file, string home)
@@ -62,7 +62,13 @@ public sealed class ImportCrashTests(TestDatabase db) : IClassFixture<TestDataba
         start.Environment["Skolnarvaro__Notifications__TemplateFolder"] = TestFiles.InRepo("templates");
         start.Environment["SKOLNARVARO_HOME"] = home;
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => output.AppendLine(e.Data);
+        process.OutputDataReceived += (_, e) =>
+        {
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+        };
         process.BeginOutputReadLine();
         return process;
     }
@@ -89,10 +95,24 @@ public sealed class ImportCrashTests(TestDatabase db) : IClassFixture<TestDataba
         return rows;
     }
 
+    private readonly List<string> seen = [];
+
     private async Task<bool> CopyIsRunningAsync()
     {
-        await using var cmd = db.DataSource.CreateCommand(
-            "select count(*) from pg_stat_activity where datname = current_database() and query ilike '%copy stage_fact%'");
+        await using (var all = db.DataSource.CreateCommand("select current_database() || '/' || coalesce(datname, '') || ':' || coalesce(state, '') || ':' || left(coalesce(query, ''), 25) from pg_stat_activity where pid <> pg_backend_pid() and datname like 't_%'"))
+        await using (var r = await all.ExecuteReaderAsync())
+        {
+            while (await r.ReadAsync())
+            {
+                seen.Add(r.GetString(0));
+            }
+        }
+
+        await using var cmd = db.DataSource.CreateCommand("""
+            select count(*) from pg_stat_activity
+            where datname = current_database() and pid <> pg_backend_pid() and state = 'active'
+              and (query like 'copy attendance_fact%' or query like 'copy stage_fact%')
+            """);
         return (long)(await cmd.ExecuteScalarAsync())! > 0;
     }
 
