@@ -27,6 +27,7 @@ public static class NotificationsServiceCollectionExtensions
             .Validate(o => o.NameDisplay is NameDisplay.Full or NameDisplay.FirstNameInitialClass or NameDisplay.None,
                 $"{NotificationOptions.Section}:NameDisplay must be Full, FirstNameInitialClass or None.")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<NotificationOptions>, DeliverySettingsValidator>();
         services.AddSingleton(sp => new DigestRenderer(sp.GetRequiredService<IOptions<NotificationOptions>>().Value.TemplateFolder));
         services.AddSingleton<OutboxStore>();
         services.AddSingleton<OutboxSender>();

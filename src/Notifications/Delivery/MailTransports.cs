@@ -10,6 +10,8 @@ namespace Skolnarvaro.Notifications.Delivery;
 public interface IMailTransport : IAsyncDisposable
 {
     string Describe();
+
+    /// <summary>Returns once the message has been accepted; throws when it may not have been.</summary>
     Task SendAsync(OutboxMessage message, CancellationToken ct);
 }
 
@@ -31,38 +33,84 @@ public sealed class EmlFolderTransport(string folder) : IMailTransport
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
 
-/// <summary>SMTP through MailKit, one connection reused for a batch of messages.</summary>
+/// <summary>
+/// SMTP through MailKit, one connection reused for a batch of messages. The envelope recipients are the outbox row's,
+/// not re-derived from the headers, so a message reaches exactly the rectors it was recorded for.
+/// </summary>
 public sealed class SmtpTransport(SmtpSettings settings) : IMailTransport
 {
     private SmtpClient? client;
 
-    public string Describe() => $"SMTP {settings.Host}:{settings.Port}";
+    public string Describe() => $"SMTP {settings.Host}:{settings.Port} ({settings.Security})";
 
     public async Task SendAsync(OutboxMessage message, CancellationToken ct)
     {
-        if (client is not { IsConnected: true })
-        {
-            client?.Dispose();
-            client = new SmtpClient();
-            await client.ConnectAsync(settings.Host ?? throw new InvalidOperationException("Skolnarvaro:Notifications:Smtp:Host is not set."), settings.Port, settings.StartTls ? SecureSocketOptions.StartTls : SecureSocketOptions.None, ct);
-            if (!string.IsNullOrEmpty(settings.Username))
-            {
-                await client.AuthenticateAsync(settings.Username, settings.Password ?? "", ct);
-            }
-        }
-
         using var stream = new MemoryStream(message.Mime);
         var mime = await MimeMessage.LoadAsync(stream, ct);
-        await client.SendAsync(mime, ct);
+        var sender = mime.Sender ?? mime.From.Mailboxes.First();
+        var recipients = message.Recipients.Select(MailboxAddress.Parse).ToList();
+        try
+        {
+            var smtp = await ConnectedAsync(ct);
+            await smtp.SendAsync(mime, sender, recipients, ct);
+        }
+        catch
+        {
+            // After a failure mid-conversation the connection's state is unknown: the next message starts afresh.
+            DropConnection();
+            throw;
+        }
+    }
+
+    private async Task<SmtpClient> ConnectedAsync(CancellationToken ct)
+    {
+        if (client is { IsConnected: true })
+        {
+            return client;
+        }
+
+        client?.Dispose();
+        client = new SmtpClient { Timeout = (int)settings.Timeout.TotalMilliseconds };
+        var host = string.IsNullOrWhiteSpace(settings.Host)
+            ? throw new InvalidOperationException("Skolnarvaro:Notifications:Smtp:Host is not set.")
+            : settings.Host;
+        await client.ConnectAsync(host, settings.Port, settings.Security switch
+        {
+            SmtpSecurity.None => SecureSocketOptions.None,
+            SmtpSecurity.StartTlsWhenAvailable => SecureSocketOptions.StartTlsWhenAvailable,
+            SmtpSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
+            _ => SecureSocketOptions.StartTls,
+        }, ct);
+        if (!string.IsNullOrEmpty(settings.Username))
+        {
+            await client.AuthenticateAsync(settings.Username, settings.Password ?? "", ct);
+        }
+
+        return client;
+    }
+
+    private void DropConnection()
+    {
+        client?.Dispose();
+        client = null;
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (client is { IsConnected: true })
+        try
         {
-            await client.DisconnectAsync(quit: true);
+            if (client is { IsConnected: true })
+            {
+                await client.DisconnectAsync(quit: true);
+            }
         }
-
-        client?.Dispose();
+        catch (Exception e) when (e is IOException or MailKit.ProtocolException or MailKit.CommandException)
+        {
+            // Every message was accepted or recorded as failed before this point; a QUIT the server misses changes nothing.
+        }
+        finally
+        {
+            DropConnection();
+        }
     }
 }

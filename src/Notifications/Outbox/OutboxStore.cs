@@ -2,11 +2,21 @@ using Npgsql;
 
 namespace Skolnarvaro.Notifications.Outbox;
 
-public sealed record OutboxMessage(long Id, string IdempotencyKey, string? Skolenhetskod, string[] Recipients, string Subject, byte[] Mime, int Attempts);
+/// <summary>A message claimed for one attempt. <see cref="Attempts"/> counts this attempt; <see cref="ClaimToken"/> identifies it.</summary>
+public sealed record OutboxMessage(
+    long Id, string IdempotencyKey, string? Skolenhetskod, string[] Recipients, string Subject, byte[] Mime, int Attempts, Guid ClaimToken,
+    DateTimeOffset? InterruptedAttemptStartedAt = null)
+{
+    /// <summary>The previous attempt ended without a recorded outcome (its sender stopped): the mail may already have arrived.</summary>
+    public bool PreviousAttemptInterrupted => InterruptedAttemptStartedAt is not null;
+}
+
+/// <summary>A message given up after its last allowed attempt.</summary>
+public sealed record GivenUpMessage(long Id, string IdempotencyKey, int Attempts, string? LastError);
 
 /// <summary>
 /// The outbox: a digest is recorded once (idempotency key per school and run), in the same transaction as the flags
-/// it reports, and stays until it has been delivered and marked sent.
+/// it reports, and stays until it has been delivered and marked sent, or given up after the last allowed attempt.
 /// </summary>
 public sealed class OutboxStore(NpgsqlDataSource db, TimeProvider time)
 {
@@ -31,47 +41,126 @@ public sealed class OutboxStore(NpgsqlDataSource db, TimeProvider time)
     }
 
     /// <summary>
-    /// Claims up to <paramref name="limit"/> due messages by pushing their next attempt into the future, so a second
-    /// sender skips them. A sender that dies leaves them to be claimed again after <paramref name="lease"/>.
+    /// Claims the oldest due message for one attempt: counts the attempt, gives it a new claim token and reserves it for
+    /// <paramref name="lease"/> by pushing its next attempt into the future. <c>skip locked</c> makes a second sender
+    /// take the next message instead of waiting; a sender that dies leaves its message to be claimed again once the
+    /// lease has run out, and that claim records the interrupted attempt. Messages in <paramref name="skip"/> (already
+    /// tried by this sender) and those that have used <paramref name="maxAttempts"/> are left alone. Null: nothing due.
     /// </summary>
-    public async Task<IReadOnlyList<OutboxMessage>> ClaimDueAsync(int limit, TimeSpan lease, CancellationToken ct = default)
+    public async Task<OutboxMessage?> ClaimNextAsync(TimeSpan lease, int maxAttempts, IReadOnlyCollection<long> skip, CancellationToken ct = default)
     {
+        // A materialised CTE runs the locking select exactly once; inlined, the planner could rescan it.
         await using var cmd = db.CreateCommand("""
-            update outbox o set next_attempt_at = @leaseUntil, attempts = o.attempts + 1
-            from (select id from outbox where sent_at is null and next_attempt_at <= @now
-                  order by id limit @limit for update skip locked) due
+            with due as materialized (
+                select id, claim_token is not null as interrupted, attempt_started_at as previous_start
+                from outbox
+                where sent_at is null and gave_up_at is null and next_attempt_at <= @now and attempts < @maxAttempts
+                  and id <> all(@skip)
+                order by id
+                limit 1
+                for update skip locked)
+            update outbox o set
+                attempts = o.attempts + 1,
+                interrupted_attempts = o.interrupted_attempts + case when due.interrupted then 1 else 0 end,
+                last_error = case when due.interrupted then @interruptedError else o.last_error end,
+                claim_token = @token,
+                attempt_started_at = @now,
+                next_attempt_at = @leaseUntil
+            from due
             where o.id = due.id
-            returning o.id, o.idempotency_key, o.skolenhetskod, o.recipients, o.subject, o.mime, o.attempts
+            returning o.id, o.idempotency_key, o.skolenhetskod, o.recipients, o.subject, o.mime, o.attempts,
+                      case when due.interrupted then due.previous_start end
             """);
         var now = time.GetUtcNow();
+        var token = Guid.NewGuid();
         cmd.Parameters.AddWithValue("now", now);
         cmd.Parameters.AddWithValue("leaseUntil", now + lease);
-        cmd.Parameters.AddWithValue("limit", limit);
+        cmd.Parameters.AddWithValue("token", token);
+        cmd.Parameters.AddWithValue("maxAttempts", maxAttempts);
+        cmd.Parameters.AddWithValue("skip", skip.ToArray());
+        cmd.Parameters.AddWithValue("interruptedError", InterruptedError);
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        var messages = new List<OutboxMessage>();
-        while (await r.ReadAsync(ct))
+        if (!await r.ReadAsync(ct))
         {
-            messages.Add(new OutboxMessage(r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2),
-                r.GetFieldValue<string[]>(3), r.GetString(4), r.GetFieldValue<byte[]>(5), r.GetInt32(6)));
+            return null;
         }
 
-        return messages.OrderBy(m => m.Id).ToList();
+        return new OutboxMessage(r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2),
+            r.GetFieldValue<string[]>(3), r.GetString(4), r.GetFieldValue<byte[]>(5), r.GetInt32(6), token,
+            r.IsDBNull(7) ? null : r.GetFieldValue<DateTimeOffset>(7));
     }
 
+    /// <summary>
+    /// Records delivery. Not conditional on the claim token: the mail has been accepted, whoever holds the message now,
+    /// and marking it sent stops any further attempt.
+    /// </summary>
     public async Task MarkSentAsync(long id, CancellationToken ct = default)
     {
-        await using var cmd = db.CreateCommand("update outbox set sent_at = @now, last_error = null where id = @id and sent_at is null");
+        await using var cmd = db.CreateCommand("""
+            update outbox set sent_at = @now, claim_token = null, gave_up_at = null, last_error = null
+            where id = @id and sent_at is null
+            """);
         cmd.Parameters.AddWithValue("now", time.GetUtcNow());
         cmd.Parameters.AddWithValue("id", id);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    public async Task MarkFailedAsync(long id, string error, TimeSpan retryAfter, CancellationToken ct = default)
+    /// <summary>Records a failed attempt and when to try again; false when the message is no longer this attempt's (its lease ran out).</summary>
+    public async Task<bool> RetryLaterAsync(OutboxMessage message, string error, DateTimeOffset retryAt, CancellationToken ct = default)
     {
-        await using var cmd = db.CreateCommand("update outbox set last_error = @error, next_attempt_at = @next where id = @id and sent_at is null");
+        await using var cmd = db.CreateCommand("""
+            update outbox set last_error = @error, next_attempt_at = @next, claim_token = null
+            where id = @id and claim_token = @token
+            """);
         cmd.Parameters.AddWithValue("error", error);
-        cmd.Parameters.AddWithValue("next", time.GetUtcNow() + retryAfter);
-        cmd.Parameters.AddWithValue("id", id);
-        await cmd.ExecuteNonQueryAsync(ct);
+        cmd.Parameters.AddWithValue("next", retryAt);
+        cmd.Parameters.AddWithValue("id", message.Id);
+        cmd.Parameters.AddWithValue("token", message.ClaimToken);
+        return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
+
+    /// <summary>Records the last allowed attempt's failure: the message stays, with its error, and is not tried again.</summary>
+    public async Task<bool> GiveUpAsync(OutboxMessage message, string error, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("""
+            update outbox set last_error = @error, gave_up_at = @now, claim_token = null
+            where id = @id and claim_token = @token
+            """);
+        cmd.Parameters.AddWithValue("error", error);
+        cmd.Parameters.AddWithValue("now", time.GetUtcNow());
+        cmd.Parameters.AddWithValue("id", message.Id);
+        cmd.Parameters.AddWithValue("token", message.ClaimToken);
+        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    /// <summary>
+    /// Gives up messages that have used all their attempts but were never marked failed: their last attempt was
+    /// interrupted (or the limit was lowered since). Only once their lease has run out, so no live attempt is overtaken.
+    /// </summary>
+    public async Task<IReadOnlyList<GivenUpMessage>> GiveUpExhaustedAsync(int maxAttempts, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("""
+            update outbox o set
+                gave_up_at = @now,
+                claim_token = null,
+                interrupted_attempts = o.interrupted_attempts + case when o.claim_token is not null then 1 else 0 end,
+                last_error = case when o.claim_token is not null then @interruptedError else o.last_error end
+            where sent_at is null and gave_up_at is null and next_attempt_at <= @now and attempts >= @maxAttempts
+            returning id, idempotency_key, attempts, last_error
+            """);
+        cmd.Parameters.AddWithValue("now", time.GetUtcNow());
+        cmd.Parameters.AddWithValue("maxAttempts", maxAttempts);
+        cmd.Parameters.AddWithValue("interruptedError", InterruptedError);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var given = new List<GivenUpMessage>();
+        while (await r.ReadAsync(ct))
+        {
+            given.Add(new GivenUpMessage(r.GetInt64(0), r.GetString(1), r.GetInt32(2), r.IsDBNull(3) ? null : r.GetString(3)));
+        }
+
+        return given;
+    }
+
+    private const string InterruptedError =
+        "The previous attempt ended without a recorded outcome (the sender stopped before marking it): the mail may have been delivered.";
 }

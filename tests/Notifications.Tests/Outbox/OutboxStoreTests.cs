@@ -1,0 +1,82 @@
+using Skolnarvaro.Notifications.Tests.Delivery;
+using Skolnarvaro.TestSupport;
+
+namespace Skolnarvaro.Notifications.Tests.Outbox;
+
+/// <summary>The outbox's own guarantees: recorded once, and only the current claim may reschedule a message.</summary>
+public sealed class OutboxStoreTests(TestDatabase db) : IClassFixture<TestDatabase>, IAsyncLifetime
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(4);
+
+    private readonly ManualClock clock = new(new DateTimeOffset(2026, 11, 20, 5, 0, 0, TimeSpan.Zero));
+    private OutboxHarness outbox = null!;
+
+    public async Task InitializeAsync()
+    {
+        await db.ResetAsync();
+        outbox = new OutboxHarness(db.DataSource, clock);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Recording_the_same_digest_twice_keeps_one_outbox_row()
+    {
+        await outbox.EnqueueDigestAsync("11111111", "Ängsskolan", 1, ("Åke Öst", "rektor@angsskolan.example.se"));
+        await outbox.EnqueueDigestAsync("11111111", "Ängsskolan", 1, ("Åke Öst", "rektor@angsskolan.example.se"));
+
+        (await outbox.RowsAsync()).Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task A_claimed_message_is_not_claimed_again_until_its_lease_has_run_out()
+    {
+        await outbox.EnqueueDigestAsync("11111111", "Ängsskolan", 1, ("Åke Öst", "rektor@angsskolan.example.se"));
+
+        var claim = await outbox.Store.ClaimNextAsync(Lease, 10, []);
+        claim.Should().NotBeNull();
+        (await outbox.Store.ClaimNextAsync(Lease, 10, [])).Should().BeNull();
+        clock.Advance(Lease - TimeSpan.FromSeconds(1));
+        (await outbox.Store.ClaimNextAsync(Lease, 10, [])).Should().BeNull();
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var again = await outbox.Store.ClaimNextAsync(Lease, 10, []);
+        again.Should().NotBeNull();
+        again!.Attempts.Should().Be(2);
+        again.PreviousAttemptInterrupted.Should().BeTrue();
+        again.ClaimToken.Should().NotBe(claim!.ClaimToken);
+    }
+
+    [Fact]
+    public async Task A_sender_whose_lease_ran_out_cannot_reschedule_or_give_up_a_message_another_sender_now_holds()
+    {
+        var key = await outbox.EnqueueDigestAsync("11111111", "Ängsskolan", 1, ("Åke Öst", "rektor@angsskolan.example.se"));
+        var stale = (await outbox.Store.ClaimNextAsync(Lease, 10, []))!;
+        clock.Advance(Lease);
+        var current = (await outbox.Store.ClaimNextAsync(Lease, 10, []))!;
+
+        (await outbox.Store.RetryLaterAsync(stale, "late failure", clock.Now, default)).Should().BeFalse();
+        (await outbox.Store.GiveUpAsync(stale, "late failure", default)).Should().BeFalse();
+
+        var row = await outbox.RowAsync(key);
+        row.ClaimToken.Should().Be(current.ClaimToken);
+        row.NextAttemptAt.Should().Be(clock.Now + Lease, "the current sender's lease stands");
+        row.GaveUpAt.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task A_message_whose_last_allowed_attempt_was_interrupted_is_given_up_once_its_lease_has_run_out()
+    {
+        var key = await outbox.EnqueueDigestAsync("11111111", "Ängsskolan", 1, ("Åke Öst", "rektor@angsskolan.example.se"));
+        (await outbox.Store.ClaimNextAsync(Lease, maxAttempts: 1, [])).Should().NotBeNull();
+
+        (await outbox.Store.GiveUpExhaustedAsync(maxAttempts: 1)).Should().BeEmpty("its sender may still be at work");
+        clock.Advance(Lease);
+        (await outbox.Store.GiveUpExhaustedAsync(maxAttempts: 1)).Should().ContainSingle().Which.IdempotencyKey.Should().Be(key);
+
+        var row = await outbox.RowAsync(key);
+        row.Should().BeEquivalentTo(new { Attempts = 1, InterruptedAttempts = 1, GaveUpAt = (DateTimeOffset?)clock.Now, SentAt = (DateTimeOffset?)null });
+        row.LastError.Should().Contain("may have been delivered");
+        (await outbox.Store.ClaimNextAsync(Lease, maxAttempts: 10, [])).Should().BeNull("a message given up is not claimed again");
+    }
+}
