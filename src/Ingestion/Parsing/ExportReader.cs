@@ -283,7 +283,7 @@ public sealed class ExportReader : IDisposable
         {
             // The latest row decides the class: pupils change class during a term.
             pupil.LastDate = date;
-            ReadNameAndClass(pupil);
+            RefreshClass(pupil);
         }
     }
 
@@ -355,6 +355,18 @@ public sealed class ExportReader : IDisposable
         }
 
         pupil.ClassName = csv.GetString(index[ExportField.Class]).Trim();
+        pupil.ClassBytes = csv.GetSpan(index[ExportField.Class]).ToArray();
+    }
+
+    /// <summary>A later day's class wins (pupils change class); compared as bytes, since it rarely changes.</summary>
+    private void RefreshClass(PupilInfo pupil)
+    {
+        var span = csv.GetSpan(index[ExportField.Class]);
+        if (!span.SequenceEqual(pupil.ClassBytes))
+        {
+            pupil.ClassName = csv.GetString(index[ExportField.Class]).Trim();
+            pupil.ClassBytes = span.ToArray();
+        }
     }
 
     /// <summary>The status code, matched on the raw bytes: codes are short and few, and this runs for every lesson.</summary>

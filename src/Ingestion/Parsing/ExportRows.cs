@@ -25,6 +25,7 @@ public sealed class PupilInfo(byte[] key, char gender, int birthYear)
     public string FirstName { get; set; } = "";
     public string LastName { get; set; } = "";
     public string ClassName { get; set; } = "";
+    internal byte[] ClassBytes { get; set; } = [];
     public DateOnly FirstDate { get; set; } = DateOnly.MaxValue;
     public DateOnly LastDate { get; set; } = DateOnly.MinValue;
 
