@@ -327,6 +327,28 @@ public sealed class FileImporter(
             select count(*) from inserted
             """, ct, ("school", school), ("id", importId));
 
+        // A difference over days without a weekday (a snapshot taken on a Sunday after one taken on the Friday) goes
+        // onto the last weekday on or before the snapshot, so that no minute is lost.
+        await Exec(conn, """
+            with orphan as (
+                select d.pupil_key, d.d_scheduled, d.d_excused, d.d_unexcused,
+                       (select max(g)::date from generate_series(d.period_to - 6, d.period_to, interval '1 day') g
+                        where extract(isodow from g) < 6) as day
+                from snapshot_delta d
+                where not exists (select 1 from generate_series(d.prev_to + 1, d.period_to, interval '1 day') g where extract(isodow from g) < 6)
+                  and (d.d_scheduled, d.d_excused, d.d_unexcused) <> (0, 0, 0)),
+            updated as (
+                update attendance_fact f set
+                    scheduled_min = f.scheduled_min + o.d_scheduled, excused_min = f.excused_min + o.d_excused,
+                    unexcused_min = f.unexcused_min + o.d_unexcused
+                from orphan o
+                where f.skolenhetskod = @school and f.pupil_key = o.pupil_key and f.date = o.day
+                returning f.pupil_key)
+            insert into attendance_fact (skolenhetskod, pupil_key, date, scheduled_min, excused_min, unexcused_min, late_min, not_reported_min, import_file_id)
+            select @school, o.pupil_key, o.day, o.d_scheduled, o.d_excused, o.d_unexcused, 0, 0, @id
+            from orphan o where o.pupil_key not in (select pupil_key from updated)
+            """, ct, ("school", school), ("id", importId));
+
         await Exec(conn, """
             insert into summary_snapshot (skolenhetskod, pupil_key, period_from, period_to, scheduled_min, excused_min, unexcused_min, import_file_id)
             select @school, pupil_key, period_from, period_to, scheduled, excused, unexcused, @id from stage_snapshot

@@ -160,8 +160,7 @@ public sealed class ReplacementAndSnapshotTests(TestDatabase db) : IClassFixture
         (await import.CountAsync("select count(*) from summary_snapshot")).Should().Be(7);
     }
 
-    [Fact(Skip = "Known bug in FileImporter.MergeSnapshotsAsync (not Ingestion.Tests' to fix): a difference over a period " +
-                 "without weekdays (a snapshot to Sunday after one to Friday) is spread over no days and lost; remove Skip once fixed.")]
+    [Fact]
     public async Task A_snapshot_taken_on_a_weekend_loses_none_of_its_difference()
     {
         using var import = await ImportHarness.StartAsync(db, temp, BuiltInProfiles.SummaryDefault);
