@@ -3,7 +3,7 @@ using Skolnarvaro.Notifications.Recipients;
 
 namespace Skolnarvaro.Notifications.Digests;
 
-/// <summary>Turns a school's new and escalated flags into the model a digest template renders.</summary>
+/// <summary>Turns a school's new, escalated and reminded flags into the model a digest template renders.</summary>
 public static class DigestBuilder
 {
     private static readonly CultureInfo Sv = CultureInfo.GetCultureInfo("sv-SE");
@@ -11,7 +11,8 @@ public static class DigestBuilder
     public static DigestModel Build(
         SchoolRecipients school, DateOnly runDate, IEnumerable<FlaggedPupil> flagged, IReadOnlyList<string> caveats, NameDisplay names)
     {
-        var pupils = flagged
+        var all = flagged.ToList();
+        var pupils = all
             .OrderByDescending(p => LevelRank(p.LevelCode))
             .ThenBy(p => p.ClassName, StringComparer.Ordinal)
             .ThenBy(p => p.FirstName, StringComparer.Ordinal)
@@ -24,7 +25,9 @@ public static class DigestBuilder
         return new DigestModel(
             new DigestSchool(school.Skolenhetskod, school.Name, school.Huvudman, string.Join(", ", school.Rectors.Select(r => r.Name))),
             Date(runDate), pupils, caveats,
-            pupils.Count(p => p.LevelCode == "High"), pupils.Count(p => p.LevelCode == "AtRisk"), pupils.Count(p => p.LevelCode == "Trend"));
+            pupils.Count(p => p.LevelCode == "High"), pupils.Count(p => p.LevelCode == "AtRisk"), pupils.Count(p => p.LevelCode == "Trend"),
+            all.Count(p => p.ChangeCode == "New"), all.Count(p => p.ChangeCode == "Escalated"),
+            all.Count(p => p.ChangeCode is not ("New" or "Escalated")));
     }
 
     public static string Date(DateOnly date) => date.ToString("d MMMM yyyy", Sv);

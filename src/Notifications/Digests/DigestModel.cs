@@ -8,7 +8,19 @@ public sealed record DigestModel(
     IReadOnlyList<string> Caveats,
     int HighCount,
     int AtRiskCount,
-    int TrendCount);
+    int TrendCount,
+    int NewCount,
+    int EscalatedCount,
+    int ReminderCount)
+{
+    /// <summary>"2 nya, 1 med ökad frånvaro, 1 påminnelse om fortsatt frånvaro".</summary>
+    public string Summary => string.Join(", ", new[]
+    {
+        NewCount > 0 ? $"{NewCount} {(NewCount == 1 ? "ny" : "nya")}" : null,
+        EscalatedCount > 0 ? $"{EscalatedCount} med ökad frånvaro" : null,
+        ReminderCount > 0 ? $"{ReminderCount} {(ReminderCount == 1 ? "påminnelse" : "påminnelser")} om fortsatt frånvaro" : null,
+    }.Where(part => part is not null));
+}
 
 public sealed record DigestSchool(string Skolenhetskod, string Name, string Huvudman, string Rectors);
 

@@ -82,7 +82,7 @@ public sealed class DigestRenderer
                 ["Frånvarande 13 % av den schemalagda tiden de senaste 20 skoldagarna, varav ogiltig frånvaro 5 %."]),
         ],
         ["Skolans senaste export gäller 6 november 2026; uppgifterna kan vara inaktuella."],
-        1, 1, 0);
+        1, 1, 0, 1, 1, 0);
 }
 
 public sealed class TemplateException(string message) : Exception(message);
