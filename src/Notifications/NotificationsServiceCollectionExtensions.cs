@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Skolnarvaro.Notifications.Delivery;
 using Skolnarvaro.Notifications.Digests;
+using Skolnarvaro.Notifications.Ops;
 using Skolnarvaro.Notifications.Outbox;
 using Skolnarvaro.Notifications.Recipients;
 
@@ -28,7 +29,9 @@ public static class NotificationsServiceCollectionExtensions
                 $"{NotificationOptions.Section}:NameDisplay must be Full, FirstNameInitialClass or None.")
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<NotificationOptions>, DeliverySettingsValidator>();
+        services.AddSingleton<IValidateOptions<NotificationOptions>, RecipientsValidator>();
         services.AddSingleton(sp => new DigestRenderer(sp.GetRequiredService<IOptions<NotificationOptions>>().Value.TemplateFolder));
+        services.AddSingleton(sp => new OpsDigestRenderer(sp.GetRequiredService<IOptions<NotificationOptions>>().Value.TemplateFolder));
         services.AddSingleton<OutboxStore>();
         services.AddSingleton<OutboxSender>();
         return services;

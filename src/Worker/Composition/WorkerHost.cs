@@ -98,6 +98,7 @@ public static class WorkerHost
             _ = host.Services.GetRequiredService<SchoolProfiles>();
             _ = host.Services.GetRequiredService<PupilKeyHasher>();
             _ = host.Services.GetRequiredService<DigestRenderer>();
+            _ = host.Services.GetRequiredService<Skolnarvaro.Notifications.Ops.OpsDigestRenderer>();
             DatabaseMigrator.Migrate(connectionString, host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Migrations"));
         }
         catch

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace Skolnarvaro.Notifications.Recipients;
+
+/// <summary>A mistyped address is caught at start, naming its key, not after a night of retries.</summary>
+internal sealed class RecipientsValidator : IValidateOptions<NotificationOptions>
+{
+    public ValidateOptionsResult Validate(string? name, NotificationOptions options)
+    {
+        var errors = new List<string>();
+        for (var i = 0; i < options.Schools.Count; i++)
+        {
+            var school = options.Schools[i];
+            for (var j = 0; j < school.Rectors.Count; j++)
+            {
+                if (!IsAddress(school.Rectors[j].Email))
+                {
+                    errors.Add($"Skolnarvaro:Schools:{i}:Rectors:{j}:Email = '{school.Rectors[j].Email}' ({school.Name}): not an e-mail address.");
+                }
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.OpsAddress) && !IsAddress(options.OpsAddress))
+        {
+            errors.Add($"{NotificationOptions.Section}:OpsAddress = '{options.OpsAddress}': not an e-mail address.");
+        }
+
+        if (!IsAddress(options.FromAddress))
+        {
+            errors.Add($"{NotificationOptions.Section}:FromAddress = '{options.FromAddress}': not an e-mail address.");
+        }
+
+        if (options.ReminderCooldownDays < 1)
+        {
+            errors.Add($"{NotificationOptions.Section}:ReminderCooldownDays = {options.ReminderCooldownDays}: must be at least 1.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static bool IsAddress(string? value) =>
+        !string.IsNullOrWhiteSpace(value) && MailboxAddress.TryParse(value, out var address) && address.Address.Contains('@', StringComparison.Ordinal)
+        && !address.Address.StartsWith('@') && !address.Address.EndsWith('@');
+}
