@@ -13,6 +13,7 @@ return args switch
     ["import", var rows] => await ImportBenchmark.RunAsync(long.Parse(rows, CultureInfo.InvariantCulture), admin, work),
     ["import"] => await ImportBenchmark.RunAsync(10_000_000, admin, work),
     ["import-child", var file, var db, var dir] => await ImportBenchmark.ChildAsync(file, db, dir),
+    ["analysis", .. var rest] => await AnalysisBenchmark.RunAsync(rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 20_000, rest.Length > 1 ? int.Parse(rest[1], CultureInfo.InvariantCulture) : 3, admin, work),
     _ => Usage(),
 };
 

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Skolnarvaro.Analysis.Backtesting;
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Flags;
+using Skolnarvaro.Analysis.Patterns;
 using Skolnarvaro.Analysis.Runs;
 using Skolnarvaro.Analysis.Thresholds;
 
@@ -10,26 +12,43 @@ namespace Skolnarvaro.Analysis;
 
 public static class AnalysisServiceCollectionExtensions
 {
-    /// <summary>Thresholds (validated at start-up), figures, flags and runs. Expects an NpgsqlDataSource and a TimeProvider.</summary>
+    /// <summary>
+    /// Thresholds (validated at start-up), figures and patterns, flags and the level history, runs and back-testing.
+    /// Expects an NpgsqlDataSource and a TimeProvider.
+    /// </summary>
     public static IServiceCollection AddAnalysis(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ThresholdOptions>()
             .Bind(configuration.GetSection(ThresholdOptions.Section))
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ThresholdOptions>, ThresholdOptionsValidator>();
+        services.AddSingleton<IValidateOptions<ThresholdOptions>>(new ThresholdOptionsValidator(configuration));
         services.AddSingleton<AttendanceFactStore>();
+        services.AddSingleton<SubjectFactStore>();
         services.AddSingleton<ThresholdAnalysis>();
         services.AddSingleton<FlagStore>();
+        services.AddSingleton<LevelHistoryStore>();
         services.AddSingleton<RunStore>();
+        services.AddSingleton<Backtester>();
         return services;
     }
 
-    private sealed class ThresholdOptionsValidator : IValidateOptions<ThresholdOptions>
+    /// <summary>Unknown keys first (a misspelt key leaves a default in force), then values, naming each key and value.</summary>
+    private sealed class ThresholdOptionsValidator(IConfiguration configuration) : IValidateOptions<ThresholdOptions>
     {
         public ValidateOptionsResult Validate(string? name, ThresholdOptions options)
         {
-            var errors = options.Validate().ToList();
+            var registry = Registry(configuration);
+            var errors = ConfigurationKeys.Unknown(configuration.GetSection(ThresholdOptions.Section), typeof(ThresholdOptions))
+                .Concat(options.Validate(registry))
+                .ToList();
             return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
         }
     }
+
+    /// <summary>Analysis's view of the school registry (Skolnarvaro:Schools): skolenhetskod → driftsform.</summary>
+    public static Dictionary<string, string> Registry(IConfiguration configuration) =>
+        configuration.GetSection("Skolnarvaro:Schools").GetChildren()
+            .Where(s => !string.IsNullOrEmpty(s["Skolenhetskod"]))
+            .GroupBy(s => s["Skolenhetskod"]!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Last()["Driftsform"] is { Length: > 0 } form ? form : "Municipal", StringComparer.Ordinal);
 }

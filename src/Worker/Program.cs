@@ -11,6 +11,7 @@ var root = new RootCommand("Skolnärvaro: nightly attendance early warning for a
     ImportCommand.Create(),
     QuarantineCommand.Create(),
     GenerateCommand.Create(),
+    BacktestCommand.Create(),
 };
 
 try

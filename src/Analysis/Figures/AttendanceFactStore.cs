@@ -1,37 +1,62 @@
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Skolnarvaro.Analysis.Figures;
 
 /// <summary>Reads the daily facts that the analysis works from, one pupil at a time, streaming.</summary>
 public sealed class AttendanceFactStore(NpgsqlDataSource db)
 {
-    /// <summary>Each pupil's facts at <paramref name="school"/> between the dates, ordered by date.</summary>
+    /// <summary>
+    /// Each pupil's facts at <paramref name="school"/> between the dates, ordered by date. Only one pupil's days are
+    /// in memory at a time, so a school of any size streams.
+    /// </summary>
     public async IAsyncEnumerable<(byte[] PupilKey, List<DayFact> Days)> ReadPupilsAsync(
         string school, DateOnly from, DateOnly to, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        // The primary key (school, pupil, date) already holds the rows in the order wanted; left to itself the planner
+        // prefers a bitmap scan and a sort of the school's rows by bytea, five times slower than walking the index.
+        await using (var set = new NpgsqlCommand("set local enable_sort = off", conn, tx))
+        {
+            await set.ExecuteNonQueryAsync(ct);
+        }
+
         await using var cmd = new NpgsqlCommand("""
             select pupil_key, date, scheduled_min, excused_min, unexcused_min, late_min, not_reported_min
             from attendance_fact
             where skolenhetskod = @school and date between @from and @to
-            order by pupil_key, date
-            """, conn);
-        cmd.Parameters.AddWithValue("school", school);
+            order by skolenhetskod, pupil_key, date
+            """, conn, tx);
+        // Typed as char(8) like the column: a text parameter makes PostgreSQL compare as text and scan the whole table.
+        cmd.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
         cmd.Parameters.AddWithValue("from", from);
         cmd.Parameters.AddWithValue("to", to);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         byte[]? current = null;
+        var buffer = new byte[64];
         var days = new List<DayFact>();
         while (await r.ReadAsync(ct))
         {
-            var key = r.GetFieldValue<byte[]>(0);
-            if (current is not null && !key.AsSpan().SequenceEqual(current))
+            // The key is copied into a reused buffer and only becomes an array of its own when the pupil changes.
+            var length = (int)r.GetBytes(0, 0, null, 0, 0);
+            if (length > buffer.Length)
             {
-                yield return (current, days);
-                days = [];
+                buffer = new byte[length];
             }
 
-            current = key;
+            r.GetBytes(0, 0, buffer, 0, length);
+            if (current is null || !buffer.AsSpan(0, length).SequenceEqual(current))
+            {
+                if (current is not null)
+                {
+                    yield return (current, days);
+                    days = new List<DayFact>(days.Count);
+                }
+
+                current = buffer.AsSpan(0, length).ToArray();
+            }
+
             days.Add(new DayFact(r.GetFieldValue<DateOnly>(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), r.GetInt32(5), r.GetInt32(6)));
         }
 
@@ -39,5 +64,113 @@ public sealed class AttendanceFactStore(NpgsqlDataSource db)
         {
             yield return (current, days);
         }
+
+        // Nothing was written: the transaction only scoped the setting above, and ends with the reader.
+    }
+
+    /// <summary>
+    /// For each pupil ever enrolled at <paramref name="school"/>: the dates they first turned up at other schools, up to
+    /// <paramref name="to"/>. A pupil who has turned up elsewhere after their last day here has moved.
+    /// </summary>
+    public async Task<Dictionary<byte[], DateOnly[]>> ArrivalsElsewhereAsync(string school, DateOnly to, CancellationToken ct = default)
+    {
+        // Lateral, so each pupil's other enrolments come from the primary key (pupil first) instead of a hash join
+        // over every enrolment in the municipality for every school.
+        await using var cmd = db.CreateCommand("""
+            select e.pupil_key, o.arrivals
+            from enrolment e
+            cross join lateral (
+                select array_agg(x.first_date) as arrivals from enrolment x
+                where x.pupil_key = e.pupil_key and x.skolenhetskod <> e.skolenhetskod and x.first_date <= @to) o
+            where e.skolenhetskod = @school and o.arrivals is not null
+            """);
+        cmd.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
+        cmd.Parameters.AddWithValue("to", to);
+        var arrivals = new Dictionary<byte[], DateOnly[]>(PupilKeyComparer.Instance);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            arrivals[r.GetFieldValue<byte[]>(0)] = r.GetFieldValue<DateOnly[]>(1);
+        }
+
+        return arrivals;
+    }
+
+    /// <summary>The school's days with scheduled time between the dates: the days a back-test replays.</summary>
+    public async Task<IReadOnlyList<DateOnly>> SchoolDaysAsync(string school, DateOnly from, DateOnly to, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("""
+            select distinct date from attendance_fact
+            where skolenhetskod = @school and date between @from and @to and scheduled_min > 0
+            order by date
+            """);
+        cmd.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
+        cmd.Parameters.AddWithValue("from", from);
+        cmd.Parameters.AddWithValue("to", to);
+        var days = new List<DateOnly>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            days.Add(r.GetFieldValue<DateOnly>(0));
+        }
+
+        return days;
+    }
+
+    /// <summary>The school's driftsform as the registry last synced it, or null for a school not in the table.</summary>
+    public async Task<string?> DriftsformAsync(string school, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("select driftsform from school where skolenhetskod = @school");
+        cmd.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
+        return await cmd.ExecuteScalarAsync(ct) as string;
+    }
+}
+
+/// <summary>Compares pupil keys (HMACs) by content, for dictionaries and sets keyed by them.</summary>
+public sealed class PupilKeyComparer : IEqualityComparer<byte[]>
+{
+    public static readonly PupilKeyComparer Instance = new();
+
+    public bool Equals(byte[]? x, byte[]? y) => x is null ? y is null : y is not null && x.AsSpan().SequenceEqual(y);
+
+    public int GetHashCode(byte[] key)
+    {
+        var hash = new HashCode();
+        hash.AddBytes(key);
+        return hash.ToHashCode();
+    }
+}
+
+/// <summary>
+/// Whether a pupil still belongs to a school on a date. Figures are per school, so a pupil who moved would otherwise stay
+/// flagged at the old school on their last weeks there for the rest of the term.
+/// </summary>
+public static class SchoolRoll
+{
+    /// <summary>A pupil missing from every export of the school for this long has left it (moved away, or a move not yet seen).</summary>
+    public const int LeftAfterDays = 14;
+
+    /// <param name="pupilLast">The pupil's last day with facts at the school, up to <paramref name="asOf"/>.</param>
+    /// <param name="schoolLast">The school's last day with facts for any pupil, up to <paramref name="asOf"/>.</param>
+    /// <param name="arrivalsElsewhere">The dates the pupil first turned up at other schools.</param>
+    public static bool IsOnRoll(DateOnly pupilLast, DateOnly schoolLast, DateOnly[]? arrivalsElsewhere, DateOnly asOf)
+    {
+        if (pupilLast.AddDays(LeftAfterDays) < schoolLast)
+        {
+            return false;
+        }
+
+        if (arrivalsElsewhere is not null)
+        {
+            foreach (var arrived in arrivalsElsewhere)
+            {
+                if (arrived > pupilLast && arrived <= asOf)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
     }
 }

@@ -1,46 +1,100 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Thresholds;
 
 namespace Skolnarvaro.Analysis.Flags;
 
 public enum LevelChange { New, Escalated, Still }
 
-/// <summary>A pupil's level in one run, compared with the previous run: what a digest reports.</summary>
+/// <summary>A pupil's level in one run, compared with the level history: what a digest reports.</summary>
 public sealed record FlagRecord(
     byte[] PupilKey, string Skolenhetskod, Level Level, DateOnly Since, LevelChange Change, Level? PreviousLevel,
-    IReadOnlyList<string> Descriptions, string FiguresJson);
+    IReadOnlyList<string> Descriptions, string FiguresJson)
+{
+    /// <summary>The last time a digest told the school's rektor about this pupil, at any level; null if never.</summary>
+    public DateOnly? LastReportedOn { get; init; }
+}
 
-/// <summary>Records each run's flags; the history of levels (entered, escalated, left) follows from consecutive runs.</summary>
+/// <summary>
+/// Records each run's flags and keeps the level history (level_episode) in step, in the caller's transaction. A pupil's
+/// change is judged against their open episode, not against the previous run, so a run that failed for another school
+/// or a night without a run never makes a pupil look new again.
+/// </summary>
 public sealed class FlagStore
 {
     /// <summary>
-    /// Writes the flags of <paramref name="school"/> for <paramref name="runId"/> on the caller's connection and
-    /// transaction, so the digest that reports them can be recorded atomically with them.
+    /// Writes the school's flags for <paramref name="runId"/> and the level changes they make, on the caller's connection
+    /// and transaction, so the digest that reports them is recorded atomically with them. Pupils with an open episode who
+    /// are no longer flagged leave their level: below every threshold, or off the school's roll.
     /// </summary>
-    public async Task<IReadOnlyList<FlagRecord>> RecordAsync(
-        NpgsqlConnection conn, long runId, string school, DateOnly asOf, IEnumerable<Assessment> assessments, CancellationToken ct = default)
+    public Task<IReadOnlyList<FlagRecord>> RecordAsync(NpgsqlConnection conn, long runId, SchoolAssessment school, CancellationToken ct = default) =>
+        RecordAsync(conn, runId, school.Skolenhetskod, school.AsOf, school.Flagged, school.OnRoll, ct);
+
+    /// <summary>As above, for assessments made elsewhere; an unflagged pupil counts as still on the roll.</summary>
+    public Task<IReadOnlyList<FlagRecord>> RecordAsync(
+        NpgsqlConnection conn, long runId, string school, DateOnly asOf, IEnumerable<Assessment> assessments, CancellationToken ct = default) =>
+        RecordAsync(conn, runId, school, asOf, assessments, null, ct);
+
+    private static async Task<IReadOnlyList<FlagRecord>> RecordAsync(
+        NpgsqlConnection conn, long runId, string school, DateOnly asOf, IEnumerable<Assessment> assessments, IReadOnlySet<byte[]>? onRoll,
+        CancellationToken ct)
     {
-        var previous = await PreviousLevelsAsync(conn, runId, school, ct);
+        var open = await LevelHistoryStore.OpenAsync(conn, school, ct);
+        var flagged = assessments.Where(a => a.Level is not null).ToList();
+        var lastReported = await LevelHistoryStore.LastReportedAsync(conn, school, flagged.Select(a => a.Figures.PupilKey).ToList(), ct);
+
         var records = new List<FlagRecord>();
-        foreach (var a in assessments)
+        var closes = new List<(byte[], LeftBecause)>();
+        var opens = new List<(byte[], Level, EnteredAs)>();
+        var stillFlagged = new HashSet<byte[]>(PupilKeyComparer.Instance);
+        foreach (var a in flagged)
         {
-            if (a.Level is not { } level)
+            var key = a.Figures.PupilKey;
+            var level = a.Level!.Value;
+            stillFlagged.Add(key);
+            LevelChange change;
+            DateOnly since;
+            Level? previous = null;
+            if (!open.TryGetValue(key, out var episode))
             {
-                continue;
+                (change, since) = (LevelChange.New, asOf);
+                opens.Add((key, level, EnteredAs.New));
+            }
+            else if (episode.Level == level)
+            {
+                (change, since, previous) = (LevelChange.Still, episode.EnteredOn, episode.Level);
+            }
+            else if (level > episode.Level)
+            {
+                (change, since, previous) = (LevelChange.Escalated, asOf, episode.Level);
+                closes.Add((key, LeftBecause.Escalated));
+                opens.Add((key, level, EnteredAs.Escalated));
+            }
+            else
+            {
+                // A pupil who went down a level is still watched, but it is news only if they rise again.
+                (change, since, previous) = (LevelChange.Still, asOf, episode.Level);
+                closes.Add((key, LeftBecause.Lowered));
+                opens.Add((key, level, EnteredAs.Lowered));
             }
 
-            var key = Convert.ToHexString(a.Figures.PupilKey);
-            var (change, since, prevLevel) = previous.TryGetValue(key, out var prev)
-                ? prev.Level == level ? (LevelChange.Still, prev.Since, prev.Level)
-                : level > prev.Level ? (LevelChange.Escalated, asOf, prev.Level)
-                // A pupil who went down a level is still watched, but it is news only if they rise again.
-                : (LevelChange.Still, asOf, prev.Level)
-                : (LevelChange.New, asOf, (Level?)null);
-            records.Add(new FlagRecord(a.Figures.PupilKey, school, level, since, change, prevLevel, a.Descriptions,
-                JsonSerializer.Serialize(FiguresFor(a))));
+            records.Add(new FlagRecord(key, school, level, since, change, previous, a.Descriptions, FiguresJson(a))
+            {
+                LastReportedOn = lastReported.TryGetValue(key, out var reported) ? reported : null,
+            });
         }
+
+        foreach (var (key, _) in open)
+        {
+            if (!stillFlagged.Contains(key))
+            {
+                closes.Add((key, onRoll is null || onRoll.Contains(key) ? LeftBecause.BelowThresholds : LeftBecause.LeftSchool));
+            }
+        }
+
+        await LevelHistoryStore.ApplyAsync(conn, runId, school, asOf, closes, opens, ct);
 
         await using var copy = await conn.BeginBinaryImportAsync(
             "copy flag (run_id, skolenhetskod, pupil_key, level, since, change, figures_json, descriptions) from stdin (format binary)", ct);
@@ -61,36 +115,45 @@ public sealed class FlagStore
         return records;
     }
 
-    private static object FiguresFor(Assessment a) => new
+    /// <summary>The figures behind a flag, kept with it for analysts, reports and the digest's supporting numbers.</summary>
+    public static string FiguresJson(Assessment a)
     {
-        scheduledDays = a.Figures.ScheduledDays,
-        recentDays = a.Figures.Recent.Days,
-        recentAbsenceShare = Math.Round(a.Figures.Recent.AbsenceShare(false), 4),
-        recentUnexcusedShare = Math.Round(a.Figures.Recent.UnexcusedShare, 4),
-        recentLateMinutes = a.Figures.Recent.LateMinutes,
-        termDays = a.Figures.Term.Days,
-        termAbsenceShare = Math.Round(a.Figures.Term.AbsenceShare(false), 4),
-        longestSpellDays = a.Figures.LongestSpellDays,
-    };
-
-    private static async Task<Dictionary<string, (Level Level, DateOnly Since)>> PreviousLevelsAsync(
-        NpgsqlConnection conn, long runId, string school, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("""
-            select f.pupil_key, f.level, f.since
-            from flag f
-            where f.skolenhetskod = @school
-              and f.run_id = (select max(id) from run where id < @run and status = 'Succeeded' and kind = 'nightly')
-            """, conn);
-        cmd.Parameters.AddWithValue("school", school);
-        cmd.Parameters.AddWithValue("run", runId);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        var levels = new Dictionary<string, (Level, DateOnly)>();
-        while (await r.ReadAsync(ct))
+        var f = a.Figures;
+        var late = a.LateCountsAsAbsence;
+        var p = a.Patterns;
+        return JsonSerializer.Serialize(new
         {
-            levels[Convert.ToHexString(r.GetFieldValue<byte[]>(0))] = (Enum.Parse<Level>(r.GetString(1)), r.GetFieldValue<DateOnly>(2));
-        }
-
-        return levels;
+            scheduledDays = f.ScheduledDays,
+            lastDate = f.LastDate,
+            lateCountsAsAbsence = late,
+            recentDays = f.Recent.Days,
+            recentFrom = f.Recent.From,
+            recentAbsenceShare = Math.Round(f.Recent.AbsenceShare(late), 4),
+            recentExcusedShare = Math.Round(f.Recent.ExcusedShare, 4),
+            recentUnexcusedShare = Math.Round(f.Recent.UnexcusedShare, 4),
+            recentLateShare = Math.Round(f.Recent.LateShare, 4),
+            recentUnexcusedMinutes = f.Recent.UnexcusedMinutes,
+            recentLateMinutes = f.Recent.LateMinutes,
+            recentLateDays = f.Recent.LateDays,
+            recentPartDays = f.Recent.PartDays,
+            recentWholeDays = f.Recent.WholeDays,
+            termDays = f.Term.Days,
+            termAbsenceShare = Math.Round(f.Term.AbsenceShare(late), 4),
+            termExcusedShare = Math.Round(f.Term.ExcusedShare, 4),
+            termUnexcusedShare = Math.Round(f.Term.UnexcusedShare, 4),
+            termLateShare = Math.Round(f.Term.LateShare, 4),
+            termUnexcusedMinutes = f.Term.UnexcusedMinutes,
+            longestSpellDays = f.LongestSpellDays,
+            longestSpellStart = f.LongestSpellStart,
+            currentSpellDays = f.CurrentSpellDays,
+            rulesMet = a.RulesMet,
+            patterns = new
+            {
+                shape = p.Shape.ToString(),
+                recurringWeekday = p.RecurringWeekday is { } w ? new { day = w.Day.ToString(), absent = w.AbsentDays, of = w.Occurrences } : null,
+                oneSubject = p.OneSubject is { } s ? new { subject = s.Subject, absentLessons = s.AbsentLessons, lessons = s.Lessons } : null,
+                lateArrivals = p.LateArrivals,
+            },
+        });
     }
 }

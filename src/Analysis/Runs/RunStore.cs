@@ -1,25 +1,28 @@
-using System.Security.Cryptography;
-using System.Text;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace Skolnarvaro.Analysis.Runs;
 
-/// <summary>Every run is recorded with the effective configuration it used and that configuration's hash.</summary>
+/// <summary>
+/// Every run is recorded with the effective configuration it used and that configuration's hash. The hash is SHA-256 of
+/// the stored jsonb's text, which PostgreSQL writes in one canonical form: the same configuration always has the same hash
+/// whatever the order of its keys, and anyone can check a run with
+/// <c>select config_sha256 = encode(sha256(convert_to(config_json::text, 'UTF8')), 'hex') from run</c>.
+/// </summary>
 public sealed class RunStore(NpgsqlDataSource db, TimeProvider time)
 {
+    private const string CanonicalHash = "encode(sha256(convert_to(@config::jsonb::text, 'UTF8')), 'hex')";
+
     public async Task<long> StartAsync(string kind, DateOnly asOf, string configJson, CancellationToken ct = default)
     {
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(configJson)));
-        await using var cmd = db.CreateCommand("""
+        await using var cmd = db.CreateCommand($"""
             insert into run (kind, started_at, as_of, status, config_json, config_sha256)
-            values (@kind, @now, @asOf, 'Running', @config, @hash) returning id
+            values (@kind, @now, @asOf, 'Running', @config::jsonb, {CanonicalHash}) returning id
             """);
         cmd.Parameters.AddWithValue("kind", kind);
         cmd.Parameters.AddWithValue("now", time.GetUtcNow());
         cmd.Parameters.AddWithValue("asOf", asOf);
         cmd.Parameters.AddWithValue("config", NpgsqlDbType.Jsonb, configJson);
-        cmd.Parameters.AddWithValue("hash", hash);
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
@@ -33,5 +36,27 @@ public sealed class RunStore(NpgsqlDataSource db, TimeProvider time)
         cmd.Parameters.AddWithValue("summary", NpgsqlDbType.Jsonb, summaryJson);
         cmd.Parameters.AddWithValue("id", runId);
         await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The hash a run with this configuration records, without recording one (the back-test shows it for a candidate).</summary>
+    public async Task<string> HashAsync(string configJson, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand($"select {CanonicalHash}");
+        cmd.Parameters.AddWithValue("config", NpgsqlDbType.Jsonb, configJson);
+        return (string)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>A run's recorded configuration and hash.</summary>
+    public async Task<(string ConfigJson, string Sha256)> ConfigurationAsync(long runId, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("select config_json::text, config_sha256 from run where id = @id");
+        cmd.Parameters.AddWithValue("id", runId);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct))
+        {
+            throw new InvalidOperationException($"No run with id {runId}.");
+        }
+
+        return (r.GetString(0), r.GetString(1));
     }
 }

@@ -1,66 +1,94 @@
 using System.Globalization;
 using Skolnarvaro.Analysis.Figures;
+using Skolnarvaro.Analysis.Patterns;
 
 namespace Skolnarvaro.Analysis.Thresholds;
 
 /// <summary>A pupil's level on a date, with the behaviour that put them there, in plain Swedish.</summary>
-public sealed record Assessment(PupilFigures Figures, Level? Level, IReadOnlyList<string> Descriptions);
+public sealed record Assessment(PupilFigures Figures, Level? Level, IReadOnlyList<string> Descriptions)
+{
+    /// <summary>The rules that held, as <c>Level:Rule[:Window]</c>, e.g. <c>High:ConsecutiveDaysAbsent</c>.</summary>
+    public IReadOnlyList<string> RulesMet { get; init; } = [];
+    public PupilPatterns Patterns { get; init; } = PupilPatterns.None;
+    public bool LateCountsAsAbsence { get; init; }
+}
 
 /// <summary>Applies the agreed rules to a pupil's figures. Descriptions say what the pupil did, never why.</summary>
 public static class RuleEvaluator
 {
     private static readonly CultureInfo Sv = CultureInfo.GetCultureInfo("sv-SE");
+    private const double Tolerance = 1e-9;
 
-    public static Assessment Evaluate(PupilFigures f, ThresholdOptions o)
+    /// <summary>The level alone, allocation-free: what the nightly run needs for every pupil and the back-test for every day.</summary>
+    public static Level? LevelOf(PupilFigures f, EffectiveThresholds t) =>
+        f.ScheduledDays < t.MinimumScheduledDays ? null
+        : Meets(f, t.High, t) ? Level.High
+        : Meets(f, t.AtRisk, t) ? Level.AtRisk
+        : null;
+
+    /// <summary>The level, the rules that held, the patterns and one to three descriptions.</summary>
+    public static Assessment Evaluate(PupilFigures f, EffectiveThresholds t, IReadOnlyList<SubjectFigures>? subjects = null)
     {
-        if (f.ScheduledDays < o.MinimumScheduledDays)
+        var level = LevelOf(f, t);
+        if (level is not { } l)
         {
-            return new Assessment(f, null, []);
+            return new Assessment(f, null, []) { LateCountsAsAbsence = t.LateCountsAsAbsence };
         }
 
-        var level = Meets(f, o.High, o) ? Level.High : Meets(f, o.AtRisk, o) ? Level.AtRisk : (Level?)null;
-        return new Assessment(f, level, level is null ? [] : Describe(f, o));
+        var rules = RulesMet(f, t.Rules(l), t).Select(r => $"{l}:{r}").ToList();
+        var patterns = PupilPatterns.Find(f, subjects, t.Patterns);
+        return new Assessment(f, l, BehaviourDescriptions.Describe(f, rules, patterns, t))
+        {
+            RulesMet = rules,
+            Patterns = patterns,
+            LateCountsAsAbsence = t.LateCountsAsAbsence,
+        };
     }
 
-    private static bool Meets(PupilFigures f, LevelRules rules, ThresholdOptions o) =>
-        (rules.AbsenceShare is { } share && (f.Recent.AbsenceShare(o.LateCountsAsAbsence) >= share - 1e-9 || f.Term.AbsenceShare(o.LateCountsAsAbsence) >= share - 1e-9))
-        || (rules.ConsecutiveDaysAbsent is { } days && f.LongestSpellDays >= days)
-        || (rules.UnexcusedMinutes is { } minutes && f.Recent.UnexcusedMinutes >= minutes);
+    /// <summary>The municipality-wide defaults applied to a school without overrides.</summary>
+    public static Assessment Evaluate(PupilFigures f, ThresholdOptions o) => Evaluate(f, o.For(f.Skolenhetskod, null));
 
-    /// <summary>One to three sentences, the strongest signal first.</summary>
-    public static IReadOnlyList<string> Describe(PupilFigures f, ThresholdOptions o)
+    private static bool Meets(PupilFigures f, EffectiveLevelRules r, EffectiveThresholds t) =>
+        (r.AbsenceShare is { } share && MeetsShare(f, share, r.AbsenceShareWindow, t.LateCountsAsAbsence) is not null)
+        || (r.UnexcusedMinutes is { } minutes && WindowOf(f, r.UnexcusedWindow).UnexcusedMinutes >= minutes)
+        || (r.ConsecutiveDaysAbsent is { } days && f.LongestSpellDays >= days)
+        || (r.LateArrivals is { } late && f.Recent.LateDays >= late);
+
+    public static IEnumerable<string> RulesMet(PupilFigures f, EffectiveLevelRules r, EffectiveThresholds t)
     {
-        var lines = new List<string>();
-        if (f.LongestSpellDays >= 3 && f.LongestSpellStart is { } start)
+        if (r.ConsecutiveDaysAbsent is { } days && f.LongestSpellDays >= days)
         {
-            var still = f.CurrentSpellDays == f.LongestSpellDays ? " och är fortfarande frånvarande" : "";
-            lines.Add($"Frånvarande hela dagen {f.LongestSpellDays} skoldagar i följd från {start.ToString("d MMMM", Sv)}{still}.");
+            yield return "ConsecutiveDaysAbsent";
         }
 
-        var recent = f.Recent.AbsenceShare(o.LateCountsAsAbsence);
-        if (recent > 0)
+        if (r.AbsenceShare is { } share && MeetsShare(f, share, r.AbsenceShareWindow, t.LateCountsAsAbsence) is { } window)
         {
-            var unexcused = f.Recent.UnexcusedShare > 0 ? $", varav ogiltig frånvaro {Percent(f.Recent.UnexcusedShare)}" : "";
-            lines.Add($"Frånvarande {Percent(recent)} av den schemalagda tiden de senaste {f.Recent.Days} skoldagarna{unexcused}.");
+            yield return $"AbsenceShare:{window}";
         }
 
-        var term = f.Term.AbsenceShare(o.LateCountsAsAbsence);
-        if (term > 0 && f.Term.Days > f.Recent.Days && lines.Count < 3)
+        if (r.UnexcusedMinutes is { } minutes && WindowOf(f, r.UnexcusedWindow).UnexcusedMinutes >= minutes)
         {
-            lines.Add($"Frånvarande {Percent(term)} av den schemalagda tiden hittills i terminen ({f.Term.Days} skoldagar).");
+            yield return $"UnexcusedMinutes:{r.UnexcusedWindow}";
         }
 
-        if (f.Recent.LateMinutes >= 60 && lines.Count < 3)
+        if (r.LateArrivals is { } late && f.Recent.LateDays >= late)
         {
-            lines.Add($"Sen ankomst sammanlagt {Hours(f.Recent.LateMinutes)} de senaste {f.Recent.Days} skoldagarna.");
+            yield return "LateArrivals";
         }
-
-        return lines.Take(3).ToList();
     }
+
+    /// <summary>The window in which the share is reached (the recent one first), or null.</summary>
+    private static Window? MeetsShare(PupilFigures f, double share, ShareWindow window, bool lateCounts) =>
+        window != ShareWindow.Term && f.Recent.AbsenceShare(lateCounts) >= share - Tolerance ? Window.Recent
+        : window != ShareWindow.Recent && f.Term.AbsenceShare(lateCounts) >= share - Tolerance ? Window.Term
+        : null;
+
+    private static WindowFigures WindowOf(PupilFigures f, Window window) => window == Window.Term ? f.Term : f.Recent;
 
     public static string Percent(double share) => (share * 100).ToString("0", Sv) + " %";
 
+    /// <summary>"45 minuter", "2,5 timmar", "27 timmar": no more precision than a reader can use.</summary>
     public static string Hours(int minutes) => minutes < 90
         ? $"{minutes} minuter"
-        : (minutes / 60.0).ToString("0.#", Sv) + " timmar";
+        : (minutes / 60.0).ToString(minutes < 600 ? "0.#" : "0", Sv) + " timmar";
 }

@@ -1,21 +1,63 @@
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Options;
 using Skolnarvaro.Analysis.Figures;
+using Skolnarvaro.Analysis.Patterns;
 
 namespace Skolnarvaro.Analysis.Thresholds;
 
-/// <summary>Computes every pupil's figures at a school and applies the thresholds.</summary>
-public sealed class ThresholdAnalysis(AttendanceFactStore facts, IOptions<ThresholdOptions> options)
+/// <summary>One school's pupils on one date: the thresholds that applied, who is flagged and who is still on the school's roll.</summary>
+public sealed record SchoolAssessment(
+    string Skolenhetskod,
+    DateOnly AsOf,
+    EffectiveThresholds Thresholds,
+    int PupilsAssessed,
+    IReadOnlyList<Assessment> Flagged,
+    IReadOnlySet<byte[]> OnRoll);
+
+/// <summary>
+/// Computes every pupil's figures at a school and applies the thresholds. Facts stream one pupil at a time; only the
+/// flagged pupils' assessments and the keys of the pupils on the roll are kept.
+/// </summary>
+public sealed class ThresholdAnalysis(AttendanceFactStore facts, SubjectFactStore subjects, IOptions<ThresholdOptions> options)
 {
-    public async Task<IReadOnlyList<Assessment>> AssessSchoolAsync(string school, DateOnly asOf, CancellationToken ct = default)
+    public Task<SchoolAssessment> AssessSchoolAsync(string school, DateOnly asOf, CancellationToken ct = default) =>
+        AssessSchoolAsync(school, asOf, options.Value, ct);
+
+    public async Task<SchoolAssessment> AssessSchoolAsync(string school, DateOnly asOf, ThresholdOptions thresholds, CancellationToken ct = default)
     {
-        var o = options.Value;
+        var t = thresholds.For(school, await facts.DriftsformAsync(school, ct));
         var term = Term.Containing(asOf);
-        var result = new List<Assessment>();
+        var arrivals = await facts.ArrivalsElsewhereAsync(school, asOf, ct);
+        var settings = new FigureSettings(t.RecentWindowDays, t.Patterns.RecurringWeekday.Weeks);
+
+        var seen = new List<(byte[] Key, DateOnly Last)>();
+        var candidates = new List<PupilFigures>();
+        var schoolLast = DateOnly.MinValue;
         await foreach (var (key, days) in facts.ReadPupilsAsync(school, term.Start, asOf, ct))
         {
-            result.Add(RuleEvaluator.Evaluate(PupilFigures.Compute(key, school, days, asOf, o.RecentWindowDays), o));
+            var f = PupilFigures.Compute(key, school, CollectionsMarshal.AsSpan(days), asOf, settings);
+            var last = f.LastDate!.Value;
+            schoolLast = last > schoolLast ? last : schoolLast;
+            seen.Add((key, last));
+            if (RuleEvaluator.LevelOf(f, t) is not null)
+            {
+                candidates.Add(f);
+            }
         }
 
-        return result;
+        // Whether a pupil is still the school's is known only once the school's last day is: after the stream.
+        var onRoll = new HashSet<byte[]>(PupilKeyComparer.Instance);
+        foreach (var (key, last) in seen)
+        {
+            if (SchoolRoll.IsOnRoll(last, schoolLast, arrivals.GetValueOrDefault(key), asOf))
+            {
+                onRoll.Add(key);
+            }
+        }
+
+        var flagged = candidates.Where(f => onRoll.Contains(f.PupilKey)).ToList();
+        var bySubject = await subjects.ReadAsync(school, flagged.Select(f => (f.PupilKey, f.Recent.From ?? asOf)).ToList(), asOf, ct);
+        var assessments = flagged.Select(f => RuleEvaluator.Evaluate(f, t, bySubject.GetValueOrDefault(f.PupilKey))).ToList();
+        return new SchoolAssessment(school, asOf, t, onRoll.Count, assessments, onRoll);
     }
 }

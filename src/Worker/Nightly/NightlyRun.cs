@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -46,6 +47,7 @@ public sealed class NightlyRun(
     DataQualityStore quality,
     ThresholdAnalysis analysis,
     FlagStore flags,
+    LevelHistoryStore history,
     RunStore runs,
     DigestRenderer renderer,
     OutboxStore outbox,
@@ -101,13 +103,14 @@ public sealed class NightlyRun(
     private async Task<SchoolOutcome> RunSchoolAsync(long runId, SchoolSettings school, DateOnly asOf, CancellationToken ct)
     {
         var imports = await inbox.ImportInboxAsync(school, ct);
-        var dq = await quality.ForSchoolAsync(school.Skolenhetskod, asOf, ingestion.Value.StaleAfterSchoolDays, thresholds.Value.RecentWindowDays, ct);
-        var assessments = await analysis.AssessSchoolAsync(school.Skolenhetskod, asOf, ct);
+        var recentWindow = thresholds.Value.For(school.Skolenhetskod, school.Driftsform.ToString()).RecentWindowDays;
+        var dq = await quality.ForSchoolAsync(school.Skolenhetskod, asOf, ingestion.Value.StaleAfterSchoolDays, recentWindow, ct);
+        var assessment = await analysis.AssessSchoolAsync(school.Skolenhetskod, asOf, ct);
 
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var recorded = await flags.RecordAsync(conn, runId, school.Skolenhetskod, asOf, assessments, ct);
-        var news = recorded.Where(r => r.Change != LevelChange.Still).ToList();
+        var recorded = await flags.RecordAsync(conn, runId, assessment, ct);
+        var news = recorded.Where(r => r.Change is LevelChange.New or LevelChange.Escalated).ToList();
         var queued = false;
         if (news.Count > 0)
         {
@@ -127,6 +130,8 @@ public sealed class NightlyRun(
                     recipients.Rectors.Select(r => (r.Name, r.Email)), digest, key, time.GetUtcNow());
                 queued = await outbox.EnqueueAsync(conn, key, runId, school.Skolenhetskod,
                     recipients.Rectors.Select(r => r.Email).ToList(), digest.Subject, mime, ct);
+                // The digest of this run exists now (or from an earlier attempt at it): these pupils have been reported.
+                await history.MarkReportedAsync(conn, school.Skolenhetskod, news.Select(n => n.PupilKey), asOf, ct);
             }
         }
 
@@ -163,6 +168,8 @@ public sealed class NightlyRun(
         return caveats;
     }
 
+    private static readonly JsonSerializerOptions ConfigurationJson = new() { Converters = { new JsonStringEnumConverter() } };
+
     private string EffectiveConfigurationJson() => JsonSerializer.Serialize(new
     {
         thresholds = thresholds.Value,
@@ -174,5 +181,5 @@ public sealed class NightlyRun(
             ingestion.Value.Profiles,
         },
         notifications = new { notifications.Value.NameDisplay, notifications.Value.LowReportingRate, notifications.Value.TemplateFolder },
-    });
+    }, ConfigurationJson);
 }

@@ -1,0 +1,227 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Npgsql;
+using NpgsqlTypes;
+using Skolnarvaro.Analysis.Figures;
+using Skolnarvaro.Analysis.Thresholds;
+
+namespace Skolnarvaro.Analysis.Backtesting;
+
+/// <summary>One pupil at one level in a back-test: when each configuration first put them there (null: never).</summary>
+public sealed record BacktestPupil(string Skolenhetskod, byte[] PupilKey, Level Level, DateOnly? CurrentFirst, DateOnly? CandidateFirst)
+{
+    /// <summary>School days the candidate flagged the pupil before the current rules (negative: after); null unless both did.</summary>
+    public int? SchoolDaysEarlier { get; init; }
+}
+
+/// <summary>
+/// One school (or the whole municipality) and one level. Pupils count when they reached at least the level; entries are
+/// what digests would have reported at exactly this level (new at it, or escalated to it): the rektors' load.
+/// </summary>
+public sealed record BacktestRow(
+    string Skolenhetskod, string School, string Driftsform, Level Level, int SchoolDays, int Weeks,
+    int PupilsCurrent, int PupilsCandidate, int Both, int OnlyCurrent, int OnlyCandidate,
+    IReadOnlyList<int> SchoolDaysEarlier, int EntriesCurrent, int EntriesCandidate)
+{
+    public int Earlier => SchoolDaysEarlier.Count(d => d > 0);
+    public int Later => SchoolDaysEarlier.Count(d => d < 0);
+    public int Same => SchoolDaysEarlier.Count(d => d == 0);
+    public double? MedianDaysEarlier => Median(SchoolDaysEarlier.Where(d => d > 0));
+    public double? MedianDaysLater => Median(SchoolDaysEarlier.Where(d => d < 0).Select(d => -d));
+    public double PerWeekCurrent => Weeks == 0 ? 0 : (double)EntriesCurrent / Weeks;
+    public double PerWeekCandidate => Weeks == 0 ? 0 : (double)EntriesCandidate / Weeks;
+
+    private static double? Median(IEnumerable<int> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count == 0 ? null
+            : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2]
+            : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2.0;
+    }
+}
+
+public sealed record BacktestResult(
+    DateOnly From, DateOnly To, int Weeks, IReadOnlyList<BacktestRow> Schools, IReadOnlyList<BacktestRow> Totals, IReadOnlyList<BacktestPupil> Pupils);
+
+public sealed record BacktestProgress(int SchoolsDone, int Schools, string School);
+
+/// <summary>
+/// Replays history day by day with two configurations, the current and a candidate, exactly as the nightly run would have
+/// applied them on each school day: each pupil's facts at the school in the term up to that day, the same roll rule, the
+/// same levels. Facts are read once per school and pupil, streaming; both configurations are evaluated on the same pass.
+/// The facts are today's, including later corrections: the replay shows what the rules make of the history as now known.
+/// </summary>
+public sealed class Backtester(NpgsqlDataSource db, AttendanceFactStore facts)
+{
+    private static readonly Level[] Levels = [Level.AtRisk, Level.High];
+
+    public async Task<BacktestResult> RunAsync(
+        ThresholdOptions current, ThresholdOptions candidate, DateOnly from, DateOnly to, IReadOnlyCollection<string>? onlySchools = null,
+        IProgress<BacktestProgress>? progress = null, CancellationToken ct = default)
+    {
+        var schools = (await SchoolsAsync(ct)).Where(s => onlySchools is null || onlySchools.Contains(s.Code)).ToList();
+        var rows = new List<BacktestRow>();
+        var pupils = new List<BacktestPupil>();
+        var allWeeks = new HashSet<(int, int)>();
+        for (var i = 0; i < schools.Count; i++)
+        {
+            var (code, name, driftsform) = schools[i];
+            progress?.Report(new BacktestProgress(i, schools.Count, name));
+            var days = await facts.SchoolDaysAsync(code, from, to, ct);
+            if (days.Count == 0)
+            {
+                continue;
+            }
+
+            allWeeks.UnionWith(days.Select(Week));
+            rows.AddRange(await ReplaySchoolAsync(code, name, driftsform, days, current.For(code, driftsform), candidate.For(code, driftsform), pupils, ct));
+        }
+
+        progress?.Report(new BacktestProgress(schools.Count, schools.Count, ""));
+        var totals = Levels.Select(level =>
+        {
+            var r = rows.Where(x => x.Level == level).ToList();
+            return new BacktestRow("", "Alla skolor", "", level, r.Count == 0 ? 0 : r.Max(x => x.SchoolDays), allWeeks.Count,
+                r.Sum(x => x.PupilsCurrent), r.Sum(x => x.PupilsCandidate), r.Sum(x => x.Both), r.Sum(x => x.OnlyCurrent), r.Sum(x => x.OnlyCandidate),
+                r.SelectMany(x => x.SchoolDaysEarlier).ToList(), r.Sum(x => x.EntriesCurrent), r.Sum(x => x.EntriesCandidate));
+        }).ToList();
+        return new BacktestResult(from, to, allWeeks.Count, rows, totals, pupils);
+    }
+
+    private async Task<List<BacktestRow>> ReplaySchoolAsync(
+        string code, string name, string driftsform, IReadOnlyList<DateOnly> days, EffectiveThresholds current, EffectiveThresholds candidate,
+        List<BacktestPupil> pupils, CancellationToken ct)
+    {
+        var arrivals = await facts.ArrivalsElsewhereAsync(code, days[^1], ct);
+        var weeks = days.Select(Week).Distinct().Count();
+        var currentSettings = new FigureSettings(current.RecentWindowDays, 0);
+        var candidateSettings = new FigureSettings(candidate.RecentWindowDays, 0);
+        var termStarts = days.Select(d => Term.Containing(d).Start).ToArray();
+
+        var counts = Levels.ToDictionary(l => l, _ => new LevelCounts());
+        var cur = new PupilState();
+        var cand = new PupilState();
+        await foreach (var (key, pupilDays) in facts.ReadPupilsAsync(code, termStarts[0], days[^1], ct))
+        {
+            var span = CollectionsMarshal.AsSpan(pupilDays);
+            cur.Reset();
+            cand.Reset();
+            int start = 0, end = 0;
+            for (var i = 0; i < days.Count; i++)
+            {
+                var day = days[i];
+                while (end < span.Length && span[end].Date <= day)
+                {
+                    end++;
+                }
+
+                while (start < end && span[start].Date < termStarts[i])
+                {
+                    start++;
+                }
+
+                Level? levelNow = null, candidateNow = null;
+                // The school has facts on every replayed day, so that day is the school's last day as of itself.
+                if (end > start && SchoolRoll.IsOnRoll(span[end - 1].Date, day, arrivals.GetValueOrDefault(key), day))
+                {
+                    var slice = span[start..end];
+                    var f = PupilFigures.Compute(key, code, slice, day, currentSettings);
+                    levelNow = RuleEvaluator.LevelOf(f, current);
+                    candidateNow = RuleEvaluator.LevelOf(
+                        candidateSettings == currentSettings ? f : PupilFigures.Compute(key, code, slice, day, candidateSettings), candidate);
+                }
+
+                cur.Observe(levelNow, i);
+                cand.Observe(candidateNow, i);
+            }
+
+            foreach (var level in Levels)
+            {
+                var c = counts[level];
+                c.EntriesCurrent += cur.Entries[(int)level];
+                c.EntriesCandidate += cand.Entries[(int)level];
+                var (a, b) = (cur.First[(int)level], cand.First[(int)level]);
+                if (a is null && b is null)
+                {
+                    continue;
+                }
+
+                c.Current += a is null ? 0 : 1;
+                c.Candidate += b is null ? 0 : 1;
+                int? earlier = a is { } x && b is { } y ? x - y : null;
+                if (earlier is { } e)
+                {
+                    c.Earlier.Add(e);
+                }
+
+                pupils.Add(new BacktestPupil(code, key, level, a is { } ai ? days[ai] : null, b is { } bi ? days[bi] : null) { SchoolDaysEarlier = earlier });
+            }
+        }
+
+        return Levels.Select(level =>
+        {
+            var c = counts[level];
+            return new BacktestRow(code, name, driftsform, level, days.Count, weeks, c.Current, c.Candidate, c.Earlier.Count,
+                c.Current - c.Earlier.Count, c.Candidate - c.Earlier.Count, c.Earlier, c.EntriesCurrent, c.EntriesCandidate);
+        }).ToList();
+    }
+
+    private async Task<List<(string Code, string Name, string Driftsform)>> SchoolsAsync(CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("select skolenhetskod, name, driftsform from school order by name, skolenhetskod");
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var schools = new List<(string, string, string)>();
+        while (await r.ReadAsync(ct))
+        {
+            schools.Add((r.GetString(0), r.GetString(1), r.GetString(2)));
+        }
+
+        return schools;
+    }
+
+    private static (int Year, int Week) Week(DateOnly d) =>
+        (ISOWeek.GetYear(d.ToDateTime(TimeOnly.MinValue)), ISOWeek.GetWeekOfYear(d.ToDateTime(TimeOnly.MinValue)));
+
+    private sealed class LevelCounts
+    {
+        public int Current, Candidate, EntriesCurrent, EntriesCandidate;
+        public readonly List<int> Earlier = [];
+    }
+
+    /// <summary>One configuration's view of one pupil through the replay: as the level history would have recorded it.</summary>
+    private sealed class PupilState
+    {
+        public readonly int?[] First = new int?[4];
+        public readonly int[] Entries = new int[4];
+        private Level? _previous;
+
+        public void Reset()
+        {
+            Array.Clear(First);
+            Array.Clear(Entries);
+            _previous = null;
+        }
+
+        public void Observe(Level? level, int dayIndex)
+        {
+            if (level is not { } l)
+            {
+                _previous = null;
+                return;
+            }
+
+            for (var at = (int)Level.AtRisk; at <= (int)l; at++)
+            {
+                First[at] ??= dayIndex;
+            }
+
+            // New at a level, or escalated to it: what a digest reports. Going down a level is not news.
+            if (_previous is null || l > _previous)
+            {
+                Entries[(int)l]++;
+            }
+
+            _previous = l;
+        }
+    }
+}

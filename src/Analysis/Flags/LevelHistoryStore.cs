@@ -1,0 +1,166 @@
+using Npgsql;
+using NpgsqlTypes;
+using Skolnarvaro.Analysis.Figures;
+using Skolnarvaro.Analysis.Thresholds;
+
+namespace Skolnarvaro.Analysis.Flags;
+
+/// <summary>How a pupil came to a level: from none, from a lower level, or down from a higher one.</summary>
+public enum EnteredAs { New, Escalated, Lowered }
+
+/// <summary>Why an episode ended: the pupil went up or down a level, fell below every threshold, or left the school's roll.</summary>
+public enum LeftBecause { Escalated, Lowered, BelowThresholds, LeftSchool }
+
+/// <summary>
+/// One period a pupil held one level at one school: entered on a date, left on a later one (or still open). Consecutive
+/// episodes of one pupil tell the whole story: new, escalated, lowered, left, and when a rektor was last told.
+/// </summary>
+public sealed record LevelEpisode(
+    long Id, string Skolenhetskod, byte[] PupilKey, Level Level,
+    DateOnly EnteredOn, long EnteredRunId, EnteredAs EnteredAs,
+    DateOnly? LeftOn, long? LeftRunId, LeftBecause? LeftBecause,
+    DateOnly? LastReportedOn)
+{
+    public bool IsOpen => LeftOn is null;
+}
+
+/// <summary>The level_episode table: written by <see cref="FlagStore"/> in the school's transaction, read by digests and reports.</summary>
+public sealed class LevelHistoryStore(NpgsqlDataSource db)
+{
+    private const string Columns = """
+        id, skolenhetskod, pupil_key, level, entered_on, entered_run_id, entered_as, left_on, left_run_id, left_because, last_reported_on
+        """;
+
+    /// <summary>Records that a digest told the rektor about these pupils on <paramref name="asOf"/>, in the digest's transaction.</summary>
+    public async Task MarkReportedAsync(NpgsqlConnection conn, string school, IEnumerable<byte[]> pupilKeys, DateOnly asOf, CancellationToken ct = default)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            update level_episode set last_reported_on = @asOf
+            where skolenhetskod = @school and left_on is null and pupil_key = any(@keys)
+            """, conn);
+        cmd.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
+        cmd.Parameters.AddWithValue("keys", pupilKeys.ToArray());
+        cmd.Parameters.AddWithValue("asOf", asOf);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The pupils currently at a level at the school, with since when and when they were last reported.</summary>
+    public async Task<IReadOnlyList<LevelEpisode>> CurrentAsync(string school, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return [.. (await OpenAsync(conn, school, ct)).Values];
+    }
+
+    /// <summary>A pupil's episodes at a school, oldest first.</summary>
+    public async Task<IReadOnlyList<LevelEpisode>> ForPupilAsync(string school, byte[] pupilKey, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand($"""
+            select {Columns} from level_episode where skolenhetskod = @school and pupil_key = @key order by entered_on, id
+            """);
+        cmd.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
+        cmd.Parameters.AddWithValue("key", pupilKey);
+        return await ReadAsync(cmd, ct);
+    }
+
+    /// <summary>Every episode that was open at some point between the dates (a term, for the term report), optionally for one school.</summary>
+    public async Task<IReadOnlyList<LevelEpisode>> OverlappingAsync(DateOnly from, DateOnly to, string? school = null, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand($"""
+            select {Columns} from level_episode
+            where entered_on <= @to and (left_on is null or left_on > @from) and (@school::char(8) is null or skolenhetskod = @school)
+            order by skolenhetskod, pupil_key, entered_on, id
+            """);
+        cmd.Parameters.AddWithValue("from", from);
+        cmd.Parameters.AddWithValue("to", to);
+        cmd.Parameters.Add(new NpgsqlParameter("school", NpgsqlDbType.Char) { Value = (object?)school ?? DBNull.Value });
+        return await ReadAsync(cmd, ct);
+    }
+
+    internal static async Task<Dictionary<byte[], LevelEpisode>> OpenAsync(NpgsqlConnection conn, string school, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"select {Columns} from level_episode where skolenhetskod = @school and left_on is null", conn);
+        cmd.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
+        return (await ReadAsync(cmd, ct)).ToDictionary(e => e.PupilKey, PupilKeyComparer.Instance);
+    }
+
+    /// <summary>When each of these pupils was last reported at the school, in any episode.</summary>
+    internal static async Task<Dictionary<byte[], DateOnly>> LastReportedAsync(
+        NpgsqlConnection conn, string school, IReadOnlyCollection<byte[]> keys, CancellationToken ct)
+    {
+        var result = new Dictionary<byte[], DateOnly>(PupilKeyComparer.Instance);
+        if (keys.Count == 0)
+        {
+            return result;
+        }
+
+        await using var cmd = new NpgsqlCommand("""
+            select pupil_key, max(last_reported_on) from level_episode
+            where skolenhetskod = @school and pupil_key = any(@keys) and last_reported_on is not null
+            group by pupil_key
+            """, conn);
+        cmd.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
+        cmd.Parameters.AddWithValue("keys", keys.ToArray());
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            result[r.GetFieldValue<byte[]>(0)] = r.GetFieldValue<DateOnly>(1);
+        }
+
+        return result;
+    }
+
+    /// <summary>Closes the episodes that ended and opens the ones that began, set-based, on the caller's transaction.</summary>
+    internal static async Task ApplyAsync(
+        NpgsqlConnection conn, long runId, string school, DateOnly asOf,
+        IReadOnlyList<(byte[] Key, LeftBecause Because)> closes, IReadOnlyList<(byte[] Key, Level Level, EnteredAs As)> opens, CancellationToken ct)
+    {
+        if (closes.Count > 0)
+        {
+            await using var close = new NpgsqlCommand("""
+                update level_episode e set left_on = @asOf, left_run_id = @run, left_because = c.because
+                from unnest(@keys, @because) as c(pupil_key, because)
+                where e.skolenhetskod = @school and e.pupil_key = c.pupil_key and e.left_on is null
+                """, conn);
+            close.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
+            close.Parameters.AddWithValue("asOf", asOf);
+            close.Parameters.AddWithValue("run", runId);
+            close.Parameters.AddWithValue("keys", closes.Select(c => c.Key).ToArray());
+            close.Parameters.AddWithValue("because", closes.Select(c => c.Because.ToString()).ToArray());
+            await close.ExecuteNonQueryAsync(ct);
+        }
+
+        if (opens.Count > 0)
+        {
+            await using var open = new NpgsqlCommand("""
+                insert into level_episode (skolenhetskod, pupil_key, level, entered_on, entered_run_id, entered_as)
+                select @school, n.pupil_key, n.level, @asOf, @run, n.entered_as
+                from unnest(@keys, @levels, @as) as n(pupil_key, level, entered_as)
+                """, conn);
+            open.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
+            open.Parameters.AddWithValue("asOf", asOf);
+            open.Parameters.AddWithValue("run", runId);
+            open.Parameters.AddWithValue("keys", opens.Select(o => o.Key).ToArray());
+            open.Parameters.AddWithValue("levels", opens.Select(o => o.Level.ToString()).ToArray());
+            open.Parameters.AddWithValue("as", opens.Select(o => o.As.ToString()).ToArray());
+            await open.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    private static async Task<List<LevelEpisode>> ReadAsync(NpgsqlCommand cmd, CancellationToken ct)
+    {
+        var episodes = new List<LevelEpisode>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            episodes.Add(new LevelEpisode(
+                r.GetInt64(0), r.GetString(1), r.GetFieldValue<byte[]>(2), Enum.Parse<Level>(r.GetString(3)),
+                r.GetFieldValue<DateOnly>(4), r.GetInt64(5), Enum.Parse<EnteredAs>(r.GetString(6)),
+                r.IsDBNull(7) ? null : r.GetFieldValue<DateOnly>(7),
+                r.IsDBNull(8) ? null : r.GetInt64(8),
+                r.IsDBNull(9) ? null : Enum.Parse<LeftBecause>(r.GetString(9)),
+                r.IsDBNull(10) ? null : r.GetFieldValue<DateOnly>(10)));
+        }
+
+        return episodes;
+    }
+}

@@ -1,0 +1,115 @@
+using System.Globalization;
+using Skolnarvaro.Analysis.Figures;
+using Skolnarvaro.Analysis.Thresholds;
+
+namespace Skolnarvaro.Analysis.Patterns;
+
+/// <summary>
+/// One to three plain Swedish sentences about what a flagged pupil did: what put them at the level first, then the
+/// patterns, then the figures behind them. Behaviour only ("Frånvarande 4 av de senaste 5 måndagarna"), never a label,
+/// a reason or a guess.
+/// </summary>
+public static class BehaviourDescriptions
+{
+    public const int Max = 3;
+
+    private static readonly CultureInfo Sv = CultureInfo.GetCultureInfo("sv-SE");
+
+    private static readonly string[] WeekdaysPlural =
+        ["söndagarna", "måndagarna", "tisdagarna", "onsdagarna", "torsdagarna", "fredagarna", "lördagarna"];
+
+    public static IReadOnlyList<string> Describe(PupilFigures f, IReadOnlyList<string> rulesMet, PupilPatterns p, EffectiveThresholds t)
+    {
+        bool Met(string rule) => rulesMet.Any(r => r.EndsWith(":" + rule, StringComparison.Ordinal));
+
+        var spell = Spell(f);
+        var recentShare = RecentShare(f, t.LateCountsAsAbsence);
+        var termShare = TermShare(f, t.LateCountsAsAbsence);
+        var unexcusedRule = rulesMet.FirstOrDefault(r => r.Contains(":UnexcusedMinutes", StringComparison.Ordinal));
+        var unexcused = Unexcused(f, unexcusedRule?.EndsWith(":Term", StringComparison.Ordinal) == true ? Window.Term : Window.Recent);
+        var late = Late(f);
+
+        // What put the pupil at the level, in the order a rektor would find most telling.
+        var lines = new List<string?>
+        {
+            Met("ConsecutiveDaysAbsent") ? spell : null,
+            Met("AbsenceShare:Recent") ? recentShare : null,
+            Met("AbsenceShare:Term") ? termShare : null,
+            unexcusedRule is not null ? unexcused : null,
+            Met("LateArrivals") ? late : null,
+        }.OfType<string>().Take(1).ToList<string?>();
+
+        // Then the patterns, then the figures that support them.
+        lines.Add(p.RecurringWeekday is { } w ? Weekday(w) : null);
+        lines.Add(p.OneSubject is { } s ? Subject(s, f) : null);
+        lines.Add(p.LongSpell ? spell : null);
+        lines.Add(p.Scattered ? $"Frånvarande del av dagen {f.Recent.PartDays} av de senaste {f.Recent.Days} skoldagarna." : null);
+        lines.Add(p.LateArrivals ? late : null);
+        lines.Add(recentShare);
+        lines.Add(unexcusedRule is not null || f.Recent.UnexcusedMinutes >= 60 ? unexcused : null);
+        lines.Add(f.Term.Days > f.Recent.Days ? termShare : null);
+
+        return lines.OfType<string>().Distinct().Take(Max).ToList();
+    }
+
+    private static string? Spell(PupilFigures f)
+    {
+        if (f.LongestSpellDays < 2 || f.LongestSpellStart is not { } start)
+        {
+            return null;
+        }
+
+        var still = f.CurrentSpellDays == f.LongestSpellDays ? " och är fortfarande frånvarande" : "";
+        return $"Frånvarande hela dagen {f.LongestSpellDays} skoldagar i följd från {start.ToString("d MMMM", Sv)}{still}.";
+    }
+
+    private static string? RecentShare(PupilFigures f, bool lateCounts)
+    {
+        var share = f.Recent.AbsenceShare(lateCounts);
+        if (share <= 0)
+        {
+            return null;
+        }
+
+        var unexcused = f.Recent.UnexcusedShare > 0 ? $", varav ogiltig frånvaro {RuleEvaluator.Percent(f.Recent.UnexcusedShare)}" : "";
+        var late = lateCounts && f.Recent.LateMinutes > 0 ? " (sen ankomst inräknad)" : "";
+        return $"Frånvarande {RuleEvaluator.Percent(share)} av den schemalagda tiden de senaste {f.Recent.Days} skoldagarna{late}{unexcused}.";
+    }
+
+    private static string? TermShare(PupilFigures f, bool lateCounts)
+    {
+        var share = f.Term.AbsenceShare(lateCounts);
+        return share <= 0 ? null
+            : $"Frånvarande {RuleEvaluator.Percent(share)} av den schemalagda tiden hittills i terminen ({f.Term.Days} skoldagar).";
+    }
+
+    private static string? Unexcused(PupilFigures f, Window window)
+    {
+        var w = window == Window.Term ? f.Term : f.Recent;
+        if (w.UnexcusedMinutes <= 0)
+        {
+            return null;
+        }
+
+        var when = window == Window.Term ? $"hittills i terminen ({w.Days} skoldagar)" : $"de senaste {w.Days} skoldagarna";
+        return $"Ogiltig frånvaro {RuleEvaluator.Hours(w.UnexcusedMinutes)} {when}.";
+    }
+
+    private static string? Late(PupilFigures f) => f.Recent.LateDays == 0 ? null
+        : $"Sen ankomst {f.Recent.LateDays} av de senaste {f.Recent.Days} skoldagarna, sammanlagt {RuleEvaluator.Hours(f.Recent.LateMinutes)}.";
+
+    private static string Weekday(WeekdayFigures w)
+    {
+        var part = w.HalfDayOrMore == w.AbsentDays ? "" : "hela eller delar av dagen ";
+        return $"Frånvarande {part}{w.AbsentDays} av de senaste {w.Occurrences} {WeekdaysPlural[(int)w.Day]}.";
+    }
+
+    private static string Subject(SubjectFigures s, PupilFigures f) =>
+        $"Frånvarande {s.AbsentLessons} av {s.Lessons} lektioner i {InRunningText(s.Subject)} de senaste {f.Recent.Days} skoldagarna.";
+
+    /// <summary>Subject names are written in lower case in running Swedish ("i matematik"), abbreviations kept ("i SO").</summary>
+    public static string InRunningText(string subject) =>
+        subject.Length > 1 && char.IsUpper(subject[0]) && char.IsLower(subject[1])
+            ? char.ToLower(subject[0], Sv) + subject[1..]
+            : subject;
+}
