@@ -37,7 +37,7 @@ public sealed class DataQualityStore(NpgsqlDataSource db)
                    (select count(*) from generate_series(files.last_export + 1, @asOf, interval '1 day') g where extract(isodow from g) < 6)
             from files, rate
             """);
-        cmd.Parameters.AddWithValue("school", school);
+        cmd.Parameters.AddWithValue("school", NpgsqlTypes.NpgsqlDbType.Char, school);
         cmd.Parameters.AddWithValue("asOf", asOf);
         cmd.Parameters.AddWithValue("window", reportingWindowDays);
         await using var r = await cmd.ExecuteReaderAsync(ct);

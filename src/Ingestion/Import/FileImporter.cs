@@ -40,11 +40,11 @@ public sealed class FileImporter(
         await Exec(conn, "set local work_mem = '256MB'", ct);
 
         // One import per school at a time: replacement and summary differencing depend on the order of files.
-        await Exec(conn, "select pg_advisory_xact_lock(hashtext('import:' || @school))", ct, ("school", school.Skolenhetskod));
+        await Exec(conn, "select pg_advisory_xact_lock(hashtext('import:' || @school))", ct, ("school", Char(school.Skolenhetskod)));
 
         var existing = await Scalar<long?>(conn,
             "select id from import_file where skolenhetskod = @school and content_sha256 = @sha and status = 'Imported'",
-            ct, ("school", school.Skolenhetskod), ("sha", sha));
+            ct, ("school", Char(school.Skolenhetskod)), ("sha", sha));
         if (existing is { } id)
         {
             logger.LogInformation("{File} for school {School} was already imported as #{Id}", fileName, school.Skolenhetskod, id);
@@ -93,7 +93,7 @@ public sealed class FileImporter(
             var importId = await Scalar<long>(conn, """
                 insert into import_file (skolenhetskod, file_name, content_sha256, profile, kind, status, imported_at)
                 values (@school, @file, @sha, @profile, @kind, 'Imported', @now) returning id
-                """, ct, ("school", school.Skolenhetskod), ("file", fileName), ("sha", sha), ("profile", profile.Name),
+                """, ct, ("school", Char(school.Skolenhetskod)), ("file", fileName), ("sha", sha), ("profile", profile.Name),
                 ("kind", profile.Kind.ToString()), ("now", time.GetUtcNow()));
 
             // Lessons listed pupil-day by pupil-day (the usual order) and days exports are written straight into
@@ -239,7 +239,7 @@ public sealed class FileImporter(
             grade = case when excluded.last_date >= enrolment.last_date then excluded.grade else enrolment.grade end,
             first_date = least(enrolment.first_date, excluded.first_date),
             last_date = greatest(enrolment.last_date, excluded.last_date);
-        """, ct, ("school", school));
+        """, ct, ("school", Char(school)));
 
     /// <summary>Lessons and days: the school's facts on the dates this file covers are replaced by the file's.</summary>
     /// <summary>A lessons file read lesson by lesson: its lessons are added up per pupil and day from staging.</summary>
@@ -255,7 +255,7 @@ public sealed class FileImporter(
                 order by pupil_key, date
                 returning 1)
             select count(*) from inserted
-            """, ct, ("school", school), ("id", importId));
+            """, ct, ("school", Char(school)), ("id", importId));
         var dates = await Scalar<DateOnly[]>(conn, "select coalesce(array_agg(distinct date), '{}') from stage_fact", ct);
         return (written, await ReplaceOlderFactsAsync(conn, school, importId, dates, ct), "");
     }
@@ -268,7 +268,7 @@ public sealed class FileImporter(
                 where skolenhetskod = @school and date = any(@dates) and import_file_id <> @id
                 returning 1)
             select count(*) from deleted
-            """, ct, ("school", school), ("dates", dates), ("id", importId));
+            """, ct, ("school", Char(school)), ("dates", dates), ("id", importId));
 
     /// <summary>
     /// Summary exports are cumulative: each pupil's new snapshot is differenced against the previous one of the same
@@ -300,7 +300,7 @@ public sealed class FileImporter(
 
             update snapshot_delta set prev_to = period_from - 1, d_scheduled = scheduled, d_excused = excused, d_unexcused = unexcused
             where kind = 'decreased';
-            """, ct, ("school", school));
+            """, ct, ("school", Char(school)));
 
         var replaced = await Scalar<long>(conn, """
             with deleted as (
@@ -308,7 +308,7 @@ public sealed class FileImporter(
                 where f.skolenhetskod = @school and f.pupil_key = d.pupil_key and f.date > d.prev_to and f.date <= d.period_to
                 returning 1)
             select count(*) from deleted
-            """, ct, ("school", school));
+            """, ct, ("school", Char(school)));
 
         var written = await Scalar<long>(conn, """
             with inserted as (
@@ -325,7 +325,7 @@ public sealed class FileImporter(
                     where extract(isodow from g) < 6) day
                 returning 1)
             select count(*) from inserted
-            """, ct, ("school", school), ("id", importId));
+            """, ct, ("school", Char(school)), ("id", importId));
 
         // A difference over days without a weekday (a snapshot taken on a Sunday after one taken on the Friday) goes
         // onto the last weekday on or before the snapshot, so that no minute is lost.
@@ -347,7 +347,7 @@ public sealed class FileImporter(
             insert into attendance_fact (skolenhetskod, pupil_key, date, scheduled_min, excused_min, unexcused_min, late_min, not_reported_min, import_file_id)
             select @school, o.pupil_key, o.day, o.d_scheduled, o.d_excused, o.d_unexcused, 0, 0, @id
             from orphan o where o.pupil_key not in (select pupil_key from updated)
-            """, ct, ("school", school), ("id", importId));
+            """, ct, ("school", Char(school)), ("id", importId));
 
         await Exec(conn, """
             insert into summary_snapshot (skolenhetskod, pupil_key, period_from, period_to, scheduled_min, excused_min, unexcused_min, import_file_id)
@@ -355,7 +355,7 @@ public sealed class FileImporter(
             on conflict (skolenhetskod, pupil_key, period_to) do update set
                 period_from = excluded.period_from, scheduled_min = excluded.scheduled_min, excused_min = excluded.excused_min,
                 unexcused_min = excluded.unexcused_min, import_file_id = excluded.import_file_id
-            """, ct, ("school", school), ("id", importId));
+            """, ct, ("school", Char(school)), ("id", importId));
 
         await using var cmd = new NpgsqlCommand("select kind, count(*) from snapshot_delta group by kind order by kind", conn);
         await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -384,7 +384,7 @@ public sealed class FileImporter(
         var id = await Scalar<long>(conn, """
             insert into import_file (skolenhetskod, file_name, content_sha256, profile, kind, status, imported_at, rows_read, rows_quarantined, rows_protected, message)
             values (@school, @file, @sha, @profile, @kind, 'Rejected', @now, @read, @bad, @protected, @message) returning id
-            """, ct, ("school", school.Skolenhetskod), ("file", Path.GetFileName(path)), ("sha", sha), ("profile", profile.Name),
+            """, ct, ("school", Char(school.Skolenhetskod)), ("file", Path.GetFileName(path)), ("sha", sha), ("profile", profile.Name),
             ("kind", profile.Kind.ToString()), ("now", time.GetUtcNow()), ("read", (int)rowsRead),
             ("bad", (int)(problemCount ?? problems.Count)), ("protected", (int)protectedCount), ("message", message));
         await QuarantineStore.InsertAsync(conn, id, problems, ct);
@@ -399,12 +399,26 @@ public sealed class FileImporter(
         return await SHA256.HashDataAsync(stream, ct);
     }
 
+    /// <summary>
+    /// A skolenhetskod typed as the columns' char(8): sent as text, PostgreSQL would compare the column cast to text and
+    /// could not use the index (a whole-table scan of the facts instead of one school's rows).
+    /// </summary>
+    internal static NpgsqlParameter Char(string skolenhetskod) => new() { NpgsqlDbType = NpgsqlDbType.Char, Value = skolenhetskod };
+
     internal static async Task Exec(NpgsqlConnection conn, string sql, CancellationToken ct, params (string Name, object Value)[] args)
     {
         await using var cmd = new NpgsqlCommand(sql, conn);
         foreach (var (name, value) in args)
         {
-            cmd.Parameters.AddWithValue(name, value);
+            if (value is NpgsqlParameter typed)
+            {
+                typed.ParameterName = name;
+                cmd.Parameters.Add(typed);
+            }
+            else
+            {
+                cmd.Parameters.AddWithValue(name, value);
+            }
         }
 
         await cmd.ExecuteNonQueryAsync(ct);
@@ -415,7 +429,15 @@ public sealed class FileImporter(
         await using var cmd = new NpgsqlCommand(sql, conn);
         foreach (var (name, value) in args)
         {
-            cmd.Parameters.AddWithValue(name, value);
+            if (value is NpgsqlParameter typed)
+            {
+                typed.ParameterName = name;
+                cmd.Parameters.Add(typed);
+            }
+            else
+            {
+                cmd.Parameters.AddWithValue(name, value);
+            }
         }
 
         var result = await cmd.ExecuteScalarAsync(ct);

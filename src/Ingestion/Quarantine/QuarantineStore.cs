@@ -51,7 +51,7 @@ public sealed class QuarantineStore(NpgsqlDataSource db)
             order by f.imported_at desc, f.id desc, q.line
             limit @limit
             """, conn);
-        cmd.Parameters.AddWithValue("school", skolenhetskod);
+        cmd.Parameters.AddWithValue("school", NpgsqlTypes.NpgsqlDbType.Char, skolenhetskod);
         cmd.Parameters.AddWithValue("limit", limit);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var rows = new List<QuarantinedRow>();

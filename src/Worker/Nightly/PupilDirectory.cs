@@ -15,7 +15,7 @@ internal static class PupilDirectory
             from pupil p join enrolment e on e.pupil_key = p.pupil_key and e.skolenhetskod = @school
             where p.pupil_key = any(@keys)
             """, conn);
-        cmd.Parameters.AddWithValue("school", school);
+        cmd.Parameters.AddWithValue("school", NpgsqlTypes.NpgsqlDbType.Char, school);
         cmd.Parameters.AddWithValue("keys", flags.Select(f => f.PupilKey).ToArray());
         var names = new Dictionary<string, (string First, string Last, string Class)>();
         await using (var r = await cmd.ExecuteReaderAsync(ct))
