@@ -21,6 +21,24 @@ public static class DigestMail
         message.MessageId = $"{idempotencyKey}@skolnarvaro";
         message.Body = new BodyBuilder { TextBody = digest.Text, HtmlBody = digest.Html }.ToMessageBody();
 
+        return Bytes(message);
+    }
+
+    /// <summary>A plain-text message, for the analysts' run report.</summary>
+    public static byte[] ComposeText(string fromName, string fromAddress, string to, string subject, string text, string idempotencyKey, DateTimeOffset date)
+    {
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress(fromName, fromAddress));
+        message.To.Add(MailboxAddress.Parse(to));
+        message.Subject = subject;
+        message.Date = date;
+        message.MessageId = $"{idempotencyKey}@skolnarvaro";
+        message.Body = new TextPart("plain") { Text = text };
+        return Bytes(message);
+    }
+
+    private static byte[] Bytes(MimeMessage message)
+    {
         using var stream = new MemoryStream();
         message.WriteTo(FormatOptions.Default, stream);
         return stream.ToArray();

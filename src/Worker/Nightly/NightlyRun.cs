@@ -11,6 +11,7 @@ using Skolnarvaro.Ingestion.Import;
 using Skolnarvaro.Ingestion.Schools;
 using Skolnarvaro.Notifications.Delivery;
 using Skolnarvaro.Notifications.Digests;
+using Skolnarvaro.Notifications.Ops;
 using Skolnarvaro.Notifications.Outbox;
 using Skolnarvaro.Notifications.Recipients;
 
@@ -18,7 +19,7 @@ namespace Skolnarvaro.Worker.Nightly;
 
 public sealed record SchoolOutcome(
     string Skolenhetskod, string Name, Driftsform Driftsform, IReadOnlyList<ImportResult> Imports, SchoolDataQuality? Quality,
-    int High, int AtRisk, int NewOrEscalated, bool DigestQueued, string? Error);
+    int High, int AtRisk, int NewOrEscalated, int Reminded, bool DigestQueued, string? Error);
 
 public sealed record NightlyRunSummary(long RunId, DateOnly AsOf, IReadOnlyList<SchoolOutcome> Schools, DeliveryResult Delivery, string Transport)
 {
@@ -50,6 +51,7 @@ public sealed class NightlyRun(
     LevelHistoryStore history,
     RunStore runs,
     DigestRenderer renderer,
+    OpsDigestRenderer opsRenderer,
     OutboxStore outbox,
     OutboxSender sender,
     TimeProvider time,
@@ -74,9 +76,11 @@ public sealed class NightlyRun(
             {
                 // One school's failure must not hold back the digests of the others; it is reported and the run marked failed.
                 logger.LogError(e, "School {School} failed in run {RunId}", school.Skolenhetskod, runId);
-                outcomes.Add(new SchoolOutcome(school.Skolenhetskod, school.Name, school.Driftsform, [], null, 0, 0, 0, false, e.Message));
+                outcomes.Add(new SchoolOutcome(school.Skolenhetskod, school.Name, school.Driftsform, [], null, 0, 0, 0, 0, false, e.Message));
             }
         }
+
+        await EnqueueOpsReportAsync(runId, asOf, outcomes, ct);
 
         var smtp = notifications.Value.Smtp;
         await using IMailTransport transport = dryRun || string.IsNullOrWhiteSpace(smtp.Host)
@@ -92,10 +96,11 @@ public sealed class NightlyRun(
             {
                 o.Skolenhetskod, files = o.Imports.Count, rows = o.Imports.Sum(i => i.RowsImported),
                 quarantined = o.Imports.Sum(i => i.RowsQuarantined), rejected = o.Imports.Count(i => i.Status == ImportStatus.Rejected),
-                o.High, o.AtRisk, o.NewOrEscalated, o.DigestQueued, stale = o.Quality?.IsStale, reportingRate = o.Quality?.ReportingRate, o.Error,
+                o.High, o.AtRisk, o.NewOrEscalated, o.Reminded, o.DigestQueued, stale = o.Quality?.IsStale, reportingRate = o.Quality?.ReportingRate, o.Error,
             }),
             digestsSent = delivery.Sent,
             digestsFailed = delivery.Failed,
+            digestsGivenUp = delivery.GaveUp,
         }), ct);
         return summary;
     }
@@ -110,9 +115,16 @@ public sealed class NightlyRun(
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var recorded = await flags.RecordAsync(conn, runId, assessment, ct);
+        // News is a pupil new at a level or escalated; a pupil still at a level comes back only once the cool-down has
+        // passed since the rektor last heard about them, so a digest never repeats itself night after night.
+        var cooldown = notifications.Value.ReminderCooldownDays;
         var news = recorded.Where(r => r.Change is LevelChange.New or LevelChange.Escalated).ToList();
+        var reminders = recorded
+            .Where(r => r.Change == LevelChange.Still && (r.LastReportedOn is not { } last || asOf.DayNumber - last.DayNumber >= cooldown))
+            .ToList();
+        var reported = news.Concat(reminders).ToList();
         var queued = false;
-        if (news.Count > 0)
+        if (reported.Count > 0)
         {
             var recipients = notifications.Value.Schools.FirstOrDefault(s => s.Skolenhetskod == school.Skolenhetskod)
                 ?? new SchoolRecipients { Skolenhetskod = school.Skolenhetskod, Name = school.Name, Huvudman = school.Huvudman };
@@ -122,7 +134,7 @@ public sealed class NightlyRun(
             }
             else
             {
-                var pupils = await PupilDirectory.ReadAsync(conn, school.Skolenhetskod, news, ct);
+                var pupils = await PupilDirectory.ReadAsync(conn, school.Skolenhetskod, reported, ct);
                 var model = DigestBuilder.Build(recipients, asOf, pupils, Caveats(dq, asOf), notifications.Value.NameDisplay);
                 var digest = renderer.Render(model);
                 var key = $"digest-{school.Skolenhetskod}-run{runId}";
@@ -131,13 +143,38 @@ public sealed class NightlyRun(
                 queued = await outbox.EnqueueAsync(conn, key, runId, school.Skolenhetskod,
                     recipients.Rectors.Select(r => r.Email).ToList(), digest.Subject, mime, ct);
                 // The digest of this run exists now (or from an earlier attempt at it): these pupils have been reported.
-                await history.MarkReportedAsync(conn, school.Skolenhetskod, news.Select(n => n.PupilKey), asOf, ct);
+                await history.MarkReportedAsync(conn, school.Skolenhetskod, reported.Select(n => n.PupilKey), asOf, ct);
             }
         }
 
         await tx.CommitAsync(ct);
         return new SchoolOutcome(school.Skolenhetskod, school.Name, school.Driftsform, imports, dq,
-            recorded.Count(r => r.Level == Level.High), recorded.Count(r => r.Level == Level.AtRisk), news.Count, queued, null);
+            recorded.Count(r => r.Level == Level.High), recorded.Count(r => r.Level == Level.AtRisk), news.Count, reminders.Count, queued, null);
+    }
+
+    /// <summary>The analysts' run report (Skolnarvaro:Notifications:OpsAddress), recorded once per run like a digest.</summary>
+    private async Task EnqueueOpsReportAsync(long runId, DateOnly asOf, IReadOnlyList<SchoolOutcome> outcomes, CancellationToken ct)
+    {
+        var address = notifications.Value.OpsAddress;
+        if (string.IsNullOrWhiteSpace(address))
+        {
+            return;
+        }
+
+        var model = new OpsDigestModel(runId, DigestBuilder.Date(asOf), "Nivåerna bygger på tröskelvärdena; trendmodellen används inte ännu.",
+            outcomes.Select(o => new OpsSchool(
+                o.Skolenhetskod, o.Name, o.Driftsform == Driftsform.Independent ? "fristående" : "kommunal",
+                o.Imports.Count(i => i.Status == ImportStatus.Imported), o.Imports.Count(i => i.Status == ImportStatus.Rejected),
+                o.Imports.Sum(i => i.RowsImported), o.Imports.Sum(i => i.RowsQuarantined),
+                o.Quality?.LastExportDate is { } last ? DigestBuilder.Date(last) : null, o.Quality?.IsStale ?? false,
+                o.Quality?.ReportingRate is { } rate ? RuleEvaluator.Percent(rate) : null,
+                o.High, o.AtRisk, 0, o.DigestQueued, o.Error,
+                o.Imports.Where(i => i.Status == ImportStatus.Rejected).Select(i => i.Message).ToList())).ToList());
+        var (subject, text) = opsRenderer.Render(model);
+        var key = $"ops-run{runId}";
+        var mime = DigestMail.ComposeText(notifications.Value.FromName, notifications.Value.FromAddress, address, subject, text, key, time.GetUtcNow());
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await outbox.EnqueueAsync(conn, key, runId, null, [address], subject, mime, ct);
     }
 
     /// <summary>What a rector must know about the data behind the digest, in Swedish.</summary>

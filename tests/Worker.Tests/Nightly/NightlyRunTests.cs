@@ -115,6 +115,44 @@ public sealed class NightlyRunTests(TestDatabase db) : IClassFixture<TestDatabas
         (await CountAsync("select count(*) from outbox")).Should().Be(1);
     }
 
+    [Fact]
+    public async Task A_pupil_still_at_a_level_is_reminded_only_once_the_cool_down_has_passed()
+    {
+        WriteExports();
+        using var host = await PipelineHost.StartAsync(db, PipelineHost.WriteSchoolsFile(temp.Path, Flagged, Calm), temp.Path,
+            new Dictionary<string, string?> { ["Skolnarvaro:Notifications:ReminderCooldownDays"] = "14" });
+        var run = host.Get<NightlyRun>();
+
+        var first = await run.RunAsync(AsOf, dryRun: true);
+        var weekLater = await run.RunAsync(AsOf.AddDays(7), dryRun: true);
+        var twoWeeksLater = await run.RunAsync(AsOf.AddDays(14), dryRun: true);
+
+        first.Schools.Single(s => s.Skolenhetskod == Flagged.Skolenhetskod).NewOrEscalated.Should().Be(4);
+        weekLater.Digests.Should().Be(0, "nothing is new and the cool-down has not passed");
+        var reminded = twoWeeksLater.Schools.Single(s => s.Skolenhetskod == Flagged.Skolenhetskod);
+        reminded.Reminded.Should().Be(4);
+        reminded.NewOrEscalated.Should().Be(0);
+        var digest = await MimeMessage.LoadAsync(Path.Combine(temp.Path, "digests", $"digest-{Flagged.Skolenhetskod}-run{twoWeeksLater.RunId}.eml"));
+        digest.TextBody.Should().Contain("4 påminnelser om fortsatt frånvaro").And.Contain("(påminnelse, sedan");
+        digest.TextBody.Should().Contain("Senaste närvaroexporten gäller till och med", "the school has sent nothing for two weeks");
+    }
+
+    [Fact]
+    public async Task The_analysts_get_a_run_report_that_names_a_stale_school()
+    {
+        WriteExports();
+        using var host = await PipelineHost.StartAsync(db, PipelineHost.WriteSchoolsFile(temp.Path, Flagged, Calm), temp.Path,
+            new Dictionary<string, string?> { ["Skolnarvaro:Notifications:OpsAddress"] = "analys@exempelstad.example.se" });
+
+        var summary = await host.Get<NightlyRun>().RunAsync(AsOf.AddDays(7), dryRun: true);
+
+        var report = await MimeMessage.LoadAsync(Path.Combine(temp.Path, "digests", $"ops-run{summary.RunId}.eml"));
+        report.To.Mailboxes.Select(m => m.Address).Should().Equal("analys@exempelstad.example.se");
+        report.Subject.Should().Contain("2 skolor att se över");
+        report.TextBody.Should().Contain("Ängsskolan (11111111): ingen ny export sedan")
+            .And.Contain("Lugna skolan (fristående)");
+    }
+
     private async Task<Dictionary<string, string>> LevelsByNameAsync(long runId)
     {
         await using var cmd = db.DataSource.CreateCommand(
