@@ -19,6 +19,10 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: benchmarks import [rows]    (default 10,000,000; needs the private PostgreSQL of scripts/postgres.sh or SKOLNARVARO_BENCH_DB)");
+    Console.Error.WriteLine("""
+        usage: benchmarks import [rows]               our import against psql \copy (default 10,000,000 rows)
+               benchmarks analysis [pupils] [rounds]  nightly analysis against a plain SQL GROUP BY (default 20,000 pupils, 3 rounds)
+        Both need the private PostgreSQL of scripts/postgres.sh, or SKOLNARVARO_BENCH_DB.
+        """);
     return 2;
 }
