@@ -405,9 +405,8 @@ public sealed class FileImporter(
     /// </summary>
     internal static NpgsqlParameter Char(string skolenhetskod) => new() { NpgsqlDbType = NpgsqlDbType.Char, Value = skolenhetskod };
 
-    internal static async Task Exec(NpgsqlConnection conn, string sql, CancellationToken ct, params (string Name, object Value)[] args)
+    private static void AddParameters(NpgsqlCommand cmd, (string Name, object Value)[] args)
     {
-        await using var cmd = new NpgsqlCommand(sql, conn);
         foreach (var (name, value) in args)
         {
             if (value is NpgsqlParameter typed)
@@ -420,6 +419,12 @@ public sealed class FileImporter(
                 cmd.Parameters.AddWithValue(name, value);
             }
         }
+    }
+
+    internal static async Task Exec(NpgsqlConnection conn, string sql, CancellationToken ct, params (string Name, object Value)[] args)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        AddParameters(cmd, args);
 
         await cmd.ExecuteNonQueryAsync(ct);
     }
@@ -427,18 +432,7 @@ public sealed class FileImporter(
     internal static async Task<T> Scalar<T>(NpgsqlConnection conn, string sql, CancellationToken ct, params (string Name, object Value)[] args)
     {
         await using var cmd = new NpgsqlCommand(sql, conn);
-        foreach (var (name, value) in args)
-        {
-            if (value is NpgsqlParameter typed)
-            {
-                typed.ParameterName = name;
-                cmd.Parameters.Add(typed);
-            }
-            else
-            {
-                cmd.Parameters.AddWithValue(name, value);
-            }
-        }
+        AddParameters(cmd, args);
 
         var result = await cmd.ExecuteScalarAsync(ct);
         return result is null or DBNull ? default! : result is T same ? same : (T)Convert.ChangeType(result, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T), System.Globalization.CultureInfo.InvariantCulture);
