@@ -1,7 +1,3 @@
-using System.Globalization;
-using Scriban;
-using Scriban.Runtime;
-
 namespace Skolnarvaro.Notifications.Digests;
 
 public sealed record RenderedDigest(string Subject, string Html, string Text);
@@ -16,60 +12,22 @@ public sealed class DigestRenderer
     public const string TextFile = "digest.txt.sbn";
     public const string SubjectFile = "digest.subject.sbn";
 
-    private readonly Template html;
-    private readonly Template text;
-    private readonly Template subject;
+    private readonly CheckedTemplate html;
+    private readonly CheckedTemplate text;
+    private readonly CheckedTemplate subject;
 
     public DigestRenderer(string templateFolder)
     {
-        html = Load(Path.Combine(templateFolder, HtmlFile));
-        text = Load(Path.Combine(templateFolder, TextFile));
-        subject = Load(Path.Combine(templateFolder, SubjectFile));
+        html = new CheckedTemplate(Path.Combine(templateFolder, HtmlFile));
+        text = new CheckedTemplate(Path.Combine(templateFolder, TextFile));
+        subject = new CheckedTemplate(Path.Combine(templateFolder, SubjectFile));
         Render(SampleModel());
     }
 
     public RenderedDigest Render(DigestModel model) => new(
-        Run(subject, model).Trim().ReplaceLineEndings(" "),
-        Run(html, model),
-        Run(text, model));
-
-    private static Template Load(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new TemplateException($"{path}: template file not found (Skolnarvaro:Notifications:TemplateFolder).");
-        }
-
-        var template = Template.Parse(File.ReadAllText(path), path);
-        if (template.HasErrors)
-        {
-            throw new TemplateException(string.Join(Environment.NewLine, template.Messages.Select(m => m.ToString())));
-        }
-
-        return template;
-    }
-
-    private static string Run(Template template, DigestModel model)
-    {
-        var globals = new ScriptObject();
-        globals.Import(model, renamer: StandardMemberRenamer.Default);
-        var context = new TemplateContext
-        {
-            StrictVariables = true,
-            EnableRelaxedMemberAccess = false,
-            MemberRenamer = StandardMemberRenamer.Default,
-        };
-        context.PushGlobal(globals);
-        context.PushCulture(CultureInfo.GetCultureInfo("sv-SE"));
-        try
-        {
-            return template.Render(context);
-        }
-        catch (Scriban.Syntax.ScriptRuntimeException e)
-        {
-            throw new TemplateException($"{e.Span.FileName}({e.Span.Start.Line + 1},{e.Span.Start.Column + 1}): {e.OriginalMessage}");
-        }
-    }
+        subject.Render(model).Trim().ReplaceLineEndings(" "),
+        html.Render(model),
+        text.Render(model));
 
     /// <summary>A digest with every field set, used to check the templates at start-up.</summary>
     public static DigestModel SampleModel() => new(
@@ -84,5 +42,3 @@ public sealed class DigestRenderer
         ["Skolans senaste export gäller 6 november 2026; uppgifterna kan vara inaktuella."],
         1, 1, 0, 1, 1, 0);
 }
-
-public sealed class TemplateException(string message) : Exception(message);

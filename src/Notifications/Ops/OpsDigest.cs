@@ -1,5 +1,4 @@
-using Scriban;
-using Scriban.Runtime;
+using Skolnarvaro.Notifications.Digests;
 
 namespace Skolnarvaro.Notifications.Ops;
 
@@ -24,42 +23,19 @@ public sealed record OpsDigestModel(long RunId, string AsOf, string ModelNote, I
 public sealed class OpsDigestRenderer
 {
     public const string File = "ops.txt.sbn";
-    private readonly Template template;
+    private readonly CheckedTemplate template;
 
     public OpsDigestRenderer(string templateFolder)
     {
-        var path = Path.Combine(templateFolder, File);
-        if (!System.IO.File.Exists(path))
-        {
-            throw new Digests.TemplateException($"{path}: template file not found (Skolnarvaro:Notifications:TemplateFolder).");
-        }
-
-        template = Template.Parse(System.IO.File.ReadAllText(path), path);
-        if (template.HasErrors)
-        {
-            throw new Digests.TemplateException(string.Join(Environment.NewLine, template.Messages.Select(m => m.ToString())));
-        }
-
+        template = new CheckedTemplate(Path.Combine(templateFolder, File));
         Render(new OpsDigestModel(1, "20 november 2026", "Trendmodellen används inte.",
             [new OpsSchool("12345678", "Exempelskolan", "kommunal", 1, 1, 100, 2, "6 november 2026", true, "84 %", 1, 2, 0, true, null, ["fil.csv: avvisad"])]));
     }
 
     public (string Subject, string Text) Render(OpsDigestModel model)
     {
-        var globals = new ScriptObject();
-        globals.Import(model, renamer: StandardMemberRenamer.Default);
-        var context = new TemplateContext { StrictVariables = true, MemberRenamer = StandardMemberRenamer.Default };
-        context.PushGlobal(globals);
-        try
-        {
-            var text = template.Render(context);
-            var subject = $"Skolnärvaro: körning #{model.RunId} {model.AsOf}" +
-                          (model.Problems.Count > 0 ? $" – {model.Problems.Count} skolor att se över" : " – inga problem");
-            return (subject, text);
-        }
-        catch (Scriban.Syntax.ScriptRuntimeException e)
-        {
-            throw new Digests.TemplateException($"{e.Span.FileName}({e.Span.Start.Line + 1},{e.Span.Start.Column + 1}): {e.OriginalMessage}");
-        }
+        var subject = $"Skolnärvaro: körning #{model.RunId} {model.AsOf}" +
+                      (model.Problems.Count > 0 ? $" – {model.Problems.Count} skolor att se över" : " – inga problem");
+        return (subject, template.Render(model));
     }
 }
