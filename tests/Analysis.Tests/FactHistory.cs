@@ -9,7 +9,7 @@ namespace Skolnarvaro.Analysis.Tests;
 
 /// <summary>
 /// Hand-built fact histories written straight into the tables the importer fills (school, pupil, enrolment,
-/// attendance_fact, attendance_subject_fact), so a test states exactly the days it means.
+/// attendance_fact with its subjects), so a test states exactly the days it means.
 /// <code>
 /// var history = new FactHistory(db.DataSource);
 /// await history.SchoolAsync("11111111");
@@ -78,32 +78,29 @@ public sealed class FactHistory(NpgsqlDataSource db)
         await copy.CompleteAsync();
     }
 
-    /// <summary>Lessons in one subject on each of the dates, as a lesson import would break a day down.</summary>
+    /// <summary>Lessons in one subject on each of the dates, added to that day's fact as a lesson import would.</summary>
     public async Task SubjectAsync(string school, byte[] pupil, string subject, IEnumerable<(DateOnly Date, int Lessons, int AbsentLessons)> lessons)
     {
         await using var conn = await db.OpenConnectionAsync();
-        await using var copy = await conn.BeginBinaryImportAsync("""
-            copy attendance_subject_fact (skolenhetskod, pupil_key, date, subject, lessons, unreported_lessons, absent_lessons,
-                scheduled_min, excused_min, unexcused_min, late_min, not_reported_min, import_file_id) from stdin (format binary)
-            """);
         foreach (var (date, count, absent) in lessons)
         {
-            await copy.StartRowAsync();
-            await copy.WriteAsync(school, NpgsqlDbType.Char);
-            await copy.WriteAsync(pupil, NpgsqlDbType.Bytea);
-            await copy.WriteAsync(date, NpgsqlDbType.Date);
-            await copy.WriteAsync(subject, NpgsqlDbType.Text);
-            await copy.WriteAsync((short)count, NpgsqlDbType.Smallint);
-            await copy.WriteAsync((short)0, NpgsqlDbType.Smallint);
-            await copy.WriteAsync((short)absent, NpgsqlDbType.Smallint);
-            await copy.WriteAsync(count * 60, NpgsqlDbType.Integer);
-            await copy.WriteAsync(0, NpgsqlDbType.Integer);
-            await copy.WriteAsync(absent * 60, NpgsqlDbType.Integer);
-            await copy.WriteAsync(0, NpgsqlDbType.Integer);
-            await copy.WriteAsync(0, NpgsqlDbType.Integer);
-            await copy.WriteAsync(1L, NpgsqlDbType.Bigint);
+            await using var cmd = new NpgsqlCommand("""
+                with code as (
+                    insert into school_subject (skolenhetskod, code, name)
+                    values (@school, (select coalesce(max(code), -1) + 1 from school_subject where skolenhetskod = @school), @subject)
+                    on conflict (skolenhetskod, name) do update set name = excluded.name
+                    returning code)
+                update attendance_fact set subjects = coalesce(subjects, ''::bytea)
+                    || set_byte(set_byte(set_byte('\x00000000'::bytea, 1, @lessons), 3, @absent), 0, (select code from code))
+                where skolenhetskod = @school and pupil_key = @pupil and date = @date
+                """, conn);
+            cmd.Parameters.AddWithValue("subject", subject);
+            cmd.Parameters.AddWithValue("lessons", count);
+            cmd.Parameters.AddWithValue("absent", absent);
+            cmd.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
+            cmd.Parameters.AddWithValue("pupil", pupil);
+            cmd.Parameters.AddWithValue("date", date);
+            (await cmd.ExecuteNonQueryAsync()).Should().Be(1, "subjects break down a day that has a fact");
         }
-
-        await copy.CompleteAsync();
     }
 }

@@ -54,7 +54,7 @@ public sealed class FileImporter(
         await Exec(conn, """
             create temp table stage_fact (
                 pupil_key bytea, date date, start_minute int, scheduled int, excused int, unexcused int, late int, not_reported int,
-                lessons int, registered int, line int
+                lessons int, registered int, line int, subject text
             ) on commit drop;
             create temp table stage_snapshot (
                 pupil_key bytea, period_from date, period_to date, scheduled int, excused int, unexcused int, line int
@@ -100,8 +100,9 @@ public sealed class FileImporter(
             // attendance_fact while parsing. A lessons file in another order is read again into staging and added up there.
             var direct = profile.Kind != ExportKind.Summary;
             await Exec(conn, "savepoint direct_write", ct);
+            var subjectCodes = new SubjectCodes(await SubjectCodesAsync(conn, school.Skolenhetskod, ct));
             var pass = await StagingPass.RunAsync(conn, reader, profile.Kind, groupLessons: true, length, progress, ct,
-                direct ? (school.Skolenhetskod, importId) : null);
+                direct ? (school.Skolenhetskod, importId, subjectCodes) : null);
             if (pass.Recurred)
             {
                 logger.LogInformation("{File}: a pupil's day appears in more than one place in the file; reading it again lesson by lesson", fileName);
@@ -141,6 +142,15 @@ public sealed class FileImporter(
             }
 
             await MergePupilsAsync(conn, school.Skolenhetskod, ct);
+            if (direct && !pass.Recurred)
+            {
+                await Exec(conn, """
+                    insert into school_subject (skolenhetskod, code, name)
+                    select @school, code, name from unnest(@codes, @names) as s(code, name)
+                    """, ct, ("school", Char(school.Skolenhetskod)),
+                    ("codes", subjectCodes.Added.Select(a => (short)a.Code).ToArray()), ("names", subjectCodes.Added.Select(a => a.Name).ToArray()));
+            }
+
             var (written, replaced, note) = profile.Kind == ExportKind.Summary
                 ? await MergeSnapshotsAsync(conn, school.Skolenhetskod, importId, ct)
                 : direct
@@ -246,18 +256,55 @@ public sealed class FileImporter(
     private static async Task<(long Written, long Replaced, string Note)> MergeStagedFactsAsync(
         NpgsqlConnection conn, string school, long importId, CancellationToken ct)
     {
+        // Subjects new to the school get the next codes (the school's import lock is held).
+        await Exec(conn, """
+            insert into school_subject (skolenhetskod, code, name)
+            select @school, (select coalesce(max(code), -1) from school_subject where skolenhetskod = @school) + row_number() over (order by subject), subject
+            from (select distinct subject from stage_fact where subject is not null) s
+            where not exists (select 1 from school_subject x where x.skolenhetskod = @school and x.name = s.subject)
+            """, ct, ("school", Char(school)));
+
         var written = await Scalar<long>(conn, """
             with inserted as (
-                insert into attendance_fact (skolenhetskod, pupil_key, date, scheduled_min, excused_min, unexcused_min, late_min, not_reported_min, import_file_id)
-                select @school, pupil_key, date, sum(scheduled), sum(excused), sum(unexcused), sum(late), sum(not_reported), @id
-                from stage_fact group by pupil_key, date
+                insert into attendance_fact (skolenhetskod, pupil_key, date, scheduled_min, excused_min, unexcused_min, late_min, not_reported_min, import_file_id, subjects)
+                select @school, d.pupil_key, d.date, d.scheduled, d.excused, d.unexcused, d.late, d.not_reported, @id, s.packed
+                from (select pupil_key, date, sum(scheduled) scheduled, sum(excused) excused, sum(unexcused) unexcused, sum(late) late,
+                             sum(not_reported) not_reported
+                      from stage_fact group by pupil_key, date) d
+                left join (
+                    -- Packed as migration 0006 describes: code, lessons, unreported, absent.
+                    select pupil_key, date,
+                           string_agg(set_byte(set_byte(set_byte(set_byte('\x00000000'::bytea, 0, n.code), 1, least(lessons, 255)),
+                                      2, least(unreported, 255)), 3, least(absent, 255)), ''::bytea order by n.code) packed
+                    from (select pupil_key, date, subject, count(*)::int lessons,
+                                 count(*) filter (where not_reported > 0)::int unreported,
+                                 count(*) filter (where excused + unexcused > 0)::int absent
+                          from stage_fact where subject is not null group by pupil_key, date, subject) per_subject
+                    join school_subject n on n.skolenhetskod = @school and n.name = per_subject.subject
+                    group by pupil_key, date) s using (pupil_key, date)
                 -- In key order the primary-key index is filled page by page instead of at random: twice as fast.
-                order by pupil_key, date
+                order by d.pupil_key, d.date
                 returning 1)
             select count(*) from inserted
             """, ct, ("school", Char(school)), ("id", importId));
         var dates = await Scalar<DateOnly[]>(conn, "select coalesce(array_agg(distinct date), '{}') from stage_fact", ct);
         return (written, await ReplaceOlderFactsAsync(conn, school, importId, dates, ct), "");
+    }
+
+    private static async Task<Dictionary<string, byte>> SubjectCodesAsync(NpgsqlConnection conn, string school, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("select name, code from school_subject where skolenhetskod = @school", conn);
+        var parameter = Char(school);
+        parameter.ParameterName = "school";
+        cmd.Parameters.Add(parameter);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var codes = new Dictionary<string, byte>(StringComparer.Ordinal);
+        while (await r.ReadAsync(ct))
+        {
+            codes[r.GetString(0)] = (byte)r.GetInt16(1);
+        }
+
+        return codes;
     }
 
     /// <summary>A newer export replaces the school's facts on the dates it covers, for every pupil: they are now the file's.</summary>

@@ -36,7 +36,7 @@ internal sealed class StagingPass
     /// </param>
     public static async Task<StagingPass> RunAsync(
         NpgsqlConnection conn, ExportReader reader, ExportKind kind, bool groupLessons, long fileLength, IProgress<double>? progress, CancellationToken ct,
-        (string School, long ImportId)? direct = null)
+        (string School, long ImportId, SubjectCodes Subjects)? direct = null)
     {
         var pass = new StagingPass();
         var batches = Channel.CreateBounded<(FactRow[] Facts, SnapshotRow[] Snapshots, int Count)>(4);
@@ -44,7 +44,7 @@ internal sealed class StagingPass
         {
             try
             {
-                await pass.ParseAsync(reader, kind, groupLessons, batches.Writer, fileLength, progress, ct);
+                await pass.ParseAsync(reader, kind, groupLessons, direct?.Subjects, batches.Writer, fileLength, progress, ct);
                 batches.Writer.Complete();
             }
             catch (Exception e)
@@ -70,8 +70,9 @@ internal sealed class StagingPass
         else
         {
             await using var copy = await conn.BeginBinaryImportAsync(direct is null
-                ? "copy stage_fact (pupil_key, date, start_minute, scheduled, excused, unexcused, late, not_reported, lessons, registered, line) from stdin (format binary)"
-                : "copy attendance_fact (skolenhetskod, pupil_key, date, scheduled_min, excused_min, unexcused_min, late_min, not_reported_min, import_file_id) from stdin (format binary)", ct);
+                ? "copy stage_fact (pupil_key, date, start_minute, scheduled, excused, unexcused, late, not_reported, lessons, registered, line, subject) from stdin (format binary)"
+                : "copy attendance_fact (skolenhetskod, pupil_key, date, scheduled_min, excused_min, unexcused_min, late_min, not_reported_min, import_file_id, " +
+                  "subjects) from stdin (format binary)", ct);
             await foreach (var (facts, _, count) in batches.Reader.ReadAllAsync(ct))
             {
                 for (var i = 0; i < count; i++)
@@ -96,13 +97,13 @@ internal sealed class StagingPass
     }
 
     private async Task ParseAsync(
-        ExportReader reader, ExportKind kind, bool groupLessons, ChannelWriter<(FactRow[], SnapshotRow[], int)> output, long fileLength,
+        ExportReader reader, ExportKind kind, bool groupLessons, SubjectCodes? codes, ChannelWriter<(FactRow[], SnapshotRow[], int)> output, long fileLength,
         IProgress<double>? progress, CancellationToken ct)
     {
         var facts = new FactRow[BatchSize];
         var snapshots = new SnapshotRow[BatchSize];
         var n = 0;
-        var day = new DayGroup();
+        var day = new DayGroup(codes);
 
         async ValueTask FlushWhenFull()
         {
@@ -223,6 +224,14 @@ internal sealed class StagingPass
         copy.Write(f.Lessons, NpgsqlDbType.Integer);
         copy.Write(f.Registered, NpgsqlDbType.Integer);
         copy.Write(f.Line, NpgsqlDbType.Integer);
+        if (f.Subject is { } subject)
+        {
+            copy.Write(subject, NpgsqlDbType.Text);
+        }
+        else
+        {
+            copy.WriteNull();
+        }
     }
 
     private static void WriteFinalFact(NpgsqlBinaryImporter copy, in FactRow f, string school, long importId)
@@ -237,6 +246,14 @@ internal sealed class StagingPass
         copy.Write(f.Late, NpgsqlDbType.Integer);
         copy.Write(f.NotReported, NpgsqlDbType.Integer);
         copy.Write(importId, NpgsqlDbType.Bigint);
+        if (f.Subjects is { } subjects)
+        {
+            copy.Write(subjects, NpgsqlDbType.Bytea);
+        }
+        else
+        {
+            copy.WriteNull();
+        }
     }
 
     private static void WriteSnapshot(NpgsqlBinaryImporter copy, in SnapshotRow s)
@@ -252,9 +269,11 @@ internal sealed class StagingPass
     }
 
     /// <summary>The lessons of one pupil's day being added up; a handful of start times to catch a lesson listed twice.</summary>
-    private sealed class DayGroup
+    private sealed class DayGroup(SubjectCodes? codes)
     {
         private readonly List<(int Start, int Line)> lessons = [];
+        private readonly List<(byte Code, int Lessons, int Unreported, int Absent)> subjects = [];
+        private readonly Dictionary<string, byte> codeOf = new(ReferenceEqualityComparer.Instance);
         private FactRow total;
 
         public bool HasRows => lessons.Count > 0;
@@ -277,13 +296,16 @@ internal sealed class StagingPass
         public void Start(in FactRow lesson)
         {
             lessons.Clear();
-            total = lesson with { StartMinute = -1 };
+            subjects.Clear();
+            total = lesson with { StartMinute = -1, Subject = null };
             lessons.Add((lesson.StartMinute, lesson.Line));
+            AddSubject(lesson);
         }
 
         public void Add(in FactRow lesson)
         {
             lessons.Add((lesson.StartMinute, lesson.Line));
+            AddSubject(lesson);
             total = total with
             {
                 Scheduled = total.Scheduled + lesson.Scheduled,
@@ -299,7 +321,40 @@ internal sealed class StagingPass
         public FactRow Total()
         {
             lessons.Clear();
-            return total;
+            if (subjects.Count == 0)
+            {
+                return total;
+            }
+
+            subjects.Sort((a, b) => a.Code.CompareTo(b.Code));
+            return total with { Subjects = SubjectPacking.Pack(subjects) };
+        }
+
+        private void AddSubject(in FactRow lesson)
+        {
+            if (lesson.Subject is not { } subject || codes is null)
+            {
+                return;
+            }
+
+            if (!codeOf.TryGetValue(subject, out var code))
+            {
+                codeOf[subject] = code = codes.For(subject);
+            }
+
+            var unreported = lesson.NotReported > 0 ? 1 : 0;
+            var absent = lesson.Excused + lesson.Unexcused > 0 ? 1 : 0;
+            for (var i = 0; i < subjects.Count; i++)
+            {
+                if (subjects[i].Code == code)
+                {
+                    var s = subjects[i];
+                    subjects[i] = (code, s.Lessons + 1, s.Unreported + unreported, s.Absent + absent);
+                    return;
+                }
+            }
+
+            subjects.Add((code, 1, unreported, absent));
         }
     }
 }

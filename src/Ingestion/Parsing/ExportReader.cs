@@ -26,6 +26,7 @@ public sealed class ExportReader : IDisposable
     private readonly Dictionary<string, LessonStatus> statusByCode;
     private readonly (byte[] Code, LessonStatus Status)[] statusBytes;
     private readonly byte fastTime;
+    private readonly List<(byte[] Bytes, string? Name)> subjects = [];
     private readonly byte[] lastDateBytes = new byte[32];
     private int lastDateLength = -1;
     private readonly byte[] lastPnrBytes = new byte[32];
@@ -306,13 +307,14 @@ public sealed class ExportReader : IDisposable
         }
 
         var whole = absent == 0 ? length : absent;
+        var subject = Subject();
         return status switch
         {
-            LessonStatus.Present => new FactRow(pupil.Key, date, start, length, 0, 0, 0, 0, Line, 1, 1),
-            LessonStatus.Excused => new FactRow(pupil.Key, date, start, length, whole, 0, 0, 0, Line, 1, 1),
-            LessonStatus.Unexcused => new FactRow(pupil.Key, date, start, length, 0, whole, 0, 0, Line, 1, 1),
-            LessonStatus.Late => new FactRow(pupil.Key, date, start, length, 0, 0, absent, 0, Line, 1, 1),
-            _ => new FactRow(pupil.Key, date, start, length, 0, 0, 0, length, Line, 1, 0),
+            LessonStatus.Present => new FactRow(pupil.Key, date, start, length, 0, 0, 0, 0, Line, 1, 1, subject),
+            LessonStatus.Excused => new FactRow(pupil.Key, date, start, length, whole, 0, 0, 0, Line, 1, 1, subject),
+            LessonStatus.Unexcused => new FactRow(pupil.Key, date, start, length, 0, whole, 0, 0, Line, 1, 1, subject),
+            LessonStatus.Late => new FactRow(pupil.Key, date, start, length, 0, 0, absent, 0, Line, 1, 1, subject),
+            _ => new FactRow(pupil.Key, date, start, length, 0, 0, 0, length, Line, 1, 0, subject),
         };
     }
 
@@ -367,6 +369,32 @@ public sealed class ExportReader : IDisposable
             pupil.ClassName = csv.GetString(index[ExportField.Class]).Trim();
             pupil.ClassBytes = span.ToArray();
         }
+    }
+
+    /// <summary>
+    /// The lesson's subject (ämne), trimmed with inner spaces collapsed; null when the export has none. Subjects are
+    /// few, so each is made into a string once and found again by its bytes.
+    /// </summary>
+    private string? Subject()
+    {
+        if (!index.TryGetValue(ExportField.Subject, out var column))
+        {
+            return null;
+        }
+
+        var span = csv.GetSpan(column);
+        foreach (var (bytes, name) in subjects)
+        {
+            if (span.SequenceEqual(bytes))
+            {
+                return name;
+            }
+        }
+
+        var text = string.Join(' ', Encoding.UTF8.GetString(span).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var known = text.Length == 0 ? null : subjects.FirstOrDefault(s => s.Name == text).Name ?? text;
+        subjects.Add((span.ToArray(), known));
+        return known;
     }
 
     /// <summary>The status code, matched on the raw bytes: codes are short and few, and this runs for every lesson.</summary>

@@ -7,7 +7,58 @@ namespace Skolnarvaro.Ingestion.Parsing;
 /// </summary>
 public readonly record struct FactRow(
     byte[] PupilKey, DateOnly Date, int StartMinute, int Scheduled, int Excused, int Unexcused, int Late, int NotReported, int Line,
-    int Lessons = 0, int Registered = 0);
+    int Lessons = 0, int Registered = 0, string? Subject = null, byte[]? Subjects = null);
+
+/// <summary>
+/// A pupil's lessons of one day per subject (ämne), packed as attendance_fact.subjects stores them (migration 0006):
+/// per subject, one byte each, the subject's code at the school (school_subject), lessons, unreported and absent lessons.
+/// </summary>
+public static class SubjectPacking
+{
+    public static byte[] Pack(IReadOnlyList<(byte Code, int Lessons, int Unreported, int Absent)> subjects)
+    {
+        var packed = new byte[subjects.Count * 4];
+        for (var i = 0; i < subjects.Count; i++)
+        {
+            var (code, lessons, unreported, absent) = subjects[i];
+            packed[4 * i] = code;
+            packed[4 * i + 1] = (byte)Math.Min(lessons, 255);
+            packed[4 * i + 2] = (byte)Math.Min(unreported, 255);
+            packed[4 * i + 3] = (byte)Math.Min(absent, 255);
+        }
+
+        return packed;
+    }
+}
+
+/// <summary>
+/// The codes of one school's subjects, loaded when its import starts (under the school's import lock) and extended
+/// with the subjects a file brings; the new ones are stored with the file.
+/// </summary>
+public sealed class SubjectCodes(IReadOnlyDictionary<string, byte> existing)
+{
+    private readonly Dictionary<string, byte> codes = new(existing, StringComparer.Ordinal);
+
+    public List<(byte Code, string Name)> Added { get; } = [];
+
+    public byte For(string subject)
+    {
+        if (!codes.TryGetValue(subject, out var code))
+        {
+            if (codes.Count >= 255)
+            {
+                throw new InvalidOperationException($"A school can have at most 255 subjects; '{subject}' would be one more.");
+            }
+
+            code = (byte)codes.Count;
+            codes[subject] = code;
+            Added.Add((code, subject));
+        }
+
+        return code;
+    }
+}
+
 
 /// <summary>One pupil's cumulative term-to-date figures from a summary export, in minutes.</summary>
 public readonly record struct SnapshotRow(
