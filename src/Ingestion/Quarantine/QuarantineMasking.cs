@@ -5,7 +5,7 @@ namespace Skolnarvaro.Ingestion.Quarantine;
 /// <summary>Keeps personnummer out of the quarantine table: enough is kept to find the row, not to identify the pupil.</summary>
 public static partial class QuarantineMasking
 {
-    /// <summary>"20110312-1234" → "20110312-****": the date part helps find the row, the serial is what identifies.</summary>
+    /// <summary>"YYYYMMDD-NNNC" → "YYYYMMDD-****": the date part helps find the row, the serial is what identifies.</summary>
     public static string MaskPersonnummer(string value)
     {
         var digits = value.Count(char.IsAsciiDigit);
