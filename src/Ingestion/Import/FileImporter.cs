@@ -113,7 +113,7 @@ public sealed class FileImporter(
                 pass = await StagingPass.RunAsync(conn, reader, profile.Kind, groupLessons: false, length, progress, ct);
             }
 
-            var rowsRead = pass.RowsRead;
+            var rowsRead = reader.RowsRead;
             var problems = pass.Problems;
             var problemCount = pass.ProblemCount;
             var protectedCount = pass.ProtectedCount;

@@ -18,7 +18,6 @@ internal sealed class StagingPass
     private const int BatchSize = 8192;
     private const int MaxStoredProblems = 10_000;
 
-    public long RowsRead { get; private set; }
     public long ProblemCount { get; private set; }
     public long ProtectedCount { get; private set; }
     public List<RowProblem> Problems { get; } = [];
@@ -129,7 +128,6 @@ internal sealed class StagingPass
 
         while (reader.Read())
         {
-            RowsRead++;
             switch (reader.Outcome)
             {
                 case RowOutcome.Protected:

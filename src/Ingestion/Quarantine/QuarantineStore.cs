@@ -9,7 +9,7 @@ public sealed record QuarantinedRow(long ImportFileId, string FileName, DateTime
 /// <summary>Rows that could not be imported, with file, line, column, value and reason — values masked.</summary>
 public sealed class QuarantineStore(NpgsqlDataSource db)
 {
-    internal static async Task InsertAsync(NpgsqlConnection conn, IEnumerable<RowProblem> problems, long importFileId, CancellationToken ct)
+    internal static async Task InsertAsync(NpgsqlConnection conn, long importFileId, IEnumerable<RowProblem> problems, CancellationToken ct)
     {
         await using var copy = await conn.BeginBinaryImportAsync(
             "copy quarantined_row (import_file_id, line, column_name, value, reason) from stdin (format binary)", ct);
@@ -25,9 +25,6 @@ public sealed class QuarantineStore(NpgsqlDataSource db)
 
         await copy.CompleteAsync(ct);
     }
-
-    internal static Task InsertAsync(NpgsqlConnection conn, long importFileId, IEnumerable<RowProblem> problems, CancellationToken ct) =>
-        InsertAsync(conn, problems, importFileId, ct);
 
     private static async Task WriteNullable(NpgsqlBinaryImporter copy, string? value, CancellationToken ct)
     {
