@@ -36,6 +36,27 @@ public static class PipelineHost
         return WorkerHost.StartAsync(overrides);
     }
 
+    /// <summary>
+    /// Starting the real command line as its own process (for kills, exit codes and logs): the same settings as
+    /// <see cref="StartAsync"/>, as environment variables. Callers add or override variables before starting it.
+    /// </summary>
+    public static System.Diagnostics.ProcessStartInfo CliStartInfo(TestDatabase db, string schoolsFile, string home, params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "skolnarvaro.dll"), .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = home,
+        };
+        start.Environment["ConnectionStrings__Skolnarvaro"] = db.ConnectionString;
+        start.Environment["Skolnarvaro__SchoolsFile"] = schoolsFile;
+        start.Environment["Skolnarvaro__Demo__Enabled"] = "false";
+        start.Environment["Skolnarvaro__Pseudonymisation__Key"] = TestKey;
+        start.Environment["Skolnarvaro__Notifications__TemplateFolder"] = TestFiles.InRepo("templates");
+        start.Environment["SKOLNARVARO_HOME"] = home;
+        return start;
+    }
+
     /// <summary>Writes a schools file for hand-made schools, each with an inbox folder next to it, and returns its path.</summary>
     public static string WriteSchoolsFile(string folder, params TestSchool[] schools)
     {

@@ -83,18 +83,7 @@ public sealed class SenderCrashTests(TestDatabase db) : IClassFixture<TestDataba
     private Process StartRunOnce(TempDirectory home, int smtpPort)
     {
         var schools = PipelineHost.WriteSchoolsFile(home.Path, new TestSchool("99999999", "Tomma skolan", "rektor@tomma.example.se"));
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "skolnarvaro.dll"), "run-once", "--as-of", "2026-11-20"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = home.Path,
-        };
-        start.Environment["ConnectionStrings__Skolnarvaro"] = db.ConnectionString;
-        start.Environment["SKOLNARVARO_HOME"] = home.Path;
-        start.Environment["Skolnarvaro__SchoolsFile"] = schools;
-        start.Environment["Skolnarvaro__Demo__Enabled"] = "false";
-        start.Environment["Skolnarvaro__Pseudonymisation__Key"] = PipelineHost.TestKey;
-        start.Environment["Skolnarvaro__Notifications__TemplateFolder"] = TestFiles.InRepo("templates");
+        var start = PipelineHost.CliStartInfo(db, schools, home.Path, "run-once", "--as-of", "2026-11-20");
         start.Environment["Skolnarvaro__Notifications__Smtp__Host"] = "127.0.0.1";
         start.Environment["Skolnarvaro__Notifications__Smtp__Port"] = smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["Skolnarvaro__Notifications__Smtp__Security"] = "None";

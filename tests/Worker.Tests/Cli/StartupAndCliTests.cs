@@ -68,18 +68,7 @@ public sealed class StartupAndCliTests(TestDatabase db) : IClassFixture<TestData
 
     private async Task<(int ExitCode, string Output)> RunAsync(string schoolsFile, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "skolnarvaro.dll"), .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = temp.Path,
-        };
-        start.Environment["ConnectionStrings__Skolnarvaro"] = db.ConnectionString;
-        start.Environment["Skolnarvaro__SchoolsFile"] = schoolsFile;
-        start.Environment["Skolnarvaro__Demo__Enabled"] = "false";
-        start.Environment["Skolnarvaro__Pseudonymisation__Key"] = PipelineHost.TestKey;
-        start.Environment["Skolnarvaro__Notifications__TemplateFolder"] = TestFiles.InRepo("templates");
-        start.Environment["SKOLNARVARO_HOME"] = temp.Path;
+        var start = PipelineHost.CliStartInfo(db, schoolsFile, temp.Path, args);
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

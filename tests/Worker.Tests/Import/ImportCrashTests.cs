@@ -53,18 +53,7 @@ public sealed class ImportCrashTests(TestDatabase db) : IClassFixture<TestDataba
 
     private Process StartImport(string schoolsFile, string file, string home)
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "skolnarvaro.dll"), "import", "--school", School.Skolenhetskod, file])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = home,
-        };
-        start.Environment["ConnectionStrings__Skolnarvaro"] = db.ConnectionString;
-        start.Environment["Skolnarvaro__SchoolsFile"] = schoolsFile;
-        start.Environment["Skolnarvaro__Demo__Enabled"] = "false";
-        start.Environment["Skolnarvaro__Pseudonymisation__Key"] = PipelineHost.TestKey;
-        start.Environment["Skolnarvaro__Notifications__TemplateFolder"] = TestFiles.InRepo("templates");
-        start.Environment["SKOLNARVARO_HOME"] = home;
+        var start = PipelineHost.CliStartInfo(db, schoolsFile, home, "import", "--school", School.Skolenhetskod, file);
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) =>
         {

@@ -57,20 +57,11 @@ public sealed partial class SampleDigestTests(TestDatabase db) : IClassFixture<T
 
     private async Task<(int ExitCode, string Log)> RunOnceAsync()
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "skolnarvaro.dll"), "run-once", "--dry-run"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = temp.Path,
-        };
-        start.Environment["ConnectionStrings__Skolnarvaro"] = db.ConnectionString;
-        start.Environment["Skolnarvaro__SchoolsFile"] = TestFiles.InRepo("sample-data", "schools.json");
+        var start = PipelineHost.CliStartInfo(db, TestFiles.InRepo("sample-data", "schools.json"), temp.Path, "run-once", "--dry-run");
         start.Environment["Skolnarvaro__Demo__Enabled"] = "true";
         start.Environment["Skolnarvaro__Notifications__NameDisplay"] = "None";
-        start.Environment["Skolnarvaro__Notifications__TemplateFolder"] = TestFiles.InRepo("templates");
         start.Environment["Skolnarvaro__Notifications__DryRunFolder"] = Path.Combine(temp.Path, "digests");
         start.Environment["Logging__LogLevel__Default"] = "Debug";
-        start.Environment["SKOLNARVARO_HOME"] = temp.Path;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
