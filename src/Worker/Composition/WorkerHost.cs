@@ -90,6 +90,8 @@ public static class WorkerHost
         builder.Services.AddIngestion(builder.Configuration, schoolsBase);
         builder.Services.AddAnalysis(builder.Configuration);
         builder.Services.AddNotifications(builder.Configuration, Home);
+        builder.Services.AddOptions<OrchestrationOptions>().Bind(builder.Configuration.GetSection(OrchestrationOptions.Section));
+        builder.Services.AddSingleton<RunSchoolStore>();
         builder.Services.AddSingleton<NightlyRun>();
 
         var host = builder.Build();
