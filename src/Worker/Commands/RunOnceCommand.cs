@@ -21,10 +21,7 @@ public static class RunOnceCommand
         {
             using var host = await WorkerHost.StartAsync(ct: ct);
             var config = host.Get<IConfiguration>();
-            var date = parse.GetValue(asOf)
-                ?? (config.GetValue<bool>("Skolnarvaro:Demo:Enabled") && config.GetValue<DateOnly?>("Skolnarvaro:Demo:AsOf") is { } demo
-                    ? demo
-                    : WorkerHost.Today(host.Get<TimeProvider>()));
+            var date = parse.GetValue(asOf) ?? WorkerHost.RunDate(host.Services);
 
             NightlyRunSummary summary;
             try

@@ -44,10 +44,10 @@ public sealed class OrchestrationOptions
     /// <summary>A nightly run still unfinished after this long no longer blocks the next one; it is marked Abandoned.</summary>
     public TimeSpan AbandonRunAfter { get; set; } = TimeSpan.FromHours(20);
 
-    public DashboardOptions Dashboard { get; set; } = new();
+    public DashboardSettings Dashboard { get; set; } = new();
 }
 
-public sealed class DashboardOptions
+public sealed class DashboardSettings
 {
     public bool Enabled { get; set; } = true;
 
