@@ -76,9 +76,12 @@ public sealed class NightlyJobs(NightlyRun nightly, IBackgroundJobClient jobs, I
         }
     }
 
-    /// <summary>Delivers mails that are due: those held back by an SMTP outage or a crash, once their back-off has passed.</summary>
+    /// <summary>
+    /// Delivers mails that are due: those held back by an SMTP outage or a crash, once their back-off has passed. Two of
+    /// these may run at once (on two workers): the outbox's claims keep them off each other's messages. No Hangfire lock
+    /// on purpose: the lock of a killed worker would hold every later delivery job, and the worker's slots, for minutes.
+    /// </summary>
     [DisplayName("Deliver due mails")]
-    [DisableConcurrentExecution(timeoutInSeconds: 60)]
     public Task DeliverAsync(CancellationToken ct) => nightly.DeliverDueAsync(ct);
 }
 
