@@ -87,9 +87,8 @@ public sealed class NightlyRun(
     public async Task<NightlyRunSummary> RunAsync(DateOnly asOf, bool dryRun, IProgress<string>? progress = null, CancellationToken ct = default)
     {
         // The run belongs to this process: its session lock tells a later run that a killed run-once is not in progress.
-        await using var owner = await db.OpenConnectionAsync(ct);
         var runId = await BeginAsync(asOf, dryRun, $"cli:{Guid.NewGuid():N}", ct);
-        await RunSchoolStore.LockAsync(owner, OwnerLock(runId), ct);
+        await using var owner = await SessionLock.TakeAsync(db, OwnerLock(runId), ct);
         foreach (var school in ingestion.Value.Schools)
         {
             progress?.Report($"{school.Name}: importing");
@@ -165,8 +164,8 @@ public sealed class NightlyRun(
     /// </summary>
     public async Task<SchoolStep> ImportSchoolAsync(long runId, string skolenhetskod, CancellationToken ct = default)
     {
-        await using var lockConn = await db.OpenConnectionAsync(ct);
-        if (!await RunSchoolStore.TryLockAsync(lockConn, $"run-school:{runId}:{skolenhetskod}", ct))
+        await using var schoolLock = await SessionLock.TryTakeAsync(db, $"run-school:{runId}:{skolenhetskod}", ct);
+        if (schoolLock is null)
         {
             logger.LogInformation("School {School} of run {RunId} is being imported by another worker", skolenhetskod, runId);
             return new SchoolStep(SchoolStepResult.BusyElsewhere, false);
@@ -211,8 +210,7 @@ public sealed class NightlyRun(
     /// </summary>
     public async Task<NightlyRunSummary> FinishAsync(long runId, CancellationToken ct = default)
     {
-        await using var lockConn = await db.OpenConnectionAsync(ct);
-        await RunSchoolStore.LockAsync(lockConn, $"run-finish:{runId}", ct);
+        await using var runLock = await SessionLock.TakeAsync(db, $"run-finish:{runId}", ct);
         var run = await ReadRunAsync(runId, ct);
         if (run.Status == "Abandoned" || await runSchools.UnfinishedAsync(runId, ct) > 0)
         {
@@ -342,8 +340,8 @@ public sealed class NightlyRun(
     /// <summary>True when no process holds the owner lock of a command-line run: it was killed or stopped.</summary>
     private async Task<bool> OwnerGoneAsync(long runId, CancellationToken ct)
     {
-        await using var probe = await db.OpenConnectionAsync(ct);
-        return await RunSchoolStore.TryLockAsync(probe, OwnerLock(runId), ct);
+        await using var probe = await SessionLock.TryTakeAsync(db, OwnerLock(runId), ct);
+        return probe is not null;
     }
 
     private sealed record RunRow(DateOnly AsOf, string Status, bool DryRun);

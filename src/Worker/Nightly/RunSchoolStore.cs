@@ -21,8 +21,7 @@ public sealed record SchoolAnalysis(int High, int AtRisk, int Trend, int NewOrEs
 
 /// <summary>
 /// The table <c>run_school</c>: one row per run and school, so that any job of a run (retried, run twice, on another
-/// worker) can see what is already done. Work on one school of one run is serialised by a session advisory lock that
-/// dies with its connection, so a killed worker never leaves a school locked.
+/// worker) can see what is already done. Work on one school of one run is serialised by a <see cref="SessionLock"/>.
 /// </summary>
 public sealed class RunSchoolStore(NpgsqlDataSource db, TimeProvider time)
 {
@@ -38,25 +37,6 @@ public sealed class RunSchoolStore(NpgsqlDataSource db, TimeProvider time)
             """, conn);
         cmd.Parameters.AddWithValue("run", runId);
         cmd.Parameters.Add(new NpgsqlParameter("schools", NpgsqlDbType.Array | NpgsqlDbType.Char) { Value = schools.ToArray() });
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
-
-    /// <summary>
-    /// Takes the session advisory lock <paramref name="key"/> on <paramref name="conn"/> without waiting; false when another
-    /// live connection holds it. The lock is released when the connection closes (or its process dies).
-    /// </summary>
-    public static async Task<bool> TryLockAsync(NpgsqlConnection conn, string key, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("select pg_try_advisory_lock(hashtextextended(@key, 0))", conn);
-        cmd.Parameters.AddWithValue("key", key);
-        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
-    }
-
-    /// <summary>Like <see cref="TryLockAsync"/>, but waits for the lock.</summary>
-    public static async Task LockAsync(NpgsqlConnection conn, string key, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("select pg_advisory_lock(hashtextextended(@key, 0))", conn);
-        cmd.Parameters.AddWithValue("key", key);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
@@ -253,5 +233,80 @@ public sealed class RunSchoolStore(NpgsqlDataSource db, TimeProvider time)
         }
 
         return list;
+    }
+}
+
+/// <summary>
+/// A PostgreSQL session advisory lock on a connection of its own. It is released when disposed, or by the server when the
+/// connection (or its process) dies, so a killed worker never leaves work locked. Released explicitly on dispose: a
+/// pooled connection would otherwise keep holding it while idle in the pool.
+/// </summary>
+public sealed class SessionLock : IAsyncDisposable
+{
+    private readonly NpgsqlConnection conn;
+    private readonly string key;
+
+    private SessionLock(NpgsqlConnection conn, string key)
+    {
+        this.conn = conn;
+        this.key = key;
+    }
+
+    /// <summary>Takes the lock without waiting; null when another live session holds it.</summary>
+    public static async Task<SessionLock?> TryTakeAsync(NpgsqlDataSource db, string key, CancellationToken ct = default)
+    {
+        var conn = await db.OpenConnectionAsync(ct);
+        try
+        {
+            if (await ExecuteAsync<bool>(conn, "select pg_try_advisory_lock(hashtextextended(@key, 0))", key, ct))
+            {
+                return new SessionLock(conn, key);
+            }
+        }
+        catch
+        {
+            await conn.DisposeAsync();
+            throw;
+        }
+
+        await conn.DisposeAsync();
+        return null;
+    }
+
+    /// <summary>Waits for the lock.</summary>
+    public static async Task<SessionLock> TakeAsync(NpgsqlDataSource db, string key, CancellationToken ct = default)
+    {
+        var conn = await db.OpenConnectionAsync(ct);
+        try
+        {
+            await ExecuteAsync<object>(conn, "select pg_advisory_lock(hashtextextended(@key, 0))::text", key, ct);
+            return new SessionLock(conn, key);
+        }
+        catch
+        {
+            await conn.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await ExecuteAsync<bool>(conn, "select pg_advisory_unlock(hashtextextended(@key, 0))", key, CancellationToken.None);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            // The connection is gone, and the lock with it.
+        }
+
+        await conn.DisposeAsync();
+    }
+
+    private static async Task<T> ExecuteAsync<T>(NpgsqlConnection conn, string sql, string key, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        cmd.Parameters.AddWithValue("key", key);
+        return (T)(await cmd.ExecuteScalarAsync(ct))!;
     }
 }
