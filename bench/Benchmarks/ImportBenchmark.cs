@@ -113,13 +113,13 @@ public static class ImportBenchmark
         return result.Status == ImportStatus.Imported ? 0 : 1;
     }
 
-    private static double PeakMegabytes()
+    internal static double PeakMegabytes()
     {
         var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
     }
 
-    private static async Task<string> FreshDatabaseAsync(string admin, string name)
+    internal static async Task<string> FreshDatabaseAsync(string admin, string name)
     {
         await using (var conn = new NpgsqlConnection(admin))
         {
@@ -133,7 +133,7 @@ public static class ImportBenchmark
         return new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
     }
 
-    private static string ToUri(string connectionString)
+    internal static string ToUri(string connectionString)
     {
         var b = new NpgsqlConnectionStringBuilder(connectionString);
         return $"postgresql://{Uri.EscapeDataString(b.Username ?? "")}:{Uri.EscapeDataString(b.Password ?? "")}@{b.Host}:{b.Port}/{b.Database}";
@@ -147,7 +147,10 @@ public static class LessonsFile
     private static readonly string[] First = ["Märta", "Åsa", "Björn", "Oskar", "Lina", "Elias", "Saga", "Nils"];
     private static readonly string[] Last = ["Östlund", "Åberg", "Lindqvist", "Nguyen", "Hassan", "Järvinen", "Berg", "Sjöberg"];
 
-    public static long Write(string path, long rows)
+    public static long Write(string path, long rows) => Write(path, rows, 0, int.MaxValue);
+
+    /// <summary>Pupils <paramref name="firstPupil"/> … (at most <paramref name="maxPupils"/>): distinct pupils in each school's file.</summary>
+    public static long Write(string path, long rows, int firstPupil, int maxPupils)
     {
         var days = new List<DateOnly>();
         for (var d = new DateOnly(2026, 8, 17); days.Count < 65; d = d.AddDays(1))
@@ -158,12 +161,12 @@ public static class LessonsFile
             }
         }
 
-        var pupils = (int)Math.Max(1, rows / (days.Count * 7.7));
+        var pupils = (int)Math.Min(maxPupils, Math.Max(1, rows / (days.Count * 7.7)));
         var random = new Random(42);
         long written = 0;
         using var w = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
         w.Write("Personnummer;Förnamn;Efternamn;Klass;Datum;Starttid;Längd (min);Ämne;Status;Frånvaro (min)\n");
-        for (var p = 0; p < pupils && written < rows; p++)
+        for (var p = firstPupil; p < firstPupil + pupils && written < rows; p++)
         {
             var grade = 1 + p % 9;
             var pnr = Personnummer(2019 - grade + 1, 1 + p % 12, 1 + p % 28, p);

@@ -13,6 +13,8 @@ return args switch
     ["import", var rows] => await ImportBenchmark.RunAsync(long.Parse(rows, CultureInfo.InvariantCulture), admin, work),
     ["import"] => await ImportBenchmark.RunAsync(10_000_000, admin, work),
     ["import-child", var file, var db, var dir] => await ImportBenchmark.ChildAsync(file, db, dir),
+    ["nightly", .. var rest] => await NightlyBenchmark.RunAsync(rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 20_000, admin, work),
+    ["nightly-child", var folder, var db] => await NightlyBenchmark.ChildAsync(folder, db),
     ["analysis", .. var rest] => await AnalysisBenchmark.RunAsync(rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 20_000, rest.Length > 1 ? int.Parse(rest[1], CultureInfo.InvariantCulture) : 3, admin, work),
     _ => Usage(),
 };
@@ -21,6 +23,7 @@ static int Usage()
 {
     Console.Error.WriteLine("""
         usage: benchmarks import [rows]               our import against psql \copy (default 10,000,000 rows)
+               benchmarks nightly [pupils]             a whole nightly run against psql \copy of its files (default 20,000 pupils)
                benchmarks analysis [pupils] [rounds]  nightly analysis against a plain SQL GROUP BY (default 20,000 pupils, 3 rounds)
         Both need the private PostgreSQL of scripts/postgres.sh, or SKOLNARVARO_BENCH_DB.
         """);

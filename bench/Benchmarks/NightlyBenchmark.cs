@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+using Skolnarvaro.Worker.Composition;
+using Skolnarvaro.Worker.Nightly;
+
+namespace Skolnarvaro.Benchmarks;
+
+/// <summary>
+/// A whole nightly run against PostgreSQL's own COPY of the same files, measured in the same run: a municipality of
+/// <c>pupils</c> pupils at schools of 1,000, each school with a term-long lessons export (about 500,000 rows a school).
+/// (a) psql \copy of every file into a typed table; (b) the nightly run as <c>skolnarvaro run-once</c> and the workers'
+/// jobs do it (import every school, data quality, figures and levels, flags, digests written as .eml), in a child
+/// process so its peak memory is its own. The first night is measured: every file new, every flagged pupil news.
+/// </summary>
+public static class NightlyBenchmark
+{
+    private const int PupilsPerSchool = 1000;
+
+    public static async Task<int> RunAsync(int pupils, string admin, string work)
+    {
+        var schools = Math.Max(1, pupils / PupilsPerSchool);
+        var folder = Path.Combine(work, $"nightly-{pupils}");
+        var codes = Enumerable.Range(0, schools).Select(s => (88_000_000 + s).ToString(CultureInfo.InvariantCulture)).ToList();
+        var files = codes.Select(c => Path.Combine(folder, "inbox", c, "lessons.csv")).ToList();
+        if (!files.All(File.Exists))
+        {
+            var sw = Stopwatch.StartNew();
+            long rows = 0;
+            for (var s = 0; s < schools; s++)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(files[s])!);
+                rows += LessonsFile.Write(files[s], long.MaxValue, s * PupilsPerSchool, PupilsPerSchool);
+            }
+
+            Console.WriteLine($"generated {schools} term-long lessons exports, {rows:N0} rows in {sw.Elapsed.TotalSeconds:N1} s: {folder}");
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(folder, "schools.json"), $$"""
+            { "Skolnarvaro": { "Schools": [ {{string.Join(",\n", codes.Select((c, i) =>
+                $$"""{ "Skolenhetskod": "{{c}}", "Name": "Bänkskola {{i}}", "Driftsform": "{{(i % 4 == 3 ? "Independent" : "Municipal")}}", "Huvudman": "Bänkstads kommun", "Profile": "lessons-default", "Inbox": "inbox/{{c}}", "Rectors": [ { "Name": "Rektor {{i}}", "Email": "rektor{{i}}@bankstad.example.se" } ] }"""))}} ] } }
+            """);
+        var megabytes = files.Sum(f => new FileInfo(f).Length) / 1e6;
+        var lines = files.Sum(f => File.ReadLines(f).LongCount() - 1);
+
+        // (a) Baseline: psql \copy of every file, one after the other as the nightly imports them, parsing by the server.
+        var baselineDb = await ImportBenchmark.FreshDatabaseAsync(admin, "bench_nightly_copy");
+        await using (var conn = new NpgsqlConnection(baselineDb))
+        {
+            await conn.OpenAsync();
+            await using var cmd = new NpgsqlCommand("""
+                create table copy_baseline (personnummer text, first_name text, last_name text, class text, date date,
+                    start_time time, length_min int, subject text, status text, absent_min int)
+                """, conn);
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        var psql = Stopwatch.StartNew();
+        foreach (var file in files)
+        {
+            using var copy = Process.Start(new ProcessStartInfo("psql", [
+                ImportBenchmark.ToUri(baselineDb), "-q", "-v", "ON_ERROR_STOP=1", "-c",
+                $"\\copy copy_baseline from '{file}' with (format csv, header true, delimiter ';', encoding 'UTF8')",
+            ]))!;
+            await copy.WaitForExitAsync();
+            if (copy.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"psql \\copy of {file} failed");
+            }
+        }
+
+        psql.Stop();
+
+        // (b) Ours, the first night in a fresh database, in a child process.
+        var db = await ImportBenchmark.FreshDatabaseAsync(admin, "bench_nightly");
+        var self = Environment.ProcessPath!;
+        var args = new List<string>();
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            args.Add(typeof(NightlyBenchmark).Assembly.Location);
+        }
+
+        args.AddRange(["nightly-child", folder, db]);
+        using var child = Process.Start(new ProcessStartInfo(self, args) { RedirectStandardOutput = true })!;
+        var childOut = await child.StandardOutput.ReadToEndAsync();
+        await child.WaitForExitAsync();
+        if (child.ExitCode != 0)
+        {
+            Console.Write(childOut);
+            throw new InvalidOperationException("nightly child failed");
+        }
+
+        var output = childOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var result = output.Last().Split(' ');
+        var ours = double.Parse(result[0], CultureInfo.InvariantCulture);
+        var peakMb = double.Parse(result[1], CultureInfo.InvariantCulture);
+        Console.WriteLine($"{pupils:N0} pupils, {schools} schools, {lines:N0} lesson rows ({megabytes:N0} MB)");
+        Console.WriteLine(output[^2]);
+        Console.WriteLine($"(a) psql \\copy of the same files: {psql.Elapsed.TotalSeconds:N1} s");
+        Console.WriteLine($"(b) skolnarvaro nightly run:       {ours:N1} s   peak memory (VmHWM) {peakMb:N0} MB");
+        Console.WriteLine($"ratio (b)/(a): {ours / psql.Elapsed.TotalSeconds:N2}   [goal <= 1.5]");
+        return 0;
+    }
+
+    /// <summary>The child: one nightly run, printing its summary line and then "seconds peakMB".</summary>
+    public static async Task<int> ChildAsync(string folder, string db)
+    {
+        using var host = await WorkerHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Skolnarvaro"] = db,
+            ["Skolnarvaro:SchoolsFile"] = Path.Combine(folder, "schools.json"),
+            ["Skolnarvaro:Pseudonymisation:Key"] = "benchmark-key-benchmark-key-benchmark-key",
+            ["Skolnarvaro:Demo:Enabled"] = "false",
+            ["Skolnarvaro:Notifications:DryRunFolder"] = Path.Combine(folder, "digests"),
+            ["Skolnarvaro:Notifications:Smtp:Host"] = "",
+        });
+        var sw = Stopwatch.StartNew();
+        var summary = await host.Get<NightlyRun>().RunAsync(new DateOnly(2026, 11, 13), dryRun: true);
+        sw.Stop();
+        Console.WriteLine($"nightly run #{summary.RunId} {summary.Status}: {summary.FilesImported} files, {summary.RowsImported:N0} rows, " +
+                          $"{summary.High:N0} high, {summary.AtRisk:N0} at risk, {summary.Digests} digests, {summary.Delivery.Sent} written");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{sw.Elapsed.TotalSeconds} {ImportBenchmark.PeakMegabytes()}"));
+        return summary.Succeeded ? 0 : 1;
+    }
+}
