@@ -236,10 +236,7 @@ public sealed class NightlyRun(
             await EnqueueOpsReportAsync(runId, run.AsOf, outcomes, ct);
         }
 
-        var smtp = notifications.Value.Smtp;
-        await using IMailTransport transport = run.DryRun || string.IsNullOrWhiteSpace(smtp.Host)
-            ? new EmlFolderTransport(notifications.Value.DryRunFolder)
-            : new SmtpTransport(smtp);
+        await using var transport = Transport(run.DryRun);
         var delivery = await sender.DeliverDueAsync(transport, ct);
 
         var succeeded = outcomes.All(o => o.Status == SchoolRunStatus.Imported && o.Analyzed);
@@ -267,12 +264,14 @@ public sealed class NightlyRun(
     /// <summary>Delivers whatever in the outbox is due (the recurring delivery job: mails held back by an SMTP outage).</summary>
     public async Task<DeliveryResult> DeliverDueAsync(CancellationToken ct = default)
     {
-        var smtp = notifications.Value.Smtp;
-        await using IMailTransport transport = string.IsNullOrWhiteSpace(smtp.Host)
-            ? new EmlFolderTransport(notifications.Value.DryRunFolder)
-            : new SmtpTransport(smtp);
+        await using var transport = Transport(dryRun: false);
         return await sender.DeliverDueAsync(transport, ct);
     }
+
+    /// <summary>SMTP when a host is configured, else (and in a dry run) .eml files in the dry-run folder.</summary>
+    private IMailTransport Transport(bool dryRun) => dryRun || string.IsNullOrWhiteSpace(notifications.Value.Smtp.Host)
+        ? new EmlFolderTransport(notifications.Value.DryRunFolder)
+        : new SmtpTransport(notifications.Value.Smtp);
 
     private async Task AnalyzeSchoolAsync(long runId, string code, DateOnly asOf, CancellationToken ct)
     {
