@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using Skolnarvaro.Analysis.Thresholds;
 
@@ -421,13 +420,16 @@ public static class TermReportHtml
 
     private static string N(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
 
-    private static string E(string s) => WebUtility.HtmlEncode(s);
+    /// <summary>Escapes markup only: å, ä and ö stay readable in the file (WebUtility.HtmlEncode would write them as &amp;#228;).</summary>
+    private static string E(string s) =>
+        s.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
+         .Replace(">", "&gt;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal);
 
     private const string Css = """
         body{font-family:"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#1f2933;margin:0 auto;max-width:1180px;padding:24px 32px;line-height:1.45}
         h1{font-size:28px;margin:0 0 6px}h2{font-size:21px;margin:34px 0 8px;border-bottom:2px solid #d9e2ec;padding-bottom:4px}h3{font-size:16px;margin:20px 0 6px}
         .lead{font-size:16px;margin:4px 0}.meta{color:#52606d;font-size:13px}
-        .summary{display:flex;flex-wrap:wrap;gap:10px;margin-top:18px}.kpi{background:#f0f4f8;border-radius:6px;padding:10px 14px;min-width:118px}
+        .summary{display:flex;flex-wrap:wrap;gap:10px;margin-top:18px}.kpi{background:#f0f4f8;border-radius:6px;padding:10px 12px;flex:1 1 0;min-width:100px}
         .kpi .v{font-size:22px;font-weight:600}.kpi .l{font-size:12px;color:#52606d}
         table{border-collapse:collapse;font-size:12.5px;margin:10px 0 4px;width:100%}
         th,td{padding:3px 6px;border-bottom:1px solid #e4e7eb;text-align:right;white-space:nowrap}
