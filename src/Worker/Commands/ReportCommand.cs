@@ -80,7 +80,8 @@ public static class ReportCommand
             AnsiConsole.MarkupLine($"[bold]Term report {which.Name}[/] as of {(date < which.End ? date : which.End):yyyy-MM-dd}, figures from fewer than {options.MinGroupSize} pupils suppressed");
             foreach (var path in paths)
             {
-                AnsiConsole.MarkupLine($"  {Markup.Escape(path)}");
+                // Plain, so a long path is never wrapped: scripts take the paths from here.
+                Console.WriteLine($"  {path}");
             }
 
             return ExitCodes.Ok;
