@@ -327,7 +327,7 @@ public static class TermReportHtml
         {
             var x = left + plotWidth * t / 4.0;
             h.Append($"<line x1=\"{N(x)}\" x2=\"{N(x)}\" y1=\"{top}\" y2=\"{top + bars.Count * rowHeight}\" class=\"grid\"/>");
-            h.Append($"<text x=\"{N(x)}\" y=\"{top + bars.Count * rowHeight + 16}\" class=\"xl\">{E(Pct(max * t / 4))}</text>");
+            h.Append($"<text x=\"{N(x)}\" y=\"{top + bars.Count * rowHeight + 16}\" class=\"xl\">{AxisPct(max * t / 4)}</text>");
         }
 
         for (var i = 0; i < bars.Count; i++)
@@ -358,7 +358,7 @@ public static class TermReportHtml
         {
             var y = top + plotHeight - plotHeight * t / 4.0;
             h.Append($"<line x1=\"{left}\" x2=\"{right}\" y1=\"{N(y)}\" y2=\"{N(y)}\" class=\"grid\"/>");
-            h.Append($"<text x=\"{left - 6}\" y=\"{N(y + 4)}\" class=\"yl\">{E(Pct(max * t / 4))}</text>");
+            h.Append($"<text x=\"{left - 6}\" y=\"{N(y + 4)}\" class=\"yl\">{AxisPct(max * t / 4)}</text>");
         }
     }
 
@@ -397,12 +397,14 @@ public static class TermReportHtml
     private static string Format(Cell cell, MeasureUnit unit) =>
         cell.Suppressed ? "–" : cell.Value is not { } v ? "" : unit == MeasureUnit.Count ? ((long)Math.Round(v)).ToString("N0", Sv) : RuleEvaluator.Percent(v, 1);
 
+    private static string AxisPct(double share) => (share * 100).ToString("0.#", Sv) + " %";
+
     private static string Pct(double? share) => share is { } s ? RuleEvaluator.Percent(s, 1) : "";
 
-    /// <summary>A round axis maximum a little above the largest value: 5, 10, 20, 25, 50 or 100 %.</summary>
+    /// <summary>A round axis maximum a little above the largest value, whose quarters are round too (2, 2,5, 3, 4 … %).</summary>
     private static double Scale(double max)
     {
-        foreach (var step in new[] { 0.05, 0.10, 0.15, 0.20, 0.25, 0.30, 0.40, 0.50, 0.75, 1.0 })
+        foreach (var step in new[] { 0.04, 0.08, 0.10, 0.12, 0.16, 0.20, 0.30, 0.40, 0.60, 0.80, 1.0 })
         {
             if (max <= step * 0.95)
             {

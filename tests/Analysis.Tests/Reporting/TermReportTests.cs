@@ -34,8 +34,13 @@ public sealed partial class TermReportTests(TestDatabase db) : IClassFixture<Tes
 
     private async Task<IReadOnlyList<string>> WriteReportAsync(int minGroupSize, string folder) =>
         await new TermReportWriter(new TermReportStore(db.DataSource), Options.Create(new ThresholdOptions()),
-                Options.Create(new ReportOptions { MinGroupSize = minGroupSize }), TimeProvider.System)
+                Options.Create(new ReportOptions { MinGroupSize = minGroupSize }), new FixedTime(new DateTimeOffset(2026, 11, 23, 7, 0, 0, TimeSpan.Zero)))
             .WriteAsync(Ht2026, AsOf, Path.Combine(temp.Path, folder));
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
 
     // ---- what the report should say, from the hand-built lists ----
 
@@ -323,6 +328,26 @@ public sealed partial class TermReportTests(TestDatabase db) : IClassFixture<Tes
         // No pupil is identifiable: no names, keys or personnummer-shaped strings.
         html.Should().NotContain("Öberg").And.NotContain("Åsa");
         PersonnummerShape().IsMatch(html).Should().BeFalse();
+    }
+
+    /// <summary>After a deliberate change to the report's look, run with SKOLNARVARO_UPDATE_GOLDEN=1, open the file, review the diff.</summary>
+    [Fact]
+    public async Task The_html_matches_its_golden_file()
+    {
+        var paths = await WriteReportAsync(minGroupSize: 5, "golden");
+        var actual = await File.ReadAllTextAsync(paths[0], Encoding.UTF8);
+
+        var golden = TestFiles.InRepo("tests", "Analysis.Tests", "Reporting", "Golden", "terminsrapport-HT2026.html");
+        if (Environment.GetEnvironmentVariable("SKOLNARVARO_UPDATE_GOLDEN") == "1")
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(golden)!);
+            await File.WriteAllTextAsync(golden, actual, new UTF8Encoding(false));
+            return;
+        }
+
+        File.Exists(golden).Should().BeTrue("the golden file is missing; run once with SKOLNARVARO_UPDATE_GOLDEN=1 to create it");
+        actual.ReplaceLineEndings("\n").Should().Be((await File.ReadAllTextAsync(golden, Encoding.UTF8)).ReplaceLineEndings("\n"),
+            "the rendered report differs from Golden/terminsrapport-HT2026.html");
     }
 
     [Fact]
