@@ -22,9 +22,10 @@ public sealed class TermReportWriter(TermReportStore store, IOptions<ThresholdOp
         var pupils = await store.PupilsAsync(term.Start, to, ct);
         var weeks = await store.WeeksAsync(term.Start, to, ct);
         var schools = await store.SchoolsAsync(term, to, ct);
-        var driftsform = schools.ToDictionary(s => s.Skolenhetskod, s => s.Driftsform, StringComparer.Ordinal);
+        // Once per school: the builder asks for every pupil in every group.
+        var lateCounts = schools.ToDictionary(s => s.Skolenhetskod, s => thresholds.Value.For(s.Skolenhetskod, s.Driftsform).LateCountsAsAbsence, StringComparer.Ordinal);
         return TermReportBuilder.Build(term, to, options.Value.MinGroupSize, pupils, weeks, schools,
-            school => thresholds.Value.For(school, driftsform.GetValueOrDefault(school)).LateCountsAsAbsence);
+            school => lateCounts.TryGetValue(school, out var late) ? late : thresholds.Value.LateCountsAsAbsence);
     }
 
     /// <summary>Writes the HTML and CSV files into <paramref name="folder"/> (created if missing) and returns their paths, HTML first.</summary>

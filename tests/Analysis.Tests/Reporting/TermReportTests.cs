@@ -351,6 +351,31 @@ public sealed partial class TermReportTests(TestDatabase db) : IClassFixture<Tes
     }
 
     [Fact]
+    public async Task Late_arrival_lowers_attendance_only_where_the_thresholds_count_it_as_absence()
+    {
+        // The independent school counts sen ankomst as absence; the municipal one keeps the default.
+        var thresholds = new ThresholdOptions { Driftsform = { ["Independent"] = new ThresholdOverride { LateCountsAsAbsence = true } } };
+        var paths = await new TermReportWriter(new TermReportStore(db.DataSource), Options.Create(thresholds),
+                Options.Create(new ReportOptions { MinGroupSize = 1 }), TimeProvider.System)
+            .WriteAsync(Ht2026, AsOf, Path.Combine(temp.Path, "late"));
+
+        var rows = ReadCsv(paths[1]).Where(r => r["kön"] == "alla").ToDictionary(r => (r["grupp"], r["mått"]), r => r["värde"]);
+        double Attendance(IEnumerable<Fact> facts, bool late) =>
+            1 - (double)facts.Sum(f => f.Excused + f.Unexcused + (late ? f.Late : 0)) / facts.Sum(f => f.Scheduled - f.NotReported);
+        var termA = Placements.Where(p => p.School == A).SelectMany(TermFacts).ToList();
+        var termB = Placements.Where(p => p.School == B).SelectMany(TermFacts).ToList();
+        termB.Sum(f => f.Late).Should().BePositive("the test needs late minutes to mean anything");
+
+        ShouldMatch(rows[(NameA, "narvaro")], Attendance(termA, late: false), "procent", "A does not count late arrival");
+        ShouldMatch(rows[(NameB, "narvaro")], Attendance(termB, late: true), "procent", "B counts late arrival as absence");
+        var all = termA.Concat(termB).ToList();
+        ShouldMatch(rows[("Hela kommunen", "narvaro")],
+            1 - (double)(all.Sum(f => f.Excused + f.Unexcused) + termB.Sum(f => f.Late)) / all.Sum(f => f.Scheduled - f.NotReported), "procent", "each school by its own rule");
+        ShouldMatch(rows[(NameB, "giltig_franvaro")], (double)termB.Sum(f => f.Excused) / termB.Sum(f => f.Scheduled - f.NotReported), "procent",
+            "excused absence is excused absence either way");
+    }
+
+    [Fact]
     public async Task A_term_that_has_not_started_is_refused_with_the_dates()
     {
         var writer = new TermReportWriter(new TermReportStore(db.DataSource), Options.Create(new ThresholdOptions()),
