@@ -180,7 +180,9 @@ public static class TermReportHtml
                      $"<td>{row.RejectedFiles.ToString("N0", Sv)}</td><td>{row.NightlyRuns.ToString("N0", Sv)}</td><td>{row.StaleRuns.ToString("N0", Sv)}</td>" +
                      $"<td>{row.StaleAtLastRun switch { true => "ja", false => "nej", null => "" }}</td>" +
                      $"<td>{(row.LastExportTo is { } d ? Date(d) : "")}</td>" +
-                     $"<td class=\"{(row.ReportingRate.Suppressed ? "s" : "")}\">{Format(row.ReportingRate, MeasureUnit.Percent)}</td></tr>");
+                     (row.ReportingRate is { Suppressed: false, Value: null }
+                         ? "<td title=\"Bara sammanställningar per termin, som inte visar oregistrerad tid\">ej mätbar</td></tr>"
+                         : $"<td class=\"{(row.ReportingRate.Suppressed ? "s" : "")}\">{Format(row.ReportingRate, MeasureUnit.Percent)}</td></tr>"));
         }
 
         h.Append("</tbody></table>");
