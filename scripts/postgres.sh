@@ -40,6 +40,8 @@ example a checkout under /root), the cluster lives in
 
 Environment:
   SKOLNARVARO_PG_PORT    TCP port (default 55432)
+  SKOLNARVARO_PG_STATE_DIR  where the cluster lives (default .local/postgres;
+                         tests use their own to restart a server of their own)
   SKOLNARVARO_PG_BINDIR  PostgreSQL bin directory (default: newest
                          /usr/lib/postgresql/<version>/bin, or the version the
                          cluster was created with)
@@ -56,7 +58,7 @@ say() { printf 'postgres.sh: %s\n' "$*"; }
 die() { printf 'postgres.sh: error: %s\n' "$*"; exit 1; }
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
-STATE_DIR="$REPO_ROOT/.local/postgres"
+STATE_DIR="${SKOLNARVARO_PG_STATE_DIR:-$REPO_ROOT/.local/postgres}"
 PORT="${SKOLNARVARO_PG_PORT:-55432}"
 PG_USER=skolnarvaro
 PG_PASSWORD=skolnarvaro
@@ -123,7 +125,7 @@ resolve_cluster_dir() {
     elif as_pg test -x "$STATE_DIR" -a -r "$STATE_DIR"; then
         CLUSTER_DIR="$STATE_DIR"
     else
-        CLUSTER_DIR="/var/lib/postgresql/skolnarvaro/$(printf '%s' "$REPO_ROOT" | sha256sum | cut -c1-12)"
+        CLUSTER_DIR="/var/lib/postgresql/skolnarvaro/$(printf '%s' "$STATE_DIR" | sha256sum | cut -c1-12)"
     fi
 }
 

@@ -8,6 +8,9 @@ using Skolnarvaro.Worker.Composition;
 var root = new RootCommand("Skolnärvaro: nightly attendance early warning for a municipality's compulsory schools.")
 {
     RunOnceCommand.Create(),
+    WorkerCommand.Create(),
+    TriggerCommand.Create(),
+    StatusCommand.Create(),
     ImportCommand.Create(),
     QuarantineCommand.Create(),
     GenerateCommand.Create(),

@@ -85,8 +85,8 @@ public sealed partial class TestDatabase : IAsyncLifetime
     }
 
     /// <summary>
-    /// Empties every table in schema public except the migration journal, and restarts identities:
-    /// call it at the start of each test so tests in one class do not see each other's rows.
+    /// Empties every table in schema public except the migration journal, and restarts identities, and drops Hangfire's
+    /// schema (a worker creates it again): call it at the start of each test so tests in one class do not see each other's rows.
     /// </summary>
     public async Task ResetAsync()
     {
@@ -101,6 +101,7 @@ public sealed partial class TestDatabase : IAsyncLifetime
                 IF tables IS NOT NULL THEN
                     EXECUTE 'TRUNCATE TABLE ' || tables || ' RESTART IDENTITY CASCADE';
                 END IF;
+                DROP SCHEMA IF EXISTS hangfire CASCADE;
             END $$;
             """;
         await using var command = DataSource.CreateCommand(sql);

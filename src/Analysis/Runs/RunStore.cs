@@ -15,10 +15,21 @@ public sealed class RunStore(NpgsqlDataSource db, TimeProvider time)
 
     public async Task<long> StartAsync(string kind, DateOnly asOf, string configJson, CancellationToken ct = default)
     {
-        await using var cmd = db.CreateCommand($"""
-            insert into run (kind, started_at, as_of, status, config_json, config_sha256)
-            values (@kind, @now, @asOf, 'Running', @config::jsonb, {CanonicalHash}) returning id
-            """);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await StartAsync(conn, kind, asOf, configJson, null, false, ct);
+    }
+
+    /// <summary>Records a run on <paramref name="conn"/> (and its transaction, if any).</summary>
+    /// <param name="triggerKey">What started it (a Hangfire job id, the command line); unique, so a retried trigger finds its run.</param>
+    public async Task<long> StartAsync(
+        NpgsqlConnection conn, string kind, DateOnly asOf, string configJson, string? triggerKey, bool dryRun, CancellationToken ct = default)
+    {
+        await using var cmd = new NpgsqlCommand($"""
+            insert into run (kind, started_at, as_of, status, config_json, config_sha256, trigger_key, dry_run)
+            values (@kind, @now, @asOf, 'Running', @config::jsonb, {CanonicalHash}, @trigger, @dryRun) returning id
+            """, conn);
+        cmd.Parameters.AddWithValue("trigger", (object?)triggerKey ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("dryRun", dryRun);
         cmd.Parameters.AddWithValue("kind", kind);
         cmd.Parameters.AddWithValue("now", time.GetUtcNow());
         cmd.Parameters.AddWithValue("asOf", asOf);
@@ -26,12 +37,16 @@ public sealed class RunStore(NpgsqlDataSource db, TimeProvider time)
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    public async Task FinishAsync(long runId, bool succeeded, string summaryJson, CancellationToken ct = default)
+    public Task FinishAsync(long runId, bool succeeded, string summaryJson, CancellationToken ct = default) =>
+        FinishAsync(runId, succeeded ? "Succeeded" : "Failed", summaryJson, ct);
+
+    /// <param name="status">Succeeded, Failed or Abandoned.</param>
+    public async Task FinishAsync(long runId, string status, string summaryJson, CancellationToken ct = default)
     {
         await using var cmd = db.CreateCommand("""
             update run set status = @status, finished_at = @now, summary_json = @summary where id = @id
             """);
-        cmd.Parameters.AddWithValue("status", succeeded ? "Succeeded" : "Failed");
+        cmd.Parameters.AddWithValue("status", status);
         cmd.Parameters.AddWithValue("now", time.GetUtcNow());
         cmd.Parameters.AddWithValue("summary", NpgsqlDbType.Jsonb, summaryJson);
         cmd.Parameters.AddWithValue("id", runId);

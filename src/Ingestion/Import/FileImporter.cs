@@ -26,8 +26,10 @@ public sealed class FileImporter(
 {
     private const int MaxStoredProblems = 10_000;
 
+    /// <param name="runId">The nightly run importing the file, recorded on it; null outside a run (the import command).</param>
     public async Task<ImportResult> ImportAsync(
-        SchoolSettings school, ResolvedProfile profile, string path, IProgress<double>? progress = null, CancellationToken ct = default)
+        SchoolSettings school, ResolvedProfile profile, string path, IProgress<double>? progress = null, CancellationToken ct = default,
+        long? runId = null)
     {
         var fileName = Path.GetFileName(path);
         var sha = await HashFileAsync(path, ct);
@@ -74,7 +76,7 @@ public sealed class FileImporter(
         catch (ExportFormatException e)
         {
             await tx.RollbackAsync(ct);
-            return await RejectAsync(school, profile, path, sha, e.Message, 0, [new RowProblem(1, null, null, e.Message)], ct);
+            return await RejectAsync(school, profile, path, sha, runId, e.Message, 0, [new RowProblem(1, null, null, e.Message)], ct);
         }
 
         try
@@ -91,10 +93,10 @@ public sealed class FileImporter(
             // rolls it back with everything else and records itself afresh.
             await schools.UpsertAsync(conn, school, ct);
             var importId = await Scalar<long>(conn, """
-                insert into import_file (skolenhetskod, file_name, content_sha256, profile, kind, status, imported_at)
-                values (@school, @file, @sha, @profile, @kind, 'Imported', @now) returning id
+                insert into import_file (skolenhetskod, file_name, content_sha256, profile, kind, status, imported_at, run_id)
+                values (@school, @file, @sha, @profile, @kind, 'Imported', @now, @run) returning id
                 """, ct, ("school", Char(school.Skolenhetskod)), ("file", fileName), ("sha", sha), ("profile", profile.Name),
-                ("kind", profile.Kind.ToString()), ("now", time.GetUtcNow()));
+                ("kind", profile.Kind.ToString()), ("now", time.GetUtcNow()), ("run", (object?)runId ?? DBNull.Value));
 
             // Lessons listed pupil-day by pupil-day (the usual order) and days exports are written straight into
             // attendance_fact while parsing. A lessons file in another order is read again into staging and added up there.
@@ -138,7 +140,7 @@ public sealed class FileImporter(
                     $"{fileName}: rejected, nothing imported: {problemCount} of {rowsRead} rows ({badShare:P1}) are bad; the limit is " +
                     $"{options.Value.MaxBadRowShare:P1}. First: line {first.Line}{(first.Column is null ? "" : $", column '{first.Column}'")}" +
                     $"{(first.Value is null ? "" : $", value '{QuarantineMasking.MaskValue(first.Value)}'")}: {first.Reason}.";
-                return await RejectAsync(school, profile, path, sha, message, rowsRead, problems, ct, problemCount, protectedCount);
+                return await RejectAsync(school, profile, path, sha, runId, message, rowsRead, problems, ct, problemCount, protectedCount);
             }
 
             await MergePupilsAsync(conn, school.Skolenhetskod, ct);
@@ -421,7 +423,7 @@ public sealed class FileImporter(
     }
 
     private async Task<ImportResult> RejectAsync(
-        SchoolSettings school, ResolvedProfile profile, string path, byte[] sha, string message, long rowsRead,
+        SchoolSettings school, ResolvedProfile profile, string path, byte[] sha, long? runId, string message, long rowsRead,
         IReadOnlyList<RowProblem> problems, CancellationToken ct, long? problemCount = null, long protectedCount = 0)
     {
         // The rejection is recorded on its own: the file's data is gone with the rolled-back transaction, its reasons are not.
@@ -429,11 +431,12 @@ public sealed class FileImporter(
         await using var tx = await conn.BeginTransactionAsync(ct);
         await schools.UpsertAsync(conn, school, ct);
         var id = await Scalar<long>(conn, """
-            insert into import_file (skolenhetskod, file_name, content_sha256, profile, kind, status, imported_at, rows_read, rows_quarantined, rows_protected, message)
-            values (@school, @file, @sha, @profile, @kind, 'Rejected', @now, @read, @bad, @protected, @message) returning id
+            insert into import_file (skolenhetskod, file_name, content_sha256, profile, kind, status, imported_at, rows_read, rows_quarantined, rows_protected, message, run_id)
+            values (@school, @file, @sha, @profile, @kind, 'Rejected', @now, @read, @bad, @protected, @message, @run) returning id
             """, ct, ("school", Char(school.Skolenhetskod)), ("file", Path.GetFileName(path)), ("sha", sha), ("profile", profile.Name),
             ("kind", profile.Kind.ToString()), ("now", time.GetUtcNow()), ("read", (int)rowsRead),
-            ("bad", (int)(problemCount ?? problems.Count)), ("protected", (int)protectedCount), ("message", message));
+            ("bad", (int)(problemCount ?? problems.Count)), ("protected", (int)protectedCount), ("message", message),
+            ("run", (object?)runId ?? DBNull.Value));
         await QuarantineStore.InsertAsync(conn, id, problems, ct);
         await tx.CommitAsync(ct);
         logger.LogWarning("{Message}", message);

@@ -8,7 +8,7 @@ public sealed class InboxImporter(FileImporter importer, SchoolProfiles profiles
 {
     private static readonly string[] Extensions = [".csv", ".txt", ".tsv", ".skv"];
 
-    public async Task<IReadOnlyList<ImportResult>> ImportInboxAsync(SchoolSettings school, CancellationToken ct = default)
+    public async Task<IReadOnlyList<ImportResult>> ImportInboxAsync(SchoolSettings school, CancellationToken ct = default, long? runId = null)
     {
         var folder = profiles.InboxOf(school);
         if (!Directory.Exists(folder))
@@ -23,7 +23,7 @@ public sealed class InboxImporter(FileImporter importer, SchoolProfiles profiles
         var results = new List<ImportResult>();
         foreach (var file in files)
         {
-            results.Add(await importer.ImportAsync(school, profiles.For(school), file, ct: ct));
+            results.Add(await importer.ImportAsync(school, profiles.For(school), file, ct: ct, runId: runId));
         }
 
         return results;

@@ -21,13 +21,20 @@ public static class RunOnceCommand
         {
             using var host = await WorkerHost.StartAsync(ct: ct);
             var config = host.Get<IConfiguration>();
-            var date = parse.GetValue(asOf)
-                ?? (config.GetValue<bool>("Skolnarvaro:Demo:Enabled") && config.GetValue<DateOnly?>("Skolnarvaro:Demo:AsOf") is { } demo
-                    ? demo
-                    : WorkerHost.Today(host.Get<TimeProvider>()));
+            var date = parse.GetValue(asOf) ?? WorkerHost.RunDate(host.Services);
 
-            var summary = await host.Get<NightlyRun>().RunAsync(date, parse.GetValue(dryRun),
-                new Progress<string>(line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]")), ct);
+            NightlyRunSummary summary;
+            try
+            {
+                summary = await host.Get<NightlyRun>().RunAsync(date, parse.GetValue(dryRun),
+                    new Progress<string>(line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]")), ct);
+            }
+            catch (RunInProgressException e)
+            {
+                await Console.Error.WriteLineAsync(e.Message);
+                return ExitCodes.Failed;
+            }
+
             Print(summary, config.GetValue<bool>("Skolnarvaro:Demo:Enabled"));
             return summary.Succeeded ? ExitCodes.Ok : ExitCodes.Failed;
         });
@@ -49,9 +56,9 @@ public static class RunOnceCommand
         foreach (var o in s.Schools)
         {
             var imported = o.Imports.Count(i => i.Status == ImportStatus.Imported);
-            var seen = o.Imports.Count(i => i.Status == ImportStatus.AlreadyImported);
+            var seen = o.FilesSeen;
             var rejected = o.Imports.Count(i => i.Status == ImportStatus.Rejected);
-            var dq = o.Error is not null ? $"[red]failed: {Markup.Escape(o.Error)}[/]"
+            var dq = o.Error is not null ? $"[red]{(o.Status == SchoolRunStatus.Failed ? "failed" : "not analysed")}: {Markup.Escape(o.Error)}[/]"
                 : o.Quality is null ? ""
                 : string.Join(", ", new[]
                 {

@@ -41,7 +41,28 @@ public static class WorkerHost
             DisableDefaults = false,
             Args = [],
         });
+        var connectionString = Configure(builder, overrides);
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync(ct);
+            Validate(host.Services, connectionString);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
 
+        return host;
+    }
+
+    /// <summary>
+    /// Adds configuration, logging, the database and the pipeline's services to a host builder (the command line's
+    /// generic host or the worker's web host). Returns the connection string.
+    /// </summary>
+    public static string Configure(IHostApplicationBuilder builder, IReadOnlyDictionary<string, string?>? overrides = null)
+    {
         if (overrides is not null)
         {
             builder.Configuration.AddInMemoryCollection(overrides);
@@ -68,11 +89,20 @@ public static class WorkerHost
         }
 
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o =>
+        // Skolnarvaro:LogFormat = json writes one JSON object per line (for a log collector); the default is one readable line.
+        if (string.Equals(builder.Configuration["Skolnarvaro:LogFormat"], "json", StringComparison.OrdinalIgnoreCase))
         {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-        });
+            builder.Logging.AddJsonConsole(o => o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffzzz ");
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+            });
+        }
+
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         // A failed start is reported once, as a configuration error naming the keys, not again as a stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
@@ -90,26 +120,29 @@ public static class WorkerHost
         builder.Services.AddIngestion(builder.Configuration, schoolsBase);
         builder.Services.AddAnalysis(builder.Configuration);
         builder.Services.AddNotifications(builder.Configuration, Home);
+        builder.Services.AddOptions<OrchestrationOptions>().Bind(builder.Configuration.GetSection(OrchestrationOptions.Section));
+        builder.Services.AddSingleton<RunSchoolStore>();
         builder.Services.AddSingleton<NightlyRun>();
+        return connectionString;
+    }
 
-        var host = builder.Build();
-        try
-        {
-            await host.StartAsync(ct);
-            // Resolve what reads files or secrets now, so a bad template, profile or key stops the start, not the run.
-            _ = host.Services.GetRequiredService<SchoolProfiles>();
-            _ = host.Services.GetRequiredService<PupilKeyHasher>();
-            _ = host.Services.GetRequiredService<DigestRenderer>();
-            _ = host.Services.GetRequiredService<Skolnarvaro.Notifications.Ops.OpsDigestRenderer>();
-            DatabaseMigrator.Migrate(connectionString, host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Migrations"));
-        }
-        catch
-        {
-            host.Dispose();
-            throw;
-        }
+    /// <summary>Resolves what reads files or secrets, so a bad template, profile or key stops the start, not the run; migrates.</summary>
+    public static void Validate(IServiceProvider services, string connectionString)
+    {
+        _ = services.GetRequiredService<SchoolProfiles>();
+        _ = services.GetRequiredService<PupilKeyHasher>();
+        _ = services.GetRequiredService<DigestRenderer>();
+        _ = services.GetRequiredService<Skolnarvaro.Notifications.Ops.OpsDigestRenderer>();
+        DatabaseMigrator.Migrate(connectionString, services.GetRequiredService<ILoggerFactory>().CreateLogger("Migrations"));
+    }
 
-        return host;
+    /// <summary>The date a run is for: Skolnarvaro:Demo:AsOf in demo mode, else today in Europe/Stockholm.</summary>
+    public static DateOnly RunDate(IServiceProvider services)
+    {
+        var config = services.GetRequiredService<IConfiguration>();
+        return config.GetValue<bool>("Skolnarvaro:Demo:Enabled") && config.GetValue<DateOnly?>("Skolnarvaro:Demo:AsOf") is { } demo
+            ? demo
+            : Today(services.GetRequiredService<TimeProvider>());
     }
 
     /// <summary>Today in school time (Europe/Stockholm).</summary>

@@ -1,0 +1,170 @@
+using System.CommandLine;
+using Hangfire;
+using Hangfire.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Spectre.Console;
+using Skolnarvaro.Worker.Composition;
+using Skolnarvaro.Worker.Nightly;
+using Skolnarvaro.Worker.Orchestration;
+
+namespace Skolnarvaro.Worker.Commands;
+
+/// <summary><c>skolnarvaro status</c>: the last runs, one run school by school, and what is pending.</summary>
+public static class StatusCommand
+{
+    public static Command Create()
+    {
+        var last = new Option<int>("--last") { Description = "How many recent runs to list.", DefaultValueFactory = _ => 10 };
+        var run = new Option<long?>("--run") { Description = "Show this run school by school (default: the latest nightly run)." };
+        var command = new Command("status", "Show the last runs, the latest nightly run school by school, and what is pending (jobs, workers, mails).")
+        {
+            last, run,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            using var host = await WorkerHost.StartAsync(ct: ct);
+            WidenForLogs();
+            await PrintRunsAsync(host, parse.GetValue(last), ct);
+            if ((parse.GetValue(run) ?? await LatestNightlyAsync(host, ct)) is { } runId)
+            {
+                await PrintRunAsync(host, runId, ct);
+            }
+
+            await PrintPendingAsync(host, ct);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static void WidenForLogs()
+    {
+        if (Console.IsOutputRedirected)
+        {
+            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 180);
+        }
+    }
+
+    private static async Task<long?> LatestNightlyAsync(IHost host, CancellationToken ct)
+    {
+        await using var cmd = host.Get<NpgsqlDataSource>().CreateCommand("select max(id) from run where kind = 'nightly'");
+        return await cmd.ExecuteScalarAsync(ct) is long id ? id : null;
+    }
+
+    private static async Task PrintRunsAsync(IHost host, int count, CancellationToken ct)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("Last runs")
+            .AddColumns("Run", "Kind", "As of", "Started (UTC)", "Took", "Status", "Schools ok/failed", "High", "At risk", "Trend", "Digests");
+        await using var cmd = host.Get<NpgsqlDataSource>().CreateCommand("""
+            select r.id, r.kind, r.as_of, r.started_at, r.finished_at, r.status,
+                   count(rs.*) filter (where rs.status = 'Imported'), count(rs.*) filter (where rs.status = 'Failed'), count(rs.*),
+                   sum(rs.high), sum(rs.at_risk), sum(rs.trend), count(rs.*) filter (where rs.digest_queued)
+            from run r left join run_school rs on rs.run_id = r.id
+            group by r.id order by r.id desc limit @n
+            """);
+        cmd.Parameters.AddWithValue("n", count);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            var started = r.GetFieldValue<DateTimeOffset>(3);
+            var took = r.IsDBNull(4) ? (TimeSpan?)null : r.GetFieldValue<DateTimeOffset>(4) - started;
+            var status = r.GetString(5);
+            table.AddRow(
+                $"#{r.GetInt64(0)}", r.GetString(1), r.GetFieldValue<DateOnly>(2).ToString("yyyy-MM-dd"), started.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss"),
+                took is { } t ? Duration(t) : "", Colour(status),
+                r.GetInt64(8) == 0 ? "" : $"{r.GetInt64(6)}/{r.GetInt64(7)} of {r.GetInt64(8)}",
+                Number(r, 9), Number(r, 10), Number(r, 11), r.GetInt64(8) == 0 ? "" : r.GetInt64(12).ToString());
+        }
+
+        AnsiConsole.Write(table);
+    }
+
+    /// <summary>One run school by school: status, attempts, worker, durations, files, flags, digest, error.</summary>
+    public static async Task PrintRunAsync(IHost host, long runId, CancellationToken ct)
+    {
+        WidenForLogs();
+        var outcomes = await host.Get<RunSchoolStore>().ReadAsync(runId, ct);
+        var table = new Table().Border(TableBorder.Rounded).Title($"Run #{runId} school by school")
+            .AddColumns("School", "Status", "Attempts", "Worker", "Import", "Analysis", "Files new/seen/rejected", "Rows", "High", "At risk", "Trend", "Digest", "Error");
+        foreach (var o in outcomes)
+        {
+            table.AddRow(
+                Markup.Escape($"{o.Name} ({o.Skolenhetskod})"),
+                Colour(o.Status == SchoolRunStatus.Imported && !o.Analyzed ? "Imported, not analysed" : o.Status.ToString()),
+                o.Attempts.ToString(), Markup.Escape(o.Worker ?? ""),
+                o.ImportTime is { } i ? Duration(i) : "", o.AnalysisTime is { } a ? Duration(a) : "",
+                $"{o.Imports.Count(x => x.Status == Ingestion.Import.ImportStatus.Imported)}/{o.FilesSeen}/{o.Imports.Count(x => x.Status == Ingestion.Import.ImportStatus.Rejected)}",
+                o.Imports.Sum(x => x.RowsImported).ToString("N0"),
+                o.Analyzed ? o.High.ToString() : "", o.Analyzed ? o.AtRisk.ToString() : "", o.Analyzed ? o.Trend.ToString() : "",
+                o.DigestQueued ? "queued" : "-", Markup.Escape(o.Error ?? ""));
+        }
+
+        AnsiConsole.Write(table);
+    }
+
+    private static async Task PrintPendingAsync(IHost host, CancellationToken ct)
+    {
+        await using (var cmd = host.Get<NpgsqlDataSource>().CreateCommand("""
+            select count(*) filter (where sent_at is null and gave_up_at is null and next_attempt_at <= now()),
+                   count(*) filter (where sent_at is null and gave_up_at is null and next_attempt_at > now()),
+                   count(*) filter (where gave_up_at is not null),
+                   min(next_attempt_at) filter (where sent_at is null and gave_up_at is null and next_attempt_at > now())
+            from outbox
+            """))
+        {
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            await r.ReadAsync(ct);
+            var next = r.IsDBNull(3) ? "" : $" (next attempt {r.GetFieldValue<DateTimeOffset>(3).UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC)";
+            AnsiConsole.MarkupLine($"Mails: {r.GetInt64(0)} due, {r.GetInt64(1)} waiting to retry{next}, " +
+                                   (r.GetInt64(2) > 0 ? $"[red]{r.GetInt64(2)} given up[/]" : "0 given up"));
+        }
+
+        var storage = HangfireSetup.Storage(host.Get<IConfiguration>().GetConnectionString(WorkerHost.ConnectionStringName)!,
+            host.Get<IOptions<OrchestrationOptions>>().Value);
+        var monitoring = storage.GetMonitoringApi();
+        var stats = monitoring.GetStatistics();
+        AnsiConsole.MarkupLine($"Jobs: {stats.Enqueued} enqueued, {stats.Processing} processing, {stats.Scheduled} scheduled (retries), " +
+                               (stats.Failed > 0 ? $"[red]{stats.Failed} failed[/]" : "0 failed") + $"; workers: {stats.Servers} running");
+        foreach (var server in monitoring.Servers())
+        {
+            AnsiConsole.MarkupLine($"  worker {Markup.Escape(server.Name)}: {server.WorkersCount} job slots, heartbeat {server.Heartbeat:yyyy-MM-dd HH:mm:ss} UTC");
+        }
+
+        using var connection = storage.GetConnection();
+        foreach (var job in connection.GetRecurringJobs())
+        {
+            AnsiConsole.MarkupLine($"  recurring {Markup.Escape(job.Id)} '{Markup.Escape(job.Cron)}' ({Markup.Escape(job.TimeZoneId ?? "UTC")}): " +
+                                   $"next {job.NextExecution:yyyy-MM-dd HH:mm} UTC, last {(job.LastExecution is { } l ? $"{l:yyyy-MM-dd HH:mm} UTC ({job.LastJobState})" : "never")}");
+        }
+    }
+
+    /// <summary>Polls until the run is no longer Running; returns its status.</summary>
+    public static async Task<string> WaitForRunAsync(IHost host, long runId, CancellationToken ct)
+    {
+        var db = host.Get<NpgsqlDataSource>();
+        while (true)
+        {
+            await using var cmd = db.CreateCommand("select status from run where id = @id");
+            cmd.Parameters.AddWithValue("id", runId);
+            if (await cmd.ExecuteScalarAsync(ct) is string status && status != "Running")
+            {
+                return status;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        }
+    }
+
+    private static string Colour(string status) => status switch
+    {
+        "Succeeded" or "Imported" => $"[green]{status}[/]",
+        "Failed" or "Abandoned" => $"[red]{status}[/]",
+        _ => $"[yellow]{Markup.Escape(status)}[/]",
+    };
+
+    private static string Duration(TimeSpan t) => t.TotalSeconds < 60 ? $"{t.TotalSeconds:0.0} s" : $"{(int)t.TotalMinutes} min {t.Seconds} s";
+
+    private static string Number(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? "" : r.GetInt64(i).ToString();
+}

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using Hangfire;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Skolnarvaro.Worker.Composition;
+using Skolnarvaro.Worker.Nightly;
+using Skolnarvaro.Worker.Orchestration;
+
+namespace Skolnarvaro.Worker.Commands;
+
+public static class WorkerCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("worker",
+            "Run a Hangfire server: the recurring nightly run (fanned out one job per school), delivery of held-back mails, " +
+            "and the dashboard on 127.0.0.1. Start several on one database to share the work. Stops on Ctrl+C.");
+        command.SetAction(async (_, ct) =>
+        {
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
+            var connectionString = WorkerHost.Configure(builder);
+            // Nobody watches a worker: its own steps are logged at Information unless configured otherwise.
+            if (builder.Configuration["Logging:LogLevel:Skolnarvaro"] is null)
+            {
+                builder.Logging.AddFilter("Skolnarvaro", LogLevel.Information);
+            }
+
+            var options = builder.Configuration.GetSection(OrchestrationOptions.Section).Get<OrchestrationOptions>() ?? new OrchestrationOptions();
+            builder.Services.AddPipelineHangfire(connectionString, options);
+
+            var dashboard = options.Dashboard;
+            var dashboardOn = dashboard.Enabled && !string.IsNullOrEmpty(dashboard.Username) && !string.IsNullOrEmpty(dashboard.Password);
+            builder.WebHost.UseUrls(dashboardOn ? dashboard.Url : "http://127.0.0.1:0");
+
+            await using var app = builder.Build();
+            WorkerHost.Validate(app.Services, connectionString);
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Skolnarvaro.Worker");
+            if (dashboardOn)
+            {
+                var auth = new DashboardAuthentication(dashboard.Username!, dashboard.Password!);
+                app.Use(auth.InvokeAsync);
+                app.UseHangfireDashboard("/hangfire", new Hangfire.DashboardOptions
+                {
+                    Authorization = [new AuthenticatedUserFilter()],
+                    DashboardTitle = "Skolnärvaro",
+                    DisplayStorageConnectionString = false,
+                });
+                app.MapGet("/", () => Results.Redirect("/hangfire"));
+            }
+            else if (dashboard.Enabled)
+            {
+                logger.LogWarning(
+                    "Dashboard off: set {Section}:Dashboard:Username and :Password (e.g. Skolnarvaro__Worker__Dashboard__Password) to serve it; " +
+                    "it is never served without authentication", OrchestrationOptions.Section);
+            }
+
+            HangfireSetup.RegisterRecurringJobs(app.Services.GetRequiredService<IRecurringJobManager>(), options);
+            await app.StartAsync(ct);
+            logger.LogInformation("Worker {Worker} started: {Count} job slots, nightly '{Cron}' ({Zone}){Dashboard}",
+                RunSchoolStore.WorkerName, options.WorkerCount, options.NightlyCron, options.TimeZone,
+                dashboardOn ? $", dashboard on {dashboard.Url}/hangfire" : "");
+            await app.WaitForShutdownAsync(ct);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,89 @@
+using System.ComponentModel;
+using Hangfire;
+using Hangfire.Server;
+using Microsoft.Extensions.Logging;
+using Skolnarvaro.Worker.Composition;
+using Skolnarvaro.Worker.Nightly;
+
+namespace Skolnarvaro.Worker.Orchestration;
+
+/// <summary>
+/// The Hangfire jobs of a nightly run: <see cref="StartAsync"/> (the recurring job) records the run and fans out one
+/// <see cref="ImportSchoolAsync"/> per school; the school whose job finds every school finished or failed enqueues
+/// <see cref="FinishRunAsync"/> (the fan-in). Any of them may be retried, run twice or run on another worker: the steps
+/// of <see cref="NightlyRun"/> find out from the database what is already done.
+/// </summary>
+public sealed class NightlyJobs(NightlyRun nightly, IBackgroundJobClient jobs, IServiceProvider services, ILogger<NightlyJobs> logger)
+{
+    /// <summary>The recurring nightly job. A retry of it finds the run it recorded (keyed by the job's id) and fans out what is left.</summary>
+    [DisplayName("Nightly run")]
+    public async Task StartAsync(PerformContext? context, CancellationToken ct)
+    {
+        var trigger = $"hangfire:{context?.BackgroundJob.Id ?? Guid.NewGuid().ToString("N")}";
+        long runId;
+        try
+        {
+            runId = await nightly.BeginAsync(WorkerHost.RunDate(services), dryRun: false, trigger, ct);
+        }
+        catch (RunInProgressException e)
+        {
+            // Not an error to retry: tonight's trigger is skipped, the run in progress goes on.
+            logger.LogWarning("Nightly trigger skipped: {Reason}", e.Message);
+            return;
+        }
+
+        await FanOutAsync(nightly, jobs, runId, ct);
+    }
+
+    /// <summary>Enqueues an import job for every school of the run not imported yet.</summary>
+    public static async Task<int> FanOutAsync(NightlyRun nightly, IBackgroundJobClient jobs, long runId, CancellationToken ct)
+    {
+        var schools = await nightly.SchoolsToImportAsync(runId, ct);
+        foreach (var school in schools)
+        {
+            jobs.Enqueue<NightlyJobs>(j => j.ImportSchoolAsync(runId, school, CancellationToken.None));
+        }
+
+        return schools.Count;
+    }
+
+    /// <summary>One school's import. A failure is recorded for the run and rethrown, so Hangfire retries the school.</summary>
+    [DisplayName("Run {0}: import school {1}")]
+    public async Task ImportSchoolAsync(long runId, string skolenhetskod, CancellationToken ct)
+    {
+        var step = await nightly.ImportSchoolAsync(runId, skolenhetskod, ct);
+        if (step.ReadyToFinish)
+        {
+            jobs.Enqueue<NightlyJobs>(j => j.FinishRunAsync(runId, CancellationToken.None));
+        }
+
+        if (step.Failure is { } failure)
+        {
+            throw new SchoolImportFailedException(runId, skolenhetskod, failure);
+        }
+    }
+
+    /// <summary>The fan-in: analysis, flags, digests, the run report and sending.</summary>
+    [DisplayName("Run {0}: analyse, alert and send")]
+    public async Task FinishRunAsync(long runId, CancellationToken ct)
+    {
+        var summary = await nightly.FinishAsync(runId, ct);
+        var unanalysed = summary.Schools.Where(s => s.Status == SchoolRunStatus.Imported && !s.Analyzed).Select(s => s.Skolenhetskod).ToList();
+        if (unanalysed.Count > 0)
+        {
+            // Retried by Hangfire; the schools already analysed are not analysed or sent again.
+            throw new InvalidOperationException($"Run {runId}: analysis failed for {string.Join(", ", unanalysed)}; see run_school.error.");
+        }
+    }
+
+    /// <summary>
+    /// Delivers mails that are due: those held back by an SMTP outage or a crash, once their back-off has passed. Two of
+    /// these may run at once (on two workers): the outbox's claims keep them off each other's messages. No Hangfire lock
+    /// on purpose: the lock of a killed worker would hold every later delivery job, and the worker's slots, for minutes.
+    /// </summary>
+    [DisplayName("Deliver due mails")]
+    public Task DeliverAsync(CancellationToken ct) => nightly.DeliverDueAsync(ct);
+}
+
+public sealed class SchoolImportFailedException(long runId, string school, Exception inner)
+    : Exception($"Run {runId}: school {school} failed: {inner.Message}", inner);

@@ -1,0 +1,61 @@
+namespace Skolnarvaro.Worker.Nightly;
+
+/// <summary>
+/// How the worker runs the pipeline (<c>Skolnarvaro:Worker</c>): schedules, Hangfire's server and storage, retries and
+/// the dashboard. Cron expressions are Hangfire's (five fields, or six with seconds first); an empty one switches the
+/// recurring job off.
+/// </summary>
+public sealed class OrchestrationOptions
+{
+    public const string Section = "Skolnarvaro:Worker";
+
+    /// <summary>The nightly run, in <see cref="TimeZone"/>.</summary>
+    public string NightlyCron { get; set; } = "0 2 * * *";
+
+    /// <summary>Delivery of mails held back by an SMTP outage (the outbox's own back-off decides what is due).</summary>
+    public string DeliveryCron { get; set; } = "*/5 * * * *";
+
+    public string TimeZone { get; set; } = "Europe/Stockholm";
+
+    /// <summary>
+    /// What happens to occurrences missed while no worker was running: <c>Relaxed</c> runs once for all of them when a
+    /// worker starts (the default: a night is not skipped because the server was rebooted at 02:00), <c>Strict</c> runs
+    /// each missed occurrence, <c>Ignorable</c> skips them.
+    /// </summary>
+    public string MisfireHandling { get; set; } = "Relaxed";
+
+    /// <summary>Jobs one worker process runs at the same time.</summary>
+    public int WorkerCount { get; set; } = 2;
+
+    /// <summary>How often an idle worker looks for jobs.</summary>
+    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a job whose worker stopped answering stays invisible before another worker takes it. Sliding: a live
+    /// worker keeps renewing it, so long imports are not taken over, and a killed worker's job comes back after this.
+    /// </summary>
+    public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Attempts Hangfire makes at a failed job after the first, and the waits between them (seconds).</summary>
+    public int RetryAttempts { get; set; } = 5;
+
+    public int[] RetryDelaysSeconds { get; set; } = [60, 300, 900, 1800, 3600];
+
+    /// <summary>A nightly run still unfinished after this long no longer blocks the next one; it is marked Abandoned.</summary>
+    public TimeSpan AbandonRunAfter { get; set; } = TimeSpan.FromHours(20);
+
+    public DashboardSettings Dashboard { get; set; } = new();
+}
+
+public sealed class DashboardSettings
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Where the dashboard listens: the loopback interface by default; put a reverse proxy with TLS in front to reach it from elsewhere.</summary>
+    public string Url { get; set; } = "http://127.0.0.1:5080";
+
+    /// <summary>Basic authentication. Set both (e.g. Skolnarvaro__Worker__Dashboard__Password in the environment); without them the dashboard does not start.</summary>
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+}
