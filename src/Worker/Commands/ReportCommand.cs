@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
 using Skolnarvaro.Analysis.Reporting;
@@ -58,11 +57,7 @@ public static class ReportCommand
                 ? new Dictionary<string, string?> { [$"{ReportOptions.Section}:MinGroupSize"] = size.ToString(System.Globalization.CultureInfo.InvariantCulture) }
                 : null;
             using var host = await WorkerHost.StartAsync(overrides, ct);
-            var config = host.Get<IConfiguration>();
-            var date = parse.GetValue(asOf)
-                ?? (config.GetValue<bool>("Skolnarvaro:Demo:Enabled") && config.GetValue<DateOnly?>("Skolnarvaro:Demo:AsOf") is { } demo
-                    ? demo
-                    : WorkerHost.Today(host.Get<TimeProvider>()));
+            var date = parse.GetValue(asOf) ?? WorkerHost.RunDate(host.Services);
             if (date < which.Start)
             {
                 await Console.Error.WriteLineAsync($"{which.Name} starts {which.Start:yyyy-MM-dd}, after the report date {date:yyyy-MM-dd}; nothing to report yet. Give --as-of.");
