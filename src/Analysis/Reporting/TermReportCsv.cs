@@ -107,9 +107,7 @@ public static class TermReportCsv
 /// <summary>The data-quality table: each school, then each driftsform and the municipality as sums of their schools.</summary>
 public sealed record DataQualityRow(
     string? Skolenhetskod, string Name, string? Driftsform, bool IsTotal, int DigestsSent, int DigestsNotSent, int RejectedFiles,
-    int NightlyRuns, int StaleRuns, bool? StaleAtLastRun, DateOnly? LastExportTo, Cell ReportingRate)
-{
-}
+    int NightlyRuns, int StaleRuns, bool? StaleAtLastRun, DateOnly? LastExportTo, Cell ReportingRate);
 
 public static class DataQualityRows
 {
