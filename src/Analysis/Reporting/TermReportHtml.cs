@@ -73,7 +73,17 @@ public static class TermReportHtml
             (8 veckor) både före och efter. Siffran är genomsnittet av elevernas andelar. Jämförelsen visar hur det gick, inte vad
             som orsakade det: frånvaro som är ovanligt hög sjunker ofta något av sig själv.</p>
             """);
-        DevelopmentChart(h, report);
+        var municipality = report.Groups.Single(g => g.Kind == GroupKind.Municipality);
+        if (report[municipality, GenderColumn.All, Measures.DevPupils(Measures.DevelopmentWeeks[0])].Value is not > 0)
+        {
+            h.Append($"<p class=\"empty\">Ingen elev kan följas ännu: ingen första varning under terminen har {Measures.DevelopmentWeeks[0]} veckor " +
+                     $"med uppgifter efter sig före {Date(report.To)}.</p>");
+        }
+        else
+        {
+            DevelopmentChart(h, report);
+        }
+
         foreach (var w in Measures.DevelopmentWeeks)
         {
             h.Append($"<h3>{w} veckor före och efter</h3>");
@@ -442,7 +452,7 @@ public static class TermReportHtml
         tr.total td{font-weight:600;background:#f0f4f8}tr.section td{text-align:left;font-weight:600;color:#52606d;background:#fff;padding-top:10px;border-bottom:1px solid #9aa5b1}
         tr.warn td{background:#fff4e5}td.s{color:#9aa5b1}.tag{font-size:11px;color:#52606d;background:#e4e7eb;border-radius:3px;padding:0 4px}
         table.dq td,table.dq th{white-space:normal}
-        .note{font-size:12px;color:#52606d;margin:2px 0 14px}
+        .note{font-size:12px;color:#52606d;margin:2px 0 14px}.empty{background:#f5f7fa;border-left:4px solid #9aa5b1;padding:8px 12px}
         figure{margin:14px 0}figcaption{font-size:12px;color:#52606d}
         svg text{font-family:inherit;font-size:11px;fill:#323f4b}svg .xl,svg .bl,svg .gl{text-anchor:middle}svg .yl{text-anchor:end}
         svg .gl{font-weight:600}svg .grid{stroke:#e4e7eb}svg .grp{stroke:#9aa5b1}
