@@ -5,6 +5,7 @@ using Skolnarvaro.Analysis.Backtesting;
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Flags;
 using Skolnarvaro.Analysis.Patterns;
+using Skolnarvaro.Analysis.Reporting;
 using Skolnarvaro.Analysis.Runs;
 using Skolnarvaro.Analysis.Thresholds;
 
@@ -13,7 +14,7 @@ namespace Skolnarvaro.Analysis;
 public static class AnalysisServiceCollectionExtensions
 {
     /// <summary>
-    /// Thresholds (validated at start-up), figures and patterns, flags and the level history, runs and back-testing.
+    /// Thresholds (validated at start-up), figures and patterns, flags and the level history, runs, back-testing and the term report.
     /// Expects an NpgsqlDataSource and a TimeProvider.
     /// </summary>
     public static IServiceCollection AddAnalysis(this IServiceCollection services, IConfiguration configuration)
@@ -29,6 +30,12 @@ public static class AnalysisServiceCollectionExtensions
         services.AddSingleton<LevelHistoryStore>();
         services.AddSingleton<RunStore>();
         services.AddSingleton<Backtester>();
+        services.AddOptions<ReportOptions>()
+            .Bind(configuration.GetSection(ReportOptions.Section))
+            .Validate(o => o.MinGroupSize >= 1, $"{ReportOptions.Section}:MinGroupSize must be at least 1: the fewest pupils a shown figure may rest on.")
+            .ValidateOnStart();
+        services.AddSingleton<TermReportStore>();
+        services.AddSingleton<TermReportWriter>();
         return services;
     }
 

@@ -15,6 +15,7 @@ var root = new RootCommand("Skolnärvaro: nightly attendance early warning for a
     QuarantineCommand.Create(),
     GenerateCommand.Create(),
     BacktestCommand.Create(),
+    ReportCommand.Create(),
 };
 
 try

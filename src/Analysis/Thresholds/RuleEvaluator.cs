@@ -87,6 +87,10 @@ public static class RuleEvaluator
 
     public static string Percent(double share) => (share * 100).ToString("0", Sv) + " %";
 
+    /// <summary>"93,4 %": for figures where a tenth of a point matters, such as a term's attendance.</summary>
+    public static string Percent(double share, int decimals) =>
+        (share * 100).ToString(decimals <= 0 ? "0" : "0." + new string('0', decimals), Sv) + " %";
+
     /// <summary>"45 minuter", "2,5 timmar", "27 timmar": no more precision than a reader can use.</summary>
     public static string Hours(int minutes) => minutes < 90
         ? $"{minutes} minuter"

@@ -1,0 +1,13 @@
+namespace Skolnarvaro.Analysis.Reporting;
+
+/// <summary>Skolnarvaro:Report — the term report.</summary>
+public sealed class ReportOptions
+{
+    public const string Section = "Skolnarvaro:Report";
+
+    /// <summary>Cells computed from fewer pupils than this are not shown (nor any cell they could be computed back from).</summary>
+    public int MinGroupSize { get; set; } = 5;
+
+    /// <summary>Where <c>report</c> writes by default: a folder per term under this one (relative to the home folder).</summary>
+    public string Folder { get; set; } = "out/reports";
+}

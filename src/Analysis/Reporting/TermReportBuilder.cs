@@ -1,0 +1,134 @@
+using Skolnarvaro.Analysis.Thresholds;
+
+namespace Skolnarvaro.Analysis.Reporting;
+
+/// <summary>
+/// Turns the pupils, weeks and schools of a term into the report's cells, then suppresses small groups. Pure: the store
+/// reads, this computes, so every figure follows from the definitions below.
+/// <list type="bullet">
+/// <item>Attendance, excused and unexcused absence: minutes over registered minutes (scheduled minus ej rapporterad) of
+/// the group's pupils together; sen ankomst counts as absence where the school's thresholds say so.</item>
+/// <item>Reporting rate: registered over scheduled minutes, from lessons and days exports only.</item>
+/// <item>Levels: each pupil once, at the highest level any nightly run in the term flagged them at.</item>
+/// <item>Development: pupils whose first flag at the school fell in the term and was sent to the rektor; absence share
+/// in the 4 (8) weeks up to and including that night against the 4 (8) weeks after, counted only when the whole window
+/// after lies before the report date and the pupil has registered time on at least half of the window's nominal school
+/// days on both sides (10 of 20, 20 of 40). The group's figure is the mean of its pupils' shares.</item>
+/// </list>
+/// </summary>
+public static class TermReportBuilder
+{
+    public static TermReport Build(
+        Term term, DateOnly to, int minGroupSize, IReadOnlyList<PupilTerm> pupils, IReadOnlyList<WeekMinutes> weeks,
+        IReadOnlyList<SchoolTerm> schools, Func<string, bool> lateCountsAsAbsence)
+    {
+        var groups = new List<(ReportGroup Group, Func<PupilTerm, bool> Member)>
+        {
+            (new ReportGroup(GroupKind.Municipality, "Hela kommunen"), _ => true),
+        };
+        var driftsformOf = schools.ToDictionary(s => s.Skolenhetskod, s => s.Driftsform, StringComparer.Ordinal);
+        foreach (var form in new[] { "Municipal", "Independent" })
+        {
+            groups.Add((new ReportGroup(GroupKind.Driftsform, DriftsformName(form, plural: true), Driftsform: form),
+                p => driftsformOf.GetValueOrDefault(p.Skolenhetskod) == form));
+        }
+
+        foreach (var s in schools)
+        {
+            groups.Add((new ReportGroup(GroupKind.School, s.Name, s.Skolenhetskod, s.Driftsform), p => p.Skolenhetskod == s.Skolenhetskod));
+        }
+
+        foreach (var grade in pupils.Select(p => p.Grade).Distinct().OrderBy(g => g ?? int.MaxValue))
+        {
+            groups.Add((new ReportGroup(GroupKind.Grade, GradeName(grade), Grade: grade), p => p.Grade == grade));
+        }
+
+        var cells = new Dictionary<(int, GenderColumn, string), Cell>();
+        for (var g = 0; g < groups.Count; g++)
+        {
+            foreach (var gender in Enum.GetValues<GenderColumn>())
+            {
+                var members = pupils.Where(groups[g].Member).Where(p => gender == GenderColumn.All || p.Gender == (gender == GenderColumn.Girls ? 'F' : 'M')).ToList();
+                foreach (var (measure, value) in Values(members, to, lateCountsAsAbsence))
+                {
+                    cells[(g, gender, measure)] = new Cell(value, false);
+                }
+            }
+        }
+
+        var reportGroups = groups.Select(g => g.Group).ToList();
+        CellSuppression.Apply(cells, reportGroups, Measures.All, minGroupSize);
+
+        var reportWeeks = weeks.Select(w => new ReportWeek(w.IsoYear, w.IsoWeek, w.FirstDay, w.LastDay, w.Pupils,
+            Share(w.Excused, w.Registered), Share(w.Unexcused, w.Registered), w.Pupils < minGroupSize)).ToList();
+        return new TermReport(term, term.Start, to, minGroupSize, reportGroups, Measures.All, cells, reportWeeks, schools);
+    }
+
+    /// <summary>Every measure's value for one set of pupils (one group and gender), before suppression.</summary>
+    public static IEnumerable<(string Measure, double? Value)> Values(IReadOnlyList<PupilTerm> members, DateOnly to, Func<string, bool> lateCountsAsAbsence)
+    {
+        long registered = members.Sum(p => p.Term.Registered);
+        long absent = members.Sum(p => p.Term.Excused + p.Term.Unexcused + (lateCountsAsAbsence(p.Skolenhetskod) ? p.Term.Late : 0));
+        int count = members.Count;
+        int atRisk = members.Count(p => p.HighestLevel == Level.AtRisk), high = members.Count(p => p.HighestLevel == Level.High);
+        yield return (Measures.Pupils, count);
+        yield return (Measures.Attendance, registered == 0 ? null : 1 - (double)absent / registered);
+        yield return (Measures.Excused, Share(members.Sum(p => p.Term.Excused), registered));
+        yield return (Measures.Unexcused, Share(members.Sum(p => p.Term.Unexcused), registered));
+        yield return (Measures.ReportingRate, Share(members.Sum(p => p.RateRegistered), members.Sum(p => p.RateScheduled)));
+        yield return (Measures.AtRisk, atRisk);
+        yield return (Measures.AtRiskShare, Share(atRisk, count));
+        yield return (Measures.High, high);
+        yield return (Measures.HighShare, Share(high, count));
+        yield return (Measures.Trend, members.Count(p => p.HighestLevel == Level.Trend));
+        yield return (Measures.NewlyFlagged, members.Count(p => p.NewlyFlagged));
+        yield return (Measures.Reported, members.Count(p => p.Reported));
+        foreach (var weeks in Measures.DevelopmentWeeks)
+        {
+            var followed = members
+                .Select(p => (p, shares: Development(p, weeks, to, lateCountsAsAbsence(p.Skolenhetskod))))
+                .Where(x => x.shares is not null)
+                .Select(x => x.shares!.Value)
+                .ToList();
+            yield return (Measures.DevPupils(weeks), followed.Count);
+            yield return (Measures.DevBefore(weeks), followed.Count == 0 ? null : followed.Average(s => s.Before));
+            yield return (Measures.DevAfter(weeks), followed.Count == 0 ? null : followed.Average(s => s.After));
+            yield return (Measures.DevLower(weeks), followed.Count == 0 ? null : (double)followed.Count(s => s.After < s.Before) / followed.Count);
+        }
+    }
+
+    /// <summary>A pupil's absence share before and after their first alert over <paramref name="weeks"/> weeks, or null when they cannot be followed that long.</summary>
+    public static (double Before, double After)? Development(PupilTerm p, int weeks, DateOnly to, bool lateCounts)
+    {
+        if (p.Development is not { } d || d.Anchor.AddDays(7 * weeks) > to)
+        {
+            return null;
+        }
+
+        var (before, after) = weeks == 4 ? (d.Before4, d.After4) : (d.Before8, d.After8);
+        var minDays = MinimumDays(weeks);
+        return before.Days >= minDays && after.Days >= minDays && before.AbsenceShare(lateCounts) is { } b && after.AbsenceShare(lateCounts) is { } a
+            ? (b, a)
+            : null;
+    }
+
+    /// <summary>Half of the window's nominal school days (five a week): 10 for four weeks, 20 for eight.</summary>
+    public static int MinimumDays(int weeks) => weeks * 5 / 2;
+
+    public static string DriftsformName(string driftsform, bool plural = false) => (driftsform, plural) switch
+    {
+        ("Independent", true) => "Fristående skolor",
+        ("Independent", false) => "Fristående",
+        (_, true) => "Kommunala skolor",
+        _ => "Kommunal",
+    };
+
+    public static string GradeName(int? grade) => grade switch
+    {
+        null => "Årskurs okänd",
+        0 => "Förskoleklass",
+        _ => $"Årskurs {grade}",
+    };
+
+    private static double? Share(long part, long whole) => whole == 0 ? null : (double)part / whole;
+}

@@ -1,0 +1,391 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using Skolnarvaro.Analysis.Reporting;
+using Skolnarvaro.Analysis.Thresholds;
+using Skolnarvaro.TestSupport;
+using static Skolnarvaro.Analysis.Tests.Reporting.TermHistory;
+
+namespace Skolnarvaro.Analysis.Tests.Reporting;
+
+/// <summary>
+/// The term report against a hand-built term (<see cref="TermHistory"/>): every figure in its CSV files is computed again
+/// here, from the same lists, by the definitions the report states, and compared; small groups are suppressed so that no
+/// hidden figure can be had back by subtraction; the HTML stands alone and writes Swedish correctly.
+/// </summary>
+public sealed partial class TermReportTests(TestDatabase db) : IClassFixture<TestDatabase>, IAsyncLifetime
+{
+    private static readonly CultureInfo Sv = CultureInfo.GetCultureInfo("sv-SE");
+    private static readonly Term Ht2026 = Term.Parse("HT2026");
+    private readonly TempDirectory temp = new("report");
+
+    public async Task InitializeAsync()
+    {
+        await db.ResetAsync();
+        await WriteAsync(db.DataSource);
+    }
+
+    public Task DisposeAsync()
+    {
+        temp.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private async Task<IReadOnlyList<string>> WriteReportAsync(int minGroupSize, string folder) =>
+        await new TermReportWriter(new TermReportStore(db.DataSource), Options.Create(new ThresholdOptions()),
+                Options.Create(new ReportOptions { MinGroupSize = minGroupSize }), new FixedTime(new DateTimeOffset(2026, 11, 23, 7, 0, 0, TimeSpan.Zero)))
+            .WriteAsync(Ht2026, AsOf, Path.Combine(temp.Path, folder));
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    // ---- what the report should say, from the hand-built lists ----
+
+    /// <summary>Highest level any HT run flagged each pupil at, at each school: read off the flags TermHistory writes.</summary>
+    private static readonly Dictionary<(string, int), string> HighestLevel = new()
+    {
+        [(A, 1)] = "High", [(A, 3)] = "AtRisk", [(A, 4)] = "AtRisk", [(A, 5)] = "AtRisk", [(B, 6)] = "High", [(B, 7)] = "Trend",
+    };
+
+    /// <summary>Entered a level as New in HT (pupil 3's first episode was in VT, but they came back as New in October).</summary>
+    private static readonly HashSet<(string, int)> Newly = [(A, 1), (A, 3), (A, 4), (A, 5), (B, 6), (B, 7)];
+
+    /// <summary>Named in a digest that was sent: pupil 7 only in B's digest that is still unsent.</summary>
+    private static readonly HashSet<(string, int)> Reported = [(A, 1), (A, 3), (A, 4), (A, 5), (B, 6)];
+
+    /// <summary>First flag at the school in HT with its digest sent: the night of that first digest.</summary>
+    private static readonly Dictionary<(string, int), DateOnly> FirstAlert = new()
+    {
+        [(A, 1)] = new(2026, 9, 1), [(B, 6)] = new(2026, 9, 1), [(A, 4)] = new(2026, 9, 15), [(A, 5)] = new(2026, 9, 15),
+    };
+
+    private static IEnumerable<Fact> TermFacts(Placement p) =>
+        Facts.Where(f => f.School == p.School && f.Pupil == p.Pupil && f.Date >= Ht2026.Start && f.Date <= AsOf);
+
+    private static double? Ratio(long part, long whole) => whole == 0 ? null : (double)part / whole;
+
+    private static double? ExpectedDevelopment(List<Placement> members, int weeks, string what)
+    {
+        var followed = new List<(double Before, double After)>();
+        foreach (var p in members)
+        {
+            if (!FirstAlert.TryGetValue((p.School, p.Pupil), out var anchor) || anchor.AddDays(7 * weeks) > AsOf)
+            {
+                continue;
+            }
+
+            var facts = Facts.Where(f => f.School == p.School && f.Pupil == p.Pupil && f.Date <= AsOf).ToList();
+            var before = facts.Where(f => f.Date > anchor.AddDays(-7 * weeks) && f.Date <= anchor).ToList();
+            var after = facts.Where(f => f.Date > anchor && f.Date <= anchor.AddDays(7 * weeks)).ToList();
+            int Days(List<Fact> fs) => fs.Count(f => f.Scheduled - f.NotReported > 0);
+            double Share(List<Fact> fs) => (double)fs.Sum(f => f.Excused + f.Unexcused) / fs.Sum(f => f.Scheduled - f.NotReported);
+            // Half of the window's school days, five a week, registered on both sides.
+            if (Days(before) >= weeks * 5 / 2 && Days(after) >= weeks * 5 / 2)
+            {
+                followed.Add((Share(before), Share(after)));
+            }
+        }
+
+        return what switch
+        {
+            "elever" => followed.Count,
+            "fore" => followed.Count == 0 ? null : followed.Average(x => x.Before),
+            "efter" => followed.Count == 0 ? null : followed.Average(x => x.After),
+            _ => followed.Count == 0 ? null : (double)followed.Count(x => x.After < x.Before) / followed.Count,
+        };
+    }
+
+    private static double? Expected(List<Placement> members, string measure)
+    {
+        var facts = members.SelectMany(TermFacts).ToList();
+        long registered = facts.Sum(f => f.Scheduled - f.NotReported);
+        var rateFacts = facts.Where(f => f.Kind is "Days" or "Lessons").ToList();
+        int AtLevel(string level) => members.Count(p => HighestLevel.GetValueOrDefault((p.School, p.Pupil)) == level);
+        var development = Regex.Match(measure, "^utv(\\d)v_(elever|franvaro_fore|franvaro_efter|andel_minskad)$");
+        if (development.Success)
+        {
+            return ExpectedDevelopment(members, int.Parse(development.Groups[1].Value, CultureInfo.InvariantCulture),
+                development.Groups[2].Value.Replace("franvaro_", "", StringComparison.Ordinal));
+        }
+
+        return measure switch
+        {
+            "elever" => members.Count,
+            "narvaro" => registered == 0 ? null : 1 - (double)facts.Sum(f => f.Excused + f.Unexcused) / registered,
+            "giltig_franvaro" => Ratio(facts.Sum(f => f.Excused), registered),
+            "ogiltig_franvaro" => Ratio(facts.Sum(f => f.Unexcused), registered),
+            "rapporteringsgrad" => Ratio(rateFacts.Sum(f => f.Scheduled - f.NotReported), rateFacts.Sum(f => f.Scheduled)),
+            "riskfranvaro" => AtLevel("AtRisk"),
+            "andel_riskfranvaro" => Ratio(AtLevel("AtRisk"), members.Count),
+            "hog_franvaro" => AtLevel("High"),
+            "andel_hog_franvaro" => Ratio(AtLevel("High"), members.Count),
+            "trend" => AtLevel("Trend"),
+            "nya_flaggningar" => members.Count(p => Newly.Contains((p.School, p.Pupil))),
+            "i_rektorsbesked" => members.Count(p => Reported.Contains((p.School, p.Pupil))),
+            _ => throw new InvalidOperationException($"The test does not know the measure '{measure}'."),
+        };
+    }
+
+    private static List<Placement> Members(string groupType, string group, string gender)
+    {
+        var driftsform = new Dictionary<string, string> { [A] = "kommunal", [B] = "fristående" };
+        var inGroup = Placements.Where(p => groupType switch
+        {
+            "kommun" => true,
+            "driftsform" => group == (driftsform[p.School] == "kommunal" ? "Kommunala skolor" : "Fristående skolor"),
+            "skola" => group == (p.School == A ? NameA : NameB),
+            "årskurs" => group == (p.Grade is { } g ? $"Årskurs {g}" : "Årskurs okänd"),
+            _ => throw new InvalidOperationException(groupType),
+        });
+        return inGroup.Where(p => gender == "alla" || p.Gender == (gender == "flickor" ? 'F' : 'M')).ToList();
+    }
+
+    private static List<Dictionary<string, string>> ReadCsv(string path)
+    {
+        File.ReadAllBytes(path).Take(3).Should().Equal([0xEF, 0xBB, 0xBF], "Swedish Excel needs the BOM to read UTF-8");
+        var lines = File.ReadAllLines(path, Encoding.UTF8);
+        var header = lines[0].Split(';');
+        return lines.Skip(1).Select(l => header.Zip(l.Split(';')).ToDictionary(x => x.First, x => x.Second)).ToList();
+    }
+
+    private static void ShouldMatch(string actual, double? expected, string unit, string because)
+    {
+        if (expected is null)
+        {
+            actual.Should().BeEmpty(because);
+        }
+        else if (unit == "antal")
+        {
+            actual.Should().Be(((long)expected.Value).ToString(Sv), because);
+        }
+        else
+        {
+            actual.Should().MatchRegex("^-?\\d+,\\d$", because + " (percent with one decimal, decimal comma)");
+            double.Parse(actual, Sv).Should().BeApproximately(expected.Value * 100, 0.05 + 1e-9, because);
+        }
+    }
+
+    [Fact]
+    public async Task Every_figure_in_the_group_csv_matches_the_hand_built_term()
+    {
+        var paths = await WriteReportAsync(minGroupSize: 1, "all");
+
+        var rows = ReadCsv(paths.Single(p => p.EndsWith("-grupper.csv", StringComparison.Ordinal)));
+        // Kommun, two driftsforms, two schools, grades 7, 8, 9 and unknown; three genders; every measure.
+        var groups = rows.Select(r => (r["grupptyp"], r["grupp"])).Distinct().ToList();
+        groups.Should().Equal(
+            ("kommun", "Hela kommunen"), ("driftsform", "Kommunala skolor"), ("driftsform", "Fristående skolor"),
+            ("skola", NameB), ("skola", NameA), ("årskurs", "Årskurs 7"), ("årskurs", "Årskurs 8"), ("årskurs", "Årskurs 9"), ("årskurs", "Årskurs okänd"));
+        rows.Should().HaveCount(groups.Count * 3 * Measures.All.Count);
+        rows.Should().OnlyContain(r => r["undertryckt"] == "" && r["termin"] == "HT2026");
+
+        foreach (var row in rows)
+        {
+            var members = Members(row["grupptyp"], row["grupp"], row["kön"]);
+            ShouldMatch(row["värde"], Expected(members, row["mått"]), row["enhet"], $"{row["grupp"]}, {row["kön"]}, {row["mått"]}");
+        }
+
+        // The development figures are not vacuous: four pupils were alerted, three followed four weeks, one eight.
+        var municipality = rows.Where(r => r["grupptyp"] == "kommun" && r["kön"] == "alla").ToDictionary(r => r["mått"], r => r["värde"]);
+        (municipality["utv4v_elever"], municipality["utv8v_elever"]).Should().Be(("3", "2"),
+            "pupil 5 has 5 registered days in the four weeks after the alert (too few) but 25 in eight; " +
+            "1 and 6, alerted in the term's third week, have 12 school days in the eight weeks before");
+        (municipality["elever"], municipality["hog_franvaro"], municipality["i_rektorsbesked"]).Should().Be(("10", "2", "5"));
+        var school = rows.First(r => r["grupp"] == NameB && r["kön"] == "alla" && r["mått"] == "elever");
+        (school["skolenhetskod"], school["driftsform"]).Should().Be((B, "fristående"));
+    }
+
+    [Fact]
+    public async Task The_weekly_and_school_csv_match_the_hand_built_term()
+    {
+        var paths = await WriteReportAsync(minGroupSize: 1, "all");
+
+        var weeks = ReadCsv(paths.Single(p => p.EndsWith("-veckor.csv", StringComparison.Ordinal)));
+        var expectedWeeks = Placements.SelectMany(p => TermFacts(p).Select(f => (p, f)))
+            .GroupBy(x => ISOWeek.GetWeekOfYear(x.f.Date.ToDateTime(TimeOnly.MinValue)))
+            .OrderBy(g => g.Key).ToList();
+        weeks.Select(w => w["vecka"]).Should().Equal(expectedWeeks.Select(g => g.Key.ToString(Sv)), "weeks 34 to 47, none after the report date");
+        foreach (var (row, week) in weeks.Zip(expectedWeeks))
+        {
+            var registered = week.Sum(x => x.f.Scheduled - x.f.NotReported);
+            row["elever"].Should().Be(week.Select(x => (x.p.School, x.p.Pupil)).Distinct().Count().ToString(Sv));
+            ShouldMatch(row["giltig_franvaro_procent"], (double)week.Sum(x => x.f.Excused) / registered, "procent", $"week {week.Key} excused");
+            ShouldMatch(row["ogiltig_franvaro_procent"], (double)week.Sum(x => x.f.Unexcused) / registered, "procent", $"week {week.Key} unexcused");
+            row["från"].Should().Be($"{week.Min(x => x.f.Date):yyyy-MM-dd}");
+        }
+
+        var schools = ReadCsv(paths.Single(p => p.EndsWith("-skolor.csv", StringComparison.Ordinal)));
+        string Line(Dictionary<string, string> r) => string.Join('|', r["skola"], r["rektorsbesked_skickade"], r["rektorsbesked_ej_skickade"],
+            r["avvisade_exporter"], r["nattliga_korningar"], r["korningar_med_inaktuell_export"], r["inaktuell_vid_senaste_korningen"], r["senaste_export_till"]);
+        schools.Select(Line).Should().Equal(
+            // B: run 2's digest sent, run 4's not; one file rejected in October; stale in the first HT run only; lessons to 18 November.
+            $"{NameB}|1|1|1|3|1|nej|2026-11-18",
+            // A: runs 2–4 sent (run 1 was in VT); the September rejection counts, May's does not; stale at the last run; export clipped to the report date.
+            $"{NameA}|3|0|1|3|1|ja|2026-11-20",
+            "Hela kommunen|4|1|2|6|2||",
+            "Kommunala skolor|3|0|1|3|1||",
+            "Fristående skolor|1|1|1|3|1||");
+        foreach (var row in schools)
+        {
+            var members = row["skolenhetskod"] is { Length: > 0 } code ? Placements.Where(p => p.School == code).ToList()
+                : row["skola"] == "Hela kommunen" ? Placements.ToList()
+                : Placements.Where(p => (p.School == A) == (row["skola"] == "Kommunala skolor")).ToList();
+            ShouldMatch(row["rapporteringsgrad_procent"], Expected(members, "rapporteringsgrad"), "procent", $"{row["skola"]} reporting rate");
+        }
+    }
+
+    [Fact]
+    public async Task Small_groups_are_suppressed_and_cannot_be_recovered_by_subtraction()
+    {
+        var paths = await WriteReportAsync(minGroupSize: 5, "small");
+        var rows = ReadCsv(paths.Single(p => p.EndsWith("-grupper.csv", StringComparison.Ordinal)));
+        var cell = rows.ToDictionary(r => (r["grupp"], r["kön"], r["mått"]));
+        var counts = rows.Where(r => r["enhet"] == "antal").Select(r => r["mått"]).Distinct().ToList();
+
+        // Suppressed cells carry the marker and no value; shown ones have a value or nothing to compute from.
+        rows.Where(r => r["undertryckt"] == "ja").Should().OnlyContain(r => r["värde"] == "");
+        rows.Should().OnlyContain(r => r["undertryckt"] == "ja" || r["undertryckt"] == "");
+
+        // Primary: a group and gender of 1–4 pupils shows nothing; no count of 1–4 pupils is shown.
+        foreach (var row in rows)
+        {
+            var members = Members(row["grupptyp"], row["grupp"], row["kön"]);
+            var value = Expected(members, row["mått"]);
+            if (members.Count is > 0 and < 5 || (row["enhet"] == "antal" && value is > 0 and < 5))
+            {
+                row["undertryckt"].Should().Be("ja", $"{row["grupp"]}, {row["kön"]}, {row["mått"]} rests on {members.Count} pupils (value {value})");
+            }
+            else if (row["undertryckt"] == "")
+            {
+                ShouldMatch(row["värde"], value, row["enhet"], $"{row["grupp"]}, {row["kön"]}, {row["mått"]}");
+            }
+        }
+
+        cell[(NameB, "alla", "elever")]["undertryckt"].Should().Be("ja", "B has four pupils");
+        cell[("Hela kommunen", "alla", "elever")]["värde"].Should().Be("10", "the municipality as a whole is large enough");
+
+        // Complementary: in every published sum, never exactly one hidden figure (it would be the total minus the others).
+        var sums = new List<(string Total, string[] Parts)>
+        {
+            ("Hela kommunen", ["Kommunala skolor", "Fristående skolor"]),
+            ("Kommunala skolor", [NameA]),
+            ("Fristående skolor", [NameB]),
+            ("Hela kommunen", ["Årskurs 7", "Årskurs 8", "Årskurs 9", "Årskurs okänd"]),
+        };
+        var groups = rows.Select(r => r["grupp"]).Distinct().ToList();
+        foreach (var m in counts)
+        {
+            foreach (var g in groups)
+            {
+                new[] { "flickor", "pojkar", "alla" }.Count(x => cell[(g, x, m)]["undertryckt"] == "ja")
+                    .Should().NotBe(1, $"{g} {m}: girls + boys = all");
+            }
+
+            foreach (var gender in new[] { "flickor", "pojkar", "alla" })
+            {
+                foreach (var (total, parts) in sums)
+                {
+                    parts.Prepend(total).Count(x => cell[(x, gender, m)]["undertryckt"] == "ja")
+                        .Should().NotBe(1, $"{total} = {string.Join(" + ", parts)} for {gender} {m}");
+                }
+            }
+        }
+
+        // Percents follow their counts: a hidden group size hides its shares.
+        foreach (var row in rows.Where(r => r["enhet"] == "procent" && !r["mått"].StartsWith("utv", StringComparison.Ordinal)))
+        {
+            if (cell[(row["grupp"], row["kön"], "elever")]["undertryckt"] == "ja")
+            {
+                row["undertryckt"].Should().Be("ja", $"{row["grupp"]} {row["kön"]} {row["mått"]}: its number of pupils is hidden");
+            }
+        }
+
+        // The HTML shows the same cells as a dash, with the footnote.
+        var html = await File.ReadAllTextAsync(paths[0]);
+        html.Should().Contain("class=\"s\" title=\"Färre än 5 elever\">–</td>").And.Contain("bygger på färre än 5 elever");
+    }
+
+    [Fact]
+    public async Task The_html_stands_alone_and_writes_swedish_correctly()
+    {
+        var paths = await WriteReportAsync(minGroupSize: 1, "html");
+        var html = await File.ReadAllTextAsync(paths[0], Encoding.UTF8);
+
+        html.Should().StartWith("<!DOCTYPE html>").And.Contain("<meta charset=\"utf-8\">").And.Contain("<html lang=\"sv\">");
+        html.Should().NotContainAny("http://", "https://", "src=", "<link", "<script", "@import", "url(", "//cdn", "href=");
+        html.Should().Contain("<svg ").And.Contain("<rect ", "the charts are inline SVG");
+        html.Should().Contain("Skolnärvaro höstterminen 2026").And.Contain(NameA).And.Contain(NameB)
+            .And.Contain("Årskurs 7").And.Contain("Ogiltig frånvaro").And.Contain("Hög frånvaro").And.Contain("Fristående skolor");
+        html.Should().NotContain("Ã", "no UTF-8 read or written as Latin-1 (mojibake)").And.NotContain("&#");
+        html.Should().Contain("20 november 2026", "dates in Swedish");
+
+        // A number the CSV has is in the HTML the same way: the municipality's attendance.
+        var attendance = ReadCsv(paths[1]).Single(r => r["grupp"] == "Hela kommunen" && r["kön"] == "alla" && r["mått"] == "narvaro")["värde"];
+        html.Should().Contain($"{attendance} %");
+        // No pupil is identifiable: no names, keys or personnummer-shaped strings.
+        html.Should().NotContain("Öberg").And.NotContain("Åsa");
+        PersonnummerShape().IsMatch(html).Should().BeFalse();
+    }
+
+    /// <summary>After a deliberate change to the report's look, run with SKOLNARVARO_UPDATE_GOLDEN=1, open the file, review the diff.</summary>
+    [Fact]
+    public async Task The_html_matches_its_golden_file()
+    {
+        var paths = await WriteReportAsync(minGroupSize: 5, "golden");
+        var actual = await File.ReadAllTextAsync(paths[0], Encoding.UTF8);
+
+        var golden = TestFiles.InRepo("tests", "Analysis.Tests", "Reporting", "Golden", "terminsrapport-HT2026.html");
+        if (Environment.GetEnvironmentVariable("SKOLNARVARO_UPDATE_GOLDEN") == "1")
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(golden)!);
+            await File.WriteAllTextAsync(golden, actual, new UTF8Encoding(false));
+            return;
+        }
+
+        File.Exists(golden).Should().BeTrue("the golden file is missing; run once with SKOLNARVARO_UPDATE_GOLDEN=1 to create it");
+        actual.ReplaceLineEndings("\n").Should().Be((await File.ReadAllTextAsync(golden, Encoding.UTF8)).ReplaceLineEndings("\n"),
+            "the rendered report differs from Golden/terminsrapport-HT2026.html");
+    }
+
+    [Fact]
+    public async Task Late_arrival_lowers_attendance_only_where_the_thresholds_count_it_as_absence()
+    {
+        // The independent school counts sen ankomst as absence; the municipal one keeps the default.
+        var thresholds = new ThresholdOptions { Driftsform = { ["Independent"] = new ThresholdOverride { LateCountsAsAbsence = true } } };
+        var paths = await new TermReportWriter(new TermReportStore(db.DataSource), Options.Create(thresholds),
+                Options.Create(new ReportOptions { MinGroupSize = 1 }), TimeProvider.System)
+            .WriteAsync(Ht2026, AsOf, Path.Combine(temp.Path, "late"));
+
+        var rows = ReadCsv(paths[1]).Where(r => r["kön"] == "alla").ToDictionary(r => (r["grupp"], r["mått"]), r => r["värde"]);
+        double Attendance(IEnumerable<Fact> facts, bool late) =>
+            1 - (double)facts.Sum(f => f.Excused + f.Unexcused + (late ? f.Late : 0)) / facts.Sum(f => f.Scheduled - f.NotReported);
+        var termA = Placements.Where(p => p.School == A).SelectMany(TermFacts).ToList();
+        var termB = Placements.Where(p => p.School == B).SelectMany(TermFacts).ToList();
+        termB.Sum(f => f.Late).Should().BePositive("the test needs late minutes to mean anything");
+
+        ShouldMatch(rows[(NameA, "narvaro")], Attendance(termA, late: false), "procent", "A does not count late arrival");
+        ShouldMatch(rows[(NameB, "narvaro")], Attendance(termB, late: true), "procent", "B counts late arrival as absence");
+        var all = termA.Concat(termB).ToList();
+        ShouldMatch(rows[("Hela kommunen", "narvaro")],
+            1 - (double)(all.Sum(f => f.Excused + f.Unexcused) + termB.Sum(f => f.Late)) / all.Sum(f => f.Scheduled - f.NotReported), "procent", "each school by its own rule");
+        ShouldMatch(rows[(NameB, "giltig_franvaro")], (double)termB.Sum(f => f.Excused) / termB.Sum(f => f.Scheduled - f.NotReported), "procent",
+            "excused absence is excused absence either way");
+    }
+
+    [Fact]
+    public async Task A_term_that_has_not_started_is_refused_with_the_dates()
+    {
+        var writer = new TermReportWriter(new TermReportStore(db.DataSource), Options.Create(new ThresholdOptions()),
+            Options.Create(new ReportOptions()), TimeProvider.System);
+
+        var act = () => writer.WriteAsync(Term.Parse("VT2027"), AsOf, temp.Path);
+
+        (await act.Should().ThrowAsync<ArgumentOutOfRangeException>()).WithMessage("*VT2027 starts 2027-01-01*2026-11-20*");
+    }
+
+    [GeneratedRegex(@"\b(19|20)?\d{6}[-+]?\d{4}\b")]
+    private static partial Regex PersonnummerShape();
+}
