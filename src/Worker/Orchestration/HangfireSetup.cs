@@ -44,6 +44,7 @@ public static class HangfireSetup
             server.ShutdownTimeout = TimeSpan.FromSeconds(30);
         });
         services.AddTransient<NightlyJobs>();
+        services.AddTransient<TermReportJob>();
         return services;
     }
 
@@ -87,6 +88,8 @@ public static class HangfireSetup
             m => m.AddOrUpdate<NightlyJobs>("nightly", j => j.StartAsync(null, CancellationToken.None), o.NightlyCron, options));
         Register(manager, "deliver", nameof(o.DeliveryCron), o.DeliveryCron, options,
             m => m.AddOrUpdate<NightlyJobs>("deliver", j => j.DeliverAsync(CancellationToken.None), o.DeliveryCron, options));
+        Register(manager, "term-report", nameof(o.TermReportCron), o.TermReportCron, options,
+            m => m.AddOrUpdate<TermReportJob>("term-report", j => j.WriteAsync(CancellationToken.None), o.TermReportCron, options));
     }
 
     private static void Register(

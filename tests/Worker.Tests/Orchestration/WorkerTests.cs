@@ -26,7 +26,9 @@ public sealed class WorkerTests(TestDatabase db) : IClassFixture<TestDatabase>, 
     public async Task A_nightly_run_over_the_sample_schools_completes_on_a_worker_and_each_digest_arrives_once()
     {
         using var smtp = SmtpSink.StartNew();
-        using var worker = WorkerProcess.Start(db, SampleSchools, temp.Path, smtp.Port, settings: SampleSettings());
+        // The term-end job every 5 seconds here, so that it runs while the test watches.
+        using var worker = WorkerProcess.Start(db, SampleSchools, temp.Path, smtp.Port,
+            settings: SampleSettings(new Dictionary<string, string> { ["Skolnarvaro__Worker__TermReportCron"] = "*/5 * * * * *" }));
         await worker.WaitUntilReadyAsync(TimeSpan.FromMinutes(1));
 
         var runId = await TriggerAsync(db, temp.Path);
@@ -39,6 +41,10 @@ public sealed class WorkerTests(TestDatabase db) : IClassFixture<TestDatabase>, 
         DigestMessageIds(smtp).Should().HaveCount(6).And.OnlyHaveUniqueItems();
         (await CountAsync(db.DataSource, $"select count(*) from run_school where run_id = {runId} and status = 'Imported' and analyzed_at is not null"))
             .Should().Be(6);
+
+        var report = Path.Combine(temp.Path, "out", "reports", "HT2026", "terminsrapport-HT2026.html");
+        await WaitUntilAsync(() => Task.FromResult(File.Exists(report) && File.ReadAllText(report).Contains("Tallåsens skola", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(30), "the recurring term-report job to write the report with the run's schools");
     }
 
     [Fact]

@@ -1,0 +1,26 @@
+using System.ComponentModel;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Skolnarvaro.Analysis.Reporting;
+using Skolnarvaro.Analysis.Thresholds;
+using Skolnarvaro.Worker.Composition;
+
+namespace Skolnarvaro.Worker.Orchestration;
+
+/// <summary>
+/// The recurring term-end job: writes the report of the term the run date falls in (by default on 22 June and
+/// 22 December, after the terms' last school days) into <c>Skolnarvaro:Report:Folder</c>/&lt;term&gt;. Running it twice
+/// rewrites the same files.
+/// </summary>
+public sealed class TermReportJob(TermReportWriter writer, IOptions<ReportOptions> options, IServiceProvider services, ILogger<TermReportJob> logger)
+{
+    [DisplayName("Term report")]
+    public async Task WriteAsync(CancellationToken ct)
+    {
+        var date = WorkerHost.RunDate(services);
+        var term = Term.Containing(date);
+        var folder = Path.GetFullPath(Path.Combine(options.Value.Folder, term.Name), WorkerHost.Home);
+        var paths = await writer.WriteAsync(term, date, folder, ct);
+        logger.LogInformation("Term report {Term} written: {Paths}", term.Name, string.Join(", ", paths));
+    }
+}
