@@ -35,28 +35,10 @@ public static class ImportBenchmark
         var db = await FreshDatabaseAsync(admin, "bench_import");
 
         // (a) Baseline: psql's \copy of the same rows into a typed table, parsing done by the server.
-        await using (var conn = new NpgsqlConnection(db))
-        {
-            await conn.OpenAsync();
-            await using var cmd = new NpgsqlCommand("""
-                create table copy_baseline (personnummer text, first_name text, last_name text, class text, date date,
-                    start_time time, length_min int, subject text, status text, absent_min int)
-                """, conn);
-            await cmd.ExecuteNonQueryAsync();
-        }
-
+        await CopyBaseline.CreateTableAsync(db);
         var psql = Stopwatch.StartNew();
-        var copy = Process.Start(new ProcessStartInfo("psql", [
-            ToUri(db), "-v", "ON_ERROR_STOP=1", "-c",
-            $"\\copy copy_baseline from '{file}' with (format csv, header true, delimiter ';', encoding 'UTF8')",
-        ]) { RedirectStandardOutput = true })!;
-        var copyOut = await copy.StandardOutput.ReadToEndAsync();
-        await copy.WaitForExitAsync();
+        var copyOut = await CopyBaseline.CopyAsync(db, file);
         psql.Stop();
-        if (copy.ExitCode != 0)
-        {
-            throw new InvalidOperationException("psql \\copy failed");
-        }
 
         // (b) Ours, in a fresh process.
         var self = Environment.ProcessPath!;
@@ -194,5 +176,32 @@ public static class LessonsFile
         var nine = $"{year % 100:00}{month:00}{day:00}{serial % 1000:000}";
         var sum = nine.Select((c, i) => (c - '0') * (i % 2 == 0 ? 2 : 1)).Sum(v => v > 9 ? v - 9 : v);
         return $"{year:0000}{month:00}{day:00}-{serial % 1000:000}{(10 - sum % 10) % 10}";
+    }
+}
+
+/// <summary>The baseline: psql's <c>\copy</c> of a lessons export into an equivalent typed table, parsing done by the server.</summary>
+public static class CopyBaseline
+{
+    public static async Task CreateTableAsync(string db)
+    {
+        await using var conn = new NpgsqlConnection(db);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("""
+            create table copy_baseline (personnummer text, first_name text, last_name text, class text, date date,
+                start_time time, length_min int, subject text, status text, absent_min int)
+            """, conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Copies one file and returns what psql printed (COPY n).</summary>
+    public static async Task<string> CopyAsync(string db, string file)
+    {
+        using var copy = Process.Start(new ProcessStartInfo("psql", [
+            ImportBenchmark.ToUri(db), "-v", "ON_ERROR_STOP=1", "-c",
+            $"\\copy copy_baseline from '{file}' with (format csv, header true, delimiter ';', encoding 'UTF8')",
+        ]) { RedirectStandardOutput = true })!;
+        var output = await copy.StandardOutput.ReadToEndAsync();
+        await copy.WaitForExitAsync();
+        return copy.ExitCode == 0 ? output : throw new InvalidOperationException($"psql \\copy of {file} failed");
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Npgsql;
 using Skolnarvaro.Worker.Composition;
 using Skolnarvaro.Worker.Nightly;
 
@@ -45,28 +44,11 @@ public static class NightlyBenchmark
 
         // (a) Baseline: psql \copy of every file, one after the other as the nightly imports them, parsing by the server.
         var baselineDb = await ImportBenchmark.FreshDatabaseAsync(admin, "bench_nightly_copy");
-        await using (var conn = new NpgsqlConnection(baselineDb))
-        {
-            await conn.OpenAsync();
-            await using var cmd = new NpgsqlCommand("""
-                create table copy_baseline (personnummer text, first_name text, last_name text, class text, date date,
-                    start_time time, length_min int, subject text, status text, absent_min int)
-                """, conn);
-            await cmd.ExecuteNonQueryAsync();
-        }
-
+        await CopyBaseline.CreateTableAsync(baselineDb);
         var psql = Stopwatch.StartNew();
         foreach (var file in files)
         {
-            using var copy = Process.Start(new ProcessStartInfo("psql", [
-                ImportBenchmark.ToUri(baselineDb), "-q", "-v", "ON_ERROR_STOP=1", "-c",
-                $"\\copy copy_baseline from '{file}' with (format csv, header true, delimiter ';', encoding 'UTF8')",
-            ]))!;
-            await copy.WaitForExitAsync();
-            if (copy.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"psql \\copy of {file} failed");
-            }
+            await CopyBaseline.CopyAsync(baselineDb, file);
         }
 
         psql.Stop();

@@ -118,7 +118,7 @@ public sealed class SmtpSink : IAsyncLifetime, IDisposable
         // Another process may grab the free port between probing and binding; try a few.
         for (var attempt = 1; ; attempt++)
         {
-            var port = FindFreePort();
+            var port = FreePort.Next();
             try
             {
                 StartProcess(port);
@@ -306,20 +306,6 @@ public sealed class SmtpSink : IAsyncLifetime, IDisposable
         catch (SocketException)
         {
             return false;
-        }
-    }
-
-    private static int FindFreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
         }
     }
 }

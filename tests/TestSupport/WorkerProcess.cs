@@ -55,7 +55,7 @@ public sealed class WorkerProcess : IDisposable
         TestDatabase db, string schoolsFile, string home, int? smtpPort = null, string? connectionString = null,
         IReadOnlyDictionary<string, string>? settings = null)
     {
-        var port = FreePort();
+        var port = FreePort.Next();
         var start = PipelineHost.CliStartInfo(db, schoolsFile, home, "worker");
         if (connectionString is not null)
         {
@@ -138,20 +138,6 @@ public sealed class WorkerProcess : IDisposable
             {
                 output.AppendLine(line);
             }
-        }
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
         }
     }
 }

@@ -147,7 +147,7 @@ public sealed class WorkerFaultTests(TestDatabase db) : IClassFixture<TestDataba
         {
             var state = Path.Combine(folder, "postgres");
             Directory.CreateDirectory(state);
-            var port = FreePort();
+            var port = FreePort.Next();
             var environment = new Dictionary<string, string>
             {
                 ["SKOLNARVARO_PG_STATE_DIR"] = state,
@@ -193,15 +193,6 @@ public sealed class WorkerFaultTests(TestDatabase db) : IClassFixture<TestDataba
             await process.WaitForExitAsync();
             process.ExitCode.Should().Be(0, $"postgres.sh {command}: {await stderr}");
             return await stdout;
-        }
-
-        private static int FreePort()
-        {
-            var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
-            return port;
         }
     }
 }
