@@ -117,17 +117,17 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
         };
 
         // Base level beyond illness: log-normal around 1.2 %, a long tail; chronic pupils 6–15 %.
-        p._base = 0.012 * Math.Exp(0.7 * Normal(r));
+        p._base = 0.010 * Math.Exp(0.7 * Normal(r));
         p._unexcused0 = 0.05 + 0.3 * r.NextDouble() * (pupil.Male ? 1.2 : 1.0);
         double course = r.NextDouble();
-        double riseShare = 0.15 + 0.012 * (grade0 - 1); // older pupils start to stay away more often
-        if (course < 0.08)
+        double riseShare = 0.14 + 0.01 * (grade0 - 1); // older pupils start to stay away more often
+        if (course < 0.07)
         {
             p.Course = HistoryCourse.Chronic;
-            p._base = 0.06 + 0.09 * r.NextDouble();
+            p._base = 0.05 + 0.08 * r.NextDouble();
             p._unexcused0 = 0.15 + 0.45 * r.NextDouble();
         }
-        else if (course < 0.08 + riseShare)
+        else if (course < 0.07 + riseShare)
         {
             bool jump = r.NextDouble() < 0.22;
             p.Course = jump ? HistoryCourse.Jump : HistoryCourse.Rising;
@@ -198,7 +198,7 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
     private void DrawSickSpells(Random r, HistoryCalendar history)
     {
         var days = history.Days;
-        double frequency = 0.011 * Math.Exp(0.55 * Normal(r)); // spell starts per school day
+        double frequency = 0.0045 * Math.Exp(0.5 * Normal(r)); // spell starts per school day
         for (int g = 0; g < days.Length; g++)
         {
             if (r.NextDouble() >= frequency * Season(days[g]))
@@ -206,7 +206,7 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
                 continue;
             }
             double u = r.NextDouble();
-            int len = u < 0.42 ? 1 : u < 0.68 ? 2 : u < 0.85 ? 3 : u < 0.96 ? 4 : u < 0.985 ? 5 : 6 + r.Next(3);
+            int len = u < 0.45 ? 1 : u < 0.73 ? 2 : u < 0.89 ? 3 : u < 0.96 ? 4 : u < 0.985 ? 5 : 6 + r.Next(3);
             _spells.Add(new Spell(g, len, r.NextDouble() < 0.04));
             g += len;
         }
@@ -387,6 +387,39 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
             result[first] = new LessonOutcome { Status = LessonStatus.Late, Minutes = minutes };
         }
     }
+
+    /// <summary>
+    /// One line of the history's answer key (<c>history-truth.csv</c>): the course and its parameters, so an evaluation
+    /// can break its results down by the kind of trajectory. Dates are school days of the history.
+    /// </summary>
+    public string[] TruthFields(HistoryCalendar history)
+    {
+        var ci = System.Globalization.CultureInfo.InvariantCulture;
+        string Day(double g) => g >= 0 && g < history.Days.Length ? history.Days[(int)g].ToString("yyyy-MM-dd", ci) : "";
+        bool rises = Course is HistoryCourse.Rising or HistoryCourse.Jump;
+        var longest = _spells.Count == 0 ? default : _spells.MaxBy(s => s.Length);
+        return
+        [
+            Course.ToString(),
+            rises ? Day(RiseOnset) : "",
+            rises ? RiseOnset.ToString("0", ci) : "",
+            rises ? RiseDays.ToString("0", ci) : "",
+            rises ? RisePeak.ToString("0.000", ci) : "",
+            rises && !double.IsPositiveInfinity(_recoverDays) ? Day(RiseOnset + RiseDays + _holdDays) : "",
+            _riseDayWeight > 0 ? _riseDay.ToString() : "",
+            _patternFrom < double.MaxValue ? _patternDay + " " + Day(Math.Max(0, _patternFrom)) : "",
+            _lateRate >= 0.3 ? "LateHeavy" : _lateRise > 0 ? "LateBeforeRise" : "",
+            _stroRate > 0 ? "Scattered" + (_stroSubject is null ? "" : " " + _stroSubject) : "",
+            longest.Length >= 5 ? Day(longest.From) : "",
+            longest.Length >= 5 ? longest.Length.ToString(ci) : "",
+        ];
+    }
+
+    public static readonly string[] TruthHeader =
+    [
+        "Course", "RiseOnset", "RiseOnsetDay", "RiseDays", "RisePeak", "RecoversFrom", "RiseWeekday", "WeekdayPattern",
+        "Late", "Scattered", "LongestSpellFrom", "LongestSpellDays",
+    ];
 
     private static double SmoothStep(double x) => x <= 0 ? 0 : x >= 1 ? 1 : x * x * (3 - 2 * x);
 

@@ -107,6 +107,37 @@ internal sealed class HistoryPopulation
         return schools;
     }
 
+    /// <summary>
+    /// Writes the answer key: every pupil of the history (protected pupils left out) with their personnummer and the
+    /// course their absence was generated from. Not an export: the pipeline never reads it.
+    /// </summary>
+    public void WriteTruth(string path)
+    {
+        var format = new ExportFormat
+        {
+            Kind = ExportKind.Days, Encoding = new System.Text.UTF8Encoding(false), Delimiter = ';',
+            Headers = ["Personnummer", "Kön", "Årskull (åk 1 läsåret)", .. HistoryAbsence.TruthHeader],
+        };
+        using var w = new CsvExportWriter(path, format);
+        w.Header(format.Headers);
+        foreach (var pupil in _pupils)
+        {
+            if (pupil.Protected)
+            {
+                continue;
+            }
+            var a = (HistoryAbsence)pupil.Absence;
+            w.Field(pupil.Pnr12);
+            w.Field(pupil.Male ? "Pojke" : "Flicka");
+            w.Field(a.Grade1Year);
+            foreach (var f in a.TruthFields(_history))
+            {
+                w.Field(f);
+            }
+            w.EndRow();
+        }
+    }
+
     private void AddPupil(Random rng, int school, int grade, int slot, int grade1Year, TermCalendar term, bool forceSamordning)
     {
         var pupil = PopulationBuilder.CreatePupil(rng, _pupils.Count, grade, term, _usedPnr, forceSamordning);

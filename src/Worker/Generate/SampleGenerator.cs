@@ -13,6 +13,8 @@ public static class SampleGenerator
 {
     public const string SchoolsFileName = "schools.json";
     public const string InboxFolderName = "inbox";
+    /// <summary>A history's answer key: each pupil's generated course (beside inbox/, never imported).</summary>
+    public const string TruthFileName = "history-truth.csv";
 
     public static GeneratorResult Generate(GeneratorOptions options, IProgress<string>? progress = null)
     {
@@ -107,6 +109,7 @@ public static class SampleGenerator
                 progress?.Report($"{term.Name} {term.TermStart:yyyy-MM-dd}..{term.AsOf:yyyy-MM-dd}: " + Describe(school, s));
             }
         }
+        population.WriteTruth(Path.Combine(Path.GetFullPath(options.OutputDirectory), TruthFileName));
         result = new GeneratorResult(population.Schools.Count, population.PupilCount, files, rows);
         return all;
     }
@@ -123,6 +126,7 @@ public static class SampleGenerator
         }
         string schoolsFile = Path.Combine(outDir, SchoolsFileName);
         File.Delete(schoolsFile);
+        File.Delete(Path.Combine(outDir, TruthFileName));
         Directory.CreateDirectory(inbox);
         SchoolsJsonWriter.Write(schoolsFile, schools);
         return inbox;
