@@ -120,7 +120,7 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
         p._base = 0.008 * Math.Exp(0.7 * Normal(r));
         p._unexcused0 = 0.05 + 0.3 * r.NextDouble() * (pupil.Male ? 1.2 : 1.0);
         double course = r.NextDouble();
-        double riseShare = 0.14 + 0.01 * (grade0 - 1); // older pupils start to stay away more often
+        double riseShare = 0.16 + 0.01 * (grade0 - 1); // older pupils start to stay away more often
         if (course < 0.07)
         {
             p.Course = HistoryCourse.Chronic;
@@ -134,7 +134,7 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
             // Onsets spread over the whole history and a little beyond, so some rises are under way at the start
             // and some have not begun at the end.
             p.RiseOnset = -30 + (n + 50) * r.NextDouble();
-            p.RiseDays = jump ? 2 + 6 * r.NextDouble() : 20 + 50 * Math.Pow(r.NextDouble(), 0.8);
+            p.RiseDays = jump ? 2 + 6 * r.NextDouble() : 25 + 65 * Math.Pow(r.NextDouble(), 0.8);
             // About half climb past the high level; the rest level off below it (still worth an early word).
             p.RisePeak = r.NextDouble() < 0.5 ? 0.17 + 0.28 * r.NextDouble() : 0.04 + 0.10 * r.NextDouble();
             p._holdDays = 15 + 100 * r.NextDouble();
