@@ -12,6 +12,9 @@ var root = new RootCommand("Skolnärvaro: nightly attendance early warning for a
     QuarantineCommand.Create(),
     GenerateCommand.Create(),
     BacktestCommand.Create(),
+    TrainCommand.Create(),
+    EvaluateCommand.Create(),
+    ModelsCommand.Create(),
 };
 
 try

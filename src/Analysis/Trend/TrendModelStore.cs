@@ -93,6 +93,32 @@ public sealed class TrendModelStore(NpgsqlDataSource db, TimeProvider time)
         return TrendModel.Load(bytes, info.Baselines);
     }
 
+    /// <summary>The model's bytes, to move it to another database (<c>models export</c>).</summary>
+    public async Task<byte[]> BytesAsync(long version, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("select model from trend_model where version = @v");
+        cmd.Parameters.AddWithValue("v", version);
+        return (byte[])(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>Adds a model exported from another database, inactive, keeping its training record; returns its new version.</summary>
+    public Task<long> ImportAsync(TrendModelInfo info, byte[] model, string source, CancellationToken ct = default)
+    {
+        if (!info.MatchesFeatures)
+        {
+            throw new TrendTrainingException(
+                $"The model reads features [{string.Join(", ", info.Features)}]; this version computes [{string.Join(", ", TrendFeatures.Names)}]. Retrain instead.");
+        }
+
+        if (Convert.ToHexStringLower(SHA256.HashData(model)) != info.ModelSha256)
+        {
+            throw new TrendTrainingException("The model's bytes do not match its recorded SHA-256: the file is damaged or was edited.");
+        }
+
+        return AddAsync(new NewTrendModel(info.TrainedFrom, info.TrainedTo, info.HeldOutFrom, info.HeldOutTo, info.Seed, info.HorizonWeeks,
+            info.Baselines, info.HeldOutAuc, info.MetricsJson, model, false, $"Imported from {source} (v{info.Version} there), not active."), ct);
+    }
+
     /// <summary>Makes a model the active one by hand (an analyst's decision, e.g. a rollback); false when there is no such version.</summary>
     public async Task<bool> ActivateAsync(long version, string decision, CancellationToken ct = default)
     {

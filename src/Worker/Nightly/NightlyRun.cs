@@ -6,6 +6,7 @@ using Npgsql;
 using Skolnarvaro.Analysis.Flags;
 using Skolnarvaro.Analysis.Runs;
 using Skolnarvaro.Analysis.Thresholds;
+using Skolnarvaro.Analysis.Trend;
 using Skolnarvaro.Ingestion.DataQuality;
 using Skolnarvaro.Ingestion.Import;
 using Skolnarvaro.Ingestion.Schools;
@@ -19,7 +20,10 @@ namespace Skolnarvaro.Worker.Nightly;
 
 public sealed record SchoolOutcome(
     string Skolenhetskod, string Name, Driftsform Driftsform, IReadOnlyList<ImportResult> Imports, SchoolDataQuality? Quality,
-    int High, int AtRisk, int NewOrEscalated, int Reminded, bool DigestQueued, string? Error);
+    int High, int AtRisk, int NewOrEscalated, int Reminded, bool DigestQueued, string? Error)
+{
+    public int Trend { get; init; }
+}
 
 public sealed record NightlyRunSummary(long RunId, DateOnly AsOf, IReadOnlyList<SchoolOutcome> Schools, DeliveryResult Delivery, string Transport)
 {
@@ -29,6 +33,9 @@ public sealed record NightlyRunSummary(long RunId, DateOnly AsOf, IReadOnlyList<
     public int FilesRejected => Schools.Sum(s => s.Imports.Count(i => i.Status == ImportStatus.Rejected));
     public int High => Schools.Sum(s => s.High);
     public int AtRisk => Schools.Sum(s => s.AtRisk);
+    public int Trend => Schools.Sum(s => s.Trend);
+    /// <summary>"model v3 active (…)" or "thresholds only: no active model".</summary>
+    public string TrendModel { get; init; } = "";
     public int Digests => Schools.Count(s => s.DigestQueued);
     public bool Succeeded => Schools.All(s => s.Error is null);
 }
@@ -47,6 +54,7 @@ public sealed class NightlyRun(
     InboxImporter inbox,
     DataQualityStore quality,
     ThresholdAnalysis analysis,
+    TrendScoring trend,
     FlagStore flags,
     LevelHistoryStore history,
     RunStore runs,
@@ -64,6 +72,7 @@ public sealed class NightlyRun(
         var runId = await runs.StartAsync("nightly", asOf, EffectiveConfigurationJson(), ct);
         logger.LogInformation("Nightly run {RunId} as of {AsOf} for {Schools} schools", runId, asOf, schoolList.Count);
 
+        var model = await trend.StatusAsync(ct);
         var outcomes = new List<SchoolOutcome>();
         foreach (var school in schoolList)
         {
@@ -80,7 +89,7 @@ public sealed class NightlyRun(
             }
         }
 
-        await EnqueueOpsReportAsync(runId, asOf, outcomes, ct);
+        await EnqueueOpsReportAsync(runId, asOf, outcomes, model.OpsNote, ct);
 
         var smtp = notifications.Value.Smtp;
         await using IMailTransport transport = dryRun || string.IsNullOrWhiteSpace(smtp.Host)
@@ -89,15 +98,16 @@ public sealed class NightlyRun(
         progress?.Report($"Delivering digests to {transport.Describe()}");
         var delivery = await sender.DeliverDueAsync(transport, ct);
 
-        var summary = new NightlyRunSummary(runId, asOf, outcomes, delivery, transport.Describe());
+        var summary = new NightlyRunSummary(runId, asOf, outcomes, delivery, transport.Describe()) { TrendModel = model.Summary };
         await runs.FinishAsync(runId, summary.Succeeded, JsonSerializer.Serialize(new
         {
             schools = outcomes.Select(o => new
             {
                 o.Skolenhetskod, files = o.Imports.Count, rows = o.Imports.Sum(i => i.RowsImported),
                 quarantined = o.Imports.Sum(i => i.RowsQuarantined), rejected = o.Imports.Count(i => i.Status == ImportStatus.Rejected),
-                o.High, o.AtRisk, o.NewOrEscalated, o.Reminded, o.DigestQueued, stale = o.Quality?.IsStale, reportingRate = o.Quality?.ReportingRate, o.Error,
+                o.High, o.AtRisk, o.Trend, o.NewOrEscalated, o.Reminded, o.DigestQueued, stale = o.Quality?.IsStale, reportingRate = o.Quality?.ReportingRate, o.Error,
             }),
+            trendModel = model.Summary,
             digestsSent = delivery.Sent,
             digestsFailed = delivery.Failed,
             digestsGivenUp = delivery.GaveUp,
@@ -114,7 +124,9 @@ public sealed class NightlyRun(
 
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var recorded = await flags.RecordAsync(conn, runId, assessment, ct);
+        // Pupils not at a level whom the active trend model expects to reach hög frånvaro join as Trend (none without a model).
+        var scored = await trend.ScoreSchoolAsync(school.Skolenhetskod, asOf, assessment, ct);
+        var recorded = await flags.RecordAsync(conn, runId, scored.MergeInto(assessment), ct);
         // News is a pupil new at a level or escalated; a pupil still at a level comes back only once the cool-down has
         // passed since the rektor last heard about them, so a digest never repeats itself night after night.
         var cooldown = notifications.Value.ReminderCooldownDays;
@@ -149,11 +161,14 @@ public sealed class NightlyRun(
 
         await tx.CommitAsync(ct);
         return new SchoolOutcome(school.Skolenhetskod, school.Name, school.Driftsform, imports, dq,
-            recorded.Count(r => r.Level == Level.High), recorded.Count(r => r.Level == Level.AtRisk), news.Count, reminders.Count, queued, null);
+            recorded.Count(r => r.Level == Level.High), recorded.Count(r => r.Level == Level.AtRisk), news.Count, reminders.Count, queued, null)
+        {
+            Trend = recorded.Count(r => r.Level == Level.Trend),
+        };
     }
 
     /// <summary>The analysts' run report (Skolnarvaro:Notifications:OpsAddress), recorded once per run like a digest.</summary>
-    private async Task EnqueueOpsReportAsync(long runId, DateOnly asOf, IReadOnlyList<SchoolOutcome> outcomes, CancellationToken ct)
+    private async Task EnqueueOpsReportAsync(long runId, DateOnly asOf, IReadOnlyList<SchoolOutcome> outcomes, string modelNote, CancellationToken ct)
     {
         var address = notifications.Value.OpsAddress;
         if (string.IsNullOrWhiteSpace(address))
@@ -161,14 +176,14 @@ public sealed class NightlyRun(
             return;
         }
 
-        var model = new OpsDigestModel(runId, DigestBuilder.Date(asOf), "Nivåerna bygger på tröskelvärdena; trendmodellen används inte ännu.",
+        var model = new OpsDigestModel(runId, DigestBuilder.Date(asOf), modelNote,
             outcomes.Select(o => new OpsSchool(
                 o.Skolenhetskod, o.Name, o.Driftsform == Driftsform.Independent ? "fristående" : "kommunal",
                 o.Imports.Count(i => i.Status == ImportStatus.Imported), o.Imports.Count(i => i.Status == ImportStatus.Rejected),
                 o.Imports.Sum(i => i.RowsImported), o.Imports.Sum(i => i.RowsQuarantined),
                 o.Quality?.LastExportDate is { } last ? DigestBuilder.Date(last) : null, o.Quality?.IsStale ?? false,
                 o.Quality?.ReportingRate is { } rate ? RuleEvaluator.Percent(rate) : null,
-                o.High, o.AtRisk, 0, o.DigestQueued, o.Error,
+                o.High, o.AtRisk, o.Trend, o.DigestQueued, o.Error,
                 o.Imports.Where(i => i.Status == ImportStatus.Rejected).Select(i => i.Message).ToList())).ToList());
         var (subject, text) = opsRenderer.Render(model);
         var key = $"ops-run{runId}";
