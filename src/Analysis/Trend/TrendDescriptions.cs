@@ -34,7 +34,7 @@ public static class TrendDescriptions
         "absence_days_20d" => f.AbsenceDays20 > 0 ? $"Frånvarande hela eller delar av dagen {f.AbsenceDays20} av de senaste {f.Last20.Days} skoldagarna." : null,
         "part_days_20d" => f.PartDays20 > 0 ? $"Frånvarande del av dagen {f.PartDays20} av de senaste {f.Last20.Days} skoldagarna." : null,
         "whole_day_spells_40d" or "longest_spell_40d" or "current_spell" => Spells(f),
-        "weekday_concentration_25d" => f.Weekday is { AbsentDays: >= 2 } w
+        "weekday_concentration_25d" => f.Weekday is { AbsentDays: >= 3 } w
             ? $"Frånvarande {(w.HalfDayOrMore == w.AbsentDays ? "" : "hela eller delar av dagen ")}{w.AbsentDays} av de senaste {w.Occurrences} {WeekdaysPlural[(int)w.Day]}."
             : null,
         "late_days_20d" or "late_share_20d" => f.LateDays20 > 0
