@@ -9,21 +9,45 @@ public static class GenerateCommand
 {
     public static Command Create()
     {
-        var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write schools.json and inbox/ into.", DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(WorkerHost.Home, "sample-data")) };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write schools.json and inbox/ into. Default sample-data/ (a single term) or .local/history (--history, --from)." };
         var seed = new Option<int>("--seed") { Description = "Random seed: the same seed writes the same bytes.", DefaultValueFactory = _ => 20260817 };
-        var pupils = new Option<int>("--pupils") { Description = "Number of pupils in the municipality.", DefaultValueFactory = _ => 2000 };
+        var pupils = new Option<int>("--pupils") { Description = "Number of pupils in the municipality (in the first term of a history).", DefaultValueFactory = _ => 2000 };
         var schools = new Option<int>("--schools") { Description = "Number of schools (the first six are the sample's kinds of exporter).", DefaultValueFactory = _ => 6 };
-        var termStart = new Option<DateOnly?>("--term-start") { Description = "First day of the term (yyyy-MM-dd). Default 2026-08-17." };
+        var termStart = new Option<DateOnly?>("--term-start") { Description = "First day of the single term (yyyy-MM-dd). Default 2026-08-17." };
         var asOf = new Option<DateOnly?>("--as-of") { Description = "Last day exported (yyyy-MM-dd). Default 2026-11-20." };
+        var from = new Option<DateOnly?>("--from")
+        {
+            Description = "Write a multi-term history from this day (yyyy-MM-dd) to --as-of: every term of the Swedish school "
+                + "calendar in between, pupils whose absence evolves over time, one file set per term per school.",
+        };
+        var history = new Option<bool>("--history") { Description = "The sample history for the trend model: --from 2025-08-18 --as-of 2026-11-20 (HT2025, VT2026, HT2026)." };
         var command = new Command("generate", "Write synthetic attendance exports and a school registry: seeded, deterministic, any size.")
         {
-            output, seed, pupils, schools, termStart, asOf,
+            output, seed, pupils, schools, termStart, asOf, from, history,
         };
         command.SetAction(parse =>
         {
+            var fromDate = parse.GetValue(from) ?? (parse.GetValue(history) ? GeneratorOptions.DefaultHistoryFrom : default);
+            if (fromDate != default && parse.GetValue(termStart) is not null)
+            {
+                Console.Error.WriteLine("--term-start is for a single term; a history starts at --from (or --history). Give one of them.");
+                return ExitCodes.BadConfiguration;
+            }
             var options = new GeneratorOptions(
-                parse.GetValue(output)!.FullName, parse.GetValue(seed), parse.GetValue(pupils), parse.GetValue(schools),
-                parse.GetValue(termStart) ?? default, parse.GetValue(asOf) ?? default);
+                parse.GetValue(output)?.FullName
+                    ?? Path.Combine(WorkerHost.Home, fromDate != default ? Path.Combine(".local", "history") : "sample-data"),
+                parse.GetValue(seed), parse.GetValue(pupils), parse.GetValue(schools),
+                parse.GetValue(termStart) ?? default, parse.GetValue(asOf) ?? default, fromDate);
+            if (options.EffectiveAsOf < options.EffectiveTermStart)
+            {
+                Console.Error.WriteLine($"--as-of {options.EffectiveAsOf:yyyy-MM-dd} is before the start {options.EffectiveTermStart:yyyy-MM-dd}; nothing was written.");
+                return ExitCodes.BadConfiguration;
+            }
+            if (options.Schools < 1 || options.Pupils < options.Schools)
+            {
+                Console.Error.WriteLine($"--schools must be at least 1 and --pupils at least the number of schools (got {options.Schools} schools, {options.Pupils} pupils).");
+                return ExitCodes.BadConfiguration;
+            }
             var result = SampleGenerator.Generate(options, new Progress<string>(line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]")));
             AnsiConsole.MarkupLine($"Wrote {result.Schools} schools, {result.Pupils:N0} pupils, {result.Files} files, {result.Rows:N0} rows to {Markup.Escape(options.OutputDirectory)}");
             return ExitCodes.Ok;

@@ -33,7 +33,7 @@ internal struct LessonOutcome
 /// A pupil's absence behaviour. Outcomes are a pure function of (seed, pupil, school day, lessons),
 /// so any export can be generated in any order and re-generated identically (e.g. for corrections).
 /// </summary>
-internal sealed class AbsenceProfile
+internal sealed class AbsenceProfile : IAbsenceBehaviour
 {
     private readonly List<Spell> _spells = [];
 

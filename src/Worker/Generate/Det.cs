@@ -22,6 +22,11 @@ internal static class Det
         public const int FixE = 12;
         public const int FixExcused = 13;
         public const int Rectors = 14;
+        public const int HistoryProfile = 15;
+        public const int HistoryDay = 16;
+        public const int Drift = 17;
+        public const int Cohort = 18;
+        public const int HistoryMovers = 19;
     }
 
     public static ulong Mix(ulong x)

@@ -4,6 +4,9 @@ namespace Skolnarvaro.Worker.Generate;
 /// Options for the synthetic attendance-export generator. <see cref="TermStart"/> and <see cref="AsOf"/>
 /// may be left at <c>default</c>: the sample term HT2026 (2026-08-17 .. 2026-11-20) is then used
 /// (an explicit <see cref="TermStart"/> with a default <see cref="AsOf"/> gives a 14-week period).
+/// With <see cref="From"/> set the generator writes a multi-term history instead (<see cref="IsHistory"/>):
+/// the Swedish school calendar's terms from <see cref="From"/> to <see cref="AsOf"/>, pupils whose absence
+/// evolves over time, one file set per term per school.
 /// </summary>
 public sealed record GeneratorOptions(
     string OutputDirectory,
@@ -11,18 +14,24 @@ public sealed record GeneratorOptions(
     int Pupils = 2000,
     int Schools = 6,
     DateOnly TermStart = default,
-    DateOnly AsOf = default)
+    DateOnly AsOf = default,
+    DateOnly From = default)
 {
     public static readonly DateOnly DefaultTermStart = new(2026, 8, 17);
     public static readonly DateOnly DefaultAsOf = new(2026, 11, 20);
 
+    /// <summary>The sample history (<c>--history</c>): HT2025, VT2026 and HT2026 up to <see cref="DefaultAsOf"/>.</summary>
+    public static readonly DateOnly DefaultHistoryFrom = new(2025, 8, 18);
+
+    public bool IsHistory => From != default;
+
     /// <summary>The term start actually used (<see cref="DefaultTermStart"/> when left at default).</summary>
-    public DateOnly EffectiveTermStart => TermStart == default ? DefaultTermStart : TermStart;
+    public DateOnly EffectiveTermStart => IsHistory ? From : TermStart == default ? DefaultTermStart : TermStart;
 
     /// <summary>The snapshot date actually used.</summary>
     public DateOnly EffectiveAsOf => AsOf != default
         ? AsOf
-        : TermStart == default ? DefaultAsOf : TermStart.AddDays(7 * 14 - 3);
+        : TermStart == default || IsHistory ? DefaultAsOf : TermStart.AddDays(7 * 14 - 3);
 }
 
 /// <summary>What the generator wrote: schools, distinct pupils, CSV files and data rows (headers excluded).</summary>

@@ -8,7 +8,8 @@ internal readonly record struct Lesson(int StartMinute, int Length, string Subje
 internal sealed class SchoolClass
 {
     public required int Index { get; init; }
-    public required int Grade { get; init; }
+    /// <summary>The grade now; a history moves it up at each new school year.</summary>
+    public required int Grade { get; set; }
     public required string Name { get; init; }
     /// <summary>Lessons per weekday, index 0 = Monday … 4 = Friday.</summary>
     public required Lesson[][] Timetable { get; init; }
@@ -24,15 +25,20 @@ internal sealed class Pupil
     public required string FirstName { get; init; }
     public required string LastName { get; init; }
     public required bool Male { get; init; }
-    public required int Grade { get; init; }
+    /// <summary>The grade now; a history moves it up at each new school year.</summary>
+    public required int Grade { get; set; }
     /// <summary>12 digits YYYYMMDDNNNC (valid Luhn).</summary>
     public required string Pnr12 { get; init; }
     public required bool Samordningsnummer { get; init; }
     public bool Protected { get; set; }
     /// <summary>What protected pupils have in the personnummer column: "" or "SKYDDAD".</summary>
     public string ProtectedMarker { get; set; } = "";
-    public AbsenceProfile Absence { get; set; } = null!;
+    public IAbsenceBehaviour Absence { get; set; } = null!;
     public bool Mover { get; set; }
+    /// <summary>History: index of the school the pupil attends now (-1 after leaving grade 9).</summary>
+    public int SchoolIndex { get; set; }
+    /// <summary>History: which of its grade's parallel classes the pupil belongs to (modulo their number).</summary>
+    public int ClassSlot { get; set; }
 
     public string FullName => FirstName + " " + LastName;
 
@@ -65,6 +71,13 @@ internal sealed class School
     public List<Enrollment> Enrollments { get; } = [];
     /// <summary>Last school-day index included in this school's exports (inclusive).</summary>
     public int LastExportDay { get; set; }
+
+    /// <summary>The same school with no classes or pupils yet: a history fills one per term.</summary>
+    public School Empty(int lastExportDay) => new()
+    {
+        Index = Index, Template = Template, Code = Code, Name = Name, Slug = Slug, Independent = Independent,
+        Huvudman = Huvudman, Profile = Profile, Rectors = Rectors, LastExportDay = lastExportDay,
+    };
 }
 
 /// <summary>Builds schools, classes, timetables, pupils and movers from the seed.</summary>
@@ -101,7 +114,7 @@ internal static class PopulationBuilder
         return schools;
     }
 
-    private static List<School> CreateSchools(int seed, int count, SchoolTemplate[] templates, TermCalendar cal)
+    internal static List<School> CreateSchools(int seed, int count, SchoolTemplate[] templates, TermCalendar cal)
     {
         var codeRng = Det.Stream(seed, Det.Salt.Schools);
         var usedCodes = new HashSet<int>();
@@ -262,7 +275,7 @@ internal static class PopulationBuilder
         }
     }
 
-    private static Pupil CreatePupil(Random rng, int id, int grade, TermCalendar cal, HashSet<string> usedPnr, bool forceSamordning)
+    internal static Pupil CreatePupil(Random rng, int id, int grade, TermCalendar cal, HashSet<string> usedPnr, bool forceSamordning)
     {
         bool male = rng.NextDouble() < 0.51;
         var firsts = male ? NameLists.BoyNames : NameLists.GirlNames;

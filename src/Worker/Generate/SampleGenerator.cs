@@ -13,6 +13,8 @@ public static class SampleGenerator
 {
     public const string SchoolsFileName = "schools.json";
     public const string InboxFolderName = "inbox";
+    /// <summary>A history's answer key: each pupil's generated course (beside inbox/, never imported).</summary>
+    public const string TruthFileName = "history-truth.csv";
 
     public static GeneratorResult Generate(GeneratorOptions options, IProgress<string>? progress = null)
     {
@@ -42,6 +44,10 @@ public static class SampleGenerator
         {
             throw new ArgumentOutOfRangeException(nameof(options), asOf, "AsOf must not be before TermStart.");
         }
+        if (options.IsHistory)
+        {
+            return GenerateHistory(options, progress, out result);
+        }
         var calendar = new TermCalendar(termStart, asOf);
         if (calendar.Days.Count == 0)
         {
@@ -51,18 +57,7 @@ public static class SampleGenerator
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
         var templates = SchoolTemplate.CreateAll();
         var schools = PopulationBuilder.Build(options, calendar, templates, out var pupils);
-
-        string outDir = Path.GetFullPath(options.OutputDirectory);
-        Directory.CreateDirectory(outDir);
-        string inbox = Path.Combine(outDir, InboxFolderName);
-        if (Directory.Exists(inbox))
-        {
-            Directory.Delete(inbox, recursive: true);
-        }
-        string schoolsFile = Path.Combine(outDir, SchoolsFileName);
-        File.Delete(schoolsFile);
-        Directory.CreateDirectory(inbox);
-        SchoolsJsonWriter.Write(schoolsFile, schools);
+        string inbox = PrepareOutput(options, schools);
 
         var all = new List<(School, SchoolExportStats)>(schools.Count);
         int files = 0;
@@ -77,6 +72,64 @@ public static class SampleGenerator
         }
         result = new GeneratorResult(schools.Count, pupils.Count, files, rows);
         return all;
+    }
+
+    /// <summary>
+    /// A multi-term history: each term of the Swedish school calendar between From and AsOf, written term by term and
+    /// school by school the way the schools would have sent them (summary snapshots start again each term).
+    /// </summary>
+    private static List<(School School, SchoolExportStats Stats)> GenerateHistory(
+        GeneratorOptions options, IProgress<string>? progress, out GeneratorResult result)
+    {
+        var terms = SchoolYearCalendar.Terms(options.EffectiveTermStart, options.EffectiveAsOf);
+        if (terms.Count == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.EffectiveAsOf,
+                $"No school days between {options.EffectiveTermStart:yyyy-MM-dd} and {options.EffectiveAsOf:yyyy-MM-dd}.");
+        }
+        var history = new HistoryCalendar(terms);
+
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var templates = SchoolTemplate.CreateAll();
+        var population = new HistoryPopulation(options, history, templates);
+        string inbox = PrepareOutput(options, population.Schools);
+
+        var all = new List<(School, SchoolExportStats)>();
+        int files = 0;
+        long rows = 0;
+        for (int t = 0; t < terms.Count; t++)
+        {
+            var term = terms[t];
+            foreach (var school in population.ForTerm(term, t, lastTerm: t == terms.Count - 1))
+            {
+                var s = new SchoolExporter(options.Seed, school, term, inbox).Write();
+                files += s.Files;
+                rows += s.Rows;
+                all.Add((school, s));
+                progress?.Report($"{term.Name} {term.TermStart:yyyy-MM-dd}..{term.AsOf:yyyy-MM-dd}: " + Describe(school, s));
+            }
+        }
+        population.WriteTruth(Path.Combine(Path.GetFullPath(options.OutputDirectory), TruthFileName));
+        result = new GeneratorResult(population.Schools.Count, population.PupilCount, files, rows);
+        return all;
+    }
+
+    /// <summary>Empties the inbox folder and writes the school registry; returns the inbox folder.</summary>
+    private static string PrepareOutput(GeneratorOptions options, IReadOnlyList<School> schools)
+    {
+        string outDir = Path.GetFullPath(options.OutputDirectory);
+        Directory.CreateDirectory(outDir);
+        string inbox = Path.Combine(outDir, InboxFolderName);
+        if (Directory.Exists(inbox))
+        {
+            Directory.Delete(inbox, recursive: true);
+        }
+        string schoolsFile = Path.Combine(outDir, SchoolsFileName);
+        File.Delete(schoolsFile);
+        File.Delete(Path.Combine(outDir, TruthFileName));
+        Directory.CreateDirectory(inbox);
+        SchoolsJsonWriter.Write(schoolsFile, schools);
+        return inbox;
     }
 
     private static string Describe(School school, SchoolExportStats s)

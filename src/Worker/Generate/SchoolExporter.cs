@@ -170,7 +170,7 @@ internal sealed class SchoolExporter
         {
             return p.ProtectedMarker;
         }
-        string formatted = p.FormattedPnr(_t.PnrStyleForWeek(week));
+        string formatted = p.FormattedPnr(_t.PnrStyleForWeek(_cal.WeekBase + week));
         if (bad == BadRow.InvalidPnr)
         {
             _stats.InvalidPnrRows++;
@@ -211,7 +211,7 @@ internal sealed class SchoolExporter
         {
             _stats.CorrectionFile = name;
         }
-        var inj = new BadRowInjector(Det.Stream(_seed, Det.Salt.File, _school.Index, week.Index, corrected ? 1 : 0));
+        var inj = new BadRowInjector(Det.Stream(_seed, Det.Salt.File, _school.Index, _cal.WeekBase + week.Index, corrected ? 1 : 0));
         int end = LastDayOf(week);
         var dates = new string[end - week.FirstDay];
         for (int d = week.FirstDay; d < end; d++)
@@ -235,16 +235,17 @@ internal sealed class SchoolExporter
                 var outcomes = buf[..lessons.Length];
                 p.Absence.Simulate(day, _cal, lessons, outcomes);
 
-                bool fixExcused = corrected && Det.Unit(_seed, Det.Salt.FixExcused, p.Id, day) < 0.3;
+                int g = _cal.DayBase + day; // random draws keyed by the day of the whole history
+                bool fixExcused = corrected && Det.Unit(_seed, Det.Salt.FixExcused, p.Id, g) < 0.3;
                 for (int li = 0; li < lessons.Length; li++)
                 {
                     var o = outcomes[li];
-                    bool classE = Det.Unit(_seed, Det.Salt.ClassLessonE, _school.Index, e.Class.Index, day * 16 + li) < _t.ClassLessonNotReported;
+                    bool classE = Det.Unit(_seed, Det.Salt.ClassLessonE, _school.Index, e.Class.Index, g * 16 + li) < _t.ClassLessonNotReported;
                     bool pupilE = _t.PupilLessonNotReported > 0
-                        && Det.Unit(_seed, Det.Salt.PupilLessonE, p.Id, day, li) < _t.PupilLessonNotReported;
+                        && Det.Unit(_seed, Det.Salt.PupilLessonE, p.Id, g, li) < _t.PupilLessonNotReported;
                     if (corrected)
                     {
-                        if (classE && Det.Unit(_seed, Det.Salt.FixE, _school.Index, e.Class.Index, day * 16 + li) < 0.6)
+                        if (classE && Det.Unit(_seed, Det.Salt.FixE, _school.Index, e.Class.Index, g * 16 + li) < 0.6)
                         {
                             classE = false;
                             if (!pupilE)
@@ -252,7 +253,7 @@ internal sealed class SchoolExporter
                                 _stats.CorrectedNotReported++;
                             }
                         }
-                        if (pupilE && Det.Unit(_seed, Det.Salt.FixE, -1 - p.Id, day, li) < 0.6)
+                        if (pupilE && Det.Unit(_seed, Det.Salt.FixE, -1 - p.Id, g, li) < 0.6)
                         {
                             pupilE = false;
                             if (!classE)
@@ -302,7 +303,7 @@ internal sealed class SchoolExporter
     private void WriteDaysFile(SchoolWeek week)
     {
         string monday = week.Monday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var inj = new BadRowInjector(Det.Stream(_seed, Det.Salt.File, _school.Index, week.Index, 0));
+        var inj = new BadRowInjector(Det.Stream(_seed, Det.Salt.File, _school.Index, _cal.WeekBase + week.Index, 0));
         int end = LastDayOf(week);
         Span<LessonOutcome> buf = stackalloc LessonOutcome[16];
 
@@ -329,7 +330,7 @@ internal sealed class SchoolExporter
                         case LessonStatus.Late: late += outcomes[li].Minutes; break;
                     }
                 }
-                bool notReported = Det.Unit(_seed, Det.Salt.ClassDayE, _school.Index, e.Class.Index, day) < _t.ClassDayNotReported;
+                bool notReported = Det.Unit(_seed, Det.Salt.ClassDayE, _school.Index, e.Class.Index, _cal.DayBase + day) < _t.ClassDayNotReported;
 
                 var bad = inj.Next(!p.Protected);
                 w.Field(PnrField(p, week.Index, bad, inj));
@@ -388,7 +389,7 @@ internal sealed class SchoolExporter
                     for (int li = 0; li < lessons.Length; li++)
                     {
                         scheduled[i] += lessons[li].Length;
-                        if (Det.Unit(_seed, Det.Salt.ClassLessonE, _school.Index, e.Class.Index, day * 16 + li) < _t.ClassLessonNotReported)
+                        if (Det.Unit(_seed, Det.Salt.ClassLessonE, _school.Index, e.Class.Index, (_cal.DayBase + day) * 16 + li) < _t.ClassLessonNotReported)
                         {
                             continue; // not registered: counts as scheduled, not as absence
                         }
@@ -407,7 +408,7 @@ internal sealed class SchoolExporter
             int snapshotDay = end - 1;
             var snapshot = _cal.Days[snapshotDay];
             string till = Date(snapshot);
-            var inj = new BadRowInjector(Det.Stream(_seed, Det.Salt.File, _school.Index, week.Index, 0));
+            var inj = new BadRowInjector(Det.Stream(_seed, Det.Salt.File, _school.Index, _cal.WeekBase + week.Index, 0));
             using var w = Open($"summary_{snapshot.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.csv");
             for (int i = 0; i < enrollments.Count; i++)
             {

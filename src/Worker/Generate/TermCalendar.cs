@@ -9,26 +9,28 @@ internal sealed record SchoolWeek(int Index, DateOnly Monday, int FirstDay, int 
 }
 
 /// <summary>
-/// School days Mon–Fri from term start to the snapshot date, except höstlov
-/// (Mon–Fri of ISO week 44 in any calendar year the term spans).
+/// The school days of one term (or part of one) from its start to the snapshot date: Mon–Fri except the holidays.
+/// The single-term sample uses only höstlov (Mon–Fri of ISO week 44); a history's terms get the whole Swedish
+/// school calendar from <see cref="SchoolYearCalendar"/>.
 /// </summary>
 internal sealed class TermCalendar
 {
+    /// <summary>The single-term sample's calendar: every weekday except höstlov (ISO week 44).</summary>
     public TermCalendar(DateOnly termStart, DateOnly asOf)
+        : this(termStart, asOf, HostlovOnly(termStart, asOf), name: "", dayBase: 0, weekBase: 0)
+    {
+    }
+
+    /// <param name="dayBase">Index of this term's first school day in the whole history (0 for a single term).</param>
+    /// <param name="weekBase">Index of this term's first school week in the whole history.</param>
+    public TermCalendar(DateOnly termStart, DateOnly asOf, IReadOnlyList<(DateOnly From, DateOnly To)> holidays,
+        string name, int dayBase, int weekBase)
     {
         TermStart = termStart;
         AsOf = asOf;
-
-        var holidays = new List<(DateOnly From, DateOnly To)>();
-        for (int year = termStart.Year; year <= asOf.Year; year++)
-        {
-            var monday = DateOnly.FromDateTime(ISOWeek.ToDateTime(year, 44, DayOfWeek.Monday));
-            var friday = monday.AddDays(4);
-            if (friday >= termStart && monday <= asOf)
-            {
-                holidays.Add((monday, friday));
-            }
-        }
+        Name = name;
+        DayBase = dayBase;
+        WeekBase = weekBase;
         Holidays = holidays;
 
         var days = new List<DateOnly>();
@@ -76,6 +78,10 @@ internal sealed class TermCalendar
 
     public DateOnly TermStart { get; }
     public DateOnly AsOf { get; }
+    /// <summary>"HT2025", "VT2026", … in a history; empty for the single-term sample.</summary>
+    public string Name { get; }
+    public int DayBase { get; }
+    public int WeekBase { get; }
     public IReadOnlyList<DateOnly> Days { get; }
     public IReadOnlyList<SchoolWeek> Weeks { get; }
     public IReadOnlyList<(DateOnly From, DateOnly To)> Holidays { get; }
@@ -85,4 +91,19 @@ internal sealed class TermCalendar
     public int SchoolYearStart => TermStart.Month >= 7 ? TermStart.Year : TermStart.Year - 1;
 
     public static DateOnly MondayOf(DateOnly d) => d.AddDays(-(((int)d.DayOfWeek + 6) % 7));
+
+    private static List<(DateOnly From, DateOnly To)> HostlovOnly(DateOnly termStart, DateOnly asOf)
+    {
+        var holidays = new List<(DateOnly From, DateOnly To)>();
+        for (int year = termStart.Year; year <= asOf.Year; year++)
+        {
+            var monday = DateOnly.FromDateTime(ISOWeek.ToDateTime(year, 44, DayOfWeek.Monday));
+            var friday = monday.AddDays(4);
+            if (friday >= termStart && monday <= asOf)
+            {
+                holidays.Add((monday, friday));
+            }
+        }
+        return holidays;
+    }
 }

@@ -1,0 +1,441 @@
+namespace Skolnarvaro.Worker.Generate;
+
+/// <summary>Fills a pupil's lesson outcomes for one school day of a term (a pure function of seed, pupil and day).</summary>
+internal interface IAbsenceBehaviour
+{
+    void Simulate(int day, TermCalendar cal, Lesson[] lessons, Span<LessonOutcome> result);
+}
+
+/// <summary>The kind of course a pupil's absence takes over a history (the rise is what a trend model should see).</summary>
+internal enum HistoryCourse
+{
+    /// <summary>Low absence with noise, sick spells that follow the season.</summary>
+    Stable,
+    /// <summary>Moderate absence (6–15 % beyond illness) throughout, drifting up and down.</summary>
+    Chronic,
+    /// <summary>From an onset date, absence climbs over weeks to a plateau — above the high level or below it — and sometimes recovers.</summary>
+    Rising,
+    /// <summary>Like <see cref="Rising"/>, but the climb takes days: the rule and a model learn of it at the same time.</summary>
+    Jump,
+}
+
+/// <summary>All school days of a history, numbered across its terms.</summary>
+internal sealed class HistoryCalendar
+{
+    public HistoryCalendar(IReadOnlyList<TermCalendar> terms)
+    {
+        Terms = terms;
+        Days = terms.SelectMany(t => t.Days).ToArray();
+    }
+
+    public IReadOnlyList<TermCalendar> Terms { get; }
+    public DateOnly[] Days { get; }
+
+    public static int SchoolYearOf(DateOnly d) => d.Month >= 7 ? d.Year : d.Year - 1;
+}
+
+/// <summary>
+/// A pupil's absence over a multi-term history, driven by a latent absence propensity that changes with time rather
+/// than by a fixed class: a personal base level (higher in older grades) that drifts slowly, for some pupils a rise
+/// with a random onset and slope that may stop below the high level or recover, sick spells whose frequency peaks in
+/// winter, a rare long illness, and behaviours layered on top (a recurring weekday, late arrivals, scattered lessons).
+/// Every day's outcome is a pure function of (seed, pupil, school day), so any export can be written in any order.
+/// </summary>
+internal sealed class HistoryAbsence : IAbsenceBehaviour
+{
+    /// <summary>School days between the knots of the slowly drifting noise on the propensity.</summary>
+    private const int DriftKnotDays = 15;
+    /// <summary>The propensity is capped: nobody is modelled as absent every day for months.</summary>
+    private const double MaxPropensity = 0.6;
+
+    private readonly List<Spell> _spells = [];
+
+    private HistoryAbsence(int seed, int pupilId)
+    {
+        Seed = seed;
+        PupilId = pupilId;
+    }
+
+    public int Seed { get; }
+    public int PupilId { get; }
+    public HistoryCourse Course { get; private set; }
+    public IReadOnlyList<Spell> Spells => _spells;
+
+    /// <summary>School-year start (year) in which the pupil was, or would have been, in grade 1.</summary>
+    public int Grade1Year { get; private set; }
+
+    // The base level and its drift.
+    private double _base;
+    private double _driftSigma;
+    private bool _girl;
+
+    // The rise: onset and lengths in school days of the history (global day index).
+    public double RiseOnset { get; private set; } = double.MaxValue;
+    public double RiseDays { get; private set; } = 1;
+    public double RisePeak { get; private set; }
+    private double _holdDays = double.MaxValue;
+    private double _recoverDays = 1;
+    private DayOfWeek _riseDay;
+    private double _riseDayWeight; // 0: the rise is spread over the week; > 0: concentrated on _riseDay
+
+    // Mix of giltig/ogiltig: at base level and at the full rise.
+    private double _unexcused0;
+    private double _unexcused1;
+
+    private double _partialDayRate;
+    private double _singleLessonRate;
+
+    // Recurring weekday (from an onset) and late arrivals, which for some risers start before the absence does.
+    private DayOfWeek _patternDay;
+    private double _patternFrom = double.MaxValue;
+    private double _patternProb;
+    private double _patternUnexcused;
+    private double _lateRate;
+    private double _lateRise;
+    private double _lateRiseFrom = double.MaxValue;
+    private int _lateMin = 1;
+    private int _lateMax = 15;
+
+    // Ströfrånvaro: single lessons skipped, sometimes mostly one subject.
+    private double _stroRate;
+    private string? _stroSubject;
+    private double _stroSubjectRate;
+
+    public static HistoryAbsence Create(int seed, Pupil pupil, int grade1Year, HistoryCalendar history)
+    {
+        var r = Det.Stream(seed, Det.Salt.HistoryProfile, pupil.Id);
+        int n = history.Days.Length;
+        int grade0 = Math.Clamp(HistoryCalendar.SchoolYearOf(history.Days[0]) - grade1Year + 1, 1, 9);
+        var p = new HistoryAbsence(seed, pupil.Id)
+        {
+            Grade1Year = grade1Year,
+            _girl = !pupil.Male,
+            _partialDayRate = 0.006 + 0.01 * r.NextDouble(),
+            _singleLessonRate = 0.002 + 0.004 * r.NextDouble(),
+            _lateRate = 0.004 + 0.02 * r.NextDouble(),
+            _driftSigma = 0.25 + 0.25 * r.NextDouble(),
+        };
+
+        // Base level beyond illness: log-normal around 1.2 %, a long tail; chronic pupils 6–15 %.
+        p._base = 0.010 * Math.Exp(0.7 * Normal(r));
+        p._unexcused0 = 0.05 + 0.3 * r.NextDouble() * (pupil.Male ? 1.2 : 1.0);
+        double course = r.NextDouble();
+        double riseShare = 0.14 + 0.01 * (grade0 - 1); // older pupils start to stay away more often
+        if (course < 0.07)
+        {
+            p.Course = HistoryCourse.Chronic;
+            p._base = 0.05 + 0.08 * r.NextDouble();
+            p._unexcused0 = 0.15 + 0.45 * r.NextDouble();
+        }
+        else if (course < 0.07 + riseShare)
+        {
+            bool jump = r.NextDouble() < 0.22;
+            p.Course = jump ? HistoryCourse.Jump : HistoryCourse.Rising;
+            // Onsets spread over the whole history and a little beyond, so some rises are under way at the start
+            // and some have not begun at the end.
+            p.RiseOnset = -30 + (n + 50) * r.NextDouble();
+            p.RiseDays = jump ? 2 + 6 * r.NextDouble() : 20 + 50 * Math.Pow(r.NextDouble(), 0.8);
+            // About half climb past the high level; the rest level off below it (still worth an early word).
+            p.RisePeak = r.NextDouble() < 0.5 ? 0.17 + 0.28 * r.NextDouble() : 0.04 + 0.10 * r.NextDouble();
+            p._holdDays = 15 + 100 * r.NextDouble();
+            p._recoverDays = r.NextDouble() < 0.45 ? 15 + 35 * r.NextDouble() : double.PositiveInfinity;
+            bool truancy = r.NextDouble() < 0.55;
+            p._unexcused1 = truancy ? 0.45 + 0.4 * r.NextDouble() : 0.08 + 0.2 * r.NextDouble();
+            if (r.NextDouble() < 0.3)
+            {
+                p._riseDay = r.NextDouble() < 0.6 ? DayOfWeek.Monday : DayOfWeek.Friday;
+                p._riseDayWeight = 1.5 + 1.5 * r.NextDouble();
+            }
+            if (r.NextDouble() < 0.4)
+            {
+                p._lateRiseFrom = p.RiseOnset - 5 - 15 * r.NextDouble();
+                p._lateRise = 0.15 + 0.3 * r.NextDouble();
+            }
+        }
+        else
+        {
+            p.Course = HistoryCourse.Stable;
+        }
+        if (p.Course != HistoryCourse.Rising && p.Course != HistoryCourse.Jump)
+        {
+            p._unexcused1 = p._unexcused0;
+        }
+
+        // Behaviours layered on any course.
+        double extra = r.NextDouble();
+        if (extra < 0.04)
+        {
+            p._patternDay = r.NextDouble() < 0.6 ? DayOfWeek.Monday : r.NextDouble() < 0.8 ? DayOfWeek.Friday : DayOfWeek.Wednesday;
+            p._patternFrom = -20 + (n + 20) * r.NextDouble();
+            p._patternProb = 0.5 + 0.4 * r.NextDouble();
+            p._patternUnexcused = 0.6 + 0.3 * r.NextDouble();
+        }
+        else if (extra < 0.08)
+        {
+            p._lateRate = 0.3 + 0.35 * r.NextDouble();
+            p._lateMin = 5;
+            p._lateMax = 25;
+        }
+        else if (extra < 0.12)
+        {
+            p._stroRate = 0.04 + 0.08 * r.NextDouble();
+            if (r.NextDouble() < 0.5)
+            {
+                p._stroSubject = r.NextDouble() < 0.6 ? "Idrott och hälsa" : NameLists.Subjects[r.Next(NameLists.Subjects.Length)];
+                p._stroSubjectRate = 0.5 + 0.3 * r.NextDouble();
+                p._stroRate *= 0.5;
+            }
+        }
+
+        p.DrawSickSpells(r, history);
+        return p;
+    }
+
+    /// <summary>
+    /// Sick spells of whole days, excused: a personal frequency, higher in winter; most last one to three days, a
+    /// few a week or more (the rule's consecutive-days criterion catches those at once). Rarely a long illness.
+    /// </summary>
+    private void DrawSickSpells(Random r, HistoryCalendar history)
+    {
+        var days = history.Days;
+        double frequency = 0.0045 * Math.Exp(0.5 * Normal(r)); // spell starts per school day
+        for (int g = 0; g < days.Length; g++)
+        {
+            if (r.NextDouble() >= frequency * Season(days[g]))
+            {
+                continue;
+            }
+            double u = r.NextDouble();
+            int len = u < 0.45 ? 1 : u < 0.73 ? 2 : u < 0.89 ? 3 : u < 0.96 ? 4 : u < 0.985 ? 5 : 6 + r.Next(3);
+            _spells.Add(new Spell(g, len, r.NextDouble() < 0.04));
+            g += len;
+        }
+        foreach (var term in history.Terms)
+        {
+            if (r.NextDouble() < 0.012 && term.Days.Count > 10)
+            {
+                int len = 6 + (int)(20 * Math.Pow(r.NextDouble(), 1.5));
+                _spells.Add(new Spell(term.DayBase + r.Next(term.Days.Count - 3), len, false));
+            }
+        }
+    }
+
+    /// <summary>How much more often pupils fall ill: a winter peak around early February, a smaller one in November.</summary>
+    public static double Season(DateOnly date)
+    {
+        int doy = date.DayOfYear;
+        double winter = Math.Min(Math.Abs(doy - 36), 365 - Math.Abs(doy - 36)) / 40.0;
+        double november = (doy - 320) / 20.0;
+        return 1 + 0.75 * Math.Exp(-winter * winter) + 0.25 * Math.Exp(-november * november);
+    }
+
+    /// <summary>The latent propensity (share of scheduled time absent, illness and patterns aside) on school day <paramref name="g"/> of the history.</summary>
+    public double Propensity(int g, DateOnly date, int globalWeek)
+    {
+        int grade = Math.Clamp(HistoryCalendar.SchoolYearOf(date) - Grade1Year + 1, 1, 9);
+        double gradeFactor = 1 + 0.07 * (grade - 1) + (_girl && grade >= 7 ? 0.08 : 0);
+        double drift = Math.Exp(_driftSigma * Drift(g));
+        double week = 0.75 + 0.5 * Det.Unit(Seed, Det.Salt.WeekNoise, PupilId, globalWeek, 1);
+        return Math.Min(MaxPropensity, (_base * gradeFactor * drift + Rise(g) * (0.85 + 0.3 * Det.Unit(Seed, Det.Salt.WeekNoise, PupilId, globalWeek, 2))) * week);
+    }
+
+    /// <summary>The rise's contribution on day <paramref name="g"/>: a smooth climb, a plateau, for some a recovery.</summary>
+    public double Rise(double g)
+    {
+        if (g <= RiseOnset)
+        {
+            return 0;
+        }
+        double climb = SmoothStep((g - RiseOnset) / RiseDays);
+        double recoverFrom = RiseOnset + RiseDays + _holdDays;
+        double recovered = g > recoverFrom ? SmoothStep((g - recoverFrom) / _recoverDays) : 0;
+        return RisePeak * climb * (1 - recovered);
+    }
+
+    /// <summary>Slowly drifting standard-normal-ish noise: interpolated between knots every <see cref="DriftKnotDays"/> days.</summary>
+    private double Drift(int g)
+    {
+        int k = g / DriftKnotDays;
+        double f = SmoothStep((g - k * DriftKnotDays) / (double)DriftKnotDays);
+        double a = UnitNormal(Det.Unit(Seed, Det.Salt.Drift, PupilId, k), Det.Unit(Seed, Det.Salt.Drift, PupilId, k, 1));
+        double b = UnitNormal(Det.Unit(Seed, Det.Salt.Drift, PupilId, k + 1), Det.Unit(Seed, Det.Salt.Drift, PupilId, k + 1, 1));
+        return a + (b - a) * f;
+    }
+
+    public void Simulate(int day, TermCalendar cal, Lesson[] lessons, Span<LessonOutcome> result)
+    {
+        int n = lessons.Length;
+        for (int i = 0; i < n; i++)
+        {
+            result[i] = default;
+        }
+        if (n == 0)
+        {
+            return;
+        }
+
+        int g = cal.DayBase + day;
+        var date = cal.Days[day];
+        var r = Det.Stream(Seed, Det.Salt.HistoryDay, PupilId, g);
+        var whole = LessonStatus.Present;
+
+        foreach (var s in _spells)
+        {
+            if (g >= s.From && g < s.From + s.Length)
+            {
+                whole = s.Unexcused ? LessonStatus.Unexcused : LessonStatus.Excused;
+                break;
+            }
+        }
+
+        double progress = RisePeak > 0 ? Rise(g) / RisePeak : 0;
+        double unexcusedShare = _unexcused0 + (_unexcused1 - _unexcused0) * progress;
+
+        if (whole == LessonStatus.Present && g >= _patternFrom && date.DayOfWeek == _patternDay && r.NextDouble() < _patternProb)
+        {
+            whole = r.NextDouble() < _patternUnexcused ? LessonStatus.Unexcused : LessonStatus.Excused;
+        }
+
+        if (whole == LessonStatus.Present)
+        {
+            double lambda = Propensity(g, date, cal.WeekBase + cal.WeekOfDay[day]);
+            if (_riseDayWeight > 0 && progress > 0)
+            {
+                // The rise shows mostly on one weekday: more there, less on the other four (about the same week total).
+                double weight = date.DayOfWeek == _riseDay ? 1 + _riseDayWeight : 1 - _riseDayWeight / 4;
+                lambda = Math.Min(MaxPropensity, lambda * (1 - progress + progress * Math.Max(0.1, weight)));
+            }
+            double u = r.NextDouble();
+            if (u < 0.55 * lambda)
+            {
+                whole = r.NextDouble() < unexcusedShare ? LessonStatus.Unexcused : LessonStatus.Excused;
+            }
+            else if (u < 1.45 * lambda && n >= 2)
+            {
+                // Part of the day: a run of lessons at the start or the end, or scattered.
+                var status = r.NextDouble() < unexcusedShare ? LessonStatus.Unexcused : LessonStatus.Excused;
+                int k = 1 + r.Next(n - 1);
+                double mode = r.NextDouble();
+                for (int i = 0; i < n; i++)
+                {
+                    bool absent = mode < 0.5 ? i >= n - k : mode < 0.8 ? i < k : r.NextDouble() < 0.5;
+                    if (absent)
+                    {
+                        result[i] = new LessonOutcome { Status = status, Minutes = lessons[i].Length };
+                    }
+                }
+            }
+        }
+
+        if (whole != LessonStatus.Present)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                result[i] = new LessonOutcome { Status = whole, Minutes = lessons[i].Length };
+            }
+            return;
+        }
+
+        // Doctor / dentist: one or two consecutive lessons, excused.
+        if (r.NextDouble() < _partialDayRate)
+        {
+            int k = 1 + r.Next(2);
+            int s = r.Next(n);
+            for (int i = s; i < Math.Min(n, s + k); i++)
+            {
+                result[i] = new LessonOutcome { Status = LessonStatus.Excused, Minutes = lessons[i].Length };
+            }
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            if (result[i].Status != LessonStatus.Present)
+            {
+                continue;
+            }
+            double stro = _stroSubject is not null && lessons[i].Subject == _stroSubject ? _stroSubjectRate : _stroRate;
+            if (stro > 0 && r.NextDouble() < stro)
+            {
+                result[i] = new LessonOutcome { Status = LessonStatus.Unexcused, Minutes = UnexcusedMinutes(r, lessons[i].Length) };
+            }
+            else if (r.NextDouble() < _singleLessonRate)
+            {
+                result[i] = r.NextDouble() < 0.65
+                    ? new LessonOutcome { Status = LessonStatus.Unexcused, Minutes = UnexcusedMinutes(r, lessons[i].Length) }
+                    : new LessonOutcome { Status = LessonStatus.Excused, Minutes = lessons[i].Length };
+            }
+        }
+
+        int first = -1;
+        for (int i = 0; i < n && first < 0; i++)
+        {
+            if (result[i].Status == LessonStatus.Present)
+            {
+                first = i;
+            }
+        }
+        double lateRate = _lateRate;
+        if (g > _lateRiseFrom)
+        {
+            lateRate += _lateRise * SmoothStep((g - _lateRiseFrom) / (RiseDays + 10)) * (1 - 0.6 * progress);
+        }
+        if (first >= 0 && r.NextDouble() < lateRate)
+        {
+            int span = _lateMax - _lateMin + 1;
+            int minutes = _lateMin + (int)(span * Math.Pow(r.NextDouble(), 1.4));
+            minutes = Math.Clamp(minutes, 1, Math.Min(30, lessons[first].Length - 5));
+            result[first] = new LessonOutcome { Status = LessonStatus.Late, Minutes = minutes };
+        }
+    }
+
+    /// <summary>
+    /// One line of the history's answer key (<c>history-truth.csv</c>): the course and its parameters, so an evaluation
+    /// can break its results down by the kind of trajectory. Dates are school days of the history.
+    /// </summary>
+    public string[] TruthFields(HistoryCalendar history)
+    {
+        var ci = System.Globalization.CultureInfo.InvariantCulture;
+        string Day(double g) => g >= 0 && g < history.Days.Length ? history.Days[(int)g].ToString("yyyy-MM-dd", ci) : "";
+        bool rises = Course is HistoryCourse.Rising or HistoryCourse.Jump;
+        var longest = _spells.Count == 0 ? default : _spells.MaxBy(s => s.Length);
+        return
+        [
+            Course.ToString(),
+            rises ? Day(RiseOnset) : "",
+            rises ? RiseOnset.ToString("0", ci) : "",
+            rises ? RiseDays.ToString("0", ci) : "",
+            rises ? RisePeak.ToString("0.000", ci) : "",
+            rises && !double.IsPositiveInfinity(_recoverDays) ? Day(RiseOnset + RiseDays + _holdDays) : "",
+            _riseDayWeight > 0 ? _riseDay.ToString() : "",
+            _patternFrom < double.MaxValue ? _patternDay + " " + Day(Math.Max(0, _patternFrom)) : "",
+            _lateRate >= 0.3 ? "LateHeavy" : _lateRise > 0 ? "LateBeforeRise" : "",
+            _stroRate > 0 ? "Scattered" + (_stroSubject is null ? "" : " " + _stroSubject) : "",
+            longest.Length >= 5 ? Day(longest.From) : "",
+            longest.Length >= 5 ? longest.Length.ToString(ci) : "",
+        ];
+    }
+
+    public static readonly string[] TruthHeader =
+    [
+        "Course", "RiseOnset", "RiseOnsetDay", "RiseDays", "RisePeak", "RecoversFrom", "RiseWeekday", "WeekdayPattern",
+        "Late", "Scattered", "LongestSpellFrom", "LongestSpellDays",
+    ];
+
+    private static double SmoothStep(double x) => x <= 0 ? 0 : x >= 1 ? 1 : x * x * (3 - 2 * x);
+
+    private static double Normal(Random r) => UnitNormal(r.NextDouble(), r.NextDouble());
+
+    /// <summary>Box–Muller from two uniforms (the first kept away from 0).</summary>
+    private static double UnitNormal(double u1, double u2) =>
+        Math.Sqrt(-2 * Math.Log(1 - u1)) * Math.Cos(2 * Math.PI * u2);
+
+    private static int UnexcusedMinutes(Random r, int length)
+    {
+        if (r.NextDouble() >= 0.15)
+        {
+            return length;
+        }
+        int part = (int)Math.Round(length * (0.3 + 0.5 * r.NextDouble()) / 5.0) * 5;
+        return Math.Clamp(part, 5, length - 5);
+    }
+}
