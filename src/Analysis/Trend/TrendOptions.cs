@@ -25,6 +25,12 @@ public sealed class TrendOptions
     /// <summary>Share of the pupils held out for validation: validation is by pupil and by time.</summary>
     public double HeldOutPupilShare { get; set; } = 0.2;
 
+    /// <summary>
+    /// Which samples the model learns from: <c>NotHigh</c> (every pupil not yet at hög frånvaro, riskfrånvaro included) or
+    /// <c>NotAtLevel</c> (only pupils at no level: those the nightly run can flag Trend). Evaluation covers both either way.
+    /// </summary>
+    public TrainingPopulation TrainOn { get; set; } = TrainingPopulation.NotHigh;
+
     public TrendTrainerSettings Trainer { get; set; } = new();
 
     public IEnumerable<string> Validate()
@@ -51,6 +57,8 @@ public sealed class TrendOptions
         }
     }
 }
+
+public enum TrainingPopulation { NotHigh, NotAtLevel }
 
 /// <summary>The gradient-boosted trees (ML.NET FastTree). Small defaults: the features are few and the trees shallow.</summary>
 public sealed class TrendTrainerSettings

@@ -49,6 +49,11 @@ public sealed class TrendTrainer(
             new Progress<TrendDatasetProgress>(p => progress?.Report(new TrendTrainingProgress($"Features and labels: {p.School}", 0.7 * p.SchoolsDone / Math.Max(1, p.Schools)))), ct);
         var datasetTime = clock.Elapsed;
         var split = Split(samples, o.HeldOutShare, o.HeldOutPupilShare, o.HorizonWeeks);
+        if (o.TrainOn == TrainingPopulation.NotAtLevel)
+        {
+            split = split with { Train = split.Train.Where(s => s.NotAtLevel).ToList() };
+        }
+
         if (split.HeldOut.Count == 0 || split.HeldOut.All(s => s.Label) || split.HeldOut.All(s => !s.Label))
         {
             throw new TrendTrainingException(
