@@ -8,7 +8,12 @@ namespace Skolnarvaro.Analysis.Trend;
 /// per sample (pupil and week); caught and lead time are per pupil who crossed into hög frånvaro in the period: caught when
 /// flagged on the last scoring date before crossing, and the lead is how long that flag had stood unbroken by then.
 /// </summary>
-public sealed record PredictorMetrics(int Flags, double Precision, double Recall, int Caught, double? MedianLeadWeeks);
+public sealed record PredictorMetrics(int Flags, double Precision, double Recall, int Caught, double? MedianLeadWeeks)
+{
+    /// <summary>Pupils caught with a flag that had stood at least two school weeks before they crossed.</summary>
+    public int CaughtTwoWeeksAhead { get; init; }
+    public double? MeanLeadWeeks { get; init; }
+}
 
 public sealed record GroupMetrics(
     string Group, int Samples, int Positives, int Crossers, double? ModelAuc, double? RuleAuc,
@@ -126,7 +131,11 @@ public static class TrendEvaluation
 
         return new PredictorMetrics(
             flags, flags == 0 ? 0 : (double)truePositives / flags, positives == 0 ? 0 : (double)truePositives / positives,
-            leads.Count, Median(leads));
+            leads.Count, Median(leads))
+        {
+            CaughtTwoWeeksAhead = leads.Count(l => l >= 2),
+            MeanLeadWeeks = leads.Count == 0 ? null : leads.Average(),
+        };
     }
 
     /// <summary>

@@ -59,7 +59,7 @@ public static class TrendReport
             Nattkörningen: regelns riskfrånvaro plus stigande frånvaro där modellens sannolikhet är minst {P(r.CutOff)}.
             Fångad: flaggad vid sista bedömningen innan eleven nådde hög frånvaro; försprång: hur länge flaggan då hade stått i följd.</p>
             """);
-        sb.Append(Table([o], "Alla"));
+        sb.Append(Table([o], "Grupp"));
         sb.Append($"""
             <p>ROC-AUC bland elever som inte hade någon nivå (de som nattkörningen kan flagga som stigande frånvaro):
             <b>{A(r.ModelAucNotAtLevel)}</b> ({r.NotAtLevelSamples.ToString("N0", Sv)} bedömningar, {r.NotAtLevelPositives.ToString("N0", Sv)} nådde hög frånvaro).
@@ -82,21 +82,31 @@ public static class TrendReport
         return sb.ToString();
     }
 
+    /// <summary>Two tables per grouping: the samples (AUC, recall, precision), then the pupils who crossed (caught, lead).</summary>
     private static string Table(IReadOnlyList<GroupMetrics> groups, string first)
     {
         var sb = new StringBuilder($"""
             <table><thead><tr><th>{E(first)}</th><th>Bedömningar</th><th>Når hög</th><th>AUC modell</th><th>AUC regel</th>
-            <th>Täckning modell</th><th>Täckning regel</th><th>Precision modell</th><th>Precision regel</th>
-            <th>Elever som nådde hög</th><th>Fångade modell</th><th>Fångade regel</th><th>Fångade natt</th>
-            <th>Försprång modell (median, v)</th><th>Försprång regel</th><th>Försprång natt</th></tr></thead><tbody>
+            <th>Täckning modell</th><th>Täckning regel</th><th>Precision modell</th><th>Precision regel</th></tr></thead><tbody>
             """);
         foreach (var g in groups)
         {
             sb.Append($"<tr><td>{E(g.Group)}</td><td>{g.Samples.ToString("N0", Sv)}</td><td>{g.Positives.ToString("N0", Sv)}</td>" +
                       $"<td>{A(g.ModelAuc)}</td><td>{A(g.RuleAuc)}</td><td>{P(g.Model.Recall)}</td><td>{P(g.Rule.Recall)}</td>" +
-                      $"<td>{P(g.Model.Precision)}</td><td>{P(g.Rule.Precision)}</td><td>{g.Crossers.ToString("N0", Sv)}</td>" +
+                      $"<td>{P(g.Model.Precision)}</td><td>{P(g.Rule.Precision)}</td></tr>\n");
+        }
+
+        sb.Append($"""
+            </tbody></table>
+            <table><thead><tr><th>{E(first)}</th><th>Elever som nådde hög</th><th>Fångade: modell</th><th>regel</th><th>natt</th>
+            <th>Försprång, median veckor: modell</th><th>regel</th><th>natt</th><th>Fångade ≥ 2 veckor före: modell</th><th>regel</th><th>natt</th></tr></thead><tbody>
+            """);
+        foreach (var g in groups)
+        {
+            sb.Append($"<tr><td>{E(g.Group)}</td><td>{g.Crossers.ToString("N0", Sv)}</td>" +
                       $"<td>{g.Model.Caught.ToString("N0", Sv)}</td><td>{g.Rule.Caught.ToString("N0", Sv)}</td><td>{g.Nightly.Caught.ToString("N0", Sv)}</td>" +
-                      $"<td>{W(g.Model.MedianLeadWeeks)}</td><td>{W(g.Rule.MedianLeadWeeks)}</td><td>{W(g.Nightly.MedianLeadWeeks)}</td></tr>\n");
+                      $"<td>{W(g.Model.MedianLeadWeeks)}</td><td>{W(g.Rule.MedianLeadWeeks)}</td><td>{W(g.Nightly.MedianLeadWeeks)}</td>" +
+                      $"<td>{g.Model.CaughtTwoWeeksAhead}</td><td>{g.Rule.CaughtTwoWeeksAhead}</td><td>{g.Nightly.CaughtTwoWeeksAhead}</td></tr>\n");
         }
 
         return sb.Append("</tbody></table>\n").ToString();
@@ -105,7 +115,7 @@ public static class TrendReport
     /// <summary>Recall of model and rule side by side for each group: a group the model systematically misses shows at once.</summary>
     private static string Bars(IReadOnlyList<GroupMetrics> groups, string title)
     {
-        const int barWidth = 300, rowHeight = 26, left = 110;
+        const int barWidth = 300, rowHeight = 26, left = 150;
         var height = groups.Count * rowHeight * 2 + 40;
         var sb = new StringBuilder($"""<svg xmlns="http://www.w3.org/2000/svg" width="{left + barWidth + 90}" height="{height}" role="img" aria-label="{E(title)}">""");
         sb.Append($"""<text x="0" y="14" font-size="13" font-weight="bold">{E(title)}</text>""");

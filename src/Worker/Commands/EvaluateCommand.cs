@@ -129,12 +129,13 @@ public static class EvaluateCommand
         AnsiConsole.MarkupLine($"Model at the rule's flag rate ({r.Overall.Rule.Flags:N0} flags); nightly = rule's riskfrånvaro + Trend at cut-off {r.CutOff.ToString("0.00", inv)}");
         var table = new Table().Border(TableBorder.Rounded).AddColumns(
             "Group", "Samples", "Positive", "AUC model", "AUC rule", "Recall model", "Recall rule", "Precision model", "Precision rule",
-            "Crossed", "Caught model/rule/nightly", "Median lead weeks model/rule/nightly");
+            "Crossed", "Caught model/rule/nightly", "Median lead weeks model/rule/nightly", "Caught ≥2 weeks ahead model/rule/nightly");
         foreach (var g in new[] { r.Overall }.Concat(r.ByGender).Concat(r.ByDriftsform))
         {
             table.AddRow(Markup.Escape(g.Group), g.Samples.ToString("N0", inv), g.Positives.ToString("N0", inv), A(g.ModelAuc), A(g.RuleAuc),
                 P(g.Model.Recall), P(g.Rule.Recall), P(g.Model.Precision), P(g.Rule.Precision), g.Crossers.ToString("N0", inv),
-                $"{g.Model.Caught}/{g.Rule.Caught}/{g.Nightly.Caught}", $"{W(g.Model.MedianLeadWeeks)}/{W(g.Rule.MedianLeadWeeks)}/{W(g.Nightly.MedianLeadWeeks)}");
+                $"{g.Model.Caught}/{g.Rule.Caught}/{g.Nightly.Caught}", $"{W(g.Model.MedianLeadWeeks)}/{W(g.Rule.MedianLeadWeeks)}/{W(g.Nightly.MedianLeadWeeks)}",
+                $"{g.Model.CaughtTwoWeeksAhead}/{g.Rule.CaughtTwoWeeksAhead}/{g.Nightly.CaughtTwoWeeksAhead}");
         }
 
         AnsiConsole.Write(table);
