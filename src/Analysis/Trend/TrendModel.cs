@@ -50,7 +50,7 @@ public sealed class TrendModel
             NumberOfLeaves = settings.Leaves,
             MinimumExampleCountPerLeaf = Math.Min(settings.MinimumExamplesPerLeaf, Math.Max(1, samples.Count / 4)),
             LearningRate = settings.LearningRate,
-            // One thread: FastTree's parallel histogram sums can differ in the last bit between runs.
+            // One thread: nothing in the result depends on the order in which parallel work finishes.
             NumberOfThreads = 1,
             Seed = seed,
         });

@@ -52,3 +52,19 @@ public sealed class TrendEvaluationTests
         r.TrendAtCutOff.Flags.Should().Be(2, "pupil 1 in weeks 0 and 1: not at a level and above the cut-off");
     }
 }
+
+/// <summary>The trend settings are checked like the thresholds: each bad value named with its key.</summary>
+public sealed class TrendOptionsTests
+{
+    [Fact]
+    public void Bad_trend_settings_are_named_with_their_key_and_value()
+    {
+        var options = new TrendOptions { HorizonWeeks = 0, CutOff = 1.5, Trainer = new TrendTrainerSettings { Leaves = 1 } };
+
+        options.Validate().Should().BeEquivalentTo(
+            "Skolnarvaro:Trend:HorizonWeeks = 0: expected 1 to 20 school weeks.",
+            "Skolnarvaro:Trend:CutOff = 1.5: expected a share above 0 and below 1, such as 0.3.",
+            "Skolnarvaro:Trend:Trainer:Leaves = 1: expected 2 to 1024.");
+        new TrendOptions().Validate().Should().BeEmpty();
+    }
+}
