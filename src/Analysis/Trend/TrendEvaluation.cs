@@ -26,7 +26,11 @@ public sealed record TrendEvaluationResult(
     DateOnly From, DateOnly To, int HorizonWeeks, double CutOff, int ScoringDates, int Pupils,
     GroupMetrics Overall, double? ModelAucNotAtLevel, int NotAtLevelSamples, int NotAtLevelPositives,
     PredictorMetrics TrendAtCutOff, float ScoreAtRuleFlagRate,
-    IReadOnlyList<GroupMetrics> ByGender, IReadOnlyList<GroupMetrics> ByDriftsform, IReadOnlyList<RocPoint> Roc);
+    IReadOnlyList<GroupMetrics> ByGender, IReadOnlyList<GroupMetrics> ByDriftsform, IReadOnlyList<RocPoint> Roc)
+{
+    /// <summary>By the kind of trajectory, when the data is synthetic and its answer key was given; otherwise empty.</summary>
+    public IReadOnlyList<GroupMetrics> ByTrajectory { get; init; } = [];
+}
 
 /// <summary>
 /// Compares the model with the rule on the same samples. The rule as a predictor of reaching hög frånvaro: "at
@@ -37,7 +41,8 @@ public sealed record TrendEvaluationResult(
 public static class TrendEvaluation
 {
     public static TrendEvaluationResult Evaluate(
-        IReadOnlyList<TrendSample> samples, IReadOnlyList<float> scores, DateOnly from, DateOnly to, int horizonWeeks, double cutOff)
+        IReadOnlyList<TrendSample> samples, IReadOnlyList<float> scores, DateOnly from, DateOnly to, int horizonWeeks, double cutOff,
+        Func<TrendSample, string?>? trajectory = null)
     {
         var n = samples.Count;
         var ruleFlag = samples.Select(s => s.LevelNow == Level.AtRisk).ToArray();
@@ -72,7 +77,11 @@ public static class TrendEvaluation
                 .Select(g => Group(g.Key switch { "F" => "Flickor", "M" => "Pojkar", _ => "Okänt kön" }, g.ToList())).ToList(),
             all.GroupBy(i => samples[i].Driftsform).OrderBy(g => g.Key, StringComparer.Ordinal)
                 .Select(g => Group(g.Key == "Independent" ? "Fristående" : "Kommunal", g.ToList())).ToList(),
-            Roc(samples, scores, order));
+            Roc(samples, scores, order))
+        {
+            ByTrajectory = trajectory is null ? []
+                : all.GroupBy(i => trajectory(samples[i]) ?? "okänd").OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Group(g.Key, g.ToList())).ToList(),
+        };
     }
 
     /// <summary>ROC-AUC by ranks (the Mann–Whitney statistic), ties counted half; null when a group has only one class.</summary>

@@ -72,6 +72,12 @@ public static class TrendReport
         sb.Append("<h2>Per driftsform</h2>\n");
         sb.Append(Table(r.ByDriftsform, "Driftsform"));
         sb.Append(Bars(r.ByDriftsform, "Täckning per driftsform"));
+        if (r.ByTrajectory.Count > 0)
+        {
+            sb.Append("<h2>Per förlopp (syntetiska data: generatorns facit)</h2>\n");
+            sb.Append(Table(r.ByTrajectory, "Förlopp"));
+        }
+
         sb.Append("<h2>ROC-kurva</h2>\n");
         sb.Append(RocSvg(r));
         sb.Append($"""

@@ -4,8 +4,10 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Spectre.Console;
+using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Analysis.Trend;
+using Skolnarvaro.Ingestion.Identity;
 using Skolnarvaro.Worker.Composition;
 
 namespace Skolnarvaro.Worker.Commands;
@@ -21,12 +23,16 @@ public static class EvaluateCommand
         var model = new Option<long?>("--model") { Description = "Model version (see `models`). Default: the active model." };
         var from = new Option<DateOnly?>("--from") { Description = "First scoring date (yyyy-MM-dd). Default: the day after the model's training period." };
         var to = new Option<DateOnly?>("--to") { Description = "Last day of facts used, labels included (yyyy-MM-dd). Default: the last fact." };
+        var truth = new Option<FileInfo?>("--truth")
+        {
+            Description = "Synthetic data only: the generator's history-truth.csv, to break the results down by the kind of trajectory (Course).",
+        };
         var output = new Option<DirectoryInfo?>("--out") { Description = "Folder for the report (evaluation-v<N>-<from>-<to>.html and .json). Default: out/trend." };
         var command = new Command("evaluate",
             "Evaluate a trend model on a period against the threshold rule at the same flag rate: ROC-AUC, precision, recall, lead time, " +
             "by gender and driftsform; writes an HTML report with charts and a JSON file.")
         {
-            model, from, to, output,
+            model, from, to, output, truth,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -98,7 +104,19 @@ public static class EvaluateCommand
 
             var trend = await store.LoadAsync(info, ct);
             var scores = trend.Score(samples.Select(s => s.Features).ToList());
-            var result = TrendEvaluation.Evaluate(samples, scores, first, end, info.HorizonWeeks, options.CutOff);
+            Dictionary<byte[], string>? courses = null;
+            if (parse.GetValue(truth) is { } truthFile)
+            {
+                courses = ReadTruth(truthFile.FullName, host.Get<PupilKeyHasher>(), end);
+                if (courses is null)
+                {
+                    await Console.Error.WriteLineAsync($"--truth {truthFile.FullName}: expected the generator's history-truth.csv (columns Personnummer and Course).");
+                    return ExitCodes.BadConfiguration;
+                }
+            }
+
+            var result = TrendEvaluation.Evaluate(samples, scores, first, end, info.HorizonWeeks, options.CutOff,
+                courses is null ? null : s => courses.GetValueOrDefault(s.PupilKey));
 
             var folder = parse.GetValue(output)?.FullName ?? Path.Combine(WorkerHost.Home, "out", "trend");
             Directory.CreateDirectory(folder);
@@ -130,7 +148,7 @@ public static class EvaluateCommand
         var table = new Table().Border(TableBorder.Rounded).AddColumns(
             "Group", "Samples", "Positive", "AUC model", "AUC rule", "Recall model", "Recall rule", "Precision model", "Precision rule",
             "Crossed", "Caught model/rule/nightly", "Median lead weeks model/rule/nightly", "Caught ≥2 weeks ahead model/rule/nightly");
-        foreach (var g in new[] { r.Overall }.Concat(r.ByGender).Concat(r.ByDriftsform))
+        foreach (var g in new[] { r.Overall }.Concat(r.ByGender).Concat(r.ByDriftsform).Concat(r.ByTrajectory))
         {
             table.AddRow(Markup.Escape(g.Group), g.Samples.ToString("N0", inv), g.Positives.ToString("N0", inv), A(g.ModelAuc), A(g.RuleAuc),
                 P(g.Model.Recall), P(g.Rule.Recall), P(g.Model.Precision), P(g.Rule.Precision), g.Crossers.ToString("N0", inv),
@@ -141,6 +159,30 @@ public static class EvaluateCommand
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"Pupils not at a level: AUC {A(r.ModelAucNotAtLevel)} on {r.NotAtLevelSamples:N0} samples ({r.NotAtLevelPositives:N0} positive); " +
                                $"at the cut-off {r.TrendAtCutOff.Flags:N0} Trend flags, precision {P(r.TrendAtCutOff.Precision)}, recall {P(r.TrendAtCutOff.Recall)}");
+    }
+
+    /// <summary>The generator's answer key: pupil key (hashed as the import hashes) → course; null when the file is not one.</summary>
+    private static Dictionary<byte[], string>? ReadTruth(string path, PupilKeyHasher hasher, DateOnly today)
+    {
+        var lines = File.ReadAllLines(path);
+        var header = lines.Length > 0 ? lines[0].Split(';') : [];
+        int pnr = Array.IndexOf(header, "Personnummer"), course = Array.IndexOf(header, "Course");
+        if (pnr < 0 || course < 0)
+        {
+            return null;
+        }
+
+        var courses = new Dictionary<byte[], string>(PupilKeyComparer.Instance);
+        foreach (var line in lines.Skip(1))
+        {
+            var cells = line.Split(';');
+            if (cells.Length > Math.Max(pnr, course) && Personnummer.TryParse(cells[pnr], today, out var p, out _))
+            {
+                courses[hasher.KeyFor(p)] = cells[course];
+            }
+        }
+
+        return courses;
     }
 
     private static string P(double v) => v.ToString("P1", CultureInfo.InvariantCulture);
