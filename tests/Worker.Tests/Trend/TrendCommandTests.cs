@@ -48,9 +48,13 @@ public sealed class TrendCommandTests(TestDatabase db) : IClassFixture<TestDatab
                 var everyday = random.NextDouble() < 0.02 ? 300 : random.NextDouble() < 0.04 ? 60 : 0;
                 return kind < 0.3 && i >= start ? Math.Min(300, Math.Max(everyday, speed * (i - start + 1))) : everyday;
             }).ToArray();
-            return (pupil, (Func<int, int>)(i => minutes[i]));
+            return (pupil, (Func<int, int>)(i => minutes[i]), Course: kind < 0.3 ? "Rising" : "Stable");
         }).ToArray();
-        TestExports.WriteDays(Path.Combine(temp.Path, "inbox", School.Skolenhetskod, "days.csv"), Days, pupils);
+        TestExports.WriteDays(Path.Combine(temp.Path, "inbox", School.Skolenhetskod, "days.csv"), Days,
+            pupils.Select(p => (p.pupil, p.Item2)).ToArray());
+        // The generator's answer key, as `evaluate --truth` reads it.
+        await File.WriteAllLinesAsync(Path.Combine(temp.Path, "truth.csv"),
+            ["Personnummer;Kön;Course", .. pupils.Select(p => $"{p.pupil.Personnummer.Replace("-", "", StringComparison.Ordinal)};-;{p.Course}")]);
     }
 
     public Task DisposeAsync()
@@ -99,7 +103,8 @@ public sealed class TrendCommandTests(TestDatabase db) : IClassFixture<TestDatab
         var (trained, trainOutput) = await RunAsync("train", "--from", $"{Days[0]:yyyy-MM-dd}", "--to", $"{Days[^1]:yyyy-MM-dd}", "--seed", "5");
         var (listed, listOutput) = await RunAsync("models");
         var report = Path.Combine(temp.Path, "report");
-        var (evaluated, evaluateOutput) = await RunAsync("evaluate", "--model", "1", "--from", $"{Days[20]:yyyy-MM-dd}", "--out", report);
+        var (evaluated, evaluateOutput) = await RunAsync(
+            "evaluate", "--model", "1", "--from", $"{Days[20]:yyyy-MM-dd}", "--out", report, "--truth", Path.Combine(temp.Path, "truth.csv"));
         var (missing, missingOutput) = await RunAsync("models", "activate", "9");
         var (empty, emptyOutput) = await RunAsync("train", "--from", $"{Days[^1]:yyyy-MM-dd}", "--to", $"{Days[0]:yyyy-MM-dd}");
         var file = Path.Combine(temp.Path, "model.json");
@@ -121,6 +126,9 @@ public sealed class TrendCommandTests(TestDatabase db) : IClassFixture<TestDatab
         overall.GetProperty("Model").GetProperty("Flags").GetInt32().Should().Be(overall.GetProperty("Rule").GetProperty("Flags").GetInt32(),
             "the model is compared at the rule's flag rate");
         overall.GetProperty("ModelAuc").GetDouble().Should().BeGreaterThan(overall.GetProperty("RuleAuc").GetDouble());
+        json.RootElement.GetProperty("evaluation").GetProperty("ByTrajectory").EnumerateArray().Select(g => g.GetProperty("Group").GetString())
+            .Should().Equal("Rising", "Stable");
+        html.Should().Contain("Per förlopp");
         missing.Should().Be(2);
         missingOutput.Should().Contain("No model v9");
         empty.Should().Be(2);
