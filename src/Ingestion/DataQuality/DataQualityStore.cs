@@ -24,7 +24,8 @@ public sealed class DataQualityStore(NpgsqlDataSource db)
                        count(*) filter (where status = 'Rejected' and imported_at >= @asOf::timestamptz - interval '30 days') as rejected,
                        bool_or(status = 'Imported' and kind in ('Lessons', 'Days')) as has_registrations
                 from import_file where skolenhetskod = @school),
-            recent_days as (
+            -- Materialized: with statistics older than the last import the planner otherwise re-runs this for every fact row.
+            recent_days as materialized (
                 select date from attendance_fact
                 where skolenhetskod = @school and date <= @asOf and scheduled_min > 0
                 group by date order by date desc limit @window),

@@ -113,18 +113,18 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
             _partialDayRate = 0.006 + 0.01 * r.NextDouble(),
             _singleLessonRate = 0.002 + 0.004 * r.NextDouble(),
             _lateRate = 0.004 + 0.02 * r.NextDouble(),
-            _driftSigma = 0.25 + 0.25 * r.NextDouble(),
+            _driftSigma = 0.2 + 0.2 * r.NextDouble(),
         };
 
-        // Base level beyond illness: log-normal around 1.2 %, a long tail; chronic pupils 6–15 %.
-        p._base = 0.010 * Math.Exp(0.7 * Normal(r));
+        // Base level beyond illness: log-normal around 0.8 %, a long tail; chronic pupils 4–11 %.
+        p._base = 0.008 * Math.Exp(0.7 * Normal(r));
         p._unexcused0 = 0.05 + 0.3 * r.NextDouble() * (pupil.Male ? 1.2 : 1.0);
         double course = r.NextDouble();
-        double riseShare = 0.14 + 0.01 * (grade0 - 1); // older pupils start to stay away more often
+        double riseShare = 0.16 + 0.01 * (grade0 - 1); // older pupils start to stay away more often
         if (course < 0.07)
         {
             p.Course = HistoryCourse.Chronic;
-            p._base = 0.05 + 0.08 * r.NextDouble();
+            p._base = 0.04 + 0.07 * r.NextDouble();
             p._unexcused0 = 0.15 + 0.45 * r.NextDouble();
         }
         else if (course < 0.07 + riseShare)
@@ -134,7 +134,7 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
             // Onsets spread over the whole history and a little beyond, so some rises are under way at the start
             // and some have not begun at the end.
             p.RiseOnset = -30 + (n + 50) * r.NextDouble();
-            p.RiseDays = jump ? 2 + 6 * r.NextDouble() : 20 + 50 * Math.Pow(r.NextDouble(), 0.8);
+            p.RiseDays = jump ? 2 + 6 * r.NextDouble() : 25 + 65 * Math.Pow(r.NextDouble(), 0.8);
             // About half climb past the high level; the rest level off below it (still worth an early word).
             p.RisePeak = r.NextDouble() < 0.5 ? 0.17 + 0.28 * r.NextDouble() : 0.04 + 0.10 * r.NextDouble();
             p._holdDays = 15 + 100 * r.NextDouble();
