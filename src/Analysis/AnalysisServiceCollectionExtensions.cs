@@ -8,13 +8,15 @@ using Skolnarvaro.Analysis.Patterns;
 using Skolnarvaro.Analysis.Reporting;
 using Skolnarvaro.Analysis.Runs;
 using Skolnarvaro.Analysis.Thresholds;
+using Skolnarvaro.Analysis.Trend;
 
 namespace Skolnarvaro.Analysis;
 
 public static class AnalysisServiceCollectionExtensions
 {
     /// <summary>
-    /// Thresholds (validated at start-up), figures and patterns, flags and the level history, runs, back-testing and the term report.
+    /// Thresholds (validated at start-up), figures and patterns, flags and the level history, runs, back-testing, the term report
+    /// and the trend model.
     /// Expects an NpgsqlDataSource and a TimeProvider.
     /// </summary>
     public static IServiceCollection AddAnalysis(this IServiceCollection services, IConfiguration configuration)
@@ -36,6 +38,14 @@ public static class AnalysisServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<TermReportStore>();
         services.AddSingleton<TermReportWriter>();
+        services.AddOptions<TrendOptions>()
+            .Bind(configuration.GetSection(TrendOptions.Section))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TrendOptions>>(new TrendOptionsValidator(configuration));
+        services.AddSingleton<TrendDataset>();
+        services.AddSingleton<TrendModelStore>();
+        services.AddSingleton<TrendTrainer>();
+        services.AddSingleton<TrendScoring>();
         return services;
     }
 
@@ -47,6 +57,17 @@ public static class AnalysisServiceCollectionExtensions
             var registry = Registry(configuration);
             var errors = ConfigurationKeys.Unknown(configuration.GetSection(ThresholdOptions.Section), typeof(ThresholdOptions))
                 .Concat(options.Validate(registry))
+                .ToList();
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
+    }
+
+    private sealed class TrendOptionsValidator(IConfiguration configuration) : IValidateOptions<TrendOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, TrendOptions options)
+        {
+            var errors = ConfigurationKeys.Unknown(configuration.GetSection(TrendOptions.Section), typeof(TrendOptions))
+                .Concat(options.Validate())
                 .ToList();
             return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
         }

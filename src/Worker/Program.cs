@@ -16,6 +16,9 @@ var root = new RootCommand("Skolnärvaro: nightly attendance early warning for a
     GenerateCommand.Create(),
     BacktestCommand.Create(),
     ReportCommand.Create(),
+    TrainCommand.Create(),
+    EvaluateCommand.Create(),
+    ModelsCommand.Create(),
 };
 
 try

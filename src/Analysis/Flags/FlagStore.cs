@@ -154,6 +154,14 @@ public sealed class FlagStore
                 oneSubject = p.OneSubject is { } s ? new { subject = s.Subject, absentLessons = s.AbsentLessons, lessons = s.Lessons } : null,
                 lateArrivals = p.LateArrivals,
             },
+            trend = a.TrendScore is { } t
+                ? new
+                {
+                    model = t.ModelVersion,
+                    probability = Math.Round(t.Probability, 4),
+                    contributions = t.Contributions.Select(c => new { feature = c.Feature, contribution = Math.Round(c.Contribution, 4) }),
+                }
+                : null,
         });
     }
 }

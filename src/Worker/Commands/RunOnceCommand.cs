@@ -52,7 +52,7 @@ public static class RunOnceCommand
         }
 
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("School", "Files new/seen/rejected", "Rows", "Quarantined", "Protected", "High", "At risk", "New/escalated/reminded", "Data quality", "Digest");
+            .AddColumns("School", "Files new/seen/rejected", "Rows", "Quarantined", "Protected", "High", "At risk", "Trend", "New/escalated/reminded", "Data quality", "Digest");
         foreach (var o in s.Schools)
         {
             var imported = o.Imports.Count(i => i.Status == ImportStatus.Imported);
@@ -70,13 +70,13 @@ public static class RunOnceCommand
                 $"{imported}/{seen}/{(rejected > 0 ? $"[red]{rejected}[/]" : "0")}",
                 o.Imports.Sum(i => i.RowsImported).ToString("N0"), o.Imports.Sum(i => i.RowsQuarantined).ToString("N0"),
                 o.Imports.Sum(i => i.RowsProtected).ToString("N0"),
-                o.High.ToString(), o.AtRisk.ToString(), $"{o.NewOrEscalated}/{o.Reminded}", dq, o.DigestQueued ? "queued" : "-");
+                o.High.ToString(), o.AtRisk.ToString(), o.Trend.ToString(), $"{o.NewOrEscalated}/{o.Reminded}", dq, o.DigestQueued ? "queued" : "-");
         }
 
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine(
             $"{s.Schools.Count} schools · {s.FilesImported} files imported ({s.FilesRejected} rejected) · {s.RowsImported:N0} rows · " +
-            $"{s.RowsQuarantined:N0} quarantined · flagged: [red]{s.High} high[/], [yellow]{s.AtRisk} at risk[/] · " +
+            $"{s.RowsQuarantined:N0} quarantined · flagged: [red]{s.High} high[/], [yellow]{s.AtRisk} at risk[/], {s.Trend} trend ({Markup.Escape(s.TrendModel)}) · " +
             $"{s.Digests} digests queued, {s.Delivery.Sent} delivered to {Markup.Escape(s.Transport)}" +
             (s.Delivery.Failed > 0 ? $", [red]{s.Delivery.Failed} failed (kept in the outbox, retried later)[/]" : "") +
             (s.Delivery.GaveUp > 0 ? $", [red]{s.Delivery.GaveUp} given up after too many attempts (see the outbox)[/]" : ""));

@@ -6,6 +6,7 @@ using Npgsql;
 using Skolnarvaro.Analysis.Flags;
 using Skolnarvaro.Analysis.Runs;
 using Skolnarvaro.Analysis.Thresholds;
+using Skolnarvaro.Analysis.Trend;
 using Skolnarvaro.Ingestion.DataQuality;
 using Skolnarvaro.Ingestion.Import;
 using Skolnarvaro.Ingestion.Schools;
@@ -18,7 +19,7 @@ using Skolnarvaro.Notifications.Recipients;
 namespace Skolnarvaro.Worker.Nightly;
 
 public sealed record NightlyRunSummary(
-    long RunId, DateOnly AsOf, string Status, IReadOnlyList<SchoolOutcome> Schools, DeliveryResult Delivery, string Transport, string ModelNote)
+    long RunId, DateOnly AsOf, string Status, IReadOnlyList<SchoolOutcome> Schools, DeliveryResult Delivery, string Transport, string TrendModel)
 {
     public long RowsImported => Schools.Sum(s => s.Imports.Sum(i => i.RowsImported));
     public long RowsQuarantined => Schools.Sum(s => s.Imports.Sum(i => i.RowsQuarantined));
@@ -70,6 +71,7 @@ public sealed class NightlyRun(
     InboxImporter inbox,
     DataQualityStore quality,
     ThresholdAnalysis analysis,
+    TrendScoring trend,
     FlagStore flags,
     LevelHistoryStore history,
     RunStore runs,
@@ -81,8 +83,6 @@ public sealed class NightlyRun(
     TimeProvider time,
     ILogger<NightlyRun> logger)
 {
-    private const string ModelNote = "Nivåerna bygger på tröskelvärdena; trendmodellen används inte ännu.";
-
     /// <summary>The whole nightly job, now, in this process: what <c>skolnarvaro run-once</c> does.</summary>
     public async Task<NightlyRunSummary> RunAsync(DateOnly asOf, bool dryRun, IProgress<string>? progress = null, CancellationToken ct = default)
     {
@@ -214,9 +214,10 @@ public sealed class NightlyRun(
         var run = await ReadRunAsync(runId, ct);
         if (run.Status == "Abandoned" || await runSchools.UnfinishedAsync(runId, ct) > 0)
         {
-            return new NightlyRunSummary(runId, run.AsOf, run.Status, await OutcomesAsync(runId, ct), new DeliveryResult(0, 0), "", ModelNote);
+            return new NightlyRunSummary(runId, run.AsOf, run.Status, await OutcomesAsync(runId, ct), new DeliveryResult(0, 0), "", "");
         }
 
+        var model = await trend.StatusAsync(ct);
         foreach (var code in await runSchools.ToAnalyzeAsync(runId, ct))
         {
             try
@@ -233,14 +234,14 @@ public sealed class NightlyRun(
         var outcomes = await OutcomesAsync(runId, ct);
         if (run.Status == "Running")
         {
-            await EnqueueOpsReportAsync(runId, run.AsOf, outcomes, ct);
+            await EnqueueOpsReportAsync(runId, run.AsOf, outcomes, model.OpsNote, ct);
         }
 
         await using var transport = Transport(run.DryRun);
         var delivery = await sender.DeliverDueAsync(transport, ct);
 
         var succeeded = outcomes.All(o => o.Status == SchoolRunStatus.Imported && o.Analyzed);
-        var summary = new NightlyRunSummary(runId, run.AsOf, succeeded ? "Succeeded" : "Failed", outcomes, delivery, transport.Describe(), ModelNote);
+        var summary = new NightlyRunSummary(runId, run.AsOf, succeeded ? "Succeeded" : "Failed", outcomes, delivery, transport.Describe(), model.Summary);
         await runs.FinishAsync(runId, summary.Status, JsonSerializer.Serialize(new
         {
             schools = outcomes.Select(o => new
@@ -251,7 +252,7 @@ public sealed class NightlyRun(
                 analysisMs = o.AnalysisTime?.TotalMilliseconds, o.High, o.AtRisk, o.Trend, o.NewOrEscalated, o.Reminded, o.DigestQueued,
                 stale = o.Quality?.IsStale, reportingRate = o.Quality?.ReportingRate, o.Error,
             }),
-            model = ModelNote,
+            trendModel = model.Summary,
             digestsSent = delivery.Sent,
             digestsFailed = delivery.Failed,
             digestsGivenUp = delivery.GaveUp,
@@ -278,6 +279,8 @@ public sealed class NightlyRun(
         var took = System.Diagnostics.Stopwatch.StartNew();
         var school = ingestion.Value.Schools.First(s => s.Skolenhetskod == code);
         var assessment = await analysis.AssessSchoolAsync(code, asOf, ct);
+        // Pupils not at a level whom the active trend model expects to reach hög frånvaro join as Trend (none without a model).
+        var scored = await trend.ScoreSchoolAsync(code, asOf, assessment, ct);
 
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -286,7 +289,7 @@ public sealed class NightlyRun(
             return; // analysed by an earlier attempt
         }
 
-        var recorded = await flags.RecordAsync(conn, runId, assessment, ct);
+        var recorded = await flags.RecordAsync(conn, runId, scored.MergeInto(assessment), ct);
         // News is a pupil new at a level or escalated; a pupil still at a level comes back only once the cool-down has
         // passed since the rektor last heard about them, so a digest never repeats itself night after night.
         var cooldown = notifications.Value.ReminderCooldownDays;
@@ -359,7 +362,7 @@ public sealed class NightlyRun(
     }
 
     /// <summary>The analysts' run report (Skolnarvaro:Notifications:OpsAddress), recorded once per run like a digest.</summary>
-    private async Task EnqueueOpsReportAsync(long runId, DateOnly asOf, IReadOnlyList<SchoolOutcome> outcomes, CancellationToken ct)
+    private async Task EnqueueOpsReportAsync(long runId, DateOnly asOf, IReadOnlyList<SchoolOutcome> outcomes, string modelNote, CancellationToken ct)
     {
         var address = notifications.Value.OpsAddress;
         if (string.IsNullOrWhiteSpace(address))
@@ -367,7 +370,7 @@ public sealed class NightlyRun(
             return;
         }
 
-        var model = new OpsDigestModel(runId, DigestBuilder.Date(asOf), ModelNote,
+        var model = new OpsDigestModel(runId, DigestBuilder.Date(asOf), modelNote,
             outcomes.Select(o => new OpsSchool(
                 o.Skolenhetskod, o.Name, o.Driftsform == Driftsform.Independent ? "fristående" : "kommunal",
                 o.Imports.Count(i => i.Status == ImportStatus.Imported), o.Imports.Count(i => i.Status == ImportStatus.Rejected),

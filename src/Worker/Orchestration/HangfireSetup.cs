@@ -45,6 +45,7 @@ public static class HangfireSetup
         });
         services.AddTransient<NightlyJobs>();
         services.AddTransient<TermReportJob>();
+        services.AddTransient<RetrainJob>();
         return services;
     }
 
@@ -88,6 +89,8 @@ public static class HangfireSetup
             m => m.AddOrUpdate<NightlyJobs>("nightly", j => j.StartAsync(null, CancellationToken.None), o.NightlyCron, options));
         Register(manager, "deliver", nameof(o.DeliveryCron), o.DeliveryCron, options,
             m => m.AddOrUpdate<NightlyJobs>("deliver", j => j.DeliverAsync(CancellationToken.None), o.DeliveryCron, options));
+        Register(manager, "retrain", nameof(o.RetrainCron), o.RetrainCron, options,
+            m => m.AddOrUpdate<RetrainJob>("retrain", j => j.TrainAsync(CancellationToken.None), o.RetrainCron, options));
         Register(manager, "term-report", nameof(o.TermReportCron), o.TermReportCron, options,
             m => m.AddOrUpdate<TermReportJob>("term-report", j => j.WriteAsync(CancellationToken.None), o.TermReportCron, options));
     }

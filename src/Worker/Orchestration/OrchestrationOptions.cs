@@ -15,6 +15,9 @@ public sealed class OrchestrationOptions
     /// <summary>Delivery of mails held back by an SMTP outage (the outbox's own back-off decides what is due).</summary>
     public string DeliveryCron { get; set; } = "*/5 * * * *";
 
+    /// <summary>Retraining of the trend model (activated only when at least as good as the active one): Sundays at 04:00.</summary>
+    public string RetrainCron { get; set; } = "0 4 * * 0";
+
     /// <summary>The term report of the term the date falls in: by default 22 June and 22 December, after the last school days.</summary>
     public string TermReportCron { get; set; } = "0 6 22 6,12 *";
 

@@ -1,0 +1,232 @@
+using Skolnarvaro.Analysis.Figures;
+using Skolnarvaro.Analysis.Thresholds;
+
+namespace Skolnarvaro.Analysis.Trend;
+
+/// <summary>
+/// A pupil's trajectory at one school on one date, as numbers the trend model reads and the facts its descriptions quote.
+/// The one code path for training, evaluation and nightly scoring: <see cref="Compute"/> looks only at facts dated on or
+/// before the date, so a feature can never see the future it is asked to predict.
+/// Windows count school days with scheduled time in the current term, like the threshold rules; the previous term is
+/// read only for the pupil's own earlier level. Gender and driftsform are deliberately absent: they are for the fairness
+/// breakdown, not for the score.
+/// </summary>
+public sealed record TrendFeatures(
+    DateOnly AsOf,
+    int TermDays,
+    Share Last5, Share Last10, Share Prior10, Share Last20, Share Term,
+    double Slope20,
+    int UnexcusedMinutes20,
+    double UnexcusedPartOfAbsence,
+    int AbsenceDays20, int PartDays20,
+    int WholeDaySpells40, int LongestSpell40,
+    int CurrentSpell,
+    WeekdayFigures? Weekday,
+    double WeekdayConcentration,
+    int LateDays20, int LateMinutes20,
+    Share? PreviousTerm,
+    int Grade,
+    int DaysSinceLastAbsence)
+{
+    /// <summary>The vector's length; a constant so the ML.NET row type can declare it.</summary>
+    public const int Count = 21;
+
+    /// <summary>The names of the vector's entries, in order; stored with every model so a model never scores another layout.</summary>
+    public static readonly IReadOnlyList<string> Names =
+    [
+        "share_5d", "share_10d", "share_prior_10d", "share_20d", "share_term",
+        "slope_20d_per_week", "unexcused_share_20d", "unexcused_part_of_absence_term",
+        "absence_days_20d", "part_days_20d", "whole_day_spells_40d", "longest_spell_40d", "current_spell",
+        "weekday_concentration_25d", "late_days_20d", "late_share_20d",
+        "previous_term_share", "change_vs_previous_term", "grade", "term_days", "days_since_last_absence",
+    ];
+
+    private const int RecentDays = 20;
+    private const int SpellWindowDays = 40;
+    private const int WeekdayWeeks = 5;
+    private const int RecencyCap = 60;
+
+    public float[] ToVector() =>
+    [
+        (float)Last5.Value, (float)Last10.Value, (float)Prior10.Value, (float)Last20.Value, (float)Term.Value,
+        (float)Slope20, (float)Last20.UnexcusedValue, (float)UnexcusedPartOfAbsence,
+        AbsenceDays20, PartDays20, WholeDaySpells40, LongestSpell40, CurrentSpell,
+        (float)WeekdayConcentration, LateDays20, Last20.Registered == 0 ? 0f : (float)LateMinutes20 / Last20.Registered,
+        PreviousTerm is { } p ? (float)p.Value : -1f, PreviousTerm is { } q ? (float)(Term.Value - q.Value) : 0f,
+        Grade, TermDays, DaysSinceLastAbsence,
+    ];
+
+    /// <summary>
+    /// The features of a pupil's facts at one school (ordered by date; later days are ignored) as of <paramref name="asOf"/>.
+    /// <paramref name="grade"/> is the pupil's grade on that date (-1 when unknown).
+    /// </summary>
+    public static TrendFeatures Compute(ReadOnlySpan<DayFact> days, DateOnly asOf, int grade)
+    {
+        var end = days.Length;
+        while (end > 0 && days[end - 1].Date > asOf)
+        {
+            end--;
+        }
+
+        var term = Thresholds.Term.Containing(asOf);
+        var termStart = end;
+        while (termStart > 0 && days[termStart - 1].Date >= term.Start)
+        {
+            termStart--;
+        }
+
+        var previous = Thresholds.Term.Containing(term.Start.AddDays(-1));
+        var previousStart = termStart;
+        while (previousStart > 0 && days[previousStart - 1].Date >= previous.Start)
+        {
+            previousStart--;
+        }
+
+        var current = days[termStart..end];
+        var before = days[previousStart..termStart];
+
+        // Scheduled days of the term, newest first: every window below is a prefix of this list.
+        var scheduled = new List<DayFact>(current.Length);
+        for (var i = current.Length - 1; i >= 0; i--)
+        {
+            if (current[i].Scheduled > 0)
+            {
+                scheduled.Add(current[i]);
+            }
+        }
+
+        var last20 = Window(scheduled, 0, RecentDays);
+        int absenceDays = 0, partDays = 0, lateDays = 0, lateMinutes = 0;
+        foreach (var d in scheduled.Take(RecentDays))
+        {
+            absenceDays += d.Absent > 0 ? 1 : 0;
+            partDays += d.IsPartDayAbsent ? 1 : 0;
+            lateDays += d.Late > 0 ? 1 : 0;
+            lateMinutes += d.Late;
+        }
+
+        // Whole-day spells (runs of whole days absent) in the last 40 days; unregistered days neither break nor extend one.
+        int spells = 0, longest = 0, run = 0, currentSpell = 0;
+        var stillRunning = true;
+        foreach (var d in scheduled.Take(SpellWindowDays))
+        {
+            if (d.IsWholeDayAbsent)
+            {
+                run++;
+                currentSpell += stillRunning ? 1 : 0;
+            }
+            else if (d.Registered > 0)
+            {
+                stillRunning = false;
+                spells += run > 0 ? 1 : 0;
+                longest = Math.Max(longest, run);
+                run = 0;
+            }
+        }
+
+        spells += run > 0 ? 1 : 0;
+        longest = Math.Max(longest, run);
+
+        var sinceLast = RecencyCap;
+        for (var i = 0; i < scheduled.Count && i < RecencyCap; i++)
+        {
+            if (scheduled[i].Absent > 0)
+            {
+                sinceLast = i;
+                break;
+            }
+        }
+
+        var termShare = Window(scheduled, 0, scheduled.Count);
+        var termAbsent = termShare.Absent;
+        var termUnexcused = termShare.Unexcused;
+        var weekday = MostAbsentWeekday(current, WeekdayWeeks);
+
+        return new TrendFeatures(
+            asOf, scheduled.Count,
+            Window(scheduled, 0, 5), Window(scheduled, 0, 10), Window(scheduled, 10, 10), last20, termShare,
+            Slope(scheduled, RecentDays),
+            last20.UnexcusedMinutes,
+            termAbsent == 0 ? 0 : (double)termUnexcused / termAbsent,
+            absenceDays, partDays, spells, longest, currentSpell,
+            weekday, Concentration(weekday),
+            lateDays, lateMinutes,
+            before.Length == 0 ? null : Window(Scheduled(before), 0, int.MaxValue) is { Days: > 0 } p ? p : null,
+            grade, sinceLast);
+    }
+
+    private static List<DayFact> Scheduled(ReadOnlySpan<DayFact> days)
+    {
+        var list = new List<DayFact>(days.Length);
+        foreach (var d in days)
+        {
+            if (d.Scheduled > 0)
+            {
+                list.Add(d);
+            }
+        }
+
+        return list;
+    }
+
+    private static Share Window(List<DayFact> days, int skip, int take)
+    {
+        int n = 0, registered = 0, absent = 0, unexcused = 0;
+        for (var i = skip; i < days.Count && n < take; i++, n++)
+        {
+            registered += days[i].Registered;
+            absent += days[i].Absent;
+            unexcused += days[i].Unexcused;
+        }
+
+        return new Share(n, registered, absent, unexcused);
+    }
+
+    /// <summary>Least-squares slope of the daily absence share over the last <paramref name="window"/> days, per school week (5 days).</summary>
+    private static double Slope(List<DayFact> newestFirst, int window)
+    {
+        var n = Math.Min(window, newestFirst.Count);
+        if (n < 3)
+        {
+            return 0;
+        }
+
+        double sx = 0, sy = 0, sxx = 0, sxy = 0;
+        var m = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var d = newestFirst[i];
+            if (d.Registered <= 0)
+            {
+                continue;
+            }
+
+            double x = n - 1 - i, y = Math.Min(1.0, (double)d.Absent / d.Registered);
+            sx += x;
+            sy += y;
+            sxx += x * x;
+            sxy += x * y;
+            m++;
+        }
+
+        var denominator = m * sxx - sx * sx;
+        return m < 3 || denominator == 0 ? 0 : 5 * (m * sxy - sx * sy) / denominator;
+    }
+
+    /// <summary>How much of the absence falls on one weekday: 0 when absence is spread evenly or there is too little to tell.</summary>
+    private static double Concentration(WeekdayFigures? w) =>
+        w is null || w.AbsentDays + w.OtherAbsentDays < 2 ? 0 : Math.Max(0, w.Rate - w.OtherRate);
+
+    /// <summary>The same weekday look-back the descriptions use (last five occurrences of each weekday).</summary>
+    private static WeekdayFigures? MostAbsentWeekday(ReadOnlySpan<DayFact> days, int weeks) =>
+        days.Length == 0 ? null
+            : PupilFigures.Compute([], "", days, days[^1].Date, new FigureSettings(1, weeks)).Weekday;
+}
+
+/// <summary>Absence over a window of scheduled days: days, registered, absent (giltig + ogiltig) and ogiltig minutes.</summary>
+public readonly record struct Share(int Days, int Registered, int Absent, int Unexcused)
+{
+    public double Value => Registered == 0 ? 0 : (double)Absent / Registered;
+    public double UnexcusedValue => Registered == 0 ? 0 : (double)Unexcused / Registered;
+    public int UnexcusedMinutes => Unexcused;
+}

@@ -1,0 +1,93 @@
+using System.Globalization;
+
+namespace Skolnarvaro.Analysis.Trend;
+
+/// <summary>The trend model (Skolnarvaro:Trend): what it predicts, when its flags are raised and how it is trained.</summary>
+public sealed class TrendOptions
+{
+    public const string Section = "Skolnarvaro:Trend";
+
+    /// <summary>The label: the pupil reaches hög frånvaro within this many school weeks (5 school days each).</summary>
+    public int HorizonWeeks { get; set; } = 4;
+
+    /// <summary>
+    /// A pupil not at a level is flagged Trend (stigande frånvaro) when the model's probability that they reach hög
+    /// frånvaro within <see cref="HorizonWeeks"/> is at least this.
+    /// </summary>
+    public double CutOff { get; set; } = 0.3;
+
+    /// <summary>A model whose AUC on its held-out period is below this never scores the nightly run, even when active.</summary>
+    public double MinimumAuc { get; set; } = 0.70;
+
+    /// <summary>Share of the training window's weeks, at its end, held out for validation (and for the activation gate).</summary>
+    public double HeldOutShare { get; set; } = 0.25;
+
+    /// <summary>Share of the pupils held out for validation: validation is by pupil and by time.</summary>
+    public double HeldOutPupilShare { get; set; } = 0.2;
+
+    /// <summary>
+    /// Which samples the model learns from: <c>NotHigh</c> (every pupil not yet at hög frånvaro, riskfrånvaro included) or
+    /// <c>NotAtLevel</c> (only pupils at no level: those the nightly run can flag Trend). Evaluation covers both either way.
+    /// </summary>
+    public TrainingPopulation TrainOn { get; set; } = TrainingPopulation.NotHigh;
+
+    public TrendTrainerSettings Trainer { get; set; } = new();
+
+    public IEnumerable<string> Validate()
+    {
+        var errors = new List<string>();
+        if (HorizonWeeks is < 1 or > 20)
+        {
+            errors.Add($"{Section}:HorizonWeeks = {HorizonWeeks}: expected 1 to 20 school weeks.");
+        }
+
+        Share(errors, "CutOff", CutOff, "such as 0.3");
+        Share(errors, "MinimumAuc", MinimumAuc, "such as 0.7");
+        Share(errors, "HeldOutShare", HeldOutShare, "such as 0.25");
+        Share(errors, "HeldOutPupilShare", HeldOutPupilShare, "such as 0.2");
+        Trainer.Validate(errors, $"{Section}:Trainer");
+        return errors;
+    }
+
+    private static void Share(List<string> errors, string key, double value, string example)
+    {
+        if (double.IsNaN(value) || value <= 0 || value >= 1)
+        {
+            errors.Add($"{Section}:{key} = {value.ToString(CultureInfo.InvariantCulture)}: expected a share above 0 and below 1, {example}.");
+        }
+    }
+}
+
+public enum TrainingPopulation { NotHigh, NotAtLevel }
+
+/// <summary>The gradient-boosted trees (ML.NET FastTree). Small defaults: the features are few and the trees shallow.</summary>
+public sealed class TrendTrainerSettings
+{
+    public int Trees { get; set; } = 200;
+    public int Leaves { get; set; } = 16;
+    public int MinimumExamplesPerLeaf { get; set; } = 50;
+    public double LearningRate { get; set; } = 0.08;
+
+    internal void Validate(List<string> errors, string key)
+    {
+        if (Trees is < 1 or > 5000)
+        {
+            errors.Add($"{key}:Trees = {Trees}: expected 1 to 5000.");
+        }
+
+        if (Leaves is < 2 or > 1024)
+        {
+            errors.Add($"{key}:Leaves = {Leaves}: expected 2 to 1024.");
+        }
+
+        if (MinimumExamplesPerLeaf < 1)
+        {
+            errors.Add($"{key}:MinimumExamplesPerLeaf = {MinimumExamplesPerLeaf}: must be at least 1.");
+        }
+
+        if (double.IsNaN(LearningRate) || LearningRate <= 0 || LearningRate > 1)
+        {
+            errors.Add($"{key}:LearningRate = {LearningRate.ToString(CultureInfo.InvariantCulture)}: expected above 0 and at most 1, such as 0.1.");
+        }
+    }
+}

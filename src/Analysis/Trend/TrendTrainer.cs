@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Skolnarvaro.Analysis.Thresholds;
+
+namespace Skolnarvaro.Analysis.Trend;
+
+/// <summary>What to train on: a period of history (default: the last year of facts) and the seed.</summary>
+public sealed record TrendTrainingRequest(DateOnly? From = null, DateOnly? To = null, int Seed = 20260817);
+
+/// <summary>
+/// What a training did: the new version, its AUC on the held-out part, the active model's AUC on the same samples, and
+/// whether the new one was activated and why.
+/// </summary>
+public sealed record TrendTrainingResult(
+    long Version, DateOnly From, DateOnly To, DateOnly HeldOutFrom, DateOnly HeldOutTo,
+    int TrainingSamples, int TrainingPositives, int HeldOutSamples, int HeldOutPositives,
+    double HeldOutAuc, long? PreviousVersion, double? PreviousAuc, bool Activated, string Decision,
+    TimeSpan DatasetTime, TimeSpan TrainingTime);
+
+public sealed record TrendTrainingProgress(string Stage, double Fraction);
+
+/// <summary>
+/// Trains a model on a period, validates it by pupil and by time, and activates it only when it is at least as good as
+/// the active model on the same held-out samples. The split: the last <see cref="TrendOptions.HeldOutShare"/> of the
+/// scoring dates and a fixed fifth of the pupils (by key) are held out; training uses the other pupils on earlier dates
+/// whose whole label horizon ends before the held-out period starts, so no training label looks into it.
+/// The weekly Hangfire job calls <see cref="TrainAndMaybeActivateAsync"/>.
+/// </summary>
+public sealed class TrendTrainer(
+    NpgsqlDataSource db, TrendDataset dataset, TrendModelStore models, IOptions<ThresholdOptions> thresholds, IOptions<TrendOptions> options)
+{
+    public async Task<TrendTrainingResult> TrainAndMaybeActivateAsync(
+        TrendTrainingRequest request, IProgress<TrendTrainingProgress>? progress = null, CancellationToken ct = default)
+    {
+        var o = options.Value;
+        var (first, last) = await FactRangeAsync(db, ct);
+        var to = request.To ?? last ?? throw new TrendTrainingException("No attendance facts yet: import exports before training.");
+        var from = request.From ?? Max(first ?? to, to.AddYears(-1).AddDays(1));
+        if (from >= to)
+        {
+            throw new TrendTrainingException($"The training period {from:yyyy-MM-dd} – {to:yyyy-MM-dd} is empty; --from must be before --to.");
+        }
+
+        var clock = Stopwatch.StartNew();
+        var samples = await dataset.BuildAsync(from, to, thresholds.Value, o.HorizonWeeks,
+            new Progress<TrendDatasetProgress>(p => progress?.Report(new TrendTrainingProgress($"Features and labels: {p.School}", 0.7 * p.SchoolsDone / Math.Max(1, p.Schools)))), ct);
+        var datasetTime = clock.Elapsed;
+        var split = Split(samples, o.HeldOutShare, o.HeldOutPupilShare, o.HorizonWeeks);
+        if (o.TrainOn == TrainingPopulation.NotAtLevel)
+        {
+            split = split with { Train = split.Train.Where(s => s.NotAtLevel).ToList() };
+        }
+
+        if (split.HeldOut.Count == 0 || split.HeldOut.All(s => s.Label) || split.HeldOut.All(s => !s.Label))
+        {
+            throw new TrendTrainingException(
+                $"The held-out part ({split.HeldOutFrom:yyyy-MM-dd} – {to:yyyy-MM-dd}) has {split.HeldOut.Count(s => s.Label)} of " +
+                $"{split.HeldOut.Count} samples reaching hög frånvaro; it needs both kinds to judge the model. Give a longer period.");
+        }
+
+        progress?.Report(new TrendTrainingProgress($"Training on {split.Train.Count:N0} samples", 0.7));
+        clock.Restart();
+        var model = TrendModel.Train(split.Train, o.Trainer, request.Seed);
+        var trainingTime = clock.Elapsed;
+        progress?.Report(new TrendTrainingProgress("Validating", 0.9));
+        var heldOutIdx = Enumerable.Range(0, split.HeldOut.Count).ToList();
+        var scores = model.Score(split.HeldOut.Select(s => s.Features).ToList());
+        var auc = TrendEvaluation.Auc(heldOutIdx, split.HeldOut, i => scores[i])!.Value;
+
+        // The gate: the active model judged on exactly the same held-out samples. One that cannot read this code's
+        // features cannot score the nightly run at all, so anything replaces it.
+        var active = await models.ActiveAsync(ct);
+        double? activeAuc = null;
+        if (active is { MatchesFeatures: true })
+        {
+            var activeScores = (await models.LoadAsync(active, ct)).Score(split.HeldOut.Select(s => s.Features).ToList());
+            activeAuc = TrendEvaluation.Auc(heldOutIdx, split.HeldOut, i => activeScores[i]);
+        }
+
+        var activate = activeAuc is not { } previous || auc >= previous;
+        var decision = active is null ? "Activated: no model was active."
+            : !active.MatchesFeatures ? $"Activated: the active v{active.Version} reads other features than this code computes."
+            : activate ? $"Activated: held-out AUC {F(auc)} ≥ v{active.Version}'s {F(activeAuc!.Value)} on the same samples."
+            : $"Not activated: held-out AUC {F(auc)} < the active v{active.Version}'s {F(activeAuc!.Value)} on the same samples.";
+        if (activate && auc < o.MinimumAuc)
+        {
+            decision += $" It does not qualify for scoring (AUC below Skolnarvaro:Trend:MinimumAuc {F(o.MinimumAuc)}): runs use thresholds only.";
+        }
+
+        var evaluation = TrendEvaluation.Evaluate(split.HeldOut, scores, split.HeldOutFrom, to, o.HorizonWeeks, o.CutOff);
+        var metrics = JsonSerializer.Serialize(new
+        {
+            trainingSamples = split.Train.Count,
+            trainingPositives = split.Train.Count(s => s.Label),
+            heldOutSamples = split.HeldOut.Count,
+            heldOutPositives = split.HeldOut.Count(s => s.Label),
+            heldOutAuc = auc,
+            previousVersion = active?.Version,
+            previousAucOnSameSamples = activeAuc,
+            trainer = o.Trainer,
+            datasetSeconds = datasetTime.TotalSeconds,
+            trainingSeconds = trainingTime.TotalSeconds,
+            heldOut = evaluation with { Roc = [] },
+        });
+        var version = await models.AddAsync(new NewTrendModel(
+            from, to, split.HeldOutFrom, to, request.Seed, o.HorizonWeeks, model.Baselines, auc, metrics, model.ToBytes(), activate, decision), ct);
+        progress?.Report(new TrendTrainingProgress("Done", 1));
+        return new TrendTrainingResult(version, from, to, split.HeldOutFrom, to,
+            split.Train.Count, split.Train.Count(s => s.Label), split.HeldOut.Count, split.HeldOut.Count(s => s.Label),
+            auc, active?.Version, activeAuc, activate, decision, datasetTime, trainingTime);
+    }
+
+    public sealed record TrainingSplit(IReadOnlyList<TrendSample> Train, IReadOnlyList<TrendSample> HeldOut, DateOnly HeldOutFrom);
+
+    /// <summary>By time and by pupil; see the class comment.</summary>
+    public static TrainingSplit Split(IReadOnlyList<TrendSample> samples, double heldOutShare, double pupilShare, int horizonWeeks)
+    {
+        var dates = samples.Select(s => s.Date).Distinct().Order().ToList();
+        if (dates.Count < 2)
+        {
+            throw new TrendTrainingException(
+                $"The period has {dates.Count} scoring date(s) with a known outcome; training needs several weeks more than the " +
+                $"{horizonWeeks}-week horizon. Give a longer period.");
+        }
+
+        var cut = dates[Math.Clamp((int)Math.Round(dates.Count * (1 - heldOutShare)), 1, dates.Count - 1)];
+        var train = samples.Where(s => !HeldOutPupil(s.PupilKey, pupilShare) && s.HorizonEnd < cut).ToList();
+        var heldOut = samples.Where(s => HeldOutPupil(s.PupilKey, pupilShare) && s.Date >= cut).ToList();
+        return new TrainingSplit(train, heldOut, cut);
+    }
+
+    /// <summary>A fixed share of pupils by their key: the same pupils are held out in every training.</summary>
+    public static bool HeldOutPupil(byte[] key, double share) => BitConverter.ToUInt16(key, key.Length - 2) < share * 65536;
+
+    public static async Task<(DateOnly? First, DateOnly? Last)> FactRangeAsync(NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("select min(date), max(date) from attendance_fact");
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        return (r.IsDBNull(0) ? null : r.GetFieldValue<DateOnly>(0), r.IsDBNull(1) ? null : r.GetFieldValue<DateOnly>(1));
+    }
+
+    private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;
+
+    private static string F(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
+}

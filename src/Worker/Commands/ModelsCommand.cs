@@ -1,0 +1,130 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Spectre.Console;
+using Skolnarvaro.Analysis.Trend;
+using Skolnarvaro.Worker.Composition;
+
+namespace Skolnarvaro.Worker.Commands;
+
+/// <summary><c>models</c>: the trend model registry: list, activate by hand, and move a model between databases.</summary>
+public static class ModelsCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("models", "List the trend models: version, training period, held-out AUC, active or not, and why.");
+        command.SetAction(async (_, ct) =>
+        {
+            using var host = await WorkerHost.StartAsync(ct: ct);
+            var models = await host.Get<TrendModelStore>().ListAsync(ct);
+            var status = await host.Get<TrendScoring>().StatusAsync(ct);
+            if (Console.IsOutputRedirected)
+            {
+                AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 180);
+            }
+
+            if (models.Count == 0)
+            {
+                AnsiConsole.MarkupLine("No trend models yet; train one with `skolnarvaro train`.");
+            }
+            else
+            {
+                var table = new Table().Border(TableBorder.Rounded)
+                    .AddColumns("Version", "Created (UTC)", "Trained on", "Held out", "Seed", "Horizon", "Held-out AUC", "Active", "Decision");
+                foreach (var m in models)
+                {
+                    table.AddRow($"v{m.Version}", m.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                        $"{m.TrainedFrom:yyyy-MM-dd} – {m.TrainedTo:yyyy-MM-dd}", $"{m.HeldOutFrom:yyyy-MM-dd} – {m.HeldOutTo:yyyy-MM-dd}",
+                        m.Seed.ToString(CultureInfo.InvariantCulture), $"{m.HorizonWeeks} weeks", m.HeldOutAuc.ToString("0.000", CultureInfo.InvariantCulture),
+                        m.Active ? "[green]active[/]" : "", Markup.Escape(m.Decision));
+                }
+
+                AnsiConsole.Write(table);
+            }
+
+            AnsiConsole.MarkupLine($"Nightly run: {Markup.Escape(status.Summary)}");
+            return ExitCodes.Ok;
+        });
+
+        var version = new Argument<long>("version") { Description = "The model version, as `models` lists it." };
+        var activate = new Command("activate",
+            "Make a model the active one by hand (e.g. to roll back); the nightly run scores with it if it qualifies.") { version };
+        activate.SetAction(async (parse, ct) =>
+        {
+            using var host = await WorkerHost.StartAsync(ct: ct);
+            var v = parse.GetValue(version);
+            if (!await host.Get<TrendModelStore>().ActivateAsync(v, $"Activated by hand {host.Get<TimeProvider>().GetUtcNow():yyyy-MM-dd}.", ct))
+            {
+                await Console.Error.WriteLineAsync($"No model v{v}; `skolnarvaro models` lists them.");
+                return ExitCodes.BadConfiguration;
+            }
+
+            AnsiConsole.MarkupLine($"Model v{v} is active. Nightly run: {Markup.Escape((await host.Get<TrendScoring>().StatusAsync(ct)).Summary)}");
+            return ExitCodes.Ok;
+        });
+
+        var exportVersion = new Argument<long>("version") { Description = "The model version to export." };
+        var exportFile = new Option<FileInfo>("--file") { Description = "The file to write (JSON: the registry record and the model).", Required = true };
+        var export = new Command("export", "Write a model and its record to a file, to import it into another database.") { exportVersion, exportFile };
+        export.SetAction(async (parse, ct) =>
+        {
+            using var host = await WorkerHost.StartAsync(ct: ct);
+            var store = host.Get<TrendModelStore>();
+            var v = parse.GetValue(exportVersion);
+            if (await store.GetAsync(v, ct) is not { } info)
+            {
+                await Console.Error.WriteLineAsync($"No model v{v}; `skolnarvaro models` lists them.");
+                return ExitCodes.BadConfiguration;
+            }
+
+            var path = parse.GetValue(exportFile)!.FullName;
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllTextAsync(path, JsonSerializer.Serialize(new ExportedModel(info, await store.BytesAsync(v, ct))), ct);
+            AnsiConsole.MarkupLine($"Model v{v} written to {Markup.Escape(path)}");
+            return ExitCodes.Ok;
+        });
+
+        var importFile = new Option<FileInfo>("--file") { Description = "A file written by `models export`.", Required = true };
+        var import = new Command("import", "Add a model exported from another database, inactive; `models activate` makes it active.") { importFile };
+        import.SetAction(async (parse, ct) =>
+        {
+            using var host = await WorkerHost.StartAsync(ct: ct);
+            var path = parse.GetValue(importFile)!.FullName;
+            ExportedModel? exported;
+            try
+            {
+                exported = JsonSerializer.Deserialize<ExportedModel>(await File.ReadAllTextAsync(path, ct));
+            }
+            catch (Exception e) when (e is JsonException or IOException)
+            {
+                await Console.Error.WriteLineAsync($"{path}: not a model file written by `models export` ({e.Message}).");
+                return ExitCodes.BadConfiguration;
+            }
+
+            if (exported?.Info is null || exported.Model is null)
+            {
+                await Console.Error.WriteLineAsync($"{path}: not a model file written by `models export` (no record or no model).");
+                return ExitCodes.BadConfiguration;
+            }
+
+            try
+            {
+                var v = await host.Get<TrendModelStore>().ImportAsync(exported.Info, exported.Model, Path.GetFileName(path), ct);
+                AnsiConsole.MarkupLine($"Imported as v{v} (inactive).");
+                return ExitCodes.Ok;
+            }
+            catch (TrendTrainingException e)
+            {
+                await Console.Error.WriteLineAsync($"{path}: {e.Message}");
+                return ExitCodes.BadConfiguration;
+            }
+        });
+
+        command.Subcommands.Add(activate);
+        command.Subcommands.Add(export);
+        command.Subcommands.Add(import);
+        return command;
+    }
+
+    private sealed record ExportedModel(TrendModelInfo Info, byte[] Model);
+}

@@ -1,0 +1,137 @@
+using Skolnarvaro.Analysis.Thresholds;
+using Skolnarvaro.Analysis.Trend;
+using Skolnarvaro.TestSupport;
+
+namespace Skolnarvaro.Analysis.Tests.Trend;
+
+/// <summary>
+/// Training on a seeded term: the same seed gives the same model, the gate keeps a better active model, and a pupil
+/// whose absence starts rising is flagged Trend before the rules flag them at all.
+/// </summary>
+public sealed class TrendTrainingTests(TestDatabase db) : IClassFixture<TestDatabase>, IAsyncLifetime
+{
+    private static readonly IReadOnlyList<DateOnly> Term = TrendHistory.Term;
+
+    public async Task InitializeAsync()
+    {
+        await db.ResetAsync();
+        await TrendHistory.WriteAsync(new FactHistory(db.DataSource));
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Training_twice_with_the_same_seed_gives_a_model_that_scores_the_same()
+    {
+        var samples = await TrendHistory.Dataset(db).BuildAsync(Term[0], Term[^1], new ThresholdOptions(), 3);
+        var settings = TrendHistory.Options().Trainer;
+        var vectors = samples.Select(s => s.Features).ToList();
+
+        var first = TrendModel.Train(samples, settings, seed: 42).Score(vectors);
+        var again = TrendModel.Train(samples, settings, seed: 42);
+        var reloaded = TrendModel.Load(again.ToBytes(), again.Baselines).Score(vectors);
+
+        again.Score(vectors).Should().Equal(first);
+        reloaded.Should().Equal(first, "a model read back from its bytes scores as it did before saving");
+        first.Distinct().Should().HaveCountGreaterThan(20, "the model ranks pupils, it is not a constant");
+        var auc = TrendEvaluation.Auc(Enumerable.Range(0, samples.Count).ToList(), samples, i => first[i]);
+        auc.Should().BeGreaterThan(0.8, "on its own training data the model separates the risers");
+    }
+
+    [Fact]
+    public async Task The_gate_keeps_the_active_model_when_a_new_one_is_worse_on_the_same_held_out_samples()
+    {
+        var store = TrendHistory.Store(db);
+        var good = await TrendHistory.Trainer(db, TrendHistory.Options(trees: 60)).TrainAndMaybeActivateAsync(new TrendTrainingRequest(Term[0], Term[^1], 1));
+        var worse = await TrendHistory.Trainer(db, Weak(TrendHistory.Options(trees: 1)))
+            .TrainAndMaybeActivateAsync(new TrendTrainingRequest(Term[0], Term[^1], 1));
+        var same = await TrendHistory.Trainer(db, TrendHistory.Options(trees: 60)).TrainAndMaybeActivateAsync(new TrendTrainingRequest(Term[0], Term[^1], 1));
+
+        good.Activated.Should().BeTrue();
+        worse.PreviousVersion.Should().Be(good.Version);
+        worse.HeldOutAuc.Should().BeLessThan(worse.PreviousAuc!.Value, "a single stump is a worse model (the test's premise)");
+        worse.Activated.Should().BeFalse();
+        worse.Decision.Should().StartWith("Not activated");
+        same.PreviousVersion.Should().Be(good.Version, "the refused model never became the active one");
+        same.PreviousAuc.Should().Be(good.HeldOutAuc, "the active model is judged on the same held-out samples");
+        same.Activated.Should().BeTrue("at least as good is enough");
+        (await store.ActiveAsync())!.Version.Should().Be(same.Version);
+        (await store.ListAsync()).Select(m => (m.Version, m.Active)).Should().Equal((good.Version, false), (worse.Version, false), (same.Version, true));
+    }
+
+    [Fact]
+    public async Task A_pupil_whose_absence_starts_rising_is_flagged_Trend_before_the_rules_flag_them()
+    {
+        var options = TrendHistory.Options(trees: 60);
+        await TrendHistory.Trainer(db, options).TrainAndMaybeActivateAsync(new TrendTrainingRequest(Term[0], Term[^1], 3));
+        // A new pupil, at another school so training never saw them: present every day until day 30, then absent a
+        // little longer each day (12 minutes more a day).
+        var history = new FactHistory(db.DataSource);
+        const string school = "22222222";
+        await history.SchoolAsync(school);
+        var pupil = FactHistory.Pupil(9999);
+        await history.DaysAsync(school, pupil, FactHistory.Days(Term[0], 50, i => i < 30 ? 0 : Math.Min(300, 12 * (i - 29))), "Stina");
+        var analysis = TrendHistory.Analysis(db);
+        var scoring = TrendHistory.Scoring(db, options);
+
+        int? trendDay = null, ruleDay = null, highDay = null;
+        for (var day = 25; day < 50 && highDay is null; day++)
+        {
+            var thresholds = await analysis.AssessSchoolAsync(school, Term[day]);
+            var level = thresholds.Flagged.SingleOrDefault()?.Level;
+            ruleDay ??= level is not null ? day : null;
+            highDay ??= level == Level.High ? day : null;
+            var trend = await scoring.ScoreSchoolAsync(school, Term[day], thresholds);
+            trend.Model.Scoring.Should().BeTrue(trend.Model.Summary);
+            if (trendDay is null && trend.Trend.Count == 1)
+            {
+                trendDay = day;
+                var flag = trend.Trend[0];
+                flag.Level.Should().Be(Level.Trend);
+                flag.Descriptions.Should().NotBeEmpty().And.HaveCountLessThanOrEqualTo(3);
+                flag.Descriptions.Should().Contain(d => d.StartsWith("Frånvaron har ökat från", StringComparison.Ordinal) || d.StartsWith("Frånvarande", StringComparison.Ordinal));
+                flag.TrendScore!.Probability.Should().BeGreaterThanOrEqualTo((float)options.CutOff);
+            }
+        }
+
+        trendDay.Should().NotBeNull("the rise is visible to the model");
+        ruleDay.Should().NotBeNull();
+        highDay.Should().NotBeNull();
+        trendDay.Should().BeLessThan(ruleDay!.Value, "Trend comes before riskfrånvaro");
+        trendDay.Should().BeGreaterThan(29, "nothing to see while the pupil is present every day");
+    }
+
+    [Fact]
+    public async Task Without_an_active_model_scoring_adds_nothing_and_says_thresholds_only()
+    {
+        var thresholds = await TrendHistory.Analysis(db).AssessSchoolAsync(TrendHistory.School, Term[40]);
+
+        var result = await TrendHistory.Scoring(db, TrendHistory.Options()).ScoreSchoolAsync(TrendHistory.School, Term[40], thresholds);
+
+        result.Trend.Should().BeEmpty();
+        result.Model.Scoring.Should().BeFalse();
+        result.Model.Summary.Should().Be("thresholds only: no active model");
+        result.MergeInto(thresholds).Should().BeSameAs(thresholds);
+    }
+
+    [Fact]
+    public async Task An_active_model_below_the_minimum_AUC_does_not_score()
+    {
+        var options = TrendHistory.Options();
+        var trained = await TrendHistory.Trainer(db, options).TrainAndMaybeActivateAsync(new TrendTrainingRequest(Term[0], Term[^1], 1));
+        options.MinimumAuc = Math.Min(0.99, trained.HeldOutAuc + 0.005);
+        var thresholds = await TrendHistory.Analysis(db).AssessSchoolAsync(TrendHistory.School, Term[40]);
+
+        var result = await TrendHistory.Scoring(db, options).ScoreSchoolAsync(TrendHistory.School, Term[40], thresholds);
+
+        result.Trend.Should().BeEmpty();
+        result.Model.Summary.Should().StartWith($"thresholds only: the active model v{trained.Version} has held-out AUC");
+    }
+
+    private static TrendOptions Weak(TrendOptions o)
+    {
+        o.Trainer.Leaves = 2;
+        o.Trainer.LearningRate = 0.01;
+        return o;
+    }
+}
