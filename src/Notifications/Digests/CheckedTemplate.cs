@@ -36,6 +36,8 @@ public sealed class CheckedTemplate
             StrictVariables = true,
             EnableRelaxedMemberAccess = false,
             MemberRenamer = StandardMemberRenamer.Default,
+            // Scriban stops loops after 1,000 iterations by default; a large school's first digest lists more pupils.
+            LoopLimit = 0,
         };
         context.PushGlobal(globals);
         context.PushCulture(CultureInfo.GetCultureInfo("sv-SE"));

@@ -52,4 +52,16 @@ public sealed class TemplateCheckTests : IDisposable
         new Action(() => _ = new DigestRenderer(folder.Path)).Should().Throw<TemplateException>()
             .Which.Message.Should().Contain(DigestRenderer.SubjectFile);
     }
+
+    [Fact]
+    public void A_digest_of_more_than_a_thousand_pupils_renders_every_one()
+    {
+        var sample = DigestRenderer.SampleModel();
+        var pupils = Enumerable.Range(1, 1_200).Select(i => sample.Pupils[0] with { DisplayName = $"Elev {i}" }).ToList();
+
+        var digest = new DigestRenderer(TestFiles.InRepo("templates")).Render(sample with { Pupils = pupils });
+
+        digest.Text.Should().Contain("Elev 1200");
+        digest.Html.Should().Contain("Elev 1200");
+    }
 }
