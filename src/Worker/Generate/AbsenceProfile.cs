@@ -214,84 +214,18 @@ internal sealed class AbsenceProfile : IAbsenceBehaviour
                 }
                 else
                 {
-                    int k = 1 + r.Next(n - 1);
-                    double mode = r.NextDouble();
-                    for (int i = 0; i < n; i++)
-                    {
-                        bool absent = mode < 0.5 ? i >= n - k : mode < 0.8 ? i < k : r.NextDouble() < 0.5;
-                        if (absent)
-                        {
-                            result[i] = new LessonOutcome { Status = status, Minutes = lessons[i].Length };
-                        }
-                    }
+                    LessonDay.PartOfDay(r, status, lessons, result);
                 }
             }
         }
 
         if (whole != LessonStatus.Present)
         {
-            for (int i = 0; i < n; i++)
-            {
-                result[i] = new LessonOutcome { Status = whole, Minutes = lessons[i].Length };
-            }
+            LessonDay.WholeDay(whole, lessons, result);
             return;
         }
 
-        // Doctor / dentist: one or two consecutive lessons, excused.
-        if (r.NextDouble() < _partialDayRate)
-        {
-            int k = 1 + r.Next(2);
-            int s = r.Next(n);
-            for (int i = s; i < Math.Min(n, s + k); i++)
-            {
-                result[i] = new LessonOutcome { Status = LessonStatus.Excused, Minutes = lessons[i].Length };
-            }
-        }
-
-        for (int i = 0; i < n; i++)
-        {
-            if (result[i].Status != LessonStatus.Present)
-            {
-                continue;
-            }
-            double stro = _stroSubject is not null && lessons[i].Subject == _stroSubject ? _stroSubjectRate : _stroRate;
-            if (stro > 0 && r.NextDouble() < stro)
-            {
-                result[i] = new LessonOutcome { Status = LessonStatus.Unexcused, Minutes = UnexcusedMinutes(r, lessons[i].Length) };
-            }
-            else if (r.NextDouble() < _singleLessonRate)
-            {
-                result[i] = r.NextDouble() < 0.65
-                    ? new LessonOutcome { Status = LessonStatus.Unexcused, Minutes = UnexcusedMinutes(r, lessons[i].Length) }
-                    : new LessonOutcome { Status = LessonStatus.Excused, Minutes = lessons[i].Length };
-            }
-        }
-
-        int first = -1;
-        for (int i = 0; i < n && first < 0; i++)
-        {
-            if (result[i].Status == LessonStatus.Present)
-            {
-                first = i;
-            }
-        }
-        if (first >= 0 && r.NextDouble() < _lateRate)
-        {
-            int span = _lateMax - _lateMin + 1;
-            int minutes = _lateMin + (int)(span * Math.Pow(r.NextDouble(), 1.4));
-            minutes = Math.Clamp(minutes, 1, Math.Min(30, lessons[first].Length - 5));
-            result[first] = new LessonOutcome { Status = LessonStatus.Late, Minutes = minutes };
-        }
-    }
-
-    /// <summary>Usually the whole lesson; sometimes only part of it (left early / arrived very late).</summary>
-    private static int UnexcusedMinutes(Random r, int length)
-    {
-        if (r.NextDouble() >= 0.15)
-        {
-            return length;
-        }
-        int part = (int)Math.Round(length * (0.3 + 0.5 * r.NextDouble()) / 5.0) * 5;
-        return Math.Clamp(part, 5, length - 5);
+        int first = LessonDay.SingleLessons(r, lessons, result, _partialDayRate, _stroSubject, _stroSubjectRate, _stroRate, _singleLessonRate);
+        LessonDay.LateArrival(r, lessons, result, first, _lateRate, _lateMin, _lateMax);
     }
 }
