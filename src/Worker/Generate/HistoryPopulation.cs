@@ -92,18 +92,7 @@ internal sealed class HistoryPopulation
             }
         }
         AddMovers(schools, term, termIndex);
-        foreach (var school in schools)
-        {
-            school.Enrollments.Sort(static (a, b) =>
-            {
-                int c = a.Class.Index.CompareTo(b.Class.Index);
-                if (c == 0) c = string.CompareOrdinal(a.Pupil.LastName, b.Pupil.LastName);
-                if (c == 0) c = string.CompareOrdinal(a.Pupil.FirstName, b.Pupil.FirstName);
-                if (c == 0) c = string.CompareOrdinal(a.Pupil.Pnr12, b.Pupil.Pnr12);
-                if (c == 0) c = a.FromDay.CompareTo(b.FromDay);
-                return c;
-            });
-        }
+        PopulationBuilder.SortEnrollments(schools);
         return schools;
     }
 

@@ -83,6 +83,23 @@ internal sealed class School
 /// <summary>Builds schools, classes, timetables, pupils and movers from the seed.</summary>
 internal static class PopulationBuilder
 {
+    /// <summary>Each school's roll in export order: by class, then name, then personnummer and start day (a stable, seeded order).</summary>
+    public static void SortEnrollments(IEnumerable<School> schools)
+    {
+        foreach (var school in schools)
+        {
+            school.Enrollments.Sort(static (a, b) =>
+            {
+                int c = a.Class.Index.CompareTo(b.Class.Index);
+                if (c == 0) c = string.CompareOrdinal(a.Pupil.LastName, b.Pupil.LastName);
+                if (c == 0) c = string.CompareOrdinal(a.Pupil.FirstName, b.Pupil.FirstName);
+                if (c == 0) c = string.CompareOrdinal(a.Pupil.Pnr12, b.Pupil.Pnr12);
+                if (c == 0) c = a.FromDay.CompareTo(b.FromDay);
+                return c;
+            });
+        }
+    }
+
     public static List<School> Build(GeneratorOptions options, TermCalendar cal, SchoolTemplate[] templates, out List<Pupil> pupils)
     {
         int seed = options.Seed;
@@ -99,18 +116,7 @@ internal static class PopulationBuilder
 
         AddMovers(seed, schools, cal);
 
-        foreach (var school in schools)
-        {
-            school.Enrollments.Sort(static (a, b) =>
-            {
-                int c = a.Class.Index.CompareTo(b.Class.Index);
-                if (c == 0) c = string.CompareOrdinal(a.Pupil.LastName, b.Pupil.LastName);
-                if (c == 0) c = string.CompareOrdinal(a.Pupil.FirstName, b.Pupil.FirstName);
-                if (c == 0) c = string.CompareOrdinal(a.Pupil.Pnr12, b.Pupil.Pnr12);
-                if (c == 0) c = a.FromDay.CompareTo(b.FromDay);
-                return c;
-            });
-        }
+        SortEnrollments(schools);
         return schools;
     }
 
