@@ -1,8 +1,8 @@
 using System.Globalization;
 using Skolnarvaro.Analysis.Figures;
-using Skolnarvaro.Analysis.Thresholds;
+using Skolnarvaro.Analysis.Patterns;
 
-namespace Skolnarvaro.Analysis.Patterns;
+namespace Skolnarvaro.Analysis.Thresholds;
 
 /// <summary>
 /// One to three plain Swedish sentences about what a flagged pupil did: what put them at the level first, then the

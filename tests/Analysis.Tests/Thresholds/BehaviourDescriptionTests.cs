@@ -3,7 +3,7 @@ using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Patterns;
 using Skolnarvaro.Analysis.Thresholds;
 
-namespace Skolnarvaro.Analysis.Tests.Patterns;
+namespace Skolnarvaro.Analysis.Tests.Thresholds;
 
 /// <summary>
 /// Each pattern on a hand-built history, and the Swedish sentence it becomes. The sentences describe what the pupil did
