@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Skolnarvaro.Analysis.Flags;
-using Skolnarvaro.Analysis.Runs;
+using Skolnarvaro.Worker.Runs;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Worker.Composition;
 using Skolnarvaro.Worker.Database;

@@ -6,7 +6,6 @@ using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Flags;
 using Skolnarvaro.Analysis.Patterns;
 using Skolnarvaro.Analysis.Reporting;
-using Skolnarvaro.Analysis.Runs;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Analysis.Trend;
 
@@ -30,7 +29,11 @@ public static class AnalysisServiceCollectionExtensions
         services.AddSingleton<ThresholdAnalysis>();
         services.AddSingleton<FlagStore>();
         services.AddSingleton<LevelHistoryStore>();
-        services.AddSingleton<RunStore>();
+        services.AddOptions<ReminderOptions>()
+            .Bind(configuration.GetSection(ReminderOptions.Section))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ReminderOptions>, ReminderOptionsValidator>();
+        services.AddSingleton<SchoolFlags>();
         services.AddSingleton<Backtester>();
         services.AddOptions<ReportOptions>()
             .Bind(configuration.GetSection(ReportOptions.Section))

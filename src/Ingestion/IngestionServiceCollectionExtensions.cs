@@ -52,6 +52,7 @@ public static partial class IngestionServiceCollectionExtensions
         services.AddSingleton<SchoolRegistryStore>();
         services.AddSingleton<FileImporter>();
         services.AddSingleton<InboxImporter>();
+        services.AddSingleton<SchoolImports>();
         services.AddSingleton<QuarantineStore>();
         services.AddSingleton<DataQualityStore>();
         return services;

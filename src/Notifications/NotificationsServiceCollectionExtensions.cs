@@ -34,6 +34,8 @@ public static class NotificationsServiceCollectionExtensions
         services.AddSingleton(sp => new OpsDigestRenderer(sp.GetRequiredService<IOptions<NotificationOptions>>().Value.TemplateFolder));
         services.AddSingleton<OutboxStore>();
         services.AddSingleton<OutboxSender>();
+        services.AddSingleton<SchoolDigests>();
+        services.AddSingleton<OpsReport>();
         return services;
     }
 }

@@ -174,7 +174,7 @@ public sealed class TermReportStore(NpgsqlDataSource db)
     /// <summary>
     /// Every school in the register, with the digests recorded by runs in the period (sent, and not sent yet or given up),
     /// the exports rejected in the term, and how many nightly runs in the period found its exports stale (as each run's
-    /// data-quality check recorded it in run.summary_json).
+    /// data-quality check recorded it in run_school.stale).
     /// </summary>
     public async Task<IReadOnlyList<SchoolTerm>> SchoolsAsync(Term term, DateOnly to, CancellationToken ct = default)
     {
@@ -189,10 +189,9 @@ public sealed class TermReportStore(NpgsqlDataSource db)
                 where status = 'Rejected' and (imported_at at time zone 'Europe/Stockholm')::date between @termStart and @termEnd
                 group by skolenhetskod),
             runs as (
-                select s.value->>'Skolenhetskod' as skolenhetskod, r.as_of, r.id, (s.value->>'stale')::boolean as stale
-                from run r cross join lateral jsonb_array_elements(
-                    case when jsonb_typeof(r.summary_json->'schools') = 'array' then r.summary_json->'schools' else '[]'::jsonb end) s
-                where r.kind = 'nightly' and r.as_of between @from and @to),
+                select rs.skolenhetskod, r.as_of, r.id, rs.stale
+                from run r join run_school rs on rs.run_id = r.id
+                where r.kind = 'nightly' and r.as_of between @from and @to and rs.stale is not null),
             stale as (
                 select skolenhetskod, count(*) as runs, count(*) filter (where stale) as stale,
                        (array_agg(stale order by as_of desc, id desc))[1] as stale_last

@@ -6,6 +6,15 @@ using Skolnarvaro.Notifications.Recipients;
 
 namespace Skolnarvaro.Notifications.Delivery;
 
+/// <summary>The one place that chooses where mail goes.</summary>
+public static class MailTransports
+{
+    /// <summary>SMTP when a host is configured, else (and in a dry run) .eml files in the dry-run folder.</summary>
+    public static IMailTransport For(NotificationOptions options, bool dryRun) => dryRun || string.IsNullOrWhiteSpace(options.Smtp.Host)
+        ? new EmlFolderTransport(options.DryRunFolder)
+        : new SmtpTransport(options.Smtp);
+}
+
 /// <summary>Where an outbox message goes: an SMTP server, or a folder of .eml files in dry-run mode.</summary>
 public interface IMailTransport : IAsyncDisposable
 {

@@ -16,6 +16,16 @@ public sealed record DeliveryResult(int Sent, int Failed, int GaveUp = 0);
 /// </summary>
 public sealed class OutboxSender(OutboxStore outbox, IOptions<NotificationOptions> options, TimeProvider time, ILogger<OutboxSender> logger)
 {
+    /// <summary>
+    /// Delivers what is due through the configured transport: SMTP when a host is configured, else (and in a dry run)
+    /// .eml files in the dry-run folder. Returns what was done and where to.
+    /// </summary>
+    public async Task<(DeliveryResult Result, string Transport)> DeliverDueAsync(bool dryRun, CancellationToken ct = default)
+    {
+        await using var transport = MailTransports.For(options.Value, dryRun);
+        return (await DeliverDueAsync(transport, ct), transport.Describe());
+    }
+
     /// <summary>Tries each due message once; returns when none is left that this pass has not tried.</summary>
     public async Task<DeliveryResult> DeliverDueAsync(IMailTransport transport, CancellationToken ct = default)
     {

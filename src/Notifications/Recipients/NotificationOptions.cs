@@ -35,8 +35,6 @@ public sealed class NotificationOptions
     public NameDisplay NameDisplay { get; set; } = NameDisplay.FirstNameInitialClass;
     /// <summary>The analysts' address for the run report (stale and rejected exports, failed schools); empty: none is sent.</summary>
     public string? OpsAddress { get; set; }
-    /// <summary>A pupil still at the same level is reminded in the digest at most this often.</summary>
-    public int ReminderCooldownDays { get; set; } = 14;
     /// <summary>Folder with digest.html.sbn, digest.txt.sbn and digest.subject.sbn.</summary>
     public string TemplateFolder { get; set; } = "templates";
     /// <summary>Where .eml files go in dry-run mode or when no SMTP host is configured.</summary>

@@ -31,11 +31,6 @@ internal sealed class RecipientsValidator : IValidateOptions<NotificationOptions
             errors.Add($"{NotificationOptions.Section}:FromAddress = '{options.FromAddress}': not an e-mail address.");
         }
 
-        if (options.ReminderCooldownDays < 1)
-        {
-            errors.Add($"{NotificationOptions.Section}:ReminderCooldownDays = {options.ReminderCooldownDays}: must be at least 1.");
-        }
-
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -8,7 +8,7 @@ using Npgsql;
 using Spectre.Console;
 using Skolnarvaro.Analysis;
 using Skolnarvaro.Analysis.Backtesting;
-using Skolnarvaro.Analysis.Runs;
+using Skolnarvaro.Worker.Runs;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Worker.Composition;
 

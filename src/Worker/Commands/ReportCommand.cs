@@ -57,7 +57,7 @@ public static class ReportCommand
                 ? new Dictionary<string, string?> { [$"{ReportOptions.Section}:MinGroupSize"] = size.ToString(System.Globalization.CultureInfo.InvariantCulture) }
                 : null;
             using var host = await WorkerHost.StartAsync(overrides, ct);
-            var date = parse.GetValue(asOf) ?? WorkerHost.RunDate(host.Services);
+            var date = parse.GetValue(asOf) ?? host.Get<RunDates>().Today;
             if (date < which.Start)
             {
                 await Console.Error.WriteLineAsync($"{which.Name} starts {which.Start:yyyy-MM-dd}, after the report date {date:yyyy-MM-dd}; nothing to report yet. Give --as-of.");

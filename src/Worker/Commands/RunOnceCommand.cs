@@ -1,9 +1,9 @@
 using System.CommandLine;
-using Microsoft.Extensions.Configuration;
 using Spectre.Console;
 using Skolnarvaro.Ingestion.Import;
 using Skolnarvaro.Worker.Composition;
 using Skolnarvaro.Worker.Nightly;
+using Skolnarvaro.Worker.Runs;
 
 namespace Skolnarvaro.Worker.Commands;
 
@@ -20,8 +20,7 @@ public static class RunOnceCommand
         command.SetAction(async (parse, ct) =>
         {
             using var host = await WorkerHost.StartAsync(ct: ct);
-            var config = host.Get<IConfiguration>();
-            var date = parse.GetValue(asOf) ?? WorkerHost.RunDate(host.Services);
+            var date = parse.GetValue(asOf) ?? host.Get<RunDates>().Today;
 
             NightlyRunSummary summary;
             try
@@ -35,7 +34,7 @@ public static class RunOnceCommand
                 return ExitCodes.Failed;
             }
 
-            Print(summary, config.GetValue<bool>("Skolnarvaro:Demo:Enabled"));
+            Print(summary, host.Get<RunDates>().Demo);
             return summary.Succeeded ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return command;

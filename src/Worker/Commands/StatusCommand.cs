@@ -8,6 +8,7 @@ using Npgsql;
 using Spectre.Console;
 using Skolnarvaro.Worker.Composition;
 using Skolnarvaro.Worker.Nightly;
+using Skolnarvaro.Worker.Runs;
 using Skolnarvaro.Worker.Orchestration;
 
 namespace Skolnarvaro.Worker.Commands;
@@ -28,7 +29,7 @@ public static class StatusCommand
             using var host = await WorkerHost.StartAsync(ct: ct);
             WidenForLogs();
             await PrintRunsAsync(host, parse.GetValue(last), ct);
-            if ((parse.GetValue(run) ?? await LatestNightlyAsync(host, ct)) is { } runId)
+            if ((parse.GetValue(run) ?? await host.Get<RunStore>().LatestNightlyAsync(ct)) is { } runId)
             {
                 await PrintRunAsync(host, runId, ct);
             }
@@ -47,35 +48,17 @@ public static class StatusCommand
         }
     }
 
-    private static async Task<long?> LatestNightlyAsync(IHost host, CancellationToken ct)
-    {
-        await using var cmd = host.Get<NpgsqlDataSource>().CreateCommand("select max(id) from run where kind = 'nightly'");
-        return await cmd.ExecuteScalarAsync(ct) is long id ? id : null;
-    }
-
     private static async Task PrintRunsAsync(IHost host, int count, CancellationToken ct)
     {
         var table = new Table().Border(TableBorder.Rounded).Title("Last runs")
             .AddColumns("Run", "Kind", "As of", "Started (UTC)", "Took", "Status", "Schools ok/failed", "High", "At risk", "Trend", "Digests");
-        await using var cmd = host.Get<NpgsqlDataSource>().CreateCommand("""
-            select r.id, r.kind, r.as_of, r.started_at, r.finished_at, r.status,
-                   count(rs.*) filter (where rs.status = 'Imported'), count(rs.*) filter (where rs.status = 'Failed'), count(rs.*),
-                   sum(rs.high), sum(rs.at_risk), sum(rs.trend), count(rs.*) filter (where rs.digest_queued)
-            from run r left join run_school rs on rs.run_id = r.id
-            group by r.id order by r.id desc limit @n
-            """);
-        cmd.Parameters.AddWithValue("n", count);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
+        foreach (var r in await host.Get<RunStore>().RecentAsync(count, ct))
         {
-            var started = r.GetFieldValue<DateTimeOffset>(3);
-            var took = r.IsDBNull(4) ? (TimeSpan?)null : r.GetFieldValue<DateTimeOffset>(4) - started;
-            var status = r.GetString(5);
             table.AddRow(
-                $"#{r.GetInt64(0)}", r.GetString(1), r.GetFieldValue<DateOnly>(2).ToString("yyyy-MM-dd"), started.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss"),
-                took is { } t ? Duration(t) : "", Colour(status),
-                r.GetInt64(8) == 0 ? "" : $"{r.GetInt64(6)}/{r.GetInt64(7)} of {r.GetInt64(8)}",
-                Number(r, 9), Number(r, 10), Number(r, 11), r.GetInt64(8) == 0 ? "" : r.GetInt64(12).ToString());
+                $"#{r.Id}", r.Kind, r.AsOf.ToString("yyyy-MM-dd"), r.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss"),
+                r.FinishedAt is { } f ? Duration(f - r.StartedAt) : "", Colour(r.Status),
+                r.Schools == 0 ? "" : $"{r.SchoolsImported}/{r.SchoolsFailed} of {r.Schools}",
+                r.High?.ToString() ?? "", r.AtRisk?.ToString() ?? "", r.Trend?.ToString() ?? "", r.Schools == 0 ? "" : r.Digests.ToString());
         }
 
         AnsiConsole.Write(table);
@@ -85,14 +68,14 @@ public static class StatusCommand
     public static async Task PrintRunAsync(IHost host, long runId, CancellationToken ct)
     {
         WidenForLogs();
-        var outcomes = await host.Get<RunSchoolStore>().ReadAsync(runId, ct);
+        var outcomes = await host.Get<RunStore>().ReadAsync(runId, ct);
         var table = new Table().Border(TableBorder.Rounded).Title($"Run #{runId} school by school")
             .AddColumns("School", "Status", "Attempts", "Worker", "Import", "Analysis", "Files new/seen/rejected", "Rows", "High", "At risk", "Trend", "Digest", "Error");
         foreach (var o in outcomes)
         {
             table.AddRow(
                 Markup.Escape($"{o.Name} ({o.Skolenhetskod})"),
-                Colour(o.Status == SchoolRunStatus.Imported && !o.Analyzed ? "Imported, not analysed" : o.Status.ToString()),
+                Colour(o.State),
                 o.Attempts.ToString(), Markup.Escape(o.Worker ?? ""),
                 o.ImportTime is { } i ? Duration(i) : "", o.AnalysisTime is { } a ? Duration(a) : "",
                 $"{o.Imports.Count(x => x.Status == Ingestion.Import.ImportStatus.Imported)}/{o.FilesSeen}/{o.Imports.Count(x => x.Status == Ingestion.Import.ImportStatus.Rejected)}",
@@ -143,12 +126,10 @@ public static class StatusCommand
     /// <summary>Polls until the run is no longer Running; returns its status.</summary>
     public static async Task<string> WaitForRunAsync(IHost host, long runId, CancellationToken ct)
     {
-        var db = host.Get<NpgsqlDataSource>();
+        var runs = host.Get<RunStore>();
         while (true)
         {
-            await using var cmd = db.CreateCommand("select status from run where id = @id");
-            cmd.Parameters.AddWithValue("id", runId);
-            if (await cmd.ExecuteScalarAsync(ct) is string status && status != "Running")
+            if ((await runs.ReadRunAsync(runId, ct)).Status is var status and not "Running")
             {
                 return status;
             }
@@ -159,12 +140,11 @@ public static class StatusCommand
 
     private static string Colour(string status) => status switch
     {
-        "Succeeded" or "Imported" => $"[green]{status}[/]",
+        "Succeeded" or "Analysed" => $"[green]{status}[/]",
         "Failed" or "Abandoned" => $"[red]{status}[/]",
         _ => $"[yellow]{Markup.Escape(status)}[/]",
     };
 
     private static string Duration(TimeSpan t) => t.TotalSeconds < 60 ? $"{t.TotalSeconds:0.0} s" : $"{(int)t.TotalMinutes} min {t.Seconds} s";
 
-    private static string Number(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? "" : r.GetInt64(i).ToString();
 }

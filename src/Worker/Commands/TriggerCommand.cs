@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Spectre.Console;
 using Skolnarvaro.Worker.Composition;
 using Skolnarvaro.Worker.Nightly;
+using Skolnarvaro.Worker.Runs;
 using Skolnarvaro.Worker.Orchestration;
 
 namespace Skolnarvaro.Worker.Commands;
@@ -30,7 +31,7 @@ public static class TriggerCommand
             long runId;
             try
             {
-                runId = await nightly.BeginAsync(parse.GetValue(asOf) ?? WorkerHost.RunDate(host.Services), dryRun: false, $"manual:{Guid.NewGuid():N}", ct);
+                runId = await nightly.BeginAsync(parse.GetValue(asOf) ?? host.Get<RunDates>().Today, dryRun: false, $"manual:{Guid.NewGuid():N}", ct);
             }
             catch (RunInProgressException e)
             {

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Skolnarvaro.Worker.Composition;
 using Skolnarvaro.Worker.Nightly;
+using Skolnarvaro.Worker.Runs;
 using Skolnarvaro.Worker.Orchestration;
 
 namespace Skolnarvaro.Worker.Commands;
@@ -62,7 +63,7 @@ public static class WorkerCommand
             HangfireSetup.RegisterRecurringJobs(app.Services.GetRequiredService<IRecurringJobManager>(), options);
             await app.StartAsync(ct);
             logger.LogInformation("Worker {Worker} started: {Count} job slots, nightly '{Cron}' ({Zone}){Dashboard}",
-                RunSchoolStore.WorkerName, options.WorkerCount, options.NightlyCron, options.TimeZone,
+                RunStore.WorkerName, options.WorkerCount, options.NightlyCron, options.TimeZone,
                 dashboardOn ? $", dashboard on {dashboard.Url}/hangfire" : "");
             await app.WaitForShutdownAsync(ct);
             return ExitCodes.Ok;

@@ -16,6 +16,7 @@ using Skolnarvaro.Notifications.Digests;
 using Skolnarvaro.Notifications.Recipients;
 using Skolnarvaro.Worker.Database;
 using Skolnarvaro.Worker.Nightly;
+using Skolnarvaro.Worker.Runs;
 
 namespace Skolnarvaro.Worker.Composition;
 
@@ -115,14 +116,11 @@ public static class WorkerHost
                 "or run through ./skolnarvaro, which starts a private PostgreSQL when none is set.");
         }
 
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddWorker(builder.Configuration);
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         builder.Services.AddIngestion(builder.Configuration, schoolsBase);
         builder.Services.AddAnalysis(builder.Configuration);
         builder.Services.AddNotifications(builder.Configuration, Home);
-        builder.Services.AddOptions<OrchestrationOptions>().Bind(builder.Configuration.GetSection(OrchestrationOptions.Section));
-        builder.Services.AddSingleton<RunSchoolStore>();
-        builder.Services.AddSingleton<NightlyRun>();
         return connectionString;
     }
 
@@ -134,22 +132,6 @@ public static class WorkerHost
         _ = services.GetRequiredService<DigestRenderer>();
         _ = services.GetRequiredService<Skolnarvaro.Notifications.Ops.OpsDigestRenderer>();
         DatabaseMigrator.Migrate(connectionString, services.GetRequiredService<ILoggerFactory>().CreateLogger("Migrations"));
-    }
-
-    /// <summary>The date a run is for: Skolnarvaro:Demo:AsOf in demo mode, else today in Europe/Stockholm.</summary>
-    public static DateOnly RunDate(IServiceProvider services)
-    {
-        var config = services.GetRequiredService<IConfiguration>();
-        return config.GetValue<bool>("Skolnarvaro:Demo:Enabled") && config.GetValue<DateOnly?>("Skolnarvaro:Demo:AsOf") is { } demo
-            ? demo
-            : Today(services.GetRequiredService<TimeProvider>());
-    }
-
-    /// <summary>Today in school time (Europe/Stockholm).</summary>
-    public static DateOnly Today(TimeProvider time)
-    {
-        var stockholm = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm");
-        return DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), stockholm).DateTime);
     }
 
     public static IngestionOptions Ingestion(this IHost host) => host.Services.GetRequiredService<IOptions<IngestionOptions>>().Value;

@@ -4,6 +4,7 @@ using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.DependencyInjection;
 using Skolnarvaro.Worker.Composition;
 using Skolnarvaro.Worker.Nightly;
+using Skolnarvaro.Worker.Runs;
 
 namespace Skolnarvaro.Worker.Orchestration;
 
@@ -38,7 +39,7 @@ public static class HangfireSetup
             .UsePostgreSqlStorage(c => c.UseNpgsqlConnection(connectionString), StorageOptions(o)));
         services.AddHangfireServer(server =>
         {
-            server.ServerName = RunSchoolStore.WorkerName;
+            server.ServerName = RunStore.WorkerName;
             server.WorkerCount = o.WorkerCount;
             server.SchedulePollingInterval = o.QueuePollInterval;
             server.ShutdownTimeout = TimeSpan.FromSeconds(30);

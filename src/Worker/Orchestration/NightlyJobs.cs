@@ -4,6 +4,7 @@ using Hangfire.Server;
 using Microsoft.Extensions.Logging;
 using Skolnarvaro.Worker.Composition;
 using Skolnarvaro.Worker.Nightly;
+using Skolnarvaro.Worker.Runs;
 
 namespace Skolnarvaro.Worker.Orchestration;
 
@@ -13,7 +14,7 @@ namespace Skolnarvaro.Worker.Orchestration;
 /// <see cref="FinishRunAsync"/> (the fan-in). Any of them may be retried, run twice or run on another worker: the steps
 /// of <see cref="NightlyRun"/> find out from the database what is already done.
 /// </summary>
-public sealed class NightlyJobs(NightlyRun nightly, IBackgroundJobClient jobs, IServiceProvider services, ILogger<NightlyJobs> logger)
+public sealed class NightlyJobs(NightlyRun nightly, IBackgroundJobClient jobs, RunDates dates, ILogger<NightlyJobs> logger)
 {
     /// <summary>The recurring nightly job. A retry of it finds the run it recorded (keyed by the job's id) and fans out what is left.</summary>
     [DisplayName("Nightly run")]
@@ -23,7 +24,7 @@ public sealed class NightlyJobs(NightlyRun nightly, IBackgroundJobClient jobs, I
         long runId;
         try
         {
-            runId = await nightly.BeginAsync(WorkerHost.RunDate(services), dryRun: false, trigger, ct);
+            runId = await nightly.BeginAsync(dates.Today, dryRun: false, trigger, ct);
         }
         catch (RunInProgressException e)
         {

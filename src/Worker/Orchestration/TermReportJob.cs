@@ -12,12 +12,12 @@ namespace Skolnarvaro.Worker.Orchestration;
 /// 22 December, after the terms' last school days) into <c>Skolnarvaro:Report:Folder</c>/&lt;term&gt;. Running it twice
 /// rewrites the same files.
 /// </summary>
-public sealed class TermReportJob(TermReportWriter writer, IOptions<ReportOptions> options, IServiceProvider services, ILogger<TermReportJob> logger)
+public sealed class TermReportJob(TermReportWriter writer, IOptions<ReportOptions> options, RunDates dates, ILogger<TermReportJob> logger)
 {
     [DisplayName("Term report")]
     public async Task WriteAsync(CancellationToken ct)
     {
-        var date = WorkerHost.RunDate(services);
+        var date = dates.Today;
         var term = Term.Containing(date);
         var folder = Path.GetFullPath(Path.Combine(options.Value.Folder, term.Name), WorkerHost.Home);
         var paths = await writer.WriteAsync(term, date, folder, ct);

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Flags;
 using Skolnarvaro.Analysis.Patterns;
-using Skolnarvaro.Analysis.Runs;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.TestSupport;
 
@@ -33,16 +32,33 @@ public sealed class LevelHistoryTests(TestDatabase db) : IClassFixture<TestDatab
     /// <summary>One nightly run for one school, as NightlyRun does it: assess, then record flags and history in one transaction.</summary>
     private async Task<IReadOnlyList<FlagRecord>> RunAsync(string school, DateOnly asOf, ThresholdOptions? options = null, bool succeeded = true)
     {
-        var runs = new RunStore(db.DataSource, TimeProvider.System);
-        var runId = await runs.StartAsync("nightly", asOf, "{}");
+        var runId = await StartRunAsync(asOf);
         var analysis = new ThresholdAnalysis(new AttendanceFactStore(db.DataSource), new SubjectFactStore(db.DataSource), Options.Create(options ?? new ThresholdOptions()));
         var assessment = await analysis.AssessSchoolAsync(school, asOf);
         await using var conn = await db.DataSource.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();
         var records = await new FlagStore().RecordAsync(conn, runId, assessment);
         await tx.CommitAsync();
-        await runs.FinishAsync(runId, succeeded, "{}");
+        await FinishRunAsync(runId, succeeded);
         return records;
+    }
+
+    /// <summary>The run row the flags refer to; the worker's run bookkeeping is not under test here.</summary>
+    private async Task<long> StartRunAsync(DateOnly asOf)
+    {
+        await using var cmd = db.DataSource.CreateCommand("""
+            insert into run (kind, started_at, as_of, status, config_json, config_sha256) values ('nightly', now(), @asOf, 'Running', '{}', '') returning id
+            """);
+        cmd.Parameters.AddWithValue("asOf", asOf);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    private async Task FinishRunAsync(long runId, bool succeeded)
+    {
+        await using var cmd = db.DataSource.CreateCommand("update run set status = @status, finished_at = now() where id = @id");
+        cmd.Parameters.AddWithValue("status", succeeded ? "Succeeded" : "Failed");
+        cmd.Parameters.AddWithValue("id", runId);
+        await cmd.ExecuteNonQueryAsync();
     }
 
     private Task<IReadOnlyList<LevelEpisode>> EpisodesAsync(string school = A) => new LevelHistoryStore(db.DataSource).ForPupilAsync(school, Pupil);

@@ -127,14 +127,19 @@ public sealed class TermHistory
             await copy.CompleteAsync();
         }
 
-        // Runs: 1 in VT, 2–4 nightly in HT (A stale on the last, B on the first), 5 a back-test whose summary has no schools.
+        // Runs: 1 in VT, 2–4 nightly in HT (A stale on the last, B on the first), 5 a back-test with no schools.
         await Exec(db, $$"""
-            insert into run (kind, started_at, as_of, status, config_json, config_sha256, summary_json) values
-              ('nightly', now(), '2026-06-01', 'Succeeded', '{}', '', '{"schools":[{"Skolenhetskod":"{{A}}","stale":true}]}'),
-              ('nightly', now(), '2026-09-01', 'Succeeded', '{}', '', '{"schools":[{"Skolenhetskod":"{{A}}","stale":false},{"Skolenhetskod":"{{B}}","stale":true}]}'),
-              ('nightly', now(), '2026-09-15', 'Succeeded', '{}', '', '{"schools":[{"Skolenhetskod":"{{A}}","stale":false},{"Skolenhetskod":"{{B}}","stale":false}]}'),
-              ('nightly', now(), '2026-10-20', 'Succeeded', '{}', '', '{"schools":[{"Skolenhetskod":"{{A}}","stale":true},{"Skolenhetskod":"{{B}}","stale":false}]}'),
-              ('backtest', now(), '2026-10-01', 'Succeeded', '{}', '', '{"weeks":3}');
+            insert into run (kind, started_at, as_of, status, config_json, config_sha256) values
+              ('nightly', now(), '2026-06-01', 'Succeeded', '{}', ''),
+              ('nightly', now(), '2026-09-01', 'Succeeded', '{}', ''),
+              ('nightly', now(), '2026-09-15', 'Succeeded', '{}', ''),
+              ('nightly', now(), '2026-10-20', 'Succeeded', '{}', ''),
+              ('backtest', now(), '2026-10-01', 'Succeeded', '{}', '');
+            insert into run_school (run_id, skolenhetskod, status, stale) values
+              (1, '{{A}}', 'Imported', true),
+              (2, '{{A}}', 'Imported', false), (2, '{{B}}', 'Imported', true),
+              (3, '{{A}}', 'Imported', false), (3, '{{B}}', 'Imported', false),
+              (4, '{{A}}', 'Imported', true), (4, '{{B}}', 'Imported', false);
             """);
 
         // Flags per run, as the nightly run records them.

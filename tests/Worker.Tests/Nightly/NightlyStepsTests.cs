@@ -1,6 +1,7 @@
 using Skolnarvaro.TestSupport;
 using Skolnarvaro.Worker.Composition;
 using Skolnarvaro.Worker.Nightly;
+using Skolnarvaro.Worker.Runs;
 
 namespace Skolnarvaro.Worker.Tests.Nightly;
 

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Options;
-using Skolnarvaro.Analysis.Runs;
+using Skolnarvaro.Worker.Runs;
 using Skolnarvaro.TestSupport;
 using Skolnarvaro.Worker.Composition;
 using Skolnarvaro.Worker.Nightly;
 
-namespace Skolnarvaro.Analysis.Tests.Runs;
+namespace Skolnarvaro.Worker.Tests.Runs;
 
 /// <summary>Every run records the configuration it used and a hash anyone can check; a bad threshold stops the start.</summary>
 public sealed class RunRecordTests(TestDatabase db) : IClassFixture<TestDatabase>, IAsyncLifetime
@@ -31,7 +31,8 @@ public sealed class RunRecordTests(TestDatabase db) : IClassFixture<TestDatabase
     [Fact]
     public async Task A_run_stores_its_configuration_and_a_hash_that_can_be_checked_from_the_stored_json()
     {
-        var runs = new RunStore(db.DataSource, TimeProvider.System);
+        using var host = await PipelineHost.StartAsync(db, PipelineHost.WriteSchoolsFile(temp.Path, School), temp.Path);
+        var runs = host.Get<RunStore>();
 
         var first = await runs.StartAsync("nightly", Days[0], """{"thresholds":{"AtRisk":{"AbsenceShare":0.1}},"b":1}""");
         var reordered = await runs.StartAsync("nightly", Days[0], """{ "b": 1, "thresholds": { "AtRisk": { "AbsenceShare": 0.1 } } }""");

@@ -1,14 +1,12 @@
 using Npgsql;
-using Skolnarvaro.Analysis.Flags;
-using Skolnarvaro.Notifications.Digests;
 
-namespace Skolnarvaro.Worker.Nightly;
+namespace Skolnarvaro.Notifications.Digests;
 
-/// <summary>Joins flags with the little the digest may show about a pupil: name and class at this school.</summary>
+/// <summary>Joins digest entries with the little the digest may show about a pupil: name and class at this school.</summary>
 internal static class PupilDirectory
 {
     public static async Task<IReadOnlyList<FlaggedPupil>> ReadAsync(
-        NpgsqlConnection conn, string school, IReadOnlyList<FlagRecord> flags, CancellationToken ct)
+        NpgsqlConnection conn, string school, IReadOnlyList<DigestEntry> entries, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
             select p.pupil_key, p.first_name, p.last_name, e.class_name
@@ -16,7 +14,7 @@ internal static class PupilDirectory
             where p.pupil_key = any(@keys)
             """, conn);
         cmd.Parameters.AddWithValue("school", NpgsqlTypes.NpgsqlDbType.Char, school);
-        cmd.Parameters.AddWithValue("keys", flags.Select(f => f.PupilKey).ToArray());
+        cmd.Parameters.AddWithValue("keys", entries.Select(f => f.PupilKey).ToArray());
         var names = new Dictionary<string, (string First, string Last, string Class)>();
         await using (var r = await cmd.ExecuteReaderAsync(ct))
         {
@@ -27,12 +25,12 @@ internal static class PupilDirectory
         }
 
         // Scoped by the join on this school's enrolment: a pupil of another school can never appear here.
-        return flags
+        return entries
             .Where(f => names.ContainsKey(Convert.ToHexString(f.PupilKey)))
             .Select(f =>
             {
                 var (first, last, cls) = names[Convert.ToHexString(f.PupilKey)];
-                return new FlaggedPupil(f.PupilKey, first, last, cls, f.Level.ToString(), f.Change.ToString(), f.Since, f.Descriptions);
+                return new FlaggedPupil(f.PupilKey, first, last, cls, f.LevelCode, f.ChangeCode, f.Since, f.Descriptions);
             })
             .ToList();
     }

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Options;
+using Skolnarvaro.Ingestion.DataQuality;
+using Skolnarvaro.Ingestion.Schools;
+
+namespace Skolnarvaro.Ingestion.Import;
+
+/// <summary>What importing one school's inbox came to: the files, and the school's data quality afterwards.</summary>
+public sealed record SchoolImportResult(IReadOnlyList<ImportResult> Files, SchoolDataQuality Quality);
+
+/// <summary>The registry's schools and the import of each one's inbox: what a nightly run asks of ingestion.</summary>
+public sealed class SchoolImports(IOptions<IngestionOptions> options, SchoolRegistryStore registry, InboxImporter inbox, DataQualityStore quality)
+{
+    /// <summary>The schools in the registry, in its order.</summary>
+    public IReadOnlyList<SchoolSettings> Schools => options.Value.Schools;
+
+    /// <summary>Writes the registry's schools to the database, so that runs and facts can refer to them.</summary>
+    public Task SyncRegistryAsync(CancellationToken ct = default) => registry.SyncAsync(options.Value.Schools, ct);
+
+    /// <summary>
+    /// Imports every file waiting in the school's inbox, then measures the school's data quality on <paramref name="asOf"/>,
+    /// its reporting rate over the last <paramref name="reportingWindowDays"/> school days.
+    /// </summary>
+    public async Task<SchoolImportResult> ImportAsync(string skolenhetskod, long? runId, DateOnly asOf, int reportingWindowDays, CancellationToken ct = default)
+    {
+        var school = options.Value.Schools.FirstOrDefault(s => s.Skolenhetskod == skolenhetskod)
+            ?? throw new InvalidOperationException($"School {skolenhetskod} is no longer in the school registry.");
+        var files = await inbox.ImportInboxAsync(school, ct, runId);
+        var dq = await quality.ForSchoolAsync(skolenhetskod, asOf, options.Value.StaleAfterSchoolDays, reportingWindowDays, ct);
+        return new SchoolImportResult(files, dq);
+    }
+}

@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace Skolnarvaro.Notifications.Digests;
+
+/// <summary>What a rektor must know about the data behind the digest, in Swedish.</summary>
+public static class DataQualityCaveats
+{
+    private static readonly CultureInfo Sv = CultureInfo.GetCultureInfo("sv-SE");
+
+    public static IReadOnlyList<string> For(DigestDataQuality dq, DateOnly asOf, double lowReportingRate)
+    {
+        var caveats = new List<string>();
+        if (dq.LastExportDate is null)
+        {
+            caveats.Add("Ingen närvaroexport har tagits emot från skolan; listan bygger inte på aktuella uppgifter.");
+        }
+        else if (dq.IsStale)
+        {
+            caveats.Add($"Senaste närvaroexporten gäller till och med {DigestBuilder.Date(dq.LastExportDate.Value)} " +
+                        $"({dq.SchoolDaysSinceLastExport} skoldagar före {DigestBuilder.Date(asOf)}). Frånvaro efter det datumet syns inte här.");
+        }
+
+        if (dq.ReportingRate is { } rate && rate < lowReportingRate)
+        {
+            caveats.Add($"Närvaron är registrerad för {Percent(rate)} av den schemalagda tiden de senaste skoldagarna. " +
+                        "Oregistrerade lektioner räknas inte som frånvaro, så frånvaron kan vara större än vad som visas.");
+        }
+
+        if (dq.RejectedFilesLast30Days > 0)
+        {
+            caveats.Add($"{dq.RejectedFilesLast30Days} exportfil(er) från skolan har avvisats de senaste 30 dagarna på grund av fel i filen.");
+        }
+
+        return caveats;
+    }
+
+    /// <summary>"12 %": whole percent, as the digests and the run report show shares.</summary>
+    public static string Percent(double share) => (share * 100).ToString("0", Sv) + " %";
+}

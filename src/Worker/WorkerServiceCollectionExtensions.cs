@@ -1,0 +1,26 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Skolnarvaro.Worker.Composition;
+using Skolnarvaro.Worker.Nightly;
+using Skolnarvaro.Worker.Runs;
+
+namespace Skolnarvaro.Worker;
+
+public static class WorkerServiceCollectionExtensions
+{
+    /// <summary>
+    /// The worker's own part: the school clock, the run date (fixed in demo mode), the orchestration settings, the runs'
+    /// bookkeeping and the nightly run that sequences the stages. Hangfire's server is added by the <c>worker</c> command.
+    /// </summary>
+    public static IServiceCollection AddWorker(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<TimeProvider, SchoolTimeProvider>();
+        services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.Section));
+        services.AddSingleton<RunDates>();
+        services.AddOptions<OrchestrationOptions>().Bind(configuration.GetSection(OrchestrationOptions.Section));
+        services.AddSingleton<RunConfiguration>();
+        services.AddSingleton<RunStore>();
+        services.AddSingleton<NightlyRun>();
+        return services;
+    }
+}
