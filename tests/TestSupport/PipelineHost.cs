@@ -27,6 +27,8 @@ public static class PipelineHost
             ["Skolnarvaro:Notifications:TemplateFolder"] = TestFiles.InRepo("templates"),
             ["Skolnarvaro:Notifications:DryRunFolder"] = Path.Combine(outputFolder, "digests"),
             ["Skolnarvaro:Notifications:Smtp:Host"] = "",
+            // Tests that are not about the cadence see a digest after every run, as a school on a nightly schedule does.
+            ["Skolnarvaro:Notifications:Digest:Schedule"] = "Nightly",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -53,6 +55,7 @@ public static class PipelineHost
         start.Environment["Skolnarvaro__Demo__Enabled"] = "false";
         start.Environment["Skolnarvaro__Pseudonymisation__Key"] = TestKey;
         start.Environment["Skolnarvaro__Notifications__TemplateFolder"] = TestFiles.InRepo("templates");
+        start.Environment["Skolnarvaro__Notifications__Digest__Schedule"] = "Nightly";
         start.Environment["SKOLNARVARO_HOME"] = home;
         return start;
     }

@@ -117,6 +117,24 @@ public sealed class AttendanceFactStore(NpgsqlDataSource db)
         return days;
     }
 
+    /// <summary>
+    /// Whether the school's facts between the dates show single days: they come from lesson or day exports. Facts spread
+    /// from a summary export's totals do not, so no day, weekday or subject pattern can be read from them.
+    /// </summary>
+    public async Task<bool> ShowsDaysAsync(string school, DateOnly from, DateOnly to, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("""
+            select not exists (select 1 from attendance_fact where skolenhetskod = @school and date between @from and @to)
+                or exists (
+                    select 1 from attendance_fact af left join import_file f on f.id = af.import_file_id
+                    where af.skolenhetskod = @school and af.date between @from and @to and f.kind is distinct from 'Summary')
+            """);
+        cmd.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
+        cmd.Parameters.AddWithValue("from", from);
+        cmd.Parameters.AddWithValue("to", to);
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
     /// <summary>The school's driftsform as the registry last synced it, or null for a school not in the table.</summary>
     public async Task<string?> DriftsformAsync(string school, CancellationToken ct = default)
     {

@@ -109,6 +109,32 @@ public sealed class LevelHistoryStore(NpgsqlDataSource db)
         return result;
     }
 
+    /// <summary>The last date a digest told the school's rektor about anyone: the school's last digest; null before its first.</summary>
+    internal static async Task<DateOnly?> LastReportedAtSchoolAsync(NpgsqlConnection conn, string school, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("select max(last_reported_on) from level_episode where skolenhetskod = @school", conn);
+        cmd.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
+        return await cmd.ExecuteScalarAsync(ct) switch
+        {
+            DateOnly d => d,
+            DateTime t => DateOnly.FromDateTime(t),
+            _ => null,
+        };
+    }
+
+    /// <summary>The school's episodes still open or closed on or after <paramref name="from"/>, per pupil oldest first, on the caller's connection.</summary>
+    internal static async Task<ILookup<byte[], LevelEpisode>> RecentAsync(NpgsqlConnection conn, string school, DateOnly from, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"""
+            select {Columns} from level_episode
+            where skolenhetskod = @school and (left_on is null or left_on >= @from)
+            order by pupil_key, entered_on, id
+            """, conn);
+        cmd.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
+        cmd.Parameters.AddWithValue("from", from);
+        return (await ReadAsync(cmd, ct)).ToLookup(e => e.PupilKey, PupilKeyComparer.Instance);
+    }
+
     /// <summary>Closes the episodes that ended and opens the ones that began, set-based, on the caller's transaction.</summary>
     internal static async Task ApplyAsync(
         NpgsqlConnection conn, long runId, string school, DateOnly asOf,

@@ -9,19 +9,16 @@ namespace Skolnarvaro.Analysis.Flags;
 /// <summary>A school's levels on a date, assessed and scored, ready to be recorded.</summary>
 public sealed record SchoolLevels(SchoolAssessment Assessment);
 
-/// <summary>What a school's flags in a run came to: every pupil at a level, and those the rektor should hear about.</summary>
-public sealed record RecordedFlags(IReadOnlyList<FlagRecord> All, IReadOnlyList<FlagRecord> News, IReadOnlyList<FlagRecord> Reminders)
+/// <summary>What a school's flags in a run came to: every pupil at a level.</summary>
+public sealed record RecordedFlags(IReadOnlyList<FlagRecord> All)
 {
-    /// <summary>The pupils to report: news first, then reminders.</summary>
-    public IReadOnlyList<FlagRecord> Reportable => [.. News, .. Reminders];
-
     public int Count(Level level) => All.Count(f => f.Level == level);
 }
 
 /// <summary>
 /// A school's flags from facts to the level history: the thresholds, the trend model where one scores, the flags and
-/// level episodes, and which pupils are reportable — news (new at a level or escalated), and reminders once the
-/// cool-down has passed since the rektor last heard about them, so a digest never repeats itself night after night.
+/// level episodes, the concern order, and which pupils are news since the rektor's last digest — new at a level or
+/// escalated — or due a reminder once the cool-down has passed, so a digest never repeats itself.
 /// </summary>
 public sealed class SchoolFlags(
     ThresholdAnalysis analysis, TrendScoring trend, FlagStore flags, LevelHistoryStore history, AttendanceFactStore facts,
@@ -42,19 +39,109 @@ public sealed class SchoolFlags(
         return new SchoolLevels(scored.MergeInto(assessment));
     }
 
-    /// <summary>Records the flags and the level history on the caller's transaction and selects the reportable pupils.</summary>
+    /// <summary>Records the flags and the level history on the caller's transaction.</summary>
     public async Task<RecordedFlags> RecordAsync(NpgsqlConnection conn, long runId, SchoolLevels levels, CancellationToken ct = default)
     {
-        var recorded = await flags.RecordAsync(conn, runId, levels.Assessment, ct);
-        var asOf = levels.Assessment.AsOf;
-        var cooldown = reminders.Value.ReminderCooldownDays;
-        return new RecordedFlags(
-            recorded,
-            recorded.Where(r => r.Change is LevelChange.New or LevelChange.Escalated).ToList(),
-            recorded.Where(r => r.Change == LevelChange.Still && (r.LastReportedOn is not { } last || asOf.DayNumber - last.DayNumber >= cooldown)).ToList());
+        return new RecordedFlags(await flags.RecordAsync(conn, runId, levels.Assessment, ct));
     }
 
-    /// <summary>The reportable pupils have been told about (their digest is recorded): their cool-down starts today.</summary>
-    public Task MarkReportedAsync(NpgsqlConnection conn, string school, RecordedFlags recorded, DateOnly asOf, CancellationToken ct = default) =>
-        history.MarkReportedAsync(conn, school, recorded.Reportable.Select(f => f.PupilKey), asOf, ct);
+    /// <summary>
+    /// Every pupil at a level in concern order, with what is news since the last digest told the rektor about anyone (or
+    /// everything, before the school's first digest), each pupil's course over the last weeks, and whether their absence is
+    /// one finished illness spell. Read on the caller's transaction, after <see cref="RecordAsync"/>.
+    /// </summary>
+    public async Task<SchoolNews> NewsAsync(NpgsqlConnection conn, SchoolLevels levels, RecordedFlags recorded, CancellationToken ct = default)
+    {
+        var a = levels.Assessment;
+        var (school, asOf) = (a.Skolenhetskod, a.AsOf);
+        var lateCounts = a.Thresholds.LateCountsAsAbsence;
+        var lastDigest = await LevelHistoryStore.LastReportedAtSchoolAsync(conn, school, ct);
+        var episodes = await LevelHistoryStore.RecentAsync(conn, school, Min(lastDigest ?? asOf, asOf.AddDays(-400)), ct);
+        var assessed = a.Flagged.ToDictionary(x => x.Figures.PupilKey, PupilKeyComparer.Instance);
+        var days = await DaysAsync(school, recorded.All.Select(f => f.PupilKey), asOf, ct);
+        var cooldown = reminders.Value.ReminderCooldownDays;
+        var termStart = Term.Containing(asOf).Start;
+
+        var pupils = new List<ReportablePupil>();
+        foreach (var flag in recorded.All)
+        {
+            var figures = assessed[flag.PupilKey].Figures;
+            var (reason, from) = Reason(flag, episodes[flag.PupilKey].ToList(), asOf, cooldown);
+            var (term, recent) = (figures.Term.AbsenceShare(lateCounts), figures.Recent.AbsenceShare(lateCounts));
+            var pupilDays = days.GetValueOrDefault(flag.PupilKey) ?? [];
+            pupils.Add(new ReportablePupil(
+                flag, reason, from, term, recent, figures.Recent.Days, PupilCourse.DirectionOf(term, recent),
+                Concern.Score(figures, lateCounts, reason is ReportReason.New or ReportReason.Escalated, assessed[flag.PupilKey].TrendScore?.Probability),
+                a.ShowsDays ? PupilCourse.FinishedIllnessSpell([.. pupilDays.Where(d => d.Date >= termStart)], asOf) : null,
+                a.ShowsDays ? PupilCourse.WeeklyShares(pupilDays, asOf, lateCounts) : null));
+        }
+
+        var flagged = recorded.All.Select(f => f.PupilKey).ToHashSet(PupilKeyComparer.Instance);
+        var left = lastDigest is { } since
+            ? episodes.Count(g => !flagged.Contains(g.Key) && g.Any(e => e.LeftOn > since && e.LeftBecause is LeftBecause.BelowThresholds or LeftBecause.LeftSchool))
+            : 0;
+        var ordered = Concern.Order(pupils, p => p.Flag.Level, p => p.FinishedSpell is not null, p => p.Concern)
+            .ThenBy(p => Convert.ToHexString(p.Flag.PupilKey), StringComparer.Ordinal)
+            .ToList();
+        return new SchoolNews(school, asOf, lastDigest, ordered, left, a.ShowsDays);
+    }
+
+    /// <summary>The pupils a digest told the rektor about: their cool-down starts today.</summary>
+    public Task MarkReportedAsync(NpgsqlConnection conn, string school, IEnumerable<byte[]> told, DateOnly asOf, CancellationToken ct = default) =>
+        history.MarkReportedAsync(conn, school, told, asOf, ct);
+
+    /// <summary>
+    /// News is judged against what the rektor was last told in the pupil's unbroken run of episodes: never told, or told
+    /// at a lower level, is news (escalated from the level they were at before, or were told about); told at this level or
+    /// above is a reminder once the cool-down has passed.
+    /// </summary>
+    private static (ReportReason, Level?) Reason(FlagRecord flag, List<LevelEpisode> episodes, DateOnly asOf, int cooldown)
+    {
+        var chain = new List<LevelEpisode>();
+        for (var i = episodes.Count - 1; i >= 0; i--)
+        {
+            if (chain.Count == 0 ? episodes[i].IsOpen : episodes[i].LeftOn == chain[^1].EnteredOn)
+            {
+                chain.Add(episodes[i]);
+            }
+            else if (chain.Count > 0)
+            {
+                break;
+            }
+        }
+
+        var told = chain.Where(e => e.LastReportedOn is not null).Select(e => (Level?)e.Level).Max();
+        var reminderDue = flag.LastReportedOn is not { } last || asOf.DayNumber - last.DayNumber >= cooldown;
+        return told switch
+        {
+            null when chain.Count > 1 && chain[0].EnteredAs == EnteredAs.Escalated && chain[1].Level < flag.Level => (ReportReason.Escalated, chain[1].Level),
+            null => (ReportReason.New, null),
+            { } t when t < flag.Level => (ReportReason.Escalated, t),
+            _ => (reminderDue ? ReportReason.Reminder : ReportReason.AtLevel, null),
+        };
+    }
+
+    /// <summary>The flagged pupils' days from the start of the term or of their last weeks, whichever is earlier.</summary>
+    private async Task<Dictionary<byte[], DayFact[]>> DaysAsync(string school, IEnumerable<byte[]> keys, DateOnly asOf, CancellationToken ct)
+    {
+        var wanted = keys.ToHashSet(PupilKeyComparer.Instance);
+        var result = new Dictionary<byte[], DayFact[]>(PupilKeyComparer.Instance);
+        if (wanted.Count == 0)
+        {
+            return result;
+        }
+
+        var from = Min(Term.Containing(asOf).Start, asOf.AddDays(-7 * (PupilCourse.Weeks + 1)));
+        await foreach (var (key, days) in facts.ReadPupilsAsync(school, from, asOf, ct))
+        {
+            if (wanted.Contains(key))
+            {
+                result[key] = [.. days];
+            }
+        }
+
+        return result;
+    }
+
+    private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
 }

@@ -18,16 +18,18 @@ public static class BehaviourDescriptions
     private static readonly string[] WeekdaysPlural =
         ["söndagarna", "måndagarna", "tisdagarna", "onsdagarna", "torsdagarna", "fredagarna", "lördagarna"];
 
-    public static IReadOnlyList<string> Describe(PupilFigures f, IReadOnlyList<string> rulesMet, PupilPatterns p, EffectiveThresholds t)
+    public static IReadOnlyList<string> Describe(
+        PupilFigures f, IReadOnlyList<string> rulesMet, PupilPatterns p, EffectiveThresholds t, bool showsDays = true)
     {
         bool Met(string rule) => rulesMet.Any(r => r.EndsWith(":" + rule, StringComparison.Ordinal));
 
-        var spell = Spell(f);
+        // Without single days (summary exports), days in a row and late arrivals are artefacts of spreading a total.
+        var spell = showsDays ? Spell(f) : null;
         var recentShare = RecentShare(f, t.LateCountsAsAbsence);
         var termShare = TermShare(f, t.LateCountsAsAbsence);
         var unexcusedRule = rulesMet.FirstOrDefault(r => r.Contains(":UnexcusedMinutes", StringComparison.Ordinal));
         var unexcused = Unexcused(f, unexcusedRule?.EndsWith(":Term", StringComparison.Ordinal) == true ? Window.Term : Window.Recent);
-        var late = Late(f);
+        var late = showsDays ? Late(f) : null;
 
         // What put the pupil at the level, in the order a rektor would find most telling.
         var lines = new List<string?>

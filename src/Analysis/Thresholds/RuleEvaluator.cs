@@ -28,8 +28,12 @@ public static class RuleEvaluator
         : Meets(f, t.AtRisk, t) ? Level.AtRisk
         : null;
 
-    /// <summary>The level, the rules that held, the patterns and one to three descriptions.</summary>
-    public static Assessment Evaluate(PupilFigures f, EffectiveThresholds t, IReadOnlyList<SubjectFigures>? subjects = null)
+    /// <summary>
+    /// The level, the rules that held, the patterns and one to three descriptions. Where the school's exports do not show
+    /// single days (<paramref name="showsDays"/> false: summaries spread over their period), no day, weekday or subject
+    /// pattern is named: it would describe the spreading, not the pupil.
+    /// </summary>
+    public static Assessment Evaluate(PupilFigures f, EffectiveThresholds t, IReadOnlyList<SubjectFigures>? subjects = null, bool showsDays = true)
     {
         var level = LevelOf(f, t);
         if (level is not { } l)
@@ -38,8 +42,8 @@ public static class RuleEvaluator
         }
 
         var rules = RulesMet(f, t.Rules(l), t).Select(r => $"{l}:{r}").ToList();
-        var patterns = PupilPatterns.Find(f, subjects, t.Patterns);
-        return new Assessment(f, l, BehaviourDescriptions.Describe(f, rules, patterns, t))
+        var patterns = showsDays ? PupilPatterns.Find(f, subjects, t.Patterns) : PupilPatterns.None;
+        return new Assessment(f, l, BehaviourDescriptions.Describe(f, rules, patterns, t, showsDays))
         {
             RulesMet = rules,
             Patterns = patterns,

@@ -12,7 +12,11 @@ public sealed record SchoolAssessment(
     EffectiveThresholds Thresholds,
     int PupilsAssessed,
     IReadOnlyList<Assessment> Flagged,
-    IReadOnlySet<byte[]> OnRoll);
+    IReadOnlySet<byte[]> OnRoll)
+{
+    /// <summary>Whether the school's exports show single days (lessons or days, not summaries): day patterns mean something.</summary>
+    public bool ShowsDays { get; init; } = true;
+}
 
 /// <summary>
 /// Computes every pupil's figures at a school and applies the thresholds. Facts stream one pupil at a time; only the
@@ -57,7 +61,8 @@ public sealed class ThresholdAnalysis(AttendanceFactStore facts, SubjectFactStor
 
         var flagged = candidates.Where(f => onRoll.Contains(f.PupilKey)).ToList();
         var bySubject = await subjects.ReadAsync(school, flagged.Select(f => (f.PupilKey, f.Recent.From ?? asOf)).ToList(), asOf, ct);
-        var assessments = flagged.Select(f => RuleEvaluator.Evaluate(f, t, bySubject.GetValueOrDefault(f.PupilKey))).ToList();
-        return new SchoolAssessment(school, asOf, t, onRoll.Count, assessments, onRoll);
+        var showsDays = await facts.ShowsDaysAsync(school, flagged.Select(f => f.Recent.From ?? asOf).DefaultIfEmpty(asOf).Min(), asOf, ct);
+        var assessments = flagged.Select(f => RuleEvaluator.Evaluate(f, t, bySubject.GetValueOrDefault(f.PupilKey), showsDays)).ToList();
+        return new SchoolAssessment(school, asOf, t, onRoll.Count, assessments, onRoll) { ShowsDays = showsDays };
     }
 }

@@ -3,43 +3,155 @@ using Skolnarvaro.Notifications.Recipients;
 
 namespace Skolnarvaro.Notifications.Digests;
 
-/// <summary>Turns a school's new, escalated and reminded flags into the model a digest template renders.</summary>
+/// <summary>
+/// Composes a school's digest: a summary and counts at the top, at most <c>maxPupils</c> cards in the order the analysis
+/// gave (concern order), the rest as one line per level and class — or, in the school's first digest, as a compact list.
+/// </summary>
 public static class DigestBuilder
 {
     private static readonly CultureInfo Sv = CultureInfo.GetCultureInfo("sv-SE");
 
+    /// <summary>A school with more classes than this is counted by grade at the top of the digest.</summary>
+    public const int MaxClassRows = 10;
+
     public static DigestModel Build(
-        SchoolRecipients school, DateOnly runDate, IEnumerable<FlaggedPupil> flagged, IReadOnlyList<string> caveats, NameDisplay names)
+        SchoolRecipients school, DateOnly runDate, DigestKind kind, IReadOnlyList<FlaggedPupil> pupils, DigestRequest request,
+        IReadOnlyList<string> caveats, NameDisplay names, int maxPupils, DateOnly? lastDigest = null)
     {
-        var all = flagged.ToList();
-        var pupils = all
-            .OrderByDescending(p => LevelRank(p.LevelCode))
-            .ThenBy(p => p.ClassName, StringComparer.Ordinal)
-            .ThenBy(p => p.FirstName, StringComparer.Ordinal)
-            .ThenBy(p => Convert.ToHexString(p.PupilKey), StringComparer.Ordinal)
-            .Select(p => new DigestPupil(
-                DisplayName(p, names), p.ClassName, LevelLabel(p.LevelCode), p.LevelCode, ChangeLabel(p.ChangeCode),
-                Date(p.Since), p.Descriptions))
+        var cards = pupils.Take(maxPupils).Select(p => Card(p, names, runDate)).ToList();
+        var rest = pupils.Skip(maxPupils).ToList();
+        var byGrade = pupils.Select(p => p.ClassName).Distinct().Count() > MaxClassRows;
+        string Group(FlaggedPupil p) => byGrade ? Grade(p.ClassName) : p.ClassName;
+
+        var levels = LevelCodes
+            .Select(code => (code, all: pupils.Where(p => p.Entry.LevelCode == code).ToList()))
+            .Where(x => x.all.Count > 0)
+            .Select(x => new DigestLevelRow(LevelLabel(x.code), x.code,
+                x.all.Count(p => p.Entry.ChangeCode == "New"), x.all.Count(p => p.Entry.ChangeCode == "Escalated"),
+                x.all.Count(p => !p.Entry.IsNews), x.all.Count))
             .ToList();
+        var groups = pupils.GroupBy(Group)
+            .OrderBy(g => g.Key, ClassOrder.Instance)
+            .Select(g => new DigestGroupRow(g.Key, g.Count(p => p.Entry.LevelCode == "High"), g.Count(p => p.Entry.LevelCode == "AtRisk"),
+                g.Count(p => p.Entry.LevelCode == "Trend"), g.Count()))
+            .ToList();
+        var more = kind == DigestKind.Overview ? [] : LevelCodes
+            .Select(code => (code, rest: rest.Where(p => p.Entry.LevelCode == code).ToList()))
+            .Where(x => x.rest.Count > 0)
+            .Select(x => $"och {x.rest.Count} till med {LevelLabel(x.code).ToLower(Sv)}: " +
+                         string.Join(", ", x.rest.GroupBy(Group).OrderBy(g => g.Key, ClassOrder.Instance).Select(g => $"{g.Key} {g.Count()}")))
+            .ToList();
+        var listed = kind == DigestKind.Overview
+            ? rest.Select(p => new DigestListed(DisplayName(p, names), p.ClassName, LevelLabel(p.Entry.LevelCode))).ToList()
+            : [];
+
+        var notes = new List<string>();
+        if (request.LeftLevels > 0)
+        {
+            notes.Add(request.LeftLevels == 1
+                ? "1 elev som hade frånvaro över gränserna sedan förra sammanfattningen är nu under dem."
+                : $"{request.LeftLevels} elever som hade frånvaro över gränserna sedan förra sammanfattningen är nu under dem.");
+        }
+
+        if (!request.ShowsDays)
+        {
+            notes.Add("Skolans närvaroexporter är summor för perioder och visar inte enskilda dagar, så frånvaro per dag, veckodag och ämne och veckoförloppet kan inte visas.");
+        }
 
         return new DigestModel(
             new DigestSchool(school.Skolenhetskod, school.Name, school.Huvudman, string.Join(", ", school.Rectors.Select(r => r.Name))),
-            Date(runDate), pupils, caveats,
-            pupils.Count(p => p.LevelCode == "High"), pupils.Count(p => p.LevelCode == "AtRisk"), pupils.Count(p => p.LevelCode == "Trend"),
-            all.Count(p => p.ChangeCode == "New"), all.Count(p => p.ChangeCode == "Escalated"),
-            all.Count(p => p.ChangeCode is not ("New" or "Escalated")));
+            Date(runDate), kind.ToString(), Summary(kind, pupils, lastDigest), levels, byGrade ? "Årskurs" : "Klass", groups, cards, more, listed,
+            notes, caveats, pupils.Count);
     }
 
     public static string Date(DateOnly date) => date.ToString("d MMMM yyyy", Sv);
+
+    /// <summary>"12 %": whole percent, as the digests show shares.</summary>
+    public static string Percent(double share) => (share * 100).ToString("0", Sv) + " %";
+
+    private static readonly string[] LevelCodes = ["High", "AtRisk", "Trend"];
+
+    private static string Summary(DigestKind kind, IReadOnlyList<FlaggedPupil> pupils, DateOnly? lastDigest)
+    {
+        string Count(string code) => Pupils(pupils.Count(p => p.Entry.LevelCode == code));
+        var high = pupils.Count(p => p.Entry.LevelCode == "High");
+        var atRisk = pupils.Count(p => p.Entry.LevelCode == "AtRisk");
+        var trend = pupils.Count(p => p.Entry.LevelCode == "Trend");
+        var levels = Join(
+            high > 0 ? $"{Count("High")} med hög frånvaro" : null,
+            atRisk > 0 ? $"{Count("AtRisk")} med riskfrånvaro" : null,
+            trend > 0 ? $"{Count("Trend")} med stigande frånvaro" : null);
+        if (kind == DigestKind.Overview)
+        {
+            return $"Det här är skolans första sammanfattning: {levels} har i dag frånvaro över de gränser kommunen har kommit överens om.";
+        }
+
+        var news = pupils.Count(p => p.Entry.ChangeCode == "New");
+        var escalated = pupils.Count(p => p.Entry.ChangeCode == "Escalated");
+        var reminders = pupils.Count(p => p.Entry.ChangeCode == "Reminder");
+        var since = lastDigest is { } last ? $" sedan förra sammanfattningen ({last.ToString("d MMMM", Sv)})" : "";
+        var what = Join(
+            news > 0 ? $"{Pupils(news)} har fått frånvaro över gränserna" : null,
+            escalated > 0 ? $"{Pupils(escalated)} har fått ökad frånvaro" : null,
+            reminders > 0 ? $"{Pupils(reminders)} har fortfarande frånvaro över gränserna (påminnelse)" : null);
+        return kind == DigestKind.Urgent
+            ? $"Brådskande: {what}{since}."
+            : $"{char.ToUpper(what[0], Sv)}{what[1..]}{since}.";
+    }
+
+    private static string Pupils(int n) => n == 1 ? "1 elev" : $"{n} elever";
+
+    private static string Join(params string?[] parts)
+    {
+        var list = parts.OfType<string>().ToList();
+        return list.Count <= 1 ? string.Concat(list) : $"{string.Join(", ", list[..^1])} och {list[^1]}";
+    }
+
+    private static DigestPupil Card(FlaggedPupil p, NameDisplay names, DateOnly runDate)
+    {
+        var e = p.Entry;
+        var (direction, symbol) = e.Direction switch
+        {
+            "Rising" => ("stigande", "↑"),
+            "Falling" => ("sjunkande", "↓"),
+            _ => ("oförändrad", "→"),
+        };
+        var weeks = e.Weeks ?? [];
+        var max = Math.Max(0.25, weeks.Max(w => w.Share) ?? 0);
+        var bars = weeks.Select(w => new DigestBar(
+            $"v. {ISOWeek.GetWeekOfYear(w.Monday.ToDateTime(TimeOnly.MinValue))}",
+            w.Share is { } s ? Percent(s) : "–",
+            w.Share is { } v ? Math.Max(v > 0 ? 2 : 0, (int)Math.Round(22 * v / max)) : 0)).ToList();
+        return new DigestPupil(
+            DisplayName(p, names), p.ClassName, LevelLabel(e.LevelCode), e.LevelCode, ChangeLabel(e),
+            Date(e.Since), Percent(e.TermShare), Percent(e.RecentShare), e.RecentDays, direction, symbol,
+            e.Descriptions, bars, Blocks(weeks), e.FinishedSpell is { } spell ? $"En sammanhängande frånvaroperiod {Dates(spell)}, därefter närvarande." : null);
+    }
+
+    /// <summary>"▁▂▅█▃▁" — one block per week, "·" for a week without registered time; readable in any mail client.</summary>
+    private static string Blocks(IReadOnlyList<DigestWeek> weeks)
+    {
+        const string levels = "▁▂▃▄▅▆▇█";
+        return weeks.Count == 0 ? "" : string.Concat(weeks.Select(w => w.Share is { } s ? levels[Math.Clamp((int)(s * 2 * levels.Length), 0, levels.Length - 1)] : '·'));
+    }
+
+    private static string Dates(DigestSpell s) =>
+        s.From == s.To ? s.From.ToString("d MMMM", Sv)
+        : s.From.Month == s.To.Month ? $"{s.From.Day}–{s.To.ToString("d MMMM", Sv)}"
+        : $"{s.From.ToString("d MMMM", Sv)}–{s.To.ToString("d MMMM", Sv)}";
 
     private static string DisplayName(FlaggedPupil p, NameDisplay names) => names switch
     {
         NameDisplay.Full => $"{p.FirstName} {p.LastName}".Trim(),
         NameDisplay.FirstNameInitialClass => p.LastName.Length > 0 ? $"{p.FirstName} {p.LastName[0]}." : p.FirstName,
-        _ => $"Elev (ref. {Convert.ToHexString(p.PupilKey, 0, 3)})",
+        _ => $"Elev (ref. {Convert.ToHexString(p.Entry.PupilKey, 0, 3)})",
     };
 
-    private static int LevelRank(string level) => level switch { "High" => 3, "AtRisk" => 2, _ => 1 };
+    private static string Grade(string className)
+    {
+        var digits = new string(className.TakeWhile(char.IsDigit).ToArray());
+        return digits.Length > 0 ? $"Åk {digits}" : className;
+    }
 
     private static string LevelLabel(string level) => level switch
     {
@@ -49,10 +161,30 @@ public static class DigestBuilder
         _ => level,
     };
 
-    private static string ChangeLabel(string change) => change switch
+    private static string ChangeLabel(DigestEntry e) => e.ChangeCode switch
     {
         "New" => "Ny",
+        "Escalated" when e.FromLevelCode is { } from => $"Har ökat från {LevelLabel(from).ToLower(Sv)}",
         "Escalated" => "Har ökat",
-        _ => "Påminnelse",
+        "Reminder" => "Påminnelse",
+        _ => "Fortsatt",
     };
+
+    /// <summary>Classes in school order: "2A" before "10A", then by name.</summary>
+    private sealed class ClassOrder : IComparer<string>
+    {
+        public static readonly ClassOrder Instance = new();
+
+        public int Compare(string? x, string? y)
+        {
+            static (int, string) Key(string? s)
+            {
+                var digits = new string((s ?? "").SkipWhile(c => !char.IsDigit(c)).TakeWhile(char.IsDigit).ToArray());
+                return (digits.Length > 0 && int.TryParse(digits, out var n) ? n : int.MaxValue, s ?? "");
+            }
+
+            var (a, b) = (Key(x), Key(y));
+            return a.Item1 != b.Item1 ? a.Item1.CompareTo(b.Item1) : string.CompareOrdinal(a.Item2, b.Item2);
+        }
+    }
 }

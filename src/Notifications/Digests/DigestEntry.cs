@@ -1,10 +1,29 @@
 namespace Skolnarvaro.Notifications.Digests;
 
 /// <summary>
-/// One pupil the analysis decided the rektor should hear about (new, escalated or reminded): the contract between the
-/// flags and the digest. Level and change are the analysis's codes (High, AtRisk, Trend; New, Escalated, Still).
+/// One pupil at a level as the analysis hands them to the digest: the contract between the flags and the digest. Codes
+/// are the analysis's: level High, AtRisk, Trend; change New, Escalated, Reminder or AtLevel (only listed); direction
+/// Rising, Falling or Unchanged. Entries arrive in concern order, the most worrying first.
 /// </summary>
-public sealed record DigestEntry(byte[] PupilKey, string LevelCode, string ChangeCode, DateOnly Since, IReadOnlyList<string> Descriptions);
+public sealed record DigestEntry(
+    byte[] PupilKey, string LevelCode, string ChangeCode, string? FromLevelCode, DateOnly Since, IReadOnlyList<string> Descriptions,
+    double TermShare, double RecentShare, int RecentDays, string Direction, DigestSpell? FinishedSpell, IReadOnlyList<DigestWeek>? Weeks)
+{
+    public bool IsNews => ChangeCode is "New" or "Escalated";
+}
+
+/// <summary>One school week of a pupil's course: the share of registered time absent, null without registered time.</summary>
+public sealed record DigestWeek(DateOnly Monday, double? Share);
+
+/// <summary>A finished spell of whole days of giltig frånvaro, the pupil present since.</summary>
+public sealed record DigestSpell(DateOnly From, DateOnly To);
+
+/// <summary>What the analysis has for a school's digest on a date.</summary>
+/// <param name="Pupils">Everyone at a level, in concern order.</param>
+/// <param name="FirstDigest">No digest has told the rektor about anyone yet: the digest is an overview.</param>
+/// <param name="LeftLevels">Pupils at a level since the last digest who are at none now: counted, not listed.</param>
+/// <param name="ShowsDays">The school's exports show single days; summaries do not, and the digest says so.</param>
+public sealed record DigestRequest(IReadOnlyList<DigestEntry> Pupils, bool FirstDigest, int LeftLevels, bool ShowsDays);
 
 /// <summary>What the data behind a school's digest is worth: the facts the digest's caveats are written from.</summary>
 public sealed record DigestDataQuality(

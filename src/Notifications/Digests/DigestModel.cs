@@ -1,39 +1,53 @@
 namespace Skolnarvaro.Notifications.Digests;
 
-/// <summary>What a digest template sees (as snake_case in Scriban: school.name, pupils, caveats…).</summary>
+/// <summary>What kind of digest: the school's first (an overview), the usual one (news since the last), or an urgent one.</summary>
+public enum DigestKind { Overview, News, Urgent }
+
+/// <summary>What a digest template sees (as snake_case in Scriban: school.name, summary, levels, pupils, more…).</summary>
+/// <param name="Summary">One sentence that tells the story.</param>
+/// <param name="Levels">Pupils per level: new, escalated, still at the level.</param>
+/// <param name="Groups">Pupils per class (or grade, for a school with many classes) and level.</param>
+/// <param name="Pupils">The cards, at most MaxPupils, in concern order.</param>
+/// <param name="More">The rest of the news as one line per level: "och 23 till med riskfrånvaro: 7A 4, 7B 6".</param>
+/// <param name="Listed">In the first digest, everyone else at a level as a compact list.</param>
+/// <param name="Notes">Plain lines about what the digest does not show (pupils who dropped below every level, summary exports).</param>
 public sealed record DigestModel(
     DigestSchool School,
     string RunDate,
+    string Kind,
+    string Summary,
+    IReadOnlyList<DigestLevelRow> Levels,
+    string GroupHeading,
+    IReadOnlyList<DigestGroupRow> Groups,
     IReadOnlyList<DigestPupil> Pupils,
+    IReadOnlyList<string> More,
+    IReadOnlyList<DigestListed> Listed,
+    IReadOnlyList<string> Notes,
     IReadOnlyList<string> Caveats,
-    int HighCount,
-    int AtRiskCount,
-    int TrendCount,
-    int NewCount,
-    int EscalatedCount,
-    int ReminderCount)
-{
-    /// <summary>"2 nya, 1 med ökad frånvaro, 1 påminnelse om fortsatt frånvaro".</summary>
-    public string Summary => string.Join(", ", new[]
-    {
-        NewCount > 0 ? $"{NewCount} {(NewCount == 1 ? "ny" : "nya")}" : null,
-        EscalatedCount > 0 ? $"{EscalatedCount} med ökad frånvaro" : null,
-        ReminderCount > 0 ? $"{ReminderCount} {(ReminderCount == 1 ? "påminnelse" : "påminnelser")} om fortsatt frånvaro" : null,
-    }.Where(part => part is not null));
-}
+    int Total);
 
 public sealed record DigestSchool(string Skolenhetskod, string Name, string Huvudman, string Rectors);
 
-public sealed record DigestPupil(
-    string DisplayName,
-    string ClassName,
-    string Level,
-    string LevelCode,
-    string Change,
-    string Since,
-    IReadOnlyList<string> Descriptions);
+public sealed record DigestLevelRow(string Level, string LevelCode, int New, int Escalated, int Still, int Total);
 
-/// <summary>One flagged pupil as the digest builder receives it: already a pseudonym plus what the name setting may show.</summary>
-public sealed record FlaggedPupil(
-    byte[] PupilKey, string FirstName, string LastName, string ClassName, string LevelCode, string ChangeCode, DateOnly Since,
-    IReadOnlyList<string> Descriptions);
+public sealed record DigestGroupRow(string Group, int High, int AtRisk, int Trend, int Total);
+
+/// <summary>One pupil's card.</summary>
+/// <param name="Change">"Ny", "Har ökat från riskfrånvaro", "Påminnelse".</param>
+/// <param name="Direction">"stigande", "sjunkande" or "oförändrad": the recent share against the term's.</param>
+/// <param name="Weeks">The last eight school weeks as bars (empty for schools whose exports do not show days).</param>
+/// <param name="WeeksText">The same weeks in block characters, for the plain-text part.</param>
+/// <param name="Spell">"En sammanhängande frånvaroperiod 18–22 november, därefter närvarande", or null.</param>
+public sealed record DigestPupil(
+    string DisplayName, string ClassName, string Level, string LevelCode, string Change, string Since,
+    string TermShare, string RecentShare, int RecentDays, string Direction, string DirectionSymbol,
+    IReadOnlyList<string> Descriptions, IReadOnlyList<DigestBar> Weeks, string WeeksText, string? Spell);
+
+/// <summary>One week's bar: its label ("v. 46"), the share ("12 %", or "–" without registered time) and the bar's height in pixels.</summary>
+public sealed record DigestBar(string Label, string Share, int Height);
+
+/// <summary>A pupil in the first digest's compact list.</summary>
+public sealed record DigestListed(string DisplayName, string ClassName, string Level);
+
+/// <summary>One pupil at a level with their names at the school, as the digest builder receives them.</summary>
+public sealed record FlaggedPupil(DigestEntry Entry, string FirstName, string LastName, string ClassName);

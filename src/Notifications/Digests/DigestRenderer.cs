@@ -1,3 +1,5 @@
+using Skolnarvaro.Notifications.Recipients;
+
 namespace Skolnarvaro.Notifications.Digests;
 
 public sealed record RenderedDigest(string Subject, string Html, string Text);
@@ -21,7 +23,10 @@ public sealed class DigestRenderer
         html = new CheckedTemplate(Path.Combine(templateFolder, HtmlFile));
         text = new CheckedTemplate(Path.Combine(templateFolder, TextFile));
         subject = new CheckedTemplate(Path.Combine(templateFolder, SubjectFile));
-        Render(SampleModel());
+        foreach (var kind in Enum.GetValues<DigestKind>())
+        {
+            Render(SampleModel(kind));
+        }
     }
 
     public RenderedDigest Render(DigestModel model) => new(
@@ -29,16 +34,28 @@ public sealed class DigestRenderer
         html.Render(model),
         text.Render(model));
 
-    /// <summary>A digest with every field set, used to check the templates at start-up.</summary>
-    public static DigestModel SampleModel() => new(
-        new DigestSchool("12345678", "Exempelskolan", "Exempelstads kommun", "Anna Rektor"),
-        "20 november 2026",
+    /// <summary>A digest with every field set (a card of each kind, more lines, a compact list, notes, caveats), to check the templates at start-up.</summary>
+    public static DigestModel SampleModel(DigestKind kind = DigestKind.News)
+    {
+        var monday = new DateOnly(2026, 11, 16);
+        DigestWeek[] weeks = [.. Enumerable.Range(0, 8).Select(i => new DigestWeek(monday.AddDays(7 * (i - 7)), i == 3 ? null : 0.05 * i))];
+        var school = new SchoolRecipients
+        {
+            Skolenhetskod = "12345678", Name = "Exempelskolan", Huvudman = "Exempelstads kommun",
+            Rectors = [new RectorSettings { Name = "Anna Rektor", Email = "anna.rektor@example.se" }],
+        };
+        FlaggedPupil Pupil(byte id, string level, string change, string? from, string cls, DigestSpell? spell = null) => new(
+            new DigestEntry([id, 0, 0], level, change, from, new DateOnly(2026, 11, 20), ["Frånvarande 31 % av den schemalagda tiden de senaste 20 skoldagarna."],
+                0.24, 0.31, 20, "Rising", spell, weeks),
+            "Märta", "Östlund", cls);
+        FlaggedPupil[] pupils =
         [
-            new DigestPupil("Märta Ö.", "7B", "Hög frånvaro", "High", "Ny", "20 november 2026",
-                ["Frånvarande hela dagen 6 skoldagar i följd från 2 november och är fortfarande frånvarande."]),
-            new DigestPupil("Björn Å.", "8A", "Riskfrånvaro", "AtRisk", "Har ökat", "20 november 2026",
-                ["Frånvarande 13 % av den schemalagda tiden de senaste 20 skoldagarna, varav ogiltig frånvaro 5 %."]),
-        ],
-        ["Skolans senaste export gäller 6 november 2026; uppgifterna kan vara inaktuella."],
-        1, 1, 0, 1, 1, 0);
+            Pupil(1, "High", "New", null, "7B"),
+            Pupil(2, "High", "Escalated", "AtRisk", "8A"),
+            Pupil(3, "AtRisk", "Reminder", null, "9C", new DigestSpell(new DateOnly(2026, 11, 9), new DateOnly(2026, 11, 13))),
+            Pupil(4, "Trend", "New", null, "9C"),
+        ];
+        return DigestBuilder.Build(school, new DateOnly(2026, 11, 20), kind, pupils, new DigestRequest([.. pupils.Select(p => p.Entry)], kind == DigestKind.Overview, 2, false),
+            ["Skolans senaste export gäller 6 november 2026; uppgifterna kan vara inaktuella."], NameDisplay.FirstNameInitialClass, 2, new DateOnly(2026, 11, 9));
+    }
 }

@@ -30,7 +30,7 @@ internal static class PupilDirectory
             .Select(f =>
             {
                 var (first, last, cls) = names[Convert.ToHexString(f.PupilKey)];
-                return new FlaggedPupil(f.PupilKey, first, last, cls, f.LevelCode, f.ChangeCode, f.Since, f.Descriptions);
+                return new FlaggedPupil(f, first, last, cls);
             })
             .ToList();
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using NpgsqlTypes;
 using Skolnarvaro.Notifications.Outbox;
 using Skolnarvaro.Notifications.Recipients;
 
@@ -9,9 +10,11 @@ namespace Skolnarvaro.Notifications.Digests;
 /// <summary>What became of a school's digest in a run.</summary>
 public enum DigestOutcome
 {
-    /// <summary>Nothing to report: no digest.</summary>
+    /// <summary>Not the school's digest day (and nothing urgent): the news waits.</summary>
+    NotDue,
+    /// <summary>The digest day, but nothing new to tell: no e-mail.</summary>
     Nothing,
-    /// <summary>The school has no rektor e-mail in the registry: no digest, and the pupils count as not reported.</summary>
+    /// <summary>The school has no rektor e-mail in the registry: no digest, and the pupils count as not told.</summary>
     NoRecipients,
     /// <summary>Recorded in the outbox now.</summary>
     Queued,
@@ -20,38 +23,97 @@ public enum DigestOutcome
 }
 
 /// <summary>
-/// A school's digest from the pupils to report to the outbox: recipients from the registry, the pupils' names at the
-/// school, the data-quality caveats, the rendered template and the MIME message, recorded on the caller's transaction
-/// so that the digest and the flags it reports commit together.
+/// A digest recorded (or not) for a school: what became of it, which pupils it told the rektor about, when the school's
+/// next digest goes and how many pupils' news waits for it.
+/// </summary>
+public sealed record QueuedDigest(DigestOutcome Outcome, IReadOnlyList<DigestEntry> Told, DateOnly NextDigest, int Waiting)
+{
+    public bool Recorded => Outcome is DigestOutcome.Queued or DigestOutcome.AlreadyQueued;
+}
+
+/// <summary>
+/// A school's digest from the analysis's pupils to the outbox, on the school's cadence (weekly on Monday by default):
+/// whether it is due, what it tells (an overview the first time, then news since the last one, capped and in concern
+/// order), recipients from the registry, the pupils' names at the school, the data-quality caveats, the rendered
+/// template and the MIME message — recorded on the caller's transaction so the digest and the flags commit together.
 /// </summary>
 public sealed class SchoolDigests(
     IOptions<NotificationOptions> options, DigestRenderer renderer, OutboxStore outbox, TimeProvider time, ILogger<SchoolDigests> logger)
 {
-    public async Task<DigestOutcome> QueueAsync(
-        NpgsqlConnection conn, long runId, string school, DateOnly asOf, IReadOnlyList<DigestEntry> entries, DigestDataQuality quality,
+    /// <param name="sendNow">Compose whatever the schedule and send at once (run-once --send-now, demo mode).</param>
+    public async Task<QueuedDigest> QueueAsync(
+        NpgsqlConnection conn, long runId, string school, DateOnly asOf, DigestRequest request, DigestDataQuality quality, bool sendNow,
         CancellationToken ct = default)
     {
-        if (entries.Count == 0)
+        var settings = options.Value;
+        var lastComposed = await LastComposedAsync(conn, school, ct);
+        var due = sendNow || settings.Digest.IsDue(school, asOf, lastComposed);
+        var (kind, told) = request switch
         {
-            return DigestOutcome.Nothing;
+            { FirstDigest: true } when due => (DigestKind.Overview, request.Pupils),
+            _ when due => (DigestKind.News, request.Pupils.Where(p => p.ChangeCode != "AtLevel").ToList()),
+            _ when settings.Digest.Urgent => (DigestKind.Urgent, request.Pupils.Where(p => p.IsNews && p.LevelCode == "High").ToList()),
+            _ => (DigestKind.News, (IReadOnlyList<DigestEntry>)[]),
+        };
+        if (due)
+        {
+            await RecordComposedAsync(conn, school, asOf, runId, ct);
         }
 
-        var settings = options.Value;
+        var next = due ? settings.Digest.NextDate(school, asOf.AddDays(1), asOf) : settings.Digest.NextDate(school, asOf, lastComposed);
+        var waiting = request.Pupils.Count(p => p.IsNews) - told.Count(p => p.IsNews);
+        if (told.Count == 0)
+        {
+            return new QueuedDigest(due ? DigestOutcome.Nothing : DigestOutcome.NotDue, [], next, waiting);
+        }
+
         var recipients = settings.Schools.FirstOrDefault(s => s.Skolenhetskod == school);
         if (recipients is null || recipients.Rectors.Count == 0)
         {
             logger.LogWarning("School {School} has flagged pupils but no rector e-mail in the registry; no digest recorded", school);
-            return DigestOutcome.NoRecipients;
+            return new QueuedDigest(DigestOutcome.NoRecipients, [], next, request.Pupils.Count(p => p.IsNews));
         }
 
-        var pupils = await PupilDirectory.ReadAsync(conn, school, entries, ct);
-        var model = DigestBuilder.Build(recipients, asOf, pupils, DataQualityCaveats.For(quality, asOf, settings.LowReportingRate), settings.NameDisplay);
+        var pupils = await PupilDirectory.ReadAsync(conn, school, told, ct);
+        var lastTold = request.FirstDigest ? (DateOnly?)null : lastComposed;
+        var model = DigestBuilder.Build(recipients, asOf, kind, pupils, request,
+            DataQualityCaveats.For(quality, asOf, settings.LowReportingRate), settings.NameDisplay, settings.Digest.MaxPupils, lastTold);
         var digest = renderer.Render(model);
         var key = $"digest-{school}-run{runId}";
-        var mime = DigestMail.Compose(settings.FromName, settings.FromAddress,
-            recipients.Rectors.Select(r => (r.Name, r.Email)), digest, key, time.GetUtcNow());
-        return await outbox.EnqueueAsync(conn, key, runId, school, recipients.Rectors.Select(r => r.Email).ToList(), digest.Subject, mime, ct)
-            ? DigestOutcome.Queued
-            : DigestOutcome.AlreadyQueued;
+        var now = time.GetUtcNow();
+        var mime = DigestMail.Compose(settings.FromName, settings.FromAddress, recipients.Rectors.Select(r => (r.Name, r.Email)), digest, key, now);
+        var notBefore = sendNow ? now : SendAt(school, asOf, now);
+        var queued = await outbox.EnqueueAsync(conn, key, runId, school, recipients.Rectors.Select(r => r.Email).ToList(), digest.Subject, mime, ct, notBefore);
+        return new QueuedDigest(queued ? DigestOutcome.Queued : DigestOutcome.AlreadyQueued, told, next, waiting);
+    }
+
+    /// <summary>The school's send time on the digest's date, in school time; now if that has passed.</summary>
+    private DateTimeOffset SendAt(string school, DateOnly date, DateTimeOffset now)
+    {
+        var (_, at) = options.Value.Digest.For(school);
+        var local = date.ToDateTime(at);
+        var sendAt = new DateTimeOffset(local, time.LocalTimeZone.GetUtcOffset(local));
+        return sendAt > now ? sendAt : now;
+    }
+
+    private static async Task<DateOnly?> LastComposedAsync(NpgsqlConnection conn, string school, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("select last_composed_on from school_digest where skolenhetskod = @school", conn);
+        cmd.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? r.GetFieldValue<DateOnly>(0) : null;
+    }
+
+    private static async Task RecordComposedAsync(NpgsqlConnection conn, string school, DateOnly date, long runId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            insert into school_digest (skolenhetskod, last_composed_on, last_run_id) values (@school, @date, @run)
+            on conflict (skolenhetskod) do update set last_composed_on = greatest(school_digest.last_composed_on, excluded.last_composed_on),
+                last_run_id = excluded.last_run_id
+            """, conn);
+        cmd.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
+        cmd.Parameters.AddWithValue("date", date);
+        cmd.Parameters.AddWithValue("run", runId);
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 }

@@ -6,7 +6,7 @@ namespace Skolnarvaro.Notifications.Ops;
 public sealed record OpsSchool(
     string Skolenhetskod, string Name, string Driftsform, int FilesImported, int FilesRejected, long RowsImported, long RowsQuarantined,
     string? LastExport, bool Stale, string? ReportingRate, int High, int AtRisk, int Trend, bool DigestQueued, string? Error,
-    IReadOnlyList<string> Rejections);
+    IReadOnlyList<string> Rejections, string? NextDigest = null, int Waiting = 0);
 
 /// <summary>What the ops template sees: the run and every school, problems first.</summary>
 public sealed record OpsDigestModel(long RunId, string AsOf, string ModelNote, IReadOnlyList<OpsSchool> Schools)
@@ -29,7 +29,8 @@ public sealed class OpsDigestRenderer
     {
         template = new CheckedTemplate(Path.Combine(templateFolder, File));
         Render(new OpsDigestModel(1, "20 november 2026", "Trendmodellen används inte.",
-            [new OpsSchool("12345678", "Exempelskolan", "kommunal", 1, 1, 100, 2, "6 november 2026", true, "84 %", 1, 2, 0, true, null, ["fil.csv: avvisad"])]));
+            [new OpsSchool("12345678", "Exempelskolan", "kommunal", 1, 1, 100, 2, "6 november 2026", true, "84 %", 1, 2, 0, true, null, ["fil.csv: avvisad"],
+                "23 november 2026", 4)]));
     }
 
     public (string Subject, string Text) Render(OpsDigestModel model)

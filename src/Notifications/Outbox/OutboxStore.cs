@@ -20,14 +20,17 @@ public sealed record GivenUpMessage(long Id, string IdempotencyKey, int Attempts
 /// </summary>
 public sealed class OutboxStore(NpgsqlDataSource db, TimeProvider time)
 {
-    /// <summary>Records a message on the caller's transaction; a second call with the same key changes nothing.</summary>
+    /// <summary>
+    /// Records a message on the caller's transaction; a second call with the same key changes nothing. It is sent from
+    /// <paramref name="notBefore"/> on (a digest composed in the night goes at the school's time), or at once.
+    /// </summary>
     public async Task<bool> EnqueueAsync(
         NpgsqlConnection conn, string idempotencyKey, long? runId, string? school, IReadOnlyList<string> recipients, string subject, byte[] mime,
-        CancellationToken ct = default)
+        CancellationToken ct = default, DateTimeOffset? notBefore = null)
     {
         await using var cmd = new NpgsqlCommand("""
             insert into outbox (idempotency_key, run_id, skolenhetskod, recipients, subject, mime, created_at, next_attempt_at)
-            values (@key, @run, @school, @recipients, @subject, @mime, @now, @now)
+            values (@key, @run, @school, @recipients, @subject, @mime, @now, @notBefore)
             on conflict (idempotency_key) do nothing
             """, conn);
         cmd.Parameters.AddWithValue("key", idempotencyKey);
@@ -37,6 +40,7 @@ public sealed class OutboxStore(NpgsqlDataSource db, TimeProvider time)
         cmd.Parameters.AddWithValue("subject", subject);
         cmd.Parameters.AddWithValue("mime", mime);
         cmd.Parameters.AddWithValue("now", time.GetUtcNow());
+        cmd.Parameters.AddWithValue("notBefore", notBefore ?? time.GetUtcNow());
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 

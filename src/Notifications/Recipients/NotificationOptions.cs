@@ -41,6 +41,8 @@ public sealed class NotificationOptions
     public string DryRunFolder { get; set; } = "out/digests";
     /// <summary>Reporting rate (share of scheduled time with attendance registered) below which digests carry a caveat.</summary>
     public double LowReportingRate { get; set; } = 0.9;
+    /// <summary>Cadence, length and urgency of the digests.</summary>
+    public Digests.DigestSettings Digest { get; set; } = new();
     public SmtpSettings Smtp { get; set; } = new();
     public DeliverySettings Delivery { get; set; } = new();
     public List<SchoolRecipients> Schools { get; set; } = [];

@@ -31,6 +31,30 @@ internal sealed class RecipientsValidator : IValidateOptions<NotificationOptions
             errors.Add($"{NotificationOptions.Section}:FromAddress = '{options.FromAddress}': not an e-mail address.");
         }
 
+        var digest = options.Digest;
+        if (digest.MaxPupils < 1)
+        {
+            errors.Add($"{NotificationOptions.Section}:Digest:MaxPupils = {digest.MaxPupils}: must be at least 1.");
+        }
+
+        foreach (var (key, schedule) in new[] { ("Digest", (Digests.DigestSchedule)digest) }.Concat(digest.Schools.Select(kv => ($"Digest:Schools:{kv.Key}", kv.Value))))
+        {
+            if (schedule.Schedule == Digests.DigestCadence.Weekdays && schedule.Weekdays is { Count: 0 })
+            {
+                errors.Add($"{NotificationOptions.Section}:{key}:Weekdays is empty: a Weekdays schedule needs at least one day, such as [\"Monday\", \"Thursday\"].");
+            }
+
+            if (schedule.Schedule is { } cadence && !Enum.IsDefined(cadence))
+            {
+                errors.Add($"{NotificationOptions.Section}:{key}:Schedule = {cadence}: expected Weekly, Weekdays or Nightly.");
+            }
+        }
+
+        foreach (var code in digest.Schools.Keys.Where(code => options.Schools.All(s => s.Skolenhetskod != code)))
+        {
+            errors.Add($"{NotificationOptions.Section}:Digest:Schools:{code}: no school with that skolenhetskod in the registry.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -13,9 +13,13 @@ public static class RunOnceCommand
     {
         var asOf = new Option<DateOnly?>("--as-of") { Description = "Run as if on this date (yyyy-MM-dd). Default: today in Europe/Stockholm, or Skolnarvaro:Demo:AsOf in demo mode." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Write digests as .eml files instead of sending them, even when SMTP is configured." };
+        var sendNow = new Option<bool>("--send-now")
+        {
+            Description = "Compose every school's digest now and send it at once, whatever its schedule (always so in demo mode).",
+        };
         var command = new Command("run-once", "Run the nightly job once, now, without a Hangfire server: import every inbox, flag, write and send digests.")
         {
-            asOf, dryRun,
+            asOf, dryRun, sendNow,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -26,7 +30,8 @@ public static class RunOnceCommand
             try
             {
                 summary = await host.Get<NightlyRun>().RunAsync(date, parse.GetValue(dryRun),
-                    new Progress<string>(line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]")), ct);
+                    new Progress<string>(line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]")), ct,
+                    sendNow: parse.GetValue(sendNow) || host.Get<RunDates>().Demo);
             }
             catch (RunInProgressException e)
             {
@@ -51,7 +56,7 @@ public static class RunOnceCommand
         }
 
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("School", "Files new/seen/rejected", "Rows", "Quarantined", "Protected", "High", "At risk", "Trend", "New/escalated/reminded", "Data quality", "Digest");
+            .AddColumns("School", "Files new/seen/rejected", "Rows", "Quarantined", "Protected", "High", "At risk", "Trend", "Told new/reminded", "Data quality", "Digest");
         foreach (var o in s.Schools)
         {
             var imported = o.Imports.Count(i => i.Status == ImportStatus.Imported);
@@ -69,7 +74,7 @@ public static class RunOnceCommand
                 $"{imported}/{seen}/{(rejected > 0 ? $"[red]{rejected}[/]" : "0")}",
                 o.Imports.Sum(i => i.RowsImported).ToString("N0"), o.Imports.Sum(i => i.RowsQuarantined).ToString("N0"),
                 o.Imports.Sum(i => i.RowsProtected).ToString("N0"),
-                o.High.ToString(), o.AtRisk.ToString(), o.Trend.ToString(), $"{o.NewOrEscalated}/{o.Reminded}", dq, o.DigestQueued ? "queued" : "-");
+                o.High.ToString(), o.AtRisk.ToString(), o.Trend.ToString(), $"{o.NewOrEscalated}/{o.Reminded}", dq, o.DigestQueued ? "queued" : o.NextDigest is { } next ? $"next {next:yyyy-MM-dd} ({o.Waiting} waiting)" : "-");
         }
 
         AnsiConsole.Write(table);

@@ -70,7 +70,7 @@ public static class StatusCommand
         WidenForLogs();
         var outcomes = await host.Get<RunStore>().ReadAsync(runId, ct);
         var table = new Table().Border(TableBorder.Rounded).Title($"Run #{runId} school by school")
-            .AddColumns("School", "Status", "Attempts", "Worker", "Import", "Analysis", "Files new/seen/rejected", "Rows", "High", "At risk", "Trend", "Digest", "Error");
+            .AddColumns("School", "Status", "Attempts", "Worker", "Import", "Analysis", "Files new/seen/rejected", "Rows", "High", "At risk", "Trend", "Digest", "Next digest", "Error");
         foreach (var o in outcomes)
         {
             table.AddRow(
@@ -81,7 +81,7 @@ public static class StatusCommand
                 $"{o.Imports.Count(x => x.Status == Ingestion.Import.ImportStatus.Imported)}/{o.FilesSeen}/{o.Imports.Count(x => x.Status == Ingestion.Import.ImportStatus.Rejected)}",
                 o.Imports.Sum(x => x.RowsImported).ToString("N0"),
                 o.Analyzed ? o.High.ToString() : "", o.Analyzed ? o.AtRisk.ToString() : "", o.Analyzed ? o.Trend.ToString() : "",
-                o.DigestQueued ? "queued" : "-", Markup.Escape(o.Error ?? ""));
+                o.DigestQueued ? "queued" : "-", o.NextDigest is { } next ? $"{next:yyyy-MM-dd} ({o.Waiting} waiting)" : "", Markup.Escape(o.Error ?? ""));
         }
 
         AnsiConsole.Write(table);

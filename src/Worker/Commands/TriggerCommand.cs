@@ -31,7 +31,7 @@ public static class TriggerCommand
             long runId;
             try
             {
-                runId = await nightly.BeginAsync(parse.GetValue(asOf) ?? host.Get<RunDates>().Today, dryRun: false, $"manual:{Guid.NewGuid():N}", ct);
+                runId = await nightly.BeginAsync(parse.GetValue(asOf) ?? host.Get<RunDates>().Today, dryRun: false, $"manual:{Guid.NewGuid():N}", ct, sendNow: host.Get<RunDates>().Demo);
             }
             catch (RunInProgressException e)
             {

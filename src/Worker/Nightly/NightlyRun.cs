@@ -58,9 +58,11 @@ public sealed class NightlyRun(
     ILogger<NightlyRun> logger)
 {
     /// <summary>The whole nightly job, now, in this process: what <c>skolnarvaro run-once</c> does.</summary>
-    public async Task<NightlyRunSummary> RunAsync(DateOnly asOf, bool dryRun, IProgress<string>? progress = null, CancellationToken ct = default)
+    /// <param name="sendNow">Compose every school's digest now and send it at once, whatever its schedule.</param>
+    public async Task<NightlyRunSummary> RunAsync(
+        DateOnly asOf, bool dryRun, IProgress<string>? progress = null, CancellationToken ct = default, bool sendNow = false)
     {
-        var runId = await BeginAsync(asOf, dryRun, $"cli:{Guid.NewGuid():N}", ct);
+        var runId = await BeginAsync(asOf, dryRun, $"cli:{Guid.NewGuid():N}", ct, sendNow);
         await using var owner = await runs.TakeOwnershipAsync(runId, ct);
         foreach (var school in imports.Schools)
         {
@@ -76,10 +78,10 @@ public sealed class NightlyRun(
     /// Records a nightly run and its schools. The same <paramref name="triggerKey"/> (a retried Hangfire job) returns the run
     /// it recorded before. Throws <see cref="RunInProgressException"/> while another nightly run is in progress.
     /// </summary>
-    public async Task<long> BeginAsync(DateOnly asOf, bool dryRun, string triggerKey, CancellationToken ct = default)
+    public async Task<long> BeginAsync(DateOnly asOf, bool dryRun, string triggerKey, CancellationToken ct = default, bool sendNow = false)
     {
         await imports.SyncRegistryAsync(ct);
-        var runId = await runs.BeginNightlyAsync(asOf, dryRun, triggerKey, imports.Schools.Select(s => s.Skolenhetskod).ToList(), ct);
+        var runId = await runs.BeginNightlyAsync(asOf, dryRun, sendNow, triggerKey, imports.Schools.Select(s => s.Skolenhetskod).ToList(), ct);
         logger.LogInformation("Nightly run {RunId} as of {AsOf} for {Schools} schools ({Trigger})", runId, asOf, imports.Schools.Count, triggerKey);
         return runId;
     }
@@ -148,7 +150,7 @@ public sealed class NightlyRun(
         {
             try
             {
-                await AnalyzeSchoolAsync(runId, code, run.AsOf, ct);
+                await AnalyzeSchoolAsync(runId, code, run.AsOf, run.SendNow, ct);
             }
             catch (Exception e) when (e is not OperationCanceledException and not NpgsqlException)
             {
@@ -176,7 +178,7 @@ public sealed class NightlyRun(
     public async Task<DeliveryResult> DeliverDueAsync(CancellationToken ct = default) => (await sender.DeliverDueAsync(dryRun: false, ct)).Result;
 
     /// <summary>One school's flags and the digest that reports them, in one transaction, once per run.</summary>
-    private async Task AnalyzeSchoolAsync(long runId, string code, DateOnly asOf, CancellationToken ct)
+    private async Task AnalyzeSchoolAsync(long runId, string code, DateOnly asOf, bool sendNow, CancellationToken ct)
     {
         var took = System.Diagnostics.Stopwatch.StartNew();
         var levels = await flags.AssessAsync(code, asOf, ct);
@@ -189,19 +191,27 @@ public sealed class NightlyRun(
         }
 
         var recorded = await flags.RecordAsync(conn, runId, levels, ct);
-        var digest = await digests.QueueAsync(conn, runId, code, asOf, recorded.Reportable.Select(Entry).ToList(), DigestQuality(quality), ct);
-        if (digest is DigestOutcome.Queued or DigestOutcome.AlreadyQueued)
+        var news = await flags.NewsAsync(conn, levels, recorded, ct);
+        var digest = await digests.QueueAsync(conn, runId, code, asOf, Request(news), DigestQuality(quality), sendNow, ct);
+        if (digest.Recorded)
         {
-            await flags.MarkReportedAsync(conn, code, recorded, asOf, ct);
+            await flags.MarkReportedAsync(conn, code, digest.Told.Select(t => t.PupilKey), asOf, ct);
         }
 
         await runs.RecordAnalysisAsync(conn, runId, code, new SchoolAnalysis(
             recorded.Count(Level.High), recorded.Count(Level.AtRisk), recorded.Count(Level.Trend),
-            recorded.News.Count, recorded.Reminders.Count, digest == DigestOutcome.Queued), took.Elapsed, ct);
+            digest.Told.Count(t => t.IsNews), digest.Told.Count(t => !t.IsNews), digest.Outcome == DigestOutcome.Queued,
+            digest.NextDigest, digest.Waiting), took.Elapsed, ct);
         await tx.CommitAsync(ct);
     }
 
-    private static DigestEntry Entry(FlagRecord f) => new(f.PupilKey, f.Level.ToString(), f.Change.ToString(), f.Since, f.Descriptions);
+    private static DigestRequest Request(SchoolNews news) => new(
+        news.Pupils.Select(p => new DigestEntry(
+            p.Flag.PupilKey, p.Flag.Level.ToString(), p.Reason.ToString(), p.FromLevel?.ToString(), p.Flag.Since, p.Flag.Descriptions,
+            p.TermShare, p.RecentShare, p.RecentDays, p.Direction.ToString(),
+            p.FinishedSpell is { } s ? new DigestSpell(s.From, s.To) : null,
+            p.Weeks?.Select(w => new DigestWeek(w.Monday, w.AbsenceShare)).ToList())).ToList(),
+        news.FirstDigest, news.LeftLevels, news.ShowsDays);
 
     private static DigestDataQuality DigestQuality(SchoolDataQuality q) =>
         new(q.LastExportDate, q.SchoolDaysSinceLastExport, q.IsStale, q.ReportingRate, q.RejectedFilesLast30Days);
@@ -209,7 +219,7 @@ public sealed class NightlyRun(
     private static OpsSchoolFacts OpsFacts(SchoolOutcome o) => new(
         o.Skolenhetskod, o.Name, o.Driftsform == Driftsform.Independent, o.FilesImported, o.FilesRejected, o.RowsImported, o.RowsQuarantined,
         o.Quality?.LastExportDate, o.Quality?.IsStale ?? false, o.Quality?.ReportingRate, o.High, o.AtRisk, o.Trend, o.DigestQueued, o.Error,
-        o.Imports.Where(i => i.Status == ImportStatus.Rejected).Select(i => i.Message).ToList());
+        o.Imports.Where(i => i.Status == ImportStatus.Rejected).Select(i => i.Message).ToList(), o.NextDigest, o.Waiting);
 
     /// <summary>The run's schools in the order of the school registry (schools no longer in it last).</summary>
     private async Task<IReadOnlyList<SchoolOutcome>> OutcomesAsync(long runId, CancellationToken ct)

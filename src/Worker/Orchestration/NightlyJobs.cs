@@ -24,7 +24,7 @@ public sealed class NightlyJobs(NightlyRun nightly, IBackgroundJobClient jobs, R
         long runId;
         try
         {
-            runId = await nightly.BeginAsync(dates.Today, dryRun: false, trigger, ct);
+            runId = await nightly.BeginAsync(dates.Today, dryRun: false, trigger, ct, sendNow: dates.Demo);
         }
         catch (RunInProgressException e)
         {

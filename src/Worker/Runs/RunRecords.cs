@@ -1,7 +1,7 @@
 namespace Skolnarvaro.Worker.Runs;
 
 /// <summary>A run as recorded: what it is for and how far it got.</summary>
-public sealed record RunRow(long Id, string Kind, DateOnly AsOf, string Status, bool DryRun);
+public sealed record RunRow(long Id, string Kind, DateOnly AsOf, string Status, bool DryRun, bool SendNow);
 
 /// <summary>One line of the list of recent runs.</summary>
 public sealed record RunListing(

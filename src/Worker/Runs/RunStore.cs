@@ -72,7 +72,8 @@ public sealed class RunStore(
     /// it recorded before. Throws <see cref="RunInProgressException"/> while another nightly run is in progress; a run whose
     /// command-line process is gone, or that has run longer than <c>Worker:AbandonRunAfter</c>, is marked Abandoned.
     /// </summary>
-    public async Task<long> BeginNightlyAsync(DateOnly asOf, bool dryRun, string triggerKey, IReadOnlyList<string> schools, CancellationToken ct = default)
+    public async Task<long> BeginNightlyAsync(
+        DateOnly asOf, bool dryRun, bool sendNow, string triggerKey, IReadOnlyList<string> schools, CancellationToken ct = default)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -114,7 +115,7 @@ public sealed class RunStore(
             await cmd.ExecuteNonQueryAsync(ct);
         }
 
-        var runId = await InsertRunAsync(conn, "nightly", asOf, configuration.ToJson(), triggerKey, dryRun, ct);
+        var runId = await InsertRunAsync(conn, "nightly", asOf, configuration.ToJson(), triggerKey, dryRun, ct, sendNow);
         await CreateSchoolsAsync(conn, runId, schools, ct);
         await tx.CommitAsync(ct);
         return runId;
@@ -146,7 +147,7 @@ public sealed class RunStore(
 
     public async Task<RunRow> ReadRunAsync(long runId, CancellationToken ct = default)
     {
-        await using var cmd = db.CreateCommand("select id, kind, as_of, status, dry_run from run where id = @id");
+        await using var cmd = db.CreateCommand("select id, kind, as_of, status, dry_run, send_now from run where id = @id");
         cmd.Parameters.AddWithValue("id", runId);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct))
@@ -154,7 +155,7 @@ public sealed class RunStore(
             throw new InvalidOperationException($"No run with id {runId}.");
         }
 
-        return new RunRow(r.GetInt64(0), r.GetString(1), r.GetFieldValue<DateOnly>(2), r.GetString(3), r.GetBoolean(4));
+        return new RunRow(r.GetInt64(0), r.GetString(1), r.GetFieldValue<DateOnly>(2), r.GetString(3), r.GetBoolean(4), r.GetBoolean(5));
     }
 
     /// <summary>The latest nightly run, if any.</summary>
@@ -308,7 +309,7 @@ public sealed class RunStore(
     {
         await using var cmd = new NpgsqlCommand("""
             update run_school set analyzed_at = @now, analysis_ms = @ms, error = null, high = @high, at_risk = @atRisk, trend = @trend,
-                new_or_escalated = @news, reminded = @reminded, digest_queued = @queued
+                new_or_escalated = @news, reminded = @reminded, digest_queued = @queued, next_digest_on = @next, waiting = @waiting
             where run_id = @run and skolenhetskod = @school
             """, conn);
         Add(cmd, runId, school);
@@ -320,6 +321,8 @@ public sealed class RunStore(
         cmd.Parameters.AddWithValue("news", a.NewOrEscalated);
         cmd.Parameters.AddWithValue("reminded", a.Reminded);
         cmd.Parameters.AddWithValue("queued", a.DigestQueued);
+        cmd.Parameters.AddWithValue("next", a.NextDigest);
+        cmd.Parameters.AddWithValue("waiting", a.Waiting);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
@@ -361,7 +364,7 @@ public sealed class RunStore(
         await using (var cmd = db.CreateCommand($"""
             select rs.skolenhetskod, s.name, s.driftsform, rs.status, rs.attempts, rs.worker, rs.files_seen, rs.import_ms, rs.analyzed_at is not null, rs.analysis_ms, coalesce(rs.high, 0), coalesce(rs.at_risk, 0),
                    coalesce(rs.trend, 0), coalesce(rs.new_or_escalated, 0), coalesce(rs.reminded, 0), coalesce(rs.digest_queued, false),
-                   rs.error, rs.skolenhetskod, {QualityColumns}
+                   rs.error, rs.skolenhetskod, {QualityColumns}, rs.next_digest_on, coalesce(rs.waiting, 0)
             from run_school rs join school s using (skolenhetskod)
             where rs.run_id = @run order by rs.skolenhetskod
             """))
@@ -377,7 +380,8 @@ public sealed class RunStore(
                     Quality(r, 17), r.IsDBNull(7) ? null : TimeSpan.FromMilliseconds(r.GetInt64(7)), r.GetBoolean(8),
                     r.IsDBNull(9) ? null : TimeSpan.FromMilliseconds(r.GetInt64(9)),
                     r.GetInt32(10), r.GetInt32(11), r.GetInt32(12), r.GetInt32(13), r.GetInt32(14), r.GetBoolean(15),
-                    r.IsDBNull(16) ? null : r.GetString(16)));
+                    r.IsDBNull(16) ? null : r.GetString(16),
+                    r.IsDBNull(24) ? null : r.GetFieldValue<DateOnly>(24), r.GetInt32(25)));
             }
         }
 
@@ -403,12 +407,14 @@ public sealed class RunStore(
     }
 
     private async Task<long> InsertRunAsync(
-        NpgsqlConnection conn, string kind, DateOnly asOf, string configJson, string? triggerKey, bool dryRun, CancellationToken ct)
+        NpgsqlConnection conn, string kind, DateOnly asOf, string configJson, string? triggerKey, bool dryRun, CancellationToken ct,
+        bool sendNow = false)
     {
         await using var cmd = new NpgsqlCommand($"""
-            insert into run (kind, started_at, as_of, status, config_json, config_sha256, trigger_key, dry_run)
-            values (@kind, @now, @asOf, 'Running', @config::jsonb, {CanonicalHash}, @trigger, @dryRun) returning id
+            insert into run (kind, started_at, as_of, status, config_json, config_sha256, trigger_key, dry_run, send_now)
+            values (@kind, @now, @asOf, 'Running', @config::jsonb, {CanonicalHash}, @trigger, @dryRun, @sendNow) returning id
             """, conn);
+        cmd.Parameters.AddWithValue("sendNow", sendNow);
         cmd.Parameters.AddWithValue("trigger", (object?)triggerKey ?? DBNull.Value);
         cmd.Parameters.AddWithValue("dryRun", dryRun);
         cmd.Parameters.AddWithValue("kind", kind);

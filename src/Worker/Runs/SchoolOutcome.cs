@@ -11,7 +11,7 @@ public sealed record SchoolOutcome(
     string Skolenhetskod, string Name, Driftsform Driftsform, SchoolRunStatus Status, int Attempts, string? Worker,
     IReadOnlyList<ImportResult> Imports, int FilesSeen, SchoolDataQuality? Quality, TimeSpan? ImportTime,
     bool Analyzed, TimeSpan? AnalysisTime, int High, int AtRisk, int Trend, int NewOrEscalated, int Reminded, bool DigestQueued,
-    string? Error)
+    string? Error, DateOnly? NextDigest = null, int Waiting = 0)
 {
     public int FilesImported => Imports.Count(i => i.Status == ImportStatus.Imported);
     public int FilesRejected => Imports.Count(i => i.Status == ImportStatus.Rejected);
@@ -23,4 +23,7 @@ public sealed record SchoolOutcome(
 }
 
 /// <summary>The flags and digest a school's analysis recorded in a run.</summary>
-public sealed record SchoolAnalysis(int High, int AtRisk, int Trend, int NewOrEscalated, int Reminded, bool DigestQueued);
+/// <param name="NextDigest">When the school's next digest goes.</param>
+/// <param name="Waiting">Pupils whose news waits for that digest.</param>
+public sealed record SchoolAnalysis(
+    int High, int AtRisk, int Trend, int NewOrEscalated, int Reminded, bool DigestQueued, DateOnly NextDigest, int Waiting);

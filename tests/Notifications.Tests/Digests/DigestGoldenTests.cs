@@ -6,11 +6,12 @@ namespace Skolnarvaro.Notifications.Tests.Digests;
 
 /// <summary>
 /// The rendered digests are checked in under Golden/ and compared byte for byte. After a deliberate change to a
-/// template, run with SKOLNARVARO_UPDATE_GOLDEN=1, look at the diff, and commit it.
+/// template, run with SKOLNARVARO_UPDATE_GOLDEN=1, look at the diff (and the HTML in a browser), and commit it.
 /// </summary>
 public sealed class DigestGoldenTests
 {
-    private static readonly DateOnly RunDate = new(2026, 11, 20);
+    private static readonly DateOnly RunDate = new(2026, 11, 23);
+    private static readonly DateOnly LastDigest = new(2026, 11, 16);
     private static readonly DigestRenderer Renderer = new(TestFiles.InRepo("templates"));
 
     private static readonly SchoolRecipients Ekbacken = new()
@@ -21,73 +22,157 @@ public sealed class DigestGoldenTests
         Rectors = [new RectorSettings { Name = "Åsa Öberg", Email = "asa.oberg@ekbacken.example.se" }],
     };
 
-    private static readonly FlaggedPupil[] Pupils =
+    private static readonly string[] FirstNames = ["Märta", "Björn", "Ali", "Lina", "Noah", "Elsa", "Omar", "Saga", "Liam", "Ebba", "Hugo", "Maja"];
+    private static readonly string[] LastNames = ["Östlund", "Ärlig", "Hassan", "Nguyen", "Åberg", "Lind", "Karimi", "Berg", "Holm", "Sjö", "Falk", "Ek"];
+
+    /// <summary>Eight school weeks ending with the run date's, with absence climbing to <paramref name="last"/>.</summary>
+    private static DigestWeek[] Weeks(params double?[] shares) =>
+        [.. shares.Select((s, i) => new DigestWeek(new DateOnly(2026, 11, 23).AddDays(7 * (i - shares.Length + 1)), s))];
+
+    private static readonly DigestWeek[] Rising = Weeks(0, 0.02, 0, 0.05, 0.08, 0.12, 0.2, 0.3);
+
+    private static FlaggedPupil Pupil(
+        int id, string level, string change, string cls, double term, double recent, string direction, string[] lines,
+        string? from = null, DigestSpell? spell = null, DigestWeek[]? weeks = null, bool showsDays = true) => new(
+        new DigestEntry([(byte)id, 0, 0, 0], level, change, from, change == "New" ? RunDate : new DateOnly(2026, 10, 26), lines, term, recent, 20,
+            direction, spell, showsDays ? weeks ?? Rising : null),
+        FirstNames[id % FirstNames.Length], LastNames[id % LastNames.Length], cls);
+
+    private static readonly string[] Spell = ["Frånvarande hela dagen 6 skoldagar i följd från 16 november och är fortfarande frånvarande."];
+    private static readonly string[] Share = ["Frånvarande 22 % av den schemalagda tiden de senaste 20 skoldagarna, varav ogiltig frånvaro 6 %."];
+    private static readonly string[] Monday = ["Frånvarande 4 av de senaste 5 måndagarna.", "Frånvarande 14 % av den schemalagda tiden de senaste 20 skoldagarna."];
+
+    /// <summary>Twenty pupils at a level in concern order: hög frånvaro first, then riskfrånvaro, one stigande.</summary>
+    private static FlaggedPupil[] School(bool news) =>
     [
-        Pupil(1, "Märta", "Östlund", "7B", "High", "New", new(2026, 11, 20),
-            "Frånvarande hela dagen 6 skoldagar i följd från 9 november och är fortfarande frånvarande.",
-            "Frånvarande 31 % av den schemalagda tiden de senaste 20 skoldagarna, varav ogiltig frånvaro 12 %."),
-        Pupil(2, "Björn", "Ärlig", "8A", "High", "Escalated", new(2026, 11, 20),
-            "Frånvarande 4 av de senaste 5 måndagarna.",
-            "Frånvarande 22 % av den schemalagda tiden de senaste 20 skoldagarna."),
-        Pupil(3, "Ali", "Hassan", "9C", "AtRisk", "Still", new(2026, 10, 30),
-            "Frånvarande 12 % av den schemalagda tiden hittills i terminen (65 skoldagar)."),
-        Pupil(4, "Lina", "Nguyen", "6A", "AtRisk", "New", new(2026, 11, 20),
-            "Sen ankomst sammanlagt 4,5 timmar de senaste 20 skoldagarna."),
+        .. Enumerable.Range(1, 7).Select(i => Pupil(i, "High", news && i % 3 == 0 ? "Reminder" : i == 2 ? "Escalated" : "New", $"{6 + i % 4}{(char)('A' + i % 3)}",
+            0.18, 0.3 - 0.01 * i, "Rising", i % 2 == 0 ? Spell : Share, from: i == 2 ? "AtRisk" : null)),
+        .. Enumerable.Range(8, 12).Select(i => Pupil(i, "AtRisk", news && i % 4 == 0 ? "Reminder" : "New", $"{6 + i % 4}{(char)('A' + i % 3)}",
+            0.09, 0.16 - 0.003 * i, i % 5 == 0 ? "Unchanged" : "Rising", Monday)),
+        Pupil(20, "Trend", "New", "9B", 0.05, 0.08, "Rising", ["Frånvaron har ökat de senaste fyra veckorna."]),
     ];
 
-    public static TheoryData<string, NameDisplay, bool> Cases() => new()
+    private static DigestModel Build(DigestKind kind, FlaggedPupil[] pupils, bool firstDigest = false, int left = 0, bool showsDays = true,
+        NameDisplay names = NameDisplay.FirstNameInitialClass, IReadOnlyList<string>? caveats = null) =>
+        DigestBuilder.Build(Ekbacken, RunDate, kind, pupils, new DigestRequest([.. pupils.Select(p => p.Entry)], firstDigest, left, showsDays),
+            caveats ?? [], names, 15, firstDigest ? null : LastDigest);
+
+    private static readonly string[] CaseNames =
+    [
+        "go_live_overview", "weekly_more_news_than_max", "illness_only_pupil", "falling_term_share", "summary_export_school",
+        "escalation_at_risk_to_high", "stale_export_caveats",
+    ];
+
+    public static TheoryData<string> Cases() => [.. CaseNames];
+
+    private static DigestModel Case(string name) => name switch
     {
-        { "levels_and_changes_full_names", NameDisplay.Full, false },
-        { "levels_and_changes_first_name_initial", NameDisplay.FirstNameInitialClass, false },
-        { "levels_and_changes_no_names", NameDisplay.None, false },
-        { "stale_export_caveats", NameDisplay.FirstNameInitialClass, true },
+        "go_live_overview" => Build(DigestKind.Overview, School(news: false), firstDigest: true),
+        "weekly_more_news_than_max" => Build(DigestKind.News, School(news: true), left: 3),
+        "illness_only_pupil" => Build(DigestKind.News,
+        [
+            Pupil(1, "High", "New", "7B", 0.21, 0.3, "Rising", Share),
+            Pupil(2, "AtRisk", "New", "8A", 0.12, 0.25, "Rising", ["Frånvarande hela dagen 5 skoldagar i följd från 2 november."],
+                spell: new DigestSpell(new DateOnly(2026, 11, 2), new DateOnly(2026, 11, 6)), weeks: Weeks(0, 0, 0, 0, 0, 1.0, 0, 0)),
+        ]),
+        "falling_term_share" => Build(DigestKind.News,
+        [
+            Pupil(3, "High", "Reminder", "9C", 0.24, 0.01, "Falling", ["Frånvarande 24 % av den schemalagda tiden hittills i terminen (60 skoldagar)."],
+                weeks: Weeks(0.5, 0.6, 0.4, 0.2, 0.05, 0, 0.02, 0)),
+        ]),
+        "summary_export_school" => Build(DigestKind.News,
+        [
+            Pupil(4, "High", "New", "7A", 0.23, 0.25, "Unchanged", ["Frånvarande 25 % av den schemalagda tiden de senaste 20 skoldagarna."], showsDays: false),
+            Pupil(5, "AtRisk", "New", "8B", 0.11, 0.12, "Unchanged", ["Frånvarande 12 % av den schemalagda tiden de senaste 20 skoldagarna."], showsDays: false),
+        ], showsDays: false),
+        "escalation_at_risk_to_high" => Build(DigestKind.News,
+        [
+            Pupil(6, "High", "Escalated", "6A", 0.15, 0.26, "Rising", Monday, from: "AtRisk"),
+        ]),
+        "stale_export_caveats" => Build(DigestKind.News, [Pupil(7, "High", "New", "7B", 0.21, 0.3, "Rising", Share)], caveats:
+        [
+            "Senaste närvaroexporten gäller till och med 6 november 2026 (10 skoldagar före 20 november 2026). Frånvaro efter det datumet syns inte här.",
+            "Närvaron är registrerad för 84 % av den schemalagda tiden de senaste skoldagarna. Oregistrerade lektioner räknas inte som frånvaro, så frånvaron kan vara större än vad som visas.",
+        ]),
+        _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Digest_renders_as_the_golden_file(string name, NameDisplay names, bool stale)
+    public void Digest_renders_as_the_golden_file(string name)
     {
-        string[] caveats = stale
-            ?
-            [
-                "Senaste närvaroexporten gäller till och med 6 november 2026 (10 skoldagar före 20 november 2026). Frånvaro efter det datumet syns inte här.",
-                "Närvaron är registrerad för 84 % av den schemalagda tiden de senaste skoldagarna. Oregistrerade lektioner räknas inte som frånvaro, så frånvaron kan vara större än vad som visas.",
-            ]
-            : [];
-        var digest = Renderer.Render(DigestBuilder.Build(Ekbacken, RunDate, stale ? Pupils[..2] : Pupils, caveats, names));
+        var digest = Renderer.Render(Case(name));
 
         Golden($"{name}.html", digest.Html);
         Golden($"{name}.txt", $"Subject: {digest.Subject}\n\n{digest.Text}");
     }
 
     [Fact]
-    public void The_name_setting_decides_how_much_of_a_name_a_digest_shows()
+    public void A_weekly_digest_shows_at_most_MaxPupils_cards_in_the_given_order_and_the_rest_as_one_line_per_level()
     {
-        string Text(NameDisplay names) => Renderer.Render(DigestBuilder.Build(Ekbacken, RunDate, Pupils, [], names)).Text;
+        var pupils = School(news: true);
+        var model = Build(DigestKind.News, pupils);
 
-        Text(NameDisplay.Full).Should().Contain("Märta Östlund, 7B");
-        Text(NameDisplay.FirstNameInitialClass).Should().Contain("Märta Ö., 7B").And.NotContain("Östlund");
-        Text(NameDisplay.None).Should().NotContain("Märta").And.NotContain("Östlund").And.Contain("Elev (ref. 010000), 7B");
+        model.Pupils.Should().HaveCount(15);
+        model.Pupils.Select(p => p.DisplayName).Should().Equal(pupils.Take(15).Select(p => $"{p.FirstName} {p.LastName[0]}."));
+        model.More.Should().HaveCount(2).And.Contain(line => line.StartsWith("och 4 till med riskfrånvaro: ", StringComparison.Ordinal))
+            .And.Contain(line => line.StartsWith("och 1 till med stigande frånvaro: Åk 9 1", StringComparison.Ordinal), "a school with more than ten classes is counted by grade");
+        model.Listed.Should().BeEmpty();
     }
 
     [Fact]
-    public void Pupils_are_listed_highest_level_first_and_the_summary_counts_new_escalated_and_reminded()
+    public void The_first_digest_is_an_overview_with_the_rest_as_a_compact_list()
     {
-        var model = DigestBuilder.Build(Ekbacken, RunDate, Pupils, [], NameDisplay.Full);
+        var model = Build(DigestKind.Overview, School(news: false), firstDigest: true);
 
-        model.Pupils.Select(p => p.LevelCode).Should().Equal("High", "High", "AtRisk", "AtRisk");
-        model.Summary.Should().Be("2 nya, 1 med ökad frånvaro, 1 påminnelse om fortsatt frånvaro");
-        model.Pupils.Select(p => p.Change).Should().BeEquivalentTo(["Ny", "Har ökat", "Påminnelse", "Ny"]);
+        model.Pupils.Should().HaveCount(15);
+        model.Listed.Should().HaveCount(5);
+        model.More.Should().BeEmpty();
+        model.Summary.Should().StartWith("Det här är skolans första sammanfattning: 7 elever med hög frånvaro, 12 elever med riskfrånvaro och 1 elev med stigande frånvaro");
+        model.Levels.Select(l => (l.LevelCode, l.Total)).Should().Equal(("High", 7), ("AtRisk", 12), ("Trend", 1));
     }
 
-    private static FlaggedPupil Pupil(byte id, string first, string last, string cls, string level, string change, DateOnly since, params string[] lines) =>
-        new([id, 0, 0, 0], first, last, cls, level, change, since, lines);
+    [Fact]
+    public void The_top_of_the_digest_tells_the_story_and_the_legal_step_comes_before_the_cards()
+    {
+        var model = Build(DigestKind.News, School(news: true), left: 3);
+        var digest = Renderer.Render(model);
+
+        foreach (var body in new[] { System.Net.WebUtility.HtmlDecode(digest.Html), digest.Text })
+        {
+            var legal = body.IndexOf("nmäl till huvudmannen", StringComparison.OrdinalIgnoreCase);
+            legal.Should().BeGreaterThan(0).And.BeLessThan(body.IndexOf(model.Pupils[0].DisplayName, StringComparison.Ordinal));
+        }
+
+        digest.Text.Should().Contain("sedan förra sammanfattningen (16 november)").And.Contain("3 elever som hade frånvaro över gränserna sedan förra sammanfattningen är nu under dem");
+    }
+
+    [Fact]
+    public void The_name_setting_decides_how_much_of_a_name_a_digest_shows()
+    {
+        string Text(NameDisplay names) => Renderer.Render(Build(DigestKind.News, [Pupil(1, "High", "New", "7B", 0.2, 0.3, "Rising", Share)], names: names)).Text;
+
+        Text(NameDisplay.Full).Should().Contain("Björn Ärlig, 7B");
+        Text(NameDisplay.FirstNameInitialClass).Should().Contain("Björn Ä., 7B").And.NotContain("Ärlig");
+        Text(NameDisplay.None).Should().NotContain("Björn").And.NotContain("Ärlig").And.Contain("Elev (ref. 010000), 7B");
+    }
+
+    [Fact]
+    public void Mail_html_has_no_scripts_svg_or_remote_resources()
+    {
+        foreach (var name in CaseNames)
+        {
+            var html = Renderer.Render(Case(name)).Html;
+            html.Should().NotContainAny("<script", "<svg", "src=", "http:", "https:", "url(");
+        }
+    }
 
     private static void Golden(string file, string actual)
     {
         var path = TestFiles.InRepo("tests", "Notifications.Tests", "Digests", "Golden", file);
         if (Environment.GetEnvironmentVariable("SKOLNARVARO_UPDATE_GOLDEN") == "1")
         {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.WriteAllText(path, actual);
             return;
         }

@@ -86,7 +86,7 @@ public sealed class NightlyRunTests(TestDatabase db) : IClassFixture<TestDatabas
         var text = message.TextBody;
         text.Should().Contain("Cia E.").And.Contain("Eva G.").And.Contain("Filip H.").And.Contain("Dan F.");
         text.Should().NotContain("Alva").And.NotContain("Bo D.").And.NotContain("Greta", "a rector only receives pupils of their own school");
-        text.Should().Contain("skyndsamt utreds").And.Contain("huvudmannen");
+        text.Should().Contain("Utred skyndsamt").And.Contain("Anmäl till huvudmannen");
         message.HtmlBody.Should().Contain("Filip H.");
         foreach (var pupil in new[] { Fine, JustBelow, ExactlyTen, Nineteen, ExactlyTwenty, FiveDaysInARow, OtherSchool })
         {
@@ -134,7 +134,7 @@ public sealed class NightlyRunTests(TestDatabase db) : IClassFixture<TestDatabas
         reminded.Reminded.Should().Be(4);
         reminded.NewOrEscalated.Should().Be(0);
         var digest = await MimeMessage.LoadAsync(Path.Combine(temp.Path, "digests", $"digest-{Flagged.Skolenhetskod}-run{twoWeeksLater.RunId}.eml"));
-        digest.TextBody.Should().Contain("4 påminnelser om fortsatt frånvaro").And.Contain("(påminnelse, sedan");
+        digest.TextBody.Should().Contain("4 elever har fortfarande frånvaro över gränserna (påminnelse)").And.Contain("(påminnelse, sedan");
         digest.TextBody.Should().Contain("Senaste närvaroexporten gäller till och med", "the school has sent nothing for two weeks");
     }
 

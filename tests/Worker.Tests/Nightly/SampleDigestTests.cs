@@ -17,7 +17,7 @@ public sealed partial class SampleDigestTests(TestDatabase db) : IClassFixture<T
     public void Dispose() => temp.Dispose();
 
     [Fact]
-    public async Task Over_all_sample_schools_no_digest_names_a_pupil_of_another_school_and_no_personnummer_leaks()
+    public async Task Over_all_sample_schools_no_digest_names_a_pupil_of_another_school_no_personnummer_leaks_and_summary_schools_get_no_day_sentences()
     {
         var (exitCode, log) = await RunOnceAsync();
 
@@ -34,6 +34,16 @@ public sealed partial class SampleDigestTests(TestDatabase db) : IClassFixture<T
             var enrolled = await ReferencesEnrolledAtAsync(school);
             references.Should().OnlyContain(r => enrolled.Contains(r), $"the digest for {school} must only list its own pupils");
             Reference().Matches(message.HtmlBody ?? "").Select(m => m.Groups[1].Value).Should().BeEquivalentTo(references);
+        }
+
+        // Kunskapsträdet sends summary exports: totals spread over their period show no single days, so no sentence may
+        // speak of part days, days in a row, weekdays or subjects, and the digest says once why.
+        var summarySchool = await MimeMessage.LoadAsync(digests.Single(d => Path.GetFileName(d).StartsWith("digest-55309539-", StringComparison.Ordinal)));
+        foreach (var body in new[] { summarySchool.TextBody!, System.Net.WebUtility.HtmlDecode(summarySchool.HtmlBody!) })
+        {
+            body.Should().NotContain("del av dagen").And.NotContain("i följd").And.NotContain("lektioner i").And.NotContain("Senaste 8 veckorna");
+            DaySentence().IsMatch(body).Should().BeFalse("a summary export shows no weekdays");
+            Regex.Matches(body, "visar inte enskilda dagar").Should().HaveCount(1);
         }
 
         var personnummer = SamplePersonnummer();
@@ -129,4 +139,7 @@ public sealed partial class SampleDigestTests(TestDatabase db) : IClassFixture<T
 
     [GeneratedRegex(@"[^0-9]+")]
     private static partial Regex NonDigits();
+
+    [GeneratedRegex(@"av de senaste \d+ (måndagarna|tisdagarna|onsdagarna|torsdagarna|fredagarna)")]
+    private static partial Regex DaySentence();
 }
