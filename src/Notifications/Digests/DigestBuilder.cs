@@ -42,7 +42,10 @@ public static class DigestBuilder
                          string.Join(", ", x.rest.GroupBy(Group).OrderBy(g => g.Key, ClassOrder.Instance).Select(g => $"{g.Key} {g.Count()}")))
             .ToList();
         var listed = kind == DigestKind.Overview
-            ? rest.Select(p => new DigestListed(DisplayName(p, names), p.ClassName, LevelLabel(p.Entry.LevelCode))).ToList()
+            ? LevelCodes.SelectMany(code => rest.Where(p => p.Entry.LevelCode == code)
+                    .GroupBy(p => p.ClassName).OrderBy(g => g.Key, ClassOrder.Instance)
+                    .Select(g => new DigestListed(LevelLabel(code), g.Key, g.Count(), string.Join(", ", g.Select(p => DisplayName(p, names))))))
+                .ToList()
             : [];
 
         var notes = new List<string>();

@@ -46,8 +46,8 @@ public sealed record DigestPupil(
 /// <summary>One week's bar: its label ("v. 46"), the share ("12 %", or "–" without registered time) and the bar's height in pixels.</summary>
 public sealed record DigestBar(string Label, string Share, int Height);
 
-/// <summary>A pupil in the first digest's compact list.</summary>
-public sealed record DigestListed(string DisplayName, string ClassName, string Level);
+/// <summary>The first digest's compact list: one line per level and class with the pupils' names (or references).</summary>
+public sealed record DigestListed(string Level, string ClassName, int Count, string Pupils);
 
 /// <summary>One pupil at a level with their names at the school, as the digest builder receives them.</summary>
 public sealed record FlaggedPupil(DigestEntry Entry, string FirstName, string LastName, string ClassName);

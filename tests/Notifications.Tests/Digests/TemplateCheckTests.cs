@@ -57,7 +57,7 @@ public sealed class TemplateCheckTests : IDisposable
     public void A_first_digest_listing_more_than_a_thousand_pupils_renders_every_one()
     {
         var sample = DigestRenderer.SampleModel(DigestKind.Overview);
-        var listed = Enumerable.Range(1, 1_200).Select(i => new DigestListed($"Elev {i}", "7A", "Riskfrånvaro")).ToList();
+        var listed = Enumerable.Range(1, 1_200).Select(i => new DigestListed("Riskfrånvaro", $"Klass {i}", 1, $"Elev {i}")).ToList();
 
         var digest = new DigestRenderer(TestFiles.InRepo("templates")).Render(sample with { Listed = listed });
 
