@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using Scriban;
 using Scriban.Parsing;
 using Scriban.Runtime;
-using Skolnarvaro.Analysis.Thresholds;
 
 namespace Skolnarvaro.Analysis.Reporting;
 
@@ -52,8 +51,6 @@ public sealed class TermReportHtml
             LoopLimit = 0,
         };
         context.PushGlobal(globals);
-        // The template's own variables live above the page's, so a name it assigns cannot overwrite a figure.
-        context.PushGlobal(new ScriptObject());
         context.PushCulture(CultureInfo.GetCultureInfo("sv-SE"));
         try
         {
@@ -86,9 +83,6 @@ public sealed class TermReportHtml
     private static string Escape(string? s) =>
         (s ?? "").Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
          .Replace(">", "&gt;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal);
-
-    public static string TermName(Term term) =>
-        (term.Name.StartsWith("HT", StringComparison.OrdinalIgnoreCase) ? "höstterminen " : "vårterminen ") + term.Name[2..];
 
     /// <summary><c>include "term-report-charts.sbn"</c>: only the partials read and checked at start, from the template folder.</summary>
     private sealed class CheckedPartials(IReadOnlyDictionary<string, string> partials) : ITemplateLoader

@@ -24,7 +24,7 @@ internal sealed record TermReportPage(
         var municipality = report.Groups.Single(g => g.Kind == GroupKind.Municipality);
         var followed = report[municipality, GenderColumn.All, Measures.DevPupils(Measures.DevelopmentWeeks[0])].Value is > 0;
         return new TermReportPage(
-            TermReportHtml.TermName(report.Term),
+            SwedishTermName(report.Term),
             Date(report.Weeks.Count > 0 ? report.Weeks[0].FirstDay : report.From), Date(report.To), Date(created), report.MinGroupSize,
             SummaryOf(report),
             WeekChartOf(report), SchoolChartOf(report), LevelChartOf(report), followed ? DevelopmentChartOf(report) : null,
@@ -118,6 +118,10 @@ internal sealed record TermReportPage(
 
         return BarChart.Of(bars);
     }
+
+    /// <summary>HT2026: "höstterminen 2026".</summary>
+    internal static string SwedishTermName(Term term) =>
+        (term.Name.StartsWith("HT", StringComparison.OrdinalIgnoreCase) ? "höstterminen " : "vårterminen ") + term.Name[2..];
 
     internal static string Format(Cell cell, MeasureUnit unit) =>
         cell.Suppressed ? "–" : cell.Value is not { } v ? "" : unit == MeasureUnit.Count ? Count((long)Math.Round(v)) : RuleEvaluator.Percent(v, 1);
