@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Skolnarvaro.Analysis.Reporting;
 using Skolnarvaro.Analysis.Thresholds;
@@ -374,6 +376,22 @@ public sealed partial class TermReportTests(TestDatabase db) : IClassFixture<Tes
 
         // An options failure: the command line reports it as a configuration error, exit code 2, and does nothing.
         act.Should().Throw<OptionsValidationException>(what).Which.Message.Should().Contain($"{path}({line},", what);
+    }
+
+    [Theory]
+    [InlineData(null, "mallar", "mallar")]
+    [InlineData("rapportmallar", "mallar", "rapportmallar")]
+    [InlineData(null, null, "templates")]
+    public void The_template_folder_is_the_digests_unless_set_and_relative_to_the_home_folder(string? report, string? digests, string expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Skolnarvaro:Report:TemplateFolder"] = report,
+            ["Skolnarvaro:Notifications:TemplateFolder"] = digests,
+        }).Build();
+        using var services = new ServiceCollection().AddAnalysis(configuration, temp.Path).BuildServiceProvider();
+
+        services.GetRequiredService<IOptions<ReportOptions>>().Value.TemplateFolder.Should().Be(Path.Combine(temp.Path, expected));
     }
 
     [Fact]
