@@ -16,9 +16,9 @@ public static class AnalysisServiceCollectionExtensions
     /// <summary>
     /// Thresholds (validated at start-up), figures and patterns, flags and the level history, runs, back-testing, the term report
     /// and the trend model.
-    /// Expects an NpgsqlDataSource and a TimeProvider.
+    /// Expects an NpgsqlDataSource and a TimeProvider. <paramref name="baseDirectory"/> resolves a relative template folder.
     /// </summary>
-    public static IServiceCollection AddAnalysis(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddAnalysis(this IServiceCollection services, IConfiguration configuration, string baseDirectory)
     {
         services.AddOptions<ThresholdOptions>()
             .Bind(configuration.GetSection(ThresholdOptions.Section))
@@ -37,8 +37,13 @@ public static class AnalysisServiceCollectionExtensions
         services.AddSingleton<Backtester>();
         services.AddOptions<ReportOptions>()
             .Bind(configuration.GetSection(ReportOptions.Section))
+            // By default the term report's template sits with the digests' (one folder of templates for the analysts).
+            .PostConfigure(o => o.TemplateFolder = Path.GetFullPath(
+                o.TemplateFolder is { Length: > 0 } folder ? folder : configuration["Skolnarvaro:Notifications:TemplateFolder"] is { Length: > 0 } shared ? shared : "templates",
+                baseDirectory))
             .Validate(o => o.MinGroupSize >= 1, $"{ReportOptions.Section}:MinGroupSize must be at least 1: the fewest pupils a shown figure may rest on.")
             .ValidateOnStart();
+        services.AddSingleton(sp => new TermReportHtml(sp.GetRequiredService<IOptions<ReportOptions>>().Value.TemplateFolder));
         services.AddSingleton<TermReportStore>();
         services.AddSingleton<TermReportWriter>();
         services.AddOptions<TrendOptions>()

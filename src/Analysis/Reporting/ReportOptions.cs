@@ -10,4 +10,10 @@ public sealed class ReportOptions
 
     /// <summary>Where <c>report</c> writes by default: a folder per term under this one (relative to the home folder).</summary>
     public string Folder { get; set; } = "out/reports";
+
+    /// <summary>
+    /// Where <c>term-report.html.sbn</c> and <c>term-report-charts.sbn</c> are (relative to the home folder). Empty: the
+    /// digests' folder, <c>Skolnarvaro:Notifications:TemplateFolder</c>, so analysts keep every template in one place.
+    /// </summary>
+    public string TemplateFolder { get; set; } = "";
 }

@@ -7,7 +7,8 @@ namespace Skolnarvaro.Analysis.Reporting;
 /// Computes and writes a term's report: <c>terminsrapport-HT2026.html</c> (self-contained, for the committees) and three
 /// CSV files with its numbers. Safe to call again: it rewrites the same files. The command line and a term-end job call it.
 /// </summary>
-public sealed class TermReportWriter(TermReportStore store, IOptions<ThresholdOptions> thresholds, IOptions<ReportOptions> options, TimeProvider time)
+public sealed class TermReportWriter(
+    TermReportStore store, TermReportHtml html, IOptions<ThresholdOptions> thresholds, IOptions<ReportOptions> options, TimeProvider time)
 {
     /// <summary>The report as of <paramref name="asOf"/> (the term's end when later), without writing it.</summary>
     public async Task<TermReport> BuildAsync(Term term, DateOnly asOf, CancellationToken ct = default)
@@ -34,15 +35,15 @@ public sealed class TermReportWriter(TermReportStore store, IOptions<ThresholdOp
         var report = await BuildAsync(term, asOf, ct);
         Directory.CreateDirectory(folder);
         var name = $"terminsrapport-{term.Name}";
-        var html = Path.Combine(folder, $"{name}.html");
+        var htmlFile = Path.Combine(folder, $"{name}.html");
         var groups = Path.Combine(folder, $"{name}-grupper.csv");
         var weeks = Path.Combine(folder, $"{name}-veckor.csv");
         var schools = Path.Combine(folder, $"{name}-skolor.csv");
         var created = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm")).DateTime);
-        await File.WriteAllTextAsync(html, TermReportHtml.Render(report, created), new System.Text.UTF8Encoding(false), ct);
+        await File.WriteAllTextAsync(htmlFile, html.Render(report, created), new System.Text.UTF8Encoding(false), ct);
         TermReportCsv.WriteGroups(groups, report);
         TermReportCsv.WriteWeeks(weeks, report);
         TermReportCsv.WriteSchools(schools, report);
-        return [html, groups, weeks, schools];
+        return [htmlFile, groups, weeks, schools];
     }
 }

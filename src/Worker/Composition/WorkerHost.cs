@@ -119,7 +119,7 @@ public static class WorkerHost
         builder.Services.AddWorker(builder.Configuration);
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         builder.Services.AddIngestion(builder.Configuration, schoolsBase);
-        builder.Services.AddAnalysis(builder.Configuration);
+        builder.Services.AddAnalysis(builder.Configuration, Home);
         builder.Services.AddNotifications(builder.Configuration, Home);
         return connectionString;
     }
@@ -131,6 +131,7 @@ public static class WorkerHost
         _ = services.GetRequiredService<PupilKeyHasher>();
         _ = services.GetRequiredService<DigestRenderer>();
         _ = services.GetRequiredService<Skolnarvaro.Notifications.Ops.OpsDigestRenderer>();
+        _ = services.GetRequiredService<Skolnarvaro.Analysis.Reporting.TermReportHtml>();
         DatabaseMigrator.Migrate(connectionString, services.GetRequiredService<ILoggerFactory>().CreateLogger("Migrations"));
     }
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Skolnarvaro.Analysis.Reporting;
 using Skolnarvaro.Analysis.Thresholds;
@@ -18,6 +20,7 @@ public sealed partial class TermReportTests(TestDatabase db) : IClassFixture<Tes
 {
     private static readonly CultureInfo Sv = CultureInfo.GetCultureInfo("sv-SE");
     private static readonly Term Ht2026 = Term.Parse("HT2026");
+    private static readonly TermReportHtml Html = new(TestFiles.InRepo("templates"));
     private readonly TempDirectory temp = new("report");
 
     public async Task InitializeAsync()
@@ -33,7 +36,7 @@ public sealed partial class TermReportTests(TestDatabase db) : IClassFixture<Tes
     }
 
     private async Task<IReadOnlyList<string>> WriteReportAsync(int minGroupSize, string folder) =>
-        await new TermReportWriter(new TermReportStore(db.DataSource), Options.Create(new ThresholdOptions()),
+        await new TermReportWriter(new TermReportStore(db.DataSource), Html, Options.Create(new ThresholdOptions()),
                 Options.Create(new ReportOptions { MinGroupSize = minGroupSize }), new FixedTime(new DateTimeOffset(2026, 11, 23, 7, 0, 0, TimeSpan.Zero)))
             .WriteAsync(Ht2026, AsOf, Path.Combine(temp.Path, folder));
 
@@ -350,12 +353,62 @@ public sealed partial class TermReportTests(TestDatabase db) : IClassFixture<Tes
             "the rendered report differs from Golden/terminsrapport-HT2026.html");
     }
 
+    [Theory]
+    [InlineData(TermReportHtml.TemplateFile, "<h2>Närvaro och frånvaro</h2>", "<h2>Närvaro och frånvaro</h2>{{ if }}", "syntax error")]
+    [InlineData(TermReportHtml.TemplateFile, "summary.newly_flagged", "summary.newly_flaged", "a misspelt figure")]
+    [InlineData(TermReportHtml.ChartsFile, "group.name", "group.namn", "a misspelt name in the charts' file, under grouped bars only")]
+    public void A_broken_template_stops_the_start_with_its_file_and_line(string file, string find, string replace, string what)
+    {
+        var folder = Path.Combine(temp.Path, "templates");
+        Directory.CreateDirectory(folder);
+        foreach (var name in new[] { TermReportHtml.TemplateFile, TermReportHtml.ChartsFile })
+        {
+            File.Copy(TestFiles.InRepo("templates", name), Path.Combine(folder, name));
+        }
+
+        var path = Path.Combine(folder, file);
+        var text = File.ReadAllText(path);
+        text.Should().Contain(find);
+        var line = text[..text.IndexOf(find, StringComparison.Ordinal)].Count(c => c == '\n') + 1;
+        File.WriteAllText(path, text.Replace(find, replace, StringComparison.Ordinal));
+
+        var act = () => new TermReportHtml(folder);
+
+        // An options failure: the command line reports it as a configuration error, exit code 2, and does nothing.
+        act.Should().Throw<OptionsValidationException>(what).Which.Message.Should().Contain($"{path}({line},", what);
+    }
+
+    [Theory]
+    [InlineData(null, "mallar", "mallar")]
+    [InlineData("rapportmallar", "mallar", "rapportmallar")]
+    [InlineData(null, null, "templates")]
+    public void The_template_folder_is_the_digests_unless_set_and_relative_to_the_home_folder(string? report, string? digests, string expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Skolnarvaro:Report:TemplateFolder"] = report,
+            ["Skolnarvaro:Notifications:TemplateFolder"] = digests,
+        }).Build();
+        using var services = new ServiceCollection().AddAnalysis(configuration, temp.Path).BuildServiceProvider();
+
+        services.GetRequiredService<IOptions<ReportOptions>>().Value.TemplateFolder.Should().Be(Path.Combine(temp.Path, expected));
+    }
+
+    [Fact]
+    public void A_missing_template_names_the_file_and_the_setting()
+    {
+        var act = () => new TermReportHtml(temp.Path);
+
+        act.Should().Throw<OptionsValidationException>().Which.Message
+            .Should().Contain(Path.Combine(temp.Path, TermReportHtml.TemplateFile)).And.Contain("Skolnarvaro:Report:TemplateFolder");
+    }
+
     [Fact]
     public async Task Late_arrival_lowers_attendance_only_where_the_thresholds_count_it_as_absence()
     {
         // The independent school counts sen ankomst as absence; the municipal one keeps the default.
         var thresholds = new ThresholdOptions { Driftsform = { ["Independent"] = new ThresholdOverride { LateCountsAsAbsence = true } } };
-        var paths = await new TermReportWriter(new TermReportStore(db.DataSource), Options.Create(thresholds),
+        var paths = await new TermReportWriter(new TermReportStore(db.DataSource), Html, Options.Create(thresholds),
                 Options.Create(new ReportOptions { MinGroupSize = 1 }), TimeProvider.System)
             .WriteAsync(Ht2026, AsOf, Path.Combine(temp.Path, "late"));
 
@@ -378,7 +431,7 @@ public sealed partial class TermReportTests(TestDatabase db) : IClassFixture<Tes
     [Fact]
     public async Task A_term_that_has_not_started_is_refused_with_the_dates()
     {
-        var writer = new TermReportWriter(new TermReportStore(db.DataSource), Options.Create(new ThresholdOptions()),
+        var writer = new TermReportWriter(new TermReportStore(db.DataSource), Html, Options.Create(new ThresholdOptions()),
             Options.Create(new ReportOptions()), TimeProvider.System);
 
         var act = () => writer.WriteAsync(Term.Parse("VT2027"), AsOf, temp.Path);

@@ -1,0 +1,3 @@
+namespace Skolnarvaro.Analysis.Reporting;
+
+public enum MeasureUnit { Count, Percent }
