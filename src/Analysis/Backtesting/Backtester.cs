@@ -41,7 +41,18 @@ public sealed record BacktestRow(
 }
 
 public sealed record BacktestResult(
-    DateOnly From, DateOnly To, int Weeks, IReadOnlyList<BacktestRow> Schools, IReadOnlyList<BacktestRow> Totals, IReadOnlyList<BacktestPupil> Pupils);
+    DateOnly From, DateOnly To, int Weeks, IReadOnlyList<BacktestRow> Schools, IReadOnlyList<BacktestRow> Totals, IReadOnlyList<BacktestPupil> Pupils)
+{
+    /// <summary>Per school and replayed school day: how many pupils each configuration had at each level that night.</summary>
+    public IReadOnlyList<BacktestNight> Nights { get; init; } = [];
+}
+
+/// <summary>
+/// One school on one replayed school day: pupils at exactly riskfrånvaro and at hög frånvaro under each configuration, as
+/// the nightly run would have listed them. <see cref="TermDay"/> counts the school's days with facts in the term, from 1.
+/// </summary>
+public sealed record BacktestNight(
+    string Skolenhetskod, DateOnly Date, int TermDay, int AtRiskCurrent, int HighCurrent, int AtRiskCandidate, int HighCandidate);
 
 public sealed record BacktestProgress(int SchoolsDone, int Schools, string School);
 
@@ -62,6 +73,7 @@ public sealed class Backtester(NpgsqlDataSource db, AttendanceFactStore facts)
         var schools = (await SchoolsAsync(ct)).Where(s => onlySchools is null || onlySchools.Contains(s.Code)).ToList();
         var rows = new List<BacktestRow>();
         var pupils = new List<BacktestPupil>();
+        var nights = new List<BacktestNight>();
         var allWeeks = new HashSet<(int, int)>();
         for (var i = 0; i < schools.Count; i++)
         {
@@ -74,7 +86,7 @@ public sealed class Backtester(NpgsqlDataSource db, AttendanceFactStore facts)
             }
 
             allWeeks.UnionWith(days.Select(Week));
-            rows.AddRange(await ReplaySchoolAsync(code, name, driftsform, days, current.For(code, driftsform), candidate.For(code, driftsform), pupils, ct));
+            rows.AddRange(await ReplaySchoolAsync(code, name, driftsform, days, current.For(code, driftsform), candidate.For(code, driftsform), pupils, nights, ct));
         }
 
         progress?.Report(new BacktestProgress(schools.Count, schools.Count, ""));
@@ -85,12 +97,12 @@ public sealed class Backtester(NpgsqlDataSource db, AttendanceFactStore facts)
                 r.Sum(x => x.PupilsCurrent), r.Sum(x => x.PupilsCandidate), r.Sum(x => x.Both), r.Sum(x => x.OnlyCurrent), r.Sum(x => x.OnlyCandidate),
                 r.SelectMany(x => x.SchoolDaysEarlier).ToList(), r.Sum(x => x.EntriesCurrent), r.Sum(x => x.EntriesCandidate));
         }).ToList();
-        return new BacktestResult(from, to, allWeeks.Count, rows, totals, pupils);
+        return new BacktestResult(from, to, allWeeks.Count, rows, totals, pupils) { Nights = nights };
     }
 
     private async Task<List<BacktestRow>> ReplaySchoolAsync(
         string code, string name, string driftsform, IReadOnlyList<DateOnly> days, EffectiveThresholds current, EffectiveThresholds candidate,
-        List<BacktestPupil> pupils, CancellationToken ct)
+        List<BacktestPupil> pupils, List<BacktestNight> nights, CancellationToken ct)
     {
         var arrivals = await facts.ArrivalsElsewhereAsync(code, days[^1], ct);
         var weeks = days.Select(Week).Distinct().Count();
@@ -99,6 +111,8 @@ public sealed class Backtester(NpgsqlDataSource db, AttendanceFactStore facts)
         var termStarts = days.Select(d => Term.Containing(d).Start).ToArray();
 
         var counts = Levels.ToDictionary(l => l, _ => new LevelCounts());
+        // Per day: [current at risk, current high, candidate at risk, candidate high].
+        var perNight = new int[days.Count, 4];
         var cur = new PupilState();
         var cand = new PupilState();
         await foreach (var (key, pupilDays) in facts.ReadPupilsAsync(code, termStarts[0], days[^1], ct))
@@ -133,6 +147,15 @@ public sealed class Backtester(NpgsqlDataSource db, AttendanceFactStore facts)
 
                 cur.Observe(levelNow, i);
                 cand.Observe(candidateNow, i);
+                if (levelNow is { } ln)
+                {
+                    perNight[i, ln == Level.High ? 1 : 0]++;
+                }
+
+                if (candidateNow is { } cn)
+                {
+                    perNight[i, cn == Level.High ? 3 : 2]++;
+                }
             }
 
             foreach (var level in Levels)
@@ -158,12 +181,37 @@ public sealed class Backtester(NpgsqlDataSource db, AttendanceFactStore facts)
             }
         }
 
+        var termDays = await TermDaysAsync(code, days, ct);
+        for (var i = 0; i < days.Count; i++)
+        {
+            nights.Add(new BacktestNight(code, days[i], termDays[i], perNight[i, 0], perNight[i, 1], perNight[i, 2], perNight[i, 3]));
+        }
+
         return Levels.Select(level =>
         {
             var c = counts[level];
             return new BacktestRow(code, name, driftsform, level, days.Count, weeks, c.Current, c.Candidate, c.Earlier.Count,
                 c.Current - c.Earlier.Count, c.Candidate - c.Earlier.Count, c.Earlier, c.EntriesCurrent, c.EntriesCandidate);
         }).ToList();
+    }
+
+    /// <summary>Each replayed day's number among the school's days with facts in its term (the term's first school day is 1).</summary>
+    private async Task<int[]> TermDaysAsync(string code, IReadOnlyList<DateOnly> days, CancellationToken ct)
+    {
+        var numbers = new int[days.Count];
+        foreach (var term in days.Select(Term.Containing).Distinct())
+        {
+            var termDays = await facts.SchoolDaysAsync(code, term.Start, term.End, ct);
+            for (var i = 0; i < days.Count; i++)
+            {
+                if (days[i] >= term.Start && days[i] <= term.End)
+                {
+                    numbers[i] = termDays.Count(d => d <= days[i]);
+                }
+            }
+        }
+
+        return numbers;
     }
 
     private async Task<List<(string Code, string Name, string Driftsform)>> SchoolsAsync(CancellationToken ct)
