@@ -58,8 +58,8 @@ public sealed record BacktestProgress(int SchoolsDone, int Schools, string Schoo
 
 /// <summary>
 /// Replays history day by day with two configurations, the current and a candidate, exactly as the nightly run would have
-/// applied them on each school day: each pupil's facts at the school in the term up to that day, the same roll rule, the
-/// same levels. Facts are read once per school and pupil, streaming; both configurations are evaluated on the same pass.
+/// applied them on each school day: each pupil's facts at the school in the term up to that day (with the previous term's
+/// last school days the recent window reaches back to), the same roll rule, the same levels. Facts are read once per school and pupil, streaming; both configurations are evaluated on the same pass.
 /// The facts are today's, including later corrections: the replay shows what the rules make of the history as now known.
 /// </summary>
 public sealed class Backtester(NpgsqlDataSource db, AttendanceFactStore facts)
@@ -109,18 +109,37 @@ public sealed class Backtester(NpgsqlDataSource db, AttendanceFactStore facts)
         var currentSettings = new FigureSettings(current.RecentWindowDays, 0);
         var candidateSettings = new FigureSettings(candidate.RecentWindowDays, 0);
         var termStarts = days.Select(d => Term.Containing(d).Start).ToArray();
+        // As the nightly run: the recent window may reach back into the previous term's last school days at the school.
+        var windowFroms = new Dictionary<(DateOnly, int), DateOnly>();
+        async Task<DateOnly> WindowFrom(DateOnly termStart, int windowDays)
+        {
+            if (!windowFroms.TryGetValue((termStart, windowDays), out var windowFrom))
+            {
+                windowFrom = windowFroms[(termStart, windowDays)] = await facts.RecentWindowFromAsync(code, Term.Containing(termStart), windowDays, ct);
+            }
+
+            return windowFrom;
+        }
+
+        var currentFroms = new DateOnly[days.Count];
+        var candidateFroms = new DateOnly[days.Count];
+        for (var i = 0; i < days.Count; i++)
+        {
+            currentFroms[i] = await WindowFrom(termStarts[i], current.RecentWindowDays);
+            candidateFroms[i] = await WindowFrom(termStarts[i], candidate.RecentWindowDays);
+        }
 
         var counts = Levels.ToDictionary(l => l, _ => new LevelCounts());
         // Per day: [current at risk, current high, candidate at risk, candidate high].
         var perNight = new int[days.Count, 4];
         var cur = new PupilState();
         var cand = new PupilState();
-        await foreach (var (key, pupilDays) in facts.ReadPupilsAsync(code, termStarts[0], days[^1], ct))
+        await foreach (var (key, pupilDays) in facts.ReadPupilsAsync(code, currentFroms[0] < candidateFroms[0] ? currentFroms[0] : candidateFroms[0], days[^1], ct))
         {
             var span = CollectionsMarshal.AsSpan(pupilDays);
             cur.Reset();
             cand.Reset();
-            int start = 0, end = 0;
+            int currentStart = 0, candidateStart = 0, end = 0;
             for (var i = 0; i < days.Count; i++)
             {
                 var day = days[i];
@@ -129,20 +148,27 @@ public sealed class Backtester(NpgsqlDataSource db, AttendanceFactStore facts)
                     end++;
                 }
 
-                while (start < end && span[start].Date < termStarts[i])
+                while (currentStart < end && span[currentStart].Date < currentFroms[i])
                 {
-                    start++;
+                    currentStart++;
+                }
+
+                while (candidateStart < end && span[candidateStart].Date < candidateFroms[i])
+                {
+                    candidateStart++;
                 }
 
                 Level? levelNow = null, candidateNow = null;
-                // The school has facts on every replayed day, so that day is the school's last day as of itself.
-                if (end > start && SchoolRoll.IsOnRoll(span[end - 1].Date, day, arrivals.GetValueOrDefault(key), day))
+                // Only a pupil with a day in this term is judged, as the nightly run does. The school has facts on every
+                // replayed day, so that day is the school's last day as of itself.
+                if (end > 0 && span[end - 1].Date >= termStarts[i]
+                    && SchoolRoll.IsOnRoll(span[end - 1].Date, day, arrivals.GetValueOrDefault(key), day))
                 {
-                    var slice = span[start..end];
-                    var f = PupilFigures.Compute(key, code, slice, day, currentSettings);
+                    var f = PupilFigures.Compute(key, code, span[currentStart..end], day, currentSettings, termStarts[i]);
                     levelNow = RuleEvaluator.LevelOf(f, current);
                     candidateNow = RuleEvaluator.LevelOf(
-                        candidateSettings == currentSettings ? f : PupilFigures.Compute(key, code, slice, day, candidateSettings), candidate);
+                        candidateSettings == currentSettings ? f : PupilFigures.Compute(key, code, span[candidateStart..end], day, candidateSettings, termStarts[i]),
+                        candidate);
                 }
 
                 cur.Observe(levelNow, i);

@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using Skolnarvaro.Analysis.Thresholds;
 
 namespace Skolnarvaro.Analysis.Figures;
 
@@ -115,6 +116,26 @@ public sealed class AttendanceFactStore(NpgsqlDataSource db)
         }
 
         return days;
+    }
+
+    /// <summary>
+    /// Where a recent window of <paramref name="windowDays"/> school days can reach back to in <paramref name="term"/>: the
+    /// first of the school's last that many school days of the previous term, or the term's start when it has none there.
+    /// </summary>
+    public async Task<DateOnly> RecentWindowFromAsync(string school, Term term, int windowDays, CancellationToken ct = default)
+    {
+        var previous = term.Previous;
+        await using var cmd = db.CreateCommand("""
+            select min(date) from (
+                select distinct date from attendance_fact
+                where skolenhetskod = @school and date >= @from and date < @before and scheduled_min > 0
+                order by date desc limit @count) last_days
+            """);
+        cmd.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
+        cmd.Parameters.AddWithValue("from", previous.Start);
+        cmd.Parameters.AddWithValue("before", term.Start);
+        cmd.Parameters.AddWithValue("count", windowDays);
+        return await cmd.ExecuteScalarAsync(ct) is DateOnly first ? first : term.Start;
     }
 
     /// <summary>The school's driftsform as the registry last synced it, or null for a school not in the table.</summary>
