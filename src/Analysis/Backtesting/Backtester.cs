@@ -109,24 +109,31 @@ public sealed class Backtester(NpgsqlDataSource db, AttendanceFactStore facts)
         var currentSettings = new FigureSettings(current.RecentWindowDays, 0);
         var candidateSettings = new FigureSettings(candidate.RecentWindowDays, 0);
         var termStarts = days.Select(d => Term.Containing(d).Start).ToArray();
-        // As the nightly run: the recent window may reach back into the previous term's last school days at the school.
-        var windowFroms = new Dictionary<(DateOnly, int), DateOnly>();
-        async Task<DateOnly> WindowFrom(DateOnly termStart, int windowDays)
+        var termDays = await TermDaysAsync(code, days, ct);
+        // As the nightly run (AttendanceFactStore.RecentWindowFromAsync): while the school has fewer school days in the term
+        // than the window, the window may reach back into the previous term's last school days at the school.
+        var reachBacks = new Dictionary<(DateOnly, int), DateOnly>();
+        async Task<DateOnly> WindowFrom(int i, int windowDays)
         {
-            if (!windowFroms.TryGetValue((termStart, windowDays), out var windowFrom))
+            if (termDays[i] >= windowDays)
             {
-                windowFrom = windowFroms[(termStart, windowDays)] = await facts.RecentWindowFromAsync(code, Term.Containing(termStart), windowDays, ct);
+                return termStarts[i];
             }
 
-            return windowFrom;
+            if (!reachBacks.TryGetValue((termStarts[i], windowDays), out var reachBack))
+            {
+                reachBack = reachBacks[(termStarts[i], windowDays)] = await facts.ReachBackAsync(code, Term.Containing(termStarts[i]), windowDays, ct);
+            }
+
+            return reachBack;
         }
 
         var currentFroms = new DateOnly[days.Count];
         var candidateFroms = new DateOnly[days.Count];
         for (var i = 0; i < days.Count; i++)
         {
-            currentFroms[i] = await WindowFrom(termStarts[i], current.RecentWindowDays);
-            candidateFroms[i] = await WindowFrom(termStarts[i], candidate.RecentWindowDays);
+            currentFroms[i] = await WindowFrom(i, current.RecentWindowDays);
+            candidateFroms[i] = await WindowFrom(i, candidate.RecentWindowDays);
         }
 
         var counts = Levels.ToDictionary(l => l, _ => new LevelCounts());
@@ -207,7 +214,6 @@ public sealed class Backtester(NpgsqlDataSource db, AttendanceFactStore facts)
             }
         }
 
-        var termDays = await TermDaysAsync(code, days, ct);
         for (var i = 0; i < days.Count; i++)
         {
             nights.Add(new BacktestNight(code, days[i], termDays[i], perNight[i, 0], perNight[i, 1], perNight[i, 2], perNight[i, 3]));

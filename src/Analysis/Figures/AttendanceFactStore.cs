@@ -119,10 +119,18 @@ public sealed class AttendanceFactStore(NpgsqlDataSource db)
     }
 
     /// <summary>
-    /// Where a recent window of <paramref name="windowDays"/> school days can reach back to in <paramref name="term"/>: the
-    /// first of the school's last that many school days of the previous term, or the term's start when it has none there.
+    /// Where a recent window of <paramref name="windowDays"/> school days can reach back to on <paramref name="asOf"/>: while
+    /// the school has fewer school days than that in the term, to <see cref="ReachBackAsync"/>; from then on the term's start,
+    /// so after the first weeks nothing but the term is read.
     /// </summary>
-    public async Task<DateOnly> RecentWindowFromAsync(string school, Term term, int windowDays, CancellationToken ct = default)
+    public async Task<DateOnly> RecentWindowFromAsync(string school, Term term, DateOnly asOf, int windowDays, CancellationToken ct = default) =>
+        (await SchoolDaysAsync(school, term.Start, asOf, ct)).Count >= windowDays ? term.Start : await ReachBackAsync(school, term, windowDays, ct);
+
+    /// <summary>
+    /// The first of the school's last <paramref name="windowDays"/> school days of the term before <paramref name="term"/>,
+    /// or the term's start when it has none there: how far a recent window reaches back over the break.
+    /// </summary>
+    public async Task<DateOnly> ReachBackAsync(string school, Term term, int windowDays, CancellationToken ct = default)
     {
         var previous = term.Previous;
         await using var cmd = db.CreateCommand("""

@@ -33,7 +33,7 @@ public sealed class ThresholdAnalysis(AttendanceFactStore facts, SubjectFactStor
         var seen = new List<(byte[] Key, DateOnly Last)>();
         var candidates = new List<PupilFigures>();
         var schoolLast = DateOnly.MinValue;
-        var from = await facts.RecentWindowFromAsync(school, term, t.RecentWindowDays, ct);
+        var from = await facts.RecentWindowFromAsync(school, term, asOf, t.RecentWindowDays, ct);
         await foreach (var (key, days) in facts.ReadPupilsAsync(school, from, asOf, ct))
         {
             // A pupil with no day in this term (left before it, or not back yet) is not the school's to judge this term.

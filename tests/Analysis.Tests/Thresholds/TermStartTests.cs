@@ -102,6 +102,21 @@ public sealed class TermStartTests(TestDatabase db) : IClassFixture<TestDatabase
     }
 
     [Fact]
+    public async Task Once_the_term_has_a_whole_recent_window_of_school_days_the_window_stays_in_the_term()
+    {
+        var pupil = FactHistory.Pupil(1);
+        // Absent half of VT's last days; back at A only from HT's eleventh day, present since.
+        await History.DaysAsync(A, pupil, FactHistory.Days(VtEnd[0], 20, i => i % 2 == 0 ? 300 : 0));
+        await History.DaysAsync(A, pupil, FactHistory.Days(Ht[10], 12, _ => 0));
+
+        var assessment = await Analysis().AssessSchoolAsync(A, Ht[21]);
+
+        assessment.OnRoll.Should().Contain(pupil);
+        assessment.Flagged.Should().NotContain(a => a.Figures.PupilKey.SequenceEqual(pupil),
+            "the school has 22 school days in the term, so the pupil's 12 days there are all the window holds");
+    }
+
+    [Fact]
     public async Task A_pupil_who_left_the_school_in_VT_is_not_judged_in_HT()
     {
         var leaver = FactHistory.Pupil(1);
@@ -118,6 +133,7 @@ public sealed class TermStartTests(TestDatabase db) : IClassFixture<TestDatabase
     [InlineData(8)]
     [InlineData(9)]
     [InlineData(14)]
+    [InlineData(19)]
     [InlineData(22)]
     public async Task A_replayed_day_at_term_start_flags_the_same_pupils_as_the_nightly_analysis_of_that_day(int day)
     {
