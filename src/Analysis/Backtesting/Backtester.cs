@@ -59,8 +59,9 @@ public sealed record BacktestProgress(int SchoolsDone, int Schools, string Schoo
 /// <summary>
 /// Replays history day by day with two configurations, the current and a candidate, exactly as the nightly run would have
 /// applied them on each school day: each pupil's facts at the school in the term up to that day (with the previous term's
-/// last school days the recent window reaches back to), the same roll rule, the same levels. Facts are read once per school and pupil, streaming; both configurations are evaluated on the same pass.
-/// The facts are today's, including later corrections: the replay shows what the rules make of the history as now known.
+/// last school days the recent window reaches back to), the same roll rule, the same levels. Facts are read once per
+/// school and pupil, streaming; both configurations are evaluated on the same pass. The facts are today's, including
+/// later corrections: the replay shows what the rules make of the history as now known.
 /// </summary>
 public sealed class Backtester(NpgsqlDataSource db, AttendanceFactStore facts)
 {
