@@ -41,15 +41,27 @@ public sealed record BacktestRow(
 }
 
 public sealed record BacktestResult(
-    DateOnly From, DateOnly To, int Weeks, IReadOnlyList<BacktestRow> Schools, IReadOnlyList<BacktestRow> Totals, IReadOnlyList<BacktestPupil> Pupils);
+    DateOnly From, DateOnly To, int Weeks, IReadOnlyList<BacktestRow> Schools, IReadOnlyList<BacktestRow> Totals, IReadOnlyList<BacktestPupil> Pupils)
+{
+    /// <summary>Per school and replayed school day: how many pupils each configuration had at each level that night.</summary>
+    public IReadOnlyList<BacktestNight> Nights { get; init; } = [];
+}
+
+/// <summary>
+/// One school on one replayed school day: pupils at exactly riskfrånvaro and at hög frånvaro under each configuration, as
+/// the nightly run would have listed them. <see cref="TermDay"/> counts the school's days with facts in the term, from 1.
+/// </summary>
+public sealed record BacktestNight(
+    string Skolenhetskod, DateOnly Date, int TermDay, int AtRiskCurrent, int HighCurrent, int AtRiskCandidate, int HighCandidate);
 
 public sealed record BacktestProgress(int SchoolsDone, int Schools, string School);
 
 /// <summary>
 /// Replays history day by day with two configurations, the current and a candidate, exactly as the nightly run would have
-/// applied them on each school day: each pupil's facts at the school in the term up to that day, the same roll rule, the
-/// same levels. Facts are read once per school and pupil, streaming; both configurations are evaluated on the same pass.
-/// The facts are today's, including later corrections: the replay shows what the rules make of the history as now known.
+/// applied them on each school day: each pupil's facts at the school in the term up to that day (with the previous term's
+/// last school days the recent window reaches back to), the same roll rule, the same levels. Facts are read once per
+/// school and pupil, streaming; both configurations are evaluated on the same pass. The facts are today's, including
+/// later corrections: the replay shows what the rules make of the history as now known.
 /// </summary>
 public sealed class Backtester(NpgsqlDataSource db, AttendanceFactStore facts)
 {
@@ -62,6 +74,7 @@ public sealed class Backtester(NpgsqlDataSource db, AttendanceFactStore facts)
         var schools = (await SchoolsAsync(ct)).Where(s => onlySchools is null || onlySchools.Contains(s.Code)).ToList();
         var rows = new List<BacktestRow>();
         var pupils = new List<BacktestPupil>();
+        var nights = new List<BacktestNight>();
         var allWeeks = new HashSet<(int, int)>();
         for (var i = 0; i < schools.Count; i++)
         {
@@ -74,7 +87,7 @@ public sealed class Backtester(NpgsqlDataSource db, AttendanceFactStore facts)
             }
 
             allWeeks.UnionWith(days.Select(Week));
-            rows.AddRange(await ReplaySchoolAsync(code, name, driftsform, days, current.For(code, driftsform), candidate.For(code, driftsform), pupils, ct));
+            rows.AddRange(await ReplaySchoolAsync(code, name, driftsform, days, current.For(code, driftsform), candidate.For(code, driftsform), pupils, nights, ct));
         }
 
         progress?.Report(new BacktestProgress(schools.Count, schools.Count, ""));
@@ -85,28 +98,56 @@ public sealed class Backtester(NpgsqlDataSource db, AttendanceFactStore facts)
                 r.Sum(x => x.PupilsCurrent), r.Sum(x => x.PupilsCandidate), r.Sum(x => x.Both), r.Sum(x => x.OnlyCurrent), r.Sum(x => x.OnlyCandidate),
                 r.SelectMany(x => x.SchoolDaysEarlier).ToList(), r.Sum(x => x.EntriesCurrent), r.Sum(x => x.EntriesCandidate));
         }).ToList();
-        return new BacktestResult(from, to, allWeeks.Count, rows, totals, pupils);
+        return new BacktestResult(from, to, allWeeks.Count, rows, totals, pupils) { Nights = nights };
     }
 
     private async Task<List<BacktestRow>> ReplaySchoolAsync(
         string code, string name, string driftsform, IReadOnlyList<DateOnly> days, EffectiveThresholds current, EffectiveThresholds candidate,
-        List<BacktestPupil> pupils, CancellationToken ct)
+        List<BacktestPupil> pupils, List<BacktestNight> nights, CancellationToken ct)
     {
         var arrivals = await facts.ArrivalsElsewhereAsync(code, days[^1], ct);
         var weeks = days.Select(Week).Distinct().Count();
         var currentSettings = new FigureSettings(current.RecentWindowDays, 0);
         var candidateSettings = new FigureSettings(candidate.RecentWindowDays, 0);
         var termStarts = days.Select(d => Term.Containing(d).Start).ToArray();
+        var termDays = await TermDaysAsync(code, days, ct);
+        // As the nightly run (AttendanceFactStore.RecentWindowFromAsync): while the school has fewer school days in the term
+        // than the window, the window may reach back into the previous term's last school days at the school.
+        var reachBacks = new Dictionary<(DateOnly, int), DateOnly>();
+        async Task<DateOnly> WindowFrom(int i, int windowDays)
+        {
+            if (termDays[i] >= windowDays)
+            {
+                return termStarts[i];
+            }
+
+            if (!reachBacks.TryGetValue((termStarts[i], windowDays), out var reachBack))
+            {
+                reachBack = reachBacks[(termStarts[i], windowDays)] = await facts.ReachBackAsync(code, Term.Containing(termStarts[i]), windowDays, ct);
+            }
+
+            return reachBack;
+        }
+
+        var currentFroms = new DateOnly[days.Count];
+        var candidateFroms = new DateOnly[days.Count];
+        for (var i = 0; i < days.Count; i++)
+        {
+            currentFroms[i] = await WindowFrom(i, current.RecentWindowDays);
+            candidateFroms[i] = await WindowFrom(i, candidate.RecentWindowDays);
+        }
 
         var counts = Levels.ToDictionary(l => l, _ => new LevelCounts());
+        // Per day: [current at risk, current high, candidate at risk, candidate high].
+        var perNight = new int[days.Count, 4];
         var cur = new PupilState();
         var cand = new PupilState();
-        await foreach (var (key, pupilDays) in facts.ReadPupilsAsync(code, termStarts[0], days[^1], ct))
+        await foreach (var (key, pupilDays) in facts.ReadPupilsAsync(code, currentFroms[0] < candidateFroms[0] ? currentFroms[0] : candidateFroms[0], days[^1], ct))
         {
             var span = CollectionsMarshal.AsSpan(pupilDays);
             cur.Reset();
             cand.Reset();
-            int start = 0, end = 0;
+            int currentStart = 0, candidateStart = 0, end = 0;
             for (var i = 0; i < days.Count; i++)
             {
                 var day = days[i];
@@ -115,24 +156,40 @@ public sealed class Backtester(NpgsqlDataSource db, AttendanceFactStore facts)
                     end++;
                 }
 
-                while (start < end && span[start].Date < termStarts[i])
+                while (currentStart < end && span[currentStart].Date < currentFroms[i])
                 {
-                    start++;
+                    currentStart++;
+                }
+
+                while (candidateStart < end && span[candidateStart].Date < candidateFroms[i])
+                {
+                    candidateStart++;
                 }
 
                 Level? levelNow = null, candidateNow = null;
-                // The school has facts on every replayed day, so that day is the school's last day as of itself.
-                if (end > start && SchoolRoll.IsOnRoll(span[end - 1].Date, day, arrivals.GetValueOrDefault(key), day))
+                // Only a pupil with a day in this term is judged, as the nightly run does. The school has facts on every
+                // replayed day, so that day is the school's last day as of itself.
+                if (end > 0 && span[end - 1].Date >= termStarts[i]
+                    && SchoolRoll.IsOnRoll(span[end - 1].Date, day, arrivals.GetValueOrDefault(key), day))
                 {
-                    var slice = span[start..end];
-                    var f = PupilFigures.Compute(key, code, slice, day, currentSettings);
+                    var f = PupilFigures.Compute(key, code, span[currentStart..end], day, currentSettings, termStarts[i]);
                     levelNow = RuleEvaluator.LevelOf(f, current);
                     candidateNow = RuleEvaluator.LevelOf(
-                        candidateSettings == currentSettings ? f : PupilFigures.Compute(key, code, slice, day, candidateSettings), candidate);
+                        candidateSettings == currentSettings ? f : PupilFigures.Compute(key, code, span[candidateStart..end], day, candidateSettings, termStarts[i]),
+                        candidate);
                 }
 
                 cur.Observe(levelNow, i);
                 cand.Observe(candidateNow, i);
+                if (levelNow is { } ln)
+                {
+                    perNight[i, ln == Level.High ? 1 : 0]++;
+                }
+
+                if (candidateNow is { } cn)
+                {
+                    perNight[i, cn == Level.High ? 3 : 2]++;
+                }
             }
 
             foreach (var level in Levels)
@@ -158,12 +215,36 @@ public sealed class Backtester(NpgsqlDataSource db, AttendanceFactStore facts)
             }
         }
 
+        for (var i = 0; i < days.Count; i++)
+        {
+            nights.Add(new BacktestNight(code, days[i], termDays[i], perNight[i, 0], perNight[i, 1], perNight[i, 2], perNight[i, 3]));
+        }
+
         return Levels.Select(level =>
         {
             var c = counts[level];
             return new BacktestRow(code, name, driftsform, level, days.Count, weeks, c.Current, c.Candidate, c.Earlier.Count,
                 c.Current - c.Earlier.Count, c.Candidate - c.Earlier.Count, c.Earlier, c.EntriesCurrent, c.EntriesCandidate);
         }).ToList();
+    }
+
+    /// <summary>Each replayed day's number among the school's days with facts in its term (the term's first school day is 1).</summary>
+    private async Task<int[]> TermDaysAsync(string code, IReadOnlyList<DateOnly> days, CancellationToken ct)
+    {
+        var numbers = new int[days.Count];
+        foreach (var term in days.Select(Term.Containing).Distinct())
+        {
+            var termDays = await facts.SchoolDaysAsync(code, term.Start, term.End, ct);
+            for (var i = 0; i < days.Count; i++)
+            {
+                if (days[i] >= term.Start && days[i] <= term.End)
+                {
+                    numbers[i] = termDays.Count(d => d <= days[i]);
+                }
+            }
+        }
+
+        return numbers;
     }
 
     private async Task<List<(string Code, string Name, string Driftsform)>> SchoolsAsync(CancellationToken ct)

@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using Skolnarvaro.Analysis.Thresholds;
 
 namespace Skolnarvaro.Analysis.Figures;
 
@@ -133,6 +134,34 @@ public sealed class AttendanceFactStore(NpgsqlDataSource db)
         cmd.Parameters.AddWithValue("from", from);
         cmd.Parameters.AddWithValue("to", to);
         return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>
+    /// Where a recent window of <paramref name="windowDays"/> school days can reach back to on <paramref name="asOf"/>: while
+    /// the school has fewer school days than that in the term, to <see cref="ReachBackAsync"/>; from then on the term's start,
+    /// so after the first weeks nothing but the term is read.
+    /// </summary>
+    public async Task<DateOnly> RecentWindowFromAsync(string school, Term term, DateOnly asOf, int windowDays, CancellationToken ct = default) =>
+        (await SchoolDaysAsync(school, term.Start, asOf, ct)).Count >= windowDays ? term.Start : await ReachBackAsync(school, term, windowDays, ct);
+
+    /// <summary>
+    /// The first of the school's last <paramref name="windowDays"/> school days of the term before <paramref name="term"/>,
+    /// or the term's start when it has none there: how far a recent window reaches back over the break.
+    /// </summary>
+    public async Task<DateOnly> ReachBackAsync(string school, Term term, int windowDays, CancellationToken ct = default)
+    {
+        var previous = term.Previous;
+        await using var cmd = db.CreateCommand("""
+            select min(date) from (
+                select distinct date from attendance_fact
+                where skolenhetskod = @school and date >= @from and date < @before and scheduled_min > 0
+                order by date desc limit @count) last_days
+            """);
+        cmd.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
+        cmd.Parameters.AddWithValue("from", previous.Start);
+        cmd.Parameters.AddWithValue("before", term.Start);
+        cmd.Parameters.AddWithValue("count", windowDays);
+        return await cmd.ExecuteScalarAsync(ct) is DateOnly first ? first : term.Start;
     }
 
     /// <summary>The school's driftsform as the registry last synced it, or null for a school not in the table.</summary>

@@ -58,10 +58,13 @@ public sealed record PupilFigures(
 
     /// <summary>
     /// Computes the figures from a pupil's facts at one school, ordered by date (later days are ignored), as of
-    /// <paramref name="asOf"/>. Only days with scheduled time count, so holidays never dilute a window. One pass
-    /// forward and one short pass back, no allocation per day: the back-test calls this for every pupil and school day.
+    /// <paramref name="asOf"/>. Only days with scheduled time count, so holidays never dilute a window. Days before
+    /// <paramref name="termStart"/> (the previous term's last school days) count in the recent window, spells and weekdays
+    /// but not in the term window; by default every day given is the term's. One pass forward and one short pass back,
+    /// no allocation per day: the back-test calls this for every pupil and school day.
     /// </summary>
-    public static PupilFigures Compute(byte[] pupilKey, string school, ReadOnlySpan<DayFact> days, DateOnly asOf, FigureSettings settings)
+    public static PupilFigures Compute(
+        byte[] pupilKey, string school, ReadOnlySpan<DayFact> days, DateOnly asOf, FigureSettings settings, DateOnly termStart = default)
     {
         var end = days.Length;
         while (end > 0 && days[end - 1].Date > asOf)
@@ -92,7 +95,11 @@ public sealed record PupilFigures(
                 continue;
             }
 
-            term.Add(d);
+            if (d.Date >= termStart)
+            {
+                term.Add(d);
+            }
+
             if (i >= recentStart)
             {
                 recent.Add(d);

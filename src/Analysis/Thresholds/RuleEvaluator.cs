@@ -55,7 +55,7 @@ public static class RuleEvaluator
     public static Assessment Evaluate(PupilFigures f, ThresholdOptions o) => Evaluate(f, o.For(f.Skolenhetskod, null));
 
     private static bool Meets(PupilFigures f, EffectiveLevelRules r, EffectiveThresholds t) =>
-        (r.AbsenceShare is { } share && MeetsShare(f, share, r.AbsenceShareWindow, t.LateCountsAsAbsence) is not null)
+        (r.AbsenceShare is { } share && MeetsShare(f, share, r.AbsenceShareWindow, t) is not null)
         || (r.UnexcusedMinutes is { } minutes && WindowOf(f, r.UnexcusedWindow).UnexcusedMinutes >= minutes)
         || (r.ConsecutiveDaysAbsent is { } days && f.LongestSpellDays >= days)
         || (r.LateArrivals is { } late && f.Recent.LateDays >= late);
@@ -67,7 +67,7 @@ public static class RuleEvaluator
             yield return "ConsecutiveDaysAbsent";
         }
 
-        if (r.AbsenceShare is { } share && MeetsShare(f, share, r.AbsenceShareWindow, t.LateCountsAsAbsence) is { } window)
+        if (r.AbsenceShare is { } share && MeetsShare(f, share, r.AbsenceShareWindow, t) is { } window)
         {
             yield return $"AbsenceShare:{window}";
         }
@@ -83,10 +83,14 @@ public static class RuleEvaluator
         }
     }
 
-    /// <summary>The window in which the share is reached (the recent one first), or null.</summary>
-    private static Window? MeetsShare(PupilFigures f, double share, ShareWindow window, bool lateCounts) =>
-        window != ShareWindow.Term && f.Recent.AbsenceShare(lateCounts) >= share - Tolerance ? Window.Recent
-        : window != ShareWindow.Recent && f.Term.AbsenceShare(lateCounts) >= share - Tolerance ? Window.Term
+    /// <summary>
+    /// The window in which the share is reached (the recent one first), or null. The term share counts only once the term
+    /// has enough days: on ten school days, two days off sick are 20 %.
+    /// </summary>
+    private static Window? MeetsShare(PupilFigures f, double share, ShareWindow window, EffectiveThresholds t) =>
+        window != ShareWindow.Term && f.Recent.AbsenceShare(t.LateCountsAsAbsence) >= share - Tolerance ? Window.Recent
+        : window != ShareWindow.Recent && f.Term.Days >= t.MinimumTermDaysForTermShare
+          && f.Term.AbsenceShare(t.LateCountsAsAbsence) >= share - Tolerance ? Window.Term
         : null;
 
     private static WindowFigures WindowOf(PupilFigures f, Window window) => window == Window.Term ? f.Term : f.Recent;

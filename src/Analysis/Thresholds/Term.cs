@@ -7,6 +7,9 @@ public sealed record Term(string Name, DateOnly Start, DateOnly End)
         ? new Term($"HT{date.Year}", new DateOnly(date.Year, 7, 1), new DateOnly(date.Year, 12, 31))
         : new Term($"VT{date.Year}", new DateOnly(date.Year, 1, 1), new DateOnly(date.Year, 6, 30));
 
+    /// <summary>The term before this one: VT before HT, the previous year's HT before VT.</summary>
+    public Term Previous => Containing(Start.AddDays(-1));
+
     public static Term Parse(string name)
     {
         if (name.Length == 6 && int.TryParse(name.AsSpan(2), out var year))

@@ -37,9 +37,16 @@ public sealed class ThresholdAnalysis(AttendanceFactStore facts, SubjectFactStor
         var seen = new List<(byte[] Key, DateOnly Last)>();
         var candidates = new List<PupilFigures>();
         var schoolLast = DateOnly.MinValue;
-        await foreach (var (key, days) in facts.ReadPupilsAsync(school, term.Start, asOf, ct))
+        var from = await facts.RecentWindowFromAsync(school, term, asOf, t.RecentWindowDays, ct);
+        await foreach (var (key, days) in facts.ReadPupilsAsync(school, from, asOf, ct))
         {
-            var f = PupilFigures.Compute(key, school, CollectionsMarshal.AsSpan(days), asOf, settings);
+            // A pupil with no day in this term (left before it, or not back yet) is not the school's to judge this term.
+            if (days[^1].Date < term.Start)
+            {
+                continue;
+            }
+
+            var f = PupilFigures.Compute(key, school, CollectionsMarshal.AsSpan(days), asOf, settings, term.Start);
             var last = f.LastDate!.Value;
             schoolLast = last > schoolLast ? last : schoolLast;
             seen.Add((key, last));

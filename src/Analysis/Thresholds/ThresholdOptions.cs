@@ -15,8 +15,16 @@ public sealed class ThresholdOptions
 
     /// <summary>Days with scheduled time a pupil needs in the term, at the school, before any flag.</summary>
     public int MinimumScheduledDays { get; set; } = 10;
-    /// <summary>The short window, in school days with scheduled time.</summary>
+    /// <summary>
+    /// The short window, in school days with scheduled time. Early in a term it reaches back over the break into the
+    /// previous term's last school days at the school: the share is about the pupil, not the calendar.
+    /// </summary>
     public int RecentWindowDays { get; set; } = 20;
+    /// <summary>
+    /// School days with scheduled time in the term before the term-to-date share alone can flag. 20, the recent window's
+    /// default: the term share never rests on fewer days than the recent share it stands beside.
+    /// </summary>
+    public int MinimumTermDaysForTermShare { get; set; } = 20;
     /// <summary>Whether late arrival (sen ankomst) minutes count as absence. Systems differ.</summary>
     public bool LateCountsAsAbsence { get; set; }
     public LevelRules AtRisk { get; set; } = new() { AbsenceShare = 0.10 };
@@ -50,7 +58,10 @@ public sealed class ThresholdOptions
             layers.Select(l => l.LateCountsAsAbsence).LastOrDefault(v => v is not null) ?? LateCountsAsAbsence,
             EffectiveLevelRules.Merge(AtRisk, layers.Select(l => l.AtRisk)),
             EffectiveLevelRules.Merge(High, layers.Select(l => l.High)),
-            Patterns);
+            Patterns)
+        {
+            MinimumTermDaysForTermShare = layers.Select(l => l.MinimumTermDaysForTermShare).LastOrDefault(v => v is not null) ?? MinimumTermDaysForTermShare,
+        };
     }
 
     /// <summary>
@@ -61,7 +72,7 @@ public sealed class ThresholdOptions
     public IEnumerable<string> Validate(IReadOnlyDictionary<string, string>? registry = null)
     {
         var errors = new List<string>();
-        ValidateSettings(errors, Section, MinimumScheduledDays, RecentWindowDays);
+        ValidateSettings(errors, Section, MinimumScheduledDays, RecentWindowDays, MinimumTermDaysForTermShare);
         AtRisk.Validate(errors, $"{Section}:AtRisk");
         High.Validate(errors, $"{Section}:High");
         Patterns.Validate(errors, $"{Section}:Patterns");
@@ -112,8 +123,18 @@ public sealed class ThresholdOptions
         return errors.Distinct();
     }
 
-    internal static void ValidateSettings(List<string> errors, string key, int? minimumDays, int? windowDays)
+    internal static void ValidateSettings(List<string> errors, string key, int? minimumDays, int? windowDays, int? minimumTermDays)
     {
+        if (minimumTermDays is < 0)
+        {
+            errors.Add($"{key}:MinimumTermDaysForTermShare = {minimumTermDays}: must be 0 or more.");
+        }
+        else if (minimumTermDays > 200)
+        {
+            errors.Add($"{key}:MinimumTermDaysForTermShare = {minimumTermDays}: longer than a school year (about 180 days); " +
+                       "the term share would never flag; use AbsenceShareWindow = Recent instead.");
+        }
+
         if (minimumDays is < 0)
         {
             errors.Add($"{key}:MinimumScheduledDays = {minimumDays}: must be 0 or more.");

@@ -34,10 +34,14 @@ public static class BacktestCommand
         var to = new Option<DateOnly?>("--to") { Description = "Last day to replay (yyyy-MM-dd). Default: the last day covered by an imported export." };
         var schools = new Option<string[]>("--school") { Description = "Only this school (skolenhetskod); repeat for more. Default: every school." };
         var csv = new Option<FileInfo?>("--csv") { Description = "Where to write the CSV (';', decimal comma, UTF-8 with BOM, for spreadsheets). Default: out/backtest/backtest-<from>-<to>-<hash>.csv." };
+        var nights = new Option<FileInfo?>("--nights")
+        {
+            Description = "Also write pupils at each level per school and replayed school day (and for all schools) to this CSV: the flags per night.",
+        };
         var command = new Command("backtest",
             "Replay history day by day with candidate thresholds and the current ones: pupils flagged per school and level, days earlier or later, flags per week.")
         {
-            config, from, to, schools, csv,
+            config, from, to, schools, csv, nights,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -118,6 +122,11 @@ public static class BacktestCommand
                 ?? Path.Combine(WorkerHost.Home, "out", "backtest", $"backtest-{first:yyyyMMdd}-{last:yyyyMMdd}-{candidateHash[..8]}.csv");
             WriteCsv(csvPath, result);
             AnsiConsole.MarkupLine($"CSV: {Markup.Escape(csvPath)}   (back-test recorded as run #{runId})");
+            if (parse.GetValue(nights) is { } nightsFile)
+            {
+                WriteNightsCsv(nightsFile.FullName, result);
+                AnsiConsole.MarkupLine($"Flags per night: {Markup.Escape(nightsFile.FullName)}");
+            }
 
             await runs.FinishAsync(runId, true, JsonSerializer.Serialize(new
             {
@@ -205,6 +214,33 @@ public static class BacktestCommand
                 r.Earlier.ToString(Sv), r.MedianDaysEarlier?.ToString("0.#", Sv) ?? "", r.Later.ToString(Sv), r.MedianDaysLater?.ToString("0.#", Sv) ?? "",
                 r.Same.ToString(Sv), r.EntriesCurrent.ToString(Sv), r.EntriesCandidate.ToString(Sv),
                 r.PerWeekCurrent.ToString("0.00", Sv), r.PerWeekCandidate.ToString("0.00", Sv)));
+        }
+
+        File.WriteAllText(path, sb.ToString(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+    }
+
+    /// <summary>
+    /// One row per school and replayed school day, then one per day for all schools (term_day: the largest of the
+    /// schools'): pupils at exactly hög frånvaro and riskfrånvaro that night under each configuration.
+    /// </summary>
+    public static void WriteNightsCsv(string path, BacktestResult result)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var names = result.Schools.GroupBy(r => r.Skolenhetskod).ToDictionary(g => g.Key, g => g.First().School, StringComparer.Ordinal);
+        var sb = new StringBuilder();
+        sb.AppendLine("date;term_day;skolenhetskod;school;high_current;at_risk_current;high_candidate;at_risk_candidate");
+        void Row(DateOnly date, int termDay, string code, string school, int high, int atRisk, int highCandidate, int atRiskCandidate) =>
+            sb.AppendLine(string.Join(';', $"{date:yyyy-MM-dd}", termDay.ToString(Sv), code, Quote(school),
+                high.ToString(Sv), atRisk.ToString(Sv), highCandidate.ToString(Sv), atRiskCandidate.ToString(Sv)));
+        foreach (var n in result.Nights.OrderBy(n => n.Skolenhetskod, StringComparer.Ordinal).ThenBy(n => n.Date))
+        {
+            Row(n.Date, n.TermDay, n.Skolenhetskod, names.GetValueOrDefault(n.Skolenhetskod, ""), n.HighCurrent, n.AtRiskCurrent, n.HighCandidate, n.AtRiskCandidate);
+        }
+
+        foreach (var day in result.Nights.GroupBy(n => n.Date).OrderBy(g => g.Key))
+        {
+            Row(day.Key, day.Max(n => n.TermDay), "", "Alla skolor", day.Sum(n => n.HighCurrent), day.Sum(n => n.AtRiskCurrent),
+                day.Sum(n => n.HighCandidate), day.Sum(n => n.AtRiskCandidate));
         }
 
         File.WriteAllText(path, sb.ToString(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));

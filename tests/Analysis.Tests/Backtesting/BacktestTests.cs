@@ -113,6 +113,11 @@ public sealed class BacktestTests(TestDatabase db) : IClassFixture<TestDatabase>
                 replay.Pupils.Where(p => p.Skolenhetskod == school && p.Level == level && p.CurrentFirst != null).Select(p => p.PupilKey)
                     .Should().BeEquivalentTo(nightly.Flagged.Where(a => a.Level >= level).Select(a => a.Figures.PupilKey), $"{school} {level} on day {day}");
             }
+
+            var night = replay.Nights.Single(n => n.Skolenhetskod == school);
+            (night.Date, night.TermDay).Should().Be((Term[day], day + 1));
+            (night.HighCurrent, night.AtRiskCurrent).Should().Be(
+                (nightly.Flagged.Count(a => a.Level == Level.High), nightly.Flagged.Count(a => a.Level == Level.AtRisk)), "flags per night are the nightly run's");
         }
     }
 

@@ -50,6 +50,17 @@ public sealed class ThresholdOptionsTests
     }
 
     [Fact]
+    public void The_minimum_term_days_for_the_term_share_is_overridden_per_driftsform_and_school()
+    {
+        var o = Bind(("Driftsform:Independent:MinimumTermDaysForTermShare", "15"), ("Schools:11111111:MinimumTermDaysForTermShare", "0"));
+
+        o.For("22222222", "Municipal").MinimumTermDaysForTermShare.Should().Be(20, "the default: as long as the recent window");
+        o.For("22222222", "Independent").MinimumTermDaysForTermShare.Should().Be(15);
+        o.For("11111111", "Independent").MinimumTermDaysForTermShare.Should().Be(0);
+        o.Validate().Should().BeEmpty();
+    }
+
+    [Fact]
     public void Zero_in_an_override_switches_an_inherited_rule_off()
     {
         var o = Bind(("Schools:11111111:High:ConsecutiveDaysAbsent", "0"));
@@ -80,6 +91,8 @@ public sealed class ThresholdOptionsTests
     [InlineData("High:ConsecutiveDaysAbsent", "-1", "Skolnarvaro:Thresholds:High:ConsecutiveDaysAbsent = -1: must be 0 (off) or more")]
     [InlineData("MinimumScheduledDays", "-3", "Skolnarvaro:Thresholds:MinimumScheduledDays = -3: must be 0 or more")]
     [InlineData("RecentWindowDays", "365", "Skolnarvaro:Thresholds:RecentWindowDays = 365: longer than a school year")]
+    [InlineData("MinimumTermDaysForTermShare", "-1", "Skolnarvaro:Thresholds:MinimumTermDaysForTermShare = -1: must be 0 or more")]
+    [InlineData("Driftsform:Independent:MinimumTermDaysForTermShare", "250", "Skolnarvaro:Thresholds:Driftsform:Independent:MinimumTermDaysForTermShare = 250: longer than a school year")]
     [InlineData("High:UnexcusedMinutes", "100", "Skolnarvaro:Thresholds:High:UnexcusedMinutes = 100: below Skolnarvaro:Thresholds:AtRisk:UnexcusedMinutes = 600")]
     [InlineData("Driftsform:Friskola:AtRisk:AbsenceShare", "0.1", "Skolnarvaro:Thresholds:Driftsform:Friskola: unknown driftsform 'Friskola'; expected Municipal or Independent")]
     [InlineData("Schools:3372656:AtRisk:AbsenceShare", "0.1", "Skolnarvaro:Thresholds:Schools:3372656: '3372656' is not a skolenhetskod; expected 8 digits")]
@@ -135,7 +148,7 @@ public sealed class ThresholdOptionsTests
 
         ConfigurationKeys.Unknown(configuration.GetSection(ThresholdOptions.Section), typeof(ThresholdOptions)).Should().BeEquivalentTo(
             "Skolnarvaro:Thresholds:AtRisk:AbsenseShare: unknown key; expected one of AbsenceShare, AbsenceShareWindow, UnexcusedMinutes, UnexcusedWindow, ConsecutiveDaysAbsent, LateArrivals.",
-            "Skolnarvaro:Thresholds:Schools:33726561:Hgh: unknown key; expected one of MinimumScheduledDays, RecentWindowDays, LateCountsAsAbsence, AtRisk, High.");
+            "Skolnarvaro:Thresholds:Schools:33726561:Hgh: unknown key; expected one of MinimumScheduledDays, RecentWindowDays, MinimumTermDaysForTermShare, LateCountsAsAbsence, AtRisk, High.");
     }
 
     [Fact]
