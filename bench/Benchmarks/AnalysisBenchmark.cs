@@ -7,7 +7,7 @@ using Skolnarvaro.Analysis.Flags;
 using Skolnarvaro.Analysis.Runs;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Worker.Composition;
-using Skolnarvaro.Worker.Database;
+using Skolnarvaro.Database;
 
 namespace Skolnarvaro.Benchmarks;
 

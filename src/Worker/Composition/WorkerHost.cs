@@ -14,7 +14,7 @@ using Skolnarvaro.Ingestion.Schools;
 using Skolnarvaro.Notifications;
 using Skolnarvaro.Notifications.Digests;
 using Skolnarvaro.Notifications.Recipients;
-using Skolnarvaro.Worker.Database;
+using Skolnarvaro.Database;
 using Skolnarvaro.Worker.Nightly;
 
 namespace Skolnarvaro.Worker.Composition;
