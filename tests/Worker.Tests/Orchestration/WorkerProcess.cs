@@ -3,7 +3,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Skolnarvaro.TestSupport;
+using Skolnarvaro.TestSupport;
+
+namespace Skolnarvaro.Worker.Tests;
 
 /// <summary>
 /// A real <c>skolnarvaro worker</c> process (Hangfire server and dashboard) for orchestration tests: short polling,
