@@ -115,12 +115,14 @@ public static class WorkerHost
                 "or run through ./skolnarvaro, which starts a private PostgreSQL when none is set.");
         }
 
+        DatabaseConnection.CheckSyntax(connectionString);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         builder.Services.AddIngestion(builder.Configuration, schoolsBase);
         builder.Services.AddAnalysis(builder.Configuration);
         builder.Services.AddNotifications(builder.Configuration, Home);
-        builder.Services.AddOptions<OrchestrationOptions>().Bind(builder.Configuration.GetSection(OrchestrationOptions.Section));
+        builder.Services.AddOptions<OrchestrationOptions>().Bind(builder.Configuration.GetSection(OrchestrationOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<OrchestrationOptions>, Orchestration.OrchestrationOptionsValidator>();
         builder.Services.AddSingleton<RunSchoolStore>();
         builder.Services.AddSingleton<NightlyRun>();
         return connectionString;
@@ -133,6 +135,7 @@ public static class WorkerHost
         _ = services.GetRequiredService<PupilKeyHasher>();
         _ = services.GetRequiredService<DigestRenderer>();
         _ = services.GetRequiredService<Skolnarvaro.Notifications.Ops.OpsDigestRenderer>();
+        DatabaseConnection.CheckReachable(connectionString);
         DatabaseMigrator.Migrate(connectionString, services.GetRequiredService<ILoggerFactory>().CreateLogger("Migrations"));
     }
 
