@@ -23,6 +23,7 @@ public static class HangfireSetup
         // A live worker keeps renewing its job's fetch time, so a long import is never taken over by another worker;
         // the job of a killed worker becomes visible again once InvisibilityTimeout has passed.
         UseSlidingInvisibilityTimeout = true,
+        DistributedLockTimeout = o.DistributedLockTimeout,
     };
 
     /// <summary>Storage for the command line (enqueueing, status), without a server.</summary>
@@ -70,7 +71,7 @@ public static class HangfireSetup
     /// <summary>
     /// The recurring jobs, from configuration: an empty cron removes one. Every worker registers the same definitions.
     /// Registering a job takes its Hangfire lock (<c>hangfire:lock:recurring-job:&lt;id&gt;</c>). A worker killed while it held
-    /// one leaves the lock behind until Hangfire.PostgreSql frees it (<c>DistributedLockTimeout</c>, 10 minutes), so a job
+    /// one leaves the lock behind until Hangfire.PostgreSql frees it (<see cref="OrchestrationOptions.DistributedLockTimeout"/>), so a job
     /// whose lock is held is retried with back-off, logged, while the worker already runs jobs. The options are validated.
     /// </summary>
     public static async Task RegisterRecurringJobsAsync(IRecurringJobManager manager, OrchestrationOptions o, ILogger logger, CancellationToken ct)
@@ -80,13 +81,14 @@ public static class HangfireSetup
             TimeZone = TimeZoneInfo.FindSystemTimeZoneById(o.TimeZone),
             MisfireHandling = Enum.Parse<MisfireHandlingMode>(o.MisfireHandling, ignoreCase: true),
         };
-        await RegisterAsync(manager, "nightly", o.NightlyCron, logger, ct,
+        var lockTimeout = o.DistributedLockTimeout;
+        await RegisterAsync(manager, "nightly", o.NightlyCron, lockTimeout, logger, ct,
             m => m.AddOrUpdate<NightlyJobs>("nightly", j => j.StartAsync(null, CancellationToken.None), o.NightlyCron, options));
-        await RegisterAsync(manager, "deliver", o.DeliveryCron, logger, ct,
+        await RegisterAsync(manager, "deliver", o.DeliveryCron, lockTimeout, logger, ct,
             m => m.AddOrUpdate<NightlyJobs>("deliver", j => j.DeliverAsync(CancellationToken.None), o.DeliveryCron, options));
-        await RegisterAsync(manager, "retrain", o.RetrainCron, logger, ct,
+        await RegisterAsync(manager, "retrain", o.RetrainCron, lockTimeout, logger, ct,
             m => m.AddOrUpdate<RetrainJob>("retrain", j => j.TrainAsync(CancellationToken.None), o.RetrainCron, options));
-        await RegisterAsync(manager, "term-report", o.TermReportCron, logger, ct,
+        await RegisterAsync(manager, "term-report", o.TermReportCron, lockTimeout, logger, ct,
             m => m.AddOrUpdate<TermReportJob>("term-report", j => j.WriteAsync(CancellationToken.None), o.TermReportCron, options));
     }
 
@@ -94,7 +96,8 @@ public static class HangfireSetup
     public static TimeSpan RetryDelay(int attempt) => TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, attempt - 1)));
 
     private static async Task RegisterAsync(
-        IRecurringJobManager manager, string id, string cron, ILogger logger, CancellationToken ct, Action<IRecurringJobManager> add)
+        IRecurringJobManager manager, string id, string cron, TimeSpan lockTimeout, ILogger logger, CancellationToken ct,
+        Action<IRecurringJobManager> add)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -124,8 +127,8 @@ public static class HangfireSetup
                 var delay = RetryDelay(attempt);
                 logger.LogWarning(
                     "Recurring job '{Job}' not registered yet (attempt {Attempt}): {Reason}. Its lock is left by a worker that stopped while " +
-                    "scheduling it, or the database is unreachable; Hangfire frees a dead worker's lock after 10 minutes. Retrying in {Delay} s; " +
-                    "this worker runs jobs meanwhile", id, attempt, e.Message, delay.TotalSeconds);
+                    "scheduling it, or the database is unreachable; Hangfire frees a dead worker's lock after {LockTimeout}. Retrying in {Delay} s; " +
+                    "this worker runs jobs meanwhile", id, attempt, e.Message, lockTimeout, delay.TotalSeconds);
                 await Task.Delay(delay, ct);
             }
         }

@@ -42,6 +42,14 @@ public sealed class OrchestrationOptions
     /// </summary>
     public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// When a Hangfire lock (a row in <c>hangfire.lock</c>) counts as left by a dead holder and is removed. Hangfire holds its
+    /// locks only around state changes and scheduling, never across a job (our own serialisation uses advisory locks that die
+    /// with their connection), but a worker killed, or a PostgreSQL restarted, while it held one leaves the row behind: jobs
+    /// and recurring jobs behind that lock wait this long. Hangfire.PostgreSql's own default is 10 minutes.
+    /// </summary>
+    public TimeSpan DistributedLockTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Attempts Hangfire makes at a failed job after the first, and the waits between them (seconds).</summary>
     public int RetryAttempts { get; set; } = 5;
 

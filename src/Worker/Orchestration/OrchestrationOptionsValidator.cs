@@ -48,6 +48,7 @@ public sealed class OrchestrationOptionsValidator : IValidateOptions<Orchestrati
 
         Positive(nameof(o.QueuePollInterval), o.QueuePollInterval, errors);
         Positive(nameof(o.InvisibilityTimeout), o.InvisibilityTimeout, errors);
+        Positive(nameof(o.DistributedLockTimeout), o.DistributedLockTimeout, errors);
         Positive(nameof(o.AbandonRunAfter), o.AbandonRunAfter, errors);
         if (o.RetryAttempts < 0)
         {

@@ -75,6 +75,8 @@ public sealed class WorkerProcess : IDisposable
         start.Environment["Skolnarvaro__Worker__DeliveryCron"] = "*/2 * * * * *";
         start.Environment["Skolnarvaro__Worker__QueuePollInterval"] = "00:00:00.500";
         start.Environment["Skolnarvaro__Worker__InvisibilityTimeout"] = "00:00:10";
+        // A Hangfire lock left by a killed worker or a restarted PostgreSQL frees after this, not after a minute.
+        start.Environment["Skolnarvaro__Worker__DistributedLockTimeout"] = "00:00:15";
         start.Environment["Skolnarvaro__Worker__RetryAttempts"] = "10";
         start.Environment["Skolnarvaro__Worker__RetryDelaysSeconds__0"] = "1";
         start.Environment["Skolnarvaro__Worker__RetryDelaysSeconds__1"] = "2";

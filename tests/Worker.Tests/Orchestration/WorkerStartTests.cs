@@ -38,7 +38,9 @@ public sealed class WorkerStartTests(TestDatabase db) : IClassFixture<TestDataba
         (await CountAsync(db.DataSource, "select count(*) from hangfire.lock where resource = 'hangfire:lock:recurring-job:deliver'"))
             .Should().Be(1);
 
-        using var restarted = WorkerProcess.Start(db, SampleSchools, temp.Path, settings: SampleSettings());
+        // Hangfire.PostgreSql's default age for a dead lock (10 minutes), so that the held lock is not taken for dead during the test.
+        using var restarted = WorkerProcess.Start(db, SampleSchools, temp.Path,
+            settings: SampleSettings(new Dictionary<string, string> { ["Skolnarvaro__Worker__DistributedLockTimeout"] = "00:10:00" }));
         await restarted.WaitUntilReadyAsync(TimeSpan.FromMinutes(1));
         await WaitUntilAsync(() => Task.FromResult(restarted.Output.Contains("Recurring job 'deliver' not registered yet", StringComparison.Ordinal) || restarted.HasExited),
             TimeSpan.FromMinutes(1), "the restarted worker to find the lock held");
