@@ -7,7 +7,7 @@ using Skolnarvaro.Analysis.Flags;
 using Skolnarvaro.Worker.Runs;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Worker.Composition;
-using Skolnarvaro.Worker.Database;
+using Skolnarvaro.Database;
 
 namespace Skolnarvaro.Benchmarks;
 

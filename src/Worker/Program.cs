@@ -21,14 +21,24 @@ var root = new RootCommand("Skolnärvaro: nightly attendance early warning for a
     ModelsCommand.Create(),
 };
 
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
+{
+    await Console.Error.WriteLineAsync(CommandLineErrors.Describe(parsed));
+    return ExitCodes.BadConfiguration;
+}
+
 try
 {
-    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (Exception e) when (e is ConfigurationException or OptionsValidationException or ProfileConfigurationException or TemplateException
                               or InvalidOperationException { Source: "Microsoft.Extensions.Configuration.Binder" })
 {
-    var message = e is OptionsValidationException ove ? string.Join(Environment.NewLine, ove.Failures) : e.Message;
-    await Console.Error.WriteLineAsync($"Configuration error, nothing was done:{Environment.NewLine}{message}");
+    // One failure, one line (scripts and logs read it whole); several, one line each under the heading.
+    var failures = e is OptionsValidationException ove ? ove.Failures.ToList() : [e.Message];
+    await Console.Error.WriteLineAsync(failures.Count == 1
+        ? $"Configuration error, nothing was done: {failures[0]}"
+        : $"Configuration error, nothing was done:{Environment.NewLine}{string.Join(Environment.NewLine, failures)}");
     return ExitCodes.BadConfiguration;
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Skolnarvaro.Worker.Composition;
 using Skolnarvaro.Worker.Nightly;
 using Skolnarvaro.Worker.Runs;
@@ -17,7 +18,8 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<TimeProvider, SchoolTimeProvider>();
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.Section));
         services.AddSingleton<RunDates>();
-        services.AddOptions<OrchestrationOptions>().Bind(configuration.GetSection(OrchestrationOptions.Section));
+        services.AddOptions<OrchestrationOptions>().Bind(configuration.GetSection(OrchestrationOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OrchestrationOptions>, Orchestration.OrchestrationOptionsValidator>();
         services.AddSingleton<RunConfiguration>();
         services.AddSingleton<RunStore>();
         services.AddSingleton<NightlyRun>();

@@ -1,18 +1,18 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Skolnarvaro.Ingestion.Import;
 using Skolnarvaro.Ingestion.Profiles;
 using Skolnarvaro.Ingestion.Schools;
 using Skolnarvaro.TestSupport;
-using Skolnarvaro.Worker.Composition;
 
 namespace Skolnarvaro.Ingestion.Tests;
 
 /// <summary>
-/// One school with a chosen export profile (and overrides), behind the real composition root, importing the
+/// One school with a chosen export profile (and overrides), behind the stage's real composition, importing the
 /// oddity files of this project's Data folder with the real <see cref="FileImporter"/>.
 /// <code>
 /// using var import = await ImportHarness.StartAsync(db, temp, BuiltInProfiles.DaysDefault);
@@ -26,10 +26,10 @@ public sealed class ImportHarness : IDisposable
 
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
-    private readonly IHost host;
+    private readonly ServiceProvider host;
     private readonly TestDatabase db;
 
-    private ImportHarness(IHost host, TestDatabase db)
+    private ImportHarness(ServiceProvider host, TestDatabase db)
     {
         this.host = host;
         this.db = db;
@@ -72,16 +72,16 @@ public sealed class ImportHarness : IDisposable
             settings["Skolnarvaro:MaxBadRowShare"] = share.ToString(CultureInfo.InvariantCulture);
         }
 
-        return new ImportHarness(await PipelineHost.StartAsync(db, schoolsFile, temp.Path, settings), db);
+        return new ImportHarness(IngestionHost.Start(db, schoolsFile, settings), db);
     }
 
-    public SchoolSettings School => host.Ingestion().Schools.Single();
+    public SchoolSettings School => host.GetRequiredService<IOptions<IngestionOptions>>().Value.Schools.Single();
 
-    public ResolvedProfile Profile => host.Get<SchoolProfiles>().For(School);
+    public ResolvedProfile Profile => host.GetRequiredService<SchoolProfiles>().For(School);
 
     /// <summary>Imports a file of the Data folder (or any path) for the school, as the nightly run would.</summary>
     public Task<ImportResult> ImportAsync(string dataFile) =>
-        host.Get<FileImporter>().ImportAsync(School, Profile, Path.IsPathRooted(dataFile) ? dataFile : Data(dataFile));
+        host.GetRequiredService<FileImporter>().ImportAsync(School, Profile, Path.IsPathRooted(dataFile) ? dataFile : Data(dataFile));
 
     /// <summary>Every stored fact with its pupil's name, ordered by name (bytewise, so Å and Ö come after Z) and date.</summary>
     public async Task<IReadOnlyList<StoredFact>> FactsAsync()
@@ -158,7 +158,7 @@ public sealed class ImportHarness : IDisposable
 
     public NpgsqlDataSource DataSource => db.DataSource;
 
-    public T Get<T>() where T : notnull => host.Get<T>();
+    public T Get<T>() where T : notnull => host.GetRequiredService<T>();
 
     public void Dispose() => host.Dispose();
 }

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Npgsql;
-using Skolnarvaro.Worker.Database;
+using Skolnarvaro.Database;
 using Xunit;
 
 namespace Skolnarvaro.TestSupport;

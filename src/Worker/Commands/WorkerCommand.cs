@@ -32,19 +32,31 @@ public static class WorkerCommand
             }
 
             var options = builder.Configuration.GetSection(OrchestrationOptions.Section).Get<OrchestrationOptions>() ?? new OrchestrationOptions();
+            OrchestrationOptionsValidator.ThrowIfInvalid(options);
             builder.Services.AddPipelineHangfire(connectionString, options);
 
             var dashboard = options.Dashboard;
             var dashboardOn = dashboard.Enabled && !string.IsNullOrEmpty(dashboard.Username) && !string.IsNullOrEmpty(dashboard.Password);
             builder.WebHost.UseUrls(dashboardOn ? dashboard.Url : "http://127.0.0.1:0");
+            // With antiforgery registered, Hangfire's dashboard refuses a POST (trigger, delete, requeue) without the token
+            // of its own pages: Basic credentials alone, which a browser sends by itself, do not let another site act.
+            builder.Services.AddAntiforgery();
 
             await using var app = builder.Build();
             WorkerHost.Validate(app.Services, connectionString);
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Skolnarvaro.Worker");
             if (dashboardOn)
             {
+                if (!OrchestrationOptionsValidator.IsLoopback(new Uri(dashboard.Url)))
+                {
+                    logger.LogWarning(
+                        "Dashboard on {Url}, off the loopback interface ({Section}:Dashboard:AllowRemote): Basic authentication sends the " +
+                        "password with every request, so only a TLS reverse proxy should reach it", dashboard.Url, OrchestrationOptions.Section);
+                }
+
                 var auth = new DashboardAuthentication(dashboard.Username!, dashboard.Password!);
                 app.Use(auth.InvokeAsync);
+                app.Use(new DashboardErrors(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Skolnarvaro.Dashboard")).InvokeAsync);
                 app.UseHangfireDashboard("/hangfire", new Hangfire.DashboardOptions
                 {
                     Authorization = [new AuthenticatedUserFilter()],
@@ -60,11 +72,23 @@ public static class WorkerCommand
                     "it is never served without authentication", OrchestrationOptions.Section);
             }
 
-            HangfireSetup.RegisterRecurringJobs(app.Services.GetRequiredService<IRecurringJobManager>(), options);
             await app.StartAsync(ct);
             logger.LogInformation("Worker {Worker} started: {Count} job slots, nightly '{Cron}' ({Zone}){Dashboard}",
                 RunStore.WorkerName, options.WorkerCount, options.NightlyCron, options.TimeZone,
                 dashboardOn ? $", dashboard on {dashboard.Url}/hangfire" : "");
+            // After the start: a recurring job whose lock a killed predecessor left behind must not keep this worker from
+            // taking over its predecessor's jobs, nor stop it (which a supervisor would answer with a restart loop).
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct, app.Lifetime.ApplicationStopping);
+            try
+            {
+                await HangfireSetup.RegisterRecurringJobsAsync(app.Services.GetRequiredService<IRecurringJobManager>(), options, logger, stopping.Token);
+                logger.LogInformation("Recurring jobs registered");
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                // Stopped before the recurring jobs could be registered: the next start registers them.
+            }
+
             await app.WaitForShutdownAsync(ct);
             return ExitCodes.Ok;
         });

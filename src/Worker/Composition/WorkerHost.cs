@@ -14,7 +14,7 @@ using Skolnarvaro.Ingestion.Schools;
 using Skolnarvaro.Notifications;
 using Skolnarvaro.Notifications.Digests;
 using Skolnarvaro.Notifications.Recipients;
-using Skolnarvaro.Worker.Database;
+using Skolnarvaro.Database;
 using Skolnarvaro.Worker.Nightly;
 using Skolnarvaro.Worker.Runs;
 
@@ -116,6 +116,7 @@ public static class WorkerHost
                 "or run through ./skolnarvaro, which starts a private PostgreSQL when none is set.");
         }
 
+        DatabaseConnection.CheckSyntax(connectionString);
         builder.Services.AddWorker(builder.Configuration);
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         builder.Services.AddIngestion(builder.Configuration, schoolsBase);
@@ -132,6 +133,7 @@ public static class WorkerHost
         _ = services.GetRequiredService<DigestRenderer>();
         _ = services.GetRequiredService<Skolnarvaro.Notifications.Ops.OpsDigestRenderer>();
         _ = services.GetRequiredService<Skolnarvaro.Analysis.Reporting.TermReportHtml>();
+        DatabaseConnection.CheckReachable(connectionString);
         DatabaseMigrator.Migrate(connectionString, services.GetRequiredService<ILoggerFactory>().CreateLogger("Migrations"));
     }
 

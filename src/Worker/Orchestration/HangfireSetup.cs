@@ -1,8 +1,10 @@
 using Hangfire;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
+using Hangfire.Storage;
 using Microsoft.Extensions.DependencyInjection;
-using Skolnarvaro.Worker.Composition;
+using Microsoft.Extensions.Logging;
+using Npgsql;
 using Skolnarvaro.Worker.Nightly;
 using Skolnarvaro.Worker.Runs;
 
@@ -22,6 +24,7 @@ public static class HangfireSetup
         // A live worker keeps renewing its job's fetch time, so a long import is never taken over by another worker;
         // the job of a killed worker becomes visible again once InvisibilityTimeout has passed.
         UseSlidingInvisibilityTimeout = true,
+        DistributedLockTimeout = o.DistributedLockTimeout,
     };
 
     /// <summary>Storage for the command line (enqueueing, status), without a server.</summary>
@@ -61,57 +64,78 @@ public static class HangfireSetup
         GlobalJobFilters.Filters.Add(new AutomaticRetryAttribute
         {
             Attempts = o.RetryAttempts,
-            DelaysInSeconds = o.RetryDelaysSeconds,
+            DelaysInSeconds = o.EffectiveRetryDelaysSeconds,
             OnAttemptsExceeded = AttemptsExceededAction.Fail,
         });
     }
 
-    /// <summary>The recurring jobs, from configuration: an empty cron removes one. Every worker registers the same definitions.</summary>
-    public static void RegisterRecurringJobs(IRecurringJobManager manager, OrchestrationOptions o)
+    /// <summary>
+    /// The recurring jobs, from configuration: an empty cron removes one. Every worker registers the same definitions.
+    /// Registering a job takes its Hangfire lock (<c>hangfire:lock:recurring-job:&lt;id&gt;</c>). A worker killed while it held
+    /// one leaves the lock behind until Hangfire.PostgreSql frees it (<see cref="OrchestrationOptions.DistributedLockTimeout"/>), so a job
+    /// whose lock is held is retried with back-off, logged, while the worker already runs jobs. The options are validated.
+    /// </summary>
+    public static async Task RegisterRecurringJobsAsync(IRecurringJobManager manager, OrchestrationOptions o, ILogger logger, CancellationToken ct)
     {
-        TimeZoneInfo zone;
-        try
+        var options = new RecurringJobOptions
         {
-            zone = TimeZoneInfo.FindSystemTimeZoneById(o.TimeZone);
-        }
-        catch (TimeZoneNotFoundException)
-        {
-            throw new ConfigurationException($"{OrchestrationOptions.Section}:TimeZone = '{o.TimeZone}': not a time zone; expected e.g. Europe/Stockholm.");
-        }
-
-        if (!Enum.TryParse<MisfireHandlingMode>(o.MisfireHandling, ignoreCase: true, out var misfire))
-        {
-            throw new ConfigurationException(
-                $"{OrchestrationOptions.Section}:MisfireHandling = '{o.MisfireHandling}': expected Relaxed, Strict or Ignorable.");
-        }
-
-        var options = new RecurringJobOptions { TimeZone = zone, MisfireHandling = misfire };
-        Register(manager, "nightly", nameof(o.NightlyCron), o.NightlyCron, options,
+            TimeZone = TimeZoneInfo.FindSystemTimeZoneById(o.TimeZone),
+            MisfireHandling = Enum.Parse<MisfireHandlingMode>(o.MisfireHandling, ignoreCase: true),
+        };
+        var lockTimeout = o.DistributedLockTimeout;
+        await RegisterAsync(manager, "nightly", o.NightlyCron, lockTimeout, logger, ct,
             m => m.AddOrUpdate<NightlyJobs>("nightly", j => j.StartAsync(null, CancellationToken.None), o.NightlyCron, options));
-        Register(manager, "deliver", nameof(o.DeliveryCron), o.DeliveryCron, options,
+        await RegisterAsync(manager, "deliver", o.DeliveryCron, lockTimeout, logger, ct,
             m => m.AddOrUpdate<NightlyJobs>("deliver", j => j.DeliverAsync(CancellationToken.None), o.DeliveryCron, options));
-        Register(manager, "retrain", nameof(o.RetrainCron), o.RetrainCron, options,
+        await RegisterAsync(manager, "retrain", o.RetrainCron, lockTimeout, logger, ct,
             m => m.AddOrUpdate<RetrainJob>("retrain", j => j.TrainAsync(CancellationToken.None), o.RetrainCron, options));
-        Register(manager, "term-report", nameof(o.TermReportCron), o.TermReportCron, options,
+        await RegisterAsync(manager, "term-report", o.TermReportCron, lockTimeout, logger, ct,
             m => m.AddOrUpdate<TermReportJob>("term-report", j => j.WriteAsync(CancellationToken.None), o.TermReportCron, options));
     }
 
-    private static void Register(
-        IRecurringJobManager manager, string id, string key, string cron, RecurringJobOptions options, Action<IRecurringJobManager> add)
-    {
-        if (string.IsNullOrWhiteSpace(cron))
-        {
-            manager.RemoveIfExists(id);
-            return;
-        }
+    /// <summary>Waits between attempts at a locked recurring job: 1, 2, 4, 8, 16, then every 30 seconds.</summary>
+    public static TimeSpan RetryDelay(int attempt) => TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, attempt - 1)));
 
-        try
+    private static async Task RegisterAsync(
+        IRecurringJobManager manager, string id, string cron, TimeSpan lockTimeout, ILogger logger, CancellationToken ct,
+        Action<IRecurringJobManager> add)
+    {
+        for (var attempt = 1; ; attempt++)
         {
-            add(manager);
-        }
-        catch (ArgumentException e)
-        {
-            throw new ConfigurationException($"{OrchestrationOptions.Section}:{key} = '{cron}': not a cron expression ({e.Message}).");
+            try
+            {
+                // Hangfire waits up to 15 s for the lock itself, on this thread.
+                await Task.Run(() =>
+                {
+                    if (string.IsNullOrWhiteSpace(cron))
+                    {
+                        manager.RemoveIfExists(id);
+                    }
+                    else
+                    {
+                        add(manager);
+                    }
+                }, ct);
+                if (attempt > 1)
+                {
+                    logger.LogInformation("Recurring job '{Job}' registered at attempt {Attempt}", id, attempt);
+                }
+
+                return;
+            }
+            catch (Exception e) when (IsLockOrOutage(e) && !ct.IsCancellationRequested)
+            {
+                var delay = RetryDelay(attempt);
+                logger.LogWarning(
+                    "Recurring job '{Job}' not registered yet (attempt {Attempt}): {Reason}. Its lock is left by a worker that stopped while " +
+                    "scheduling it, or the database is unreachable; Hangfire frees a dead worker's lock after {LockTimeout}. Retrying in {Delay} s; " +
+                    "this worker runs jobs meanwhile", id, attempt, e.Message, lockTimeout, delay.TotalSeconds);
+                await Task.Delay(delay, ct);
+            }
         }
     }
+
+    private static bool IsLockOrOutage(Exception e) =>
+        e is DistributedLockTimeoutException or PostgreSqlDistributedLockException or NpgsqlException { IsTransient: true }
+        || (e.InnerException is { } inner && IsLockOrOutage(inner));
 }

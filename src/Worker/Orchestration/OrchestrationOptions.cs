@@ -42,10 +42,27 @@ public sealed class OrchestrationOptions
     /// </summary>
     public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// When a Hangfire lock (a row in <c>hangfire.lock</c>) counts as left by a dead holder and is removed. Hangfire holds its
+    /// locks only around state changes and scheduling, never across a job (our own serialisation uses advisory locks that die
+    /// with their connection), but a worker killed, or a PostgreSQL restarted, while it held one leaves the row behind: jobs
+    /// and recurring jobs behind that lock wait this long. Hangfire.PostgreSql's own default is 10 minutes.
+    /// </summary>
+    public TimeSpan DistributedLockTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Attempts Hangfire makes at a failed job after the first, and the waits between them (seconds).</summary>
     public int RetryAttempts { get; set; } = 5;
 
-    public int[] RetryDelaysSeconds { get; set; } = [60, 300, 900, 1800, 3600];
+    /// <remarks>
+    /// Empty here and defaulted in <see cref="EffectiveRetryDelaysSeconds"/>: the configuration binder appends configured
+    /// elements to an array it finds filled, so configured delays would otherwise come after 60, 300, … instead of replacing them.
+    /// </remarks>
+    public int[] RetryDelaysSeconds { get; set; } = [];
+
+    public static IReadOnlyList<int> DefaultRetryDelaysSeconds { get; } = [60, 300, 900, 1800, 3600];
+
+    /// <summary>The configured delays, or 60, 300, 900, 1800 and 3600 seconds when none are configured.</summary>
+    public int[] EffectiveRetryDelaysSeconds => RetryDelaysSeconds.Length > 0 ? RetryDelaysSeconds : [.. DefaultRetryDelaysSeconds];
 
     /// <summary>A nightly run still unfinished after this long no longer blocks the next one; it is marked Abandoned.</summary>
     public TimeSpan AbandonRunAfter { get; set; } = TimeSpan.FromHours(20);
@@ -59,6 +76,12 @@ public sealed class DashboardSettings
 
     /// <summary>Where the dashboard listens: the loopback interface by default; put a reverse proxy with TLS in front to reach it from elsewhere.</summary>
     public string Url { get; set; } = "http://127.0.0.1:5080";
+
+    /// <summary>
+    /// A <see cref="Url"/> off the loopback interface (0.0.0.0, a public address) is refused unless this is true: Basic
+    /// authentication sends the password with every request, so it belongs behind a TLS reverse proxy.
+    /// </summary>
+    public bool AllowRemote { get; set; }
 
     /// <summary>Basic authentication. Set both (e.g. Skolnarvaro__Worker__Dashboard__Password in the environment); without them the dashboard does not start.</summary>
     public string? Username { get; set; }

@@ -1,11 +1,9 @@
-using System.Text;
 using Microsoft.Extensions.Options;
 using Skolnarvaro.Analysis.Backtesting;
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Patterns;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.TestSupport;
-using Skolnarvaro.Worker.Commands;
 
 namespace Skolnarvaro.Analysis.Tests.Backtesting;
 
@@ -140,24 +138,5 @@ public sealed class BacktestTests(TestDatabase db) : IClassFixture<TestDatabase>
         high.PerWeekCurrent.Should().BeApproximately(1.0 / 12, 1e-9);
         result.Pupils.Single(p => p.Level == Level.High).CurrentFirst.Should().Be(Term[21]);
         result.Pupils.Single(p => p.Level == Level.AtRisk).CurrentFirst.Should().Be(Term[9]);
-    }
-
-    [Fact]
-    public async Task The_csv_has_a_row_per_school_and_level_and_the_municipality_in_Swedish_spreadsheet_form()
-    {
-        var result = await Backtester.RunAsync(Current, Stricter, Term[0], Term[^1]);
-        using var temp = TestFiles.CreateTempDirectory("backtest");
-        var path = temp.File("out", "backtest.csv");
-
-        BacktestCommand.WriteCsv(path, result);
-
-        var bytes = await File.ReadAllBytesAsync(path);
-        bytes.Take(3).Should().Equal([0xEF, 0xBB, 0xBF], "Excel recognises UTF-8 by its BOM");
-        var lines = (await File.ReadAllLinesAsync(path, Encoding.UTF8)).ToList();
-        lines[0].Should().StartWith("skolenhetskod;school;driftsform;level;from;to;school_days;weeks;pupils_current;pupils_candidate");
-        lines.Should().HaveCount(1 + 2 * 2 + 2);
-        lines.Should().Contain(l => l.StartsWith("22222222;Skola 22222222;Independent;High;2026-08-17;2026-11-06;60;12;", StringComparison.Ordinal));
-        lines[^1].Should().StartWith(";Alla skolor;;High;");
-        lines[^1].Split(';')[^1].Should().MatchRegex(@"^\d+,\d\d$", "decimals use a comma");
     }
 }

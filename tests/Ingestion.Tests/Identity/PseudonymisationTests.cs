@@ -92,7 +92,7 @@ public sealed partial class PseudonymisationTests(TestDatabase db) : IClassFixtu
 
         var key = await import.ScalarAsync<byte[]>("select pupil_key from pupil");
         var twelve = Encoding.ASCII.GetBytes("201304172321");
-        key.Should().Equal(HMACSHA256.HashData(Encoding.UTF8.GetBytes(PipelineHost.TestKey), twelve));
+        key.Should().Equal(HMACSHA256.HashData(Encoding.UTF8.GetBytes(TestSchools.PseudonymisationKey), twelve));
         key.Should().NotEqual(SHA256.HashData(twelve)).And.NotEqual(SHA256.HashData(Encoding.ASCII.GetBytes("1304172321")));
     }
 

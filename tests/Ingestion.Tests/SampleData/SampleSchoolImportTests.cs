@@ -4,7 +4,6 @@ using Microsoft.Extensions.Options;
 using Skolnarvaro.Ingestion.Import;
 using Skolnarvaro.Ingestion.Schools;
 using Skolnarvaro.TestSupport;
-using Skolnarvaro.Worker.Composition;
 
 namespace Skolnarvaro.Ingestion.Tests.SampleData;
 
@@ -16,11 +15,10 @@ public sealed class SampleSchoolImportTests(TestDatabase db) : IClassFixture<Tes
     [Fact]
     public async Task Importing_a_sample_school_lands_one_fact_per_valid_pupil_and_day()
     {
-        using var temp = TestFiles.CreateTempDirectory("sample-import");
-        using var host = await PipelineHost.StartAsync(db, TestFiles.InRepo("sample-data", "schools.json"), temp.Path);
-        var school = host.Services.GetRequiredService<IOptions<IngestionOptions>>().Value.Schools.Single(s => s.Skolenhetskod == Ekdalsskolan);
+        using var host = IngestionHost.Start(db, TestFiles.InRepo("sample-data", "schools.json"));
+        var school = host.GetRequiredService<IOptions<IngestionOptions>>().Value.Schools.Single(s => s.Skolenhetskod == Ekdalsskolan);
 
-        var results = await host.Get<InboxImporter>().ImportInboxAsync(school);
+        var results = await host.GetRequiredService<InboxImporter>().ImportInboxAsync(school);
 
         var expected = ExpectedFacts(TestFiles.InRepo("sample-data", "inbox", Ekdalsskolan));
         results.Should().NotBeEmpty().And.OnlyContain(r => r.Status == ImportStatus.Imported);

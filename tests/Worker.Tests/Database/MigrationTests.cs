@@ -1,6 +1,6 @@
 using Npgsql;
 using Skolnarvaro.TestSupport;
-using Skolnarvaro.Worker.Database;
+using Skolnarvaro.Database;
 
 namespace Skolnarvaro.Worker.Tests.Database;
 
@@ -18,6 +18,21 @@ public sealed class MigrationTests(TestDatabase db) : IClassFixture<TestDatabase
 
         (await CountAsync("select count(*) from schema_version")).Should().Be(applied);
         (await TablesAsync()).Should().BeEquivalentTo(tables);
+    }
+
+    [Fact]
+    public async Task Scripts_keep_the_journal_names_they_had_in_the_Worker_so_existing_databases_are_not_migrated_again()
+    {
+        await using var cmd = db.DataSource.CreateCommand("select scriptname from schema_version order by scriptname");
+        await using var r = await cmd.ExecuteReaderAsync();
+        var names = new List<string>();
+        while (await r.ReadAsync())
+        {
+            names.Add(r.GetString(0));
+        }
+
+        names.Should().Contain("Skolnarvaro.Worker.Database.Migrations.0001_foundation.sql")
+            .And.OnlyContain(n => n.StartsWith("Skolnarvaro.Worker.Database.Migrations.", StringComparison.Ordinal));
     }
 
     [Fact]

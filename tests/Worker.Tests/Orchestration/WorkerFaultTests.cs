@@ -31,10 +31,24 @@ public sealed class WorkerFaultTests(TestDatabase db) : IClassFixture<TestDataba
         {
             await doomed.WaitUntilReadyAsync(TimeSpan.FromMinutes(1));
             runId = await TriggerAsync(db, temp.Path);
-            // Killed while a school is half imported and at least one other is done.
+            // Killed while a school is half imported and at least one other is done. The state is checked again with the
+            // worker stopped (SIGSTOP), so that the import seen running cannot finish between the check and the kill.
             await WaitUntilAsync(async () =>
-                    await CountAsync(db.DataSource, $"select count(*) from run_school where run_id = {runId} and status = 'Imported'") >= 1 &&
-                    await CountAsync(db.DataSource, $"select count(*) from run_school where run_id = {runId} and status = 'Importing'") >= 1,
+                {
+                    if (!await ImportedAndImportingAsync(runId))
+                    {
+                        return false;
+                    }
+
+                    doomed.Suspend();
+                    if (await ImportedAndImportingAsync(runId))
+                    {
+                        return true;
+                    }
+
+                    doomed.Resume();
+                    return false;
+                },
                 TimeSpan.FromMinutes(2), "a school imported and another importing");
             doomed.Kill();
         }
@@ -122,6 +136,10 @@ public sealed class WorkerFaultTests(TestDatabase db) : IClassFixture<TestDataba
         await AssertEachDigestArrivedOnceAsync(smtp);
         (await CountAsync(db.DataSource, "select count(*) from outbox where sent_at is null")).Should().Be(0);
     }
+
+    private async Task<bool> ImportedAndImportingAsync(long runId) =>
+        await CountAsync(db.DataSource, $"select count(*) from run_school where run_id = {runId} and status = 'Imported'") >= 1 &&
+        await CountAsync(db.DataSource, $"select count(*) from run_school where run_id = {runId} and status = 'Importing'") >= 1;
 
     private static async Task AssertEachDigestArrivedOnceAsync(SmtpSink smtp)
     {

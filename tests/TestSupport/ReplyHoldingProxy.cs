@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Skolnarvaro.Notifications.Tests.Delivery;
+namespace Skolnarvaro.TestSupport;
 
 /// <summary>
 /// A TCP relay in front of a real SMTP server that, once the client has sent the end of a message (CRLF . CRLF),

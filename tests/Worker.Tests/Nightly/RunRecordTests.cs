@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Options;
-using Skolnarvaro.Worker.Runs;
 using Skolnarvaro.TestSupport;
 using Skolnarvaro.Worker.Composition;
 using Skolnarvaro.Worker.Nightly;
+using Skolnarvaro.Worker.Runs;
 
-namespace Skolnarvaro.Worker.Tests.Runs;
+namespace Skolnarvaro.Worker.Tests.Nightly;
 
 /// <summary>Every run records the configuration it used and a hash anyone can check; a bad threshold stops the start.</summary>
 public sealed class RunRecordTests(TestDatabase db) : IClassFixture<TestDatabase>, IAsyncLifetime

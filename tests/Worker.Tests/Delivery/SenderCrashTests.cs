@@ -3,9 +3,10 @@ using System.Text;
 using MimeKit;
 using Skolnarvaro.Notifications.Delivery;
 using Skolnarvaro.Notifications.Recipients;
+using Skolnarvaro.Notifications.Tests.Delivery;
 using Skolnarvaro.TestSupport;
 
-namespace Skolnarvaro.Notifications.Tests.Delivery;
+namespace Skolnarvaro.Worker.Tests.Delivery;
 
 /// <summary>
 /// The crash window: a real <c>skolnarvaro run-once</c> process is killed after the SMTP server has accepted and stored

@@ -1,8 +1,8 @@
-using System.Text.Json;
 using Microsoft.Extensions.Hosting;
+using Skolnarvaro.TestSupport;
 using Skolnarvaro.Worker.Composition;
 
-namespace Skolnarvaro.TestSupport;
+namespace Skolnarvaro.Worker.Tests;
 
 /// <summary>
 /// Starts the real composition root (the same one the CLI uses) against a test database, a schools file and a
@@ -14,7 +14,7 @@ namespace Skolnarvaro.TestSupport;
 /// </summary>
 public static class PipelineHost
 {
-    public const string TestKey = "test-pseudonymisation-key-0123456789abcdef";
+    public const string TestKey = TestSchools.PseudonymisationKey;
 
     public static Task<IHost> StartAsync(TestDatabase db, string schoolsFile, string outputFolder, IReadOnlyDictionary<string, string?>? settings = null)
     {
@@ -61,33 +61,5 @@ public static class PipelineHost
     }
 
     /// <summary>Writes a schools file for hand-made schools, each with an inbox folder next to it, and returns its path.</summary>
-    public static string WriteSchoolsFile(string folder, params TestSchool[] schools)
-    {
-        var json = new
-        {
-            Skolnarvaro = new
-            {
-                Schools = schools.Select(s => new
-                {
-                    s.Skolenhetskod,
-                    s.Name,
-                    s.Driftsform,
-                    Huvudman = s.Driftsform == "Independent" ? "Testskolor AB" : "Testkommunen",
-                    Rectors = new[] { new { Name = $"Rektor {s.Name}", Email = s.RectorEmail } },
-                    s.Profile,
-                    Inbox = $"inbox/{s.Skolenhetskod}",
-                }),
-            },
-        };
-        foreach (var s in schools)
-        {
-            Directory.CreateDirectory(Path.Combine(folder, "inbox", s.Skolenhetskod));
-        }
-
-        var path = Path.Combine(folder, "schools.json");
-        File.WriteAllText(path, JsonSerializer.Serialize(json));
-        return path;
-    }
+    public static string WriteSchoolsFile(string folder, params TestSchool[] schools) => TestSchools.WriteFile(folder, schools);
 }
-
-public sealed record TestSchool(string Skolenhetskod, string Name, string RectorEmail, string Driftsform = "Municipal", string Profile = "days-default");

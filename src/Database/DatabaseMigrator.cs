@@ -2,11 +2,11 @@ using DbUp;
 using DbUp.Engine.Output;
 using Microsoft.Extensions.Logging;
 
-namespace Skolnarvaro.Worker.Database;
+namespace Skolnarvaro.Database;
 
 /// <summary>
-/// Applies the versioned SQL scripts under Database/Migrations, in name order, once each.
-/// The CLI, the Hangfire worker and the tests all go through here, so they always agree on the schema.
+/// Applies the versioned SQL scripts under Migrations/, in name order, once each.
+/// The CLI, the Hangfire worker and every stage's tests go through here, so they always agree on the schema.
 /// </summary>
 public static class DatabaseMigrator
 {

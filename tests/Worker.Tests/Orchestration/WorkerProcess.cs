@@ -3,7 +3,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Skolnarvaro.TestSupport;
+using Skolnarvaro.TestSupport;
+
+namespace Skolnarvaro.Worker.Tests;
 
 /// <summary>
 /// A real <c>skolnarvaro worker</c> process (Hangfire server and dashboard) for orchestration tests: short polling,
@@ -53,9 +55,9 @@ public sealed class WorkerProcess : IDisposable
     /// <param name="settings">Further settings as environment variables (Skolnarvaro__…).</param>
     public static WorkerProcess Start(
         TestDatabase db, string schoolsFile, string home, int? smtpPort = null, string? connectionString = null,
-        IReadOnlyDictionary<string, string>? settings = null)
+        IReadOnlyDictionary<string, string>? settings = null, int? dashboardPort = null)
     {
-        var port = FreePort.Next();
+        var port = dashboardPort ?? FreePort.Next();
         var start = PipelineHost.CliStartInfo(db, schoolsFile, home, "worker");
         if (connectionString is not null)
         {
@@ -73,6 +75,8 @@ public sealed class WorkerProcess : IDisposable
         start.Environment["Skolnarvaro__Worker__DeliveryCron"] = "*/2 * * * * *";
         start.Environment["Skolnarvaro__Worker__QueuePollInterval"] = "00:00:00.500";
         start.Environment["Skolnarvaro__Worker__InvisibilityTimeout"] = "00:00:10";
+        // A Hangfire lock left by a killed worker or a restarted PostgreSQL frees after this, not after a minute.
+        start.Environment["Skolnarvaro__Worker__DistributedLockTimeout"] = "00:00:15";
         start.Environment["Skolnarvaro__Worker__RetryAttempts"] = "10";
         start.Environment["Skolnarvaro__Worker__RetryDelaysSeconds__0"] = "1";
         start.Environment["Skolnarvaro__Worker__RetryDelaysSeconds__1"] = "2";
@@ -114,6 +118,29 @@ public sealed class WorkerProcess : IDisposable
         throw new TimeoutException($"The worker did not start within {timeout}:\n{Output}");
     }
 
+    /// <summary>Waits for a worker that is expected to stop by itself (a refused start) and returns its exit code and output.</summary>
+    public async Task<(int ExitCode, string Output)> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"The worker did not stop within {timeout}:\n{Output}");
+        }
+
+        process.WaitForExit(); // and the output is read to its end
+        return (process.ExitCode, Output);
+    }
+
+    /// <summary>SIGSTOP: the process stands still where it is (connections, transactions and locks held) until <see cref="Resume"/>.</summary>
+    public void Suspend() => Signal("STOP");
+
+    /// <summary>SIGCONT after <see cref="Suspend"/>.</summary>
+    public void Resume() => Signal("CONT");
+
     /// <summary>SIGKILL: the process gets no chance to clean up, as in a power cut or an OOM kill.</summary>
     public void Kill()
     {
@@ -128,6 +155,16 @@ public sealed class WorkerProcess : IDisposable
     {
         Kill();
         process.Dispose();
+    }
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", [$"-{signal}", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!;
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {Pid} failed with {kill.ExitCode}.");
+        }
     }
 
     private void Append(string? line)

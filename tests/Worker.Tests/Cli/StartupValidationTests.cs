@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using Skolnarvaro.TestSupport;
+
+namespace Skolnarvaro.Worker.Tests.Cli;
+
+/// <summary>
+/// A user's mistake in the worker's settings or on the command line stops the command before it does anything, with
+/// exit code 2 and one line that names the key or option and the value: never a stack trace or a .NET type name.
+/// </summary>
+public sealed class StartupValidationTests(TestDatabase db) : IClassFixture<TestDatabase>, IDisposable
+{
+    private readonly TempDirectory temp = TestFiles.CreateTempDirectory("startup-validation");
+
+    public void Dispose() => temp.Dispose();
+
+    [Theory]
+    [InlineData("worker", "Skolnarvaro__Worker__WorkerCount", "0", "Skolnarvaro:Worker:WorkerCount = 0")]
+    [InlineData("worker", "Skolnarvaro__Worker__RetryDelaysSeconds__0", "-5", "Skolnarvaro:Worker:RetryDelaysSeconds:0 = -5")]
+    [InlineData("worker", "Skolnarvaro__Worker__NightlyCron", "0 25 * * *", "Skolnarvaro:Worker:NightlyCron = '0 25 * * *'")]
+    [InlineData("worker", "Skolnarvaro__Worker__TimeZone", "Europe/Atlantis", "Skolnarvaro:Worker:TimeZone = 'Europe/Atlantis'")]
+    [InlineData("worker", "Skolnarvaro__Worker__QueuePollInterval", "-00:00:01", "Skolnarvaro:Worker:QueuePollInterval = -00:00:01")]
+    [InlineData("status", "Skolnarvaro__Worker__WorkerCount", "0", "Skolnarvaro:Worker:WorkerCount = 0")]
+    [InlineData("trigger", "Skolnarvaro__Worker__MisfireHandling", "Sometimes", "Skolnarvaro:Worker:MisfireHandling = 'Sometimes'")]
+    [InlineData("status", "ConnectionStrings__Skolnarvaro", "Host=127.0.0.1;Port=notaport", "ConnectionStrings:Skolnarvaro: not a PostgreSQL connection string")]
+    [InlineData("worker", "ConnectionStrings__Skolnarvaro", "Host=127.0.0.1;Bogus=1", "ConnectionStrings:Skolnarvaro: not a PostgreSQL connection string")]
+    public async Task A_bad_worker_setting_stops_the_start_with_exit_2_and_one_line_naming_the_key_and_value(
+        string command, string variable, string value, string expected)
+    {
+        var (code, output) = await RunAsync([command], (variable, value));
+
+        code.Should().Be(2, output);
+        OneLine(output).Should().Contain(expected);
+    }
+
+    [Fact]
+    public async Task A_database_port_where_nothing_listens_stops_the_start_with_exit_2_and_one_line_naming_the_connection_string()
+    {
+        var port = FreePort.Next();
+
+        var (code, output) = await RunAsync(["status"],
+            ("ConnectionStrings__Skolnarvaro", $"Host=127.0.0.1;Port={port};Username=skolnarvaro;Password=secret-password;Database=skolnarvaro;Timeout=5"));
+
+        code.Should().Be(2, output);
+        OneLine(output).Should().Contain($"ConnectionStrings:Skolnarvaro (Host=127.0.0.1;Port={port};").And.Contain("cannot connect")
+            .And.NotContain("secret-password");
+    }
+
+    [Theory]
+    [InlineData("--as-of '2026-02-30': not a date; expected yyyy-MM-dd", "run-once", "--as-of", "2026-02-30")]
+    [InlineData("--as-of 'tomorrow': not a date", "trigger", "--as-of", "tomorrow")]
+    [InlineData("--last 'many': not a whole number", "status", "--last", "many")]
+    [InlineData("--min-group-size 'five': not a whole number", "report", "--term", "HT2026", "--min-group-size", "five")]
+    [InlineData("<version> 'latest': not a whole number", "models", "activate", "latest")]
+    [InlineData("--school", "import", "some.csv")]
+    [InlineData("nosuchcommand", "nosuchcommand")]
+    public async Task A_bad_command_line_value_exits_2_with_one_line_saying_what_was_expected(string expected, params string[] args)
+    {
+        var (code, output) = await RunAsync(args);
+
+        code.Should().Be(2, output);
+        OneLine(output).Should().Contain(expected).And.NotContain("System.");
+    }
+
+    private static string OneLine(string output)
+    {
+        output.Should().NotContain("   at ", "no stack trace for a user's mistake");
+        return output.Trim().Split('\n').Should().ContainSingle($"one line, not:\n{output}").Which;
+    }
+
+    private async Task<(int ExitCode, string Output)> RunAsync(string[] args, params (string Name, string Value)[] environment)
+    {
+        var schools = TestSchools.WriteFile(temp.Path, new TestSchool("12345678", "Kontrollskolan", "r@k.example.se"));
+        var start = PipelineHost.CliStartInfo(db, schools, temp.Path, args);
+        start.Environment["Skolnarvaro__Worker__Dashboard__Url"] = $"http://127.0.0.1:{FreePort.Next()}";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"skolnarvaro {string.Join(' ', args)} did not stop: {await stderr}");
+        }
+
+        return (process.ExitCode, (await stdout) + (await stderr));
+    }
+}
