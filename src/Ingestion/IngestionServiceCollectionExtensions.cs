@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Skolnarvaro.Ingestion.DataQuality;
 using Skolnarvaro.Ingestion.Identity;
 using Skolnarvaro.Ingestion.Import;
+using Skolnarvaro.Ingestion.Plausibility;
 using Skolnarvaro.Ingestion.Quarantine;
 using Skolnarvaro.Ingestion.Schools;
 
@@ -28,6 +29,8 @@ public static partial class IngestionServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<IngestionOptions>, IngestionOptionsValidator>();
         services.AddOptions<PseudonymisationOptions>().Bind(configuration.GetSection(PseudonymisationOptions.Section));
+        services.AddOptions<PlausibilityOptions>().Bind(configuration.GetSection(PlausibilityOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PlausibilityOptions>, PlausibilityOptionsValidator>();
         services.AddSingleton(sp =>
         {
             var key = sp.GetRequiredService<IOptions<PseudonymisationOptions>>().Value.Key;
@@ -65,6 +68,11 @@ public static partial class IngestionServiceCollectionExtensions
             if (options.MaxBadRowShare is < 0 or > 1)
             {
                 errors.Add($"Skolnarvaro:MaxBadRowShare = {options.MaxBadRowShare}: expected a share between 0 and 1, such as 0.05.");
+            }
+
+            if (options.MaxShrinkShare is < 0 or > 1)
+            {
+                errors.Add($"Skolnarvaro:MaxShrinkShare = {options.MaxShrinkShare}: expected a share between 0 and 1, such as 0.02.");
             }
 
             if (options.StaleAfterSchoolDays < 1)
@@ -107,5 +115,33 @@ public static partial class IngestionServiceCollectionExtensions
 
         [GeneratedRegex("^[0-9]{8}$")]
         private static partial Regex EightDigits();
+    }
+
+    private sealed class PlausibilityOptionsValidator : IValidateOptions<PlausibilityOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, PlausibilityOptions options)
+        {
+            const string at = PlausibilityOptions.Section;
+            var errors = new List<string>();
+            if (options.SchoolYearsBack is < 0 or > 20)
+            {
+                errors.Add($"{at}:SchoolYearsBack = {options.SchoolYearsBack}: expected 0 (this school year only) to 20.");
+            }
+
+            if (options.MaxMinutesPerDay is < 60 or > 1440)
+            {
+                errors.Add($"{at}:MaxMinutesPerDay = {options.MaxMinutesPerDay}: expected 60 to 1440 minutes.");
+            }
+
+            for (var i = 0; i < options.NonSchoolDays.Count; i++)
+            {
+                if (!PlausibilityRules.TryParseEntry(options.NonSchoolDays[i], out _, out var error))
+                {
+                    errors.Add($"{at}:NonSchoolDays:{i} = '{options.NonSchoolDays[i]}': {error}.");
+                }
+            }
+
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
     }
 }
