@@ -48,10 +48,17 @@ public static partial class IngestionServiceCollectionExtensions
                     .LogWarning("Demo mode: pupils are pseudonymised with the public demo key. Never use demo mode with real exports.");
                 key = DemoKey;
             }
+            else if (key.Length < 32)
+            {
+                throw new OptionsValidationException(PseudonymisationOptions.Section, typeof(PseudonymisationOptions), [
+                    $"Skolnarvaro:Pseudonymisation:Key is {key.Length} characters long: it must be at least 32 (environment variable " +
+                    "Skolnarvaro__Pseudonymisation__Key). Pupil keys depend on it: choose it once, keep it safe.",
+                ]);
+            }
 
             return new PupilKeyHasher(key);
         });
-        services.AddSingleton(sp => new SchoolProfiles(sp.GetRequiredService<IOptions<IngestionOptions>>().Value));
+        services.AddSingleton(sp => new SchoolProfiles(sp.GetRequiredService<IOptions<IngestionOptions>>().Value, configuration));
         services.AddSingleton<SchoolRegistryStore>();
         services.AddSingleton<FileImporter>();
         services.AddSingleton<InboxImporter>();

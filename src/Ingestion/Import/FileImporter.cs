@@ -311,9 +311,9 @@ public sealed class FileImporter(
                 "it looks like Windows-1252: set Encoding in the school's ProfileOverrides (\"Encoding\": \"windows-1252\")");
         }
 
-        if (profile.Encoding is not UTF8Encoding && scan.IsValidUtf8 && scan.HasNonAscii)
+        if (profile.Encoding is not UTF8Encoding && scan.IsValidUtf8 && scan.FirstNonAscii is { } utf8)
         {
-            return (1, $"the file is UTF-8 but profile '{profile.Name}' reads {profile.Encoding.WebName}, which would garble every å, ä and ö; " +
+            return (utf8.Line, $"line {utf8.Line}, byte {utf8.Offset}: the file is UTF-8 but profile '{profile.Name}' reads {profile.Encoding.WebName}, which would garble every å, ä and ö; " +
                 "it looks like UTF-8: set Encoding in the school's ProfileOverrides (\"Encoding\": \"utf-8\")");
         }
 
@@ -636,6 +636,7 @@ public sealed class FileImporter(
         bool heldBack = false)
     {
         // The rejection is recorded on its own: the file's data is gone with the rolled-back transaction, its reasons are not.
+        message = QuarantineMasking.ForStorage(message);
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await schools.UpsertAsync(conn, school, ct);

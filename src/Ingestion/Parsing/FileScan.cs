@@ -15,6 +15,7 @@ public sealed record FileScan(
     bool EndsWithLineBreak,
     bool IsValidUtf8,
     bool HasNonAscii,
+    ByteLocation? FirstNonAscii,
     ByteLocation? FirstInvalidUtf8,
     ByteLocation? FirstReplacementCharacter)
 {
@@ -35,12 +36,18 @@ public sealed record FileScan(
         var hasNonAscii = false;
         ByteLocation? invalid = null;
         ByteLocation? replacement = null;
+        ByteLocation? nonAscii = null;
         int read;
         while ((read = await stream.ReadAsync(buffer, ct)) > 0)
         {
             var chunk = buffer.AsSpan(0, read);
             hash.AppendData(chunk);
-            hasNonAscii |= !Ascii.IsValid(chunk);
+            if (nonAscii is null && chunk.IndexOfAnyExceptInRange((byte)0, (byte)127) is var n and >= 0)
+            {
+                hasNonAscii = true;
+                nonAscii = new ByteLocation(lines + 1 + Breaks(chunk[..n]), offset + n);
+            }
+
             if (invalid is null)
             {
                 try
@@ -117,7 +124,7 @@ public sealed record FileScan(
             trailingEmpty = 0;
         }
 
-        return new FileScan(hash.GetHashAndReset(), offset, lines, trailingEmpty, endsWithBreak || offset == 0, invalid is null, hasNonAscii,
+        return new FileScan(hash.GetHashAndReset(), offset, lines, trailingEmpty, endsWithBreak || offset == 0, invalid is null, hasNonAscii, nonAscii,
             invalid, replacement);
     }
 

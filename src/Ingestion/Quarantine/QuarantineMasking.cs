@@ -35,6 +35,12 @@ public static partial class QuarantineMasking
     public static string MaskValue(string value) =>
         LongDigitRun().Replace(value, m => MaskPersonnummer(m.Value));
 
+    /// <summary>
+    /// Text about a file (a message, a column name, a reason) as it may be stored and logged: personnummer masked, and a
+    /// NUL byte, which PostgreSQL text cannot hold, shown as <c>\0</c>.
+    /// </summary>
+    public static string ForStorage(string value) => MaskValue(value).Replace("\0", "\\0", StringComparison.Ordinal);
+
     [GeneratedRegex(@"(?<!\d)\d(?: *\d){5}(?:(?: *\d){2})? *[-+]? *\d(?: *\d){3}(?!\d)")]
     private static partial Regex LongDigitRun();
 }
