@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Unicode;
 
 namespace Skolnarvaro.Ingestion.Parsing;
 
@@ -25,8 +27,11 @@ public sealed record FileScan(
     {
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var decoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetDecoder();
-        var buffer = new byte[1 << 20];
+        const int ChunkSize = 1 << 20;
+        // Up to 3 bytes of a character cut by the chunk boundary are carried to the front of the next chunk.
+        var buffer = new byte[ChunkSize + 4];
+        var chars = new char[ChunkSize + 4];
+        var carried = 0;
         long offset = 0;
         var lines = 0;          // line breaks seen
         var lineLength = 0L;    // bytes on the current line so far
@@ -38,9 +43,9 @@ public sealed record FileScan(
         ByteLocation? replacement = null;
         ByteLocation? nonAscii = null;
         int read;
-        while ((read = await stream.ReadAsync(buffer, ct)) > 0)
+        while ((read = await stream.ReadAsync(buffer.AsMemory(carried, ChunkSize), ct)) > 0)
         {
-            var chunk = buffer.AsSpan(0, read);
+            var chunk = buffer.AsSpan(carried, read);
             hash.AppendData(chunk);
             if (nonAscii is null && chunk.IndexOfAnyExceptInRange((byte)0, (byte)127) is var n and >= 0)
             {
@@ -48,16 +53,18 @@ public sealed record FileScan(
                 nonAscii = new ByteLocation(lines + 1 + Breaks(chunk[..n]), offset + n);
             }
 
+            var keep = 0;
             if (invalid is null)
             {
-                try
+                var status = Utf8.ToUtf16(buffer.AsSpan(0, carried + read), chars, out var valid, out _, replaceInvalidSequences: false, isFinalBlock: false);
+                var at = valid - carried; // relative to this chunk; negative when the carried bytes are the bad ones
+                if (status == OperationStatus.InvalidData)
                 {
-                    decoder.GetCharCount(chunk, flush: false);
+                    invalid = new ByteLocation(lines + 1 + Breaks(chunk[..Math.Max(0, at)]), offset + at);
                 }
-                catch (DecoderFallbackException e)
+                else
                 {
-                    var at = Math.Max(0, e.Index);
-                    invalid = new ByteLocation(lines + 1 + Breaks(chunk[..Math.Min(at, read)]), offset + at);
+                    keep = carried + read - valid;
                 }
             }
 
@@ -101,22 +108,19 @@ public sealed record FileScan(
             }
 
             last = chunk[^1];
+            // Moved only now: the bytes carried to the next chunk overwrite the front of this one.
+            buffer.AsSpan(carried + read - keep, keep).CopyTo(buffer);
+            carried = keep;
             offset += read;
         }
 
-        if (invalid is null && offset > 0)
+        if (invalid is null && carried > 0)
         {
-            try
-            {
-                decoder.GetCharCount([], flush: true);
-            }
-            catch (DecoderFallbackException)
-            {
-                invalid = new ByteLocation(lines + 1, offset);
-            }
+            // The file ends inside a character.
+            invalid = new ByteLocation(lines + (EndsWithBreakOf(last) ? 0 : 1), offset - carried);
         }
 
-        var endsWithBreak = last is (byte)'\n' or (byte)'\r';
+        var endsWithBreak = EndsWithBreakOf(last);
         if (offset > 0 && !endsWithBreak)
         {
             // The last line has no line break: it is a line too, and not an empty one.
@@ -127,6 +131,8 @@ public sealed record FileScan(
         return new FileScan(hash.GetHashAndReset(), offset, lines, trailingEmpty, endsWithBreak || offset == 0, invalid is null, hasNonAscii, nonAscii,
             invalid, replacement);
     }
+
+    private static bool EndsWithBreakOf(byte last) => last is (byte)'\n' or (byte)'\r';
 
     /// <summary>Line breaks as the CSV reader counts them: LF, CR LF or a lone CR.</summary>
     public static int Breaks(ReadOnlySpan<byte> text)
