@@ -140,11 +140,12 @@ public static partial class IngestionServiceCollectionExtensions
                 errors.Add($"{at}:MaxMinutesPerDay = {options.MaxMinutesPerDay}: expected 60 to 1440 minutes.");
             }
 
-            for (var i = 0; i < options.NonSchoolDays.Count; i++)
+            var days = options.EffectiveNonSchoolDays;
+            for (var i = 0; i < days.Count; i++)
             {
-                if (!PlausibilityRules.TryParseEntry(options.NonSchoolDays[i], out _, out var error))
+                if (!PlausibilityRules.TryParseEntry(days[i], out _, out var error))
                 {
-                    errors.Add($"{at}:NonSchoolDays:{i} = '{options.NonSchoolDays[i]}': {error}.");
+                    errors.Add($"{at}:NonSchoolDays:{i} = '{days[i]}': {error}.");
                 }
             }
 

@@ -22,9 +22,14 @@ public sealed class PlausibilityOptions
     /// <summary>
     /// Days without school: no row may schedule time on them. Each entry is a date every year (<c>12-25</c>), a date
     /// (<c>2027-01-05</c>) or a range of either (<c>07-01..07-31</c>, <c>2026-12-22..2027-01-07</c>). Weekends are always
-    /// non-school days. The default is the fixed-date holidays and July; add the municipality's lov to it.
+    /// non-school days. Unset, the fixed-date holidays and July (<see cref="DefaultNonSchoolDays"/>); a configured list
+    /// replaces them (repeat them in it, with the municipality's lov).
     /// </summary>
-    public List<string> NonSchoolDays { get; set; } = ["01-01", "01-06", "05-01", "06-06", "12-24..12-26", "12-31", "07-01..07-31"];
+    public List<string>? NonSchoolDays { get; set; }
+
+    public static readonly IReadOnlyList<string> DefaultNonSchoolDays = ["01-01", "01-06", "05-01", "06-06", "12-24..12-26", "12-31", "07-01..07-31"];
+
+    public IReadOnlyList<string> EffectiveNonSchoolDays => NonSchoolDays ?? DefaultNonSchoolDays;
 }
 
 /// <summary>The checks of <see cref="PlausibilityOptions"/>, with the non-school days parsed once.</summary>
@@ -38,7 +43,7 @@ public sealed class PlausibilityRules
         Today = today;
         var schoolYearStart = new DateOnly(today.Month >= 8 ? today.Year : today.Year - 1, 8, 1);
         Earliest = schoolYearStart.AddYears(-Math.Max(0, options.SchoolYearsBack));
-        foreach (var entry in options.NonSchoolDays)
+        foreach (var entry in options.EffectiveNonSchoolDays)
         {
             if (TryParseEntry(entry, out var parsed, out _))
             {

@@ -1,4 +1,5 @@
 using System.Text;
+using Skolnarvaro.Ingestion.DataQuality;
 using Skolnarvaro.Ingestion.Import;
 using Skolnarvaro.Ingestion.Profiles;
 using Skolnarvaro.Ingestion.Quarantine;
@@ -254,6 +255,8 @@ public sealed class HostileFileTests(TestDatabase db) : IClassFixture<TestDataba
         var conflict = (await import.Get<QuarantineStore>().IdentityConflictsAsync(ImportHarness.Skolenhetskod)).Should().ContainSingle().Subject;
         conflict.Should().BeEquivalentTo(new { FileName = "days_week_same_personnummer_other_name.csv", Line = 2, NameInFile = "Helt Annan",
             StoredName = "Johan Ahmed", StoredSchool = ImportHarness.Skolenhetskod });
+        (await import.Get<DataQualityStore>().ForSchoolAsync(ImportHarness.Skolenhetskod, DateOnly.FromDateTime(DateTime.Now), 3, 20))
+            .IdentityConflictsLast30Days.Should().Be(1, "the analysts' data quality counts it");
     }
 
     [Fact]
