@@ -20,14 +20,18 @@ public static class ImportBenchmark
 {
     private const string School = "99999999";
 
-    public static async Task<int> RunAsync(long rows, string admin, string work)
+    /// <param name="byDate">
+    /// The export listed day by day (every pupil's lessons of a day, then the next day) instead of pupil by pupil: the
+    /// importer's staging path, which adds the lessons up in PostgreSQL.
+    /// </param>
+    public static async Task<int> RunAsync(long rows, string admin, string work, bool byDate = false)
     {
         Directory.CreateDirectory(work);
-        var file = Path.Combine(work, $"lessons_{rows}.csv");
+        var file = Path.Combine(work, byDate ? $"lessons_{rows}_by_date.csv" : $"lessons_{rows}.csv");
         if (!File.Exists(file))
         {
             var sw = Stopwatch.StartNew();
-            var written = LessonsFile.Write(file, rows);
+            var written = LessonsFile.Write(file, rows, byDate: byDate);
             Console.WriteLine($"generated {written:N0} rows, {new FileInfo(file).Length / 1e6:N0} MB in {sw.Elapsed.TotalSeconds:N1} s: {file}");
         }
 
@@ -75,8 +79,10 @@ public static class ImportBenchmark
         var schools = Path.Combine(work, "schools.json");
         await File.WriteAllTextAsync(schools, $$"""
             { "Skolnarvaro": { "Schools": [ { "Skolenhetskod": "{{School}}", "Name": "Benchmarkskolan", "Driftsform": "Municipal",
-              "Huvudman": "Bänkstads kommun", "Profile": "lessons-default", "Inbox": "inbox" } ] } }
+              "Huvudman": "Bänkstads kommun", "Profile": "lessons-default", "Inbox": "inbox",
+              "Rectors": [ { "Name": "Rektor", "Email": "rektor@benchmarkskolan.example.se" } ] } ] } }
             """);
+        Directory.CreateDirectory(Path.Combine(work, "inbox"));
         using var host = await WorkerHost.StartAsync(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Skolnarvaro"] = db,
@@ -129,10 +135,10 @@ public static class LessonsFile
     private static readonly string[] First = ["Märta", "Åsa", "Björn", "Oskar", "Lina", "Elias", "Saga", "Nils"];
     private static readonly string[] Last = ["Östlund", "Åberg", "Lindqvist", "Nguyen", "Hassan", "Järvinen", "Berg", "Sjöberg"];
 
-    public static long Write(string path, long rows) => Write(path, rows, 0, int.MaxValue);
+    public static long Write(string path, long rows, bool byDate = false) => Write(path, rows, 0, int.MaxValue, byDate);
 
     /// <summary>Pupils <paramref name="firstPupil"/> … (at most <paramref name="maxPupils"/>): distinct pupils in each school's file.</summary>
-    public static long Write(string path, long rows, int firstPupil, int maxPupils)
+    public static long Write(string path, long rows, int firstPupil, int maxPupils, bool byDate = false)
     {
         var days = new List<DateOnly>();
         for (var d = new DateOnly(2026, 8, 17); days.Count < 65; d = d.AddDays(1))
@@ -148,13 +154,21 @@ public static class LessonsFile
         long written = 0;
         using var w = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
         w.Write("Personnummer;Förnamn;Efternamn;Klass;Datum;Starttid;Längd (min);Ämne;Status;Frånvaro (min)\n");
-        for (var p = firstPupil; p < firstPupil + pupils && written < rows; p++)
+        // Pupil by pupil (the usual order), or day by day: the same rows, in another order.
+        var order = byDate
+            ? days.SelectMany(day => Enumerable.Range(firstPupil, pupils).Select(p => (p, day)))
+            : Enumerable.Range(firstPupil, pupils).SelectMany(p => days.Select(day => (p, day)));
+        foreach (var (p, day) in order)
         {
+            if (written >= rows)
+            {
+                break;
+            }
+
             var grade = 1 + p % 9;
             var pnr = Personnummer(2019 - grade + 1, 1 + p % 12, 1 + p % 28, p);
             var name = $"{First[p % First.Length]};{Last[p / First.Length % Last.Length]}";
             var cls = $"{grade}{(char)('A' + p / 9 % 4)}";
-            foreach (var day in days)
             {
                 var lessons = 7 + (day.DayNumber + p) % 2;
                 for (var l = 0; l < lessons && written < rows; l++)

@@ -12,6 +12,7 @@ return args switch
 {
     ["import", var rows] => await ImportBenchmark.RunAsync(long.Parse(rows, CultureInfo.InvariantCulture), admin, work),
     ["import"] => await ImportBenchmark.RunAsync(10_000_000, admin, work),
+    ["import-by-date", var rows] => await ImportBenchmark.RunAsync(long.Parse(rows, CultureInfo.InvariantCulture), admin, work, byDate: true),
     ["import-child", var file, var db, var dir] => await ImportBenchmark.ChildAsync(file, db, dir),
     ["nightly", .. var rest] => await NightlyBenchmark.RunAsync(rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 20_000, admin, work),
     ["nightly-child", var folder, var db] => await NightlyBenchmark.ChildAsync(folder, db),
@@ -23,6 +24,7 @@ static int Usage()
 {
     Console.Error.WriteLine("""
         usage: benchmarks import [rows]               our import against psql \copy (default 10,000,000 rows)
+               benchmarks import-by-date rows         the same with the rows listed day by day (the staging path)
                benchmarks nightly [pupils]             a whole nightly run against psql \copy of its files (default 20,000 pupils)
                benchmarks analysis [pupils] [rounds]  nightly analysis against a plain SQL GROUP BY (default 20,000 pupils, 3 rounds)
         Both need the private PostgreSQL of scripts/postgres.sh, or SKOLNARVARO_BENCH_DB.

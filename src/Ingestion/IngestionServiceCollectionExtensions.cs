@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Skolnarvaro.Ingestion.DataQuality;
 using Skolnarvaro.Ingestion.Identity;
 using Skolnarvaro.Ingestion.Import;
+using Skolnarvaro.Ingestion.Plausibility;
 using Skolnarvaro.Ingestion.Quarantine;
 using Skolnarvaro.Ingestion.Schools;
 
@@ -28,6 +29,8 @@ public static partial class IngestionServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<IngestionOptions>, IngestionOptionsValidator>();
         services.AddOptions<PseudonymisationOptions>().Bind(configuration.GetSection(PseudonymisationOptions.Section));
+        services.AddOptions<PlausibilityOptions>().Bind(configuration.GetSection(PlausibilityOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PlausibilityOptions>, PlausibilityOptionsValidator>();
         services.AddSingleton(sp =>
         {
             var key = sp.GetRequiredService<IOptions<PseudonymisationOptions>>().Value.Key;
@@ -45,10 +48,17 @@ public static partial class IngestionServiceCollectionExtensions
                     .LogWarning("Demo mode: pupils are pseudonymised with the public demo key. Never use demo mode with real exports.");
                 key = DemoKey;
             }
+            else if (key.Length < 32)
+            {
+                throw new OptionsValidationException(PseudonymisationOptions.Section, typeof(PseudonymisationOptions), [
+                    $"Skolnarvaro:Pseudonymisation:Key is {key.Length} characters long: it must be at least 32 (environment variable " +
+                    "Skolnarvaro__Pseudonymisation__Key). Pupil keys depend on it: choose it once, keep it safe.",
+                ]);
+            }
 
             return new PupilKeyHasher(key);
         });
-        services.AddSingleton(sp => new SchoolProfiles(sp.GetRequiredService<IOptions<IngestionOptions>>().Value));
+        services.AddSingleton(sp => new SchoolProfiles(sp.GetRequiredService<IOptions<IngestionOptions>>().Value, configuration));
         services.AddSingleton<SchoolRegistryStore>();
         services.AddSingleton<FileImporter>();
         services.AddSingleton<InboxImporter>();
@@ -66,6 +76,11 @@ public static partial class IngestionServiceCollectionExtensions
             if (options.MaxBadRowShare is < 0 or > 1)
             {
                 errors.Add($"Skolnarvaro:MaxBadRowShare = {options.MaxBadRowShare}: expected a share between 0 and 1, such as 0.05.");
+            }
+
+            if (options.MaxShrinkShare is < 0 or > 1)
+            {
+                errors.Add($"Skolnarvaro:MaxShrinkShare = {options.MaxShrinkShare}: expected a share between 0 and 1, such as 0.02.");
             }
 
             if (options.StaleAfterSchoolDays < 1)
@@ -108,5 +123,34 @@ public static partial class IngestionServiceCollectionExtensions
 
         [GeneratedRegex("^[0-9]{8}$")]
         private static partial Regex EightDigits();
+    }
+
+    private sealed class PlausibilityOptionsValidator : IValidateOptions<PlausibilityOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, PlausibilityOptions options)
+        {
+            const string at = PlausibilityOptions.Section;
+            var errors = new List<string>();
+            if (options.SchoolYearsBack is < 0 or > 20)
+            {
+                errors.Add($"{at}:SchoolYearsBack = {options.SchoolYearsBack}: expected 0 (this school year only) to 20.");
+            }
+
+            if (options.MaxMinutesPerDay is < 60 or > 1440)
+            {
+                errors.Add($"{at}:MaxMinutesPerDay = {options.MaxMinutesPerDay}: expected 60 to 1440 minutes.");
+            }
+
+            var days = options.EffectiveNonSchoolDays;
+            for (var i = 0; i < days.Count; i++)
+            {
+                if (!PlausibilityRules.TryParseEntry(days[i], out _, out var error))
+                {
+                    errors.Add($"{at}:NonSchoolDays:{i} = '{days[i]}': {error}.");
+                }
+            }
+
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
     }
 }

@@ -40,7 +40,8 @@ public sealed class ImportHarness : IDisposable
 
     /// <param name="maxBadRowShare">Skolnarvaro:MaxBadRowShare; the product default (5 %) when null.</param>
     public static async Task<ImportHarness> StartAsync(
-        TestDatabase db, TempDirectory temp, string profile, ExportProfileSettings? overrides = null, double? maxBadRowShare = null)
+        TestDatabase db, TempDirectory temp, string profile, ExportProfileSettings? overrides = null, double? maxBadRowShare = null,
+        IReadOnlyDictionary<string, string?>? configuration = null)
     {
         var schools = new
         {
@@ -66,7 +67,7 @@ public sealed class ImportHarness : IDisposable
         var schoolsFile = temp.File("schools.json");
         await File.WriteAllTextAsync(schoolsFile, JsonSerializer.Serialize(schools, Json));
 
-        var settings = new Dictionary<string, string?>();
+        var settings = new Dictionary<string, string?>(configuration ?? new Dictionary<string, string?>());
         if (maxBadRowShare is { } share)
         {
             settings["Skolnarvaro:MaxBadRowShare"] = share.ToString(CultureInfo.InvariantCulture);
@@ -80,8 +81,8 @@ public sealed class ImportHarness : IDisposable
     public ResolvedProfile Profile => host.GetRequiredService<SchoolProfiles>().For(School);
 
     /// <summary>Imports a file of the Data folder (or any path) for the school, as the nightly run would.</summary>
-    public Task<ImportResult> ImportAsync(string dataFile) =>
-        host.GetRequiredService<FileImporter>().ImportAsync(School, Profile, Path.IsPathRooted(dataFile) ? dataFile : Data(dataFile));
+    public Task<ImportResult> ImportAsync(string dataFile, bool allowShrink = false) =>
+        host.GetRequiredService<FileImporter>().ImportAsync(School, Profile, Path.IsPathRooted(dataFile) ? dataFile : Data(dataFile), allowShrink: allowShrink);
 
     /// <summary>Every stored fact with its pupil's name, ordered by name (bytewise, so Å and Ö come after Z) and date.</summary>
     public async Task<IReadOnlyList<StoredFact>> FactsAsync()

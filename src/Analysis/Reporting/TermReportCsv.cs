@@ -1,23 +1,23 @@
 using System.Globalization;
-using System.Text;
+using Skolnarvaro.Csv;
 
 namespace Skolnarvaro.Analysis.Reporting;
 
 /// <summary>
 /// The report's numbers as CSV for Swedish spreadsheets, like the back-test's: <c>;</c>, decimal comma, UTF-8 with BOM.
 /// Every number in the HTML is here. A suppressed figure has an empty value and <c>ja</c> in <c>undertryckt</c>; an empty
-/// value without the marker means there was nothing to compute it from (no pupils).
+/// value without the marker means there was nothing to compute it from (no pupils). Written with <see cref="SpreadsheetCsv"/>,
+/// so a school or group name that starts like a formula is shown as text.
 /// </summary>
 public static class TermReportCsv
 {
-    private static readonly CultureInfo Sv = CultureInfo.GetCultureInfo("sv-SE");
-    private static readonly UTF8Encoding Bom = new(encoderShouldEmitUTF8Identifier: true);
+    private static readonly CultureInfo Sv = SpreadsheetCsv.Sv;
 
     /// <summary>One row per group, gender and measure (a long table: filter or pivot it in the spreadsheet).</summary>
     public static void WriteGroups(string path, TermReport report)
     {
-        var sb = new StringBuilder();
-        Line(sb, "termin", "grupptyp", "grupp", "skolenhetskod", "driftsform", "kön", "mått", "mått_namn", "enhet", "värde", "undertryckt");
+        using var csv = SpreadsheetCsv.Create(path);
+        csv.Header("termin", "grupptyp", "grupp", "skolenhetskod", "driftsform", "kön", "mått", "mått_namn", "enhet", "värde", "undertryckt");
         for (var g = 0; g < report.Groups.Count; g++)
         {
             var group = report.Groups[g];
@@ -26,53 +26,56 @@ public static class TermReportCsv
                 foreach (var gender in Enum.GetValues<GenderColumn>())
                 {
                     var cell = report[g, gender, m.Key];
-                    Line(sb, report.Term.Name, GroupKindName(group.Kind), group.Name, group.Skolenhetskod ?? "",
-                        group.Driftsform is { } d ? TermReportBuilder.DriftsformName(d).ToLowerInvariant() : "",
-                        GenderName(gender), m.Key, m.Label, m.Unit == MeasureUnit.Count ? "antal" : "procent",
-                        cell.Suppressed ? "" : Number(cell.Value, m.Unit), cell.Suppressed ? "ja" : "");
+                    csv.Texts(report.Term.Name, GroupKindName(group.Kind), group.Name, group.Skolenhetskod ?? "",
+                            group.Driftsform is { } d ? TermReportBuilder.DriftsformName(d).ToLowerInvariant() : "",
+                            GenderName(gender), m.Key, m.Label, m.Unit == MeasureUnit.Count ? "antal" : "procent")
+                        .Number(cell.Suppressed ? null : CsvValue(cell.Value, m.Unit), Format(m.Unit)).Text(cell.Suppressed ? "ja" : "").EndRow();
                 }
             }
         }
-
-        File.WriteAllText(path, sb.ToString(), Bom);
     }
 
     /// <summary>The municipality's week-by-week absence (the trend chart).</summary>
     public static void WriteWeeks(string path, TermReport report)
     {
-        var sb = new StringBuilder();
-        Line(sb, "termin", "år", "vecka", "från", "till", "elever", "giltig_franvaro_procent", "ogiltig_franvaro_procent", "undertryckt");
+        using var csv = SpreadsheetCsv.Create(path);
+        csv.Header("termin", "år", "vecka", "från", "till", "elever", "giltig_franvaro_procent", "ogiltig_franvaro_procent", "undertryckt");
         foreach (var w in report.Weeks)
         {
-            Line(sb, report.Term.Name, w.IsoYear.ToString(Sv), w.IsoWeek.ToString(Sv), $"{w.FirstDay:yyyy-MM-dd}", $"{w.LastDay:yyyy-MM-dd}",
-                w.Suppressed ? "" : w.Pupils.ToString(Sv),
-                w.Suppressed ? "" : Number(w.ExcusedShare, MeasureUnit.Percent), w.Suppressed ? "" : Number(w.UnexcusedShare, MeasureUnit.Percent),
-                w.Suppressed ? "ja" : "");
+            csv.Text(report.Term.Name).Number(w.IsoYear).Number(w.IsoWeek).Texts($"{w.FirstDay:yyyy-MM-dd}", $"{w.LastDay:yyyy-MM-dd}")
+                .Number(w.Suppressed ? null : w.Pupils, "0")
+                .Number(w.Suppressed ? null : CsvValue(w.ExcusedShare, MeasureUnit.Percent), Format(MeasureUnit.Percent))
+                .Number(w.Suppressed ? null : CsvValue(w.UnexcusedShare, MeasureUnit.Percent), Format(MeasureUnit.Percent))
+                .Text(w.Suppressed ? "ja" : "").EndRow();
         }
-
-        File.WriteAllText(path, sb.ToString(), Bom);
     }
 
     /// <summary>Per school, then per driftsform and the municipality: digests, exports and reporting rate.</summary>
     public static void WriteSchools(string path, TermReport report)
     {
-        var sb = new StringBuilder();
-        Line(sb, "termin", "skolenhetskod", "skola", "driftsform", "rektorsbesked_skickade", "rektorsbesked_ej_skickade", "avvisade_exporter",
+        using var csv = SpreadsheetCsv.Create(path);
+        csv.Header("termin", "skolenhetskod", "skola", "driftsform", "rektorsbesked_skickade", "rektorsbesked_ej_skickade", "avvisade_exporter",
             "nattliga_korningar", "korningar_med_inaktuell_export", "inaktuell_vid_senaste_korningen", "senaste_export_till",
             "rapporteringsgrad_procent", "undertryckt");
         foreach (var row in DataQualityRows.Of(report))
         {
             var rate = row.ReportingRate;
-            Line(sb, report.Term.Name, row.Skolenhetskod ?? "", row.Name, row.Driftsform is { } d ? TermReportBuilder.DriftsformName(d).ToLowerInvariant() : "",
-                row.DigestsSent.ToString(Sv), row.DigestsNotSent.ToString(Sv), row.RejectedFiles.ToString(Sv),
-                row.NightlyRuns.ToString(Sv), row.StaleRuns.ToString(Sv),
-                row.StaleAtLastRun switch { true => "ja", false => "nej", null => "" },
-                row.LastExportTo is { } last ? $"{last:yyyy-MM-dd}" : "",
-                rate.Suppressed ? "" : Number(rate.Value, MeasureUnit.Percent), rate.Suppressed ? "ja" : "");
+            csv.Texts(report.Term.Name, row.Skolenhetskod ?? "", row.Name, row.Driftsform is { } d ? TermReportBuilder.DriftsformName(d).ToLowerInvariant() : "")
+                .Number(row.DigestsSent).Number(row.DigestsNotSent).Number(row.RejectedFiles).Number(row.NightlyRuns).Number(row.StaleRuns)
+                .Texts(row.StaleAtLastRun switch { true => "ja", false => "nej", null => "" }, row.LastExportTo is { } last ? $"{last:yyyy-MM-dd}" : "")
+                .Number(rate.Suppressed ? null : CsvValue(rate.Value, MeasureUnit.Percent), Format(MeasureUnit.Percent)).Text(rate.Suppressed ? "ja" : "").EndRow();
         }
-
-        File.WriteAllText(path, sb.ToString(), Bom);
     }
+
+    /// <summary>The value <see cref="Number"/> shows, as a number for the CSV writer (which formats it with <see cref="Format"/>).</summary>
+    private static double? CsvValue(double? value, MeasureUnit unit) => value switch
+    {
+        null => null,
+        { } v when unit == MeasureUnit.Count => (long)Math.Round(v),
+        { } v => Math.Round(v * 100, 1, MidpointRounding.AwayFromZero),
+    };
+
+    private static string Format(MeasureUnit unit) => unit == MeasureUnit.Count ? "0" : "0.0";
 
     /// <summary>Counts as integers; percents with one decimal, as the HTML shows them.</summary>
     public static string Number(double? value, MeasureUnit unit) => value switch
@@ -96,12 +99,6 @@ public static class TermReportCsv
         GenderColumn.Boys => "pojkar",
         _ => "alla",
     };
-
-    private static void Line(StringBuilder sb, params string[] values) =>
-        sb.Append(string.Join(';', values.Select(Quote))).Append("\r\n");
-
-    private static string Quote(string value) =>
-        value.IndexOfAny([';', '"', '\n', '\r']) >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
 }
 
 /// <summary>The data-quality table: each school, then each driftsform and the municipality as sums of their schools.</summary>

@@ -10,7 +10,14 @@ public sealed record SchoolDataQuality(
     int SchoolDaysSinceLastExport,
     bool IsStale,
     double? ReportingRate,
-    int RejectedFilesLast30Days);
+    int RejectedFilesLast30Days)
+{
+    /// <summary>
+    /// Pupils the school's files of the last 30 days named otherwise than the name stored for the same personnummer
+    /// (table identity_conflict; listed by <c>skolnarvaro quarantine --school</c>).
+    /// </summary>
+    public int IdentityConflictsLast30Days { get; init; }
+}
 
 /// <summary>Last export, staleness, reporting rate and rejected files per school, computed from what imports stored.</summary>
 public sealed class DataQualityStore(NpgsqlDataSource db)
@@ -35,7 +42,9 @@ public sealed class DataQualityStore(NpgsqlDataSource db)
                 where f.skolenhetskod = @school)
             select files.last_export, files.last_import, files.rejected,
                    case when files.has_registrations then rate.rate end,
-                   (select count(*) from generate_series(files.last_export + 1, @asOf, interval '1 day') g where extract(isodow from g) < 6)
+                   (select count(*) from generate_series(files.last_export + 1, @asOf, interval '1 day') g where extract(isodow from g) < 6),
+                   (select count(*) from identity_conflict c join import_file f on f.id = c.import_file_id
+                    where c.skolenhetskod = @school and f.imported_at >= @asOf::timestamptz - interval '30 days')
             from files, rate
             """);
         cmd.Parameters.AddWithValue("school", NpgsqlTypes.NpgsqlDbType.Char, school);
@@ -52,6 +61,9 @@ public sealed class DataQualityStore(NpgsqlDataSource db)
             lastExport is null ? int.MaxValue : daysSince,
             lastExport is null || daysSince >= staleAfterSchoolDays,
             r.IsDBNull(3) ? null : r.GetDouble(3),
-            (int)r.GetInt64(2));
+            (int)r.GetInt64(2))
+        {
+            IdentityConflictsLast30Days = (int)r.GetInt64(5),
+        };
     }
 }

@@ -1,10 +1,11 @@
-using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Skolnarvaro.Ingestion.Identity;
 using Skolnarvaro.Ingestion.Parsing;
+using Skolnarvaro.Ingestion.Plausibility;
 using Skolnarvaro.Ingestion.Profiles;
 using Skolnarvaro.Ingestion.Quarantine;
 using Skolnarvaro.Ingestion.Schools;
@@ -22,18 +23,52 @@ public sealed class FileImporter(
     SchoolRegistryStore schools,
     TimeProvider time,
     IOptions<IngestionOptions> options,
+    IOptions<PlausibilityOptions> plausibility,
     ILogger<FileImporter> logger)
 {
     private const int MaxStoredProblems = 10_000;
 
     /// <param name="runId">The nightly run importing the file, recorded on it; null outside a run (the import command).</param>
+    /// <param name="allowShrink">
+    /// Take the file even when it removes facts of pupils who were in the school's earlier exports for its dates (the
+    /// analyst has confirmed it, <c>import --allow-shrink</c>); otherwise such a file is held back.
+    /// </param>
     public async Task<ImportResult> ImportAsync(
         SchoolSettings school, ResolvedProfile profile, string path, IProgress<double>? progress = null, CancellationToken ct = default,
-        long? runId = null)
+        long? runId = null, bool allowShrink = false)
+    {
+        FileScan? scan = null;
+        try
+        {
+            scan = await FileScan.ReadAsync(path, ct);
+            return await ImportScannedAsync(school, profile, path, scan, progress, runId, allowShrink || profile.AllowShrink, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Not a verdict on the file but a failure of ours: left as a trace on import_file, then thrown for the caller
+            // (and Hangfire) to handle. Its message may quote a value: masked like any other.
+            var message = $"{Path.GetFileName(path)}: the import failed, nothing imported: {QuarantineMasking.MaskValue(e.Message)}";
+            try
+            {
+                await RecordAsync(school, profile, path, scan?.Sha256 ?? [], runId, "Failed", message, 0, [], null, 0, ct);
+            }
+            catch (Exception recordError) when (recordError is not OperationCanceledException)
+            {
+                logger.LogError(recordError, "{File}: could not record the failed import", Path.GetFileName(path));
+            }
+
+            throw;
+        }
+    }
+
+    private async Task<ImportResult> ImportScannedAsync(
+        SchoolSettings school, ResolvedProfile profile, string path, FileScan scan, IProgress<double>? progress, long? runId, bool allowShrink,
+        CancellationToken ct)
     {
         var fileName = Path.GetFileName(path);
-        var sha = await HashFileAsync(path, ct);
+        var sha = scan.Sha256;
         var today = DateOnly.FromDateTime(time.GetLocalNow().DateTime);
+        var rules = new PlausibilityRules(plausibility.Value, today);
 
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -53,6 +88,13 @@ public sealed class FileImporter(
             return ImportResult.AlreadyImported(path, id);
         }
 
+        if (EncodingProblem(profile, scan) is { } encoding)
+        {
+            await tx.RollbackAsync(ct);
+            var message = $"{fileName}: rejected, nothing imported: {encoding.Message}";
+            return await RejectAsync(school, profile, path, sha, runId, message, 0, [new RowProblem(encoding.Line, null, null, encoding.Message)], ct);
+        }
+
         await Exec(conn, """
             create temp table stage_fact (
                 pupil_key bytea, date date, start_minute int, scheduled int, excused int, unexcused int, late int, not_reported int,
@@ -63,11 +105,12 @@ public sealed class FileImporter(
             ) on commit drop;
             create temp table stage_pupil (
                 pupil_key bytea, first_name text, last_name text, gender char(1), birth_year int, class_name text, grade int,
-                first_date date, last_date date
+                first_date date, last_date date, first_line int
             ) on commit drop;
+            create temp table stage_kept (pupil_key bytea, date date) on commit drop;
             """, ct);
 
-        ExportReader OpenReader() => new(path, profile, hasher, today);
+        ExportReader OpenReader() => new(path, profile, hasher, rules, scan);
         ExportReader reader;
         try
         {
@@ -87,7 +130,7 @@ public sealed class FileImporter(
             }
 
             var phases = System.Diagnostics.Stopwatch.StartNew();
-            var length = Math.Max(1, new FileInfo(path).Length);
+            var length = Math.Max(1, scan.Length);
 
             // The import is recorded first so facts can be written under its id as they are parsed; a rejection
             // rolls it back with everything else and records itself afresh.
@@ -102,35 +145,57 @@ public sealed class FileImporter(
             // attendance_fact while parsing. A lessons file in another order is read again into staging and added up there.
             var direct = profile.Kind != ExportKind.Summary;
             await Exec(conn, "savepoint direct_write", ct);
-            var subjectCodes = new SubjectCodes(await SubjectCodesAsync(conn, school.Skolenhetskod, ct));
-            var pass = await StagingPass.RunAsync(conn, reader, profile.Kind, groupLessons: true, length, progress, ct,
-                direct ? (school.Skolenhetskod, importId, subjectCodes) : null);
-            if (pass.Recurred)
+            var storedSubjects = await SubjectCodesAsync(conn, school.Skolenhetskod, ct);
+            var subjectCodes = new SubjectCodes(storedSubjects);
+            StagingPass pass;
+            try
             {
-                logger.LogInformation("{File}: a pupil's day appears in more than one place in the file; reading it again lesson by lesson", fileName);
-                await Exec(conn, "rollback to savepoint direct_write", ct);
-                reader.Dispose();
-                reader = OpenReader();
-                direct = false;
-                pass = await StagingPass.RunAsync(conn, reader, profile.Kind, groupLessons: false, length, progress, ct);
+                pass = await StagingPass.RunAsync(conn, reader, profile.Kind, groupLessons: true, length, progress, ct,
+                    direct ? (school.Skolenhetskod, importId, subjectCodes) : null);
+                if (pass.Recurred)
+                {
+                    logger.LogInformation("{File}: a pupil's day appears in more than one place in the file; reading it again lesson by lesson", fileName);
+                    await Exec(conn, "rollback to savepoint direct_write", ct);
+                    reader.Dispose();
+                    reader = OpenReader();
+                    direct = false;
+                    pass = await StagingPass.RunAsync(conn, reader, profile.Kind, groupLessons: false, length, progress, ct,
+                        subjectLimit: new SubjectCodes(storedSubjects));
+                }
+            }
+            catch (FileRejectedException e)
+            {
+                await tx.RollbackAsync(ct);
+                var message = $"{fileName}: rejected, nothing imported: line {e.Line}: {e.Reason}.";
+                return await RejectAsync(school, profile, path, sha, runId, message, reader.RowsRead, [new RowProblem(e.Line, null, null, e.Reason)], ct);
             }
 
             var rowsRead = reader.RowsRead;
+            var lines = reader.Lines;
             var problems = pass.Problems;
             var problemCount = pass.ProblemCount;
             var protectedCount = pass.ProtectedCount;
             var copyTime = phases.Elapsed;
             await CopyPupilsAsync(conn, reader.Pupils, ct);
+            await CopyKeptAsync(conn, pass.Kept, ct);
 
             if (profile.Kind == ExportKind.Lessons && !direct)
             {
                 // Read lesson by lesson, a lesson listed twice is found set-based: the first row wins.
                 var duplicates = await FindDuplicateLessonsAsync(conn, ct);
                 problemCount += duplicates.Count;
+                lines.Requarantine(duplicates.Count);
                 problems.AddRange(duplicates.Take(Math.Max(0, MaxStoredProblems - problems.Count)));
             }
 
             var duplicateTime = phases.Elapsed - copyTime;
+            if (!lines.AddsUp)
+            {
+                await tx.RollbackAsync(ct);
+                var message = $"{fileName}: rejected, nothing imported: its lines do not add up, so some were read wrongly: {lines}.";
+                return await RejectAsync(school, profile, path, sha, runId, message, rowsRead, [new RowProblem(1, null, null, message)], ct, lines: lines);
+            }
+
             var badShare = rowsRead == 0 ? 0 : (double)problemCount / rowsRead;
             if (badShare > options.Value.MaxBadRowShare)
             {
@@ -140,9 +205,10 @@ public sealed class FileImporter(
                     $"{fileName}: rejected, nothing imported: {problemCount} of {rowsRead} rows ({badShare:P1}) are bad; the limit is " +
                     $"{options.Value.MaxBadRowShare:P1}. First: line {first.Line}{(first.Column is null ? "" : $", column '{first.Column}'")}" +
                     $"{(first.Value is null ? "" : $", value '{QuarantineMasking.MaskValue(first.Value)}'")}: {first.Reason}.";
-                return await RejectAsync(school, profile, path, sha, runId, message, rowsRead, problems, ct, problemCount, protectedCount);
+                return await RejectAsync(school, profile, path, sha, runId, message, rowsRead, problems, ct, problemCount, protectedCount, lines);
             }
 
+            var conflicts = await FindIdentityConflictsAsync(conn, school.Skolenhetskod, importId, fileName, ct);
             await MergePupilsAsync(conn, school.Skolenhetskod, ct);
             if (direct && !pass.Recurred)
             {
@@ -153,34 +219,73 @@ public sealed class FileImporter(
                     ("codes", subjectCodes.Added.Select(a => (short)a.Code).ToArray()), ("names", subjectCodes.Added.Select(a => a.Name).ToArray()));
             }
 
-            var (written, replaced, note) = profile.Kind == ExportKind.Summary
-                ? await MergeSnapshotsAsync(conn, school.Skolenhetskod, importId, ct)
-                : direct
-                    ? (pass.Facts, await ReplaceOlderFactsAsync(conn, school.Skolenhetskod, importId, pass.Dates.Dates().ToArray(), ct), "")
-                    : await MergeStagedFactsAsync(conn, school.Skolenhetskod, importId, ct);
+            long written;
+            long replaced;
+            string note = "";
+            if (profile.Kind == ExportKind.Summary)
+            {
+                (written, replaced, note) = await MergeSnapshotsAsync(conn, school.Skolenhetskod, importId, ct);
+            }
+            else
+            {
+                DateOnly[] dates;
+                if (direct)
+                {
+                    written = pass.Facts;
+                    dates = pass.Dates.Dates().ToArray();
+                }
+                else
+                {
+                    (written, dates) = await MergeStagedFactsAsync(conn, school.Skolenhetskod, importId, ct);
+                }
+
+                var shrink = await ShrinkAsync(conn, school.Skolenhetskod, importId, dates, ct);
+                if (shrink.Share > options.Value.MaxShrinkShare && !allowShrink)
+                {
+                    await tx.RollbackAsync(ct);
+                    var message =
+                        $"{fileName}: held back, nothing imported: it would remove {shrink.Days:N0} of the {shrink.Before:N0} facts (pupil school days) " +
+                        $"the school's earlier exports hold for its dates ({shrink.Share:P1}, the limit is {options.Value.MaxShrinkShare:P1}): " +
+                        $"{shrink.Pupils:N0} pupils would lose days{(shrink.PupilsGone > 0 ? $", {shrink.PupilsGone:N0} of them every day" : "")}. " +
+                        "A file cut off on its way here looks exactly like this. If the school really did remove them, import it with " +
+                        $"`skolnarvaro import --school {school.Skolenhetskod} --allow-shrink {fileName}`.";
+                    return await RejectAsync(school, profile, path, sha, runId, message, rowsRead, [], ct, problemCount, protectedCount, lines,
+                        heldBack: true);
+                }
+
+                replaced = await ReplaceOlderFactsAsync(conn, school.Skolenhetskod, importId, dates, ct);
+            }
 
             await QuarantineStore.InsertAsync(conn, importId, problems, ct);
             var imported = rowsRead - problemCount - protectedCount;
             var summary =
                 $"{fileName}: imported {imported} rows into {written} facts ({replaced} older facts replaced), " +
-                $"{problemCount} quarantined, {protectedCount} protected-identity rows skipped.{note}";
+                $"{problemCount} quarantined, {protectedCount} protected-identity rows skipped.{note} Lines: {lines}." +
+                (conflicts > 0 ? $" {conflicts} pupils have another name here than stored: see `skolnarvaro quarantine --school {school.Skolenhetskod}`." : "");
             await Exec(conn, """
                 update import_file f set
                     rows_read = @read, rows_imported = @imported, rows_quarantined = @quarantined, rows_protected = @protected,
                     facts_written = @written, facts_replaced = @replaced, message = @message,
                     period_from = coalesce(s.lo, f2.lo), period_to = coalesce(s.hi, f2.hi),
-                    lessons_scheduled = nullif(@lessons, 0), lessons_registered = nullif(@registered, 0)
+                    lessons_scheduled = nullif(@lessons, 0), lessons_registered = nullif(@registered, 0),
+                    lines_total = @lTotal, lines_imported = @lImported, lines_quarantined = @lQuarantined, lines_protected = @lProtected,
+                    lines_blank = @lBlank, lines_header = @lHeader
                 from (select min(period_from) lo, max(period_to) hi from stage_snapshot) s,
                      (select min(d) lo, max(d) hi from unnest(@dates::date[]) d) f2
                 where f.id = @id
                 """, ct, ("read", (int)rowsRead), ("imported", (int)imported), ("quarantined", (int)problemCount),
                 ("protected", (int)protectedCount), ("written", (int)written), ("replaced", (int)replaced), ("message", summary), ("id", importId),
-                ("lessons", (int)pass.Lessons), ("registered", (int)pass.Registered), ("dates", pass.Dates.Dates().ToArray()));
+                ("lessons", (int)pass.Lessons), ("registered", (int)pass.Registered), ("dates", pass.Dates.Dates().ToArray()),
+                ("lTotal", lines.Total), ("lImported", lines.Imported), ("lQuarantined", lines.Quarantined), ("lProtected", lines.Protected),
+                ("lBlank", lines.Blank), ("lHeader", lines.Header));
 
             await tx.CommitAsync(ct);
             logger.LogInformation("{Summary} Parse and COPY {Copy:N1} s, duplicate check {Duplicates:N1} s, merge and commit {Merge:N1} s.",
                 summary, copyTime.TotalSeconds, duplicateTime.TotalSeconds, (phases.Elapsed - copyTime - duplicateTime).TotalSeconds);
-            return new ImportResult(path, ImportStatus.Imported, importId, rowsRead, imported, problemCount, protectedCount, written, replaced, summary);
+            return new ImportResult(path, ImportStatus.Imported, importId, rowsRead, imported, problemCount, protectedCount, written, replaced, summary)
+            {
+                Lines = lines,
+            };
         }
         finally
         {
@@ -188,10 +293,100 @@ public sealed class FileImporter(
         }
     }
 
+    /// <summary>
+    /// Bytes that are not text in the profile's encoding reject the file: read anyway they would be stored as
+    /// replacement characters (UTF-8) or as mojibake (a UTF-8 file read as Windows-1252).
+    /// </summary>
+    private static (int Line, string Message)? EncodingProblem(ResolvedProfile profile, FileScan scan)
+    {
+        if (scan.FirstReplacementCharacter is { } r)
+        {
+            return (r.Line, $"line {r.Line}, byte {r.Offset}: the file holds the replacement character U+FFFD, so an earlier conversion " +
+                "already lost characters; export it again from the school's system");
+        }
+
+        if (profile.Encoding is UTF8Encoding && scan.FirstInvalidUtf8 is { } bad)
+        {
+            return (bad.Line, $"line {bad.Line}, byte {bad.Offset}: not valid UTF-8, the encoding of profile '{profile.Name}'; " +
+                "it looks like Windows-1252: set Encoding in the school's ProfileOverrides (\"Encoding\": \"windows-1252\")");
+        }
+
+        if (profile.Encoding is not UTF8Encoding && scan.IsValidUtf8 && scan.FirstNonAscii is { } utf8)
+        {
+            return (utf8.Line, $"line {utf8.Line}, byte {utf8.Offset}: the file is UTF-8 but profile '{profile.Name}' reads {profile.Encoding.WebName}, which would garble every å, ä and ö; " +
+                "it looks like UTF-8: set Encoding in the school's ProfileOverrides (\"Encoding\": \"utf-8\")");
+        }
+
+        return null;
+    }
+
+    private static async Task CopyKeptAsync(NpgsqlConnection conn, List<(byte[] PupilKey, DateOnly Date)> kept, CancellationToken ct)
+    {
+        if (kept.Count == 0)
+        {
+            return;
+        }
+
+        await using var copy = await conn.BeginBinaryImportAsync("copy stage_kept (pupil_key, date) from stdin (format binary)", ct);
+        foreach (var (key, date) in kept)
+        {
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync(key, NpgsqlDbType.Bytea, ct);
+            await copy.WriteAsync(date, NpgsqlDbType.Date, ct);
+        }
+
+        await copy.CompleteAsync(ct);
+    }
+
+    /// <summary>
+    /// What replacing the school's older facts of these dates would remove without a new fact in its place: pupil-days
+    /// the earlier exports had and this file has not (its quarantined rows' days are kept, not removed).
+    /// </summary>
+    private static async Task<(long Days, long Pupils, long PupilsGone, long Before, double Share)> ShrinkAsync(
+        NpgsqlConnection conn, string school, long importId, DateOnly[] dates, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            with old as (
+                select o.pupil_key, o.date,
+                       exists (select 1 from attendance_fact n
+                               where n.skolenhetskod = @school and n.pupil_key = o.pupil_key and n.date = o.date and n.import_file_id = @id)
+                       or exists (select 1 from stage_kept k where k.pupil_key = o.pupil_key and k.date = o.date) as covered
+                from attendance_fact o
+                where o.skolenhetskod = @school and o.date = any(@dates) and o.import_file_id <> @id),
+            per_pupil as (
+                select pupil_key, count(*) filter (where not covered) as lost, bool_and(not covered) as all_lost from old group by pupil_key)
+            select (select count(*) from old), coalesce(sum(lost), 0), count(*) filter (where lost > 0), count(*) filter (where all_lost)
+            from per_pupil
+            """, conn) { CommandTimeout = 0 };
+        AddParameters(cmd, [("school", Char(school)), ("id", importId), ("dates", dates)]);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        var before = r.GetInt64(0);
+        var days = r.GetInt64(1);
+        return (days, r.GetInt64(2), r.GetInt64(3), before, before == 0 ? 0 : (double)days / before);
+    }
+
+    /// <summary>
+    /// Pupils stored under another name than this file gives them (the same personnummer, so the same key): recorded
+    /// for the analysts and the school's quarantine listing. The file's name is taken, as before.
+    /// </summary>
+    private static Task<long> FindIdentityConflictsAsync(NpgsqlConnection conn, string school, long importId, string fileName, CancellationToken ct) =>
+        Scalar<long>(conn, """
+            with found as (
+                insert into identity_conflict (import_file_id, skolenhetskod, pupil_key, line, stored_name, stored_school, file_name)
+                select @id, @school, s.pupil_key, s.first_line, p.first_name || ' ' || p.last_name,
+                       (select e.skolenhetskod from enrolment e where e.pupil_key = p.pupil_key order by e.last_date desc limit 1),
+                       s.first_name || ' ' || s.last_name
+                from stage_pupil s join pupil p using (pupil_key)
+                where lower(p.first_name) <> lower(s.first_name) or lower(p.last_name) <> lower(s.last_name)
+                returning 1)
+            select count(*) from found
+            """, ct, ("school", Char(school)), ("id", importId));
+
     private static async Task CopyPupilsAsync(NpgsqlConnection conn, IReadOnlyCollection<PupilInfo> pupils, CancellationToken ct)
     {
         await using var copy = await conn.BeginBinaryImportAsync(
-            "copy stage_pupil (pupil_key, first_name, last_name, gender, birth_year, class_name, grade, first_date, last_date) from stdin (format binary)", ct);
+            "copy stage_pupil (pupil_key, first_name, last_name, gender, birth_year, class_name, grade, first_date, last_date, first_line) from stdin (format binary)", ct);
         // A pupil none of whose rows could be used has nothing to store.
         foreach (var p in pupils.Where(p => p.LastDate != DateOnly.MinValue))
         {
@@ -213,6 +408,7 @@ public sealed class FileImporter(
 
             await copy.WriteAsync(p.FirstDate, NpgsqlDbType.Date, ct);
             await copy.WriteAsync(p.LastDate, NpgsqlDbType.Date, ct);
+            await copy.WriteAsync(p.FirstLine, NpgsqlDbType.Integer, ct);
         }
 
         await copy.CompleteAsync(ct);
@@ -255,7 +451,7 @@ public sealed class FileImporter(
 
     /// <summary>Lessons and days: the school's facts on the dates this file covers are replaced by the file's.</summary>
     /// <summary>A lessons file read lesson by lesson: its lessons are added up per pupil and day from staging.</summary>
-    private static async Task<(long Written, long Replaced, string Note)> MergeStagedFactsAsync(
+    private static async Task<(long Written, DateOnly[] Dates)> MergeStagedFactsAsync(
         NpgsqlConnection conn, string school, long importId, CancellationToken ct)
     {
         // Subjects new to the school get the next codes (the school's import lock is held).
@@ -290,7 +486,7 @@ public sealed class FileImporter(
             select count(*) from inserted
             """, ct, ("school", Char(school)), ("id", importId));
         var dates = await Scalar<DateOnly[]>(conn, "select coalesce(array_agg(distinct date), '{}') from stage_fact", ct);
-        return (written, await ReplaceOlderFactsAsync(conn, school, importId, dates, ct), "");
+        return (written, dates);
     }
 
     private static async Task<Dictionary<string, byte>> SubjectCodesAsync(NpgsqlConnection conn, string school, CancellationToken ct)
@@ -309,12 +505,18 @@ public sealed class FileImporter(
         return codes;
     }
 
-    /// <summary>A newer export replaces the school's facts on the dates it covers, for every pupil: they are now the file's.</summary>
+    /// <summary>
+    /// A newer export replaces the school's facts on the dates it covers, for every pupil: they are now the file's. A
+    /// pupil-day whose row in this file was quarantined keeps its older fact until a file brings a good row for it.
+    /// </summary>
     private static Task<long> ReplaceOlderFactsAsync(NpgsqlConnection conn, string school, long importId, DateOnly[] dates, CancellationToken ct) =>
         Scalar<long>(conn, """
             with deleted as (
-                delete from attendance_fact
-                where skolenhetskod = @school and date = any(@dates) and import_file_id <> @id
+                delete from attendance_fact o
+                where o.skolenhetskod = @school and o.date = any(@dates) and o.import_file_id <> @id
+                  and (not exists (select 1 from stage_kept k where k.pupil_key = o.pupil_key and k.date = o.date)
+                       or exists (select 1 from attendance_fact n
+                                  where n.skolenhetskod = @school and n.pupil_key = o.pupil_key and n.date = o.date and n.import_file_id = @id))
                 returning 1)
             select count(*) from deleted
             """, ct, ("school", Char(school)), ("dates", dates), ("id", importId));
@@ -422,31 +624,44 @@ public sealed class FileImporter(
         return (written, replaced, note);
     }
 
-    private async Task<ImportResult> RejectAsync(
+    private Task<ImportResult> RejectAsync(
         SchoolSettings school, ResolvedProfile profile, string path, byte[] sha, long? runId, string message, long rowsRead,
-        IReadOnlyList<RowProblem> problems, CancellationToken ct, long? problemCount = null, long protectedCount = 0)
+        IReadOnlyList<RowProblem> problems, CancellationToken ct, long? problemCount = null, long protectedCount = 0, LineAccount? lines = null,
+        bool heldBack = false) =>
+        RecordAsync(school, profile, path, sha, runId, "Rejected", message, rowsRead, problems, problemCount, protectedCount, ct, lines, heldBack);
+
+    private async Task<ImportResult> RecordAsync(
+        SchoolSettings school, ResolvedProfile profile, string path, byte[] sha, long? runId, string status, string message, long rowsRead,
+        IReadOnlyList<RowProblem> problems, long? problemCount, long protectedCount, CancellationToken ct, LineAccount? lines = null,
+        bool heldBack = false)
     {
         // The rejection is recorded on its own: the file's data is gone with the rolled-back transaction, its reasons are not.
+        message = QuarantineMasking.ForStorage(message);
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await schools.UpsertAsync(conn, school, ct);
         var id = await Scalar<long>(conn, """
-            insert into import_file (skolenhetskod, file_name, content_sha256, profile, kind, status, imported_at, rows_read, rows_quarantined, rows_protected, message, run_id)
-            values (@school, @file, @sha, @profile, @kind, 'Rejected', @now, @read, @bad, @protected, @message, @run) returning id
+            insert into import_file (skolenhetskod, file_name, content_sha256, profile, kind, status, imported_at, rows_read, rows_quarantined,
+                                     rows_protected, message, run_id, held_back, lines_total, lines_imported, lines_quarantined, lines_protected,
+                                     lines_blank, lines_header)
+            values (@school, @file, @sha, @profile, @kind, @status, @now, @read, @bad, @protected, @message, @run, @heldBack, @lTotal, @lImported,
+                    @lQuarantined, @lProtected, @lBlank, @lHeader) returning id
             """, ct, ("school", Char(school.Skolenhetskod)), ("file", Path.GetFileName(path)), ("sha", sha), ("profile", profile.Name),
-            ("kind", profile.Kind.ToString()), ("now", time.GetUtcNow()), ("read", (int)rowsRead),
+            ("kind", profile.Kind.ToString()), ("status", status), ("now", time.GetUtcNow()), ("read", (int)rowsRead),
             ("bad", (int)(problemCount ?? problems.Count)), ("protected", (int)protectedCount), ("message", message),
-            ("run", (object?)runId ?? DBNull.Value));
+            ("run", (object?)runId ?? DBNull.Value), ("heldBack", heldBack),
+            ("lTotal", (object?)lines?.Total ?? DBNull.Value), ("lImported", (object?)lines?.Imported ?? DBNull.Value),
+            ("lQuarantined", (object?)lines?.Quarantined ?? DBNull.Value), ("lProtected", (object?)lines?.Protected ?? DBNull.Value),
+            ("lBlank", (object?)lines?.Blank ?? DBNull.Value), ("lHeader", (object?)lines?.Header ?? DBNull.Value));
         await QuarantineStore.InsertAsync(conn, id, problems, ct);
         await tx.CommitAsync(ct);
         logger.LogWarning("{Message}", message);
-        return new ImportResult(path, ImportStatus.Rejected, id, rowsRead, 0, problemCount ?? problems.Count, protectedCount, 0, 0, message);
-    }
-
-    private static async Task<byte[]> HashFileAsync(string path, CancellationToken ct)
-    {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        return await SHA256.HashDataAsync(stream, ct);
+        return new ImportResult(path, status == "Failed" ? ImportStatus.Failed : ImportStatus.Rejected, id, rowsRead, 0,
+            problemCount ?? problems.Count, protectedCount, 0, 0, message)
+        {
+            HeldBack = heldBack,
+            Lines = lines,
+        };
     }
 
     /// <summary>
@@ -473,7 +688,8 @@ public sealed class FileImporter(
 
     internal static async Task Exec(NpgsqlConnection conn, string sql, CancellationToken ct, params (string Name, object Value)[] args)
     {
-        await using var cmd = new NpgsqlCommand(sql, conn);
+        // No command timeout: an import's merge of millions of rows takes as long as it takes (the whole import is one transaction).
+        await using var cmd = new NpgsqlCommand(sql, conn) { CommandTimeout = 0 };
         AddParameters(cmd, args);
 
         await cmd.ExecuteNonQueryAsync(ct);
@@ -481,7 +697,7 @@ public sealed class FileImporter(
 
     internal static async Task<T> Scalar<T>(NpgsqlConnection conn, string sql, CancellationToken ct, params (string Name, object Value)[] args)
     {
-        await using var cmd = new NpgsqlCommand(sql, conn);
+        await using var cmd = new NpgsqlCommand(sql, conn) { CommandTimeout = 0 };
         AddParameters(cmd, args);
 
         var result = await cmd.ExecuteScalarAsync(ct);

@@ -1,6 +1,10 @@
 namespace Skolnarvaro.Ingestion.Import;
 
-public enum ImportStatus { Imported, AlreadyImported, Rejected }
+/// <summary>
+/// <see cref="Rejected"/> includes a file held back by the shrink guard (<see cref="ImportResult.HeldBack"/>);
+/// <see cref="Failed"/> is returned by nobody (a failed import throws) but is what import_file records for it.
+/// </summary>
+public enum ImportStatus { Imported, AlreadyImported, Rejected, Failed }
 
 /// <summary>What one file's import did, for the CLI summary, the run record and the analysts.</summary>
 public sealed record ImportResult(
@@ -15,6 +19,12 @@ public sealed record ImportResult(
     long FactsReplaced,
     string Message)
 {
+    /// <summary>Rejected by the shrink guard: it would remove pupils' facts; <c>--allow-shrink</c> takes it.</summary>
+    public bool HeldBack { get; init; }
+
+    /// <summary>Where each line of the file went; null when the file was not read (already imported, wrong encoding).</summary>
+    public Parsing.LineAccount? Lines { get; init; }
+
     public static ImportResult AlreadyImported(string file, long id) =>
         new(file, ImportStatus.AlreadyImported, id, 0, 0, 0, 0, 0, 0,
             $"{Path.GetFileName(file)}: already imported (same content as import #{id}); nothing changed.");

@@ -36,10 +36,10 @@ public sealed class SchoolProfiles
     private readonly Dictionary<string, ResolvedProfile> bySchool = new(StringComparer.Ordinal);
     private readonly string baseDirectory;
 
-    public SchoolProfiles(IngestionOptions options)
+    public SchoolProfiles(IngestionOptions options, Microsoft.Extensions.Configuration.IConfiguration? configuration = null)
     {
         baseDirectory = options.BaseDirectory;
-        var errors = new List<string>();
+        var errors = configuration is null ? [] : SchoolRegistryCheck.Problems(options, configuration).ToList();
         for (var i = 0; i < options.Schools.Count; i++)
         {
             var school = options.Schools[i];

@@ -27,6 +27,8 @@ internal sealed class StagingPass
     public long Facts { get; private set; }
     public long Lessons { get; private set; }
     public long Registered { get; private set; }
+    /// <summary>Pupil-days of quarantined rows whose pupil and date could be read: their older facts are kept.</summary>
+    public List<(byte[] PupilKey, DateOnly Date)> Kept { get; } = [];
 
     /// <param name="direct">
     /// When set, facts go straight into attendance_fact under this school and import instead of into stage_fact:
@@ -35,7 +37,7 @@ internal sealed class StagingPass
     /// </param>
     public static async Task<StagingPass> RunAsync(
         NpgsqlConnection conn, ExportReader reader, ExportKind kind, bool groupLessons, long fileLength, IProgress<double>? progress, CancellationToken ct,
-        (string School, long ImportId, SubjectCodes Subjects)? direct = null)
+        (string School, long ImportId, SubjectCodes Subjects)? direct = null, SubjectCodes? subjectLimit = null)
     {
         var pass = new StagingPass();
         var batches = Channel.CreateBounded<(FactRow[] Facts, SnapshotRow[] Snapshots, int Count)>(4);
@@ -43,7 +45,7 @@ internal sealed class StagingPass
         {
             try
             {
-                await pass.ParseAsync(reader, kind, groupLessons, direct?.Subjects, batches.Writer, fileLength, progress, ct);
+                await pass.ParseAsync(reader, kind, groupLessons, direct?.Subjects, subjectLimit, batches.Writer, fileLength, progress, ct);
                 batches.Writer.Complete();
             }
             catch (Exception e)
@@ -96,13 +98,16 @@ internal sealed class StagingPass
     }
 
     private async Task ParseAsync(
-        ExportReader reader, ExportKind kind, bool groupLessons, SubjectCodes? codes, ChannelWriter<(FactRow[], SnapshotRow[], int)> output, long fileLength,
+        ExportReader reader, ExportKind kind, bool groupLessons, SubjectCodes? codes, SubjectCodes? subjectLimit,
+        ChannelWriter<(FactRow[], SnapshotRow[], int)> output, long fileLength,
         IProgress<double>? progress, CancellationToken ct)
     {
         var facts = new FactRow[BatchSize];
         var snapshots = new SnapshotRow[BatchSize];
         var n = 0;
         var day = new DayGroup(codes);
+        // Subjects are checked against the school's 255 codes whichever way the file is read.
+        var subjectCheck = codes ?? subjectLimit;
 
         async ValueTask FlushWhenFull()
         {
@@ -139,6 +144,7 @@ internal sealed class StagingPass
                 case RowOutcome.Snapshot:
                     if (!reader.CurrentPupil!.Seen.Add(reader.Snapshot.To))
                     {
+                        reader.Lines.Requarantine();
                         AddProblem(new RowProblem(reader.Line, null, null, "duplicate row: the same pupil and snapshot date appeared earlier in the file, which was kept"));
                         break;
                     }
@@ -150,11 +156,18 @@ internal sealed class StagingPass
                 case RowOutcome.Fact when kind == ExportKind.Days:
                     if (!reader.CurrentPupil!.Seen.Add(reader.Fact.Date))
                     {
+                        reader.Lines.Requarantine();
                         AddProblem(new RowProblem(reader.Line, null, null, "duplicate row: the same pupil and day appeared earlier in the file, which was kept"));
                         break;
                     }
 
                     await Emit(reader.Fact);
+                    break;
+                case RowOutcome.Fact when reader.Fact.Subject is { } subject && subjectCheck is not null && !subjectCheck.TryFor(subject, out _):
+                    reader.Lines.Requarantine();
+                    AddProblem(new RowProblem(reader.Line, null, null,
+                        "one subject more than the 255 a school can have: this row's subject is new and the school already has 255")
+                        { PupilKey = reader.Fact.PupilKey, Date = reader.Fact.Date });
                     break;
                 case RowOutcome.Fact when !groupLessons:
                     await Emit(reader.Fact);
@@ -165,6 +178,7 @@ internal sealed class StagingPass
                     {
                         if (day.FirstLineOf(lesson.StartMinute) is { } first)
                         {
+                            reader.Lines.Requarantine();
                             AddProblem(new RowProblem(reader.Line, null, null, $"duplicate row: same pupil and lesson as line {first}, which was kept"));
                         }
                         else
@@ -202,6 +216,11 @@ internal sealed class StagingPass
     private void AddProblem(RowProblem problem)
     {
         ProblemCount++;
+        if (problem is { PupilKey: { } key, Date: { } date })
+        {
+            Kept.Add((key, date));
+        }
+
         if (Problems.Count < MaxStoredProblems)
         {
             Problems.Add(problem);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using CsvHelper;
 using Skolnarvaro.Ingestion.Identity;
+using Skolnarvaro.Ingestion.Plausibility;
 using Skolnarvaro.Ingestion.Profiles;
 using Skolnarvaro.Ingestion.Quarantine;
 
@@ -21,6 +22,15 @@ public sealed class ExportReader : IDisposable
     private readonly ResolvedProfile profile;
     private readonly PupilKeyHasher hasher;
     private readonly DateOnly today;
+    private readonly PlausibilityRules rules;
+    private readonly FileScan scan;
+    private readonly string fileName;
+    // Columns whose values may hold a line break (names, subjects); in any other (personnummer, class, dates, times,
+    // minutes, status) a line break means a quote went astray.
+    private readonly HashSet<int> multiLineColumns = [];
+    private int nextLine = 2;
+    private byte[]? rowPupilKey;
+    private DateOnly? rowDate;
     private readonly Dictionary<string, int> index = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<long, PupilInfo> pupils = [];
     private readonly Dictionary<string, LessonStatus> statusByCode;
@@ -34,16 +44,17 @@ public sealed class ExportReader : IDisposable
     private PupilInfo? lastPupil;
     private DateOnly lastDate;
     // A quote that opens a field and is never closed makes the rest of the file one record (CsvHelper recovers that
-    // way). The line CsvHelper reports it on, and the lines it swallowed, still to be reported one by one.
+    // way): the line CsvHelper reports it on.
     private long unclosedQuoteLine;
-    private int swallowedNext = 1;
-    private int swallowedLast;
 
-    public ExportReader(string path, ResolvedProfile profile, PupilKeyHasher hasher, DateOnly today)
+    public ExportReader(string path, ResolvedProfile profile, PupilKeyHasher hasher, PlausibilityRules rules, FileScan scan)
     {
         this.profile = profile;
         this.hasher = hasher;
-        this.today = today;
+        this.rules = rules;
+        this.scan = scan;
+        today = rules.Today;
+        fileName = Path.GetFileName(path);
         statusByCode = new Dictionary<string, LessonStatus>(profile.StatusCodes, StringComparer.OrdinalIgnoreCase);
         statusBytes = profile.StatusCodes.Select(c => (Encoding.UTF8.GetBytes(c.Key), c.Value)).ToArray();
         fastTime = profile.TimeFormat is "HH:mm" or "HH.mm" ? (byte)profile.TimeFormat[2] : (byte)0;
@@ -81,8 +92,10 @@ public sealed class ExportReader : IDisposable
 
         if (missing.Count > 0)
         {
-            // Without a header row the first data row is read as the header: its personnummer must not reach the message.
-            var found = headers.Count == 0 ? "(no header row)" : string.Join(", ", headers.Select(h => $"'{QuarantineMasking.MaskValue(h)}'"));
+            // Without a header row the first data row is read as the header: none of its values may reach the message.
+            var found = headers.Count == 0 ? "(no header row)"
+                : headers.Any(LooksLikeData) ? "no header: line 1 holds data (its values are not shown), so the export was made without its header row"
+                : string.Join(", ", headers.Select(h => $"'{QuarantineMasking.MaskValue(h)}'"));
             throw new ExportFormatException(
                 $"{Path.GetFileName(path)}, line 1: missing column {string.Join(", ", missing)} required by export profile " +
                 $"'{profile.Name}' (delimiter '{Printable(profile.Delimiter)}'). The header has: {found}.");
@@ -90,7 +103,31 @@ public sealed class ExportReader : IDisposable
 
         var mapped = index.Values.ToHashSet();
         ExtraColumns = headers.Where((_, i) => !mapped.Contains(i)).ToList();
+        foreach (var field in new[] { ExportField.Name, ExportField.FirstName, ExportField.LastName, ExportField.Subject })
+        {
+            if (index.TryGetValue(field, out var i))
+            {
+                multiLineColumns.Add(i);
+            }
+        }
+
+        for (var i = 0; i < headers.Count; i++)
+        {
+            if (!mapped.Contains(i))
+            {
+                multiLineColumns.Add(i);
+            }
+        }
+
+        Lines.Total = scan.Lines;
+        Lines.Header = scan.Lines == 0 ? 0 : 1;
     }
+
+    /// <summary>A header cell that is a value: digits (a personnummer, a date, minutes) never name a column.</summary>
+    private static bool LooksLikeData(string cell) => cell.Count(char.IsAsciiDigit) >= 4;
+
+    /// <summary>Where each physical line of the file went, so far.</summary>
+    public LineAccount Lines { get; } = new();
 
     /// <summary>How every export is read with CsvHelper; public so the csv-spectrum tests read with exactly these settings.</summary>
     public static CsvReaderOptions CsvOptions(char delimiter, Encoding encoding, Action<CsvMalformedRecord> onMalformed) => new()
@@ -124,51 +161,157 @@ public sealed class ExportReader : IDisposable
 
     public bool Read()
     {
-        if (swallowedNext <= swallowedLast)
-        {
-            // Every line the unclosed quote swallowed is a row that could not be read, and counts against the bad-row limit.
-            RowsRead++;
-            Line = swallowedNext++;
-            Outcome = RowOutcome.Problem;
-            Problem = new RowProblem(Line, null, null, $"not read: inside the field whose quote on line {unclosedQuoteLine} is never closed");
-            return true;
-        }
-
-        do
+        while (true)
         {
             if (!csv.Read())
             {
+                // Lines after the last record are empty lines the reader skipped; the scan counted them on its own.
+                Lines.Blank += Math.Min(scan.TrailingEmptyLines, Math.Max(0, scan.Lines - (nextLine - 1)));
                 return false;
             }
+
+            var start = (int)csv.LineNumber;
+            var span = FileScan.Breaks(csv.RawRecord.TrimEnd("\r\n"u8)) + 1;
+            Lines.Blank += Math.Max(0, start - nextLine);
+            nextLine = start + span;
+            LineSpan = span;
+            if (!IsBlankRecord())
+            {
+                break;
+            }
+
+            Lines.Blank += span;
         }
-        while (IsBlankRecord());
 
         RowsRead++;
         Line = (int)csv.LineNumber;
         Problem = null;
+        rowPupilKey = null;
+        rowDate = null;
+        var lastLine = Line + LineSpan - 1;
+        var cutOff = !scan.EndsWithLineBreak && lastLine >= scan.Lines;
         if (Line == unclosedQuoteLine)
         {
-            swallowedNext = Line + 1;
-            swallowedLast = Line + LineBreaks(csv.RawRecord.TrimEnd("\r\n"u8));
-            // The unclosed field runs to the end of the file, so it is the record's last; its value holds other rows: left out.
-            var column = csv.FieldCount <= csv.Headers.Count ? csv.Headers[csv.FieldCount - 1] : null;
-            Outcome = RowOutcome.Problem;
-            Problem = new RowProblem(Line, column, null,
-                $"a quote opens a field that is never closed, so lines {Line}–{swallowedLast} read as one field; close the quote or remove it");
-            return true;
+            if (LineSpan > 1)
+            {
+                throw new FileRejectedException(Line,
+                    $"a quote opens a field that is never closed, so lines {Line}–{lastLine} read as one field; close the quote or remove it");
+            }
+
+            if (cutOff)
+            {
+                throw Truncated();
+            }
+        }
+
+        if (LineSpan > 1 && SwallowedLines() is { } opened)
+        {
+            throw new FileRejectedException(opened.Line,
+                $"a quote opens field '{opened.Column}' here and closes on line {lastLine}, so the {lastLine - opened.Line} lines between read as one " +
+                "field instead of rows; remove the stray quote");
         }
 
         try
         {
+            CheckRecordShape();
             ReadRow();
         }
         catch (RowException e)
         {
             Outcome = RowOutcome.Problem;
-            Problem = new RowProblem(Line, e.Column, e.Value, e.Reason);
+            Problem = new RowProblem(Line, e.Column, e.Value, e.Reason) { PupilKey = rowPupilKey, Date = rowDate };
+        }
+
+        if (cutOff && (Outcome == RowOutcome.Problem || csv.FieldCount < csv.Headers.Count))
+        {
+            throw Truncated();
+        }
+
+        switch (Outcome)
+        {
+            case RowOutcome.Problem:
+                Lines.Quarantined += LineSpan;
+                break;
+            case RowOutcome.Protected:
+                Lines.Protected += LineSpan;
+                break;
+            default:
+                Lines.Imported += LineSpan;
+                break;
         }
 
         return true;
+    }
+
+    /// <summary>Lines the current record spans (more than one when a quoted field holds line breaks).</summary>
+    public int LineSpan { get; private set; }
+
+    private FileRejectedException Truncated() => new(Line,
+        "the last line ends in the middle of a record, without a line break: the file was cut off (truncated) on its way here; " +
+        "send the whole export again");
+
+    /// <summary>
+    /// A record over several lines whose multi-line field holds the separator, or that has more fields than the header,
+    /// swallowed other rows: a stray quote opened the field. Returns the line the field opens on.
+    /// </summary>
+    private (int Line, string Column)? SwallowedLines()
+    {
+        var line = Line;
+        for (var i = 0; i < csv.FieldCount; i++)
+        {
+            var field = csv.GetSpan(i);
+            var breaks = FileScan.Breaks(field);
+            if (breaks > 0 && (field.Contains((byte)profile.Delimiter) || csv.FieldCount > csv.Headers.Count))
+            {
+                return (line, i < csv.Headers.Count ? csv.Headers[i] : $"{i + 1} (beyond the header)");
+            }
+
+            line += breaks;
+        }
+
+        return null;
+    }
+
+    /// <summary>Problems of the record as a whole: bytes no text holds, fields beyond the header, misplaced line breaks.</summary>
+    private void CheckRecordShape()
+    {
+        if (csv.RawRecord.Contains((byte)0))
+        {
+            for (var i = 0; i < csv.FieldCount; i++)
+            {
+                if (csv.GetSpan(i).Contains((byte)0))
+                {
+                    throw new RowException(i < csv.Headers.Count ? csv.Headers[i] : null, null, "the value holds a NUL byte (0x00), which no text may hold");
+                }
+            }
+
+            throw new RowException(null, null, "the row holds a NUL byte (0x00), which no text may hold");
+        }
+
+        if (csv.FieldCount < csv.Headers.Count && index.Values.Any(i => i >= csv.FieldCount))
+        {
+            throw new RowException(null, null, $"the row has {csv.FieldCount} fields, the header {csv.Headers.Count}: fields are missing");
+        }
+
+        for (var i = csv.Headers.Count; i < csv.FieldCount; i++)
+        {
+            if (!csv.IsEmpty(i))
+            {
+                throw new RowException(null, null,
+                    $"the row has {csv.FieldCount} fields, the header {csv.Headers.Count}: a separator or quote too many");
+            }
+        }
+
+        if (LineSpan > 1)
+        {
+            for (var i = 0; i < Math.Min(csv.FieldCount, csv.Headers.Count); i++)
+            {
+                if (!multiLineColumns.Contains(i) && FileScan.Breaks(csv.GetSpan(i)) > 0)
+                {
+                    throw new RowException(csv.Headers[i], null, "a line break inside a value of a column that never holds one");
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -186,20 +329,6 @@ public sealed class ExportReader : IDisposable
         }
 
         return true;
-    }
-
-    private static int LineBreaks(ReadOnlySpan<byte> text)
-    {
-        var count = 0;
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (text[i] == (byte)'\n' || (text[i] == (byte)'\r' && (i + 1 == text.Length || text[i + 1] != (byte)'\n')))
-            {
-                count++;
-            }
-        }
-
-        return count;
     }
 
     private void ReadRow()
@@ -227,9 +356,14 @@ public sealed class ExportReader : IDisposable
 
             if (!pupils.TryGetValue(pnr.Digits12, out pupil!))
             {
-                pupil = new PupilInfo(hasher.KeyFor(pnr), pnr.Gender, pnr.BirthDate.Year);
+                pupil = new PupilInfo(hasher.KeyFor(pnr), pnr.Gender, pnr.BirthDate.Year) { FirstLine = Line };
                 ReadNameAndClass(pupil);
                 pupils.Add(pnr.Digits12, pupil);
+            }
+
+            else if (pupils.Count > 0 && NameDiffers(pupil))
+            {
+                throw new RowException(null, null, "the same personnummer as an earlier row of this file, with another name");
             }
 
             if (pnrField.Length <= lastPnrBytes.Length)
@@ -240,6 +374,7 @@ public sealed class ExportReader : IDisposable
             }
         }
 
+        rowPupilKey = pupil.Key;
         DateOnly date;
         if (profile.Kind == ExportKind.Summary)
         {
@@ -250,9 +385,19 @@ public sealed class ExportReader : IDisposable
                 throw new RowException(Header(ExportField.To), Text(ExportField.To), $"period ends before it starts ({Text(ExportField.From)})");
             }
 
+            Plausible(ExportField.From, rules.CheckDate(from));
+            Plausible(ExportField.To, rules.CheckDate(date));
             var scheduled = Hours(ExportField.ScheduledHours, required: true);
             var excused = Hours(ExportField.ExcusedHours, required: true);
             var unexcused = Hours(ExportField.UnexcusedHours, required: true);
+            var weekdays = Weekdays(from, date);
+            if (scheduled > (long)weekdays * rules.Options.MaxMinutesPerDay)
+            {
+                throw new RowException(Header(ExportField.ScheduledHours), Text(ExportField.ScheduledHours),
+                    $"more scheduled time than {weekdays} weekdays of at most {rules.Options.MaxMinutesPerDay} minutes hold " +
+                    "(Skolnarvaro:Plausibility:MaxMinutesPerDay)");
+            }
+
             if (index.ContainsKey(ExportField.TotalAbsentHours))
             {
                 var total = Hours(ExportField.TotalAbsentHours, required: false);
@@ -263,15 +408,23 @@ public sealed class ExportReader : IDisposable
                 }
             }
 
-            CheckAbsenceWithinScheduled(scheduled, excused + unexcused, ExportField.ScheduledHours);
+            CheckAbsenceWithinScheduled(scheduled, (long)excused + unexcused, ExportField.ScheduledHours);
             Outcome = RowOutcome.Snapshot;
             Snapshot = new SnapshotRow(pupil.Key, from, date, scheduled, excused, unexcused, Line);
         }
         else
         {
             date = ParseDate(ExportField.Date);
+            Plausible(ExportField.Date, rules.CheckDate(date));
+            rowDate = date;
+            var fact = profile.Kind == ExportKind.Lessons ? ReadLesson(pupil, date) : ReadDay(pupil, date);
+            if (fact.Scheduled > 0)
+            {
+                Plausible(ExportField.Date, rules.CheckSchoolDay(date));
+            }
+
             Outcome = RowOutcome.Fact;
-            Fact = profile.Kind == ExportKind.Lessons ? ReadLesson(pupil, date) : ReadDay(pupil, date);
+            Fact = fact;
         }
 
         CurrentPupil = pupil;
@@ -321,6 +474,12 @@ public sealed class ExportReader : IDisposable
     private FactRow ReadDay(PupilInfo pupil, DateOnly date)
     {
         var scheduled = Int(ExportField.ScheduledMinutes, required: true);
+        if (scheduled > rules.Options.MaxMinutesPerDay)
+        {
+            throw new RowException(Header(ExportField.ScheduledMinutes), Text(ExportField.ScheduledMinutes),
+                $"more than {rules.Options.MaxMinutesPerDay} minutes scheduled in one day (Skolnarvaro:Plausibility:MaxMinutesPerDay)");
+        }
+
         if (csv.IsEmpty(index[ExportField.ExcusedMinutes]) && csv.IsEmpty(index[ExportField.UnexcusedMinutes]))
         {
             // Scheduled but neither absence field filled in: attendance was not taken (ej rapporterad), not "present".
@@ -330,11 +489,55 @@ public sealed class ExportReader : IDisposable
         var excused = Int(ExportField.ExcusedMinutes, required: false);
         var unexcused = Int(ExportField.UnexcusedMinutes, required: false);
         var late = index.ContainsKey(ExportField.LateMinutes) ? Int(ExportField.LateMinutes, required: false) : 0;
-        CheckAbsenceWithinScheduled(scheduled, excused + unexcused, ExportField.ScheduledMinutes);
+        CheckAbsenceWithinScheduled(scheduled, (long)excused + unexcused, ExportField.ScheduledMinutes);
+        if (late > scheduled)
+        {
+            throw new RowException(Header(ExportField.LateMinutes), Text(ExportField.LateMinutes), "late arrival is longer than the scheduled time");
+        }
+
         return new FactRow(pupil.Key, date, -1, scheduled, excused, unexcused, late, 0, Line);
     }
 
-    private void CheckAbsenceWithinScheduled(int scheduled, int absent, string scheduledField)
+    private void Plausible(string field, string? problem)
+    {
+        if (problem is not null)
+        {
+            throw new RowException(Header(field), Text(field), problem);
+        }
+    }
+
+    private static int Weekdays(DateOnly from, DateOnly to)
+    {
+        var days = to.DayNumber - from.DayNumber + 1;
+        var weekdays = days / 7 * 5;
+        for (var d = from.AddDays(days / 7 * 7); d <= to; d = d.AddDays(1))
+        {
+            weekdays += d.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday ? 0 : 1;
+        }
+
+        return Math.Max(1, weekdays);
+    }
+
+    /// <summary>Whether this row names the pupil otherwise than the row the pupil was first read from.</summary>
+    private bool NameDiffers(PupilInfo pupil)
+    {
+        string first, last;
+        if (index.TryGetValue(ExportField.FirstName, out var f) && index.TryGetValue(ExportField.LastName, out var l))
+        {
+            (first, last) = (csv.GetString(f).Trim(), csv.GetString(l).Trim());
+        }
+        else
+        {
+            var name = csv.GetString(index[ExportField.Name]).Trim();
+            var space = name.IndexOf(' ', StringComparison.Ordinal);
+            (first, last) = space < 0 ? (name, "") : (name[..space], name[(space + 1)..].Trim());
+        }
+
+        return !string.Equals(first, pupil.FirstName, StringComparison.OrdinalIgnoreCase)
+            || !string.Equals(last, pupil.LastName, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private void CheckAbsenceWithinScheduled(int scheduled, long absent, string scheduledField)
     {
         if (absent > scheduled)
         {
@@ -515,7 +718,9 @@ public sealed class ExportReader : IDisposable
             throw new RowException(Header(field), Text(field), $"not a non-negative number of hours (decimal separator '{profile.DecimalSeparator}')");
         }
 
-        return (int)Math.Round(hours * 60m, MidpointRounding.AwayFromZero);
+        var minutes = Math.Round(hours * 60m, MidpointRounding.AwayFromZero);
+        return minutes <= int.MaxValue ? (int)minutes
+            : throw new RowException(Header(field), Text(field), "not a believable number of hours: too large to be a term's time");
     }
 
     private string Text(string field) => csv.GetString(index[field]);

@@ -41,13 +41,14 @@ public sealed class SubjectCodes(IReadOnlyDictionary<string, byte> existing)
 
     public List<(byte Code, string Name)> Added { get; } = [];
 
-    public byte For(string subject)
+    /// <summary>The subject's code, given a new one if it has none; false when the school already has 255 (a byte's worth).</summary>
+    public bool TryFor(string subject, out byte code)
     {
-        if (!codes.TryGetValue(subject, out var code))
+        if (!codes.TryGetValue(subject, out code))
         {
             if (codes.Count >= 255)
             {
-                throw new InvalidOperationException($"A school can have at most 255 subjects; '{subject}' would be one more.");
+                return false;
             }
 
             code = (byte)codes.Count;
@@ -55,8 +56,12 @@ public sealed class SubjectCodes(IReadOnlyDictionary<string, byte> existing)
             Added.Add((code, subject));
         }
 
-        return code;
+        return true;
     }
+
+    /// <summary>The code of a subject that <see cref="TryFor"/> has accepted.</summary>
+    public byte For(string subject) => TryFor(subject, out var code) ? code
+        : throw new InvalidOperationException($"A school can have at most 255 subjects; '{subject}' would be one more.");
 }
 
 
@@ -65,7 +70,51 @@ public readonly record struct SnapshotRow(
     byte[] PupilKey, DateOnly From, DateOnly To, int Scheduled, int Excused, int Unexcused, int Line);
 
 /// <summary>A row that could not be used, with what an administrator needs to find and fix it.</summary>
-public sealed record RowProblem(int Line, string? Column, string? Value, string Reason);
+public sealed record RowProblem(int Line, string? Column, string? Value, string Reason)
+{
+    /// <summary>The row's pupil and day when they could be read: the pupil's older fact of that day is then kept.</summary>
+    public byte[]? PupilKey { get; init; }
+    public DateOnly? Date { get; init; }
+}
+
+/// <summary>
+/// A file that cannot be read as rows at all from some line on (a quote that swallows lines, a cut-off last record):
+/// rejected whole, naming the line.
+/// </summary>
+public sealed class FileRejectedException(int line, string reason) : Exception(reason)
+{
+    public int Line { get; } = line;
+    public string Reason { get; } = reason;
+}
+
+/// <summary>
+/// Where every physical line of a file went: imported, quarantined, protected identity, blank or header. They add
+/// up to <see cref="Total"/> (counted from the bytes, apart from the CSV reader), or the file is rejected.
+/// </summary>
+public sealed class LineAccount
+{
+    public int Total { get; set; }
+    public int Imported { get; set; }
+    public int Quarantined { get; set; }
+    public int Protected { get; set; }
+    public int Blank { get; set; }
+    public int Header { get; set; }
+
+    public int Accounted => Imported + Quarantined + Protected + Blank + Header;
+
+    public bool AddsUp => Accounted == Total;
+
+    /// <summary>A row found bad after it was read (a duplicate, say): its line moves from imported to quarantined.</summary>
+    public void Requarantine(int lines = 1)
+    {
+        Imported -= lines;
+        Quarantined += lines;
+    }
+
+    public override string ToString() =>
+        $"{Total:N0} lines = {Imported:N0} imported + {Quarantined:N0} quarantined + {Protected:N0} protected identity + {Blank:N0} blank + {Header:N0} header" +
+        (AddsUp ? "" : $" (only {Accounted:N0} accounted for)");
+}
 
 /// <summary>What the stored pupil record needs; gathered once per pupil and file.</summary>
 public sealed class PupilInfo(byte[] key, char gender, int birthYear)
@@ -73,6 +122,8 @@ public sealed class PupilInfo(byte[] key, char gender, int birthYear)
     public byte[] Key { get; } = key;
     public char Gender { get; } = gender;
     public int BirthYear { get; } = birthYear;
+    /// <summary>The line the pupil was first read from, for the identity check's report.</summary>
+    public int FirstLine { get; init; }
     public string FirstName { get; set; } = "";
     public string LastName { get; set; } = "";
     public string ClassName { get; set; } = "";

@@ -16,6 +16,9 @@ public sealed record ResolvedProfile(
     IReadOnlyDictionary<string, LessonStatus> StatusCodes,
     IReadOnlySet<string> ProtectedValues)
 {
+    /// <summary>Whether files may remove facts of pupils in earlier exports (see <see cref="ExportProfileSettings.AllowShrink"/>).</summary>
+    public bool AllowShrink { get; init; }
+
     /// <summary>
     /// Resolves <paramref name="profileName"/> (built-in or from <paramref name="customProfiles"/>) with the
     /// school's overrides, and validates it. Errors name the configuration key and the bad value.
@@ -118,7 +121,10 @@ public sealed record ResolvedProfile(
 
         return new ResolvedProfile(
             profileName, kind, encoding!, delimiter, dateFormat!, timeFormat!, decimalSeparator, columns, statusCodes,
-            new HashSet<string>(p.ProtectedValues ?? [], StringComparer.OrdinalIgnoreCase));
+            new HashSet<string>(p.ProtectedValues ?? [], StringComparer.OrdinalIgnoreCase))
+        {
+            AllowShrink = p.AllowShrink ?? false,
+        };
     }
 
     private static Encoding? ParseEncoding(string? name, string at, List<string> errors)

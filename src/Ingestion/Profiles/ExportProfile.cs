@@ -22,6 +22,11 @@ public sealed class ExportProfileSettings
     public Dictionary<string, string>? StatusCodes { get; set; }
     /// <summary>Personnummer values that mean "skyddad identitet" (protected identity). An empty value always does.</summary>
     public List<string>? ProtectedValues { get; set; }
+    /// <summary>
+    /// Lets this school's files remove facts of pupils who were in its earlier exports for the same dates (the shrink
+    /// guard holds such a file back otherwise). For systems whose exports really do drop pupils, such as a moved pupil's days.
+    /// </summary>
+    public bool? AllowShrink { get; set; }
 
     /// <summary>This profile with every property that <paramref name="overrides"/> sets replaced.</summary>
     public ExportProfileSettings With(ExportProfileSettings? overrides)
@@ -42,6 +47,7 @@ public sealed class ExportProfileSettings
             Columns = Merge(Columns, overrides.Columns),
             StatusCodes = overrides.StatusCodes ?? StatusCodes,
             ProtectedValues = overrides.ProtectedValues ?? ProtectedValues,
+            AllowShrink = overrides.AllowShrink ?? AllowShrink,
         };
     }
 

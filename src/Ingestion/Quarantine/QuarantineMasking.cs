@@ -28,10 +28,19 @@ public static partial class QuarantineMasking
         return new string(masked);
     }
 
-    /// <summary>Any other value: masks digit runs that look like a personnummer, wherever they appear.</summary>
+    /// <summary>
+    /// Any other value: masks digit runs that look like a personnummer, wherever they appear, in every form the parser
+    /// accepts: 10 or 12 digits, '-' or '+' before the last four, spaces anywhere between the digits.
+    /// </summary>
     public static string MaskValue(string value) =>
         LongDigitRun().Replace(value, m => MaskPersonnummer(m.Value));
 
-    [GeneratedRegex(@"\d{6,8}[-+]?\d{4}")]
+    /// <summary>
+    /// Text about a file (a message, a column name, a reason) as it may be stored and logged: personnummer masked, and a
+    /// NUL byte, which PostgreSQL text cannot hold, shown as <c>\0</c>.
+    /// </summary>
+    public static string ForStorage(string value) => MaskValue(value).Replace("\0", "\\0", StringComparison.Ordinal);
+
+    [GeneratedRegex(@"(?<!\d)\d(?: *\d){5}(?:(?: *\d){2})? *[-+]? *\d(?: *\d){3}(?!\d)")]
     private static partial Regex LongDigitRun();
 }

@@ -29,6 +29,11 @@ public sealed class IngestionOptions
     public Dictionary<string, ExportProfileSettings> Profiles { get; set; } = new(StringComparer.OrdinalIgnoreCase);
     /// <summary>A file with a larger share of bad rows than this is rejected whole.</summary>
     public double MaxBadRowShare { get; set; } = 0.05;
+    /// <summary>
+    /// A lessons or days file that would remove more than this share of the facts the school's earlier exports hold for
+    /// its dates (pupil-days with no row in the new file) is held back: a truncated transfer looks exactly like that.
+    /// </summary>
+    public double MaxShrinkShare { get; set; } = 0.02;
     /// <summary>A school whose newest export is this many school days old is reported as stale.</summary>
     public int StaleAfterSchoolDays { get; set; } = 3;
     /// <summary>Folder that relative inbox paths are resolved against (the schools file's folder).</summary>

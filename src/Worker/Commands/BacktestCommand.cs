@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Skolnarvaro.Csv;
 using Spectre.Console;
 using Skolnarvaro.Analysis;
 using Skolnarvaro.Analysis.Backtesting;
@@ -195,28 +196,27 @@ public static class BacktestCommand
     private static string WithMedian(int count, double? median) =>
         count == 0 ? "0" : $"{count.ToString(Sv)} ({median?.ToString("0.#", Sv)})";
 
-    /// <summary>One row per school and level, then the municipality; Swedish spreadsheet conventions.</summary>
+    /// <summary>
+    /// One row per school and level, then the municipality; Swedish spreadsheet conventions (<see cref="SpreadsheetCsv"/>,
+    /// so a school name that starts like a formula is text). Lines end with "\n", as this file always has.
+    /// </summary>
     public static void WriteCsv(string path, BacktestResult result)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var sb = new StringBuilder();
-        sb.AppendLine(string.Join(';',
+        using var csv = SpreadsheetCsv.Create(path, newLine: "\n");
+        csv.Header(
             "skolenhetskod", "school", "driftsform", "level", "from", "to", "school_days", "weeks",
             "pupils_current", "pupils_candidate", "both", "only_current", "only_candidate",
             "earlier", "median_days_earlier", "later", "median_days_later", "same_day",
-            "entries_current", "entries_candidate", "per_week_current", "per_week_candidate"));
+            "entries_current", "entries_candidate", "per_week_current", "per_week_candidate");
         foreach (var r in result.Schools.Concat(result.Totals))
         {
-            sb.AppendLine(string.Join(';',
-                r.Skolenhetskod, Quote(r.School), r.Driftsform, r.Level, $"{result.From:yyyy-MM-dd}", $"{result.To:yyyy-MM-dd}",
-                r.SchoolDays.ToString(Sv), r.Weeks.ToString(Sv),
-                r.PupilsCurrent.ToString(Sv), r.PupilsCandidate.ToString(Sv), r.Both.ToString(Sv), r.OnlyCurrent.ToString(Sv), r.OnlyCandidate.ToString(Sv),
-                r.Earlier.ToString(Sv), r.MedianDaysEarlier?.ToString("0.#", Sv) ?? "", r.Later.ToString(Sv), r.MedianDaysLater?.ToString("0.#", Sv) ?? "",
-                r.Same.ToString(Sv), r.EntriesCurrent.ToString(Sv), r.EntriesCandidate.ToString(Sv),
-                r.PerWeekCurrent.ToString("0.00", Sv), r.PerWeekCandidate.ToString("0.00", Sv)));
+            csv.Texts(r.Skolenhetskod, r.School, r.Driftsform, r.Level.ToString(), $"{result.From:yyyy-MM-dd}", $"{result.To:yyyy-MM-dd}")
+                .Number(r.SchoolDays).Number(r.Weeks)
+                .Number(r.PupilsCurrent).Number(r.PupilsCandidate).Number(r.Both).Number(r.OnlyCurrent).Number(r.OnlyCandidate)
+                .Number(r.Earlier).Number(r.MedianDaysEarlier, "0.#").Number(r.Later).Number(r.MedianDaysLater, "0.#")
+                .Number(r.Same).Number(r.EntriesCurrent).Number(r.EntriesCandidate)
+                .Number(r.PerWeekCurrent, "0.00").Number(r.PerWeekCandidate, "0.00").EndRow();
         }
-
-        File.WriteAllText(path, sb.ToString(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
     }
 
     /// <summary>
@@ -227,11 +227,11 @@ public static class BacktestCommand
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var names = result.Schools.GroupBy(r => r.Skolenhetskod).ToDictionary(g => g.Key, g => g.First().School, StringComparer.Ordinal);
-        var sb = new StringBuilder();
-        sb.AppendLine("date;term_day;skolenhetskod;school;high_current;at_risk_current;high_candidate;at_risk_candidate");
+        using var csv = SpreadsheetCsv.Create(path, newLine: "\n");
+        csv.Header("date", "term_day", "skolenhetskod", "school", "high_current", "at_risk_current", "high_candidate", "at_risk_candidate");
         void Row(DateOnly date, int termDay, string code, string school, int high, int atRisk, int highCandidate, int atRiskCandidate) =>
-            sb.AppendLine(string.Join(';', $"{date:yyyy-MM-dd}", termDay.ToString(Sv), code, Quote(school),
-                high.ToString(Sv), atRisk.ToString(Sv), highCandidate.ToString(Sv), atRiskCandidate.ToString(Sv)));
+            csv.Texts($"{date:yyyy-MM-dd}").Number(termDay).Texts(code, school)
+                .Number(high).Number(atRisk).Number(highCandidate).Number(atRiskCandidate).EndRow();
         foreach (var n in result.Nights.OrderBy(n => n.Skolenhetskod, StringComparer.Ordinal).ThenBy(n => n.Date))
         {
             Row(n.Date, n.TermDay, n.Skolenhetskod, names.GetValueOrDefault(n.Skolenhetskod, ""), n.HighCurrent, n.AtRiskCurrent, n.HighCandidate, n.AtRiskCandidate);
@@ -242,12 +242,7 @@ public static class BacktestCommand
             Row(day.Key, day.Max(n => n.TermDay), "", "Alla skolor", day.Sum(n => n.HighCurrent), day.Sum(n => n.AtRiskCurrent),
                 day.Sum(n => n.HighCandidate), day.Sum(n => n.AtRiskCandidate));
         }
-
-        File.WriteAllText(path, sb.ToString(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
     }
-
-    private static string Quote(string value) =>
-        value.IndexOfAny([';', '"', '\n', '\r']) >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
 
     private static async Task<DateOnly?> LastExportDateAsync(NpgsqlDataSource db, CancellationToken ct)
     {

@@ -14,10 +14,15 @@ public static class ImportCommand
     {
         var school = new Option<string>("--school") { Description = "The school's skolenhetskod (8 digits), as in the school registry.", Required = true };
         var profile = new Option<string?>("--profile") { Description = "Export profile to read the files with. Default: the school's profile from the registry." };
+        var allowShrink = new Option<bool>("--allow-shrink")
+        {
+            Description = "Take a file even when it removes facts of pupils who were in the school's earlier exports for its dates " +
+                          "(held back otherwise, exit 3): only after checking that the school really removed them.",
+        };
         var files = new Argument<FileInfo[]>("files") { Description = "Export files to import, in this order.", Arity = ArgumentArity.OneOrMore };
         var command = new Command("import", "Import export files for one school outside the nightly run: all or nothing per file, once per file.")
         {
-            school, profile, files,
+            school, profile, allowShrink, files,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -46,7 +51,7 @@ public static class ImportCommand
                     {
                         var task = ctx.AddTask(Markup.Escape(file.Name), maxValue: 1.0);
                         result = await host.Get<FileImporter>().ImportAsync(settings, resolved, file.FullName,
-                            new Progress<double>(p => task.Value = p), ct);
+                            new Progress<double>(p => task.Value = p), ct, allowShrink: parse.GetValue(allowShrink));
                         task.Value = 1.0;
                     });
                 results.Add(result);
@@ -66,11 +71,43 @@ public static class QuarantineCommand
     {
         var school = new Option<string>("--school") { Description = "The school's skolenhetskod (8 digits).", Required = true };
         var limit = new Option<int>("--limit") { Description = "Show at most this many rows (newest files first).", DefaultValueFactory = _ => 200 };
-        var command = new Command("quarantine", "List the rows of a school's exports that were quarantined, and why.") { school, limit };
+        var csv = new Option<FileInfo?>("--csv")
+        {
+            Description = "Also write, for the school's export administrator, a CSV of what was refused: per file, column and reason, " +
+                          "how many rows and their first line numbers (';', UTF-8 with BOM, for spreadsheets).",
+        };
+        var command = new Command("quarantine", "List the rows of a school's exports that were quarantined, and why.") { school, limit, csv };
         command.SetAction(async (parse, ct) =>
         {
             using var host = await WorkerHost.StartAsync(ct: ct);
-            var rows = await host.Get<QuarantineStore>().ListAsync(parse.GetValue(school)!, parse.GetValue(limit), ct);
+            var code = parse.GetValue(school)!;
+            if (host.Ingestion().Schools.All(s => s.Skolenhetskod != code))
+            {
+                throw new ConfigurationException($"--school {code}: no school with that skolenhetskod in the registry (Skolnarvaro:Schools).");
+            }
+
+            var store = host.Get<QuarantineStore>();
+            if (parse.GetValue(csv) is { } csvFile)
+            {
+                var written = await store.WriteReasonsCsvAsync(code, csvFile.FullName, ct);
+                AnsiConsole.MarkupLine($"CSV for the school's export administrator: {Markup.Escape(csvFile.FullName)} ({written} reasons).");
+            }
+
+            var conflicts = await store.IdentityConflictsAsync(code, ct);
+            if (conflicts.Count > 0)
+            {
+                var names = new Table().Border(TableBorder.Rounded).Title("Same personnummer, another name than stored")
+                    .AddColumns("File", "Line", "Name in the file", "Stored name", "Stored at school");
+                foreach (var c in conflicts)
+                {
+                    names.AddRow(Markup.Escape(c.FileName), c.Line.ToString(), Markup.Escape(c.NameInFile), Markup.Escape(c.StoredName),
+                        Markup.Escape(c.StoredSchool ?? ""));
+                }
+
+                AnsiConsole.Write(names);
+            }
+
+            var rows = await store.ListAsync(code, parse.GetValue(limit), ct);
             if (rows.Count == 0)
             {
                 AnsiConsole.MarkupLine("Nothing quarantined for this school.");

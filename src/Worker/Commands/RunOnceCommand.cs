@@ -78,6 +78,20 @@ public static class RunOnceCommand
         }
 
         AnsiConsole.Write(table);
+        foreach (var refused in s.Schools.SelectMany(o => o.Imports).Where(i => i.Status == ImportStatus.Rejected))
+        {
+            AnsiConsole.MarkupLine($"[red]{Markup.Escape(refused.Message)}[/]");
+        }
+
+        // The line accounting of this run's files: every physical line is one of these, or the file was rejected.
+        var lines = s.Schools.SelectMany(o => o.Imports).Select(i => i.Lines).OfType<Ingestion.Parsing.LineAccount>().ToList();
+        if (lines.Count > 0)
+        {
+            AnsiConsole.MarkupLine(Markup.Escape(
+                $"Lines read: {lines.Sum(l => l.Total):N0} = {lines.Sum(l => l.Imported):N0} imported + {lines.Sum(l => l.Quarantined):N0} quarantined + " +
+                $"{lines.Sum(l => l.Protected):N0} protected identity + {lines.Sum(l => l.Blank):N0} blank + {lines.Sum(l => l.Header):N0} header"));
+        }
+
         AnsiConsole.MarkupLine(
             $"{s.Schools.Count} schools · {s.FilesImported} files imported ({s.FilesRejected} rejected) · {s.RowsImported:N0} rows · " +
             $"{s.RowsQuarantined:N0} quarantined · flagged: [red]{s.High} high[/], [yellow]{s.AtRisk} at risk[/], {s.Trend} trend ({Markup.Escape(s.TrendModel)}) · " +

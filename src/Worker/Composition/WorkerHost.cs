@@ -80,6 +80,8 @@ public static class WorkerHost
                 throw new ConfigurationException($"Skolnarvaro:SchoolsFile = '{schoolsFile}': file not found ({path}).");
             }
 
+            Skolnarvaro.Ingestion.Schools.SchoolRegistryCheck.ParseFile(path, "Skolnarvaro:SchoolsFile");
+
             // Added before the environment (and any overrides), so those still override single keys of it.
             var sources = builder.Configuration.Sources;
             var envIndex = sources.ToList().FindIndex(s => s is Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource);

@@ -341,7 +341,8 @@ public sealed class RunStore(
         var imports = new Dictionary<string, List<ImportResult>>();
         await using (var cmd = db.CreateCommand("""
             select skolenhetskod, file_name, status, id, rows_read, rows_imported, rows_quarantined, rows_protected, facts_written,
-                   facts_replaced, coalesce(message, '')
+                   facts_replaced, coalesce(message, ''), held_back, lines_total, lines_imported, lines_quarantined, lines_protected,
+                   lines_blank, lines_header
             from import_file where run_id = @run order by id
             """))
         {
@@ -356,7 +357,12 @@ public sealed class RunStore(
                 }
 
                 list.Add(new ImportResult(r.GetString(1), Enum.Parse<ImportStatus>(r.GetString(2)), r.GetInt64(3), r.GetInt32(4),
-                    r.GetInt32(5), r.GetInt32(6), r.GetInt32(7), r.GetInt32(8), r.GetInt32(9), r.GetString(10)));
+                    r.GetInt32(5), r.GetInt32(6), r.GetInt32(7), r.GetInt32(8), r.GetInt32(9), r.GetString(10))
+                {
+                    HeldBack = r.GetBoolean(11),
+                    Lines = r.IsDBNull(12) ? null : new() { Total = r.GetInt32(12), Imported = r.GetInt32(13), Quarantined = r.GetInt32(14),
+                        Protected = r.GetInt32(15), Blank = r.GetInt32(16), Header = r.GetInt32(17) },
+                });
             }
         }
 

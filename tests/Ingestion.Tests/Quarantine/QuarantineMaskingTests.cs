@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+using Skolnarvaro.Ingestion.Identity;
 using Skolnarvaro.Ingestion.Quarantine;
 
 namespace Skolnarvaro.Ingestion.Tests.Quarantine;
@@ -28,4 +30,45 @@ public sealed class QuarantineMaskingTests
     [InlineData("130417-2321/130417+2321", "130417-****/130417+****")]
     public void Any_other_value_has_personnummer_like_digit_runs_masked(string value, string masked) =>
         QuarantineMasking.MaskValue(value).Should().Be(masked);
+}
+
+/// <summary>Issue 13, finding 6: "20190308 0594" was accepted by the parser but escaped masking and was logged in clear.</summary>
+public sealed class EveryAcceptedPersonnummerFormIsMaskedTests
+{
+    private static readonly DateOnly Today = new(2026, 11, 28);
+
+    /// <summary>Every way of writing the number that <see cref="Personnummer.TryParse"/> accepts, generated, not listed by hand.</summary>
+    public static IEnumerable<object[]> AcceptedForms()
+    {
+        foreach (var digits in new[] { "201903080594", "1903080594", "201303172320", "1303172320" })
+        {
+            var date = digits[..^4];
+            var serial = digits[^4..];
+            foreach (var separator in new[] { "", "-", "+", " ", " - ", "  " })
+            {
+                foreach (var spaced in new[] { date, string.Join(' ', date.Chunk(2).Select(c => new string(c))), string.Join(' ', date.ToCharArray()) })
+                {
+                    var form = spaced + separator + serial;
+                    if (Personnummer.TryParse(form, Today, out _, out _))
+                    {
+                        yield return [form, serial];
+                    }
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_generated_form_is_one_the_parser_accepts() => AcceptedForms().Should().HaveCount(36, "two numbers, each in 18 forms");
+
+    [Theory]
+    [MemberData(nameof(AcceptedForms))]
+    public void Every_form_the_parser_accepts_is_masked_alone_and_inside_a_message(string form, string serial)
+    {
+        QuarantineMasking.MaskValue(form).Should().NotContain(serial).And.EndWith("****");
+        QuarantineMasking.MaskValue($"rad 3: '{form}' är fel").Should().NotContain(serial);
+        QuarantineMasking.MaskPersonnummer(form).Should().NotContain(serial).And.EndWith("****");
+        Regex.Replace(QuarantineMasking.MaskValue(form), @"\D", "").Length.Should().Be(form.Count(char.IsAsciiDigit) - 4,
+            "only the four digits that identify are hidden; the date part helps find the row");
+    }
 }

@@ -66,6 +66,23 @@ public sealed class StartupAndCliTests(TestDatabase db) : IClassFixture<TestData
         unknownOutput.Should().Contain("--school 99999999");
     }
 
+    [Fact]
+    public async Task The_quarantine_command_refuses_an_unknown_school_with_exit_2_and_writes_the_csv_for_a_known_one()
+    {
+        // Issue 13, finding 12: a typo ("1234") said "Nothing quarantined" with exit 0.
+        var school = new TestSchool("55555555", "Karantänskolan", "r@q.example.se");
+        var schools = PipelineHost.WriteSchoolsFile(temp.Path, school);
+        var csv = temp.File("out", "karantan.csv");
+
+        var (unknown, unknownOutput) = await RunAsync(schools, "quarantine", "--school", "1234");
+        var (known, knownOutput) = await RunAsync(schools, "quarantine", "--school", school.Skolenhetskod, "--csv", csv);
+
+        unknown.Should().Be(2, unknownOutput);
+        unknownOutput.Should().Contain("--school 1234: no school with that skolenhetskod").And.NotContain("   at ");
+        known.Should().Be(0, knownOutput);
+        (await File.ReadAllTextAsync(csv)).Should().StartWith("fil;mottagen;status;kolumn;orsak;antal_rader;forsta_raderna");
+    }
+
     private async Task<(int ExitCode, string Output)> RunAsync(string schoolsFile, params string[] args)
     {
         var start = PipelineHost.CliStartInfo(db, schoolsFile, temp.Path, args);

@@ -1,0 +1,154 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Unicode;
+
+namespace Skolnarvaro.Ingestion.Parsing;
+
+/// <summary>
+/// One pass over a file's bytes before it is parsed: its content hash, its physical lines (the total the line accounting
+/// must reach), how it ends, and whether it is valid UTF-8 — all found independently of the CSV reader.
+/// </summary>
+public sealed record FileScan(
+    byte[] Sha256,
+    long Length,
+    int Lines,
+    int TrailingEmptyLines,
+    bool EndsWithLineBreak,
+    bool IsValidUtf8,
+    bool HasNonAscii,
+    ByteLocation? FirstNonAscii,
+    ByteLocation? FirstInvalidUtf8,
+    ByteLocation? FirstReplacementCharacter)
+{
+    private static readonly byte[] ReplacementCharacter = [0xEF, 0xBF, 0xBD];
+
+    public static async Task<FileScan> ReadAsync(string path, CancellationToken ct)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        const int ChunkSize = 1 << 20;
+        // Up to 3 bytes of a character cut by the chunk boundary are carried to the front of the next chunk.
+        var buffer = new byte[ChunkSize + 4];
+        var chars = new char[ChunkSize + 4];
+        var carried = 0;
+        long offset = 0;
+        var lines = 0;          // line breaks seen
+        var lineLength = 0L;    // bytes on the current line so far
+        var trailingEmpty = 0;
+        var pendingCr = false;
+        var last = (byte)0;
+        var hasNonAscii = false;
+        ByteLocation? invalid = null;
+        ByteLocation? replacement = null;
+        ByteLocation? nonAscii = null;
+        int read;
+        while ((read = await stream.ReadAsync(buffer.AsMemory(carried, ChunkSize), ct)) > 0)
+        {
+            var chunk = buffer.AsSpan(carried, read);
+            hash.AppendData(chunk);
+            if (nonAscii is null && chunk.IndexOfAnyExceptInRange((byte)0, (byte)127) is var n and >= 0)
+            {
+                hasNonAscii = true;
+                nonAscii = new ByteLocation(lines + 1 + Breaks(chunk[..n]), offset + n);
+            }
+
+            var keep = 0;
+            if (invalid is null)
+            {
+                var status = Utf8.ToUtf16(buffer.AsSpan(0, carried + read), chars, out var valid, out _, replaceInvalidSequences: false, isFinalBlock: false);
+                var at = valid - carried; // relative to this chunk; negative when the carried bytes are the bad ones
+                if (status == OperationStatus.InvalidData)
+                {
+                    invalid = new ByteLocation(lines + 1 + Breaks(chunk[..Math.Max(0, at)]), offset + at);
+                }
+                else
+                {
+                    keep = carried + read - valid;
+                }
+            }
+
+            if (replacement is null && chunk.IndexOf(ReplacementCharacter) is var r and >= 0)
+            {
+                replacement = new ByteLocation(lines + 1 + Breaks(chunk[..r]), offset + r);
+            }
+
+            // Jump from line break to line break (vectorised search): this pass must stay far cheaper than parsing.
+            var rest = chunk;
+            while (!rest.IsEmpty)
+            {
+                var next = rest.IndexOfAny((byte)'\r', (byte)'\n');
+                if (next < 0)
+                {
+                    lineLength += rest.Length;
+                    pendingCr = false;
+                    break;
+                }
+
+                if (next > 0)
+                {
+                    lineLength += next;
+                    pendingCr = false;
+                }
+
+                if (rest[next] == (byte)'\n' && pendingCr)
+                {
+                    // The LF of a CR LF: the CR already ended the line.
+                    pendingCr = false;
+                }
+                else
+                {
+                    trailingEmpty = lineLength == 0 ? trailingEmpty + 1 : 0;
+                    lines++;
+                    lineLength = 0;
+                    pendingCr = rest[next] == (byte)'\r';
+                }
+
+                rest = rest[(next + 1)..];
+            }
+
+            last = chunk[^1];
+            // Moved only now: the bytes carried to the next chunk overwrite the front of this one.
+            buffer.AsSpan(carried + read - keep, keep).CopyTo(buffer);
+            carried = keep;
+            offset += read;
+        }
+
+        if (invalid is null && carried > 0)
+        {
+            // The file ends inside a character.
+            invalid = new ByteLocation(lines + (EndsWithBreakOf(last) ? 0 : 1), offset - carried);
+        }
+
+        var endsWithBreak = EndsWithBreakOf(last);
+        if (offset > 0 && !endsWithBreak)
+        {
+            // The last line has no line break: it is a line too, and not an empty one.
+            lines++;
+            trailingEmpty = 0;
+        }
+
+        return new FileScan(hash.GetHashAndReset(), offset, lines, trailingEmpty, endsWithBreak || offset == 0, invalid is null, hasNonAscii, nonAscii,
+            invalid, replacement);
+    }
+
+    private static bool EndsWithBreakOf(byte last) => last is (byte)'\n' or (byte)'\r';
+
+    /// <summary>Line breaks as the CSV reader counts them: LF, CR LF or a lone CR.</summary>
+    public static int Breaks(ReadOnlySpan<byte> text)
+    {
+        var count = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == (byte)'\n' || (text[i] == (byte)'\r' && (i + 1 == text.Length || text[i + 1] != (byte)'\n')))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+}
+
+/// <summary>A place in a file: the 1-based line and the 0-based byte offset from the start of the file.</summary>
+public readonly record struct ByteLocation(int Line, long Offset);
