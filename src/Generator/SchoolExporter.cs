@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Skolnarvaro.Worker.Generate;
+namespace Skolnarvaro.Generator;
 
 /// <summary>What was written for one school (used for the progress line and for checks).</summary>
 internal sealed class SchoolExportStats

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 
-namespace Skolnarvaro.Worker.Generate;
+namespace Skolnarvaro.Generator;
 
 /// <summary>A buffered, streaming CSV writer (RFC 4180 quoting, explicit line ending and encoding).</summary>
 internal sealed class CsvExportWriter : IDisposable

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Skolnarvaro.Worker.Generate;
+namespace Skolnarvaro.Generator;
 
 /// <summary>One lesson of a class timetable.</summary>
 internal readonly record struct Lesson(int StartMinute, int Length, string Subject);

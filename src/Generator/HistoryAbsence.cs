@@ -1,4 +1,4 @@
-namespace Skolnarvaro.Worker.Generate;
+namespace Skolnarvaro.Generator;
 
 /// <summary>Fills a pupil's lesson outcomes for one school day of a term (a pure function of seed, pupil and day).</summary>
 internal interface IAbsenceBehaviour

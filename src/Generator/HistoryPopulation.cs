@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Skolnarvaro.Worker.Generate;
+namespace Skolnarvaro.Generator;
 
 /// <summary>
 /// The pupils of a multi-term history and where they are each term. At each new school year (HT) grade 9 leaves,

@@ -1,4 +1,4 @@
-namespace Skolnarvaro.Worker.Generate;
+namespace Skolnarvaro.Generator;
 
 /// <summary>The kinds of absence trajectory drawn for pupils (approximate shares in brackets).</summary>
 internal enum Trajectory
