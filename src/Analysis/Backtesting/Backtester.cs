@@ -96,39 +96,27 @@ public sealed class Backtester(NpgsqlDataSource db, AttendanceFactStore facts)
         var weeks = days.Select(Week).Distinct().Count();
         var currentSettings = new FigureSettings(current.RecentWindowDays, 0);
         var candidateSettings = new FigureSettings(candidate.RecentWindowDays, 0);
-        var termStarts = days.Select(d => Term.Containing(d).Start).ToArray();
+        var replay = new SchoolDayReplay(days);
 
         var counts = Levels.ToDictionary(l => l, _ => new LevelCounts());
         var cur = new PupilState();
         var cand = new PupilState();
-        await foreach (var (key, pupilDays) in facts.ReadPupilsAsync(code, termStarts[0], days[^1], ct))
+        await foreach (var (key, pupilDays) in facts.ReadPupilsAsync(code, Term.Containing(days[0]).Start, days[^1], ct))
         {
             var span = CollectionsMarshal.AsSpan(pupilDays);
             cur.Reset();
             cand.Reset();
-            int start = 0, end = 0;
+            replay.Load(span, arrivals.GetValueOrDefault(key));
             for (var i = 0; i < days.Count; i++)
             {
-                var day = days[i];
-                while (end < span.Length && span[end].Date <= day)
-                {
-                    end++;
-                }
-
-                while (start < end && span[start].Date < termStarts[i])
-                {
-                    start++;
-                }
-
                 Level? levelNow = null, candidateNow = null;
-                // The school has facts on every replayed day, so that day is the school's last day as of itself.
-                if (end > start && SchoolRoll.IsOnRoll(span[end - 1].Date, day, arrivals.GetValueOrDefault(key), day))
+                if (replay.OnRoll[i])
                 {
-                    var slice = span[start..end];
-                    var f = PupilFigures.Compute(key, code, slice, day, currentSettings);
+                    var slice = span[replay.Start[i]..replay.End[i]];
+                    var f = PupilFigures.Compute(key, code, slice, days[i], currentSettings);
                     levelNow = RuleEvaluator.LevelOf(f, current);
                     candidateNow = RuleEvaluator.LevelOf(
-                        candidateSettings == currentSettings ? f : PupilFigures.Compute(key, code, slice, day, candidateSettings), candidate);
+                        candidateSettings == currentSettings ? f : PupilFigures.Compute(key, code, slice, days[i], candidateSettings), candidate);
                 }
 
                 cur.Observe(levelNow, i);
