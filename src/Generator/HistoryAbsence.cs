@@ -188,6 +188,7 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
         }
 
         p.DrawSickSpells(r, history);
+        p.DrawTrips(history);
         return p;
     }
 
@@ -219,6 +220,29 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
             }
         }
     }
+
+    /// <summary>
+    /// A family trip: a week or two of whole days, excused (ledighet), for about one pupil in twelve each school year.
+    /// Like a long illness it crosses the rule's lines at once and is over when the pupil is back: not lasting absence.
+    /// Drawn from a stream of its own, so the other draws of a pupil stay what they were.
+    /// </summary>
+    private void DrawTrips(HistoryCalendar history)
+    {
+        var r = Det.Stream(Seed, Det.Salt.Trips, PupilId);
+        foreach (var term in history.Terms)
+        {
+            if (r.NextDouble() < 0.04 && term.Days.Count > 15)
+            {
+                int len = 5 + r.Next(6);
+                int from = term.DayBase + r.Next(term.Days.Count - len);
+                this.spells.Add(new Spell(from, len, false));
+                Trips.Add((from, len));
+            }
+        }
+    }
+
+    /// <summary>The trips (first school day of the history, school days), for the answer key.</summary>
+    public List<(int From, int Length)> Trips { get; } = [];
 
     /// <summary>How much more often pupils fall ill: a winter peak around early February, a smaller one in November.</summary>
     public static double Season(DateOnly date)
@@ -354,13 +378,14 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
             stroRate > 0 ? "Scattered" + (stroSubject is null ? "" : " " + stroSubject) : "",
             longest.Length >= 5 ? Day(longest.From) : "",
             longest.Length >= 5 ? longest.Length.ToString(ci) : "",
+            string.Join(' ', Trips.Select(t => Day(t.From) + "+" + t.Length.ToString(ci))),
         ];
     }
 
     public static readonly string[] TruthHeader =
     [
         "Course", "RiseOnset", "RiseOnsetDay", "RiseDays", "RisePeak", "RecoversFrom", "RiseWeekday", "WeekdayPattern",
-        "Late", "Scattered", "LongestSpellFrom", "LongestSpellDays",
+        "Late", "Scattered", "LongestSpellFrom", "LongestSpellDays", "Trips",
     ];
 
     private static double SmoothStep(double x) => x <= 0 ? 0 : x >= 1 ? 1 : x * x * (3 - 2 * x);
