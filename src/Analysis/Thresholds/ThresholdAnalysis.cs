@@ -15,6 +15,18 @@ public sealed record SchoolAssessment(
     IReadOnlySet<byte[]> OnRoll);
 
 /// <summary>
+/// Another computation on the same stream of a school's facts (the trend features), so they are read once: the stream
+/// starts at <see cref="FactsFrom"/> when that is before the term, and each pupil with facts this term is visited.
+/// </summary>
+public interface ISchoolPass
+{
+    DateOnly FactsFrom { get; }
+
+    /// <summary>A pupil's facts from <see cref="FactsFrom"/> up to the date, and their figures for the term.</summary>
+    void Visit(byte[] pupilKey, ReadOnlySpan<DayFact> facts, PupilFigures termFigures);
+}
+
+/// <summary>
 /// Computes every pupil's figures at a school and applies the thresholds. Facts stream one pupil at a time; only the
 /// flagged pupils' assessments and the keys of the pupils on the roll are kept.
 /// </summary>
@@ -23,7 +35,8 @@ public sealed class ThresholdAnalysis(AttendanceFactStore facts, SubjectFactStor
     public Task<SchoolAssessment> AssessSchoolAsync(string school, DateOnly asOf, CancellationToken ct = default) =>
         AssessSchoolAsync(school, asOf, options.Value, ct);
 
-    public async Task<SchoolAssessment> AssessSchoolAsync(string school, DateOnly asOf, ThresholdOptions thresholds, CancellationToken ct = default)
+    public async Task<SchoolAssessment> AssessSchoolAsync(
+        string school, DateOnly asOf, ThresholdOptions thresholds, CancellationToken ct = default, ISchoolPass? alsoOnThePass = null)
     {
         var t = thresholds.For(school, await facts.DriftsformAsync(school, ct));
         var term = Term.Containing(asOf);
@@ -33,9 +46,23 @@ public sealed class ThresholdAnalysis(AttendanceFactStore facts, SubjectFactStor
         var seen = new List<(byte[] Key, DateOnly Last)>();
         var candidates = new List<PupilFigures>();
         var schoolLast = DateOnly.MinValue;
-        await foreach (var (key, days) in facts.ReadPupilsAsync(school, term.Start, asOf, ct))
+        var from = alsoOnThePass is { FactsFrom: var f0 } && f0 < term.Start ? f0 : term.Start;
+        await foreach (var (key, days) in facts.ReadPupilsAsync(school, from, asOf, ct))
         {
-            var f = PupilFigures.Compute(key, school, CollectionsMarshal.AsSpan(days), asOf, settings);
+            var span = CollectionsMarshal.AsSpan(days);
+            var termFrom = 0;
+            while (termFrom < span.Length && span[termFrom].Date < term.Start)
+            {
+                termFrom++;
+            }
+
+            if (termFrom == span.Length)
+            {
+                continue; // facts from earlier terms only, read for the other pass
+            }
+
+            var f = PupilFigures.Compute(key, school, span[termFrom..], asOf, settings);
+            alsoOnThePass?.Visit(key, span, f);
             var last = f.LastDate!.Value;
             schoolLast = last > schoolLast ? last : schoolLast;
             seen.Add((key, last));

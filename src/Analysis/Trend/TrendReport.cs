@@ -14,14 +14,15 @@ public static class TrendReport
     private static readonly CultureInfo Sv = CultureInfo.GetCultureInfo("sv-SE");
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public static string Json(TrendEvaluationResult r, TrendModelInfo model, string? caveat) => JsonSerializer.Serialize(new
+    public static string Json(TrendEvaluationResult r, AlertBudgetResult budget, TrendModelInfo model, string? caveat) => JsonSerializer.Serialize(new
     {
         model = new
         {
             model.Version, model.TrainedFrom, model.TrainedTo, model.HeldOutFrom, model.HeldOutTo, model.Seed, model.HorizonWeeks,
-            model.HeldOutAuc, model.Features, model.ModelSha256,
+            model.HeldOutAuc, model.Features, model.ModelSha256, label = model.Label.ToString(), model.TrendCutOff, model.AddedShare,
         },
         caveat,
+        alertBudget = budget,
         evaluation = r,
     }, Indented);
 

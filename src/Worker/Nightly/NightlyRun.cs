@@ -70,7 +70,6 @@ public sealed class NightlyRun(
     SchoolRegistryStore schools,
     InboxImporter inbox,
     DataQualityStore quality,
-    ThresholdAnalysis analysis,
     TrendScoring trend,
     FlagStore flags,
     LevelHistoryStore history,
@@ -278,9 +277,9 @@ public sealed class NightlyRun(
     {
         var took = System.Diagnostics.Stopwatch.StartNew();
         var school = ingestion.Value.Schools.First(s => s.Skolenhetskod == code);
-        var assessment = await analysis.AssessSchoolAsync(code, asOf, ct);
-        // Pupils not at a level whom the active trend model expects to reach hög frånvaro join as Trend (none without a model).
-        var scored = await trend.ScoreSchoolAsync(code, asOf, assessment, ct);
+        // One pass over the school's facts: the rules' levels and, with a qualifying model, every pupil's features and probability;
+        // pupils not at a level whose probability reaches the model's cut-off join as Trend (none without a model).
+        var (assessment, scored) = await trend.AssessAndScoreSchoolAsync(code, asOf, ct);
 
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
