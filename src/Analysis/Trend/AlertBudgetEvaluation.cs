@@ -29,8 +29,8 @@ public sealed record AlertBudgetResult(
 /// Answers the rektor's question on every school day of a period: at an alert budget equal to the rule's digest entries
 /// per school-week, how many pupils who go on to lasting absence were named, how many school days before it began, and
 /// how many of the named went on to it. The rule names a pupil while they are at riskfrånvaro or hög frånvaro (an entry
-/// when new or escalated); the model while its probability reaches the threshold at which its entries are as many as
-/// the rule's (an entry when a flag starts); the nightly run names the rule's pupils plus Trend for pupils at no level
+/// when new or escalated); the model from when its probability reaches the threshold at which its entries are as many as
+/// the rule's until it falls below half of it (an entry when a flag starts); the nightly run names the rule's pupils plus Trend for pupils at no level
 /// whose probability reaches the model's cut-off. A pupil's lasting absence begins on the first sampled day whose
 /// horizon is lasting after at least ten that were not (so its beginning is seen). No pupil is in the result.
 /// </summary>
@@ -57,7 +57,8 @@ public static class AlertBudgetEvaluation
 
         var ruleEntries = Entries(pupils, samples, rule).Count;
         var threshold = ThresholdForBudget(pupils, samples, scores, ruleEntries);
-        var model = scores.Select(s => s >= threshold ? 1 : 0).ToArray();
+        var model = new int[samples.Count];
+        Flag(pupils, samples, scores, threshold, model);
 
         BudgetGroup Group(string name, Func<TrendSample, bool> inGroup)
         {
@@ -248,11 +249,7 @@ public static class AlertBudgetEvaluation
         var best = 1.0;
         for (var t = 0.99; t > 0.01; t -= 0.005)
         {
-            for (var i = 0; i < samples.Count; i++)
-            {
-                flags[i] = scores[i] >= t ? 1 : 0;
-            }
-
+            Flag(pupils, samples, scores, t, flags);
             if (Entries(pupils, samples, flags).Count > budget)
             {
                 break;
@@ -262,6 +259,25 @@ public static class AlertBudgetEvaluation
         }
 
         return Math.Round(best, 3);
+    }
+
+    /// <summary>
+    /// The model's flags at a threshold, with hysteresis as a level has: raised at the threshold, kept while the probability
+    /// stays above half of it, so a probability wavering around the line does not name the pupil again every other day.
+    /// </summary>
+    private static void Flag(List<int[]> pupils, IReadOnlyList<TrendSample> samples, IReadOnlyList<float> scores, double threshold, int[] flags)
+    {
+        foreach (var p in pupils)
+        {
+            var on = false;
+            for (var k = 0; k < p.Length; k++)
+            {
+                var i = p[k];
+                var consecutive = k > 0 && samples[p[k - 1]].Day == samples[i].Day - 1;
+                on = scores[i] >= threshold || (on && consecutive && scores[i] >= threshold / 2);
+                flags[i] = on ? 1 : 0;
+            }
+        }
     }
 
     private static List<CalibrationBin> Calibration(IReadOnlyList<TrendSample> samples, IReadOnlyList<float> scores)

@@ -31,10 +31,10 @@ public sealed class TrendOptions
     public double GateMargin { get; set; } = 0.005;
 
     /// <summary>
-    /// A pupil not at a level is flagged Trend (stigande frånvaro) when the model's probability that they reach hög
-    /// frånvaro within <see cref="HorizonWeeks"/> is at least this.
+    /// The floor for a Trend flag (stigande frånvaro) of a pupil not at a level: the model's calibrated probability must
+    /// reach both this and the model's own cut-off (chosen for <see cref="MaxAddedShare"/> on its held-out period).
     /// </summary>
-    public double CutOff { get; set; } = 0.3;
+    public double CutOff { get; set; } = 0.2;
 
     /// <summary>A model whose AUC on its held-out period is below this never scores the nightly run, even when active.</summary>
     public double MinimumAuc { get; set; } = 0.70;

@@ -84,7 +84,6 @@ public sealed class TrendTrainer(
             var scores = model.Score(heldOutVectors);
             // Trend flags may add at most MaxAddedShare to the digest entries: the cut-off that keeps to it on the held-out period.
             var (cutOff, addedShare) = AlertBudgetEvaluation.TrendCutOffFor(split.HeldOut, scores, o.MaxAddedShare);
-            cutOff = Math.Max(cutOff, o.CutOff);
             var auc = TrendEvaluation.Auc(heldOutIdx, split.HeldOut, i => scores[i])!.Value;
 
             // The gate: the active model judged on exactly the same held-out samples. One that cannot read this code's
@@ -115,7 +114,7 @@ public sealed class TrendTrainer(
                 decision += $" It does not qualify for scoring (AUC below Skolnarvaro:Trend:MinimumAuc {F(o.MinimumAuc)}): runs use thresholds only.";
             }
 
-            var evaluation = TrendEvaluation.Evaluate(split.HeldOut, scores, split.HeldOutFrom, to, o.HorizonWeeks, cutOff);
+            var evaluation = TrendEvaluation.Evaluate(split.HeldOut, scores, split.HeldOutFrom, to, o.HorizonWeeks, Math.Max(cutOff, o.CutOff));
             var metrics = JsonSerializer.Serialize(new
             {
                 trainingSamples = split.Train.Count,
