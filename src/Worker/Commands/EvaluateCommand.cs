@@ -132,7 +132,7 @@ public static class EvaluateCommand
             var name = $"evaluation-v{info.Version}-{first:yyyyMMdd}-{end:yyyyMMdd}";
             var html = Path.Combine(folder, name + ".html");
             var json = Path.Combine(folder, name + ".json");
-            await File.WriteAllTextAsync(html, TrendReport.Html(result, info, caveat), new UTF8Encoding(false), ct);
+            await File.WriteAllTextAsync(html, TrendReport.Html(result, budget, info, caveat), new UTF8Encoding(false), ct);
             await File.WriteAllTextAsync(json, TrendReport.Json(result, budget, info, caveat), new UTF8Encoding(false), ct);
             Print(budget, info);
             var spread = new List<AlertBudgetResult> { budget };
