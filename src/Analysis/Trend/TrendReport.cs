@@ -122,31 +122,8 @@ public static class TrendReport
             inte av långvarig frånvaro inom horisonten; {b.RuleEntriesIllnessOnly.ToString("N0", Sv)} av dem gällde enbart hela dagar med giltig
             frånvaro (sjukdom eller resa).</p>
             """);
-        sb.Append(RecallBars(groups, "Nämnda innan den långvariga frånvaron började"));
+        sb.Append(Bars(groups, "Nämnda innan den långvariga frånvaron började"));
         return sb.ToString();
-    }
-
-    /// <summary>Recall of rule, model and nightly run per group, as bars.</summary>
-    private static string RecallBars(IReadOnlyList<BudgetGroup> groups, string title)
-    {
-        const int barWidth = 300, rowHeight = 22, left = 170;
-        var height = groups.Count * rowHeight * 3 + 40;
-        var sb = new StringBuilder($"""<svg xmlns="http://www.w3.org/2000/svg" width="{left + barWidth + 90}" height="{height}" role="img" aria-label="{E(title)}">""");
-        sb.Append($"""<text x="0" y="14" font-size="13" font-weight="bold">{E(title)}</text>""");
-        var y = 26;
-        foreach (var g in groups)
-        {
-            foreach (var (label, value, color) in new[] { ("regel", g.Rule.Recall, "#c05621"), ("modell", g.Model.Recall, "#2b6cb0"), ("natt", g.Nightly.Recall, "#718096") })
-            {
-                var w = (int)Math.Round(barWidth * value);
-                sb.Append(CultureInfo.InvariantCulture, $"""<text x="0" y="{y + 14}" font-size="12">{E(g.Group)} – {label}</text>""");
-                sb.Append(CultureInfo.InvariantCulture, $"""<rect x="{left}" y="{y + 3}" width="{w}" height="{rowHeight - 7}" fill="{color}"/>""");
-                sb.Append(CultureInfo.InvariantCulture, $"""<text x="{left + w + 6}" y="{y + 14}" font-size="12">{P(value)}</text>""");
-                y += rowHeight;
-            }
-        }
-
-        return sb.Append("</svg>\n").ToString();
     }
 
     /// <summary>Two tables per grouping: the samples (AUC, recall, precision), then the pupils who crossed (caught, lead).</summary>
@@ -180,19 +157,28 @@ public static class TrendReport
     }
 
     /// <summary>Recall of model and rule side by side for each group: a group the model systematically misses shows at once.</summary>
-    private static string Bars(IReadOnlyList<GroupMetrics> groups, string title)
+    private static string Bars(IReadOnlyList<GroupMetrics> groups, string title) =>
+        Bars(title, groups.Select(g => (g.Group, new[] { ("modell", g.Model.Recall, "#2b6cb0"), ("regel", g.Rule.Recall, "#c05621") })));
+
+    /// <summary>Recall of rule, model and nightly run per group, as bars.</summary>
+    private static string Bars(IReadOnlyList<BudgetGroup> groups, string title) =>
+        Bars(title, groups.Select(g => (g.Group,
+            new[] { ("regel", g.Rule.Recall, "#c05621"), ("modell", g.Model.Recall, "#2b6cb0"), ("natt", g.Nightly.Recall, "#718096") })));
+
+    private static string Bars(string title, IEnumerable<(string Group, (string Label, double Value, string Color)[] Bars)> rows)
     {
-        const int barWidth = 300, rowHeight = 26, left = 150;
-        var height = groups.Count * rowHeight * 2 + 40;
+        const int barWidth = 300, rowHeight = 24, left = 170;
+        var list = rows.ToList();
+        var height = list.Sum(r => r.Bars.Length) * rowHeight + 40;
         var sb = new StringBuilder($"""<svg xmlns="http://www.w3.org/2000/svg" width="{left + barWidth + 90}" height="{height}" role="img" aria-label="{E(title)}">""");
         sb.Append($"""<text x="0" y="14" font-size="13" font-weight="bold">{E(title)}</text>""");
         var y = 26;
-        foreach (var g in groups)
+        foreach (var (group, bars) in list)
         {
-            foreach (var (label, value, color) in new[] { ("modell", g.Model.Recall, "#2b6cb0"), ("regel", g.Rule.Recall, "#c05621") })
+            foreach (var (label, value, color) in bars)
             {
                 var w = (int)Math.Round(barWidth * value);
-                sb.Append(CultureInfo.InvariantCulture, $"""<text x="0" y="{y + 15}" font-size="12">{E(g.Group)} – {label}</text>""");
+                sb.Append(CultureInfo.InvariantCulture, $"""<text x="0" y="{y + 15}" font-size="12">{E(group)} – {label}</text>""");
                 sb.Append(CultureInfo.InvariantCulture, $"""<rect x="{left}" y="{y + 3}" width="{w}" height="{rowHeight - 8}" fill="{color}"/>""");
                 sb.Append(CultureInfo.InvariantCulture, $"""<text x="{left + w + 6}" y="{y + 15}" font-size="12">{P(value)}</text>""");
                 y += rowHeight;
