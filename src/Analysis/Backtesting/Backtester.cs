@@ -137,6 +137,9 @@ public sealed class Backtester(NpgsqlDataSource db, AttendanceFactStore facts)
             candidateFroms[i] = await WindowFrom(i, candidate.RecentWindowDays);
         }
 
+        var currentReplay = new SchoolDayReplay(days, currentFroms);
+        var candidateReplay = new SchoolDayReplay(days, candidateFroms);
+
         var counts = Levels.ToDictionary(l => l, _ => new LevelCounts());
         // Per day: [current at risk, current high, candidate at risk, candidate high].
         var perNight = new int[days.Count, 4];
@@ -147,35 +150,19 @@ public sealed class Backtester(NpgsqlDataSource db, AttendanceFactStore facts)
             var span = CollectionsMarshal.AsSpan(pupilDays);
             cur.Reset();
             cand.Reset();
-            int currentStart = 0, candidateStart = 0, end = 0;
+            currentReplay.Load(span, arrivals.GetValueOrDefault(key));
+            candidateReplay.Load(span, arrivals.GetValueOrDefault(key));
             for (var i = 0; i < days.Count; i++)
             {
-                var day = days[i];
-                while (end < span.Length && span[end].Date <= day)
-                {
-                    end++;
-                }
-
-                while (currentStart < end && span[currentStart].Date < currentFroms[i])
-                {
-                    currentStart++;
-                }
-
-                while (candidateStart < end && span[candidateStart].Date < candidateFroms[i])
-                {
-                    candidateStart++;
-                }
-
                 Level? levelNow = null, candidateNow = null;
-                // Only a pupil with a day in this term is judged, as the nightly run does. The school has facts on every
-                // replayed day, so that day is the school's last day as of itself.
-                if (end > 0 && span[end - 1].Date >= termStarts[i]
-                    && SchoolRoll.IsOnRoll(span[end - 1].Date, day, arrivals.GetValueOrDefault(key), day))
+                if (currentReplay.OnRoll[i])
                 {
-                    var f = PupilFigures.Compute(key, code, span[currentStart..end], day, currentSettings, termStarts[i]);
+                    var f = PupilFigures.Compute(key, code, span[currentReplay.Start[i]..currentReplay.End[i]], days[i], currentSettings, termStarts[i]);
                     levelNow = RuleEvaluator.LevelOf(f, current);
                     candidateNow = RuleEvaluator.LevelOf(
-                        candidateSettings == currentSettings ? f : PupilFigures.Compute(key, code, span[candidateStart..end], day, candidateSettings, termStarts[i]),
+                        candidateSettings == currentSettings && candidateFroms[i] == currentFroms[i]
+                            ? f
+                            : PupilFigures.Compute(key, code, span[candidateReplay.Start[i]..candidateReplay.End[i]], days[i], candidateSettings, termStarts[i]),
                         candidate);
                 }
 

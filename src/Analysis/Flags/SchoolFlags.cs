@@ -6,8 +6,8 @@ using Skolnarvaro.Analysis.Trend;
 
 namespace Skolnarvaro.Analysis.Flags;
 
-/// <summary>A school's levels on a date, assessed and scored, ready to be recorded.</summary>
-public sealed record SchoolLevels(SchoolAssessment Assessment);
+/// <summary>A school's levels on a date, assessed and scored, ready to be recorded; the trend model's view of each pupil it scored.</summary>
+public sealed record SchoolLevels(SchoolAssessment Assessment, IReadOnlyDictionary<byte[], PupilConcern> Trend);
 
 /// <summary>What a school's flags in a run came to: every pupil at a level.</summary>
 public sealed record RecordedFlags(IReadOnlyList<FlagRecord> All)
@@ -21,7 +21,7 @@ public sealed record RecordedFlags(IReadOnlyList<FlagRecord> All)
 /// escalated — or due a reminder once the cool-down has passed, so a digest never repeats itself.
 /// </summary>
 public sealed class SchoolFlags(
-    ThresholdAnalysis analysis, TrendScoring trend, FlagStore flags, LevelHistoryStore history, AttendanceFactStore facts,
+    TrendScoring trend, FlagStore flags, LevelHistoryStore history, AttendanceFactStore facts,
     IOptions<ThresholdOptions> thresholds, IOptions<ReminderOptions> reminders)
 {
     /// <summary>Whether a trend model scores tonight, and how the run should say so.</summary>
@@ -31,12 +31,14 @@ public sealed class SchoolFlags(
     public async Task<int> RecentWindowDaysAsync(string school, CancellationToken ct = default) =>
         thresholds.Value.For(school, await facts.DriftsformAsync(school, ct)).RecentWindowDays;
 
-    /// <summary>Reads the school's facts and assesses every pupil: the rules, then the trend model for pupils at no level.</summary>
+    /// <summary>
+    /// Reads the school's facts once and assesses every pupil: the rules' levels and, with a qualifying model, every pupil's
+    /// probability; pupils at no level whose probability reaches the model's cut-off join as Trend.
+    /// </summary>
     public async Task<SchoolLevels> AssessAsync(string school, DateOnly asOf, CancellationToken ct = default)
     {
-        var assessment = await analysis.AssessSchoolAsync(school, asOf, ct);
-        var scored = await trend.ScoreSchoolAsync(school, asOf, assessment, ct);
-        return new SchoolLevels(scored.MergeInto(assessment));
+        var (assessment, scored) = await trend.AssessAndScoreSchoolAsync(school, asOf, ct);
+        return new SchoolLevels(scored.MergeInto(assessment), scored.Concerns);
     }
 
     /// <summary>Records the flags and the level history on the caller's transaction.</summary>
@@ -71,7 +73,7 @@ public sealed class SchoolFlags(
             var pupilDays = days.GetValueOrDefault(flag.PupilKey) ?? [];
             pupils.Add(new ReportablePupil(
                 flag, reason, from, term, recent, figures.Recent.Days, PupilCourse.DirectionOf(term, recent),
-                Concern.Score(figures, lateCounts, reason is ReportReason.New or ReportReason.Escalated, assessed[flag.PupilKey].TrendScore?.Probability),
+                Concern.Score(figures, lateCounts, reason is ReportReason.New or ReportReason.Escalated, levels.Trend.GetValueOrDefault(flag.PupilKey)?.Probability ?? assessed[flag.PupilKey].TrendScore?.Probability),
                 a.ShowsDays ? PupilCourse.FinishedIllnessSpell([.. pupilDays.Where(d => d.Date >= termStart)], asOf) : null,
                 a.ShowsDays ? PupilCourse.WeeklyShares(pupilDays, asOf, lateCounts) : null));
         }

@@ -19,6 +19,18 @@ public sealed record SchoolAssessment(
 }
 
 /// <summary>
+/// Another computation on the same stream of a school's facts (the trend features), so they are read once: the stream
+/// starts at <see cref="FactsFrom"/> when that is before the term, and each pupil with facts this term is visited.
+/// </summary>
+public interface ISchoolPass
+{
+    DateOnly FactsFrom { get; }
+
+    /// <summary>A pupil's facts from <see cref="FactsFrom"/> up to the date, and their figures for the term.</summary>
+    void Visit(byte[] pupilKey, ReadOnlySpan<DayFact> facts, PupilFigures termFigures);
+}
+
+/// <summary>
 /// Computes every pupil's figures at a school and applies the thresholds. Facts stream one pupil at a time; only the
 /// flagged pupils' assessments and the keys of the pupils on the roll are kept.
 /// </summary>
@@ -27,7 +39,8 @@ public sealed class ThresholdAnalysis(AttendanceFactStore facts, SubjectFactStor
     public Task<SchoolAssessment> AssessSchoolAsync(string school, DateOnly asOf, CancellationToken ct = default) =>
         AssessSchoolAsync(school, asOf, options.Value, ct);
 
-    public async Task<SchoolAssessment> AssessSchoolAsync(string school, DateOnly asOf, ThresholdOptions thresholds, CancellationToken ct = default)
+    public async Task<SchoolAssessment> AssessSchoolAsync(
+        string school, DateOnly asOf, ThresholdOptions thresholds, CancellationToken ct = default, ISchoolPass? alsoOnThePass = null)
     {
         var t = thresholds.For(school, await facts.DriftsformAsync(school, ct));
         var term = Term.Containing(asOf);
@@ -37,16 +50,26 @@ public sealed class ThresholdAnalysis(AttendanceFactStore facts, SubjectFactStor
         var seen = new List<(byte[] Key, DateOnly Last)>();
         var candidates = new List<PupilFigures>();
         var schoolLast = DateOnly.MinValue;
-        var from = await facts.RecentWindowFromAsync(school, term, asOf, t.RecentWindowDays, ct);
+        // The recent window may reach back over the break in a term's first weeks; another pass may want facts from further back.
+        var windowFrom = await facts.RecentWindowFromAsync(school, term, asOf, t.RecentWindowDays, ct);
+        var from = alsoOnThePass is { FactsFrom: var f0 } && f0 < windowFrom ? f0 : windowFrom;
         await foreach (var (key, days) in facts.ReadPupilsAsync(school, from, asOf, ct))
         {
             // A pupil with no day in this term (left before it, or not back yet) is not the school's to judge this term.
-            if (days[^1].Date < term.Start)
+            var span = CollectionsMarshal.AsSpan(days);
+            if (span[^1].Date < term.Start)
             {
                 continue;
             }
 
-            var f = PupilFigures.Compute(key, school, CollectionsMarshal.AsSpan(days), asOf, settings, term.Start);
+            var windowStart = 0;
+            while (span[windowStart].Date < windowFrom)
+            {
+                windowStart++;
+            }
+
+            var f = PupilFigures.Compute(key, school, span[windowStart..], asOf, settings, term.Start);
+            alsoOnThePass?.Visit(key, span, f);
             var last = f.LastDate!.Value;
             schoolLast = last > schoolLast ? last : schoolLast;
             seen.Add((key, last));

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 using Npgsql;
 using NpgsqlTypes;
@@ -8,8 +7,8 @@ using Skolnarvaro.Analysis.Thresholds;
 namespace Skolnarvaro.Analysis.Trend;
 
 /// <summary>
-/// One pupil at one school on one scoring date: the features (facts up to the date only), the level the rules gave
-/// them that day, and what happened next (facts after the date, for the label and the lead time only).
+/// One pupil at one school on one school day: the features (facts up to the date only), the level the rules gave them
+/// that day, and what happened next (facts after the date, for the labels and the lead time only).
 /// </summary>
 public sealed record TrendSample(
     string Skolenhetskod, byte[] PupilKey, DateOnly Date, float[] Features, Level? LevelNow,
@@ -18,26 +17,44 @@ public sealed record TrendSample(
     /// <summary>The last school day the label looks at.</summary>
     public DateOnly HorizonEnd { get; init; }
 
+    /// <summary>The school day's index in the period at the pupil's school: leads are counted in these.</summary>
+    public int Day { get; init; }
+
+    /// <summary>The pupil's grade on the date (-1 unknown), for the grade bands.</summary>
+    public int Grade { get; init; }
+
+    /// <summary>Lasting problematic absence: the share over the horizon, taken together, reaches the level's share.</summary>
+    public bool Lasting { get; init; }
+
+    /// <summary>The last 20 days' absence is mostly whole days of giltig frånvaro (illness, a trip): see <see cref="IllnessSpell"/>.</summary>
+    public bool IllnessLike { get; init; }
+
     /// <summary>Not at any level on the date: the pupils the nightly run may flag Trend.</summary>
     public bool NotAtLevel => LevelNow is null;
 }
 
 public sealed record TrendDatasetProgress(int SchoolsDone, int Schools, string School, int Samples);
 
+/// <summary>What the samples' label is: see <see cref="TrendOptions.Label"/>.</summary>
+public sealed record TrendLabelling(int HorizonWeeks, TrendLabel Label = TrendLabel.Lasting, Level LastingLevel = Level.High)
+{
+    public static TrendLabelling From(TrendOptions o) => new(o.HorizonWeeks, o.Label, o.LastingLevel);
+}
+
 /// <summary>
-/// Builds labelled samples from the facts, replaying the rules school day by school day like the back-test (same term
-/// windows, same roll rule, same levels).
-/// Sampling: one scoring date per school week — the school's last school day of each ISO week — for every pupil on the
-/// roll with at least the minimum scheduled days and not already at hög frånvaro on that date. A pupil at riskfrånvaro
-/// stays in (the rule flags them; the model is compared with the rule on the same pupils), and the nightly run raises
-/// Trend only for those not at a level.
-/// Label: the rules put the pupil at High on one of the next <c>HorizonWeeks × 5</c> school days of the school. A date
-/// whose horizon reaches past the last school day of the period is not sampled: its outcome is not known yet.
+/// Builds labelled samples from the facts, replaying the rules school day by school day with the back-test's
+/// <see cref="SchoolDayReplay"/> (same term windows, same roll rule, same levels).
+/// Sampling: every school day of the school, for every pupil on the roll with at least the minimum scheduled days —
+/// pupils at a level included, so the model ranks everyone and is compared with the rule on the same pupil-days.
+/// Labels: <c>Lasting</c> — over the next <c>HorizonWeeks × 5</c> school days the pupil's absence, taken together, reaches
+/// the level's share (and they were registered on at least half of those days; otherwise the outcome is unknown and the
+/// day not sampled); <c>Crossing</c> — the rules put the pupil at High on one of those days. A day whose horizon reaches
+/// past the last school day of the period is not sampled: its outcome is not known yet.
 /// </summary>
 public sealed class TrendDataset(NpgsqlDataSource db, AttendanceFactStore facts)
 {
     public async Task<IReadOnlyList<TrendSample>> BuildAsync(
-        DateOnly from, DateOnly to, ThresholdOptions thresholds, int horizonWeeks, IProgress<TrendDatasetProgress>? progress = null,
+        DateOnly from, DateOnly to, ThresholdOptions thresholds, TrendLabelling labelling, IProgress<TrendDatasetProgress>? progress = null,
         CancellationToken ct = default)
     {
         var schools = await SchoolsAsync(ct);
@@ -46,7 +63,7 @@ public sealed class TrendDataset(NpgsqlDataSource db, AttendanceFactStore facts)
         {
             var (code, name, driftsform) = schools[i];
             progress?.Report(new TrendDatasetProgress(i, schools.Count, name, samples.Count));
-            await AddSchoolAsync(code, driftsform, from, to, thresholds.For(code, driftsform), horizonWeeks * 5, samples, ct);
+            await AddSchoolAsync(code, driftsform, from, to, thresholds.For(code, driftsform), labelling, samples, ct);
         }
 
         progress?.Report(new TrendDatasetProgress(schools.Count, schools.Count, "", samples.Count));
@@ -54,11 +71,12 @@ public sealed class TrendDataset(NpgsqlDataSource db, AttendanceFactStore facts)
     }
 
     private async Task AddSchoolAsync(
-        string code, string driftsform, DateOnly from, DateOnly to, EffectiveThresholds t, int horizonDays, List<TrendSample> samples, CancellationToken ct)
+        string code, string driftsform, DateOnly from, DateOnly to, EffectiveThresholds t, TrendLabelling labelling, List<TrendSample> samples,
+        CancellationToken ct)
     {
+        var horizonDays = labelling.HorizonWeeks * 5;
         var days = await facts.SchoolDaysAsync(code, from, to, ct);
-        var sampled = SampleDays(days, horizonDays);
-        if (sampled.Count == 0)
+        if (days.Count <= horizonDays)
         {
             return;
         }
@@ -66,59 +84,64 @@ public sealed class TrendDataset(NpgsqlDataSource db, AttendanceFactStore facts)
         var pupils = await TrendPupils.ReadAsync(db, code, ct);
         var arrivals = await facts.ArrivalsElsewhereAsync(code, to, ct);
         var settings = new FigureSettings(t.RecentWindowDays, 0);
-        var termStarts = days.Select(d => Term.Containing(d).Start).ToArray();
-        var factsFrom = TrendPupils.FactsFrom(days[0]);
-        var isSampled = new bool[days.Count];
-        foreach (var s in sampled)
-        {
-            isSampled[s] = true;
-        }
-
+        var lastingShare = t.Rules(labelling.LastingLevel).AbsenceShare ?? t.High.AbsenceShare ?? 0.2;
+        var replay = new SchoolDayReplay(days);
         var levels = new Level?[days.Count];
         var counts = new int[days.Count];
-        var ends = new int[days.Count];
-        var onRoll = new bool[days.Count];
-        await foreach (var (key, pupilDays) in facts.ReadPupilsAsync(code, factsFrom, days[^1], ct))
+        await foreach (var (key, pupilDays) in facts.ReadPupilsAsync(code, TrendPupils.FactsFrom(days[0]), days[^1], ct))
         {
             var span = CollectionsMarshal.AsSpan(pupilDays);
-            int start = 0, end = 0;
+            replay.Load(span, arrivals.GetValueOrDefault(key));
             for (var i = 0; i < days.Count; i++)
             {
-                var day = days[i];
-                while (end < span.Length && span[end].Date <= day)
-                {
-                    end++;
-                }
-
-                while (start < end && span[start].Date < termStarts[i])
-                {
-                    start++;
-                }
-
-                ends[i] = end;
                 levels[i] = null;
                 counts[i] = 0;
-                onRoll[i] = end > start && SchoolRoll.IsOnRoll(span[end - 1].Date, day, arrivals.GetValueOrDefault(key), day);
-                if (onRoll[i])
+                if (replay.OnRoll[i])
                 {
-                    var f = PupilFigures.Compute(key, code, span[start..end], day, settings);
+                    var f = PupilFigures.Compute(key, code, span[replay.Start[i]..replay.End[i]], days[i], settings);
                     counts[i] = f.ScheduledDays;
                     levels[i] = RuleEvaluator.LevelOf(f, t);
                 }
+            }
+
+            // Prefix sums over the pupil's facts: the horizon's share is a difference of two of them.
+            var absent = new long[span.Length + 1];
+            var registered = new long[span.Length + 1];
+            var registeredDays = new int[span.Length + 1];
+            for (var k = 0; k < span.Length; k++)
+            {
+                absent[k + 1] = absent[k] + span[k].Absent;
+                registered[k + 1] = registered[k] + span[k].Registered;
+                registeredDays[k + 1] = registeredDays[k] + (span[k].Registered > 0 ? 1 : 0);
             }
 
             var info = pupils.GetValueOrDefault(key);
             int? nextHigh = null;
             for (var i = days.Count - 1; i >= 0; i--)
             {
-                if (isSampled[i] && onRoll[i] && counts[i] >= t.MinimumScheduledDays && levels[i] != Level.High)
+                if (i + horizonDays < days.Count && replay.OnRoll[i] && counts[i] >= t.MinimumScheduledDays)
                 {
-                    var features = TrendFeatures.Compute(span[..ends[i]], days[i], info.GradeOn(days[i])).ToVector();
-                    int? toHigh = nextHigh - i;
-                    samples.Add(new TrendSample(code, key, days[i], features, levels[i], toHigh, nextHigh is { } h ? days[h] : null,
-                        toHigh <= horizonDays, info.Gender ?? "?", driftsform) { HorizonEnd = days[i + horizonDays] });
+                    int a = replay.End[i], b = replay.End[i + horizonDays];
+                    var known = labelling.Label == TrendLabel.Crossing || registeredDays[b] - registeredDays[a] >= horizonDays / 2;
+                    if (known)
+                    {
+                        var lasting = absent[b] - absent[a] >= lastingShare * (registered[b] - registered[a]) - 1e-9 && registered[b] > registered[a];
+                        var features = TrendFeatures.Compute(span[..replay.End[i]], days[i], info.GradeOn(days[i]));
+                        int? toHigh = nextHigh - i;
+                        var crossing = toHigh <= horizonDays;
+                        samples.Add(new TrendSample(code, key, days[i], features.ToVector(), levels[i], toHigh, nextHigh is { } h ? days[h] : null,
+                            labelling.Label == TrendLabel.Lasting ? lasting : crossing, info.Gender ?? "?", driftsform)
+                        {
+                            HorizonEnd = days[i + horizonDays],
+                            Day = i,
+                            Grade = info.GradeOn(days[i]),
+                            Lasting = lasting,
+                            IllnessLike = IllnessSpell.Dominates(features),
+                        });
+                    }
                 }
 
+                // The first day after the next sample's day on which the rules have the pupil at High: the crossing label.
                 if (levels[i] == Level.High)
                 {
                     nextHigh = i;
@@ -126,24 +149,6 @@ public sealed class TrendDataset(NpgsqlDataSource db, AttendanceFactStore facts)
             }
         }
     }
-
-    /// <summary>The last school day of each ISO week whose whole horizon lies inside the period.</summary>
-    public static List<int> SampleDays(IReadOnlyList<DateOnly> days, int horizonDays)
-    {
-        var sampled = new List<int>();
-        for (var i = 0; i + horizonDays < days.Count; i++)
-        {
-            if (i == days.Count - 1 || Week(days[i + 1]) != Week(days[i]))
-            {
-                sampled.Add(i);
-            }
-        }
-
-        return sampled;
-    }
-
-    private static (int, int) Week(DateOnly d) =>
-        (ISOWeek.GetYear(d.ToDateTime(TimeOnly.MinValue)), ISOWeek.GetWeekOfYear(d.ToDateTime(TimeOnly.MinValue)));
 
     private async Task<List<(string Code, string Name, string Driftsform)>> SchoolsAsync(CancellationToken ct)
     {
@@ -173,8 +178,13 @@ public readonly record struct TrendPupil(int? Grade, DateOnly GradeAsOf, string?
 
 public static class TrendPupils
 {
-    /// <summary>The first date the features of a date need: the start of the term before its term.</summary>
-    public static DateOnly FactsFrom(DateOnly date) => Term.Containing(Term.Containing(date).Start.AddDays(-1)).Start;
+    /// <summary>The first date the features of a date need: the start of the term before its term, or a year back (the same weeks last year).</summary>
+    public static DateOnly FactsFrom(DateOnly date)
+    {
+        var previousTerm = Term.Containing(Term.Containing(date).Start.AddDays(-1)).Start;
+        var yearAgo = date.AddYears(-1);
+        return yearAgo < previousTerm ? yearAgo : previousTerm;
+    }
 
     public static async Task<Dictionary<byte[], TrendPupil>> ReadAsync(NpgsqlDataSource db, string school, CancellationToken ct)
     {

@@ -28,8 +28,24 @@ public sealed record TrendFeatures(
     int Grade,
     int DaysSinceLastAbsence)
 {
+    /// <summary>The last 40 scheduled days of the term (the drift's longer window).</summary>
+    public Share Last40 { get; init; }
+    /// <summary>Least-squares slope of the daily share over the last 10 days, per school week.</summary>
+    public double Slope10 { get; init; }
+    /// <summary>Part-day absences in the last 10 days minus in the 10 before: ströfrånvaro growing.</summary>
+    public int PartDaysChange10 { get; init; }
+    /// <summary>Days with sen ankomst in the last 10 days minus in the 10 before.</summary>
+    public int LateDaysChange10 { get; init; }
+    /// <summary>Of the absence in the last 20 days, the part on whole days of giltig frånvaro: illness and trips look like this, a drift rarely does.</summary>
+    public double WholeDayExcusedPartOfAbsence20 { get; init; }
+    /// <summary>Scheduled days the pupil has been back since the last whole-day spell of the last 40 days ended (0 while in one, -1 with none).</summary>
+    public int DaysBackSinceSpell { get; init; }
+    /// <summary>The pupil's share over the six school weeks after the same date a year earlier, at this school (-1: not here then).</summary>
+    public double ShareYearAgoNext6Weeks { get; init; } = -1;
+
+
     /// <summary>The vector's length; a constant so the ML.NET row type can declare it.</summary>
-    public const int Count = 21;
+    public const int Count = 30;
 
     /// <summary>The names of the vector's entries, in order; stored with every model so a model never scores another layout.</summary>
     public static readonly IReadOnlyList<string> Names =
@@ -39,6 +55,9 @@ public sealed record TrendFeatures(
         "absence_days_20d", "part_days_20d", "whole_day_spells_40d", "longest_spell_40d", "current_spell",
         "weekday_concentration_25d", "late_days_20d", "late_share_20d",
         "previous_term_share", "change_vs_previous_term", "grade", "term_days", "days_since_last_absence",
+        "share_40d", "slope_10d_per_week", "part_days_change_10d", "unexcused_share_change_10d", "late_days_change_10d",
+        "whole_day_excused_part_of_absence_20d", "days_back_since_spell_40d", "share_year_ago_next_6w",
+        "excused_share_20d",
     ];
 
     private const int RecentDays = 20;
@@ -54,6 +73,9 @@ public sealed record TrendFeatures(
         (float)WeekdayConcentration, LateDays20, Last20.Registered == 0 ? 0f : (float)LateMinutes20 / Last20.Registered,
         PreviousTerm is { } p ? (float)p.Value : -1f, PreviousTerm is { } q ? (float)(Term.Value - q.Value) : 0f,
         Grade, TermDays, DaysSinceLastAbsence,
+        (float)Last40.Value, (float)Slope10, PartDaysChange10, (float)(Last10.UnexcusedValue - Prior10.UnexcusedValue), LateDaysChange10,
+        (float)WholeDayExcusedPartOfAbsence20, DaysBackSinceSpell, (float)ShareYearAgoNext6Weeks,
+        (float)(Last20.Value - Last20.UnexcusedValue),
     ];
 
     /// <summary>
@@ -96,13 +118,17 @@ public sealed record TrendFeatures(
         }
 
         var last20 = Window(scheduled, 0, RecentDays);
-        int absenceDays = 0, partDays = 0, lateDays = 0, lateMinutes = 0;
+        int absenceDays = 0, partDays = 0, lateDays = 0, lateMinutes = 0, partChange = 0, lateChange = 0, wholeExcused = 0, n = 0;
         foreach (var d in scheduled.Take(RecentDays))
         {
             absenceDays += d.Absent > 0 ? 1 : 0;
             partDays += d.IsPartDayAbsent ? 1 : 0;
             lateDays += d.Late > 0 ? 1 : 0;
             lateMinutes += d.Late;
+            var sign = n++ < 10 ? 1 : -1;
+            partChange += d.IsPartDayAbsent ? sign : 0;
+            lateChange += d.Late > 0 ? sign : 0;
+            wholeExcused += d.IsWholeDayAbsent && d.Excused >= d.Unexcused ? d.Absent : 0;
         }
 
         // Whole-day spells (runs of whole days absent) in the last 40 days; unregistered days neither break nor extend one.
@@ -126,6 +152,19 @@ public sealed record TrendFeatures(
 
         spells += run > 0 ? 1 : 0;
         longest = Math.Max(longest, run);
+
+        // Back since the last whole-day spell: registered days since it ended, newest first until the spell.
+        var back = -1;
+        for (int i = 0, present = 0; i < scheduled.Count && i < SpellWindowDays; i++)
+        {
+            if (scheduled[i].IsWholeDayAbsent)
+            {
+                back = present;
+                break;
+            }
+
+            present += scheduled[i].Registered > 0 ? 1 : 0;
+        }
 
         var sinceLast = RecencyCap;
         for (var i = 0; i < scheduled.Count && i < RecencyCap; i++)
@@ -152,7 +191,41 @@ public sealed record TrendFeatures(
             weekday, Concentration(weekday),
             lateDays, lateMinutes,
             before.Length == 0 ? null : Window(Scheduled(before), 0, int.MaxValue) is { Days: > 0 } p ? p : null,
-            grade, sinceLast);
+            grade, sinceLast)
+        {
+            Last40 = Window(scheduled, 0, SpellWindowDays),
+            Slope10 = Slope(scheduled, 10),
+            PartDaysChange10 = partChange,
+            LateDaysChange10 = lateChange,
+            WholeDayExcusedPartOfAbsence20 = last20.Absent == 0 ? 0 : (double)wholeExcused / last20.Absent,
+            DaysBackSinceSpell = back,
+            ShareYearAgoNext6Weeks = YearAgo(days[..end], asOf),
+        };
+    }
+
+    /// <summary>The share over the six school weeks (30 scheduled days) after the same date a year earlier; -1 without facts.</summary>
+    private static double YearAgo(ReadOnlySpan<DayFact> days, DateOnly asOf)
+    {
+        var from = asOf.AddYears(-1);
+        int registered = 0, absent = 0, n = 0;
+        foreach (var d in days)
+        {
+            if (d.Date <= from || d.Scheduled == 0)
+            {
+                continue;
+            }
+
+            if (d.Date > from.AddDays(70) || n == 30)
+            {
+                break;
+            }
+
+            registered += d.Registered;
+            absent += d.Absent;
+            n++;
+        }
+
+        return registered == 0 ? -1 : (double)absent / registered;
     }
 
     private static List<DayFact> Scheduled(ReadOnlySpan<DayFact> days)

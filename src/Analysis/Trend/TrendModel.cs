@@ -14,7 +14,7 @@ public sealed class TrendRow
 }
 
 /// <summary>
-/// A trained trend model: gradient-boosted trees (ML.NET FastTree) with Platt-calibrated probabilities. Training is
+/// A trained trend model: gradient-boosted trees (ML.NET FastTree) whose probabilities are Platt-calibrated on held-out data. Training is
 /// seeded and single-threaded, so the same samples and seed give the same model. Scoring runs over a batch of feature
 /// vectors at once; <see cref="Explain"/> says which features pushed one pupil's probability up.
 /// </summary>
@@ -23,12 +23,19 @@ public sealed class TrendModel
     private readonly MLContext ml;
     private readonly ITransformer transformer;
 
-    private TrendModel(MLContext ml, ITransformer transformer, float[] baselines)
+    private TrendModel(MLContext ml, ITransformer transformer, float[] baselines, PlattCalibration calibration)
     {
         this.ml = ml;
         this.transformer = transformer;
         Baselines = baselines;
+        Calibration = calibration;
     }
+
+    /// <summary>Platt calibration on held-out data, applied on top of the trees' own probability: (1, 0) leaves it as it is.</summary>
+    public PlattCalibration Calibration { get; }
+
+    /// <summary>The same trees with a calibration fitted on held-out samples (<see cref="Platt.Fit"/>).</summary>
+    public TrendModel WithCalibration(PlattCalibration calibration) => new(ml, transformer, Baselines, calibration);
 
     /// <summary>Per feature, the median over the training samples: the "ordinary pupil" an explanation compares with.</summary>
     public float[] Baselines { get; }
@@ -52,10 +59,14 @@ public sealed class TrendModel
             LearningRate = settings.LearningRate,
             // One thread: nothing in the result depends on the order in which parallel work finishes.
             NumberOfThreads = 1,
+            // The seed draws each tree's features and examples: another seed, another model (and a spread to report).
+            FeatureFraction = 0.8,
+            BaggingSize = 1,
+            BaggingExampleFraction = 0.7,
             Seed = seed,
         });
         var model = trainer.Fit(data);
-        return new TrendModel(ml, model, Medians(samples));
+        return new TrendModel(ml, model, Medians(samples), PlattCalibration.None);
     }
 
     public byte[] ToBytes()
@@ -66,15 +77,30 @@ public sealed class TrendModel
         return stream.ToArray();
     }
 
-    public static TrendModel Load(byte[] bytes, float[] baselines)
+    public static TrendModel Load(byte[] bytes, float[] baselines, PlattCalibration calibration)
     {
         var ml = new MLContext(0);
         using var stream = new MemoryStream(bytes);
-        return new TrendModel(ml, ml.Model.Load(stream, out _), baselines);
+        return new TrendModel(ml, ml.Model.Load(stream, out _), baselines, calibration);
     }
 
-    /// <summary>The probability of reaching hög frånvaro within the horizon, for each vector.</summary>
+    /// <summary>The calibrated probability of the label (lasting absence, or reaching hög frånvaro) within the horizon, for each vector.</summary>
     public float[] Score(IReadOnlyList<float[]> vectors)
+    {
+        var raw = ScoreUncalibrated(vectors);
+        if (Calibration != PlattCalibration.None)
+        {
+            for (var i = 0; i < raw.Length; i++)
+            {
+                raw[i] = (float)Platt.Apply(Calibration, raw[i]);
+            }
+        }
+
+        return raw;
+    }
+
+    /// <summary>The trees' own probability (Platt-calibrated on the training samples by ML.NET).</summary>
+    public float[] ScoreUncalibrated(IReadOnlyList<float[]> vectors)
     {
         if (vectors.Count == 0)
         {

@@ -10,6 +10,18 @@ public sealed record TrendModelInfo(
     int Seed, int HorizonWeeks, IReadOnlyList<string> Features, float[] Baselines, double HeldOutAuc, string MetricsJson,
     string ModelSha256, bool Active, DateTimeOffset? ActivatedAt, string Decision)
 {
+    /// <summary>What the model predicts (models before issue 16: Crossing).</summary>
+    public TrendLabel Label { get; init; } = TrendLabel.Crossing;
+
+    /// <summary>Platt calibration fitted on the held-out samples: (a, b) in p = σ(a·logit(raw) + b).</summary>
+    public PlattCalibration Calibration { get; init; } = PlattCalibration.None;
+
+    /// <summary>The lowest calibrated probability that raises a Trend flag, chosen on the held-out period for MaxAddedShare.</summary>
+    public double? TrendCutOff { get; init; }
+
+    /// <summary>Digest entries per school-week that Trend flags added over the rules alone on the held-out period, at that cut-off.</summary>
+    public double? AddedShare { get; init; }
+
     /// <summary>Whether the model reads the vector this code computes: same names in the same order.</summary>
     public bool MatchesFeatures => Features.SequenceEqual(TrendFeatures.Names);
 }
@@ -17,14 +29,20 @@ public sealed record TrendModelInfo(
 /// <summary>What training adds to the registry.</summary>
 public sealed record NewTrendModel(
     DateOnly TrainedFrom, DateOnly TrainedTo, DateOnly HeldOutFrom, DateOnly HeldOutTo, int Seed, int HorizonWeeks,
-    float[] Baselines, double HeldOutAuc, string MetricsJson, byte[] Model, bool Activate, string Decision);
+    float[] Baselines, double HeldOutAuc, string MetricsJson, byte[] Model, bool Activate, string Decision)
+{
+    public TrendLabel Label { get; init; } = TrendLabel.Crossing;
+    public PlattCalibration Calibration { get; init; } = PlattCalibration.None;
+    public double? TrendCutOff { get; init; }
+    public double? AddedShare { get; init; }
+}
 
 /// <summary>The trend_model table: versions, metrics, bytes and the one active model.</summary>
 public sealed class TrendModelStore(NpgsqlDataSource db, TimeProvider time)
 {
     private const string Columns = """
         version, created_at, trained_from, trained_to, held_out_from, held_out_to, seed, horizon_weeks, features, feature_baselines,
-        held_out_auc, metrics_json::text, model_sha256, active, activated_at, decision
+        held_out_auc, metrics_json::text, model_sha256, active, activated_at, decision, label, calibration, trend_cut_off, added_share
         """;
 
     /// <summary>Adds a model; when it is to be activated, the previous active one is deactivated in the same transaction.</summary>
@@ -40,9 +58,10 @@ public sealed class TrendModelStore(NpgsqlDataSource db, TimeProvider time)
 
         await using var cmd = new NpgsqlCommand("""
             insert into trend_model (created_at, trained_from, trained_to, held_out_from, held_out_to, seed, horizon_weeks, features,
-                feature_baselines, held_out_auc, metrics_json, model, model_sha256, active, activated_at, decision)
+                feature_baselines, held_out_auc, metrics_json, model, model_sha256, active, activated_at, decision,
+                label, calibration, trend_cut_off, added_share)
             values (@now, @from, @to, @hfrom, @hto, @seed, @horizon, @features, @baselines, @auc, @metrics, @model, @sha, @active,
-                case when @active then @now end, @decision)
+                case when @active then @now end, @decision, @label, @calibration, @cutoff, @added)
             returning version
             """, conn, tx);
         var now = time.GetUtcNow();
@@ -61,6 +80,10 @@ public sealed class TrendModelStore(NpgsqlDataSource db, TimeProvider time)
         cmd.Parameters.AddWithValue("sha", Convert.ToHexStringLower(SHA256.HashData(m.Model)));
         cmd.Parameters.AddWithValue("active", m.Activate);
         cmd.Parameters.AddWithValue("decision", m.Decision);
+        cmd.Parameters.AddWithValue("label", m.Label.ToString());
+        cmd.Parameters.AddWithValue("calibration", new[] { m.Calibration.A, m.Calibration.B });
+        cmd.Parameters.AddWithValue("cutoff", NpgsqlDbType.Double, (object?)m.TrendCutOff ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("added", NpgsqlDbType.Double, (object?)m.AddedShare ?? DBNull.Value);
         var version = (long)(await cmd.ExecuteScalarAsync(ct))!;
         await tx.CommitAsync(ct);
         return version;
@@ -90,7 +113,7 @@ public sealed class TrendModelStore(NpgsqlDataSource db, TimeProvider time)
         await using var cmd = db.CreateCommand("select model from trend_model where version = @v");
         cmd.Parameters.AddWithValue("v", info.Version);
         var bytes = (byte[])(await cmd.ExecuteScalarAsync(ct))!;
-        return TrendModel.Load(bytes, info.Baselines);
+        return TrendModel.Load(bytes, info.Baselines, info.Calibration);
     }
 
     /// <summary>The model's bytes, to move it to another database (<c>models export</c>).</summary>
@@ -116,7 +139,10 @@ public sealed class TrendModelStore(NpgsqlDataSource db, TimeProvider time)
         }
 
         return AddAsync(new NewTrendModel(info.TrainedFrom, info.TrainedTo, info.HeldOutFrom, info.HeldOutTo, info.Seed, info.HorizonWeeks,
-            info.Baselines, info.HeldOutAuc, info.MetricsJson, model, false, $"Imported from {source} (v{info.Version} there), not active."), ct);
+            info.Baselines, info.HeldOutAuc, info.MetricsJson, model, false, $"Imported from {source} (v{info.Version} there), not active.")
+        {
+            Label = info.Label, Calibration = info.Calibration, TrendCutOff = info.TrendCutOff, AddedShare = info.AddedShare,
+        }, ct);
     }
 
     /// <summary>Makes a model the active one by hand (an analyst's decision, e.g. a rollback); false when there is no such version.</summary>
@@ -153,7 +179,13 @@ public sealed class TrendModelStore(NpgsqlDataSource db, TimeProvider time)
                 r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1), r.GetFieldValue<DateOnly>(2), r.GetFieldValue<DateOnly>(3),
                 r.GetFieldValue<DateOnly>(4), r.GetFieldValue<DateOnly>(5), r.GetInt32(6), r.GetInt32(7),
                 r.GetFieldValue<string[]>(8), r.GetFieldValue<float[]>(9), r.GetDouble(10), r.GetString(11), r.GetString(12),
-                r.GetBoolean(13), r.IsDBNull(14) ? null : r.GetFieldValue<DateTimeOffset>(14), r.GetString(15)));
+                r.GetBoolean(13), r.IsDBNull(14) ? null : r.GetFieldValue<DateTimeOffset>(14), r.GetString(15))
+            {
+                Label = Enum.Parse<TrendLabel>(r.GetString(16)),
+                Calibration = r.GetFieldValue<double[]>(17) is [var a, var b] ? new PlattCalibration(a, b) : PlattCalibration.None,
+                TrendCutOff = r.IsDBNull(18) ? null : r.GetDouble(18),
+                AddedShare = r.IsDBNull(19) ? null : r.GetDouble(19),
+            });
         }
 
         return list;

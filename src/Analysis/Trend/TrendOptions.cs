@@ -1,4 +1,5 @@
 using System.Globalization;
+using Skolnarvaro.Analysis.Thresholds;
 
 namespace Skolnarvaro.Analysis.Trend;
 
@@ -7,14 +8,33 @@ public sealed class TrendOptions
 {
     public const string Section = "Skolnarvaro:Trend";
 
-    /// <summary>The label: the pupil reaches hög frånvaro within this many school weeks (5 school days each).</summary>
-    public int HorizonWeeks { get; set; } = 4;
+    /// <summary>The label looks this many school weeks (5 school days each) ahead.</summary>
+    public int HorizonWeeks { get; set; } = 6;
 
     /// <summary>
-    /// A pupil not at a level is flagged Trend (stigande frånvaro) when the model's probability that they reach hög
-    /// frånvaro within <see cref="HorizonWeeks"/> is at least this.
+    /// What the model predicts: <c>Lasting</c> (default) — the pupil's absence over the next <see cref="HorizonWeeks"/> school
+    /// weeks taken together reaches <see cref="LastingLevel"/>'s share; or <c>Crossing</c> — the rules put the pupil at hög
+    /// frånvaro on one day of the horizon (the earlier label, kept so both can be evaluated).
     /// </summary>
-    public double CutOff { get; set; } = 0.3;
+    public TrendLabel Label { get; set; } = TrendLabel.Lasting;
+
+    /// <summary>Whose share the lasting label uses: <c>High</c> (hög frånvaro's, default) or <c>AtRisk</c> (riskfrånvaro's).</summary>
+    public Level LastingLevel { get; set; } = Level.High;
+
+    /// <summary>
+    /// Trend flags may grow the digest entries per school-week by at most this share over the rules alone, measured on the
+    /// held-out period; the model's cut-off is raised until they do, and stored with the model.
+    /// </summary>
+    public double MaxAddedShare { get; set; } = 0.10;
+
+    /// <summary>A new model replaces the active one only when its held-out AUC is higher by at least this, on the same samples.</summary>
+    public double GateMargin { get; set; } = 0.005;
+
+    /// <summary>
+    /// The floor for a Trend flag (stigande frånvaro) of a pupil not at a level: the model's calibrated probability must
+    /// reach both this and the model's own cut-off (chosen for <see cref="MaxAddedShare"/> on its held-out period).
+    /// </summary>
+    public double CutOff { get; set; } = 0.2;
 
     /// <summary>A model whose AUC on its held-out period is below this never scores the nightly run, even when active.</summary>
     public double MinimumAuc { get; set; } = 0.70;
@@ -29,7 +49,7 @@ public sealed class TrendOptions
     /// Which samples the model learns from: <c>NotHigh</c> (every pupil not yet at hög frånvaro, riskfrånvaro included) or
     /// <c>NotAtLevel</c> (only pupils at no level: those the nightly run can flag Trend). Evaluation covers both either way.
     /// </summary>
-    public TrainingPopulation TrainOn { get; set; } = TrainingPopulation.NotHigh;
+    public TrainingPopulation TrainOn { get; set; } = TrainingPopulation.All;
 
     public TrendTrainerSettings Trainer { get; set; } = new();
 
@@ -45,6 +65,16 @@ public sealed class TrendOptions
         Share(errors, "MinimumAuc", MinimumAuc, "such as 0.7");
         Share(errors, "HeldOutShare", HeldOutShare, "such as 0.25");
         Share(errors, "HeldOutPupilShare", HeldOutPupilShare, "such as 0.2");
+        Share(errors, "MaxAddedShare", MaxAddedShare, "such as 0.1");
+        if (double.IsNaN(GateMargin) || GateMargin < 0 || GateMargin >= 0.5)
+        {
+            errors.Add($"{Section}:GateMargin = {GateMargin.ToString(CultureInfo.InvariantCulture)}: expected an AUC difference from 0 to below 0.5, such as 0.005.");
+        }
+
+        if (LastingLevel is not (Level.High or Level.AtRisk))
+        {
+            errors.Add($"{Section}:LastingLevel = {LastingLevel}: expected High or AtRisk.");
+        }
         Trainer.Validate(errors, $"{Section}:Trainer");
         return errors;
     }
@@ -58,7 +88,9 @@ public sealed class TrendOptions
     }
 }
 
-public enum TrainingPopulation { NotHigh, NotAtLevel }
+public enum TrainingPopulation { All, NotHigh, NotAtLevel }
+
+public enum TrendLabel { Lasting, Crossing }
 
 /// <summary>The gradient-boosted trees (ML.NET FastTree). Small defaults: the features are few and the trees shallow.</summary>
 public sealed class TrendTrainerSettings

@@ -14,18 +14,19 @@ public static class TrendReport
     private static readonly CultureInfo Sv = CultureInfo.GetCultureInfo("sv-SE");
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public static string Json(TrendEvaluationResult r, TrendModelInfo model, string? caveat) => JsonSerializer.Serialize(new
+    public static string Json(TrendEvaluationResult r, AlertBudgetResult budget, TrendModelInfo model, string? caveat) => JsonSerializer.Serialize(new
     {
         model = new
         {
             model.Version, model.TrainedFrom, model.TrainedTo, model.HeldOutFrom, model.HeldOutTo, model.Seed, model.HorizonWeeks,
-            model.HeldOutAuc, model.Features, model.ModelSha256,
+            model.HeldOutAuc, model.Features, model.ModelSha256, label = model.Label.ToString(), model.TrendCutOff, model.AddedShare,
         },
         caveat,
+        alertBudget = budget,
         evaluation = r,
     }, Indented);
 
-    public static string Html(TrendEvaluationResult r, TrendModelInfo model, string? caveat)
+    public static string Html(TrendEvaluationResult r, AlertBudgetResult budget, TrendModelInfo model, string? caveat)
     {
         var o = r.Overall;
         var sb = new StringBuilder();
@@ -52,6 +53,7 @@ public static class TrendReport
             sb.Append($"<p class=\"note\">{E(caveat)}</p>\n");
         }
 
+        sb.Append(BudgetSection(budget));
         sb.Append($"""
             <h2>Modellen mot regeln, vid samma antal flaggor</h2>
             <p>Regeln: ”har riskfrånvaro nu” som förutsägelse av hög frånvaro. Modellen: de {o.Rule.Flags.ToString("N0", Sv)} bedömningar med
@@ -88,6 +90,42 @@ public static class TrendReport
         return sb.ToString();
     }
 
+    /// <summary>The rektor's question: at the rule's alert budget, who was named before lasting absence began, and how early.</summary>
+    private static string BudgetSection(AlertBudgetResult b)
+    {
+        var sb = new StringBuilder($"""
+            <h2>Rektorns fråga: vid regelns antal besked, vilka nämns innan frånvaron blir långvarig?</h2>
+            <p>Varje skoldag {b.From:yyyy-MM-dd} – {b.To:yyyy-MM-dd} ({b.SchoolDays} skoldagar, {b.Samples.ToString("N0", Sv)} elevdagar,
+            {b.SchoolWeeks} skolveckor). Långvarig frånvaro: frånvaron de följande {b.HorizonWeeks} skolveckorna når sammantaget nivåns andel;
+            {b.Overall.LastingPupils.ToString("N0", Sv)} elever började ha det under perioden. Regeln nämner elever med riskfrånvaro eller hög
+            frånvaro; modellen dem vars sannolikhet når {b.ModelThreshold.ToString("0.000", Sv)} (lika många besked per skolvecka som regeln);
+            nattkörningen regeln plus stigande frånvaro från {P(b.TrendCutOff)} (lägger till {P(b.NightlyAddedShare)} besked).
+            Nämnd: flaggad den dag den långvariga frånvaron började; försprång: skoldagar som flaggan då hade stått.
+            ROC-AUC: modell {A(b.ModelAuc)}, regel {A(b.RuleAuc)}.</p>
+            <table><thead><tr><th>Grupp</th><th>Började långvarig</th><th>Besked/skolvecka regel</th><th>modell</th><th>natt</th>
+            <th>Nämnda regel</th><th>modell</th><th>natt</th><th>Försprång regel</th><th>modell</th><th>natt</th>
+            <th>Precision regel</th><th>modell</th><th>natt</th></tr></thead><tbody>
+            """);
+        var groups = new[] { b.Overall }.Concat(b.ByGender).Concat(b.ByDriftsform).Concat(b.ByGradeBand).Concat(b.ByTrajectory).ToList();
+        foreach (var g in groups)
+        {
+            sb.Append($"<tr><td>{E(g.Group)}</td><td>{g.LastingPupils.ToString("N0", Sv)}</td>" +
+                      $"<td>{g.Rule.EntriesPerSchoolWeek.ToString("0.0", Sv)}</td><td>{g.Model.EntriesPerSchoolWeek.ToString("0.0", Sv)}</td><td>{g.Nightly.EntriesPerSchoolWeek.ToString("0.0", Sv)}</td>" +
+                      $"<td>{P(g.Rule.Recall)}</td><td>{P(g.Model.Recall)}</td><td>{P(g.Nightly.Recall)}</td>" +
+                      $"<td>{W(g.Rule.MedianLeadDays)}</td><td>{W(g.Model.MedianLeadDays)}</td><td>{W(g.Nightly.MedianLeadDays)}</td>" +
+                      $"<td>{P(g.Rule.Precision)}</td><td>{P(g.Model.Precision)}</td><td>{P(g.Nightly.Precision)}</td></tr>\n");
+        }
+
+        sb.Append("</tbody></table>\n");
+        sb.Append($"""
+            <p>Av regelns {b.Overall.Rule.Entries.ToString("N0", Sv)} besked följdes eller föregicks {b.RuleEntriesWithoutLasting.ToString("N0", Sv)}
+            inte av långvarig frånvaro inom horisonten; {b.RuleEntriesIllnessOnly.ToString("N0", Sv)} av dem gällde enbart hela dagar med giltig
+            frånvaro (sjukdom eller resa).</p>
+            """);
+        sb.Append(Bars(groups, "Nämnda innan den långvariga frånvaron började"));
+        return sb.ToString();
+    }
+
     /// <summary>Two tables per grouping: the samples (AUC, recall, precision), then the pupils who crossed (caught, lead).</summary>
     private static string Table(IReadOnlyList<GroupMetrics> groups, string first)
     {
@@ -119,19 +157,28 @@ public static class TrendReport
     }
 
     /// <summary>Recall of model and rule side by side for each group: a group the model systematically misses shows at once.</summary>
-    private static string Bars(IReadOnlyList<GroupMetrics> groups, string title)
+    private static string Bars(IReadOnlyList<GroupMetrics> groups, string title) =>
+        Bars(title, groups.Select(g => (g.Group, new[] { ("modell", g.Model.Recall, "#2b6cb0"), ("regel", g.Rule.Recall, "#c05621") })));
+
+    /// <summary>Recall of rule, model and nightly run per group, as bars.</summary>
+    private static string Bars(IReadOnlyList<BudgetGroup> groups, string title) =>
+        Bars(title, groups.Select(g => (g.Group,
+            new[] { ("regel", g.Rule.Recall, "#c05621"), ("modell", g.Model.Recall, "#2b6cb0"), ("natt", g.Nightly.Recall, "#718096") })));
+
+    private static string Bars(string title, IEnumerable<(string Group, (string Label, double Value, string Color)[] Bars)> rows)
     {
-        const int barWidth = 300, rowHeight = 26, left = 150;
-        var height = groups.Count * rowHeight * 2 + 40;
+        const int barWidth = 300, rowHeight = 24, left = 170;
+        var list = rows.ToList();
+        var height = list.Sum(r => r.Bars.Length) * rowHeight + 40;
         var sb = new StringBuilder($"""<svg xmlns="http://www.w3.org/2000/svg" width="{left + barWidth + 90}" height="{height}" role="img" aria-label="{E(title)}">""");
         sb.Append($"""<text x="0" y="14" font-size="13" font-weight="bold">{E(title)}</text>""");
         var y = 26;
-        foreach (var g in groups)
+        foreach (var (group, bars) in list)
         {
-            foreach (var (label, value, color) in new[] { ("modell", g.Model.Recall, "#2b6cb0"), ("regel", g.Rule.Recall, "#c05621") })
+            foreach (var (label, value, color) in bars)
             {
                 var w = (int)Math.Round(barWidth * value);
-                sb.Append(CultureInfo.InvariantCulture, $"""<text x="0" y="{y + 15}" font-size="12">{E(g.Group)} – {label}</text>""");
+                sb.Append(CultureInfo.InvariantCulture, $"""<text x="0" y="{y + 15}" font-size="12">{E(group)} – {label}</text>""");
                 sb.Append(CultureInfo.InvariantCulture, $"""<rect x="{left}" y="{y + 3}" width="{w}" height="{rowHeight - 8}" fill="{color}"/>""");
                 sb.Append(CultureInfo.InvariantCulture, $"""<text x="{left + w + 6}" y="{y + 15}" font-size="12">{P(value)}</text>""");
                 y += rowHeight;

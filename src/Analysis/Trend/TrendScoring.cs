@@ -10,6 +10,9 @@ namespace Skolnarvaro.Analysis.Trend;
 /// <summary>Whether the nightly run scores with a model, and how that is said in the run summary and the ops report.</summary>
 public sealed record TrendModelStatus(long? Version, bool Scoring, string Summary, string OpsNote)
 {
+    /// <summary>The active model's stored cut-off for Trend flags (see <see cref="TrendModelInfo.TrendCutOff"/>).</summary>
+    public double? TrendCutOff { get; init; }
+
     public static TrendModelStatus ThresholdsOnly(string why) =>
         new(null, false, $"thresholds only: {why}", "Nivåerna bygger enbart på tröskelvärdena: ingen kvalificerad trendmodell är aktiv.");
 }
@@ -17,6 +20,12 @@ public sealed record TrendModelStatus(long? Version, bool Scoring, string Summar
 /// <summary>The Trend flags of one school on one date, and the model that made them.</summary>
 public sealed record TrendSchoolResult(TrendModelStatus Model, IReadOnlyList<Assessment> Trend, int Candidates)
 {
+    /// <summary>
+    /// What the digest's concern order needs about every scored pupil on the roll (rule flags included), by pupil key;
+    /// empty when the run uses thresholds only. See <see cref="PupilConcern.Order"/>.
+    /// </summary>
+    public IReadOnlyDictionary<byte[], PupilConcern> Concerns { get; init; } = new Dictionary<byte[], PupilConcern>(PupilKeyComparer.Instance);
+
     /// <summary>The school's threshold assessment with the Trend flags added, ready for <c>FlagStore.RecordAsync</c>.</summary>
     public SchoolAssessment MergeInto(SchoolAssessment thresholds) =>
         Trend.Count == 0 ? thresholds : thresholds with { Flagged = [.. thresholds.Flagged, .. Trend] };
@@ -31,7 +40,9 @@ public sealed record TrendCandidate(PupilFigures Figures, TrendFeatures Features
 /// features that drove their score. Only an active model that qualifies scores: it reads the features this code
 /// computes and its held-out AUC reaches Skolnarvaro:Trend:MinimumAuc. Otherwise the run uses thresholds only.
 /// </summary>
-public sealed class TrendScoring(AttendanceFactStore facts, NpgsqlDataSource db, TrendModelStore models, IOptions<TrendOptions> options)
+public sealed class TrendScoring(
+    AttendanceFactStore facts, NpgsqlDataSource db, TrendModelStore models, ThresholdAnalysis analysis, IOptions<ThresholdOptions> thresholdOptions,
+    IOptions<TrendOptions> options)
 {
     private readonly SemaphoreSlim loading = new(1, 1);
     private (long Version, TrendModel Model)? loaded;
@@ -48,8 +59,55 @@ public sealed class TrendScoring(AttendanceFactStore facts, NpgsqlDataSource db,
         }
 
         var candidates = await CandidatesAsync(skolenhetskod, asOf, thresholds, ct);
-        var scores = model.Score(candidates.Select(c => c.Features.ToVector()).ToList());
-        var cutOff = options.Value.CutOff;
+        return Score(status, model, thresholds, candidates);
+    }
+
+    /// <summary>
+    /// The nightly run's analysis of a school in one pass over its facts: the rules' levels (<see cref="ThresholdAnalysis"/>)
+    /// and, with a qualifying model, every pupil's features, calibrated probability and illness-spell qualifier from the same
+    /// stream. Without a model it is the rules' analysis alone, reading only the term's facts.
+    /// </summary>
+    public async Task<(SchoolAssessment Assessment, TrendSchoolResult Trend)> AssessAndScoreSchoolAsync(
+        string skolenhetskod, DateOnly asOf, CancellationToken ct = default)
+    {
+        var (status, model) = await ModelAsync(ct);
+        if (model is null)
+        {
+            return (await analysis.AssessSchoolAsync(skolenhetskod, asOf, thresholdOptions.Value, ct), new TrendSchoolResult(status, [], 0));
+        }
+
+        var pass = new FeaturePass(asOf, await TrendPupils.ReadAsync(db, skolenhetskod, ct));
+        var assessment = await analysis.AssessSchoolAsync(skolenhetskod, asOf, thresholdOptions.Value, ct, pass);
+        var t = assessment.Thresholds;
+        var candidates = pass.Pupils.Where(c => assessment.OnRoll.Contains(c.Figures.PupilKey) && c.Figures.ScheduledDays >= t.MinimumScheduledDays).ToList();
+        return (assessment, Score(status, model, assessment, candidates));
+    }
+
+    /// <summary>Collects every pupil's trend features on the rules' pass.</summary>
+    private sealed class FeaturePass(DateOnly asOf, Dictionary<byte[], TrendPupil> pupils) : ISchoolPass
+    {
+        public DateOnly FactsFrom { get; } = TrendPupils.FactsFrom(asOf);
+
+        public List<TrendCandidate> Pupils { get; } = [];
+
+        public void Visit(byte[] pupilKey, ReadOnlySpan<DayFact> facts, PupilFigures termFigures) =>
+            Pupils.Add(new TrendCandidate(termFigures, TrendFeatures.Compute(facts, asOf, pupils.GetValueOrDefault(pupilKey).GradeOn(asOf))));
+    }
+
+    /// <summary>Trend flags for candidates at no level whose probability reaches the cut-off; a concern for every candidate.</summary>
+    private TrendSchoolResult Score(TrendModelStatus status, TrendModel model, SchoolAssessment thresholds, IReadOnlyList<TrendCandidate> all)
+    {
+        var atLevel = thresholds.Flagged.Where(a => a.Level is not null).Select(a => a.Figures.PupilKey).ToHashSet(PupilKeyComparer.Instance);
+        var allScores = model.Score(all.Select(c => c.Features.ToVector()).ToList());
+        var concerns = new Dictionary<byte[], PupilConcern>(PupilKeyComparer.Instance);
+        for (var i = 0; i < all.Count; i++)
+        {
+            concerns[all[i].Figures.PupilKey] = new PupilConcern(allScores[i], IllnessSpell.IsFinished(all[i].Features));
+        }
+
+        var candidates = all.Where(c => !atLevel.Contains(c.Figures.PupilKey)).ToList();
+        var scores = candidates.Select(c => concerns[c.Figures.PupilKey].Probability!.Value).ToArray();
+        var cutOff = CutOff(status);
         var flagged = new List<Assessment>();
         for (var i = 0; i < candidates.Count; i++)
         {
@@ -69,7 +127,7 @@ public sealed class TrendScoring(AttendanceFactStore facts, NpgsqlDataSource db,
             });
         }
 
-        return new TrendSchoolResult(status, flagged, candidates.Count);
+        return new TrendSchoolResult(status, flagged, candidates.Count) { Concerns = concerns };
     }
 
     /// <summary>
@@ -110,6 +168,9 @@ public sealed class TrendScoring(AttendanceFactStore facts, NpgsqlDataSource db,
         return candidates;
     }
 
+    /// <summary>The model's own cut-off (chosen for Trend:MaxAddedShare on its held-out period), never below Trend:CutOff.</summary>
+    private double CutOff(TrendModelStatus status) => Math.Max(options.Value.CutOff, status.TrendCutOff ?? options.Value.CutOff);
+
     private async Task<(TrendModelStatus Status, TrendModel? Model)> ModelAsync(CancellationToken ct)
     {
         var active = await models.ActiveAsync(ct);
@@ -140,10 +201,13 @@ public sealed class TrendScoring(AttendanceFactStore facts, NpgsqlDataSource db,
             }
 
             var auc = active.HeldOutAuc.ToString("0.00", CultureInfo.GetCultureInfo("sv-SE"));
-            var cutOff = RuleEvaluator.Percent(options.Value.CutOff);
+            var cutOff = RuleEvaluator.Percent(Math.Max(options.Value.CutOff, active.TrendCutOff ?? options.Value.CutOff));
+            var what = active.Label == TrendLabel.Lasting
+                ? $"att frånvaron de kommande {active.HorizonWeeks} skolveckorna sammantaget når nivån"
+                : $"att nå hög frånvaro inom {active.HorizonWeeks} skolveckor";
             return (new TrendModelStatus(active.Version, true, $"model v{active.Version} active (held-out AUC {F(active.HeldOutAuc)})",
-                $"Trendmodell v{active.Version} är aktiv (AUC {auc} på sin testperiod): stigande frånvaro när sannolikheten att nå hög " +
-                $"frånvaro inom {options.Value.HorizonWeeks} skolveckor är minst {cutOff}."), loaded.Value.Model);
+                $"Trendmodell v{active.Version} är aktiv (AUC {auc} på sin testperiod): stigande frånvaro när sannolikheten {what} " +
+                $"är minst {cutOff}.") { TrendCutOff = active.TrendCutOff }, loaded.Value.Model);
         }
         finally
         {
@@ -158,3 +222,19 @@ public sealed class TrendScoring(AttendanceFactStore facts, NpgsqlDataSource db,
 public sealed record TrendScore(long ModelVersion, float Probability, IReadOnlyList<TrendContribution> Contributions);
 
 public sealed record TrendContribution(string Feature, float Contribution);
+
+/// <summary>
+/// How concerned to be about a pupil, beside their level: the model's calibrated probability of lasting absence (null
+/// without a qualifying model) and whether their recent absence is a finished illness spell (mostly whole days of giltig
+/// frånvaro, and back at school for <see cref="IllnessSpell.DaysBack"/> days), which the digest names as such and puts last.
+/// </summary>
+public sealed record PupilConcern(float? Probability, bool FinishedIllnessSpell)
+{
+    /// <summary>
+    /// The order within a level: finished illness spells last, then the highest probability first (pupils without one after
+    /// those with one). The level itself comes first and is the digest's to apply.
+    /// </summary>
+    public static readonly IComparer<PupilConcern> Order = Comparer<PupilConcern>.Create((a, b) =>
+        a.FinishedIllnessSpell != b.FinishedIllnessSpell ? a.FinishedIllnessSpell.CompareTo(b.FinishedIllnessSpell)
+        : (b.Probability ?? -1).CompareTo(a.Probability ?? -1));
+}

@@ -33,7 +33,15 @@ public sealed class TrendTrainer(
     NpgsqlDataSource db, TrendDataset dataset, TrendModelStore models, IOptions<ThresholdOptions> thresholds, IOptions<TrendOptions> options)
 {
     public async Task<TrendTrainingResult> TrainAndMaybeActivateAsync(
-        TrendTrainingRequest request, IProgress<TrendTrainingProgress>? progress = null, CancellationToken ct = default)
+        TrendTrainingRequest request, IProgress<TrendTrainingProgress>? progress = null, CancellationToken ct = default) =>
+        (await TrainSeedsAsync(request, [request.Seed], progress, ct))[0];
+
+    /// <summary>
+    /// One model per seed on the same samples (built once), each through the gate in turn: the spread over seeds, and
+    /// the best of them active. The seed draws each tree's features and examples.
+    /// </summary>
+    public async Task<IReadOnlyList<TrendTrainingResult>> TrainSeedsAsync(
+        TrendTrainingRequest request, IReadOnlyList<int> seeds, IProgress<TrendTrainingProgress>? progress = null, CancellationToken ct = default)
     {
         var o = options.Value;
         var (first, last) = await FactRangeAsync(db, ct);
@@ -45,13 +53,13 @@ public sealed class TrendTrainer(
         }
 
         var clock = Stopwatch.StartNew();
-        var samples = await dataset.BuildAsync(from, to, thresholds.Value, o.HorizonWeeks,
+        var samples = await dataset.BuildAsync(from, to, thresholds.Value, TrendLabelling.From(o),
             new Progress<TrendDatasetProgress>(p => progress?.Report(new TrendTrainingProgress($"Features and labels: {p.School}", 0.7 * p.SchoolsDone / Math.Max(1, p.Schools)))), ct);
         var datasetTime = clock.Elapsed;
         var split = Split(samples, o.HeldOutShare, o.HeldOutPupilShare, o.HorizonWeeks);
-        if (o.TrainOn == TrainingPopulation.NotAtLevel)
+        if (o.TrainOn != TrainingPopulation.All)
         {
-            split = split with { Train = split.Train.Where(s => s.NotAtLevel).ToList() };
+            split = split with { Train = split.Train.Where(s => o.TrainOn == TrainingPopulation.NotAtLevel ? s.NotAtLevel : s.LevelNow != Level.High).ToList() };
         }
 
         if (split.HeldOut.Count == 0 || split.HeldOut.All(s => s.Label) || split.HeldOut.All(s => !s.Label))
@@ -61,56 +69,82 @@ public sealed class TrendTrainer(
                 $"{split.HeldOut.Count} samples reaching hög frånvaro; it needs both kinds to judge the model. Give a longer period.");
         }
 
-        progress?.Report(new TrendTrainingProgress($"Training on {split.Train.Count:N0} samples", 0.7));
-        clock.Restart();
-        var model = TrendModel.Train(split.Train, o.Trainer, request.Seed);
-        var trainingTime = clock.Elapsed;
-        progress?.Report(new TrendTrainingProgress("Validating", 0.9));
-        var heldOutIdx = Enumerable.Range(0, split.HeldOut.Count).ToList();
-        var scores = model.Score(split.HeldOut.Select(s => s.Features).ToList());
-        var auc = TrendEvaluation.Auc(heldOutIdx, split.HeldOut, i => scores[i])!.Value;
-
-        // The gate: the active model judged on exactly the same held-out samples. One that cannot read this code's
-        // features cannot score the nightly run at all, so anything replaces it.
-        var active = await models.ActiveAsync(ct);
-        double? activeAuc = null;
-        if (active is { MatchesFeatures: true })
+        var results = new List<TrendTrainingResult>();
+        foreach (var seed in seeds)
         {
-            var activeScores = (await models.LoadAsync(active, ct)).Score(split.HeldOut.Select(s => s.Features).ToList());
-            activeAuc = TrendEvaluation.Auc(heldOutIdx, split.HeldOut, i => activeScores[i]);
+            progress?.Report(new TrendTrainingProgress($"Training on {split.Train.Count:N0} samples", 0.7));
+            clock.Restart();
+            var model = TrendModel.Train(split.Train, o.Trainer, seed);
+            var trainingTime = clock.Elapsed;
+            progress?.Report(new TrendTrainingProgress("Validating", 0.9));
+            var heldOutIdx = Enumerable.Range(0, split.HeldOut.Count).ToList();
+            var heldOutVectors = split.HeldOut.Select(s => s.Features).ToList();
+            // Calibrated on the held-out samples (the trees never saw them), so that 0.4 means about 40 %.
+            model = model.WithCalibration(Platt.Fit(model.ScoreUncalibrated(heldOutVectors), split.HeldOut.Select(s => s.Label).ToList()));
+            var scores = model.Score(heldOutVectors);
+            // Trend flags may add at most MaxAddedShare to the digest entries: the cut-off that keeps to it on the held-out period.
+            var (cutOff, addedShare) = AlertBudgetEvaluation.TrendCutOffFor(split.HeldOut, scores, o.MaxAddedShare);
+            var auc = TrendEvaluation.Auc(heldOutIdx, split.HeldOut, i => scores[i])!.Value;
+
+            // The gate: the active model judged on exactly the same held-out samples. One that cannot read this code's
+            // features cannot score the nightly run at all, so anything replaces it.
+            var active = await models.ActiveAsync(ct);
+            double? activeAuc = null;
+            if (active is { MatchesFeatures: true })
+            {
+                var activeScores = (await models.LoadAsync(active, ct)).Score(split.HeldOut.Select(s => s.Features).ToList());
+                activeAuc = TrendEvaluation.Auc(heldOutIdx, split.HeldOut, i => activeScores[i]);
+            }
+
+            // A model that predicts another label is not comparable on these samples: the new one replaces it.
+            if (active is { MatchesFeatures: true } && (active.Label != o.Label || active.HorizonWeeks != o.HorizonWeeks))
+            {
+                activeAuc = null;
+            }
+
+            var activate = activeAuc is not { } previous || auc >= previous + o.GateMargin;
+            var decision = active is null ? "Activated: no model was active."
+                : !active.MatchesFeatures ? $"Activated: the active v{active.Version} reads other features than this code computes."
+                : active.Label != o.Label || active.HorizonWeeks != o.HorizonWeeks ? $"Activated: the active v{active.Version} predicts {active.Label} over {active.HorizonWeeks} weeks, this configuration {o.Label} over {o.HorizonWeeks}."
+                : activate ? $"Activated: held-out AUC {F(auc)} ≥ v{active.Version}'s {F(activeAuc!.Value)} + margin {F(o.GateMargin)} on the same samples."
+                : $"Not activated: held-out AUC {F(auc)} is not above the active v{active.Version}'s {F(activeAuc!.Value)} by the margin {F(o.GateMargin)} " +
+                  "(Skolnarvaro:Trend:GateMargin) on the same samples.";
+            if (activate && auc < o.MinimumAuc)
+            {
+                decision += $" It does not qualify for scoring (AUC below Skolnarvaro:Trend:MinimumAuc {F(o.MinimumAuc)}): runs use thresholds only.";
+            }
+
+            var evaluation = TrendEvaluation.Evaluate(split.HeldOut, scores, split.HeldOutFrom, to, o.HorizonWeeks, Math.Max(cutOff, o.CutOff));
+            var metrics = JsonSerializer.Serialize(new
+            {
+                trainingSamples = split.Train.Count,
+                trainingPositives = split.Train.Count(s => s.Label),
+                heldOutSamples = split.HeldOut.Count,
+                heldOutPositives = split.HeldOut.Count(s => s.Label),
+                heldOutAuc = auc,
+                previousVersion = active?.Version,
+                previousAucOnSameSamples = activeAuc,
+                trainer = o.Trainer,
+                label = o.Label.ToString(),
+                calibration = new { a = model.Calibration.A, b = model.Calibration.B },
+                trendCutOff = cutOff,
+                addedShare,
+                datasetSeconds = datasetTime.TotalSeconds,
+                trainingSeconds = trainingTime.TotalSeconds,
+                heldOut = evaluation with { Roc = [] },
+            });
+            var version = await models.AddAsync(new NewTrendModel(
+                from, to, split.HeldOutFrom, to, seed, o.HorizonWeeks, model.Baselines, auc, metrics, model.ToBytes(), activate, decision)
+            {
+                Label = o.Label, Calibration = model.Calibration, TrendCutOff = cutOff, AddedShare = addedShare,
+            }, ct);
+            progress?.Report(new TrendTrainingProgress("Done", 1));
+            results.Add(new TrendTrainingResult(version, from, to, split.HeldOutFrom, to,
+                split.Train.Count, split.Train.Count(s => s.Label), split.HeldOut.Count, split.HeldOut.Count(s => s.Label),
+                auc, active?.Version, activeAuc, activate, decision, datasetTime, trainingTime));
         }
 
-        var activate = activeAuc is not { } previous || auc >= previous;
-        var decision = active is null ? "Activated: no model was active."
-            : !active.MatchesFeatures ? $"Activated: the active v{active.Version} reads other features than this code computes."
-            : activate ? $"Activated: held-out AUC {F(auc)} ≥ v{active.Version}'s {F(activeAuc!.Value)} on the same samples."
-            : $"Not activated: held-out AUC {F(auc)} < the active v{active.Version}'s {F(activeAuc!.Value)} on the same samples.";
-        if (activate && auc < o.MinimumAuc)
-        {
-            decision += $" It does not qualify for scoring (AUC below Skolnarvaro:Trend:MinimumAuc {F(o.MinimumAuc)}): runs use thresholds only.";
-        }
-
-        var evaluation = TrendEvaluation.Evaluate(split.HeldOut, scores, split.HeldOutFrom, to, o.HorizonWeeks, o.CutOff);
-        var metrics = JsonSerializer.Serialize(new
-        {
-            trainingSamples = split.Train.Count,
-            trainingPositives = split.Train.Count(s => s.Label),
-            heldOutSamples = split.HeldOut.Count,
-            heldOutPositives = split.HeldOut.Count(s => s.Label),
-            heldOutAuc = auc,
-            previousVersion = active?.Version,
-            previousAucOnSameSamples = activeAuc,
-            trainer = o.Trainer,
-            datasetSeconds = datasetTime.TotalSeconds,
-            trainingSeconds = trainingTime.TotalSeconds,
-            heldOut = evaluation with { Roc = [] },
-        });
-        var version = await models.AddAsync(new NewTrendModel(
-            from, to, split.HeldOutFrom, to, request.Seed, o.HorizonWeeks, model.Baselines, auc, metrics, model.ToBytes(), activate, decision), ct);
-        progress?.Report(new TrendTrainingProgress("Done", 1));
-        return new TrendTrainingResult(version, from, to, split.HeldOutFrom, to,
-            split.Train.Count, split.Train.Count(s => s.Label), split.HeldOut.Count, split.HeldOut.Count(s => s.Label),
-            auc, active?.Version, activeAuc, activate, decision, datasetTime, trainingTime);
+        return results;
     }
 
     public sealed record TrainingSplit(IReadOnlyList<TrendSample> Train, IReadOnlyList<TrendSample> HeldOut, DateOnly HeldOutFrom);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using CsvHelper;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Spectre.Console;
@@ -21,6 +22,11 @@ public static class EvaluateCommand
     public static Command Create()
     {
         var model = new Option<long?>("--model") { Description = "Model version (see `models`). Default: the active model." };
+        var also = new Option<long[]>("--also")
+        {
+            Description = "More model versions (trained with other seeds) to evaluate on the same samples: prints each and the spread.",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var from = new Option<DateOnly?>("--from") { Description = "First scoring date (yyyy-MM-dd). Default: the day after the model's training period." };
         var to = new Option<DateOnly?>("--to") { Description = "Last day of facts used, labels included (yyyy-MM-dd). Default: the last fact." };
         var truth = new Option<FileInfo?>("--truth")
@@ -32,7 +38,7 @@ public static class EvaluateCommand
             "Evaluate a trend model on a period against the threshold rule at the same flag rate: ROC-AUC, precision, recall, lead time, " +
             "by gender and driftsform; writes an HTML report with charts and a JSON file.")
         {
-            model, from, to, output, truth,
+            model, from, to, output, truth, also,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -87,7 +93,8 @@ public static class EvaluateCommand
                 .StartAsync(async ctx =>
                 {
                     var task = ctx.AddTask("Features and labels", maxValue: 1.0);
-                    samples = await host.Get<TrendDataset>().BuildAsync(first, end, host.Get<IOptions<ThresholdOptions>>().Value, info.HorizonWeeks,
+                    samples = await host.Get<TrendDataset>().BuildAsync(first, end, host.Get<IOptions<ThresholdOptions>>().Value,
+                        new TrendLabelling(info.HorizonWeeks, info.Label, options.LastingLevel),
                         new Progress<TrendDatasetProgress>(p =>
                         {
                             task.Description = Markup.Escape(p.School.Length > 0 ? $"Features and labels: {p.School}" : "Scoring");
@@ -115,17 +122,44 @@ public static class EvaluateCommand
                 }
             }
 
-            var result = TrendEvaluation.Evaluate(samples, scores, first, end, info.HorizonWeeks, options.CutOff,
-                courses is null ? null : s => courses.GetValueOrDefault(s.PupilKey));
+            Func<TrendSample, string?>? trajectory = courses is null ? null : s => courses.GetValueOrDefault(s.PupilKey);
+            var cutOff = Math.Max(options.CutOff, info.TrendCutOff ?? options.CutOff);
+            var result = TrendEvaluation.Evaluate(samples, scores, first, end, info.HorizonWeeks, cutOff, trajectory);
+            var budget = AlertBudgetEvaluation.Evaluate(samples, scores, first, end, info.HorizonWeeks, cutOff, trajectory);
 
             var folder = parse.GetValue(output)?.FullName ?? Path.Combine(WorkerHost.Home, "out", "trend");
             Directory.CreateDirectory(folder);
             var name = $"evaluation-v{info.Version}-{first:yyyyMMdd}-{end:yyyyMMdd}";
             var html = Path.Combine(folder, name + ".html");
             var json = Path.Combine(folder, name + ".json");
-            await File.WriteAllTextAsync(html, TrendReport.Html(result, info, caveat), new UTF8Encoding(false), ct);
-            await File.WriteAllTextAsync(json, TrendReport.Json(result, info, caveat), new UTF8Encoding(false), ct);
-            Print(result, info);
+            await File.WriteAllTextAsync(html, TrendReport.Html(result, budget, info, caveat), new UTF8Encoding(false), ct);
+            await File.WriteAllTextAsync(json, TrendReport.Json(result, budget, info, caveat), new UTF8Encoding(false), ct);
+            Print(budget, info);
+            var spread = new List<AlertBudgetResult> { budget };
+            foreach (var other in parse.GetValue(also) ?? [])
+            {
+                if (await store.GetAsync(other, ct) is not { MatchesFeatures: true } otherInfo)
+                {
+                    await Console.Error.WriteLineAsync($"--also {other}: no such model, or it reads other features; skipped.");
+                    continue;
+                }
+
+                var otherScores = (await store.LoadAsync(otherInfo, ct)).Score(samples.Select(s => s.Features).ToList());
+                var otherCutOff = Math.Max(options.CutOff, otherInfo.TrendCutOff ?? options.CutOff);
+                var b = AlertBudgetEvaluation.Evaluate(samples, otherScores, first, end, info.HorizonWeeks, otherCutOff, trajectory);
+                Print(b, otherInfo);
+                spread.Add(b);
+            }
+
+            if (spread.Count > 1)
+            {
+                string Range(Func<AlertBudgetResult, double> f, string format) =>
+                    $"{spread.Min(f).ToString(format, CultureInfo.InvariantCulture)} – {spread.Max(f).ToString(format, CultureInfo.InvariantCulture)}";
+                AnsiConsole.MarkupLine($"Spread over {spread.Count} models: AUC {Range(r => r.ModelAuc ?? 0, "0.000")}; recall model − rule (points) " +
+                                       $"{Range(r => 100 * (r.Overall.Model.Recall - r.Overall.Rule.Recall), "0.0")}; median lead model − rule (school days) " +
+                                       $"{Range(r => (r.Overall.Model.MedianLeadDays ?? 0) - (r.Overall.Rule.MedianLeadDays ?? 0), "0.0")}; nightly entries ÷ rule " +
+                                       $"{Range(r => 1 + r.NightlyAddedShare, "0.000")}");
+            }
             AnsiConsole.MarkupLine($"Report: {Markup.Escape(html)}");
             AnsiConsole.MarkupLine($"JSON:   {Markup.Escape(json)}");
             return ExitCodes.Ok;
@@ -133,52 +167,55 @@ public static class EvaluateCommand
         return command;
     }
 
-    private static void Print(TrendEvaluationResult r, TrendModelInfo info)
+    private static void Print(AlertBudgetResult r, TrendModelInfo info)
     {
         if (Console.IsOutputRedirected)
         {
-            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 180);
+            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 200);
         }
 
         var inv = CultureInfo.InvariantCulture;
-        AnsiConsole.MarkupLine($"[bold]Trend model v{info.Version}[/] (trained {info.TrainedFrom:yyyy-MM-dd} – {info.TrainedTo:yyyy-MM-dd}) on " +
-                               $"{r.From:yyyy-MM-dd} – {r.To:yyyy-MM-dd}: {r.ScoringDates} scoring dates, {r.Pupils:N0} pupils, {r.Overall.Samples:N0} samples, " +
-                               $"{r.Overall.Positives:N0} reached hög frånvaro within {r.HorizonWeeks} weeks, {r.Overall.Crossers:N0} pupils crossed");
-        AnsiConsole.MarkupLine($"Model at the rule's flag rate ({r.Overall.Rule.Flags:N0} flags); nightly = rule's riskfrånvaro + Trend at cut-off {r.CutOff.ToString("0.00", inv)}");
+        AnsiConsole.MarkupLine($"[bold]Trend model v{info.Version}[/] ({info.Label}, seed {info.Seed}, trained {info.TrainedFrom:yyyy-MM-dd} – {info.TrainedTo:yyyy-MM-dd}) on " +
+                               $"{r.From:yyyy-MM-dd} – {r.To:yyyy-MM-dd}: {r.SchoolDays} school days, {r.Pupils:N0} pupils, {r.Samples:N0} pupil-days, {r.SchoolWeeks} school-weeks; " +
+                               $"{r.Overall.LastingPupils} pupils began lasting absence (≥ the level's share over {r.HorizonWeeks} school weeks)");
+        AnsiConsole.MarkupLine($"ROC-AUC on lasting absence: model {A(r.ModelAuc)}, rule {A(r.RuleAuc)}. Model at the rule's alert budget: probability ≥ {r.ModelThreshold.ToString("0.000", inv)}; " +
+                               $"nightly = rule + Trend at ≥ {r.TrendCutOff.ToString("0.00", inv)} (adds {P(r.NightlyAddedShare)} entries)");
         var table = new Table().Border(TableBorder.Rounded).AddColumns(
-            "Group", "Samples", "Positive", "AUC model", "AUC rule", "Recall model", "Recall rule", "Precision model", "Precision rule",
-            "Crossed", "Caught model/rule/nightly", "Median lead weeks model/rule/nightly", "Caught ≥2 weeks ahead model/rule/nightly");
-        foreach (var g in new[] { r.Overall }.Concat(r.ByGender).Concat(r.ByDriftsform).Concat(r.ByTrajectory))
+            "Group", "Began lasting", "Entries/school-week rule/model/nightly", "Recall rule", "Recall model", "Recall nightly",
+            "Median lead days rule/model/nightly", "Precision rule/model/nightly");
+        foreach (var g in new[] { r.Overall }.Concat(r.ByGender).Concat(r.ByDriftsform).Concat(r.ByGradeBand).Concat(r.ByTrajectory))
         {
-            table.AddRow(Markup.Escape(g.Group), g.Samples.ToString("N0", inv), g.Positives.ToString("N0", inv), A(g.ModelAuc), A(g.RuleAuc),
-                P(g.Model.Recall), P(g.Rule.Recall), P(g.Model.Precision), P(g.Rule.Precision), g.Crossers.ToString("N0", inv),
-                $"{g.Model.Caught}/{g.Rule.Caught}/{g.Nightly.Caught}", $"{W(g.Model.MedianLeadWeeks)}/{W(g.Rule.MedianLeadWeeks)}/{W(g.Nightly.MedianLeadWeeks)}",
-                $"{g.Model.CaughtTwoWeeksAhead}/{g.Rule.CaughtTwoWeeksAhead}/{g.Nightly.CaughtTwoWeeksAhead}");
+            table.AddRow(Markup.Escape(g.Group), g.LastingPupils.ToString("N0", inv),
+                $"{g.Rule.EntriesPerSchoolWeek:0.00}/{g.Model.EntriesPerSchoolWeek:0.00}/{g.Nightly.EntriesPerSchoolWeek:0.00}",
+                P(g.Rule.Recall), P(g.Model.Recall), P(g.Nightly.Recall),
+                $"{W(g.Rule.MedianLeadDays)}/{W(g.Model.MedianLeadDays)}/{W(g.Nightly.MedianLeadDays)}",
+                $"{P(g.Rule.Precision)}/{P(g.Model.Precision)}/{P(g.Nightly.Precision)}");
         }
 
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"Pupils not at a level: AUC {A(r.ModelAucNotAtLevel)} on {r.NotAtLevelSamples:N0} samples ({r.NotAtLevelPositives:N0} positive); " +
-                               $"at the cut-off {r.TrendAtCutOff.Flags:N0} Trend flags, precision {P(r.TrendAtCutOff.Precision)}, recall {P(r.TrendAtCutOff.Recall)}");
+        AnsiConsole.MarkupLine($"Rule entries not followed or preceded by lasting absence within the horizon: {r.RuleEntriesWithoutLasting:N0} of {r.Overall.Rule.Entries:N0}; " +
+                               $"of them illness-only (mostly whole days of giltig frånvaro): {r.RuleEntriesIllnessOnly:N0}");
+        AnsiConsole.MarkupLine("Calibration (predicted → observed): " + string.Join(", ", r.Calibration.Select(b =>
+            $"{b.From.ToString("0.00", inv)}–{b.To.ToString("0.00", inv)}: {b.MeanPredicted.ToString("0.00", inv)} → {b.Observed.ToString("0.00", inv)} (n={b.Samples})")));
     }
 
     /// <summary>The generator's answer key: pupil key (hashed as the import hashes) → course; null when the file is not one.</summary>
     private static Dictionary<byte[], string>? ReadTruth(string path, PupilKeyHasher hasher, DateOnly today)
     {
-        var lines = File.ReadAllLines(path);
-        var header = lines.Length > 0 ? lines[0].Split(';') : [];
-        int pnr = Array.IndexOf(header, "Personnummer"), course = Array.IndexOf(header, "Course");
+        using var csv = CsvReader.FromFile(path, new CsvReaderOptions { Separator = ';', HasHeader = true, SkipEmptyLines = true, TrimWhitespace = true });
+        var header = csv.Headers.ToList();
+        int pnr = header.IndexOf("Personnummer"), course = header.IndexOf("Course");
         if (pnr < 0 || course < 0)
         {
             return null;
         }
 
         var courses = new Dictionary<byte[], string>(PupilKeyComparer.Instance);
-        foreach (var line in lines.Skip(1))
+        while (csv.Read())
         {
-            var cells = line.Split(';');
-            if (cells.Length > Math.Max(pnr, course) && Personnummer.TryParse(cells[pnr], today, out var p, out _))
+            if (csv.FieldCount > Math.Max(pnr, course) && Personnummer.TryParse(csv.GetString(pnr), today, out var p, out _))
             {
-                courses[hasher.KeyFor(p)] = cells[course];
+                courses[hasher.KeyFor(p)] = csv.GetString(course);
             }
         }
 

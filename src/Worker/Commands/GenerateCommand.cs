@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using Skolnarvaro.Worker.Composition;
-using Skolnarvaro.Worker.Generate;
+using Skolnarvaro.Generator;
 
 namespace Skolnarvaro.Worker.Commands;
 

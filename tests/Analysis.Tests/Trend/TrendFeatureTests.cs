@@ -87,7 +87,7 @@ public sealed class TrendFeatureTests(TestDatabase db) : IClassFixture<TestDatab
 
     private async Task<Dictionary<byte[], float[]>> SamplesOnAsync(DateOnly date)
     {
-        var samples = await TrendHistory.Dataset(db).BuildAsync(Term[0], Term[^1], new ThresholdOptions(), 3);
+        var samples = await TrendHistory.Dataset(db).BuildAsync(Term[0], Term[^1], new ThresholdOptions(), new TrendLabelling(3, TrendLabel.Crossing));
         return samples.Where(s => s.Date == date).ToDictionary(s => s.PupilKey, s => s.Features, PupilKeyComparer.Instance);
     }
 

@@ -60,5 +60,6 @@ public static class TrendHistory
         new(db.DataSource, Dataset(db), Store(db), Microsoft.Extensions.Options.Options.Create(new ThresholdOptions()), Microsoft.Extensions.Options.Options.Create(options));
 
     public static TrendScoring Scoring(TestDatabase db, TrendOptions options) =>
-        new(new AttendanceFactStore(db.DataSource), db.DataSource, Store(db), Microsoft.Extensions.Options.Options.Create(options));
+        new(new AttendanceFactStore(db.DataSource), db.DataSource, Store(db), Analysis(db),
+            Microsoft.Extensions.Options.Options.Create(new ThresholdOptions()), Microsoft.Extensions.Options.Options.Create(options));
 }

@@ -23,6 +23,8 @@ public sealed class TrendCommandTests(TestDatabase db) : IClassFixture<TestDatab
     {
         ["Skolnarvaro:Trend:HorizonWeeks"] = "3",
         ["Skolnarvaro:Trend:MinimumAuc"] = "0.6",
+        // Room for Trend flags: on this small history the default 10 % cap on added digest entries leaves almost none.
+        ["Skolnarvaro:Trend:MaxAddedShare"] = "0.9",
         ["Skolnarvaro:Trend:Trainer:Trees"] = "40",
         ["Skolnarvaro:Trend:Trainer:Leaves"] = "8",
         ["Skolnarvaro:Trend:Trainer:MinimumExamplesPerLeaf"] = "5",

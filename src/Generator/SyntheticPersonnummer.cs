@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Skolnarvaro.Worker.Generate;
+namespace Skolnarvaro.Generator;
 
 /// <summary>How a school's export writes the personnummer.</summary>
 internal enum PnrStyle

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Skolnarvaro.Worker.Generate;
+namespace Skolnarvaro.Generator;
 
 /// <summary>
 /// The Swedish compulsory-school calendar the history generator uses (Stockholm's customs where regions differ):

@@ -1,4 +1,4 @@
-namespace Skolnarvaro.Worker.Generate;
+namespace Skolnarvaro.Generator;
 
 /// <summary>Fills a pupil's lesson outcomes for one school day of a term (a pure function of seed, pupil and day).</summary>
 internal interface IAbsenceBehaviour
@@ -48,7 +48,7 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
     /// <summary>The propensity is capped: nobody is modelled as absent every day for months.</summary>
     private const double MaxPropensity = 0.6;
 
-    private readonly List<Spell> _spells = [];
+    private readonly List<Spell> spells = [];
 
     private HistoryAbsence(int seed, int pupilId)
     {
@@ -59,47 +59,47 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
     public int Seed { get; }
     public int PupilId { get; }
     public HistoryCourse Course { get; private set; }
-    public IReadOnlyList<Spell> Spells => _spells;
+    public IReadOnlyList<Spell> Spells => this.spells;
 
     /// <summary>School-year start (year) in which the pupil was, or would have been, in grade 1.</summary>
     public int Grade1Year { get; private set; }
 
     // The base level and its drift.
-    private double _base;
-    private double _driftSigma;
-    private bool _girl;
+    private double baseLevel;
+    private double driftSigma;
+    private bool girl;
 
     // The rise: onset and lengths in school days of the history (global day index).
     public double RiseOnset { get; private set; } = double.MaxValue;
     public double RiseDays { get; private set; } = 1;
     public double RisePeak { get; private set; }
-    private double _holdDays = double.MaxValue;
-    private double _recoverDays = 1;
-    private DayOfWeek _riseDay;
-    private double _riseDayWeight; // 0: the rise is spread over the week; > 0: concentrated on _riseDay
+    private double holdDays = double.MaxValue;
+    private double recoverDays = 1;
+    private DayOfWeek riseDay;
+    private double riseDayWeight; // 0: the rise is spread over the week; > 0: concentrated on riseDay
 
     // Mix of giltig/ogiltig: at base level and at the full rise.
-    private double _unexcused0;
-    private double _unexcused1;
+    private double unexcused0;
+    private double unexcused1;
 
-    private double _partialDayRate;
-    private double _singleLessonRate;
+    private double partialDayRate;
+    private double singleLessonRate;
 
     // Recurring weekday (from an onset) and late arrivals, which for some risers start before the absence does.
-    private DayOfWeek _patternDay;
-    private double _patternFrom = double.MaxValue;
-    private double _patternProb;
-    private double _patternUnexcused;
-    private double _lateRate;
-    private double _lateRise;
-    private double _lateRiseFrom = double.MaxValue;
-    private int _lateMin = 1;
-    private int _lateMax = 15;
+    private DayOfWeek patternDay;
+    private double patternFrom = double.MaxValue;
+    private double patternProb;
+    private double patternUnexcused;
+    private double lateRate;
+    private double lateRise;
+    private double lateRiseFrom = double.MaxValue;
+    private int lateMin = 1;
+    private int lateMax = 15;
 
     // Ströfrånvaro: single lessons skipped, sometimes mostly one subject.
-    private double _stroRate;
-    private string? _stroSubject;
-    private double _stroSubjectRate;
+    private double stroRate;
+    private string? stroSubject;
+    private double stroSubjectRate;
 
     public static HistoryAbsence Create(int seed, Pupil pupil, int grade1Year, HistoryCalendar history)
     {
@@ -109,23 +109,23 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
         var p = new HistoryAbsence(seed, pupil.Id)
         {
             Grade1Year = grade1Year,
-            _girl = !pupil.Male,
-            _partialDayRate = 0.006 + 0.01 * r.NextDouble(),
-            _singleLessonRate = 0.002 + 0.004 * r.NextDouble(),
-            _lateRate = 0.004 + 0.02 * r.NextDouble(),
-            _driftSigma = 0.2 + 0.2 * r.NextDouble(),
+            girl = !pupil.Male,
+            partialDayRate = 0.006 + 0.01 * r.NextDouble(),
+            singleLessonRate = 0.002 + 0.004 * r.NextDouble(),
+            lateRate = 0.004 + 0.02 * r.NextDouble(),
+            driftSigma = 0.2 + 0.2 * r.NextDouble(),
         };
 
         // Base level beyond illness: log-normal around 0.8 %, a long tail; chronic pupils 4–11 %.
-        p._base = 0.008 * Math.Exp(0.7 * Normal(r));
-        p._unexcused0 = 0.05 + 0.3 * r.NextDouble() * (pupil.Male ? 1.2 : 1.0);
+        p.baseLevel = 0.008 * Math.Exp(0.7 * Normal(r));
+        p.unexcused0 = 0.05 + 0.3 * r.NextDouble() * (pupil.Male ? 1.2 : 1.0);
         double course = r.NextDouble();
         double riseShare = 0.16 + 0.01 * (grade0 - 1); // older pupils start to stay away more often
         if (course < 0.07)
         {
             p.Course = HistoryCourse.Chronic;
-            p._base = 0.04 + 0.07 * r.NextDouble();
-            p._unexcused0 = 0.15 + 0.45 * r.NextDouble();
+            p.baseLevel = 0.04 + 0.07 * r.NextDouble();
+            p.unexcused0 = 0.15 + 0.45 * r.NextDouble();
         }
         else if (course < 0.07 + riseShare)
         {
@@ -137,19 +137,19 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
             p.RiseDays = jump ? 2 + 6 * r.NextDouble() : 25 + 65 * Math.Pow(r.NextDouble(), 0.8);
             // About half climb past the high level; the rest level off below it (still worth an early word).
             p.RisePeak = r.NextDouble() < 0.5 ? 0.17 + 0.28 * r.NextDouble() : 0.04 + 0.10 * r.NextDouble();
-            p._holdDays = 15 + 100 * r.NextDouble();
-            p._recoverDays = r.NextDouble() < 0.45 ? 15 + 35 * r.NextDouble() : double.PositiveInfinity;
+            p.holdDays = 15 + 100 * r.NextDouble();
+            p.recoverDays = r.NextDouble() < 0.45 ? 15 + 35 * r.NextDouble() : double.PositiveInfinity;
             bool truancy = r.NextDouble() < 0.55;
-            p._unexcused1 = truancy ? 0.45 + 0.4 * r.NextDouble() : 0.08 + 0.2 * r.NextDouble();
+            p.unexcused1 = truancy ? 0.45 + 0.4 * r.NextDouble() : 0.08 + 0.2 * r.NextDouble();
             if (r.NextDouble() < 0.3)
             {
-                p._riseDay = r.NextDouble() < 0.6 ? DayOfWeek.Monday : DayOfWeek.Friday;
-                p._riseDayWeight = 1.5 + 1.5 * r.NextDouble();
+                p.riseDay = r.NextDouble() < 0.6 ? DayOfWeek.Monday : DayOfWeek.Friday;
+                p.riseDayWeight = 1.5 + 1.5 * r.NextDouble();
             }
             if (r.NextDouble() < 0.4)
             {
-                p._lateRiseFrom = p.RiseOnset - 5 - 15 * r.NextDouble();
-                p._lateRise = 0.15 + 0.3 * r.NextDouble();
+                p.lateRiseFrom = p.RiseOnset - 5 - 15 * r.NextDouble();
+                p.lateRise = 0.15 + 0.3 * r.NextDouble();
             }
         }
         else
@@ -158,36 +158,37 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
         }
         if (p.Course != HistoryCourse.Rising && p.Course != HistoryCourse.Jump)
         {
-            p._unexcused1 = p._unexcused0;
+            p.unexcused1 = p.unexcused0;
         }
 
         // Behaviours layered on any course.
         double extra = r.NextDouble();
         if (extra < 0.04)
         {
-            p._patternDay = r.NextDouble() < 0.6 ? DayOfWeek.Monday : r.NextDouble() < 0.8 ? DayOfWeek.Friday : DayOfWeek.Wednesday;
-            p._patternFrom = -20 + (n + 20) * r.NextDouble();
-            p._patternProb = 0.5 + 0.4 * r.NextDouble();
-            p._patternUnexcused = 0.6 + 0.3 * r.NextDouble();
+            p.patternDay = r.NextDouble() < 0.6 ? DayOfWeek.Monday : r.NextDouble() < 0.8 ? DayOfWeek.Friday : DayOfWeek.Wednesday;
+            p.patternFrom = -20 + (n + 20) * r.NextDouble();
+            p.patternProb = 0.5 + 0.4 * r.NextDouble();
+            p.patternUnexcused = 0.6 + 0.3 * r.NextDouble();
         }
         else if (extra < 0.08)
         {
-            p._lateRate = 0.3 + 0.35 * r.NextDouble();
-            p._lateMin = 5;
-            p._lateMax = 25;
+            p.lateRate = 0.3 + 0.35 * r.NextDouble();
+            p.lateMin = 5;
+            p.lateMax = 25;
         }
         else if (extra < 0.12)
         {
-            p._stroRate = 0.04 + 0.08 * r.NextDouble();
+            p.stroRate = 0.04 + 0.08 * r.NextDouble();
             if (r.NextDouble() < 0.5)
             {
-                p._stroSubject = r.NextDouble() < 0.6 ? "Idrott och hälsa" : NameLists.Subjects[r.Next(NameLists.Subjects.Length)];
-                p._stroSubjectRate = 0.5 + 0.3 * r.NextDouble();
-                p._stroRate *= 0.5;
+                p.stroSubject = r.NextDouble() < 0.6 ? "Idrott och hälsa" : NameLists.Subjects[r.Next(NameLists.Subjects.Length)];
+                p.stroSubjectRate = 0.5 + 0.3 * r.NextDouble();
+                p.stroRate *= 0.5;
             }
         }
 
         p.DrawSickSpells(r, history);
+        p.DrawTrips(history);
         return p;
     }
 
@@ -207,7 +208,7 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
             }
             double u = r.NextDouble();
             int len = u < 0.45 ? 1 : u < 0.73 ? 2 : u < 0.89 ? 3 : u < 0.96 ? 4 : u < 0.985 ? 5 : 6 + r.Next(3);
-            _spells.Add(new Spell(g, len, r.NextDouble() < 0.04));
+            this.spells.Add(new Spell(g, len, r.NextDouble() < 0.04));
             g += len;
         }
         foreach (var term in history.Terms)
@@ -215,10 +216,33 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
             if (r.NextDouble() < 0.012 && term.Days.Count > 10)
             {
                 int len = 6 + (int)(20 * Math.Pow(r.NextDouble(), 1.5));
-                _spells.Add(new Spell(term.DayBase + r.Next(term.Days.Count - 3), len, false));
+                this.spells.Add(new Spell(term.DayBase + r.Next(term.Days.Count - 3), len, false));
             }
         }
     }
+
+    /// <summary>
+    /// A family trip: a week or two of whole days, excused (ledighet), for about one pupil in twelve each school year.
+    /// Like a long illness it crosses the rule's lines at once and is over when the pupil is back: not lasting absence.
+    /// Drawn from a stream of its own, so the other draws of a pupil stay what they were.
+    /// </summary>
+    private void DrawTrips(HistoryCalendar history)
+    {
+        var r = Det.Stream(Seed, Det.Salt.Trips, PupilId);
+        foreach (var term in history.Terms)
+        {
+            if (r.NextDouble() < 0.04 && term.Days.Count > 15)
+            {
+                int len = 5 + r.Next(6);
+                int from = term.DayBase + r.Next(term.Days.Count - len);
+                this.spells.Add(new Spell(from, len, false));
+                Trips.Add((from, len));
+            }
+        }
+    }
+
+    /// <summary>The trips (first school day of the history, school days), for the answer key.</summary>
+    public List<(int From, int Length)> Trips { get; } = [];
 
     /// <summary>How much more often pupils fall ill: a winter peak around early February, a smaller one in November.</summary>
     public static double Season(DateOnly date)
@@ -233,10 +257,10 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
     public double Propensity(int g, DateOnly date, int globalWeek)
     {
         int grade = Math.Clamp(HistoryCalendar.SchoolYearOf(date) - Grade1Year + 1, 1, 9);
-        double gradeFactor = 1 + 0.07 * (grade - 1) + (_girl && grade >= 7 ? 0.08 : 0);
-        double drift = Math.Exp(_driftSigma * Drift(g));
+        double gradeFactor = 1 + 0.07 * (grade - 1) + (girl && grade >= 7 ? 0.08 : 0);
+        double drift = Math.Exp(driftSigma * Drift(g));
         double week = 0.75 + 0.5 * Det.Unit(Seed, Det.Salt.WeekNoise, PupilId, globalWeek, 1);
-        return Math.Min(MaxPropensity, (_base * gradeFactor * drift + Rise(g) * (0.85 + 0.3 * Det.Unit(Seed, Det.Salt.WeekNoise, PupilId, globalWeek, 2))) * week);
+        return Math.Min(MaxPropensity, (baseLevel * gradeFactor * drift + Rise(g) * (0.85 + 0.3 * Det.Unit(Seed, Det.Salt.WeekNoise, PupilId, globalWeek, 2))) * week);
     }
 
     /// <summary>The rise's contribution on day <paramref name="g"/>: a smooth climb, a plateau, for some a recovery.</summary>
@@ -247,8 +271,8 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
             return 0;
         }
         double climb = SmoothStep((g - RiseOnset) / RiseDays);
-        double recoverFrom = RiseOnset + RiseDays + _holdDays;
-        double recovered = g > recoverFrom ? SmoothStep((g - recoverFrom) / _recoverDays) : 0;
+        double recoverFrom = RiseOnset + RiseDays + holdDays;
+        double recovered = g > recoverFrom ? SmoothStep((g - recoverFrom) / recoverDays) : 0;
         return RisePeak * climb * (1 - recovered);
     }
 
@@ -265,10 +289,7 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
     public void Simulate(int day, TermCalendar cal, Lesson[] lessons, Span<LessonOutcome> result)
     {
         int n = lessons.Length;
-        for (int i = 0; i < n; i++)
-        {
-            result[i] = default;
-        }
+        result[..n].Clear();
         if (n == 0)
         {
             return;
@@ -279,7 +300,7 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
         var r = Det.Stream(Seed, Det.Salt.HistoryDay, PupilId, g);
         var whole = LessonStatus.Present;
 
-        foreach (var s in _spells)
+        foreach (var s in this.spells)
         {
             if (g >= s.From && g < s.From + s.Length)
             {
@@ -289,20 +310,20 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
         }
 
         double progress = RisePeak > 0 ? Rise(g) / RisePeak : 0;
-        double unexcusedShare = _unexcused0 + (_unexcused1 - _unexcused0) * progress;
+        double unexcusedShare = unexcused0 + (unexcused1 - unexcused0) * progress;
 
-        if (whole == LessonStatus.Present && g >= _patternFrom && date.DayOfWeek == _patternDay && r.NextDouble() < _patternProb)
+        if (whole == LessonStatus.Present && g >= patternFrom && date.DayOfWeek == patternDay && r.NextDouble() < patternProb)
         {
-            whole = r.NextDouble() < _patternUnexcused ? LessonStatus.Unexcused : LessonStatus.Excused;
+            whole = r.NextDouble() < patternUnexcused ? LessonStatus.Unexcused : LessonStatus.Excused;
         }
 
         if (whole == LessonStatus.Present)
         {
             double lambda = Propensity(g, date, cal.WeekBase + cal.WeekOfDay[day]);
-            if (_riseDayWeight > 0 && progress > 0)
+            if (riseDayWeight > 0 && progress > 0)
             {
                 // The rise shows mostly on one weekday: more there, less on the other four (about the same week total).
-                double weight = date.DayOfWeek == _riseDay ? 1 + _riseDayWeight : 1 - _riseDayWeight / 4;
+                double weight = date.DayOfWeek == riseDay ? 1 + riseDayWeight : 1 - riseDayWeight / 4;
                 lambda = Math.Min(MaxPropensity, lambda * (1 - progress + progress * Math.Max(0.1, weight)));
             }
             double u = r.NextDouble();
@@ -324,13 +345,13 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
             return;
         }
 
-        int first = LessonDay.SingleLessons(r, lessons, result, _partialDayRate, _stroSubject, _stroSubjectRate, _stroRate, _singleLessonRate);
-        double lateRate = _lateRate;
-        if (g > _lateRiseFrom)
+        int first = LessonDay.SingleLessons(r, lessons, result, partialDayRate, stroSubject, stroSubjectRate, stroRate, singleLessonRate);
+        double lateRate = this.lateRate;
+        if (g > lateRiseFrom)
         {
-            lateRate += _lateRise * SmoothStep((g - _lateRiseFrom) / (RiseDays + 10)) * (1 - 0.6 * progress);
+            lateRate += lateRise * SmoothStep((g - lateRiseFrom) / (RiseDays + 10)) * (1 - 0.6 * progress);
         }
-        LessonDay.LateArrival(r, lessons, result, first, lateRate, _lateMin, _lateMax);
+        LessonDay.LateArrival(r, lessons, result, first, lateRate, lateMin, lateMax);
     }
 
     /// <summary>
@@ -342,7 +363,7 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
         var ci = System.Globalization.CultureInfo.InvariantCulture;
         string Day(double g) => g >= 0 && g < history.Days.Length ? history.Days[(int)g].ToString("yyyy-MM-dd", ci) : "";
         bool rises = Course is HistoryCourse.Rising or HistoryCourse.Jump;
-        var longest = _spells.Count == 0 ? default : _spells.MaxBy(s => s.Length);
+        var longest = this.spells.Count == 0 ? default : this.spells.MaxBy(s => s.Length);
         return
         [
             Course.ToString(),
@@ -350,20 +371,21 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
             rises ? RiseOnset.ToString("0", ci) : "",
             rises ? RiseDays.ToString("0", ci) : "",
             rises ? RisePeak.ToString("0.000", ci) : "",
-            rises && !double.IsPositiveInfinity(_recoverDays) ? Day(RiseOnset + RiseDays + _holdDays) : "",
-            _riseDayWeight > 0 ? _riseDay.ToString() : "",
-            _patternFrom < double.MaxValue ? _patternDay + " " + Day(Math.Max(0, _patternFrom)) : "",
-            _lateRate >= 0.3 ? "LateHeavy" : _lateRise > 0 ? "LateBeforeRise" : "",
-            _stroRate > 0 ? "Scattered" + (_stroSubject is null ? "" : " " + _stroSubject) : "",
+            rises && !double.IsPositiveInfinity(recoverDays) ? Day(RiseOnset + RiseDays + holdDays) : "",
+            riseDayWeight > 0 ? riseDay.ToString() : "",
+            patternFrom < double.MaxValue ? patternDay + " " + Day(Math.Max(0, patternFrom)) : "",
+            this.lateRate >= 0.3 ? "LateHeavy" : lateRise > 0 ? "LateBeforeRise" : "",
+            stroRate > 0 ? "Scattered" + (stroSubject is null ? "" : " " + stroSubject) : "",
             longest.Length >= 5 ? Day(longest.From) : "",
             longest.Length >= 5 ? longest.Length.ToString(ci) : "",
+            string.Join(' ', Trips.Select(t => Day(t.From) + "+" + t.Length.ToString(ci))),
         ];
     }
 
     public static readonly string[] TruthHeader =
     [
         "Course", "RiseOnset", "RiseOnsetDay", "RiseDays", "RisePeak", "RecoversFrom", "RiseWeekday", "WeekdayPattern",
-        "Late", "Scattered", "LongestSpellFrom", "LongestSpellDays",
+        "Late", "Scattered", "LongestSpellFrom", "LongestSpellDays", "Trips",
     ];
 
     private static double SmoothStep(double x) => x <= 0 ? 0 : x >= 1 ? 1 : x * x * (3 - 2 * x);

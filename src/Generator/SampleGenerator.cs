@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Skolnarvaro.Worker.Generate;
+namespace Skolnarvaro.Generator;
 
 /// <summary>
 /// Seeded, deterministic generator of a synthetic municipality: a school registry (<c>schools.json</c>)

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Skolnarvaro.Worker.Generate;
+namespace Skolnarvaro.Generator;
 
 /// <summary>What was written for one school (used for the progress line and for checks).</summary>
 internal sealed class SchoolExportStats
@@ -30,27 +30,27 @@ internal sealed class BadRowInjector(Random rng)
 {
     private const double InvalidPnrRate = 0.0012;
     private const double BadDateRate = 0.0006;
-    private long _rows;
-    private int _bad;
+    private long rows;
+    private int bad;
 
     public Random Rng { get; } = rng;
 
     public BadRow Next(bool eligible)
     {
-        _rows++;
+        this.rows++;
         double u = Rng.NextDouble();
-        if (!eligible || (_bad + 1) * 100L > _rows)
+        if (!eligible || (this.bad + 1) * 100L > this.rows)
         {
             return BadRow.None;
         }
         if (u < InvalidPnrRate)
         {
-            _bad++;
+            this.bad++;
             return BadRow.InvalidPnr;
         }
         if (u < InvalidPnrRate + BadDateRate)
         {
-            _bad++;
+            this.bad++;
             return BadRow.BadDate;
         }
         return BadRow.None;
@@ -79,36 +79,36 @@ internal sealed class SchoolExporter
     private const string ProtectedLastName = "identitet";
     private const string ProtectedName = "Skyddad identitet";
 
-    private readonly int _seed;
-    private readonly School _school;
-    private readonly SchoolTemplate _t;
-    private readonly ExportFormat _f;
-    private readonly TermCalendar _cal;
-    private readonly string _dir;
-    private readonly string?[] _times = new string?[24 * 60];
-    private readonly SchoolExportStats _stats = new();
+    private readonly int seed;
+    private readonly School school;
+    private readonly SchoolTemplate template;
+    private readonly ExportFormat format;
+    private readonly TermCalendar cal;
+    private readonly string dir;
+    private readonly string?[] times = new string?[24 * 60];
+    private readonly SchoolExportStats stats = new();
 
     public SchoolExporter(int seed, School school, TermCalendar cal, string inboxRoot)
     {
-        _seed = seed;
-        _school = school;
-        _t = school.Template;
-        _f = school.Template.Format;
-        _cal = cal;
-        _dir = Path.Combine(inboxRoot, school.Code);
+        this.seed = seed;
+        this.school = school;
+        template = school.Template;
+        this.format = school.Template.Format;
+        this.cal = cal;
+        dir = Path.Combine(inboxRoot, school.Code);
     }
 
     public SchoolExportStats Write()
     {
-        Directory.CreateDirectory(_dir);
-        _stats.Pupils = _school.Enrollments.Where(e => e.FromDay <= _school.LastExportDay).Select(e => e.Pupil.Id).Distinct().Count();
-        switch (_f.Kind)
+        Directory.CreateDirectory(dir);
+        stats.Pupils = this.school.Enrollments.Where(e => e.FromDay <= this.school.LastExportDay).Select(e => e.Pupil.Id).Distinct().Count();
+        switch (this.format.Kind)
         {
             case ExportKind.Lessons:
-                int correctionWeek = _t.WriteCorrection ? FindCorrectionWeek() : -1;
-                foreach (var week in _cal.Weeks)
+                int correctionWeek = template.WriteCorrection ? FindCorrectionWeek() : -1;
+                foreach (var week in this.cal.Weeks)
                 {
-                    if (week.FirstDay > _school.LastExportDay)
+                    if (week.FirstDay > this.school.LastExportDay)
                     {
                         break;
                     }
@@ -120,9 +120,9 @@ internal sealed class SchoolExporter
                 }
                 break;
             case ExportKind.Days:
-                foreach (var week in _cal.Weeks)
+                foreach (var week in this.cal.Weeks)
                 {
-                    if (week.FirstDay > _school.LastExportDay)
+                    if (week.FirstDay > this.school.LastExportDay)
                     {
                         break;
                     }
@@ -133,17 +133,17 @@ internal sealed class SchoolExporter
                 WriteSummaryFiles();
                 break;
         }
-        return _stats;
+        return stats;
     }
 
     /// <summary>The school week four weeks before the snapshot date (or the nearest earlier school week).</summary>
     private int FindCorrectionWeek()
     {
-        var target = TermCalendar.MondayOf(_cal.AsOf.AddDays(-28));
+        var target = TermCalendar.MondayOf(this.cal.AsOf.AddDays(-28));
         int best = -1;
-        foreach (var w in _cal.Weeks)
+        foreach (var w in this.cal.Weeks)
         {
-            if (w.Monday <= target && w.FirstDay <= _school.LastExportDay)
+            if (w.Monday <= target && w.FirstDay <= this.school.LastExportDay)
             {
                 best = w.Index;
             }
@@ -151,16 +151,16 @@ internal sealed class SchoolExporter
         return best;
     }
 
-    private string Date(DateOnly d) => d.ToString(_f.DateFormat, CultureInfo.InvariantCulture);
+    private string Date(DateOnly d) => d.ToString(this.format.DateFormat, CultureInfo.InvariantCulture);
 
     private string Time(int minuteOfDay) =>
-        _times[minuteOfDay] ??= new TimeOnly(minuteOfDay / 60, minuteOfDay % 60).ToString(_f.TimeFormat, CultureInfo.InvariantCulture);
+        times[minuteOfDay] ??= new TimeOnly(minuteOfDay / 60, minuteOfDay % 60).ToString(this.format.TimeFormat, CultureInfo.InvariantCulture);
 
     private CsvExportWriter Open(string fileName)
     {
-        var w = new CsvExportWriter(Path.Combine(_dir, fileName), _f);
-        w.Header(_f.Headers);
-        _stats.Files++;
+        var w = new CsvExportWriter(Path.Combine(dir, fileName), this.format);
+        w.Header(this.format.Headers);
+        stats.Files++;
         return w;
     }
 
@@ -170,10 +170,10 @@ internal sealed class SchoolExporter
         {
             return p.ProtectedMarker;
         }
-        string formatted = p.FormattedPnr(_t.PnrStyleForWeek(_cal.WeekBase + week));
+        string formatted = p.FormattedPnr(template.PnrStyleForWeek(this.cal.WeekBase + week));
         if (bad == BadRow.InvalidPnr)
         {
-            _stats.InvalidPnrRows++;
+            stats.InvalidPnrRows++;
             return SyntheticPersonnummer.WithBadCheckDigit(formatted, inj.Rng.Next(9));
         }
         return formatted;
@@ -185,23 +185,23 @@ internal sealed class SchoolExporter
         {
             return formatted;
         }
-        _stats.BadDateRows++;
-        return inj.BadDate(_f.DateFormat, d);
+        stats.BadDateRows++;
+        return inj.BadDate(this.format.DateFormat, d);
     }
 
     private void CountIdentity(Pupil p)
     {
         if (p.Protected)
         {
-            _stats.ProtectedRows++;
+            stats.ProtectedRows++;
         }
         else if (p.Samordningsnummer)
         {
-            _stats.SamordningRows++;
+            stats.SamordningRows++;
         }
     }
 
-    private int LastDayOf(SchoolWeek week) => Math.Min(week.EndDay, _school.LastExportDay + 1);
+    private int LastDayOf(SchoolWeek week) => Math.Min(week.EndDay, this.school.LastExportDay + 1);
 
     private void WriteLessonsFile(SchoolWeek week, bool corrected)
     {
@@ -209,68 +209,68 @@ internal sealed class SchoolExporter
         string name = corrected ? $"lessons_{monday}_rättad.csv" : $"lessons_{monday}.csv";
         if (corrected)
         {
-            _stats.CorrectionFile = name;
+            stats.CorrectionFile = name;
         }
-        var inj = new BadRowInjector(Det.Stream(_seed, Det.Salt.File, _school.Index, _cal.WeekBase + week.Index, corrected ? 1 : 0));
+        var inj = new BadRowInjector(Det.Stream(this.seed, Det.Salt.File, this.school.Index, this.cal.WeekBase + week.Index, corrected ? 1 : 0));
         int end = LastDayOf(week);
         var dates = new string[end - week.FirstDay];
         for (int d = week.FirstDay; d < end; d++)
         {
-            dates[d - week.FirstDay] = Date(_cal.Days[d]);
+            dates[d - week.FirstDay] = Date(this.cal.Days[d]);
         }
         Span<LessonOutcome> buf = stackalloc LessonOutcome[16];
-        string[] codes = _f.StatusCodes;
-        string notReportedMinutes = _f.NotReportedMinutesEmpty ? "" : "0";
+        string[] codes = this.format.StatusCodes;
+        string notReportedMinutes = this.format.NotReportedMinutesEmpty ? "" : "0";
 
         using var w = Open(name);
-        foreach (var e in _school.Enrollments)
+        foreach (var e in this.school.Enrollments)
         {
             var p = e.Pupil;
             int from = Math.Max(week.FirstDay, e.FromDay);
             int to = Math.Min(end, e.ToDay);
             for (int day = from; day < to; day++)
             {
-                var date = _cal.Days[day];
+                var date = this.cal.Days[day];
                 var lessons = e.Class.LessonsOn(date);
                 var outcomes = buf[..lessons.Length];
-                p.Absence.Simulate(day, _cal, lessons, outcomes);
+                p.Absence.Simulate(day, this.cal, lessons, outcomes);
 
-                int g = _cal.DayBase + day; // random draws keyed by the day of the whole history
-                bool fixExcused = corrected && Det.Unit(_seed, Det.Salt.FixExcused, p.Id, g) < 0.3;
+                int g = this.cal.DayBase + day; // random draws keyed by the day of the whole history
+                bool fixExcused = corrected && Det.Unit(this.seed, Det.Salt.FixExcused, p.Id, g) < 0.3;
                 for (int li = 0; li < lessons.Length; li++)
                 {
                     var o = outcomes[li];
-                    bool classE = Det.Unit(_seed, Det.Salt.ClassLessonE, _school.Index, e.Class.Index, g * 16 + li) < _t.ClassLessonNotReported;
-                    bool pupilE = _t.PupilLessonNotReported > 0
-                        && Det.Unit(_seed, Det.Salt.PupilLessonE, p.Id, g, li) < _t.PupilLessonNotReported;
+                    bool classE = Det.Unit(this.seed, Det.Salt.ClassLessonE, this.school.Index, e.Class.Index, g * 16 + li) < template.ClassLessonNotReported;
+                    bool pupilE = template.PupilLessonNotReported > 0
+                        && Det.Unit(this.seed, Det.Salt.PupilLessonE, p.Id, g, li) < template.PupilLessonNotReported;
                     if (corrected)
                     {
-                        if (classE && Det.Unit(_seed, Det.Salt.FixE, _school.Index, e.Class.Index, g * 16 + li) < 0.6)
+                        if (classE && Det.Unit(this.seed, Det.Salt.FixE, this.school.Index, e.Class.Index, g * 16 + li) < 0.6)
                         {
                             classE = false;
                             if (!pupilE)
                             {
-                                _stats.CorrectedNotReported++;
+                                stats.CorrectedNotReported++;
                             }
                         }
-                        if (pupilE && Det.Unit(_seed, Det.Salt.FixE, -1 - p.Id, g, li) < 0.6)
+                        if (pupilE && Det.Unit(this.seed, Det.Salt.FixE, -1 - p.Id, g, li) < 0.6)
                         {
                             pupilE = false;
                             if (!classE)
                             {
-                                _stats.CorrectedNotReported++;
+                                stats.CorrectedNotReported++;
                             }
                         }
                         if (fixExcused && o.Status == LessonStatus.Excused && !classE && !pupilE)
                         {
                             o.Status = LessonStatus.Unexcused;
-                            _stats.CorrectedExcusedToUnexcused++;
+                            stats.CorrectedExcusedToUnexcused++;
                         }
                     }
                     if (classE || pupilE)
                     {
                         o = new LessonOutcome { Status = LessonStatus.NotReported };
-                        _stats.NotReportedRows++;
+                        stats.NotReportedRows++;
                     }
 
                     var bad = inj.Next(!p.Protected);
@@ -297,28 +297,28 @@ internal sealed class SchoolExporter
                 }
             }
         }
-        _stats.Rows += w.Rows;
+        stats.Rows += w.Rows;
     }
 
     private void WriteDaysFile(SchoolWeek week)
     {
         string monday = week.Monday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var inj = new BadRowInjector(Det.Stream(_seed, Det.Salt.File, _school.Index, _cal.WeekBase + week.Index, 0));
+        var inj = new BadRowInjector(Det.Stream(this.seed, Det.Salt.File, this.school.Index, this.cal.WeekBase + week.Index, 0));
         int end = LastDayOf(week);
         Span<LessonOutcome> buf = stackalloc LessonOutcome[16];
 
         using var w = Open($"days_{monday}.csv");
-        foreach (var e in _school.Enrollments)
+        foreach (var e in this.school.Enrollments)
         {
             var p = e.Pupil;
             int from = Math.Max(week.FirstDay, e.FromDay);
             int to = Math.Min(end, e.ToDay);
             for (int day = from; day < to; day++)
             {
-                var date = _cal.Days[day];
+                var date = this.cal.Days[day];
                 var lessons = e.Class.LessonsOn(date);
                 var outcomes = buf[..lessons.Length];
-                p.Absence.Simulate(day, _cal, lessons, outcomes);
+                p.Absence.Simulate(day, this.cal, lessons, outcomes);
                 int scheduled = 0, excused = 0, unexcused = 0, late = 0;
                 for (int li = 0; li < lessons.Length; li++)
                 {
@@ -330,7 +330,7 @@ internal sealed class SchoolExporter
                         case LessonStatus.Late: late += outcomes[li].Minutes; break;
                     }
                 }
-                bool notReported = Det.Unit(_seed, Det.Salt.ClassDayE, _school.Index, e.Class.Index, _cal.DayBase + day) < _t.ClassDayNotReported;
+                bool notReported = Det.Unit(this.seed, Det.Salt.ClassDayE, this.school.Index, e.Class.Index, this.cal.DayBase + day) < template.ClassDayNotReported;
 
                 var bad = inj.Next(!p.Protected);
                 w.Field(PnrField(p, week.Index, bad, inj));
@@ -344,7 +344,7 @@ internal sealed class SchoolExporter
                     w.Field("");
                     w.Field("");
                     w.Field("");
-                    _stats.NotReportedRows++;
+                    stats.NotReportedRows++;
                 }
                 else
                 {
@@ -356,22 +356,22 @@ internal sealed class SchoolExporter
                 CountIdentity(p);
             }
         }
-        _stats.Rows += w.Rows;
+        stats.Rows += w.Rows;
     }
 
     private void WriteSummaryFiles()
     {
-        var enrollments = _school.Enrollments;
+        var enrollments = this.school.Enrollments;
         var scheduled = new long[enrollments.Count];
         var excused = new long[enrollments.Count];
         var unexcused = new long[enrollments.Count];
         Span<LessonOutcome> buf = stackalloc LessonOutcome[16];
-        var nfi = new NumberFormatInfo { NumberDecimalSeparator = _f.DecimalSeparator, NegativeSign = "-" };
-        string termStart = Date(_cal.TermStart);
+        var nfi = new NumberFormatInfo { NumberDecimalSeparator = this.format.DecimalSeparator, NegativeSign = "-" };
+        string termStart = Date(this.cal.TermStart);
 
-        foreach (var week in _cal.Weeks)
+        foreach (var week in this.cal.Weeks)
         {
-            if (week.FirstDay > _school.LastExportDay)
+            if (week.FirstDay > this.school.LastExportDay)
             {
                 break;
             }
@@ -383,13 +383,13 @@ internal sealed class SchoolExporter
                 int to = Math.Min(end, e.ToDay);
                 for (int day = from; day < to; day++)
                 {
-                    var lessons = e.Class.LessonsOn(_cal.Days[day]);
+                    var lessons = e.Class.LessonsOn(this.cal.Days[day]);
                     var outcomes = buf[..lessons.Length];
-                    e.Pupil.Absence.Simulate(day, _cal, lessons, outcomes);
+                    e.Pupil.Absence.Simulate(day, this.cal, lessons, outcomes);
                     for (int li = 0; li < lessons.Length; li++)
                     {
                         scheduled[i] += lessons[li].Length;
-                        if (Det.Unit(_seed, Det.Salt.ClassLessonE, _school.Index, e.Class.Index, (_cal.DayBase + day) * 16 + li) < _t.ClassLessonNotReported)
+                        if (Det.Unit(this.seed, Det.Salt.ClassLessonE, this.school.Index, e.Class.Index, (this.cal.DayBase + day) * 16 + li) < template.ClassLessonNotReported)
                         {
                             continue; // not registered: counts as scheduled, not as absence
                         }
@@ -406,9 +406,9 @@ internal sealed class SchoolExporter
             }
 
             int snapshotDay = end - 1;
-            var snapshot = _cal.Days[snapshotDay];
+            var snapshot = this.cal.Days[snapshotDay];
             string till = Date(snapshot);
-            var inj = new BadRowInjector(Det.Stream(_seed, Det.Salt.File, _school.Index, _cal.WeekBase + week.Index, 0));
+            var inj = new BadRowInjector(Det.Stream(this.seed, Det.Salt.File, this.school.Index, this.cal.WeekBase + week.Index, 0));
             using var w = Open($"summary_{snapshot.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.csv");
             for (int i = 0; i < enrollments.Count; i++)
             {
@@ -425,7 +425,7 @@ internal sealed class SchoolExporter
                 w.Field(PnrField(p, week.Index, bad, inj));
                 w.Field(p.Protected ? ProtectedName : p.FullName);
                 w.Field(e.Class.Name);
-                w.Field(e.FromDay == 0 ? termStart : Date(_cal.Days[e.FromDay]));
+                w.Field(e.FromDay == 0 ? termStart : Date(this.cal.Days[e.FromDay]));
                 w.Field(DateField(snapshot, till, bad, inj));
                 w.Field(hScheduled.ToString("0.##", nfi));
                 w.Field((hExcused + hUnexcused).ToString("0.##", nfi));
@@ -434,7 +434,7 @@ internal sealed class SchoolExporter
                 w.EndRow();
                 CountIdentity(p);
             }
-            _stats.Rows += w.Rows;
+            stats.Rows += w.Rows;
         }
     }
 

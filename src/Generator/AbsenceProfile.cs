@@ -1,4 +1,4 @@
-namespace Skolnarvaro.Worker.Generate;
+namespace Skolnarvaro.Generator;
 
 /// <summary>The kinds of absence trajectory drawn for pupils (approximate shares in brackets).</summary>
 internal enum Trajectory
@@ -35,7 +35,7 @@ internal struct LessonOutcome
 /// </summary>
 internal sealed class AbsenceProfile : IAbsenceBehaviour
 {
-    private readonly List<Spell> _spells = [];
+    private readonly List<Spell> spells = [];
 
     private AbsenceProfile(int seed, int pupilId, Trajectory trajectory)
     {
@@ -47,26 +47,26 @@ internal sealed class AbsenceProfile : IAbsenceBehaviour
     public int Seed { get; }
     public int PupilId { get; }
     public Trajectory Trajectory { get; }
-    public IReadOnlyList<Spell> Spells => _spells;
+    public IReadOnlyList<Spell> Spells => spells;
 
-    private double _partialDayRate;
-    private double _singleLessonRate;
-    private double _lateRate;
-    private int _lateMin = 1;
-    private int _lateMax = 15;
-    private double _rate0;
-    private double _rate1;
-    private double _curve = 1;
-    private double _recoverUntil;
-    private double _unexcused0;
-    private double _unexcused1;
-    private DayOfWeek _patternDay;
-    private int _patternFromDay = int.MaxValue;
-    private double _patternProb;
-    private double _patternUnexcused;
-    private double _stroRate;
-    private string? _stroSubject;
-    private double _stroSubjectRate;
+    private double partialDayRate;
+    private double singleLessonRate;
+    private double lateRate;
+    private int lateMin = 1;
+    private int lateMax = 15;
+    private double rate0;
+    private double rate1;
+    private double curve = 1;
+    private double recoverUntil;
+    private double unexcused0;
+    private double unexcused1;
+    private DayOfWeek patternDay;
+    private int patternFromDay = int.MaxValue;
+    private double patternProb;
+    private double patternUnexcused;
+    private double stroRate;
+    private string? stroSubject;
+    private double stroSubjectRate;
 
     public static AbsenceProfile Create(int seed, Pupil pupil, TermCalendar cal, SchoolClass cls)
     {
@@ -87,16 +87,16 @@ internal sealed class AbsenceProfile : IAbsenceBehaviour
         };
         var p = new AbsenceProfile(seed, pupil.Id, t)
         {
-            _partialDayRate = 0.006 + 0.01 * r.NextDouble(),
-            _singleLessonRate = 0.002 + 0.004 * r.NextDouble(),
-            _lateRate = 0.004 + 0.02 * r.NextDouble(),
+            partialDayRate = 0.006 + 0.01 * r.NextDouble(),
+            singleLessonRate = 0.002 + 0.004 * r.NextDouble(),
+            lateRate = 0.004 + 0.02 * r.NextDouble(),
         };
 
         if (t == Trajectory.LongSpell && n > 0)
         {
             int len = 5 + r.Next(11);
             int start = r.Next(Math.Min(2, n - 1), Math.Max(Math.Min(2, n - 1) + 1, n - 4));
-            p._spells.Add(new Spell(start, len, r.NextDouble() < 0.5));
+            p.spells.Add(new Spell(start, len, r.NextDouble() < 0.5));
         }
 
         // Sick days: whole days of 1–3 days, mostly excused.
@@ -106,55 +106,55 @@ internal sealed class AbsenceProfile : IAbsenceBehaviour
         {
             double lu = r.NextDouble();
             int len = lu < 0.5 ? 1 : lu < 0.8 ? 2 : 3;
-            p._spells.Add(new Spell(r.Next(n), len, r.NextDouble() < 0.06));
+            p.spells.Add(new Spell(r.Next(n), len, r.NextDouble() < 0.06));
             total += len;
         }
 
         switch (t)
         {
             case Trajectory.Rising:
-                p._rate0 = 0.02 + 0.02 * r.NextDouble();
-                p._rate1 = 0.30 + 0.10 * r.NextDouble();
-                p._curve = 1.3 + 0.9 * r.NextDouble();
-                p._unexcused0 = 0.15 + 0.15 * r.NextDouble();
-                p._unexcused1 = 0.6 + 0.3 * r.NextDouble();
+                p.rate0 = 0.02 + 0.02 * r.NextDouble();
+                p.rate1 = 0.30 + 0.10 * r.NextDouble();
+                p.curve = 1.3 + 0.9 * r.NextDouble();
+                p.unexcused0 = 0.15 + 0.15 * r.NextDouble();
+                p.unexcused1 = 0.6 + 0.3 * r.NextDouble();
                 break;
             case Trajectory.Weekday:
-                p._patternDay = r.NextDouble() < 0.7 ? DayOfWeek.Monday : DayOfWeek.Friday;
+                p.patternDay = r.NextDouble() < 0.7 ? DayOfWeek.Monday : DayOfWeek.Friday;
                 if (weeks > 0)
                 {
                     int lo = Math.Min(2, weeks - 1);
                     int hi = Math.Max(lo + 1, Math.Min(9, weeks - 2));
-                    p._patternFromDay = cal.Weeks[r.Next(lo, hi)].FirstDay;
+                    p.patternFromDay = cal.Weeks[r.Next(lo, hi)].FirstDay;
                 }
-                p._patternProb = 0.7 + 0.22 * r.NextDouble();
-                p._patternUnexcused = 0.7 + 0.2 * r.NextDouble();
+                p.patternProb = 0.7 + 0.22 * r.NextDouble();
+                p.patternUnexcused = 0.7 + 0.2 * r.NextDouble();
                 break;
             case Trajectory.Recovers:
-                p._rate0 = 0.25 + 0.15 * r.NextDouble();
-                p._recoverUntil = 0.28 + 0.1 * r.NextDouble();
-                p._unexcused0 = p._unexcused1 = 0.3 + 0.3 * r.NextDouble();
+                p.rate0 = 0.25 + 0.15 * r.NextDouble();
+                p.recoverUntil = 0.28 + 0.1 * r.NextDouble();
+                p.unexcused0 = p.unexcused1 = 0.3 + 0.3 * r.NextDouble();
                 break;
             case Trajectory.LateHeavy:
-                p._lateRate = 0.4 + 0.3 * r.NextDouble();
-                p._lateMin = 5;
-                p._lateMax = 25;
+                p.lateRate = 0.4 + 0.3 * r.NextDouble();
+                p.lateMin = 5;
+                p.lateMax = 25;
                 break;
             case Trajectory.Stro:
-                p._stroRate = 0.10 + 0.10 * r.NextDouble();
+                p.stroRate = 0.10 + 0.10 * r.NextDouble();
                 if (r.NextDouble() < 0.5)
                 {
                     var subjects = cls.Timetable.SelectMany(d => d).Select(l => l.Subject).Distinct().Order(StringComparer.Ordinal).ToList();
-                    p._stroSubject = subjects.Contains("Idrott och hälsa") && r.NextDouble() < 0.6
+                    p.stroSubject = subjects.Contains("Idrott och hälsa") && r.NextDouble() < 0.6
                         ? "Idrott och hälsa"
                         : subjects[r.Next(subjects.Count)];
-                    p._stroSubjectRate = 0.55 + 0.3 * r.NextDouble();
-                    p._stroRate *= 0.6;
+                    p.stroSubjectRate = 0.55 + 0.3 * r.NextDouble();
+                    p.stroRate *= 0.6;
                 }
                 break;
             case Trajectory.High:
-                p._rate0 = p._rate1 = 0.20 + 0.15 * r.NextDouble();
-                p._unexcused0 = p._unexcused1 = 0.35 + 0.35 * r.NextDouble();
+                p.rate0 = p.rate1 = 0.20 + 0.15 * r.NextDouble();
+                p.unexcused0 = p.unexcused1 = 0.35 + 0.35 * r.NextDouble();
                 break;
         }
         return p;
@@ -162,9 +162,9 @@ internal sealed class AbsenceProfile : IAbsenceBehaviour
 
     private double RateAt(double t) => Trajectory switch
     {
-        Trajectory.Rising => _rate0 + (_rate1 - _rate0) * Math.Pow(t, _curve),
-        Trajectory.Recovers => t <= _recoverUntil ? _rate0 : 0,
-        Trajectory.High => _rate0,
+        Trajectory.Rising => rate0 + (rate1 - rate0) * Math.Pow(t, curve),
+        Trajectory.Recovers => t <= recoverUntil ? rate0 : 0,
+        Trajectory.High => rate0,
         _ => 0,
     };
 
@@ -172,10 +172,7 @@ internal sealed class AbsenceProfile : IAbsenceBehaviour
     public void Simulate(int day, TermCalendar cal, Lesson[] lessons, Span<LessonOutcome> result)
     {
         int n = lessons.Length;
-        for (int i = 0; i < n; i++)
-        {
-            result[i] = default;
-        }
+        result[..n].Clear();
         if (n == 0)
         {
             return;
@@ -185,7 +182,7 @@ internal sealed class AbsenceProfile : IAbsenceBehaviour
         double t = cal.Days.Count > 1 ? day / (double)(cal.Days.Count - 1) : 0;
         var whole = LessonStatus.Present;
 
-        foreach (var s in _spells)
+        foreach (var s in spells)
         {
             if (day >= s.From && day < s.From + s.Length)
             {
@@ -194,10 +191,10 @@ internal sealed class AbsenceProfile : IAbsenceBehaviour
             }
         }
 
-        if (whole == LessonStatus.Present && Trajectory == Trajectory.Weekday && day >= _patternFromDay
-            && cal.Days[day].DayOfWeek == _patternDay && r.NextDouble() < _patternProb)
+        if (whole == LessonStatus.Present && Trajectory == Trajectory.Weekday && day >= patternFromDay
+            && cal.Days[day].DayOfWeek == patternDay && r.NextDouble() < patternProb)
         {
-            whole = r.NextDouble() < _patternUnexcused ? LessonStatus.Unexcused : LessonStatus.Excused;
+            whole = r.NextDouble() < patternUnexcused ? LessonStatus.Unexcused : LessonStatus.Excused;
         }
 
         if (whole == LessonStatus.Present && Trajectory is Trajectory.Rising or Trajectory.Recovers or Trajectory.High)
@@ -206,7 +203,7 @@ internal sealed class AbsenceProfile : IAbsenceBehaviour
             double p = Math.Min(0.95, RateAt(t) * noise / 0.8);
             if (r.NextDouble() < p)
             {
-                double unexcusedShare = _unexcused0 + (_unexcused1 - _unexcused0) * t;
+                double unexcusedShare = unexcused0 + (unexcused1 - unexcused0) * t;
                 var status = r.NextDouble() < unexcusedShare ? LessonStatus.Unexcused : LessonStatus.Excused;
                 if (n < 2 || r.NextDouble() < 0.6)
                 {
@@ -225,7 +222,7 @@ internal sealed class AbsenceProfile : IAbsenceBehaviour
             return;
         }
 
-        int first = LessonDay.SingleLessons(r, lessons, result, _partialDayRate, _stroSubject, _stroSubjectRate, _stroRate, _singleLessonRate);
-        LessonDay.LateArrival(r, lessons, result, first, _lateRate, _lateMin, _lateMax);
+        int first = LessonDay.SingleLessons(r, lessons, result, partialDayRate, stroSubject, stroSubjectRate, stroRate, singleLessonRate);
+        LessonDay.LateArrival(r, lessons, result, first, lateRate, lateMin, lateMax);
     }
 }

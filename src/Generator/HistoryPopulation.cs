@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Skolnarvaro.Worker.Generate;
+namespace Skolnarvaro.Generator;
 
 /// <summary>
 /// The pupils of a multi-term history and where they are each term. At each new school year (HT) grade 9 leaves,
@@ -12,44 +12,44 @@ internal sealed class HistoryPopulation
 {
     private const double SummerMoverShare = 0.015;
 
-    private readonly int _seed;
-    private readonly HistoryCalendar _history;
-    private readonly List<School> _schools;
-    private readonly List<Pupil> _pupils = [];
-    private readonly HashSet<string> _usedPnr = new(StringComparer.Ordinal);
-    private readonly double[] _cohortSize;
-    private readonly Dictionary<int, List<SchoolClass>>[] _classes;
-    private int _schoolYear = int.MinValue;
+    private readonly int seed;
+    private readonly HistoryCalendar history;
+    private readonly List<School> schools;
+    private readonly List<Pupil> pupils = [];
+    private readonly HashSet<string> usedPnr = new(StringComparer.Ordinal);
+    private readonly double[] cohortSize;
+    private readonly Dictionary<int, List<SchoolClass>>[] classes;
+    private int schoolYear = int.MinValue;
 
     public HistoryPopulation(GeneratorOptions options, HistoryCalendar history, SchoolTemplate[] templates)
     {
-        _seed = options.Seed;
-        _history = history;
+        seed = options.Seed;
+        this.history = history;
         var first = history.Terms[0];
-        _schools = PopulationBuilder.CreateSchools(_seed, options.Schools, templates, first);
-        _classes = new Dictionary<int, List<SchoolClass>>[_schools.Count];
-        _cohortSize = new double[_schools.Count];
-        int[] sizes = PopulationBuilder.Apportion(options.Pupils, _schools.Select(s => s.Template.SizeWeight *
-            (s.Index < templates.Length ? 1.0 : 0.85 + 0.3 * Det.Unit(_seed, Det.Salt.Schools, s.Index, 1))).ToArray());
+        this.schools = PopulationBuilder.CreateSchools(seed, options.Schools, templates, first);
+        this.classes = new Dictionary<int, List<SchoolClass>>[this.schools.Count];
+        cohortSize = new double[this.schools.Count];
+        int[] sizes = PopulationBuilder.Apportion(options.Pupils, this.schools.Select(s => s.Template.SizeWeight *
+            (s.Index < templates.Length ? 1.0 : 0.85 + 0.3 * Det.Unit(seed, Det.Salt.Schools, s.Index, 1))).ToArray());
 
         int year = first.SchoolYearStart;
-        foreach (var school in _schools)
+        foreach (var school in this.schools)
         {
-            var rng = Det.Stream(_seed, Det.Salt.Pupils, school.Index);
+            var rng = Det.Stream(seed, Det.Salt.Pupils, school.Index);
             var gradeWeights = Enumerable.Range(0, 9).Select(_ => 0.85 + 0.3 * rng.NextDouble()).ToArray();
             int[] perGrade = PopulationBuilder.Apportion(sizes[school.Index], gradeWeights);
-            _cohortSize[school.Index] = sizes[school.Index] / 9.0;
-            int firstPupil = _pupils.Count;
+            cohortSize[school.Index] = sizes[school.Index] / 9.0;
+            int firstPupil = this.pupils.Count;
             for (int g = 1; g <= 9; g++)
             {
                 for (int j = 0; j < perGrade[g - 1]; j++)
                 {
-                    bool forceSamordning = _pupils.Count - firstPupil == sizes[school.Index] * 3 / 7;
+                    bool forceSamordning = this.pupils.Count - firstPupil == sizes[school.Index] * 3 / 7;
                     AddPupil(rng, school.Index, g, j, year - g + 1, first, forceSamordning);
                 }
             }
             // At least one pupil with skyddad identitet per school, as in the single-term sample.
-            var own = _pupils.Skip(firstPupil).ToList();
+            var own = this.pupils.Skip(firstPupil).ToList();
             if (own.Count > 0 && !own.Any(p => p.Protected))
             {
                 var p = own[own.Count * 7 / 11];
@@ -59,31 +59,31 @@ internal sealed class HistoryPopulation
         }
     }
 
-    public IReadOnlyList<School> Schools => _schools;
+    public IReadOnlyList<School> Schools => this.schools;
 
     /// <summary>Every pupil who has been in the history so far.</summary>
-    public int PupilCount => _pupils.Count;
+    public int PupilCount => this.pupils.Count;
 
     /// <summary>The schools with their classes and pupils for <paramref name="term"/> (stale exporters only in the last term).</summary>
     public List<School> ForTerm(TermCalendar term, int termIndex, bool lastTerm)
     {
         int year = term.SchoolYearStart;
-        if (year != _schoolYear)
+        if (year != schoolYear)
         {
-            if (_schoolYear != int.MinValue)
+            if (schoolYear != int.MinValue)
             {
                 NewSchoolYear(year, term);
             }
-            _schoolYear = year;
+            schoolYear = year;
             BuildClasses(year);
         }
 
-        var schools = _schools.Select(s => s.Empty(term.Days.Count - 1 - (lastTerm ? s.Template.StaleSchoolDays : 0))).ToList();
+        var schools = this.schools.Select(s => s.Empty(term.Days.Count - 1 - (lastTerm ? s.Template.StaleSchoolDays : 0))).ToList();
         foreach (var school in schools)
         {
-            school.Classes.AddRange(_classes[school.Index].Values.SelectMany(c => c).OrderBy(c => c.Index));
+            school.Classes.AddRange(this.classes[school.Index].Values.SelectMany(c => c).OrderBy(c => c.Index));
         }
-        foreach (var pupil in _pupils)
+        foreach (var pupil in this.pupils)
         {
             if (pupil.SchoolIndex >= 0)
             {
@@ -91,7 +91,10 @@ internal sealed class HistoryPopulation
                 school.Enrollments.Add(new Enrollment { Pupil = pupil, Class = ClassFor(school.Index, pupil), FromDay = 0, ToDay = term.Days.Count });
             }
         }
-        AddMovers(schools, term, termIndex);
+        Movers.Move(Det.Stream(seed, Det.Salt.HistoryMovers, termIndex), schools, term,
+            mayMove: (_, dest) => this.classes[dest.Index].Count > 0,
+            classAt: (_, pupil, dest) => ClassFor(dest.Index, pupil),
+            moved: (pupil, dest) => pupil.SchoolIndex = dest.Index);
         PopulationBuilder.SortEnrollments(schools);
         return schools;
     }
@@ -109,7 +112,7 @@ internal sealed class HistoryPopulation
         };
         using var w = new CsvExportWriter(path, format);
         w.Header(format.Headers);
-        foreach (var pupil in _pupils)
+        foreach (var pupil in this.pupils)
         {
             if (pupil.Protected)
             {
@@ -119,7 +122,7 @@ internal sealed class HistoryPopulation
             w.Field(pupil.Pnr12);
             w.Field(pupil.Male ? "Pojke" : "Flicka");
             w.Field(a.Grade1Year);
-            foreach (var f in a.TruthFields(_history))
+            foreach (var f in a.TruthFields(this.history))
             {
                 w.Field(f);
             }
@@ -129,18 +132,18 @@ internal sealed class HistoryPopulation
 
     private void AddPupil(Random rng, int school, int grade, int slot, int grade1Year, TermCalendar term, bool forceSamordning)
     {
-        var pupil = PopulationBuilder.CreatePupil(rng, _pupils.Count, grade, term, _usedPnr, forceSamordning);
+        var pupil = PopulationBuilder.CreatePupil(rng, this.pupils.Count, grade, term, usedPnr, forceSamordning);
         pupil.SchoolIndex = school;
         pupil.ClassSlot = slot;
-        pupil.Absence = HistoryAbsence.Create(_seed, pupil, grade1Year, _history);
-        _pupils.Add(pupil);
+        pupil.Absence = HistoryAbsence.Create(seed, pupil, grade1Year, this.history);
+        this.pupils.Add(pupil);
     }
 
     /// <summary>Summer: grade 9 leaves, the rest move up, some change school, and a new grade 1 starts everywhere.</summary>
     private void NewSchoolYear(int year, TermCalendar term)
     {
-        var rng = Det.Stream(_seed, Det.Salt.Cohort, year);
-        foreach (var pupil in _pupils)
+        var rng = Det.Stream(seed, Det.Salt.Cohort, year);
+        foreach (var pupil in this.pupils)
         {
             if (pupil.SchoolIndex < 0)
             {
@@ -152,16 +155,16 @@ internal sealed class HistoryPopulation
                 continue;
             }
             pupil.Grade++;
-            if (_schools.Count > 1 && !pupil.Protected && rng.NextDouble() < SummerMoverShare)
+            if (this.schools.Count > 1 && !pupil.Protected && rng.NextDouble() < SummerMoverShare)
             {
-                pupil.SchoolIndex = (pupil.SchoolIndex + 1 + rng.Next(_schools.Count - 1)) % _schools.Count;
+                pupil.SchoolIndex = (pupil.SchoolIndex + 1 + rng.Next(this.schools.Count - 1)) % this.schools.Count;
                 pupil.ClassSlot = rng.Next(4);
             }
         }
-        foreach (var school in _schools)
+        foreach (var school in this.schools)
         {
-            var cohort = Det.Stream(_seed, Det.Salt.Cohort, year, school.Index + 1);
-            int size = (int)Math.Round(_cohortSize[school.Index] * (0.9 + 0.2 * cohort.NextDouble()));
+            var cohort = Det.Stream(seed, Det.Salt.Cohort, year, school.Index + 1);
+            int size = (int)Math.Round(cohortSize[school.Index] * (0.9 + 0.2 * cohort.NextDouble()));
             for (int j = 0; j < size; j++)
             {
                 AddPupil(cohort, school.Index, 1, j, year, term, forceSamordning: false);
@@ -171,9 +174,9 @@ internal sealed class HistoryPopulation
 
     private void BuildClasses(int year)
     {
-        foreach (var school in _schools)
+        foreach (var school in this.schools)
         {
-            var perGrade = _pupils.Where(p => p.SchoolIndex == school.Index).GroupBy(p => p.Grade).ToDictionary(g => g.Key, g => g.Count());
+            var perGrade = this.pupils.Where(p => p.SchoolIndex == school.Index).GroupBy(p => p.Grade).ToDictionary(g => g.Key, g => g.Count());
             var classes = new Dictionary<int, List<SchoolClass>>();
             int classIndex = 0;
             for (int g = 1; g <= 9; g++)
@@ -191,61 +194,24 @@ internal sealed class HistoryPopulation
                         Index = classIndex,
                         Grade = g,
                         Name = g.ToString(CultureInfo.InvariantCulture) + (char)('A' + c),
-                        Timetable = Timetables.Create(Det.Stream(_seed, Det.Salt.Timetable, school.Index, classIndex, year), g),
+                        Timetable = Timetables.Create(Det.Stream(seed, Det.Salt.Timetable, school.Index, classIndex, year), g),
                     });
                     classIndex++;
                 }
                 classes[g] = list;
             }
-            _classes[school.Index] = classes;
+            this.classes[school.Index] = classes;
         }
     }
 
     private SchoolClass ClassFor(int school, Pupil pupil)
     {
-        var classes = _classes[school];
+        var classes = this.classes[school];
         if (!classes.TryGetValue(pupil.Grade, out var list))
         {
             // A pupil who moved into a grade the school has no class for: the nearest grade.
             list = classes.OrderBy(kv => Math.Abs(kv.Key - pupil.Grade)).ThenBy(kv => kv.Key).First().Value;
         }
         return list[pupil.ClassSlot % list.Count];
-    }
-
-    /// <summary>During the term, two or three pupils per school move to another school (from a Monday).</summary>
-    private void AddMovers(List<School> schools, TermCalendar term, int termIndex)
-    {
-        int weeks = term.Weeks.Count;
-        if (schools.Count < 2 || weeks < 3)
-        {
-            return;
-        }
-        var rng = Det.Stream(_seed, Det.Salt.HistoryMovers, termIndex);
-        var moved = new HashSet<int>();
-        int lo = Math.Max(1, weeks / 6);
-        int hi = Math.Max(lo + 1, weeks - Math.Max(2, weeks / 4));
-        foreach (var school in schools)
-        {
-            int count = 2 + rng.Next(2);
-            var original = school.Enrollments.ToList();
-            for (int m = 0, attempts = 0; m < count && attempts < 50 && original.Count > 0; attempts++)
-            {
-                var e = original[rng.Next(original.Count)];
-                int week = rng.Next(lo, hi);
-                var dest = schools[(school.Index + 1 + rng.Next(schools.Count - 1)) % schools.Count];
-                int moveDay = term.Weeks[week].FirstDay;
-                if (e.Pupil.Protected || moved.Contains(e.Pupil.Id) || moveDay > dest.LastExportDay - 5
-                    || _classes[dest.Index].Count == 0)
-                {
-                    continue;
-                }
-                e.ToDay = moveDay;
-                e.Pupil.Mover = true;
-                e.Pupil.SchoolIndex = dest.Index;
-                moved.Add(e.Pupil.Id);
-                dest.Enrollments.Add(new Enrollment { Pupil = e.Pupil, Class = ClassFor(dest.Index, e.Pupil), FromDay = moveDay, ToDay = term.Days.Count });
-                m++;
-            }
-        }
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Skolnarvaro.Worker.Generate;
+namespace Skolnarvaro.Generator;
 
 /// <summary>One Mon–Fri school week: its Monday and the (contiguous) school-day indices it holds.</summary>
 internal sealed record SchoolWeek(int Index, DateOnly Monday, int FirstDay, int DayCount)

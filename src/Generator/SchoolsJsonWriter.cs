@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace Skolnarvaro.Worker.Generate;
+namespace Skolnarvaro.Generator;
 
 /// <summary>Writes the school registry as configuration JSON (section "Skolnarvaro").</summary>
 internal static class SchoolsJsonWriter

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Skolnarvaro.Worker.Generate;
+namespace Skolnarvaro.Generator;
 
 internal enum ExportKind
 {

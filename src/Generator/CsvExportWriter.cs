@@ -1,45 +1,45 @@
 using System.Buffers;
 using System.Globalization;
 
-namespace Skolnarvaro.Worker.Generate;
+namespace Skolnarvaro.Generator;
 
 /// <summary>A buffered, streaming CSV writer (RFC 4180 quoting, explicit line ending and encoding).</summary>
 internal sealed class CsvExportWriter : IDisposable
 {
     private static readonly string[] SmallInts = Enumerable.Range(0, 2000).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
 
-    private readonly StreamWriter _writer;
-    private readonly char _delimiter;
-    private readonly string _newLine;
-    private readonly SearchValues<char> _special;
-    private bool _atRowStart = true;
+    private readonly StreamWriter writer;
+    private readonly char delimiter;
+    private readonly string newLine;
+    private readonly SearchValues<char> special;
+    private bool atRowStart = true;
 
     public CsvExportWriter(string path, ExportFormat format)
     {
         var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-        _writer = new StreamWriter(stream, format.Encoding, 1 << 16);
-        _delimiter = format.Delimiter;
-        _newLine = format.NewLine;
-        _special = SearchValues.Create([_delimiter, '"', '\r', '\n']);
+        this.writer = new StreamWriter(stream, format.Encoding, 1 << 16);
+        delimiter = format.Delimiter;
+        newLine = format.NewLine;
+        special = SearchValues.Create([delimiter, '"', '\r', '\n']);
     }
 
     public long Rows { get; private set; }
 
     public void Field(string value)
     {
-        if (!_atRowStart)
+        if (!atRowStart)
         {
-            _writer.Write(_delimiter);
+            this.writer.Write(delimiter);
         }
-        _atRowStart = false;
-        if (value.AsSpan().IndexOfAny(_special) < 0)
+        atRowStart = false;
+        if (value.AsSpan().IndexOfAny(special) < 0)
         {
-            _writer.Write(value);
+            this.writer.Write(value);
             return;
         }
-        _writer.Write('"');
-        _writer.Write(value.Replace("\"", "\"\"", StringComparison.Ordinal));
-        _writer.Write('"');
+        this.writer.Write('"');
+        this.writer.Write(value.Replace("\"", "\"\"", StringComparison.Ordinal));
+        this.writer.Write('"');
     }
 
     public void Field(int value) =>
@@ -51,16 +51,16 @@ internal sealed class CsvExportWriter : IDisposable
         {
             Field(n);
         }
-        _writer.Write(_newLine);
-        _atRowStart = true;
+        this.writer.Write(newLine);
+        atRowStart = true;
     }
 
     public void EndRow()
     {
-        _writer.Write(_newLine);
-        _atRowStart = true;
+        this.writer.Write(newLine);
+        atRowStart = true;
         Rows++;
     }
 
-    public void Dispose() => _writer.Dispose();
+    public void Dispose() => this.writer.Dispose();
 }

@@ -1,4 +1,4 @@
-namespace Skolnarvaro.Worker.Generate;
+namespace Skolnarvaro.Generator;
 
 /// <summary>
 /// Deterministic hashing used to derive independent random streams from the seed
@@ -27,6 +27,7 @@ internal static class Det
         public const int Drift = 17;
         public const int Cohort = 18;
         public const int HistoryMovers = 19;
+        public const int Trips = 20;
     }
 
     public static ulong Mix(ulong x)

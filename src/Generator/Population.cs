@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Skolnarvaro.Worker.Generate;
+namespace Skolnarvaro.Generator;
 
 /// <summary>One lesson of a class timetable.</summary>
 internal readonly record struct Lesson(int StartMinute, int Length, string Subject);
@@ -19,7 +19,7 @@ internal sealed class SchoolClass
 
 internal sealed class Pupil
 {
-    private readonly string?[] _formatted = new string?[3];
+    private readonly string?[] formatted = new string?[3];
 
     public required int Id { get; init; }
     public required string FirstName { get; init; }
@@ -42,7 +42,7 @@ internal sealed class Pupil
 
     public string FullName => FirstName + " " + LastName;
 
-    public string FormattedPnr(PnrStyle style) => _formatted[(int)style] ??= SyntheticPersonnummer.Format(Pnr12, style);
+    public string FormattedPnr(PnrStyle style) => formatted[(int)style] ??= SyntheticPersonnummer.Format(Pnr12, style);
 }
 
 /// <summary>A pupil's membership of a class in a school for school days [FromDay, ToDay).</summary>
@@ -114,7 +114,18 @@ internal static class PopulationBuilder
             CreateClassesAndPupils(seed, school, sizes[school.Index], cal, usedPnr, pupils);
         }
 
-        AddMovers(seed, schools, cal);
+        // A pupil moves once, from the enrolment they started the term with, into a class of their grade (or the nearest).
+        Movers.Move(Det.Stream(seed, Det.Salt.Movers), schools, cal,
+            mayMove: (e, dest) => !e.Pupil.Mover && e.FromDay == 0 && dest.Classes.Count > 0,
+            classAt: (rng, pupil, dest) =>
+            {
+                var cls = dest.Classes.Where(c => c.Grade == pupil.Grade).ToList();
+                if (cls.Count == 0)
+                {
+                    cls = [dest.Classes.OrderBy(c => Math.Abs(c.Grade - pupil.Grade)).ThenBy(c => c.Index).First()];
+                }
+                return cls[rng.Next(cls.Count)];
+            });
 
         SortEnrollments(schools);
         return schools;
@@ -325,49 +336,6 @@ internal static class PopulationBuilder
             Protected = isProtected,
             ProtectedMarker = marker,
         };
-    }
-
-    private static void AddMovers(int seed, List<School> schools, TermCalendar cal)
-    {
-        int weeks = cal.Weeks.Count;
-        if (schools.Count < 2 || weeks < 3)
-        {
-            return;
-        }
-        var rng = Det.Stream(seed, Det.Salt.Movers);
-        int lo = Math.Max(1, weeks / 6);
-        int hi = Math.Max(lo + 1, weeks - Math.Max(2, weeks / 4));
-        foreach (var school in schools)
-        {
-            int count = 2 + rng.Next(2);
-            var original = school.Enrollments.ToList();
-            for (int m = 0, attempts = 0; m < count && attempts < 50 && original.Count > 0; attempts++)
-            {
-                var e = original[rng.Next(original.Count)];
-                int week = rng.Next(lo, hi);
-                var dest = schools[(school.Index + 1 + rng.Next(schools.Count - 1)) % schools.Count];
-                int moveDay = cal.Weeks[week].FirstDay;
-                if (e.Pupil.Protected || e.Pupil.Mover || e.FromDay != 0 || moveDay > dest.LastExportDay - 5 || dest.Classes.Count == 0)
-                {
-                    continue;
-                }
-                var cls = dest.Classes.Where(c => c.Grade == e.Pupil.Grade).ToList();
-                if (cls.Count == 0)
-                {
-                    cls = [dest.Classes.OrderBy(c => Math.Abs(c.Grade - e.Pupil.Grade)).ThenBy(c => c.Index).First()];
-                }
-                e.ToDay = moveDay;
-                e.Pupil.Mover = true;
-                dest.Enrollments.Add(new Enrollment
-                {
-                    Pupil = e.Pupil,
-                    Class = cls[rng.Next(cls.Count)],
-                    FromDay = moveDay,
-                    ToDay = cal.Days.Count,
-                });
-                m++;
-            }
-        }
     }
 }
 

@@ -1,4 +1,4 @@
-namespace Skolnarvaro.Worker.Generate;
+namespace Skolnarvaro.Generator;
 
 /// <summary>
 /// How a simulated day's absence lands on its lessons, shared by the single-term profile (<see cref="AbsenceProfile"/>)

@@ -3,9 +3,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Skolnarvaro.TestSupport;
-using Skolnarvaro.Worker.Generate;
+using Skolnarvaro.Generator;
 
-namespace Skolnarvaro.Worker.Tests.Generate;
+namespace Skolnarvaro.Generator.Tests;
 
 /// <summary>The multi-term history the trend model is trained and evaluated on, and the single-term sample it must leave alone.</summary>
 public sealed class HistoryGeneratorTests
@@ -175,40 +175,6 @@ public sealed class HistoryGeneratorTests
         // And the committed sample is exactly what the default options write.
         TreeHash(temp.File("sample")).Should().Be(TreeHash(TestFiles.InRepo("sample-data")));
         File.Exists(temp.File("sample", SampleGenerator.TruthFileName)).Should().BeFalse();
-    }
-
-    [Fact]
-    public async Task The_command_writes_a_history_with_its_answer_key_and_refuses_a_term_start_with_it()
-    {
-        using var temp = TestFiles.CreateTempDirectory("history-cli");
-
-        var (ok, _) = await Cli(temp.Path, "generate", "--history", "--as-of", "2026-01-16", "--pupils", "60", "--out", temp.File("h"));
-        var (refused, error) = await Cli(temp.Path, "generate", "--from", "2026-01-08", "--term-start", "2026-01-08", "--out", temp.File("x"));
-
-        ok.Should().Be(0);
-        File.Exists(temp.File("h", SampleGenerator.TruthFileName)).Should().BeTrue();
-        Directory.GetFiles(temp.File("h", "inbox"), "*.csv", SearchOption.AllDirectories).Select(Path.GetFileName)
-            .Should().Contain(["days_2025-08-18.csv", "days_2026-01-12.csv"]).And.NotContain("days_2026-01-19.csv");
-        refused.Should().Be(2);
-        error.Should().Contain("--term-start");
-        Directory.Exists(temp.File("x")).Should().BeFalse();
-    }
-
-    private static async Task<(int ExitCode, string Error)> Cli(string home, params string[] args)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "skolnarvaro.dll"), .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = home,
-        };
-        start.Environment["SKOLNARVARO_HOME"] = home;
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = await process.StandardError.ReadToEndAsync();
-        await output;
-        await process.WaitForExitAsync();
-        return (process.ExitCode, error);
     }
 
     private sealed record DayRow(string Pnr, DateOnly Date, int Scheduled, int Absent);

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Skolnarvaro.Worker.Generate;
+namespace Skolnarvaro.Generator;
 
 /// <summary>Small, fixed name and subject lists (all representable in Windows-1252).</summary>
 internal static class NameLists

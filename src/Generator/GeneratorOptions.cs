@@ -1,4 +1,4 @@
-namespace Skolnarvaro.Worker.Generate;
+namespace Skolnarvaro.Generator;
 
 /// <summary>
 /// Options for the synthetic attendance-export generator. <see cref="TermStart"/> and <see cref="AsOf"/>

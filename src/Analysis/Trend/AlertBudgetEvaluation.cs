@@ -1,0 +1,302 @@
+using Skolnarvaro.Analysis.Figures;
+using Skolnarvaro.Analysis.Thresholds;
+
+namespace Skolnarvaro.Analysis.Trend;
+
+/// <summary>
+/// One way of naming pupils to the rektor, on a group: its digest entries (a pupil newly named, or escalated) and what
+/// they were worth. A pupil who goes on to lasting absence is <c>named</c> when the flag stands on the school day the
+/// lasting absence begins; the lead is how many school days that flag had then stood. Precision: the share of entries
+/// followed by lasting absence within the horizon.
+/// </summary>
+public sealed record BudgetMetrics(int Entries, double EntriesPerSchoolWeek, int Named, double Recall, double? MedianLeadDays, double Precision);
+
+/// <summary>The rule, the model at the rule's alert budget, and the nightly run (rule + Trend at the model's cut-off) on one group.</summary>
+public sealed record BudgetGroup(string Group, int LastingPupils, BudgetMetrics Rule, BudgetMetrics Model, BudgetMetrics Nightly);
+
+/// <summary>Predicted probability against what happened, in bins: 0.4 should mean about 40 %.</summary>
+public sealed record CalibrationBin(double From, double To, int Samples, double MeanPredicted, double Observed);
+
+/// <summary>The rektor's question, answered on a period: see <see cref="AlertBudgetEvaluation"/>.</summary>
+public sealed record AlertBudgetResult(
+    DateOnly From, DateOnly To, int HorizonWeeks, int SchoolDays, int Samples, int Pupils, int SchoolWeeks,
+    double? ModelAuc, double? RuleAuc, double ModelThreshold, double TrendCutOff,
+    BudgetGroup Overall, IReadOnlyList<BudgetGroup> ByGender, IReadOnlyList<BudgetGroup> ByDriftsform, IReadOnlyList<BudgetGroup> ByGradeBand,
+    IReadOnlyList<BudgetGroup> ByTrajectory,
+    int RuleEntriesWithoutLasting, int RuleEntriesIllnessOnly, double NightlyAddedShare, IReadOnlyList<CalibrationBin> Calibration);
+
+/// <summary>
+/// Answers the rektor's question on every school day of a period: at an alert budget equal to the rule's digest entries
+/// per school-week, how many pupils who go on to lasting absence were named, how many school days before it began, and
+/// how many of the named went on to it. The rule names a pupil while they are at riskfrånvaro or hög frånvaro (an entry
+/// when new or escalated); the model from when its probability reaches the threshold at which its entries are as many as
+/// the rule's until it falls below half of it (an entry when a flag starts); the nightly run names the rule's pupils plus Trend for pupils at no level
+/// whose probability reaches the model's cut-off. A pupil's lasting absence begins on the first sampled day whose
+/// horizon is lasting after at least ten that were not (so its beginning is seen). No pupil is in the result.
+/// </summary>
+public static class AlertBudgetEvaluation
+{
+    private const int SeenBefore = 10;
+
+    public static AlertBudgetResult Evaluate(
+        IReadOnlyList<TrendSample> samples, IReadOnlyList<float> scores, DateOnly from, DateOnly to, int horizonWeeks, double trendCutOff,
+        Func<TrendSample, string?>? trajectory = null)
+    {
+        var pupils = Pupils(samples);
+        var owner = OwnerOf(pupils, samples.Count);
+        var schoolWeeks = samples.Select(s => (s.Skolenhetskod, Week(s.Date))).Distinct().Count();
+        var horizon = horizonWeeks * 5;
+
+        var rule = new int[samples.Count];
+        var nightly = new int[samples.Count];
+        for (var i = 0; i < samples.Count; i++)
+        {
+            rule[i] = (int?)samples[i].LevelNow ?? 0;
+            nightly[i] = rule[i] > 0 ? rule[i] : scores[i] >= trendCutOff ? (int)Level.Trend : 0;
+        }
+
+        var ruleEntries = Entries(pupils, samples, rule).Count;
+        var threshold = ThresholdForBudget(pupils, samples, scores, ruleEntries);
+        var model = new int[samples.Count];
+        Flag(pupils, samples, scores, threshold, model);
+
+        BudgetGroup Group(string name, Func<TrendSample, bool> inGroup)
+        {
+            var group = pupils.Where(p => inGroup(samples[p[0]])).ToList();
+            var weeks = group.SelectMany(p => p).Select(i => (samples[i].Skolenhetskod, Week(samples[i].Date))).Distinct().Count();
+            var onsets = Onsets(group, samples);
+            return new BudgetGroup(name, onsets.Count,
+                Metrics(group, owner, samples, rule, onsets, weeks, horizon), Metrics(group, owner, samples, model, onsets, weeks, horizon),
+                Metrics(group, owner, samples, nightly, onsets, weeks, horizon));
+        }
+
+        var entries = Entries(pupils, samples, rule);
+        var withoutLasting = entries.Where(i => !LastingNear(owner, samples, i, horizon)).ToList();
+        var nightlyEntries = Entries(pupils, samples, nightly).Count;
+        var all = Enumerable.Range(0, samples.Count).ToList();
+        return new AlertBudgetResult(
+            from, to, horizonWeeks, samples.Select(s => s.Date).Distinct().Count(), samples.Count, pupils.Count, schoolWeeks,
+            TrendEvaluation.Auc(all, Relabel(samples), i => scores[i]), TrendEvaluation.Auc(all, Relabel(samples), i => rule[i]),
+            threshold, trendCutOff,
+            Group("Alla", _ => true),
+            [Group("Flickor", s => s.Gender == "F"), Group("Pojkar", s => s.Gender == "M")],
+            [Group("Kommunal", s => s.Driftsform != "Independent"), Group("Fristående", s => s.Driftsform == "Independent")],
+            [Group("F–3", s => s.Grade is >= 0 and <= 3), Group("4–6", s => s.Grade is >= 4 and <= 6), Group("7–9", s => s.Grade >= 7)],
+            trajectory is null ? []
+                : samples.Select(s => trajectory(s) ?? "okänd").Distinct().Order(StringComparer.Ordinal)
+                    .Select(t => Group(t, s => (trajectory(s) ?? "okänd") == t)).ToList(),
+            withoutLasting.Count, withoutLasting.Count(i => samples[i].IllnessLike),
+            ruleEntries == 0 ? 0 : (double)(nightlyEntries - ruleEntries) / ruleEntries,
+            Calibration(samples, scores));
+    }
+
+    /// <summary>
+    /// The lowest cut-off whose Trend flags (pupils at no level) grow the digest entries over the rules alone by at most
+    /// <paramref name="maxAddedShare"/>: what the trainer stores with a model, measured on its held-out period.
+    /// </summary>
+    public static (double CutOff, double AddedShare) TrendCutOffFor(IReadOnlyList<TrendSample> samples, IReadOnlyList<float> scores, double maxAddedShare)
+    {
+        var pupils = Pupils(samples);
+        var rule = samples.Select(s => (int?)s.LevelNow ?? 0).ToArray();
+        var ruleEntries = Entries(pupils, samples, rule).Count;
+        var levels = new int[samples.Count];
+        for (var c = 0.05; c < 1; c += 0.01)
+        {
+            for (var i = 0; i < samples.Count; i++)
+            {
+                levels[i] = rule[i] > 0 ? rule[i] : scores[i] >= c ? (int)Level.Trend : 0;
+            }
+
+            var added = ruleEntries == 0 ? 0 : (double)(Entries(pupils, samples, levels).Count - ruleEntries) / ruleEntries;
+            if (added <= maxAddedShare)
+            {
+                return (Math.Round(c, 2), added);
+            }
+        }
+
+        return (1, 0);
+    }
+
+    /// <summary>The samples of each pupil at a school, in school-day order.</summary>
+    private static List<int[]> Pupils(IReadOnlyList<TrendSample> samples) =>
+        Enumerable.Range(0, samples.Count)
+            .GroupBy(i => (samples[i].Skolenhetskod, Convert.ToHexString(samples[i].PupilKey)))
+            .Select(g => g.OrderBy(i => samples[i].Day).ToArray())
+            .ToList();
+
+    /// <summary>Sample indices where a pupil is newly named or escalated; a day not sampled (off the roll) breaks a run.</summary>
+    private static List<int> Entries(List<int[]> pupils, IReadOnlyList<TrendSample> samples, int[] level)
+    {
+        var entries = new List<int>();
+        foreach (var p in pupils)
+        {
+            for (var k = 0; k < p.Length; k++)
+            {
+                var previous = k > 0 && samples[p[k - 1]].Day == samples[p[k]].Day - 1 ? level[p[k - 1]] : 0;
+                if (level[p[k]] > previous)
+                {
+                    entries.Add(p[k]);
+                }
+            }
+        }
+
+        return entries;
+    }
+
+    /// <summary>Per pupil whose lasting absence begins in the period: the position of that day in their samples.</summary>
+    private static Dictionary<int[], int> Onsets(List<int[]> pupils, IReadOnlyList<TrendSample> samples)
+    {
+        var onsets = new Dictionary<int[], int>();
+        foreach (var p in pupils)
+        {
+            for (var k = SeenBefore; k < p.Length; k++)
+            {
+                if (samples[p[k]].Lasting)
+                {
+                    var seen = true;
+                    for (var j = k - SeenBefore; j < k; j++)
+                    {
+                        seen &= !samples[p[j]].Lasting;
+                    }
+
+                    if (seen)
+                    {
+                        onsets[p] = k;
+                    }
+
+                    break;
+                }
+            }
+        }
+
+        return onsets;
+    }
+
+    private static BudgetMetrics Metrics(List<int[]> pupils, int[][] owner, IReadOnlyList<TrendSample> samples, int[] level, Dictionary<int[], int> onsets, int weeks, int horizon)
+    {
+        var entries = Entries(pupils, samples, level);
+        var correct = entries.Count(i => LastingWithin(owner, samples, i, horizon));
+        var leads = new List<double>();
+        foreach (var (p, k) in onsets)
+        {
+            if (level[p[k]] == 0)
+            {
+                continue;
+            }
+
+            var first = k;
+            while (first > 0 && level[p[first - 1]] > 0 && samples[p[first - 1]].Day == samples[p[first]].Day - 1)
+            {
+                first--;
+            }
+
+            leads.Add(samples[p[k]].Day - samples[p[first]].Day);
+        }
+
+        leads.Sort();
+        return new BudgetMetrics(entries.Count, weeks == 0 ? 0 : (double)entries.Count / weeks, leads.Count,
+            onsets.Count == 0 ? 0 : (double)leads.Count / onsets.Count,
+            leads.Count == 0 ? null : leads.Count % 2 == 1 ? leads[leads.Count / 2] : (leads[leads.Count / 2 - 1] + leads[leads.Count / 2]) / 2,
+            entries.Count == 0 ? 0 : (double)correct / entries.Count);
+    }
+
+    /// <summary>The pupil's absence is lasting on the entry's day or within the horizon after it.</summary>
+    private static bool LastingWithin(int[][] owner, IReadOnlyList<TrendSample> samples, int entry, int horizon) =>
+        Near(owner, samples, entry, 0, horizon);
+
+    /// <summary>Lasting absence within the horizon before or after the entry: without it, a flag was about a passing spell.</summary>
+    private static bool LastingNear(int[][] owner, IReadOnlyList<TrendSample> samples, int entry, int horizon) =>
+        Near(owner, samples, entry, -horizon, horizon);
+
+    private static bool Near(int[][] owner, IReadOnlyList<TrendSample> samples, int entry, int before, int after)
+    {
+        var s = samples[entry];
+        var day = s.Day;
+        // The pupil's samples are found through the entry; a linear scan of one pupil is cheap.
+        foreach (var i in owner[entry])
+        {
+            var d = samples[i].Day - day;
+            if (d >= before && d <= after && samples[i].Lasting)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>For each sample, its pupil's samples.</summary>
+    private static int[][] OwnerOf(List<int[]> pupils, int count)
+    {
+        var owner = new int[count][];
+        foreach (var p in pupils)
+        {
+            foreach (var i in p)
+            {
+                owner[i] = p;
+            }
+        }
+
+        return owner;
+    }
+
+    private static List<TrendSample> Relabel(IReadOnlyList<TrendSample> samples) => samples.Select(s => s with { Label = s.Lasting }).ToList();
+
+    /// <summary>The highest threshold grid point at or below which the model's entries do not exceed the budget.</summary>
+    private static double ThresholdForBudget(List<int[]> pupils, IReadOnlyList<TrendSample> samples, IReadOnlyList<float> scores, int budget)
+    {
+        var flags = new int[samples.Count];
+        var best = 1.0;
+        for (var t = 0.99; t > 0.01; t -= 0.005)
+        {
+            Flag(pupils, samples, scores, t, flags);
+            if (Entries(pupils, samples, flags).Count > budget)
+            {
+                break;
+            }
+
+            best = t;
+        }
+
+        return Math.Round(best, 3);
+    }
+
+    /// <summary>
+    /// The model's flags at a threshold, with hysteresis as a level has: raised at the threshold, kept while the probability
+    /// stays above half of it, so a probability wavering around the line does not name the pupil again every other day.
+    /// </summary>
+    private static void Flag(List<int[]> pupils, IReadOnlyList<TrendSample> samples, IReadOnlyList<float> scores, double threshold, int[] flags)
+    {
+        foreach (var p in pupils)
+        {
+            var on = false;
+            for (var k = 0; k < p.Length; k++)
+            {
+                var i = p[k];
+                var consecutive = k > 0 && samples[p[k - 1]].Day == samples[i].Day - 1;
+                on = scores[i] >= threshold || (on && consecutive && scores[i] >= threshold / 2);
+                flags[i] = on ? 1 : 0;
+            }
+        }
+    }
+
+    private static List<CalibrationBin> Calibration(IReadOnlyList<TrendSample> samples, IReadOnlyList<float> scores)
+    {
+        double[] edges = [0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0001];
+        var bins = new List<CalibrationBin>();
+        for (var b = 0; b + 1 < edges.Length; b++)
+        {
+            var idx = Enumerable.Range(0, samples.Count).Where(i => scores[i] >= edges[b] && scores[i] < edges[b + 1]).ToList();
+            if (idx.Count > 0)
+            {
+                bins.Add(new CalibrationBin(edges[b], Math.Min(1, edges[b + 1]), idx.Count, idx.Average(i => scores[i]),
+                    idx.Count(i => samples[i].Lasting) / (double)idx.Count));
+            }
+        }
+
+        return bins;
+    }
+
+    private static (int, int) Week(DateOnly d) =>
+        (System.Globalization.ISOWeek.GetYear(d.ToDateTime(TimeOnly.MinValue)), System.Globalization.ISOWeek.GetWeekOfYear(d.ToDateTime(TimeOnly.MinValue)));
+}

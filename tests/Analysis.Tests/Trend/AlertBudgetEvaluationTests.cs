@@ -1,0 +1,66 @@
+using Skolnarvaro.Analysis.Thresholds;
+using Skolnarvaro.Analysis.Trend;
+
+namespace Skolnarvaro.Analysis.Tests.Trend;
+
+/// <summary>The rektor's question on hand-made school days whose right answers are known.</summary>
+public sealed class AlertBudgetEvaluationTests
+{
+    private static readonly IReadOnlyList<DateOnly> Days = Skolnarvaro.TestSupport.TestExports.SchoolDays(new DateOnly(2026, 9, 7), 30);
+
+    private static TrendSample Day(int pupil, int day, Level? level, bool lasting, bool illness = false, string gender = "F") =>
+        new("11111111", [(byte)pupil, 0], Days[day], new float[TrendFeatures.Count], level, null, null, lasting, gender, "Municipal")
+        {
+            Day = day, Grade = 5, Lasting = lasting, IllnessLike = illness,
+        };
+
+    [Fact]
+    public void At_the_rules_alert_budget_a_model_that_sees_the_drift_names_the_pupil_before_the_lasting_absence_begins()
+    {
+        // Pupil 1 drifts: lasting absence from day 15, the rule has them at riskfrånvaro only from day 18, the model's
+        // probability rises on day 10. Pupil 2 is ill on days 5–12: the rule flags them, nothing lasting follows.
+        var samples = new List<TrendSample>();
+        var scores = new List<float>();
+        for (var d = 0; d < 30; d++)
+        {
+            samples.Add(Day(1, d, d >= 18 ? Level.AtRisk : null, lasting: d >= 15));
+            scores.Add(d >= 10 ? 0.6f : 0.1f);
+            samples.Add(Day(2, d, d is >= 5 and <= 12 ? Level.AtRisk : null, lasting: false, illness: d is >= 5 and <= 12, gender: "M"));
+            scores.Add(0.05f);
+        }
+
+        var r = AlertBudgetEvaluation.Evaluate(samples, scores, Days[0], Days[^1], horizonWeeks: 4, trendCutOff: 0.5);
+
+        r.Overall.LastingPupils.Should().Be(1);
+        r.Overall.Rule.Entries.Should().Be(2, "pupil 1 on day 18, pupil 2 on day 5");
+        r.Overall.Model.Entries.Should().BeLessThanOrEqualTo(2, "the model gets the rule's budget, no more");
+        (r.Overall.Rule.Recall, r.Overall.Model.Recall).Should().Be((0.0, 1.0), "on day 15 only the model had named pupil 1");
+        r.Overall.Model.MedianLeadDays.Should().BeGreaterThanOrEqualTo(5, "named on day 10 at the latest, five school days before day 15");
+        r.Overall.Rule.Precision.Should().Be(0.5, "the rule's flag for the illness was not followed by lasting absence");
+        (r.RuleEntriesWithoutLasting, r.RuleEntriesIllnessOnly).Should().Be((1, 1));
+        r.Overall.Nightly.Recall.Should().Be(1.0, "Trend at the cut-off named pupil 1 on day 10");
+        r.Overall.Nightly.MedianLeadDays.Should().Be(5);
+        r.NightlyAddedShare.Should().Be(0.5, "one Trend entry on top of the rule's two");
+        r.ByGender.Select(g => (g.Group, g.LastingPupils)).Should().Equal(("Flickor", 1), ("Pojkar", 0));
+    }
+
+    [Fact]
+    public void The_trend_cut_off_is_the_lowest_that_keeps_the_added_entries_within_the_share()
+    {
+        // The rule names three pupils once each; pupil 4, at no level, has probability 0.4: a Trend entry below 0.41.
+        var samples = new List<TrendSample>();
+        var scores = new List<float>();
+        for (var p = 1; p <= 4; p++)
+        {
+            for (var d = 0; d < 10; d++)
+            {
+                samples.Add(Day(p, d, p < 4 && d >= 5 ? Level.AtRisk : null, lasting: false));
+                scores.Add(p == 4 ? 0.4f : 0.02f);
+            }
+        }
+
+        AlertBudgetEvaluation.TrendCutOffFor(samples, scores, maxAddedShare: 0.1).CutOff.Should().BeApproximately(0.41, 1e-9);
+        AlertBudgetEvaluation.TrendCutOffFor(samples, scores, maxAddedShare: 0.5).CutOff.Should().BeApproximately(0.05, 1e-9,
+            "one added entry on three is within 50 %");
+    }
+}
