@@ -92,7 +92,8 @@ if (( ! REPORT_ONLY )); then
     export Skolnarvaro__Notifications__DryRunFolder="$WORK/digests"
     unset Skolnarvaro__Notifications__OpsAddress  # no run report in the outbox
 
-    psql -X -q -v ON_ERROR_STOP=1 -d skolnarvaro -c "drop database if exists $DB" -c "create database $DB" \
+    PGOPTIONS='-c client_min_messages=warning' psql -X -q -v ON_ERROR_STOP=1 -d skolnarvaro \
+        -c "drop database if exists $DB" -c "create database $DB" \
         || die "could not recreate database $DB" 1
     rm -rf "$WORK"; mkdir -p "$WORK/digests"
     log="$WORK/nights.log"
@@ -158,7 +159,9 @@ group by s.name order by s.name;
 SQL
 
 echo
-echo "Flags per night, hög / riskfrånvaro, on the first 20 school days of the period (days with scheduled time at the school):"
+echo "Flags per night, hög / riskfrånvaro, on the first 20 school days of the period (days with scheduled time at the school);"
+echo "schools in the order: $(psql_db -At -c "select string_agg(name, ', ' order by name) from school s
+    where exists (select 1 from run_school rs where rs.skolenhetskod = s.skolenhetskod)")"
 psql_db -P footer=off -v from="$FROM" -v to="$TO" <<'SQL'
 with school_days as (
     select skolenhetskod, date, row_number() over (partition by skolenhetskod order by date) as day
@@ -171,7 +174,7 @@ with school_days as (
     where r.kind = 'nightly' and sd.day <= 20
 )
 select day, to_char(min(date), 'MM-DD') as date,
-       string_agg(name || ' ' || high || '/' || at_risk, ' · ' order by name) as "per school",
+       string_agg(lpad(high || '/' || at_risk, 7), ' ' order by name) as "per school (hög/risk)",
        sum(high) || ' / ' || sum(at_risk) as "all schools"
 from nights group by day order by day;
 SQL
