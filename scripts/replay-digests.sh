@@ -121,7 +121,8 @@ weeks="$(( ( $(date -d "$TO" +%s) - $(date -d "$FROM" +%s) ) / 86400 + 1 ))"
 
 echo
 echo "Digests per school, nights $FROM – $TO ($weeks days = $(awk "BEGIN{printf \"%.1f\", $weeks/7}") weeks); MaxPupils $MAX_PUPILS."
-echo "told = pupils named (new or escalated + reminders); cards = min(told, MaxPupils); median / largest over the digests after the overview."
+echo "news = new or escalated, reminded = still at a level and not told for ReminderCooldownDays, told = news + reminded,"
+echo "cards = min(told, MaxPupils); median / largest over the digests after the overview; over_max: digests with told > MaxPupils."
 psql_db -P footer=off -v from="$FROM" -v to="$TO" -v max="$MAX_PUPILS" -v days="$weeks" <<'SQL'
 with nights as (
     select r.id, r.as_of from run r where r.kind = 'nightly' and r.as_of between :'from' and :'to'
@@ -137,12 +138,15 @@ select s.name || ' (' || s.skolenhetskod || ')' as school,
        (select count(*) from digests d where d.skolenhetskod = s.skolenhetskod) as digests,
        round((select count(*) from digests d where d.skolenhetskod = s.skolenhetskod) * 7.0 / :days, 2) as per_week,
        (select to_char(as_of, 'MM-DD') || ': ' || told from digests d where d.skolenhetskod = s.skolenhetskod and nth = 1) as overview,
+       (select percentile_cont(0.5) within group (order by news) from after a where a.skolenhetskod = s.skolenhetskod) as news_median,
+       (select max(news) from after a where a.skolenhetskod = s.skolenhetskod) as news_max,
+       (select percentile_cont(0.5) within group (order by reminded) from after a where a.skolenhetskod = s.skolenhetskod) as reminded_median,
+       (select max(reminded) from after a where a.skolenhetskod = s.skolenhetskod) as reminded_max,
        (select percentile_cont(0.5) within group (order by told) from after a where a.skolenhetskod = s.skolenhetskod) as told_median,
        (select max(told) from after a where a.skolenhetskod = s.skolenhetskod) as told_max,
        (select percentile_cont(0.5) within group (order by least(told, :max)) from after a where a.skolenhetskod = s.skolenhetskod) as cards_median,
        (select max(least(told, :max)) from after a where a.skolenhetskod = s.skolenhetskod) as cards_max,
-       (select count(*) from after a where a.skolenhetskod = s.skolenhetskod and told > :max) as "over_max",
-       (select sum(reminded) from after a where a.skolenhetskod = s.skolenhetskod) as reminders
+       (select count(*) from after a where a.skolenhetskod = s.skolenhetskod and told > :max) as "over_max"
 from school s
 where exists (select 1 from run_school rs join nights n on n.id = rs.run_id where rs.skolenhetskod = s.skolenhetskod)
 order by s.name;
