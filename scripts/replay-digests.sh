@@ -117,13 +117,13 @@ fi
 
 # ---- Report ---------------------------------------------------------------------------------------------------
 psql_db -c "select 1 from run limit 1" >/dev/null 2>&1 || die "database $DB has no replay (run without --report-only first)" 1
-weeks="$(( ( $(date -d "$TO" +%s) - $(date -d "$FROM" +%s) ) / 86400 + 1 ))"
+days="$(( ( $(date -d "$TO" +%s) - $(date -d "$FROM" +%s) ) / 86400 + 1 ))"
 
 echo
-echo "Digests per school, nights $FROM – $TO ($weeks days = $(awk "BEGIN{printf \"%.1f\", $weeks/7}") weeks); MaxPupils $MAX_PUPILS."
+echo "Digests per school, nights $FROM – $TO ($days days = $(awk "BEGIN{printf \"%.1f\", $days/7}") weeks); MaxPupils $MAX_PUPILS."
 echo "news = new or escalated, reminded = still at a level and not told for ReminderCooldownDays, told = news + reminded,"
 echo "cards = min(told, MaxPupils); median / largest over the digests after the overview; over_max: digests with told > MaxPupils."
-psql_db -P footer=off -v from="$FROM" -v to="$TO" -v max="$MAX_PUPILS" -v days="$weeks" <<'SQL'
+psql_db -P footer=off -v from="$FROM" -v to="$TO" -v max="$MAX_PUPILS" -v days="$days" <<'SQL'
 with nights as (
     select r.id, r.as_of from run r where r.kind = 'nightly' and r.as_of between :'from' and :'to'
 ), digests as (
