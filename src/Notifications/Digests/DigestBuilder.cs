@@ -18,6 +18,9 @@ public static class DigestBuilder
         SchoolRecipients school, DateOnly runDate, DigestKind kind, IReadOnlyList<FlaggedPupil> pupils, DigestRequest request,
         IReadOnlyList<string> caveats, NameDisplay names, int maxPupils, DateOnly? lastDigest = null)
     {
+        // News takes the cards before reminders (each in concern order): a weekly digest with a 14-day cool-down would
+        // otherwise spend its cards every other week on pupils the rektor heard about a fortnight ago.
+        pupils = kind == DigestKind.News ? [.. pupils.OrderByDescending(p => p.Entry.IsNews)] : pupils;
         var cards = pupils.Take(maxPupils).Select(p => Card(p, names, runDate)).ToList();
         var rest = pupils.Skip(maxPupils).ToList();
         var byGrade = pupils.Select(p => p.ClassName).Distinct().Count() > MaxClassRows;

@@ -108,15 +108,17 @@ public sealed class DigestGoldenTests
     }
 
     [Fact]
-    public void A_weekly_digest_shows_at_most_MaxPupils_cards_in_the_given_order_and_the_rest_as_one_line_per_level()
+    public void A_weekly_digest_shows_at_most_MaxPupils_cards_news_first_and_the_rest_as_one_line_per_level_and_grade()
     {
         var pupils = School(news: true);
         var model = Build(DigestKind.News, pupils);
 
         model.Pupils.Should().HaveCount(15);
-        model.Pupils.Select(p => p.DisplayName).Should().Equal(pupils.Take(15).Select(p => $"{p.FirstName} {p.LastName[0]}."));
-        model.More.Should().HaveCount(2).And.Contain(line => line.StartsWith("och 4 till med riskfrånvaro: ", StringComparison.Ordinal))
-            .And.Contain(line => line.StartsWith("och 1 till med stigande frånvaro: Åk 9 1", StringComparison.Ordinal), "a school with more than ten classes is counted by grade");
+        var newsFirst = pupils.OrderByDescending(p => p.Entry.IsNews).Take(15);
+        model.Pupils.Select(p => p.DisplayName).Should().Equal(newsFirst.Select(p => $"{p.FirstName} {p.LastName[0]}."),
+            "news takes the cards before reminders, each in the concern order given");
+        model.Pupils.Select(p => p.Change).Should().NotContain("Påminnelse", "there is more news than cards");
+        model.More.Should().Equal("och 2 till med hög frånvaro: Åk 8 1, Åk 9 1", "och 3 till med riskfrånvaro: Åk 6 3");
         model.Listed.Should().BeEmpty();
     }
 
