@@ -260,7 +260,7 @@ public sealed class HostileFileTests(TestDatabase db) : IClassFixture<TestDataba
     }
 
     [Fact]
-    public async Task The_quarantine_csv_for_the_export_administrator_counts_rows_by_reason_and_neutralises_formulas()
+    public async Task The_quarantine_csv_for_the_export_administrator_counts_rows_by_reason_with_their_first_lines()
     {
         using var import = await ImportHarness.StartAsync(db, temp, BuiltInProfiles.DaysDefault, maxBadRowShare: 0.5);
         await import.ImportAsync(Hostile("days_implausible_dates_and_minutes.csv"));
