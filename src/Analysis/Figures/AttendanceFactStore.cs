@@ -1,6 +1,5 @@
 using Npgsql;
 using NpgsqlTypes;
-using Skolnarvaro.Analysis.Thresholds;
 
 namespace Skolnarvaro.Analysis.Figures;
 

@@ -16,7 +16,7 @@ public sealed class SchoolDayReplay
     public SchoolDayReplay(IReadOnlyList<DateOnly> days, IReadOnlyList<DateOnly>? windowFroms = null)
     {
         this.days = days;
-        termStarts = days.Select(d => Thresholds.Term.Containing(d).Start).ToArray();
+        termStarts = days.Select(d => Term.Containing(d).Start).ToArray();
         froms = windowFroms?.ToArray() ?? termStarts;
         Start = new int[days.Count];
         End = new int[days.Count];

@@ -1,3 +1,4 @@
+using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Thresholds;
 
 namespace Skolnarvaro.Analysis.Reporting;

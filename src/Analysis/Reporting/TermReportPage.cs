@@ -1,4 +1,5 @@
 using System.Globalization;
+using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Thresholds;
 
 namespace Skolnarvaro.Analysis.Reporting;

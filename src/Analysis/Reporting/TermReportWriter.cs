@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Thresholds;
 
 namespace Skolnarvaro.Analysis.Reporting;

@@ -12,7 +12,7 @@ public sealed record Assessment(PupilFigures Figures, Level? Level, IReadOnlyLis
     public PupilPatterns Patterns { get; init; } = PupilPatterns.None;
     public bool LateCountsAsAbsence { get; init; }
     /// <summary>For a Trend flag: the model's probability and the features behind it; null for the rules' levels.</summary>
-    public Trend.TrendScore? TrendScore { get; init; }
+    public TrendScore? TrendScore { get; init; }
 }
 
 /// <summary>Applies the agreed rules to a pupil's figures. Descriptions say what the pupil did, never why.</summary>

@@ -90,14 +90,14 @@ public sealed record TrendFeatures(
             end--;
         }
 
-        var term = Thresholds.Term.Containing(asOf);
+        var term = Figures.Term.Containing(asOf);
         var termStart = end;
         while (termStart > 0 && days[termStart - 1].Date >= term.Start)
         {
             termStart--;
         }
 
-        var previous = Thresholds.Term.Containing(term.Start.AddDays(-1));
+        var previous = Figures.Term.Containing(term.Start.AddDays(-1));
         var previousStart = termStart;
         while (previousStart > 0 && days[previousStart - 1].Date >= previous.Start)
         {

@@ -218,11 +218,6 @@ public sealed class TrendScoring(
     private static string F(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
 }
 
-/// <summary>What the model said about a pupil it flagged: kept with the flag's figures for analysts.</summary>
-public sealed record TrendScore(long ModelVersion, float Probability, IReadOnlyList<TrendContribution> Contributions);
-
-public sealed record TrendContribution(string Feature, float Contribution);
-
 /// <summary>
 /// How concerned to be about a pupil, beside their level: the model's calibrated probability of lasting absence (null
 /// without a qualifying model) and whether their recent absence is a finished illness spell (mostly whole days of giltig

@@ -5,7 +5,6 @@ using CsvHelper;
 using Skolnarvaro.Ingestion.Identity;
 using Skolnarvaro.Ingestion.Plausibility;
 using Skolnarvaro.Ingestion.Profiles;
-using Skolnarvaro.Ingestion.Quarantine;
 
 namespace Skolnarvaro.Ingestion.Parsing;
 

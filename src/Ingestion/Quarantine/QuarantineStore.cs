@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using System.Text.RegularExpressions;
+using Skolnarvaro.Ingestion.Identity;
 using Skolnarvaro.Csv;
 using Skolnarvaro.Ingestion.Parsing;
 

@@ -1,3 +1,4 @@
+using Skolnarvaro.Analysis.Figures;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;

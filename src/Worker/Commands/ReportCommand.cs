@@ -1,3 +1,4 @@
+using Skolnarvaro.Analysis.Figures;
 using System.CommandLine;
 using Microsoft.Extensions.Options;
 using Spectre.Console;

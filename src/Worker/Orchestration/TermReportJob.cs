@@ -1,3 +1,4 @@
+using Skolnarvaro.Analysis.Figures;
 using System.ComponentModel;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

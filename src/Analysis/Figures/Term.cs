@@ -1,4 +1,4 @@
-namespace Skolnarvaro.Analysis.Thresholds;
+namespace Skolnarvaro.Analysis.Figures;
 
 /// <summary>A school term: HT (höstterminen) August–December, VT (vårterminen) January–June.</summary>
 public sealed record Term(string Name, DateOnly Start, DateOnly End)

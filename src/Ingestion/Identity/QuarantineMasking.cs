@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Skolnarvaro.Ingestion.Quarantine;
+namespace Skolnarvaro.Ingestion.Identity;
 
 /// <summary>Keeps personnummer out of the quarantine table: enough is kept to find the row, not to identify the pupil.</summary>
 public static partial class QuarantineMasking
