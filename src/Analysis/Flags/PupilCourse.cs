@@ -1,4 +1,3 @@
-using System.Globalization;
 using Skolnarvaro.Analysis.Figures;
 
 namespace Skolnarvaro.Analysis.Flags;
@@ -86,13 +85,4 @@ public static class PupilCourse
         recentShare >= termShare + DirectionTolerance ? Direction.Rising
         : recentShare <= termShare - DirectionTolerance ? Direction.Falling
         : Direction.Unchanged;
-
-    /// <summary>"18–22 november", "28 oktober–3 november": a spell's dates in running Swedish.</summary>
-    public static string Dates(FinishedSpell spell)
-    {
-        var sv = CultureInfo.GetCultureInfo("sv-SE");
-        return spell.From == spell.To ? spell.From.ToString("d MMMM", sv)
-            : spell.From.Month == spell.To.Month ? $"{spell.From.Day}–{spell.To.ToString("d MMMM", sv)}"
-            : $"{spell.From.ToString("d MMMM", sv)}–{spell.To.ToString("d MMMM", sv)}";
-    }
 }
