@@ -1,4 +1,3 @@
-using Skolnarvaro.Analysis.Figures;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
@@ -6,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Csv;
 using Spectre.Console;
 using Skolnarvaro.Analysis;

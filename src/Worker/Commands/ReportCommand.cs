@@ -1,7 +1,7 @@
-using Skolnarvaro.Analysis.Figures;
 using System.CommandLine;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
+using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Reporting;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Worker.Composition;

@@ -1,7 +1,7 @@
-using Skolnarvaro.Analysis.Figures;
 using System.ComponentModel;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Reporting;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Worker.Composition;

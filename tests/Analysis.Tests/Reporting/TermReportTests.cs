@@ -1,10 +1,10 @@
-using Skolnarvaro.Analysis.Figures;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Reporting;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.TestSupport;
