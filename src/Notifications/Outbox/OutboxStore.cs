@@ -11,6 +11,14 @@ public sealed record OutboxMessage(
     public bool PreviousAttemptInterrupted => InterruptedAttemptStartedAt is not null;
 }
 
+/// <summary>Where a recorded message stands: sent, waiting for its (next) attempt, or given up after the last one.</summary>
+public enum DeliveryState { Sent, Waiting, GivenUp }
+
+/// <summary>One message of a run as <c>status</c> shows it.</summary>
+public sealed record OutboxEntry(
+    string IdempotencyKey, string? Skolenhetskod, int Recipients, DeliveryState State, int Attempts, DateTimeOffset? SentAt,
+    DateTimeOffset NextAttemptAt, string? LastError);
+
 /// <summary>A message given up after its last allowed attempt.</summary>
 public sealed record GivenUpMessage(long Id, string IdempotencyKey, int Attempts, string? LastError);
 
@@ -42,6 +50,27 @@ public sealed class OutboxStore(NpgsqlDataSource db, TimeProvider time)
         cmd.Parameters.AddWithValue("now", time.GetUtcNow());
         cmd.Parameters.AddWithValue("notBefore", notBefore ?? time.GetUtcNow());
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    /// <summary>Every message a run recorded (its digests and run report), oldest first, with where each stands.</summary>
+    public async Task<IReadOnlyList<OutboxEntry>> ForRunAsync(long runId, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("""
+            select idempotency_key, skolenhetskod, cardinality(recipients), sent_at, gave_up_at is not null, attempts, next_attempt_at, last_error
+            from outbox where run_id = @run order by id
+            """);
+        cmd.Parameters.AddWithValue("run", runId);
+        var entries = new List<OutboxEntry>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            DateTimeOffset? sent = r.IsDBNull(3) ? null : r.GetFieldValue<DateTimeOffset>(3);
+            var state = sent is not null ? DeliveryState.Sent : r.GetBoolean(4) ? DeliveryState.GivenUp : DeliveryState.Waiting;
+            entries.Add(new OutboxEntry(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetInt32(2), state, r.GetInt32(5), sent,
+                r.GetFieldValue<DateTimeOffset>(6), r.IsDBNull(7) ? null : r.GetString(7)));
+        }
+
+        return entries;
     }
 
     /// <summary>

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Spectre.Console;
+using Skolnarvaro.Notifications.Outbox;
 using Skolnarvaro.Worker.Composition;
 using Skolnarvaro.Worker.Nightly;
 using Skolnarvaro.Worker.Runs;
@@ -85,6 +86,22 @@ public static class StatusCommand
         }
 
         AnsiConsole.Write(table);
+
+        var mails = await host.Get<OutboxStore>().ForRunAsync(runId, ct);
+        if (mails.Count > 0)
+        {
+            var sent = new Table().Border(TableBorder.Rounded).Title($"Run #{runId} mails")
+                .AddColumns("Mail", "School", "Recipients", "State", "Attempts", "When (UTC)", "Last error");
+            foreach (var m in mails)
+            {
+                sent.AddRow(Markup.Escape(m.IdempotencyKey), m.Skolenhetskod ?? "(analysts)", m.Recipients.ToString(),
+                    m.State switch { DeliveryState.Sent => "[green]sent[/]", DeliveryState.GivenUp => "[red]given up[/]", _ => "[yellow]waiting[/]" },
+                    m.Attempts.ToString(),
+                    (m.SentAt ?? m.NextAttemptAt).UtcDateTime.ToString("yyyy-MM-dd HH:mm"), Markup.Escape(m.LastError ?? ""));
+            }
+
+            AnsiConsole.Write(sent);
+        }
     }
 
     private static async Task PrintPendingAsync(IHost host, CancellationToken ct)

@@ -1,3 +1,4 @@
+using Skolnarvaro.Notifications.Outbox;
 using Skolnarvaro.Notifications.Tests.Delivery;
 using Skolnarvaro.TestSupport;
 
@@ -18,6 +19,43 @@ public sealed class OutboxStoreTests(TestDatabase db) : IClassFixture<TestDataba
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task A_runs_mails_are_listed_as_sent_waiting_or_given_up()
+    {
+        await outbox.EnqueueDigestAsync("11111111", "Ängsskolan", 1, ("Åke Öst", "rektor@angsskolan.example.se"));
+        await outbox.EnqueueDigestAsync("22222222", "Björkskolan", 1, ("Bo Ek", "rektor@bjorkskolan.example.se"));
+        await outbox.EnqueueDigestAsync("33333333", "Tallskolan", 1, ("Cia Al", "rektor@tallskolan.example.se"));
+        var first = (await outbox.Store.ClaimNextAsync(Lease, 10, []))!;
+        await outbox.Store.MarkSentAsync(first.Id);
+        var second = (await outbox.Store.ClaimNextAsync(Lease, 10, [first.Id]))!;
+        await outbox.Store.RetryLaterAsync(second, "SMTP 451", clock.Now.AddMinutes(5), default);
+        var third = (await outbox.Store.ClaimNextAsync(Lease, 10, [first.Id, second.Id]))!;
+        await outbox.Store.GiveUpAsync(third, "SMTP 550", default);
+
+        long runId;
+        await using (var cmd = db.DataSource.CreateCommand("""
+            insert into run (kind, started_at, as_of, status, config_json, config_sha256) values ('nightly', now(), '2026-11-20', 'Succeeded', '{}', '')
+            returning id
+            """))
+        {
+            runId = (long)(await cmd.ExecuteScalarAsync())!;
+        }
+
+        await using (var cmd = db.DataSource.CreateCommand("update outbox set run_id = @run"))
+        {
+            cmd.Parameters.AddWithValue("run", runId);
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        var mails = await outbox.Store.ForRunAsync(runId);
+
+        mails.Select(m => (m.Skolenhetskod, m.State)).Should().Equal(
+            ("11111111", DeliveryState.Sent), ("22222222", DeliveryState.Waiting), ("33333333", DeliveryState.GivenUp));
+        mails[1].LastError.Should().Be("SMTP 451");
+        mails[1].NextAttemptAt.Should().Be(clock.Now.AddMinutes(5));
+        mails.Should().OnlyContain(m => m.Recipients == 1 && m.Attempts == 1);
+    }
 
     [Fact]
     public async Task Recording_the_same_digest_twice_keeps_one_outbox_row()
