@@ -1,12 +1,8 @@
-using System.Globalization;
-
 namespace Skolnarvaro.Notifications.Digests;
 
 /// <summary>What a rektor must know about the data behind the digest, in Swedish.</summary>
 public static class DataQualityCaveats
 {
-    private static readonly CultureInfo Sv = CultureInfo.GetCultureInfo("sv-SE");
-
     public static IReadOnlyList<string> For(DigestDataQuality dq, DateOnly asOf, double lowReportingRate)
     {
         var caveats = new List<string>();
@@ -22,7 +18,7 @@ public static class DataQualityCaveats
 
         if (dq.ReportingRate is { } rate && rate < lowReportingRate)
         {
-            caveats.Add($"Närvaron är registrerad för {Percent(rate)} av den schemalagda tiden de senaste skoldagarna. " +
+            caveats.Add($"Närvaron är registrerad för {DigestBuilder.Percent(rate)} av den schemalagda tiden de senaste skoldagarna. " +
                         "Oregistrerade lektioner räknas inte som frånvaro, så frånvaron kan vara större än vad som visas.");
         }
 
@@ -33,7 +29,4 @@ public static class DataQualityCaveats
 
         return caveats;
     }
-
-    /// <summary>"12 %": whole percent, as the digests and the run report show shares.</summary>
-    public static string Percent(double share) => (share * 100).ToString("0", Sv) + " %";
 }

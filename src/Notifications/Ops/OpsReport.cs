@@ -27,7 +27,7 @@ public sealed class OpsReport(IOptions<NotificationOptions> options, OpsDigestRe
         var model = new OpsDigestModel(runId, DigestBuilder.Date(asOf), modelNote, schools.Select(s => new OpsSchool(
             s.Skolenhetskod, s.Name, s.Independent ? "fristående" : "kommunal", s.FilesImported, s.FilesRejected, s.RowsImported,
             s.RowsQuarantined, s.LastExport is { } last ? DigestBuilder.Date(last) : null, s.Stale,
-            s.ReportingRate is { } rate ? DataQualityCaveats.Percent(rate) : null,
+            s.ReportingRate is { } rate ? DigestBuilder.Percent(rate) : null,
             s.High, s.AtRisk, s.Trend, s.DigestQueued, s.Error, s.Rejections,
             s.NextDigest is { } next ? DigestBuilder.Date(next) : null, s.Waiting)).ToList());
         var (subject, text) = renderer.Render(model);
