@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Skolnarvaro.Analysis.Backtesting;
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Flags;
+using Skolnarvaro.Analysis.Investigations;
 using Skolnarvaro.Analysis.Patterns;
 using Skolnarvaro.Analysis.Reporting;
 using Skolnarvaro.Analysis.Thresholds;
@@ -34,6 +35,8 @@ public static class AnalysisServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ReminderOptions>, ReminderOptionsValidator>();
         services.AddSingleton<SchoolFlags>();
+        services.AddSingleton<InvestigationStore>();
+        services.AddSingleton<Pages.SchoolPageStore>();
         services.AddSingleton<Backtester>();
         services.AddOptions<ReportOptions>()
             .Bind(configuration.GetSection(ReportOptions.Section))

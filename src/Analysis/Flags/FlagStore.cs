@@ -115,6 +115,20 @@ public sealed class FlagStore
         return records;
     }
 
+    /// <summary>Stores the run's concern order of the school's flags (the first key is rank 1), on the caller's transaction.</summary>
+    public async Task RankAsync(NpgsqlConnection conn, long runId, string school, IReadOnlyList<byte[]> ordered, CancellationToken ct = default)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            update flag f set concern_rank = o.rank
+            from unnest(@keys) with ordinality as o(pupil_key, rank)
+            where f.run_id = @run and f.skolenhetskod = @school and f.pupil_key = o.pupil_key
+            """, conn);
+        cmd.Parameters.AddWithValue("run", runId);
+        cmd.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
+        cmd.Parameters.AddWithValue("keys", ordered.ToArray());
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>The figures behind a flag, kept with it for analysts, reports and the digest's supporting numbers.</summary>
     public static string FiguresJson(Assessment a)
     {

@@ -122,6 +122,15 @@ public sealed class LevelHistoryStore(NpgsqlDataSource db)
         };
     }
 
+    /// <summary>A pupil's episodes at a school, oldest first, on the caller's connection.</summary>
+    internal static async Task<List<LevelEpisode>> ForPupilAsync(NpgsqlConnection conn, string school, byte[] pupilKey, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"select {Columns} from level_episode where skolenhetskod = @school and pupil_key = @key order by entered_on, id", conn);
+        cmd.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
+        cmd.Parameters.AddWithValue("key", pupilKey);
+        return await ReadAsync(cmd, ct);
+    }
+
     /// <summary>The school's episodes still open or closed on or after <paramref name="from"/>, per pupil oldest first, on the caller's connection.</summary>
     internal static async Task<ILookup<byte[], LevelEpisode>> RecentAsync(NpgsqlConnection conn, string school, DateOnly from, CancellationToken ct)
     {

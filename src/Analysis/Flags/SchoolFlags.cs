@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Skolnarvaro.Analysis.Figures;
+using Skolnarvaro.Analysis.Investigations;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Analysis.Trend;
 
@@ -10,7 +11,7 @@ namespace Skolnarvaro.Analysis.Flags;
 public sealed record SchoolLevels(SchoolAssessment Assessment, IReadOnlyDictionary<byte[], PupilConcern> Trend);
 
 /// <summary>What a school's flags in a run came to: every pupil at a level.</summary>
-public sealed record RecordedFlags(IReadOnlyList<FlagRecord> All)
+public sealed record RecordedFlags(long RunId, IReadOnlyList<FlagRecord> All)
 {
     public int Count(Level level) => All.Count(f => f.Level == level);
 }
@@ -44,7 +45,7 @@ public sealed class SchoolFlags(
     /// <summary>Records the flags and the level history on the caller's transaction.</summary>
     public async Task<RecordedFlags> RecordAsync(NpgsqlConnection conn, long runId, SchoolLevels levels, CancellationToken ct = default)
     {
-        return new RecordedFlags(await flags.RecordAsync(conn, runId, levels.Assessment, ct));
+        return new RecordedFlags(runId, await flags.RecordAsync(conn, runId, levels.Assessment, ct));
     }
 
     /// <summary>
@@ -63,19 +64,22 @@ public sealed class SchoolFlags(
         var days = await DaysAsync(school, recorded.All.Select(f => f.PupilKey), asOf, ct);
         var cooldown = reminders.Value.ReminderCooldownDays;
         var termStart = Term.Containing(asOf).Start;
+        var investigations = await InvestigationStore.ForSchoolAsync(conn, school, null, ct);
 
         var pupils = new List<ReportablePupil>();
         foreach (var flag in recorded.All)
         {
             var figures = assessed[flag.PupilKey].Figures;
-            var (reason, from) = Reason(flag, episodes[flag.PupilKey].ToList(), asOf, cooldown);
+            var investigation = investigations.GetValueOrDefault(flag.PupilKey);
+            var (reason, from) = Reason(flag, episodes[flag.PupilKey].ToList(), investigation, asOf, cooldown);
             var (term, recent) = (figures.Term.AbsenceShare(lateCounts), figures.Recent.AbsenceShare(lateCounts));
             var pupilDays = days.GetValueOrDefault(flag.PupilKey) ?? [];
             pupils.Add(new ReportablePupil(
                 flag, reason, from, term, recent, figures.Recent.Days, PupilCourse.DirectionOf(term, recent),
                 Concern.Score(figures, lateCounts, reason is ReportReason.New or ReportReason.Escalated, levels.Trend.GetValueOrDefault(flag.PupilKey)?.Probability ?? assessed[flag.PupilKey].TrendScore?.Probability),
                 a.ShowsDays ? PupilCourse.FinishedIllnessSpell([.. pupilDays.Where(d => d.Date >= termStart)], asOf) : null,
-                a.ShowsDays ? PupilCourse.WeeklyShares(pupilDays, asOf, lateCounts) : null));
+                a.ShowsDays ? PupilCourse.WeeklyShares(pupilDays, asOf, lateCounts) : null,
+                investigation));
         }
 
         var flagged = recorded.All.Select(f => f.PupilKey).ToHashSet(PupilKeyComparer.Instance);
@@ -85,6 +89,7 @@ public sealed class SchoolFlags(
         var ordered = Concern.Order(pupils, p => p.Flag.Level, p => p.FinishedSpell is not null, p => p.Concern)
             .ThenBy(p => Convert.ToHexString(p.Flag.PupilKey), StringComparer.Ordinal)
             .ToList();
+        await flags.RankAsync(conn, recorded.RunId, school, ordered.Select(p => p.Flag.PupilKey).ToList(), ct);
         return new SchoolNews(school, asOf, lastDigest, ordered, left, a.ShowsDays);
     }
 
@@ -95,9 +100,11 @@ public sealed class SchoolFlags(
     /// <summary>
     /// News is judged against what the rektor was last told in the pupil's unbroken run of episodes: never told, or told
     /// at a lower level, is news (escalated from the level they were at before, or were told about); told at this level or
-    /// above is a reminder once the cool-down has passed.
+    /// above is a reminder once the cool-down has passed — unless an investigation is open ("utredning inledd", not yet
+    /// closed): then the rektor is acting and hears of the pupil again only if they escalate. After a closed investigation the
+    /// cool-down counts from the closing date.
     /// </summary>
-    private static (ReportReason, Level?) Reason(FlagRecord flag, List<LevelEpisode> episodes, DateOnly asOf, int cooldown)
+    private static (ReportReason, Level?) Reason(FlagRecord flag, List<LevelEpisode> episodes, Investigation? investigation, DateOnly asOf, int cooldown)
     {
         var chain = new List<LevelEpisode>();
         for (var i = episodes.Count - 1; i >= 0; i--)
@@ -113,7 +120,8 @@ public sealed class SchoolFlags(
         }
 
         var told = chain.Where(e => e.LastReportedOn is not null).Select(e => (Level?)e.Level).Max();
-        var reminderDue = flag.LastReportedOn is not { } last || asOf.DayNumber - last.DayNumber >= cooldown;
+        var last = Max(flag.LastReportedOn, investigation?.ClosedOn);
+        var reminderDue = investigation?.IsOpen != true && (last is null || asOf.DayNumber - last.Value.DayNumber >= cooldown);
         return told switch
         {
             null when chain.Count > 1 && chain[0].EnteredAs == EnteredAs.Escalated && chain[1].Level < flag.Level => (ReportReason.Escalated, chain[1].Level),
@@ -146,4 +154,6 @@ public sealed class SchoolFlags(
     }
 
     private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
+
+    private static DateOnly? Max(DateOnly? a, DateOnly? b) => a is null ? b : b is null ? a : a > b ? a : b;
 }

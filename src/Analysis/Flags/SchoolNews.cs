@@ -1,3 +1,4 @@
+using Skolnarvaro.Analysis.Investigations;
 using Skolnarvaro.Analysis.Thresholds;
 
 namespace Skolnarvaro.Analysis.Flags;
@@ -8,7 +9,7 @@ public enum ReportReason { New, Escalated, Reminder, AtLevel }
 /// <summary>A pupil at a level with everything a digest card may say about them, and where they come in the concern order.</summary>
 public sealed record ReportablePupil(
     FlagRecord Flag, ReportReason Reason, Level? FromLevel, double TermShare, double RecentShare, int RecentDays, Direction Direction,
-    double Concern, FinishedSpell? FinishedSpell, IReadOnlyList<WeekShare>? Weeks)
+    double Concern, FinishedSpell? FinishedSpell, IReadOnlyList<WeekShare>? Weeks, Investigation? Investigation = null)
 {
     public bool IsNews => Reason is ReportReason.New or ReportReason.Escalated;
 }

@@ -131,7 +131,30 @@ public static class DigestBuilder
         return new DigestPupil(
             DisplayName(p, names), p.ClassName, LevelLabel(e.LevelCode), e.LevelCode, ChangeLabel(e),
             Date(e.Since), Percent(e.TermShare), Percent(e.RecentShare), e.RecentDays, direction, symbol,
-            e.Descriptions, bars, Blocks(weeks), e.FinishedSpell is { } spell ? $"En sammanhängande frånvaroperiod {Dates(spell)}, därefter närvarande." : null);
+            e.Descriptions, bars, Blocks(weeks), e.FinishedSpell is { } spell ? $"En sammanhängande frånvaroperiod {Dates(spell)}, därefter närvarande." : null,
+            Step(e.Investigation));
+    }
+
+    /// <summary>"Utredning inledd 12 november · anmäld till huvudmannen 14 november · avslutad 3 december", or null without steps.</summary>
+    public static string? Step(DigestInvestigation? i)
+    {
+        if (i?.StartedOn is not { } started)
+        {
+            return null;
+        }
+
+        var parts = new List<string> { $"Utredning inledd {started.ToString("d MMMM", Sv)}" };
+        if (i.ReportedOn is { } reported)
+        {
+            parts.Add($"anmäld till huvudmannen {reported.ToString("d MMMM", Sv)}");
+        }
+
+        if (i.ClosedOn is { } closed)
+        {
+            parts.Add($"avslutad {closed.ToString("d MMMM", Sv)}");
+        }
+
+        return string.Join(" · ", parts);
     }
 
     /// <summary>"▁▂▅█▃▁" — one block per week, "·" for a week without registered time; readable in any mail client.</summary>

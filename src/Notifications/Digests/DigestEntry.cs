@@ -7,13 +7,17 @@ namespace Skolnarvaro.Notifications.Digests;
 /// </summary>
 public sealed record DigestEntry(
     byte[] PupilKey, string LevelCode, string ChangeCode, string? FromLevelCode, DateOnly Since, IReadOnlyList<string> Descriptions,
-    double TermShare, double RecentShare, int RecentDays, string Direction, DigestSpell? FinishedSpell, IReadOnlyList<DigestWeek>? Weeks)
+    double TermShare, double RecentShare, int RecentDays, string Direction, DigestSpell? FinishedSpell, IReadOnlyList<DigestWeek>? Weeks,
+    DigestInvestigation? Investigation = null)
 {
     public bool IsNews => ChangeCode is "New" or "Escalated";
 }
 
 /// <summary>One school week of a pupil's course: the share of registered time absent, null without registered time.</summary>
 public sealed record DigestWeek(DateOnly Monday, double? Share);
+
+/// <summary>The legal steps the rektor has recorded for the pupil on the rektor's page (null dates: not taken).</summary>
+public sealed record DigestInvestigation(DateOnly? StartedOn, DateOnly? ReportedOn, DateOnly? ClosedOn);
 
 /// <summary>A finished spell of whole days of giltig frånvaro, the pupil present since.</summary>
 public sealed record DigestSpell(DateOnly From, DateOnly To);

@@ -24,7 +24,14 @@ public sealed record DigestModel(
     IReadOnlyList<DigestListed> Listed,
     IReadOnlyList<string> Notes,
     IReadOnlyList<string> Caveats,
-    int Total);
+    int Total)
+{
+    /// <summary>The rektor's personal link to the school's page (with the date it expires), or null where the page is not served.</summary>
+    public DigestLink? Link { get; init; }
+}
+
+/// <summary>A personal sign-in link: the address and "12 december 2026", the last day it opens.</summary>
+public sealed record DigestLink(string Url, string ValidUntil);
 
 public sealed record DigestSchool(string Skolenhetskod, string Name, string Huvudman, string Rectors);
 
@@ -38,10 +45,11 @@ public sealed record DigestGroupRow(string Group, int High, int AtRisk, int Tren
 /// <param name="Weeks">The last eight school weeks as bars (empty for schools whose exports do not show days).</param>
 /// <param name="WeeksText">The same weeks in block characters, for the plain-text part.</param>
 /// <param name="Spell">"En sammanhängande frånvaroperiod 18–22 november, därefter närvarande", or null.</param>
+/// <param name="Step">The legal steps recorded on the rektor's page: "Utredning inledd 12 november · anmäld till huvudmannen 14 november", or null.</param>
 public sealed record DigestPupil(
     string DisplayName, string ClassName, string Level, string LevelCode, string Change, string Since,
     string TermShare, string RecentShare, int RecentDays, string Direction, string DirectionSymbol,
-    IReadOnlyList<string> Descriptions, IReadOnlyList<DigestBar> Weeks, string WeeksText, string? Spell);
+    IReadOnlyList<string> Descriptions, IReadOnlyList<DigestBar> Weeks, string WeeksText, string? Spell, string? Step);
 
 /// <summary>One week's bar: its label ("v. 46"), the share ("12 %", or "–" without registered time) and the bar's height in pixels.</summary>
 public sealed record DigestBar(string Label, string Share, int Height);

@@ -46,7 +46,8 @@ public sealed class DigestRenderer
         };
         FlaggedPupil Pupil(byte id, string level, string change, string? from, string cls, DigestSpell? spell = null) => new(
             new DigestEntry([id, 0, 0], level, change, from, new DateOnly(2026, 11, 20), ["Frånvarande 31 % av den schemalagda tiden de senaste 20 skoldagarna."],
-                0.24, 0.31, 20, "Rising", spell, weeks),
+                0.24, 0.31, 20, "Rising", spell, weeks,
+                id == 1 ? new DigestInvestigation(new DateOnly(2026, 11, 12), new DateOnly(2026, 11, 14), null) : null),
             "Märta", "Östlund", cls);
         FlaggedPupil[] pupils =
         [
@@ -56,6 +57,9 @@ public sealed class DigestRenderer
             Pupil(4, "Trend", "New", null, "9C"),
         ];
         return DigestBuilder.Build(school, new DateOnly(2026, 11, 20), kind, pupils, new DigestRequest([.. pupils.Select(p => p.Entry)], kind == DigestKind.Overview, 2, false),
-            ["Skolans senaste export gäller 6 november 2026; uppgifterna kan vara inaktuella."], NameDisplay.FirstNameInitialClass, 2, new DateOnly(2026, 11, 9));
+            ["Skolans senaste export gäller 6 november 2026; uppgifterna kan vara inaktuella."], NameDisplay.FirstNameInitialClass, 2, new DateOnly(2026, 11, 9)) with
+        {
+            Link = new DigestLink("https://skolnarvaro.example.se/in?t=exempel", "4 december 2026"),
+        };
     }
 }
