@@ -36,6 +36,11 @@ public static class AnalysisServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<ReminderOptions>, ReminderOptionsValidator>();
         services.AddSingleton<SchoolFlags>();
         services.AddSingleton<InvestigationStore>();
+        services.AddOptions<InvestigationOptions>()
+            .Bind(configuration.GetSection(InvestigationOptions.Section))
+            .Validate(o => o.ExpectedWithinSchoolDays is >= 1 and <= 200,
+                $"{InvestigationOptions.Section}:ExpectedWithinSchoolDays must be between 1 and 200 school days.")
+            .ValidateOnStart();
         services.AddSingleton<Pages.SchoolPageStore>();
         services.AddSingleton<Backtester>();
         services.AddOptions<ReportOptions>()

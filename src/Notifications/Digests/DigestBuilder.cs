@@ -182,7 +182,7 @@ public static class DigestBuilder
         return digits.Length > 0 ? $"Åk {digits}" : className;
     }
 
-    private static string LevelLabel(string level) => level switch
+    public static string LevelLabel(string level) => level switch
     {
         "High" => "Hög frånvaro",
         "AtRisk" => "Riskfrånvaro",

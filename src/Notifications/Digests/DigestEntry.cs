@@ -27,7 +27,11 @@ public sealed record DigestSpell(DateOnly From, DateOnly To);
 /// <param name="FirstDigest">No digest has told the rektor about anyone yet: the digest is an overview.</param>
 /// <param name="LeftLevels">Pupils at a level since the last digest who are at none now: counted, not listed.</param>
 /// <param name="ShowsDays">The school's exports show single days; summaries do not, and the digest says so.</param>
-public sealed record DigestRequest(IReadOnlyList<DigestEntry> Pupils, bool FirstDigest, int LeftLevels, bool ShowsDays);
+/// <param name="Links">Each rektor's personal link to the school's page, by e-mail address; empty where the page is not served.</param>
+public sealed record DigestRequest(IReadOnlyList<DigestEntry> Pupils, bool FirstDigest, int LeftLevels, bool ShowsDays)
+{
+    public IReadOnlyDictionary<string, DigestLink> Links { get; init; } = new Dictionary<string, DigestLink>();
+}
 
 /// <summary>What the data behind a school's digest is worth: the facts the digest's caveats are written from.</summary>
 public sealed record DigestDataQuality(

@@ -78,12 +78,34 @@ public sealed class SchoolDigests(
         var lastTold = request.FirstDigest ? (DateOnly?)null : lastComposed;
         var model = DigestBuilder.Build(recipients, asOf, kind, pupils, request,
             DataQualityCaveats.For(quality, asOf, settings.LowReportingRate), settings.NameDisplay, settings.Digest.MaxPupils, lastTold);
-        var digest = renderer.Render(model);
-        var key = $"digest-{school}-run{runId}";
         var now = time.GetUtcNow();
-        var mime = DigestMail.Compose(settings.FromName, settings.FromAddress, recipients.Rectors.Select(r => (r.Name, r.Email)), digest, key, now);
         var notBefore = sendNow ? now : SendAt(school, asOf, now);
-        var queued = await outbox.EnqueueAsync(conn, key, runId, school, recipients.Rectors.Select(r => r.Email).ToList(), digest.Subject, mime, ct, notBefore);
+        var key = $"digest-{school}-run{runId}";
+        var queued = false;
+        if (request.Links.Count == 0)
+        {
+            // One mail to all the school's rektorer.
+            var digest = renderer.Render(model);
+            var mime = DigestMail.Compose(settings.FromName, settings.FromAddress, recipients.Rectors.Select(r => (r.Name, r.Email)), digest, key, now);
+            queued = await outbox.EnqueueAsync(conn, key, runId, school, recipients.Rectors.Select(r => r.Email).ToList(), digest.Subject, mime, ct, notBefore);
+        }
+        else
+        {
+            // Each rektor's own mail: the link in it is personal.
+            for (var i = 0; i < recipients.Rectors.Count; i++)
+            {
+                var rector = recipients.Rectors[i];
+                var own = recipients.Rectors.Count == 1 ? key : $"{key}-{i + 1}";
+                var digest = renderer.Render(model with
+                {
+                    School = model.School with { Rectors = rector.Name },
+                    Link = request.Links.GetValueOrDefault(rector.Email.Trim().ToLowerInvariant()),
+                });
+                var mime = DigestMail.Compose(settings.FromName, settings.FromAddress, [(rector.Name, rector.Email)], digest, own, now);
+                queued |= await outbox.EnqueueAsync(conn, own, runId, school, [rector.Email], digest.Subject, mime, ct, notBefore);
+            }
+        }
+
         return new QueuedDigest(queued ? DigestOutcome.Queued : DigestOutcome.AlreadyQueued, told, next, waiting);
     }
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Skolnarvaro.Web;
 using Skolnarvaro.Worker.Composition;
 using Skolnarvaro.Worker.Nightly;
 using Skolnarvaro.Worker.Runs;
@@ -37,7 +38,14 @@ public static class WorkerCommand
 
             var dashboard = options.Dashboard;
             var dashboardOn = dashboard.Enabled && !string.IsNullOrEmpty(dashboard.Username) && !string.IsNullOrEmpty(dashboard.Password);
-            builder.WebHost.UseUrls(dashboardOn ? dashboard.Url : "http://127.0.0.1:0");
+            // The rektor's page shares the dashboard's address (127.0.0.1 by default, behind the municipality's TLS proxy).
+            var web = builder.Configuration.GetSection(WebOptions.Section).Get<WebOptions>() ?? new WebOptions();
+            if (web.Enabled)
+            {
+                builder.Services.AddWebHosting(web);
+            }
+
+            builder.WebHost.UseUrls(dashboardOn || web.Enabled ? dashboard.Url : "http://127.0.0.1:0");
             // With antiforgery registered, Hangfire's dashboard refuses a POST (trigger, delete, requeue) without the token
             // of its own pages: Basic credentials alone, which a browser sends by itself, do not let another site act.
             builder.Services.AddAntiforgery();
@@ -55,15 +63,22 @@ public static class WorkerCommand
                 }
 
                 var auth = new DashboardAuthentication(dashboard.Username!, dashboard.Password!);
-                app.Use(auth.InvokeAsync);
-                app.Use(new DashboardErrors(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Skolnarvaro.Dashboard")).InvokeAsync);
+                var errors = new DashboardErrors(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Skolnarvaro.Dashboard"));
+                app.UseWhen(c => c.Request.Path.StartsWithSegments("/hangfire"), dashboardApp =>
+                {
+                    dashboardApp.Use(auth.InvokeAsync);
+                    dashboardApp.Use(errors.InvokeAsync);
+                });
                 app.UseHangfireDashboard("/hangfire", new Hangfire.DashboardOptions
                 {
                     Authorization = [new AuthenticatedUserFilter()],
                     DashboardTitle = "Skolnärvaro",
                     DisplayStorageConnectionString = false,
                 });
-                app.MapGet("/", () => Results.Redirect("/hangfire"));
+                if (!web.Enabled)
+                {
+                    app.MapGet("/", () => Results.Redirect("/hangfire"));
+                }
             }
             else if (dashboard.Enabled)
             {
@@ -72,10 +87,15 @@ public static class WorkerCommand
                     "it is never served without authentication", OrchestrationOptions.Section);
             }
 
+            if (web.Enabled)
+            {
+                app.MapRektorPages();
+            }
+
             await app.StartAsync(ct);
             logger.LogInformation("Worker {Worker} started: {Count} job slots, nightly '{Cron}' ({Zone}){Dashboard}",
                 RunStore.WorkerName, options.WorkerCount, options.NightlyCron, options.TimeZone,
-                dashboardOn ? $", dashboard on {dashboard.Url}/hangfire" : "");
+                (dashboardOn ? $", dashboard on {dashboard.Url}/hangfire" : "") + (web.Enabled ? $", the rektor's page on {dashboard.Url}/" : ""));
             // After the start: a recurring job whose lock a killed predecessor left behind must not keep this worker from
             // taking over its predecessor's jobs, nor stop it (which a supervisor would answer with a restart loop).
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct, app.Lifetime.ApplicationStopping);

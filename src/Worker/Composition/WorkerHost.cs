@@ -15,6 +15,7 @@ using Skolnarvaro.Notifications;
 using Skolnarvaro.Notifications.Digests;
 using Skolnarvaro.Notifications.Recipients;
 using Skolnarvaro.Database;
+using Skolnarvaro.Web;
 using Skolnarvaro.Worker.Nightly;
 using Skolnarvaro.Worker.Runs;
 
@@ -124,6 +125,8 @@ public static class WorkerHost
         builder.Services.AddIngestion(builder.Configuration, schoolsBase);
         builder.Services.AddAnalysis(builder.Configuration, Home);
         builder.Services.AddNotifications(builder.Configuration, Home);
+        builder.Services.AddWeb(builder.Configuration, Home);
+        builder.Services.AddSingleton<ISchoolCaveats, SchoolCaveats>();
         return connectionString;
     }
 
@@ -135,6 +138,7 @@ public static class WorkerHost
         _ = services.GetRequiredService<DigestRenderer>();
         _ = services.GetRequiredService<Skolnarvaro.Notifications.Ops.OpsDigestRenderer>();
         _ = services.GetRequiredService<Skolnarvaro.Analysis.Reporting.TermReportHtml>();
+        _ = services.GetRequiredService<WebRenderer>();
         DatabaseConnection.CheckReachable(connectionString);
         DatabaseMigrator.Migrate(connectionString, services.GetRequiredService<ILoggerFactory>().CreateLogger("Migrations"));
     }

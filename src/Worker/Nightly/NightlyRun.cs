@@ -8,6 +8,7 @@ using Skolnarvaro.Ingestion.Schools;
 using Skolnarvaro.Notifications.Delivery;
 using Skolnarvaro.Notifications.Digests;
 using Skolnarvaro.Notifications.Ops;
+using Skolnarvaro.Web;
 using Skolnarvaro.Worker.Runs;
 
 namespace Skolnarvaro.Worker.Nightly;
@@ -55,6 +56,7 @@ public sealed class NightlyRun(
     OpsReport opsReport,
     OutboxSender sender,
     RunStore runs,
+    SignInLinks links,
     ILogger<NightlyRun> logger)
 {
     /// <summary>The whole nightly job, now, in this process: what <c>skolnarvaro run-once</c> does.</summary>
@@ -192,7 +194,7 @@ public sealed class NightlyRun(
 
         var recorded = await flags.RecordAsync(conn, runId, levels, ct);
         var news = await flags.NewsAsync(conn, levels, recorded, ct);
-        var digest = await digests.QueueAsync(conn, runId, code, asOf, Request(news), DigestQuality(quality), sendNow, ct);
+        var digest = await digests.QueueAsync(conn, runId, code, asOf, Request(news) with { Links = links.ForSchool(code) }, DigestQuality(quality), sendNow, ct);
         if (digest.Recorded)
         {
             await flags.MarkReportedAsync(conn, code, digest.Told.Select(t => t.PupilKey), asOf, ct);

@@ -1,0 +1,361 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Skolnarvaro.Analysis.Figures;
+using Skolnarvaro.Analysis.Investigations;
+using Skolnarvaro.Analysis.Pages;
+
+namespace Skolnarvaro.Web;
+
+/// <summary>
+/// The rektor's page: sign-in by a digest's link (or, for analysts, a password or OpenID Connect), the school's list, a pupil's
+/// course and legal steps, and the huvudman's view. Server-rendered Swedish HTML, no scripts, no outside resources. A request
+/// without a session gets 401, another school's page 403, a POST without the antiforgery token 400 — each a plain Swedish page.
+/// </summary>
+public static class RektorEndpoints
+{
+    public static WebApplication MapRektorPages(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.Use(async (context, next) =>
+        {
+            if (!context.Request.Path.StartsWithSegments("/hangfire"))
+            {
+                var h = context.Response.Headers;
+                h.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+                h.XContentTypeOptions = "nosniff";
+                // The sign-in link's token must not travel on in a Referer header.
+                h["Referrer-Policy"] = "no-referrer";
+                h.CacheControl = "no-store";
+            }
+
+            await next();
+        });
+        app.UseStatusCodePages(async status =>
+        {
+            var c = status.HttpContext;
+            if (c.Request.Path.StartsWithSegments("/hangfire") || c.Response.HasStarted || c.Response.ContentLength > 0 || c.Response.ContentType is not null)
+            {
+                return;
+            }
+
+            var (heading, line) = c.Response.StatusCode switch
+            {
+                400 => ("Begäran kunde inte tas emot", "Formuläret saknade sin säkerhetskod eller var felaktigt. Gå tillbaka, ladda om sidan och försök igen."),
+                404 => ("Sidan finns inte", "Adressen leder inte till någon sida här."),
+                405 => ("Sidan finns inte", "Adressen leder inte till någon sida här."),
+                _ => ("Något gick fel", "Försök igen om en stund."),
+            };
+            await Page(c, c.Response.StatusCode, "message", heading, new MessagePage(heading, [line], "Till startsidan", "/", null));
+        });
+        app.UseAuthentication();
+        app.UseAntiforgery();
+
+        app.MapGet("/", Home);
+        app.MapGet(SignInLinks.Path, SignInPage);
+        app.MapPost(SignInLinks.Path, SignIn);
+        app.MapGet("/logga-in", LoginForm);
+        app.MapPost("/logga-in", Login);
+        app.MapGet("/logga-in/oidc", (HttpContext c, IOptions<WebOptions> o) => o.Value.Oidc.IsConfigured
+            ? Results.Challenge(new AuthenticationProperties { RedirectUri = "/" }, [OpenIdConnectDefaults.AuthenticationScheme])
+            : Results.NotFound());
+        app.MapPost("/logga-ut", SignOut);
+        app.MapGet("/skola/{school}", SchoolList);
+        app.MapGet("/skola/{school}/elev/{pupil}", PupilPage);
+        app.MapPost("/skola/{school}/elev/{pupil}/steg", RecordStep);
+        app.MapGet("/huvudman", Huvudman);
+        return app;
+    }
+
+    private static async Task Home(HttpContext c, WebUsers users)
+    {
+        var allowed = users.Allowed(c.User);
+        if (c.User.IsInRole(WebUsers.AnalystRole) && allowed.Count > 0)
+        {
+            c.Response.Redirect("/huvudman");
+        }
+        else if (allowed.Count == 1)
+        {
+            c.Response.Redirect($"/skola/{allowed[0]}");
+        }
+        else if (allowed.Count > 1)
+        {
+            await Page(c, 200, "schools", "Dina skolor", new { Schools = allowed.Select(s => new NavLink(users.School(s)!.Name, $"/skola/{s}", false)).ToList() });
+        }
+        else
+        {
+            await NotSignedIn(c);
+        }
+    }
+
+    private static async Task SignInPage(HttpContext c, SignInLinks links, WebUsers users, [FromQuery(Name = "t")] string? token)
+    {
+        if (await Check(c, links, users, token) is not { } schools)
+        {
+            return;
+        }
+
+        var names = string.Join(", ", schools.Select(s => users.School(s)!.Name));
+        // A button, not an automatic sign-in: a mail scanner that follows links opens nothing, and the session cookie (SameSite=Strict)
+        // is set by a request from this site, so the browser sends it on the next one.
+        await Page(c, 200, "message", "Logga in", new MessagePage("Logga in", [$"Länken gäller {names}."], "Öppna skolans lista", SignInLinks.Path, token));
+    }
+
+    private static async Task SignIn(HttpContext c, SignInLinks links, WebUsers users, [FromForm(Name = "t")] string? token)
+    {
+        if (await Check(c, links, users, token) is not { } schools)
+        {
+            return;
+        }
+
+        var (_, claim) = links.Check(token);
+        var email = claim!.Email;
+        await c.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
+            WebUsers.Principal(email, users.RektorName(email) ?? email, WebUsers.RektorRole, schools, CookieAuthenticationDefaults.AuthenticationScheme));
+        c.Response.StatusCode = StatusCodes.Status303SeeOther;
+        c.Response.Headers.Location = schools.Count == 1 ? $"/skola/{schools[0]}" : "/";
+    }
+
+    /// <summary>The schools a link opens now, or null after answering: tampered 400, expired 410, no longer the address's schools 403.</summary>
+    private static async Task<IReadOnlyList<string>?> Check(HttpContext c, SignInLinks links, WebUsers users, string? token)
+    {
+        var (check, claim) = links.Check(token);
+        switch (check)
+        {
+            case LinkCheck.Tampered:
+                await Page(c, 400, "message", "Ogiltig länk", new MessagePage("Länken är ogiltig",
+                    ["Länken är inte hel eller har ändrats. Använd länken i den senaste sammanfattningen, hela och oförändrad."], null, null, null));
+                return null;
+            case LinkCheck.Expired:
+                await Page(c, 410, "message", "Länken har gått ut", new MessagePage("Länken har gått ut",
+                    [$"Länken gällde till och med {WebPages.Date(DateOnly.FromDateTime(claim!.Expires.AddSeconds(-1).UtcDateTime))}.",
+                     "Nästa sammanfattning har en ny länk."], null, null, null));
+                return null;
+        }
+
+        var schools = users.SchoolsOfRektor(claim!.Email).Where(claim.Schools.Contains).ToList();
+        if (schools.Count == 0)
+        {
+            await Page(c, 403, "message", "Ingen behörighet", new MessagePage("Länken gäller inte längre",
+                ["Adressen är inte längre rektor för skolan i kommunens skolregister. Kontakta huvudmannens analytiker om det är fel."], null, null, null));
+            return null;
+        }
+
+        return schools;
+    }
+
+    private static async Task LoginForm(HttpContext c, IOptions<WebOptions> options, [FromQuery(Name = "fel")] string? error) =>
+        await Page(c, error is null ? 200 : 401, "login", "Logga in", new LoginPage(
+            error is null ? null : "Inloggningen hos identitetsleverantören gav ingen behörighet här.",
+            options.Value.Oidc.IsConfigured, options.Value.Analysts.Any(a => !string.IsNullOrEmpty(a.Password))));
+
+    private static async Task Login(HttpContext c, WebUsers users, IOptions<WebOptions> options, [FromForm(Name = "epost")] string? email, [FromForm(Name = "losenord")] string? password)
+    {
+        var analyst = email is null ? null : users.Analyst(email);
+        if (analyst?.Password is not { Length: > 0 } expected || password is null
+            || !CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(password)), SHA256.HashData(Encoding.UTF8.GetBytes(expected))))
+        {
+            await Page(c, 401, "login", "Logga in", new LoginPage("Fel e-postadress eller lösenord.", options.Value.Oidc.IsConfigured, true));
+            return;
+        }
+
+        await c.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, users.PrincipalFor(analyst.Email, CookieAuthenticationDefaults.AuthenticationScheme)!);
+        c.Response.StatusCode = StatusCodes.Status303SeeOther;
+        c.Response.Headers.Location = "/huvudman";
+    }
+
+    private static async Task SignOut(HttpContext c, [FromForm(Name = "ut")] string? _)
+    {
+        await c.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        await Page(c, 200, "message", "Utloggad", new MessagePage("Du är utloggad", ["Öppna länken i en sammanfattning för att logga in igen."], null, null, null));
+    }
+
+    private static async Task SchoolList(
+        HttpContext c, WebUsers users, SchoolPageStore store, AttendanceFactStore facts, IOptions<InvestigationOptions> expected, string school,
+        [FromQuery(Name = "klass")] string? className, [FromQuery(Name = "sortera")] string? sort, CancellationToken ct)
+    {
+        if (await Scope(c, users, school) is not { } allowed)
+        {
+            return;
+        }
+
+        var listed = await store.ListAsync(allowed, school, ct);
+        var days = listed.Count == 0 ? [] : await facts.SchoolDaysAsync(school, listed.Min(p => p.Since), DateOnly.MaxValue, ct);
+        var info = users.School(school)!;
+        await Page(c, 200, "list", info.Name, WebPages.List(info, listed, className is { Length: > 0 } ? className : null, sort, expected.Value.ExpectedWithinSchoolDays, days));
+    }
+
+    private static async Task PupilPage(
+        HttpContext c, WebUsers users, SchoolPageStore store, TimeProvider time, IServiceProvider services, string school, string pupil, CancellationToken ct) =>
+        await ShowPupil(c, users, store, time, services, school, pupil, null, 200, ct);
+
+    private static async Task ShowPupil(
+        HttpContext c, WebUsers users, SchoolPageStore store, TimeProvider time, IServiceProvider services, string school, string pupil, string? error, int status,
+        CancellationToken ct)
+    {
+        if (await Scope(c, users, school) is not { } allowed)
+        {
+            return;
+        }
+
+        if (Key(pupil) is not { } key || await store.PupilAsync(allowed, school, key, ct) is not { } page)
+        {
+            await Page(c, 404, "message", "Eleven finns inte", new MessagePage("Eleven finns inte",
+                ["Ingen elev med den adressen finns på skolan."], "Till skolans lista", $"/skola/{school}", null));
+            return;
+        }
+
+        var caveats = services.GetService<ISchoolCaveats>() is { } source ? await source.ForSchoolAsync(school, ct) : [];
+        var view = WebPages.Pupil(users.School(school)!, page, error, caveats, time);
+        await Page(c, status, "pupil", view.Name, view);
+    }
+
+    private static async Task RecordStep(
+        HttpContext c, WebUsers users, SchoolPageStore store, InvestigationStore investigations, TimeProvider time, IServiceProvider services,
+        string school, string pupil, [FromForm(Name = "steg")] string? step, [FromForm(Name = "datum")] string? date, [FromForm(Name = "atgard")] string? action,
+        CancellationToken ct)
+    {
+        if (await Scope(c, users, school) is not { } allowed)
+        {
+            return;
+        }
+
+        if (Key(pupil) is not { } key || await store.PupilAsync(allowed, school, key, ct) is null)
+        {
+            await Page(c, 404, "message", "Eleven finns inte", new MessagePage("Eleven finns inte", ["Ingen elev med den adressen finns på skolan."], null, null, null));
+            return;
+        }
+
+        string? error = null;
+        if (!Enum.TryParse<InvestigationStep>(step, ignoreCase: false, out var kind) || !Enum.IsDefined(kind))
+        {
+            error = "Okänt steg.";
+        }
+        else if (action == "ta-bort")
+        {
+            error = await Record(investigations, school, key, kind, null, c.User, ct);
+        }
+        else if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            error = $"Ange ett datum (ÅÅÅÅ-MM-DD) för {WebPages.StepLabel(kind).ToLowerInvariant()}.";
+        }
+        else
+        {
+            error = await Record(investigations, school, key, kind, day, c.User, ct);
+        }
+
+        if (error is not null)
+        {
+            await ShowPupil(c, users, store, time, services, school, pupil, error, 400, ct);
+            return;
+        }
+
+        c.Response.StatusCode = StatusCodes.Status303SeeOther;
+        c.Response.Headers.Location = WebPages.PupilHref(school, key);
+    }
+
+    private static async Task<string?> Record(InvestigationStore store, string school, byte[] key, InvestigationStep step, DateOnly? date, ClaimsPrincipal user, CancellationToken ct)
+    {
+        try
+        {
+            await store.RecordAsync(school, key, step, date, user.FindFirstValue(ClaimTypes.Email)!, ct);
+            return null;
+        }
+        catch (InvestigationRefused e)
+        {
+            return e.Message;
+        }
+    }
+
+    private static async Task Huvudman(
+        HttpContext c, WebUsers users, SchoolPageStore store, TimeProvider time, IOptions<InvestigationOptions> expected, CancellationToken ct)
+    {
+        if (c.User.Identity?.IsAuthenticated != true)
+        {
+            await NotSignedIn(c);
+            return;
+        }
+
+        if (!c.User.IsInRole(WebUsers.AnalystRole) || users.Allowed(c.User) is not { Count: > 0 } allowed)
+        {
+            await Forbidden(c);
+            return;
+        }
+
+        var term = Term.Containing(WebPages.Today(time));
+        var lines = await store.InvestigationsAsync(allowed, term, expected.Value.ExpectedWithinSchoolDays, ct);
+        await Page(c, 200, "huvudman", "Huvudmannens översikt", WebPages.Huvudman(users.Schools, lines, term, expected.Value.ExpectedWithinSchoolDays));
+    }
+
+    /// <summary>The user's schools when <paramref name="school"/> is one of them; otherwise answers 401 or 403 and returns null.</summary>
+    private static async Task<IReadOnlyList<string>?> Scope(HttpContext c, WebUsers users, string school)
+    {
+        if (c.User.Identity?.IsAuthenticated != true)
+        {
+            await NotSignedIn(c);
+            return null;
+        }
+
+        var allowed = users.Allowed(c.User);
+        if (!allowed.Contains(school))
+        {
+            await Forbidden(c);
+            return null;
+        }
+
+        return allowed;
+    }
+
+    private static Task NotSignedIn(HttpContext c) => Page(c, 401, "message", "Logga in", new MessagePage("Logga in",
+        ["Öppna länken i den senaste sammanfattningen från Skolnärvaro för att se skolans lista. Länken är personlig och gäller i två veckor."],
+        "Logga in som analytiker", "/logga-in", null));
+
+    private static Task Forbidden(HttpContext c) => Page(c, 403, "message", "Ingen behörighet", new MessagePage("Ingen behörighet",
+        ["Sidan gäller en skola du inte har behörighet till."], "Till dina skolor", "/", null));
+
+    private static byte[]? Key(string pupil)
+    {
+        if (pupil.Length is not (64 or 40) || !pupil.All(Uri.IsHexDigit))
+        {
+            return null;
+        }
+
+        return Convert.FromHexString(pupil);
+    }
+
+    private static async Task Page(HttpContext c, int status, string page, string title, object model)
+    {
+        var renderer = c.RequestServices.GetRequiredService<WebRenderer>();
+        var users = c.RequestServices.GetRequiredService<WebUsers>();
+        var tokens = c.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(c);
+        var form = new FormToken(tokens.FormFieldName, tokens.RequestToken!);
+        var signedIn = c.User.Identity?.IsAuthenticated == true;
+        var nav = new List<NavLink>();
+        if (signedIn)
+        {
+            nav.AddRange(users.Allowed(c.User).Take(c.User.IsInRole(WebUsers.AnalystRole) ? 0 : 10)
+                .Select(s => new NavLink(users.School(s)!.Name, $"/skola/{s}", c.Request.Path.StartsWithSegments($"/skola/{s}"))));
+            if (c.User.IsInRole(WebUsers.AnalystRole))
+            {
+                nav.Add(new NavLink("Huvudmannens översikt", "/huvudman", c.Request.Path.StartsWithSegments("/huvudman")));
+            }
+        }
+
+        var frame = new PageFrame(title, signedIn ? c.User.FindFirstValue(ClaimTypes.Name) : null, form, nav);
+        var html = renderer.Render(page, frame, model);
+        c.Response.StatusCode = status;
+        c.Response.ContentType = "text/html; charset=utf-8";
+        await c.Response.WriteAsync(html);
+    }
+}

@@ -1,0 +1,93 @@
+namespace Skolnarvaro.Web;
+
+/// <summary>Skolnarvaro:Web: the rektor's page, served by the worker.</summary>
+public sealed class WebOptions
+{
+    public const string Section = "Skolnarvaro:Web";
+
+    /// <summary>Serve the pages in the worker (on Skolnarvaro:Worker:Dashboard:Url, 127.0.0.1 by default).</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>The address rektorer reach the pages at, behind the municipality's TLS proxy: the base of every digest's link.</summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>The secret the sign-in links are signed with (HMAC-SHA256), at least 32 characters, from the environment.</summary>
+    public string? LinkKey { get; set; }
+
+    /// <summary>How many days a digest's link opens the page.</summary>
+    public int LinkValidDays { get; set; } = 14;
+
+    /// <summary>How long a session lasts without use.</summary>
+    public TimeSpan SessionLength { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>Analysts (the huvudman's view of every school), who sign in with an e-mail address and a password from configuration.</summary>
+    public List<AnalystAccount> Analysts { get; set; } = [];
+
+    /// <summary>OpenID Connect, for municipalities with an identity provider: the e-mail claim is matched to the registry.</summary>
+    public OidcSettings Oidc { get; set; } = new();
+
+    /// <summary>Links go into digests only with a public address and a key.</summary>
+    public bool SignsLinks => !string.IsNullOrWhiteSpace(PublicUrl) && !string.IsNullOrEmpty(LinkKey);
+
+    public IEnumerable<string> Validate()
+    {
+        if (!string.IsNullOrEmpty(LinkKey) && LinkKey.Length < 32)
+        {
+            yield return $"{Section}:LinkKey must be at least 32 characters (it has {LinkKey.Length}); set it in the environment, e.g. Skolnarvaro__Web__LinkKey.";
+        }
+
+        if (!string.IsNullOrWhiteSpace(PublicUrl) && (!Uri.TryCreate(PublicUrl, UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http")))
+        {
+            yield return $"{Section}:PublicUrl = '{PublicUrl}': expected an absolute http(s) address such as https://skolnarvaro.exempelstad.se.";
+        }
+
+        if (!string.IsNullOrWhiteSpace(PublicUrl) && string.IsNullOrEmpty(LinkKey))
+        {
+            yield return $"{Section}:PublicUrl is set but {Section}:LinkKey is not: digests cannot carry signed links without a key.";
+        }
+
+        if (LinkValidDays is < 1 or > 60)
+        {
+            yield return $"{Section}:LinkValidDays = {LinkValidDays}: expected 1 to 60 days.";
+        }
+
+        if (SessionLength < TimeSpan.FromMinutes(5) || SessionLength > TimeSpan.FromDays(1))
+        {
+            yield return $"{Section}:SessionLength = {SessionLength}: expected between 00:05:00 and 1.00:00:00.";
+        }
+
+        for (var i = 0; i < Analysts.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(Analysts[i].Email) || !Analysts[i].Email.Contains('@'))
+            {
+                yield return $"{Section}:Analysts:{i}:Email = '{Analysts[i].Email}': expected an e-mail address.";
+            }
+        }
+
+        if (Oidc.IsConfigured && (string.IsNullOrWhiteSpace(Oidc.ClientId) || !Uri.TryCreate(Oidc.Authority, UriKind.Absolute, out _)))
+        {
+            yield return $"{Section}:Oidc needs both Authority (an absolute address) and ClientId.";
+        }
+    }
+}
+
+/// <summary>An analyst: e-mail address, name, and a password from the environment (never the repo); no password: OpenID Connect only.</summary>
+public sealed class AnalystAccount
+{
+    public string Email { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string? Password { get; set; }
+}
+
+/// <summary>Skolnarvaro:Web:Oidc.</summary>
+public sealed class OidcSettings
+{
+    public string? Authority { get; set; }
+    public string? ClientId { get; set; }
+    /// <summary>From the environment (Skolnarvaro__Web__Oidc__ClientSecret).</summary>
+    public string? ClientSecret { get; set; }
+    /// <summary>The claim that carries the user's e-mail address.</summary>
+    public string EmailClaim { get; set; } = "email";
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(Authority) || !string.IsNullOrWhiteSpace(ClientId);
+}

@@ -1,0 +1,226 @@
+using System.Globalization;
+using Skolnarvaro.Analysis.Flags;
+using Skolnarvaro.Analysis.Investigations;
+using Skolnarvaro.Analysis.Pages;
+using Skolnarvaro.Analysis.Thresholds;
+using Skolnarvaro.Notifications.Digests;
+
+namespace Skolnarvaro.Web;
+
+/// <summary>The hidden form field every POST carries.</summary>
+public sealed record FormToken(string Field, string Token);
+
+/// <summary>What every page's frame shows: its title, who is signed in, where they can go.</summary>
+public sealed record PageFrame(string Title, string? User, FormToken? Form, IReadOnlyList<NavLink> Nav);
+
+public sealed record NavLink(string Label, string Href, bool Current);
+
+public sealed record MessagePage(string Heading, IReadOnlyList<string> Lines, string? ActionLabel, string? ActionHref, string? TokenValue);
+
+public sealed record LoginPage(string? Error, bool Oidc, bool Passwords);
+
+public sealed record ListPage(
+    string School, string Skolenhetskod, string Counts, string Investigations, IReadOnlyList<ListRow> Rows, IReadOnlyList<ClassOption> Classes,
+    string? Class, IReadOnlyList<SortLink> Sorts, int Total, string? Note);
+
+public sealed record ListRow(
+    string Href, string Name, string ClassName, string Level, string LevelCode, string Since, string AtALevelSince, string TermShare,
+    string RecentShare, string Step, bool Overdue);
+
+public sealed record ClassOption(string Name, int Count, bool Selected);
+
+public sealed record SortLink(string Label, string Href, bool Current);
+
+public sealed record PupilView(
+    string School, string SchoolHref, string Name, string ClassName, string Level, string LevelCode, string Since, string TermShare, string RecentShare,
+    IReadOnlyList<string> Descriptions, string TermName, bool ShowsDays, ChartView Chart, IReadOnlyList<WeekRow> Weeks,
+    IReadOnlyList<EpisodeView> Episodes, IReadOnlyList<StepView> Steps, IReadOnlyList<ChangeView> Changes, string StepHref, string? Error,
+    IReadOnlyList<string> Caveats);
+
+public sealed record ChartView(int Width, int Height, IReadOnlyList<ChartBar> Bars, IReadOnlyList<ChartLine> Lines);
+
+public sealed record ChartBar(int X, int Width, string Label, bool ShowLabel, IReadOnlyList<ChartPart> Parts, string Title);
+
+public sealed record ChartPart(int Y, int Height, string Color);
+
+public sealed record ChartLine(int Y, string Label);
+
+public sealed record WeekRow(string Week, string Excused, string Unexcused, string Late, string Registered);
+
+public sealed record EpisodeView(string Level, string LevelCode, string From, string To, string How, int Left, int Width);
+
+public sealed record StepView(string Code, string Label, string? Date, string Value, bool Enabled);
+
+public sealed record ChangeView(string When, string Who, string What);
+
+public sealed record HuvudmanPage(string TermName, int Expected, IReadOnlyList<HuvudmanRow> Rows, IReadOnlyList<OverdueRow> Overdue, HuvudmanRow Total);
+
+public sealed record HuvudmanRow(string School, string Href, string Driftsform, int High, int AtRisk, int Trend, int Started, int Reported, int Closed, int Overdue);
+
+public sealed record OverdueRow(string School, string Href, string Name, string ClassName, string HighSince, int SchoolDays);
+
+/// <summary>Builds the pages' models from the analysis's reads: Swedish labels, dates, shares, the week chart.</summary>
+public static class WebPages
+{
+    private static readonly CultureInfo Sv = CultureInfo.GetCultureInfo("sv-SE");
+
+    public static string Date(DateOnly d) => d.ToString("d MMMM yyyy", Sv);
+
+    public static string Ref(byte[] pupilKey) => Convert.ToHexString(pupilKey).ToLowerInvariant();
+
+    public static string PupilHref(string school, byte[] key) => $"/skola/{school}/elev/{Ref(key)}";
+
+    public static string StepLabel(InvestigationStep step) => step switch
+    {
+        InvestigationStep.Started => "Utredning inledd",
+        InvestigationStep.Reported => "Anmält till huvudmannen",
+        _ => "Avslutad",
+    };
+
+    public static string StepText(Investigation? i) =>
+        DigestBuilder.Step(i is null ? null : new DigestInvestigation(i.StartedOn, i.ReportedOn, i.ClosedOn)) ?? "Ingen utredning registrerad";
+
+    public static ListPage List(WebSchool school, IReadOnlyList<ListedPupil> all, string? className, string? sort, int expectedDays, IReadOnlyList<DateOnly> schoolDays)
+    {
+        var shown = all.Where(p => className is null || p.ClassName == className);
+        shown = sort switch
+        {
+            "niva" => shown.OrderByDescending(p => p.Level).ThenBy(p => p.Rank),
+            "klass" => shown.OrderBy(p => p.ClassName, StringComparer.Create(Sv, false)).ThenBy(p => p.Rank),
+            "sedan" => shown.OrderBy(p => p.AtALevelSince).ThenBy(p => p.Rank),
+            _ => shown.OrderBy(p => p.Rank),
+        };
+        var rows = shown.Select(p => new ListRow(
+            PupilHref(school.Skolenhetskod, p.PupilKey), $"{p.FirstName} {p.LastName}".Trim(), p.ClassName, DigestBuilder.LevelLabel(p.Level.ToString()),
+            p.Level.ToString(), Date(p.Since), Date(p.AtALevelSince), DigestBuilder.Percent(p.TermShare), DigestBuilder.Percent(p.RecentShare),
+            StepText(p.Investigation),
+            p.Level == Level.High && p.Investigation?.StartedOn is null && schoolDays.Count(d => d > p.Since) > expectedDays)).ToList();
+        string Count(Level level, string label) => $"{all.Count(p => p.Level == level)} {label}";
+        var counts = $"{Count(Level.High, "med hög frånvaro")} · {Count(Level.AtRisk, "med riskfrånvaro")} · {Count(Level.Trend, "med stigande frånvaro")}";
+        var open = all.Count(p => p.Investigation?.IsOpen == true);
+        var overdue = rows.Count(r => r.Overdue);
+        var investigations = $"{open} med pågående utredning" + (overdue > 0 ? $" · {overdue} med hög frånvaro i mer än {expectedDays} skoldagar utan registrerad utredning" : "");
+        var classes = all.GroupBy(p => p.ClassName).OrderBy(g => g.Key, StringComparer.Create(Sv, false))
+            .Select(g => new ClassOption(g.Key, g.Count(), g.Key == className)).ToList();
+        var basePath = $"/skola/{school.Skolenhetskod}";
+        string SortHref(string? key) => basePath + Query(("sortera", key), ("klass", className));
+        var sorts = new[] { (null, "Oro"), ("niva", "Nivå"), ("klass", "Klass"), ("sedan", "Sedan") }
+            .Select(s => new SortLink(s.Item2, SortHref(s.Item1), s.Item1 == sort || (s.Item1 is null && sort is not ("niva" or "klass" or "sedan")))).ToList();
+        return new ListPage(school.Name, school.Skolenhetskod, counts, investigations, rows, classes, className, sorts, all.Count,
+            all.Count == 0 ? "Ingen elev på skolan har i dag frånvaro över gränserna." : null);
+    }
+
+    public static PupilView Pupil(WebSchool school, PupilPage p, string? error, IReadOnlyList<string> caveats, TimeProvider time)
+    {
+        var level = p.Level?.ToString();
+        var steps = Enum.GetValues<InvestigationStep>().Select(s => new StepView(
+            s.ToString(), StepLabel(s), p.Investigation?.On(s) is { } d ? Date(d) : null,
+            p.Investigation?.On(s) is { } v ? v.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "",
+            s == InvestigationStep.Started || p.Investigation?.StartedOn is not null)).ToList();
+        var changes = p.Changes.Reverse().Select(c => new ChangeView(
+            TimeZoneInfo.ConvertTime(c.RecordedAt, time.LocalTimeZone).ToString("d MMMM yyyy HH:mm", Sv),
+            c.RecordedBy, c.Date is { } d ? $"{StepLabel(c.Step)}: {Date(d)}" : $"{StepLabel(c.Step)}: borttaget")).ToList();
+        return new PupilView(
+            school.Name, $"/skola/{school.Skolenhetskod}", $"{p.FirstName} {p.LastName}".Trim(), p.ClassName,
+            level is null ? "Under gränserna" : DigestBuilder.LevelLabel(level), level ?? "None", p.Since is { } since ? Date(since) : "",
+            p.TermShare is { } t ? DigestBuilder.Percent(t) : "–", p.RecentShare is { } r ? DigestBuilder.Percent(r) : "–",
+            p.Descriptions, TermName(p.Term), p.ShowsDays, Chart(p.Weeks), Weeks(p.Weeks), Episodes(p.Episodes, p.Term, Today(time)), steps, changes,
+            $"{PupilHref(school.Skolenhetskod, p.PupilKey)}/steg", error, caveats);
+    }
+
+    public static HuvudmanPage Huvudman(IReadOnlyList<WebSchool> schools, IReadOnlyList<SchoolInvestigations> lines, Analysis.Figures.Term term, int expected)
+    {
+        var rows = lines.Select(l =>
+        {
+            var s = schools.First(x => x.Skolenhetskod == l.Skolenhetskod);
+            return new HuvudmanRow(s.Name, $"/skola/{s.Skolenhetskod}", s.Independent ? "Fristående" : "Kommunal", l.High, l.AtRisk, l.Trend,
+                l.Started, l.Reported, l.Closed, l.Overdue.Count);
+        }).OrderBy(r => r.School, StringComparer.Create(Sv, false)).ToList();
+        var overdue = lines.SelectMany(l => l.Overdue.Select(o =>
+        {
+            var s = schools.First(x => x.Skolenhetskod == l.Skolenhetskod);
+            return new OverdueRow(s.Name, PupilHref(s.Skolenhetskod, o.PupilKey), $"{o.FirstName} {o.LastName}".Trim(), o.ClassName, Date(o.HighSince), o.SchoolDays);
+        })).OrderByDescending(o => o.SchoolDays).ToList();
+        var total = new HuvudmanRow("Alla skolor", "", "", rows.Sum(r => r.High), rows.Sum(r => r.AtRisk), rows.Sum(r => r.Trend),
+            rows.Sum(r => r.Started), rows.Sum(r => r.Reported), rows.Sum(r => r.Closed), rows.Sum(r => r.Overdue));
+        return new HuvudmanPage(TermName(term), expected, rows, overdue, total);
+    }
+
+    public static string TermName(Analysis.Figures.Term term) =>
+        (term.Name.StartsWith("HT", StringComparison.Ordinal) ? "höstterminen " : "vårterminen ") + term.Name[2..];
+
+    private const int ChartHeight = 150;
+    private const int BarWidth = 34;
+
+    /// <summary>The term week by week: giltig, ogiltig and sen ankomst stacked, as a share of the week's registered time.</summary>
+    private static ChartView Chart(IReadOnlyList<PupilWeek> weeks)
+    {
+        var shares = weeks.Select(w => w.Registered > 0
+            ? (Excused: (double)w.Excused / w.Registered, Unexcused: (double)w.Unexcused / w.Registered, Late: (double)w.Late / w.Registered)
+            : (Excused: 0.0, Unexcused: 0.0, Late: 0.0)).ToList();
+        var top = Math.Max(0.25, Math.Ceiling(shares.Select(s => Math.Min(1, s.Excused + s.Unexcused + s.Late)).DefaultIfEmpty(0).Max() * 4) / 4);
+        int Px(double share) => (int)Math.Round(ChartHeight * Math.Min(share, top) / top);
+        var every = weeks.Count > 12 ? 2 : 1;
+        var bars = weeks.Select((w, i) =>
+        {
+            var s = shares[i];
+            var parts = new List<ChartPart>();
+            var y = ChartHeight;
+            foreach (var (share, color) in new[] { (s.Excused, "#2563eb"), (s.Unexcused, "#b91c1c"), (s.Late, "#d97706") })
+            {
+                var h = Px(share);
+                if (h > 0)
+                {
+                    y -= h;
+                    parts.Add(new ChartPart(Math.Max(0, y), h, color));
+                }
+            }
+
+            var title = w.Registered > 0
+                ? $"{WeekLabel(w.Monday)}: giltig {DigestBuilder.Percent(s.Excused)}, ogiltig {DigestBuilder.Percent(s.Unexcused)}, sen ankomst {DigestBuilder.Percent(s.Late)}"
+                : $"{WeekLabel(w.Monday)}: ingen registrerad tid";
+            return new ChartBar(40 + i * (BarWidth + 6), BarWidth, WeekLabel(w.Monday), i % every == 0, parts, title);
+        }).ToList();
+        var lines = new[] { top / 2, top }.Select(v => new ChartLine(ChartHeight - Px(v), DigestBuilder.Percent(v))).ToList();
+        return new ChartView(Math.Max(200, 40 + weeks.Count * (BarWidth + 6)), ChartHeight, bars, lines);
+    }
+
+    private static IReadOnlyList<WeekRow> Weeks(IReadOnlyList<PupilWeek> weeks) => weeks.Select(w => new WeekRow(
+        WeekLabel(w.Monday),
+        w.Registered > 0 ? DigestBuilder.Percent((double)w.Excused / w.Registered) : "–",
+        w.Registered > 0 ? DigestBuilder.Percent((double)w.Unexcused / w.Registered) : "–",
+        w.Registered > 0 ? DigestBuilder.Percent((double)w.Late / w.Registered) : "–",
+        $"{w.Registered / 60.0:0.#} h")).ToList();
+
+    private static IReadOnlyList<EpisodeView> Episodes(IReadOnlyList<LevelEpisode> episodes, Analysis.Figures.Term term, DateOnly today)
+    {
+        var span = Math.Max(1, term.End.DayNumber - term.Start.DayNumber + 1);
+        int Pos(DateOnly d) => Math.Clamp((int)Math.Round(100.0 * (d.DayNumber - term.Start.DayNumber) / span), 0, 100);
+        return episodes.Select(e =>
+        {
+            var from = Pos(e.EnteredOn);
+            var to = e.LeftOn is { } left ? Pos(left) : Pos(today < term.End ? today : term.End);
+            var how = e.EnteredAs switch { EnteredAs.Escalated => "ökade", EnteredAs.Lowered => "minskade", _ => "ny" };
+            var ended = e.LeftBecause switch
+            {
+                LeftBecause.Escalated => "ökade",
+                LeftBecause.Lowered => "minskade",
+                LeftBecause.BelowThresholds => "under gränserna",
+                LeftBecause.LeftSchool => "slutade på skolan",
+                _ => null,
+            };
+            return new EpisodeView(DigestBuilder.LevelLabel(e.Level.ToString()), e.Level.ToString(), Date(e.EnteredOn),
+                e.LeftOn is { } l ? Date(l) : "pågår", ended is null ? how : $"{how}, därefter {ended}", from, Math.Max(1, to - from));
+        }).ToList();
+    }
+
+    public static DateOnly Today(TimeProvider time) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), time.LocalTimeZone).DateTime);
+
+    private static string WeekLabel(DateOnly monday) => $"v. {ISOWeek.GetWeekOfYear(monday.ToDateTime(TimeOnly.MinValue))}";
+
+    public static string Query(params (string Key, string? Value)[] parts)
+    {
+        var set = parts.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value!)}").ToList();
+        return set.Count == 0 ? "" : "?" + string.Join("&", set);
+    }
+}

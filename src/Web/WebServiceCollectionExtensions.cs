@@ -1,0 +1,112 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Skolnarvaro.Web;
+
+public static class WebServiceCollectionExtensions
+{
+    /// <summary>
+    /// The rektor's page's options (validated at start), the sign-in links digests carry and the registry's users. Enough for
+    /// the nightly run to put links in digests; <see cref="AddWebHosting"/> adds what serving the pages needs.
+    /// </summary>
+    public static IServiceCollection AddWeb(this IServiceCollection services, IConfiguration configuration, string baseDirectory)
+    {
+        services.AddOptions<WebOptions>()
+            .Bind(configuration.GetSection(WebOptions.Section))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WebOptions>, WebOptionsValidator>();
+        services.AddSingleton<SignInLinks>();
+        services.AddSingleton<WebUsers>();
+        services.AddSingleton(_ => new WebRenderer(Path.GetFullPath(
+            configuration["Skolnarvaro:Notifications:TemplateFolder"] is { Length: > 0 } folder ? folder : "templates", baseDirectory)));
+        return services;
+    }
+
+    /// <summary>
+    /// Session cookies (HttpOnly, SameSite=Strict, Secure over TLS) encrypted with a key ring kept in PostgreSQL, antiforgery,
+    /// forwarded headers from a proxy on the loopback interface, and OpenID Connect where configured.
+    /// </summary>
+    public static IServiceCollection AddWebHosting(this IServiceCollection services, WebOptions options)
+    {
+        services.AddDataProtection().SetApplicationName("skolnarvaro");
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+            new ConfigureOptions<KeyManagementOptions>(k => k.XmlRepository = new PostgresKeyRing(sp.GetRequiredService<NpgsqlDataSource>())));
+        var auth = services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(o =>
+            {
+                o.Cookie.Name = "skolnarvaro";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = options.SessionLength;
+                o.SlidingExpiration = true;
+                // The pages answer for themselves with a Swedish page and the right status; no redirects to a login path.
+                o.Events.OnRedirectToLogin = c => { c.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
+                o.Events.OnRedirectToAccessDenied = c => { c.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
+            });
+        if (options.Oidc.IsConfigured)
+        {
+            auth.AddOpenIdConnect(o =>
+            {
+                o.Authority = options.Oidc.Authority;
+                o.ClientId = options.Oidc.ClientId;
+                o.ClientSecret = options.Oidc.ClientSecret;
+                o.ResponseType = "code";
+                o.UsePkce = true;
+                o.Scope.Add("email");
+                o.CallbackPath = "/logga-in/oidc/svar";
+                o.SignInScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+                o.Events.OnTokenValidated = c =>
+                {
+                    var users = c.HttpContext.RequestServices.GetRequiredService<WebUsers>();
+                    var email = c.Principal?.FindFirstValue(options.Oidc.EmailClaim) ?? c.Principal?.FindFirstValue(ClaimTypes.Email);
+                    var principal = email is null ? null : users.PrincipalFor(email, CookieAuthenticationDefaults.AuthenticationScheme);
+                    if (principal is null)
+                    {
+                        c.Fail("Adressen finns inte bland skolornas rektorer eller analytikerna.");
+                    }
+                    else
+                    {
+                        c.Principal = principal;
+                    }
+
+                    return Task.CompletedTask;
+                };
+                o.Events.OnRemoteFailure = c =>
+                {
+                    c.Response.Redirect("/logga-in?fel=oidc");
+                    c.HandleResponse();
+                    return Task.CompletedTask;
+                };
+            });
+        }
+
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "skolnarvaro-af";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.FormFieldName = "__skolnarvaro";
+        });
+        services.AddAuthorization();
+        services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+        return services;
+    }
+
+    private sealed class WebOptionsValidator : IValidateOptions<WebOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, WebOptions options) =>
+            options.Validate().ToList() is { Count: > 0 } errors ? ValidateOptionsResult.Fail(errors) : ValidateOptionsResult.Success;
+    }
+}
