@@ -33,9 +33,9 @@ public sealed class DigestGoldenTests
 
     private static FlaggedPupil Pupil(
         int id, string level, string change, string cls, double term, double recent, string direction, string[] lines,
-        string? from = null, DigestSpell? spell = null, DigestWeek[]? weeks = null, bool showsDays = true) => new(
+        string? from = null, DigestSpell? spell = null, DigestWeek[]? weeks = null, bool showsDays = true, DigestInvestigation? investigation = null) => new(
         new DigestEntry([(byte)id, 0, 0, 0], level, change, from, change == "New" ? RunDate : new DateOnly(2026, 10, 26), lines, term, recent, 20,
-            direction, spell, showsDays ? weeks ?? Rising : null),
+            direction, spell, showsDays ? weeks ?? Rising : null, investigation),
         FirstNames[id % FirstNames.Length], LastNames[id % LastNames.Length], cls);
 
     private static readonly string[] Spell = ["Frånvarande hela dagen 6 skoldagar i följd från 16 november och är fortfarande frånvarande."];
@@ -60,7 +60,7 @@ public sealed class DigestGoldenTests
     private static readonly string[] CaseNames =
     [
         "go_live_overview", "weekly_more_news_than_max", "illness_only_pupil", "falling_term_share", "summary_export_school",
-        "escalation_at_risk_to_high", "stale_export_caveats",
+        "escalation_at_risk_to_high", "stale_export_caveats", "personal_link_and_investigation",
     ];
 
     public static TheoryData<string> Cases() => [.. CaseNames];
@@ -94,6 +94,15 @@ public sealed class DigestGoldenTests
             "Senaste närvaroexporten gäller till och med 6 november 2026 (10 skoldagar före 20 november 2026). Frånvaro efter det datumet syns inte här.",
             "Närvaron är registrerad för 84 % av den schemalagda tiden de senaste skoldagarna. Oregistrerade lektioner räknas inte som frånvaro, så frånvaron kan vara större än vad som visas.",
         ]),
+        // One rektor's own digest: their link to the school's page, and an escalated pupil whose investigation is under way.
+        "personal_link_and_investigation" => Build(DigestKind.News,
+        [
+            Pupil(8, "High", "Escalated", "8C", 0.16, 0.27, "Rising", Monday, from: "AtRisk",
+                investigation: new DigestInvestigation(new DateOnly(2026, 11, 9), new DateOnly(2026, 11, 11), null)),
+        ]) with
+        {
+            Link = new DigestLink("https://skolnarvaro.exempelstad.example.se/in?t=ZXhlbXBlbA.c2lnbmF0dXI", "4 december 2026"),
+        },
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
@@ -165,7 +174,10 @@ public sealed class DigestGoldenTests
         foreach (var name in CaseNames)
         {
             var html = Renderer.Render(Case(name)).Html;
-            html.Should().NotContainAny("<script", "<svg", "src=", "http:", "https:", "url(");
+            // The one address a digest may carry is the link the rektor follows to the school's page; nothing is loaded from anywhere.
+            var model = Case(name);
+            var withoutLink = model.Link is { } link ? html.Replace($"href=\"{link.Url}\"", "", StringComparison.Ordinal) : html;
+            withoutLink.Should().NotContainAny("<script", "<svg", "src=", "http:", "https:", "url(");
         }
     }
 

@@ -139,6 +139,33 @@ public sealed class NightlyRunTests(TestDatabase db) : IClassFixture<TestDatabas
     }
 
     [Fact]
+    public async Task A_pupil_whose_investigation_the_rektor_recorded_is_not_reminded()
+    {
+        WriteExports();
+        using var host = await PipelineHost.StartAsync(db, PipelineHost.WriteSchoolsFile(temp.Path, Flagged, Calm), temp.Path,
+            new Dictionary<string, string?> { ["Skolnarvaro:Notifications:ReminderCooldownDays"] = "14" });
+        var run = host.Get<NightlyRun>();
+        await run.RunAsync(AsOf, dryRun: true);
+        var filip = await KeyOfAsync("Filip");
+        await host.Get<Skolnarvaro.Analysis.Investigations.InvestigationStore>().RecordAsync(
+            Flagged.Skolenhetskod, filip, Skolnarvaro.Analysis.Investigations.InvestigationStep.Started, AsOf.AddDays(1), "rektor@angsskolan.example.se");
+
+        var twoWeeksLater = await run.RunAsync(AsOf.AddDays(14), dryRun: true);
+
+        var reminded = twoWeeksLater.Schools.Single(s => s.Skolenhetskod == Flagged.Skolenhetskod);
+        reminded.Reminded.Should().Be(3, "Filip's investigation is open: the rektor is acting on it");
+        var digest = await MimeMessage.LoadAsync(Path.Combine(temp.Path, "digests", $"digest-{Flagged.Skolenhetskod}-run{twoWeeksLater.RunId}.eml"));
+        digest.TextBody.Should().Contain("3 elever har fortfarande frånvaro över gränserna (påminnelse)").And.NotContain("Filip");
+    }
+
+    private async Task<byte[]> KeyOfAsync(string firstName)
+    {
+        await using var cmd = db.DataSource.CreateCommand("select pupil_key from pupil where first_name = @name");
+        cmd.Parameters.AddWithValue("name", firstName);
+        return (byte[])(await cmd.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
     public async Task The_analysts_get_a_run_report_that_names_a_stale_school()
     {
         WriteExports();
