@@ -113,9 +113,11 @@ public static class WebPages
     public static PupilView Pupil(WebSchool school, PupilPage p, string? error, IReadOnlyList<string> caveats, TimeProvider time)
     {
         var level = p.Level?.ToString();
+        // A step not yet taken offers today's date: recording it "today" is one press.
+        var today = Today(time);
         var steps = Enum.GetValues<InvestigationStep>().Select(s => new StepView(
             s.ToString(), StepLabel(s), p.Investigation?.On(s) is { } d ? Date(d) : null,
-            p.Investigation?.On(s) is { } v ? v.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "",
+            (p.Investigation?.On(s) ?? today).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             s == InvestigationStep.Started || p.Investigation?.StartedOn is not null)).ToList();
         var changes = p.Changes.Reverse().Select(c => new ChangeView(
             TimeZoneInfo.ConvertTime(c.RecordedAt, time.LocalTimeZone).ToString("d MMMM yyyy HH:mm", Sv),
@@ -124,7 +126,7 @@ public static class WebPages
             school.Name, $"/skola/{school.Skolenhetskod}", $"{p.FirstName} {p.LastName}".Trim(), p.ClassName,
             level is null ? "Under gränserna" : DigestBuilder.LevelLabel(level), level ?? "None", p.Since is { } since ? Date(since) : "",
             p.TermShare is { } t ? DigestBuilder.Percent(t) : "–", p.RecentShare is { } r ? DigestBuilder.Percent(r) : "–",
-            p.Descriptions, TermName(p.Term), p.ShowsDays, Chart(p.Weeks), Weeks(p.Weeks), Episodes(p.Episodes, p.Term, Today(time)), steps, changes,
+            p.Descriptions, TermName(p.Term), p.ShowsDays, Chart(p.Weeks), Weeks(p.Weeks), Episodes(p.Episodes, p.Term, today), steps, changes,
             $"{PupilHref(school.Skolenhetskod, p.PupilKey)}/steg", error, caveats);
     }
 

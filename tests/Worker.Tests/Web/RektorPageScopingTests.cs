@@ -1,0 +1,142 @@
+using System.Net;
+using Npgsql;
+
+namespace Skolnarvaro.Worker.Tests.Web;
+
+/// <summary>
+/// Over every sample school, every page and every endpoint: a rektor signed in by their own digest's link sees their own
+/// school's pupils and nothing of another school, whatever address they type; without a session nothing is shown.
+/// </summary>
+[Collection(RektorPageCollection.Name)]
+public sealed class RektorPageScopingTests(RektorPageFixture fixture)
+{
+    [Fact]
+    public async Task No_rektor_reaches_a_pupil_of_another_school_by_any_page_or_endpoint()
+    {
+        var enrolled = await EnrolledAsync();
+        enrolled.Keys.Should().HaveCount(6);
+        var steps = await StepsAsync();
+        fixture.Digests.Select(d => d.School).Distinct().Should().HaveCount(6, "every sample school's rektorer got a digest with a link");
+
+        foreach (var digest in fixture.Digests)
+        {
+            using var client = new PageClient(fixture.BaseUrl);
+            var landing = await client.SignInAsync(digest.Link);
+            landing.Should().Be($"/skola/{digest.School}");
+            var own = digest.School;
+
+            var (status, list) = await client.GetAsync(landing);
+            status.Should().Be(HttpStatusCode.OK);
+            var links = PageClient.PupilLinks(list);
+            links.Should().NotBeEmpty().And.OnlyContain(l => l.StartsWith($"/skola/{own}/elev/", StringComparison.Ordinal));
+            links.Select(l => l[^64..]).Should().OnlyContain(key => enrolled[own].Contains(key));
+            foreach (var (other, pupils) in enrolled.Where(e => e.Key != own))
+            {
+                list.Should().NotContain(other);
+            }
+
+            // Every pupil on the list opens; the sorted and filtered lists show the same pupils.
+            foreach (var link in links.Take(25))
+            {
+                var (pupilStatus, page) = await client.GetAsync(link);
+                pupilStatus.Should().Be(HttpStatusCode.OK);
+                PageClient.PupilLinks(page).Should().OnlyContain(l => l.StartsWith($"/skola/{own}/", StringComparison.Ordinal));
+            }
+
+            foreach (var query in new[] { "?sortera=niva", "?sortera=klass", "?sortera=sedan", "?klass=7A" })
+            {
+                var (sorted, html) = await client.GetAsync(landing + query);
+                sorted.Should().Be(HttpStatusCode.OK);
+                PageClient.PupilLinks(html).Should().OnlyContain(l => links.Contains(l));
+            }
+
+            var form = PageClient.FormToken(list);
+            foreach (var (other, pupils) in enrolled.Where(e => e.Key != own))
+            {
+                var foreignPupil = pupils.First();
+                (await client.GetAsync($"/skola/{other}")).Status.Should().Be(HttpStatusCode.Forbidden);
+                (await client.GetAsync($"/skola/{other}/elev/{foreignPupil}")).Status.Should().Be(HttpStatusCode.Forbidden);
+                // Another school's pupil under one's own school's address is not found there.
+                (await client.GetAsync($"/skola/{own}/elev/{foreignPupil}")).Status.Should().Be(HttpStatusCode.NotFound);
+                (await client.PostAsync($"/skola/{other}/elev/{foreignPupil}/steg", Step(form))).Status.Should().Be(HttpStatusCode.Forbidden);
+                (await client.PostAsync($"/skola/{own}/elev/{foreignPupil}/steg", Step(form))).Status.Should().Be(HttpStatusCode.NotFound);
+            }
+
+            (await client.GetAsync("/huvudman")).Status.Should().Be(HttpStatusCode.Forbidden, "the huvudman's view is for analysts");
+        }
+
+        (await StepsAsync()).Should().Be(steps, "no step was recorded for a pupil of another school");
+    }
+
+    [Fact]
+    public async Task Without_a_session_every_page_answers_401_and_every_post_without_its_token_400()
+    {
+        using var client = new PageClient(fixture.BaseUrl);
+        var enrolled = await EnrolledAsync();
+        var (school, pupils) = enrolled.First();
+        var steps = await StepsAsync();
+
+        foreach (var path in new[] { "/", $"/skola/{school}", $"/skola/{school}/elev/{pupils.First()}", "/huvudman" })
+        {
+            var (status, html) = await client.GetAsync(path);
+            status.Should().Be(HttpStatusCode.Unauthorized, path);
+            html.Should().Contain("Logga in").And.NotContain("/elev/");
+        }
+
+        foreach (var path in new[] { $"/skola/{school}/elev/{pupils.First()}/steg", "/in", "/logga-in", "/logga-ut" })
+        {
+            var (status, html, _) = await client.PostAsync(path, new Dictionary<string, string> { ["steg"] = "Started", ["datum"] = "2026-11-20" });
+            status.Should().Be(HttpStatusCode.BadRequest, path);
+            html.Should().Contain("säkerhetskod");
+        }
+
+        (await StepsAsync()).Should().Be(steps);
+    }
+
+    [Fact]
+    public async Task An_analyst_sees_every_school_and_a_wrong_password_nothing()
+    {
+        using var client = new PageClient(fixture.BaseUrl);
+        var (_, login) = await client.GetAsync("/logga-in");
+
+        var wrong = await client.PostAsync("/logga-in", new Dictionary<string, string>([PageClient.FormToken(login),
+            new("epost", RektorPageFixture.AnalystEmail), new("losenord", "fel")]));
+        wrong.Status.Should().Be(HttpStatusCode.Unauthorized);
+        wrong.Html.Should().Contain("Fel e-postadress eller lösenord");
+        (await client.GetAsync("/huvudman")).Status.Should().Be(HttpStatusCode.Unauthorized);
+
+        var right = await client.PostAsync("/logga-in", new Dictionary<string, string>([PageClient.FormToken(wrong.Html),
+            new("epost", RektorPageFixture.AnalystEmail), new("losenord", RektorPageFixture.AnalystPassword)]));
+        right.Status.Should().Be(HttpStatusCode.SeeOther);
+        var (status, view) = await client.GetAsync("/huvudman");
+        status.Should().Be(HttpStatusCode.OK);
+        foreach (var school in (await EnrolledAsync()).Keys)
+        {
+            view.Should().Contain($"/skola/{school}");
+            (await client.GetAsync($"/skola/{school}")).Status.Should().Be(HttpStatusCode.OK);
+        }
+    }
+
+    private static Dictionary<string, string> Step(KeyValuePair<string, string> form) =>
+        new([form, new("steg", "Started"), new("datum", "2026-11-20"), new("atgard", "spara")]);
+
+    private async Task<Dictionary<string, HashSet<string>>> EnrolledAsync()
+    {
+        await using var cmd = fixture.Db.DataSource.CreateCommand("select skolenhetskod, encode(pupil_key, 'hex') from enrolment order by 1, 2");
+        await using var r = await cmd.ExecuteReaderAsync();
+        var result = new Dictionary<string, HashSet<string>>();
+        while (await r.ReadAsync())
+        {
+            var school = r.GetString(0);
+            (result.TryGetValue(school, out var set) ? set : result[school] = []).Add(r.GetString(1));
+        }
+
+        return result;
+    }
+
+    private async Task<long> StepsAsync()
+    {
+        await using var cmd = fixture.Db.DataSource.CreateCommand("select count(*) from investigation_step");
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+}
