@@ -9,6 +9,7 @@
 #   class creates and drops its own database on that server.
 # - Makes sure Debian's python3-aiosmtpd is installed: tests start their own SMTP servers
 #   with SKOLNARVARO_SMTP_PYTHON (default /usr/bin/python3).
+# - Makes sure Debian's chromium and chromium-driver are installed, for the browser tests.
 # - Extra arguments are passed to `dotnet test SkolnarvaroPipeline.sln`. The exit code is
 #   dotnet test's. Results (.trx) of the latest run land in TestResults/ (git-ignored).
 set -euo pipefail
@@ -30,6 +31,9 @@ export SKOLNARVARO_SMTP_PYTHON="${SKOLNARVARO_SMTP_PYTHON:-/usr/bin/python3}"
 if [[ "$SKOLNARVARO_SMTP_PYTHON" == /usr/bin/python3 ]]; then
     scripts/smtp.sh install
 fi
+
+# The rektor's page is tested in a real headless Chromium (Debian's chromium and chromium-driver).
+scripts/browser.sh install
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
