@@ -53,7 +53,7 @@ public sealed record StepView(string Code, string Label, string? Date, string Va
 
 public sealed record ChangeView(string When, string Who, string What);
 
-public sealed record HuvudmanPage(string TermName, int Expected, IReadOnlyList<HuvudmanRow> Rows, IReadOnlyList<OverdueRow> Overdue, HuvudmanRow Total);
+public sealed record HuvudmanPage(string TermName, int Expected, string Lead, IReadOnlyList<HuvudmanRow> Rows, IReadOnlyList<OverdueRow> Overdue, HuvudmanRow Total);
 
 public sealed record HuvudmanRow(string School, string Href, string Driftsform, int High, int AtRisk, int Trend, int Started, int Reported, int Closed, int Overdue);
 
@@ -145,8 +145,13 @@ public static class WebPages
         })).OrderByDescending(o => o.SchoolDays).ToList();
         var total = new HuvudmanRow("Alla skolor", "", "", rows.Sum(r => r.High), rows.Sum(r => r.AtRisk), rows.Sum(r => r.Trend),
             rows.Sum(r => r.Started), rows.Sum(r => r.Reported), rows.Sum(r => r.Closed), rows.Sum(r => r.Overdue));
-        return new HuvudmanPage(TermName(term), expected, rows, overdue, total);
+        var lead = $"{Count(total.High, "elev", "elever")} med hög frånvaro · {Count(total.Started, "utredning", "utredningar")} inledda och " +
+                   $"{total.Reported} anmälda till huvudmannen under terminen · {Count(total.Overdue, "elev", "elever")} med hög frånvaro i mer än " +
+                   $"{expected} skoldagar utan registrerad utredning";
+        return new HuvudmanPage(TermName(term), expected, lead.Replace("1 utredning inledda", "1 utredning inledd", StringComparison.Ordinal), rows, overdue, total);
     }
+
+    private static string Count(int n, string one, string many) => n == 1 ? $"1 {one}" : $"{n} {many}";
 
     public static string TermName(Analysis.Figures.Term term) =>
         (term.Name.StartsWith("HT", StringComparison.Ordinal) ? "höstterminen " : "vårterminen ") + term.Name[2..];

@@ -1,3 +1,8 @@
+using Skolnarvaro.Analysis.Figures;
+using Skolnarvaro.Analysis.Flags;
+using Skolnarvaro.Analysis.Investigations;
+using Skolnarvaro.Analysis.Pages;
+using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Notifications.Digests;
 
 namespace Skolnarvaro.Web;
@@ -24,6 +29,35 @@ public sealed class WebRenderer
         var folder = Path.Combine(templateFolder, "web");
         layout = new CheckedTemplate(Path.Combine(folder, "layout.html.sbn"));
         pages = Pages.ToDictionary(p => p, p => new CheckedTemplate(Path.Combine(folder, $"{p}.html.sbn")));
+        foreach (var (page, model) in Samples())
+        {
+            Render(page, new PageFrame("Exempel", "Anna Rektor", new FormToken("__skolnarvaro", "token"), [new NavLink("Exempelskolan", "/skola/12345678", true)]), model);
+        }
+    }
+
+    /// <summary>Every page with every field set, rendered at start-up so a template error stops the start, not a rektor's request.</summary>
+    private static IEnumerable<(string Page, object Model)> Samples()
+    {
+        var school = new WebSchool("12345678", "Exempelskolan", false, ["anna.rektor@example.se"]);
+        var key = new byte[32];
+        var since = new DateOnly(2026, 10, 12);
+        var investigation = new Investigation(new DateOnly(2026, 10, 20), new DateOnly(2026, 10, 22), null);
+        var listed = new ListedPupil(key, "Märta", "Östlund", "7B", Level.High, since, since, 0.18, 0.31, 1, investigation);
+        var week = new PupilWeek(new DateOnly(2026, 10, 12), 1500, 120, 300, 20, 60);
+        var term = Term.Containing(since);
+        var episode = new LevelEpisode(1, school.Skolenhetskod, key, Level.AtRisk, since, 1, EnteredAs.New, new DateOnly(2026, 10, 26), 2, LeftBecause.Escalated, since);
+        var pupil = new PupilPage(key, school.Skolenhetskod, "Märta", "Östlund", "7B", Level.High, since, 0.18, 0.31, ["Frånvarande 31 %."], term,
+            [week, week with { Monday = new DateOnly(2026, 10, 19), Scheduled = 0, NotReported = 0 }], false, [episode],
+            investigation, [new InvestigationChange(InvestigationStep.Started, since, "anna.rektor@example.se", DateTimeOffset.UnixEpoch)]);
+        var lines = new SchoolInvestigations(school.Skolenhetskod, 1, 2, 0, 1, 1, 0, [new OverduePupil(key, "Märta", "Östlund", "7B", since, 12)]);
+        yield return ("message", new MessagePage("Rubrik", ["Rad"], "Knapp", "/in", "token"));
+        yield return ("message", new MessagePage("Rubrik", ["Rad"], "Länk", "/", null));
+        yield return ("login", new LoginPage("Fel", true, true));
+        yield return ("schools", new { Schools = new[] { new NavLink("Exempelskolan", "/skola/12345678", false) } });
+        yield return ("list", WebPages.List(school, [listed], null, null, 10, [since.AddDays(1)]));
+        yield return ("list", WebPages.List(school, [], "7B", "klass", 10, []));
+        yield return ("pupil", WebPages.Pupil(school, pupil, "Fel", ["Varning"], TimeProvider.System));
+        yield return ("huvudman", WebPages.Huvudman([school], [lines], term, 10));
     }
 
     public string Render(string page, PageFrame frame, object model) =>
