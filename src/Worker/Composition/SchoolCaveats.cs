@@ -17,8 +17,6 @@ public sealed class SchoolCaveats(
     {
         var asOf = dates.Today;
         var q = await quality.ForSchoolAsync(school, asOf, ingestion.Value.StaleAfterSchoolDays, await flags.RecentWindowDaysAsync(school, ct), ct);
-        return DataQualityCaveats.For(
-            new DigestDataQuality(q.LastExportDate, q.SchoolDaysSinceLastExport, q.IsStale, q.ReportingRate, q.RejectedFilesLast30Days),
-            asOf, notifications.Value.LowReportingRate);
+        return DataQualityCaveats.For(Nightly.NightlyRun.DigestQuality(q), asOf, notifications.Value.LowReportingRate);
     }
 }

@@ -216,7 +216,8 @@ public sealed class NightlyRun(
             p.Investigation is { } i ? new DigestInvestigation(i.StartedOn, i.ReportedOn, i.ClosedOn) : null)).ToList(),
         news.FirstDigest, news.LeftLevels, news.ShowsDays);
 
-    private static DigestDataQuality DigestQuality(SchoolDataQuality q) =>
+    /// <summary>Ingestion's data quality as the digest (and the rektor's page) words it.</summary>
+    internal static DigestDataQuality DigestQuality(SchoolDataQuality q) =>
         new(q.LastExportDate, q.SchoolDaysSinceLastExport, q.IsStale, q.ReportingRate, q.RejectedFilesLast30Days);
 
     private static OpsSchoolFacts OpsFacts(SchoolOutcome o) => new(
