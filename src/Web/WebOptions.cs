@@ -88,6 +88,8 @@ public sealed class OidcSettings
     public string? ClientSecret { get; set; }
     /// <summary>The claim that carries the user's e-mail address.</summary>
     public string EmailClaim { get; set; } = "email";
+    /// <summary>Refuse an identity provider whose metadata is not served over https (only a test provider on 127.0.0.1 may set false).</summary>
+    public bool RequireHttpsMetadata { get; set; } = true;
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Authority) || !string.IsNullOrWhiteSpace(ClientId);
 }

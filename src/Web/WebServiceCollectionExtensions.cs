@@ -66,6 +66,10 @@ public static class WebServiceCollectionExtensions
                 o.UsePkce = true;
                 o.Scope.Add("email");
                 o.CallbackPath = "/logga-in/oidc/svar";
+                o.RequireHttpsMetadata = options.Oidc.RequireHttpsMetadata;
+                // Secure whenever the request came over TLS, as the session cookie (behind the proxy, always).
+                o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.SignInScheme = CookieAuthenticationDefaults.AuthenticationScheme;
                 o.Events.OnTokenValidated = c =>
                 {

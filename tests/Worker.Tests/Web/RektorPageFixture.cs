@@ -23,6 +23,7 @@ public sealed partial class RektorPageFixture : IAsyncLifetime
     public int Port { get; } = FreePort.Next();
     public string BaseUrl => $"http://127.0.0.1:{Port}";
     public WorkerProcess Worker { get; private set; } = null!;
+    public TestIdentityProvider Idp { get; } = new();
 
     /// <summary>The first night's digests: one per rektor, each with its personal link.</summary>
     public IReadOnlyList<RektorMail> Digests { get; private set; } = [];
@@ -31,6 +32,7 @@ public sealed partial class RektorPageFixture : IAsyncLifetime
     {
         await Db.InitializeAsync();
         Smtp.Start();
+        await Idp.StartAsync();
         var (exit, log) = await RunOnceAsync();
         exit.Should().Be(0, log);
         var mails = await Smtp.WaitForMessagesAsync(8, TimeSpan.FromMinutes(1));
@@ -42,6 +44,7 @@ public sealed partial class RektorPageFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         Worker?.Dispose();
+        await Idp.DisposeAsync();
         Smtp.Dispose();
         Temp.Dispose();
         await Db.DisposeAsync();
@@ -78,6 +81,10 @@ public sealed partial class RektorPageFixture : IAsyncLifetime
         ["Skolnarvaro__Web__Analysts__0__Email"] = AnalystEmail,
         ["Skolnarvaro__Web__Analysts__0__Name"] = "Ada Analytiker",
         ["Skolnarvaro__Web__Analysts__0__Password"] = AnalystPassword,
+        ["Skolnarvaro__Web__Oidc__Authority"] = Idp.Authority,
+        ["Skolnarvaro__Web__Oidc__ClientId"] = TestIdentityProvider.ClientId,
+        ["Skolnarvaro__Web__Oidc__ClientSecret"] = TestIdentityProvider.ClientSecret,
+        ["Skolnarvaro__Web__Oidc__RequireHttpsMetadata"] = "false",
     };
 
     private static RektorMail Parse(MimeMessage m)
@@ -123,6 +130,12 @@ public sealed partial class PageClient : IDisposable
     {
         using var response = await http.GetAsync(path);
         return (response.StatusCode, WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync()));
+    }
+
+    public async Task<(HttpStatusCode Status, string Location)> RedirectAsync(string path)
+    {
+        using var response = await http.GetAsync(path);
+        return (response.StatusCode, response.Headers.Location?.ToString() ?? "");
     }
 
     public async Task<(HttpStatusCode Status, string Html, string? Location)> PostAsync(string path, IDictionary<string, string> form)
