@@ -37,7 +37,8 @@ public static class RektorEndpoints
                 h.XContentTypeOptions = "nosniff";
                 // The sign-in link's token must not travel on in a Referer header.
                 h["Referrer-Policy"] = "no-referrer";
-                h.CacheControl = "no-store";
+                h.CacheControl = "no-cache, no-store";
+                h.Pragma = "no-cache";
             }
 
             await next();
