@@ -81,18 +81,6 @@ as_pg() {
     fi
 }
 
-run_privileged() {
-    if (( IS_ROOT )); then
-        "$@"
-    elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-        sudo "$@"
-    else
-        die "PostgreSQL is not installed and this user cannot install it (not root, no password-less sudo).
-Install it once as an administrator:  apt-get update && apt-get install -y postgresql
-(or point SKOLNARVARO_PG_BINDIR at a PostgreSQL bin directory)."
-    fi
-}
-
 newest_bindir() {
     local dir
     dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
@@ -106,9 +94,8 @@ ensure_postgres_installed() {
         return
     fi
     [[ -n "$(newest_bindir)" ]] && return
-    say "PostgreSQL is not installed; installing it with apt (Debian package 'postgresql')..."
-    run_privileged env DEBIAN_FRONTEND=noninteractive apt-get update -q
-    run_privileged env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql
+    "$REPO_ROOT/scripts/apt-install.sh" "the database; or point SKOLNARVARO_PG_BINDIR at a PostgreSQL bin directory" postgresql \
+        || die "PostgreSQL is not installed"
     [[ -n "$(newest_bindir)" ]] || die "apt installed 'postgresql' but no /usr/lib/postgresql/*/bin/initdb was found"
 }
 

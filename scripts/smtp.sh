@@ -52,18 +52,7 @@ have_aiosmtpd() {
 
 cmd_install() {
     have_aiosmtpd && return 0
-    say "installing Debian's python3-aiosmtpd (the SMTP test server) with apt..."
-    local sudo=()
-    if [[ $EUID -ne 0 ]]; then
-        if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-            sudo=(sudo)
-        else
-            die "python3-aiosmtpd is not installed and this user cannot install it (not root, no password-less sudo).
-Install it once as an administrator:  apt-get update && apt-get install -y python3-aiosmtpd"
-        fi
-    fi
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3-aiosmtpd
+    "$(dirname "${BASH_SOURCE[0]}")/apt-install.sh" "the SMTP test server" python3-aiosmtpd
     have_aiosmtpd || die "installed python3-aiosmtpd, but $PYTHON still cannot import aiosmtpd"
 }
 
