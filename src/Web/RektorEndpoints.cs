@@ -25,6 +25,8 @@ namespace Skolnarvaro.Web;
 /// </summary>
 public static class RektorEndpoints
 {
+    public const string SignInPolicy = "logga-in";
+
     public static WebApplication MapRektorPages(this WebApplication app)
     {
         app.UseForwardedHeaders();
@@ -62,12 +64,13 @@ public static class RektorEndpoints
         });
         app.UseAuthentication();
         app.UseAntiforgery();
+        app.UseRateLimiter();
 
         app.MapGet("/", Home);
         app.MapGet(SignInLinks.Path, SignInPage);
         app.MapPost(SignInLinks.Path, SignIn);
         app.MapGet("/logga-in", LoginForm);
-        app.MapPost("/logga-in", Login);
+        app.MapPost("/logga-in", Login).RequireRateLimiting(SignInPolicy);
         app.MapGet("/logga-in/oidc", (HttpContext c, IOptions<WebOptions> o) => o.Value.Oidc.IsConfigured
             ? Results.Challenge(new AuthenticationProperties { RedirectUri = "/" }, [OpenIdConnectDefaults.AuthenticationScheme])
             : Results.NotFound());
@@ -317,6 +320,9 @@ public static class RektorEndpoints
 
         return allowed;
     }
+
+    public static Task TooManyAttemptsAsync(HttpContext c) => Page(c, StatusCodes.Status429TooManyRequests, "message", "För många försök",
+        new MessagePage("För många försök", ["För många inloggningsförsök från samma adress. Vänta en minut och försök igen."], null, null, null));
 
     private static Task NotSignedIn(HttpContext c) => Page(c, 401, "message", "Logga in", new MessagePage("Logga in",
         ["Öppna länken i den senaste sammanfattningen från Skolnärvaro för att se skolans lista. Länken är personlig och gäller i två veckor."],

@@ -20,6 +20,9 @@ public sealed class WebOptions
     /// <summary>How long a session lasts without use.</summary>
     public TimeSpan SessionLength { get; set; } = TimeSpan.FromHours(8);
 
+    /// <summary>Password sign-in attempts one address may make a minute; more get 429.</summary>
+    public int SignInAttemptsPerMinute { get; set; } = 10;
+
     /// <summary>Analysts (the huvudman's view of every school), who sign in with an e-mail address and a password from configuration.</summary>
     public List<AnalystAccount> Analysts { get; set; } = [];
 
@@ -54,6 +57,11 @@ public sealed class WebOptions
         if (SessionLength < TimeSpan.FromMinutes(5) || SessionLength > TimeSpan.FromDays(1))
         {
             yield return $"{Section}:SessionLength = {SessionLength}: expected between 00:05:00 and 1.00:00:00.";
+        }
+
+        if (SignInAttemptsPerMinute is < 1 or > 1000)
+        {
+            yield return $"{Section}:SignInAttemptsPerMinute = {SignInAttemptsPerMinute}: expected 1 to 1000.";
         }
 
         for (var i = 0; i < Analysts.Count; i++)

@@ -34,7 +34,7 @@ public sealed record SortLink(string Label, string Href, bool Current);
 public sealed record PupilView(
     string School, string SchoolHref, string Name, string ClassName, string Level, string LevelCode, string Since, string TermShare, string RecentShare,
     IReadOnlyList<string> Descriptions, string TermName, bool ShowsDays, ChartView Chart, IReadOnlyList<WeekRow> Weeks,
-    IReadOnlyList<EpisodeView> Episodes, IReadOnlyList<StepView> Steps, IReadOnlyList<ChangeView> Changes, string StepHref, string? Error,
+    IReadOnlyList<EpisodeView> Episodes, IReadOnlyList<MonthTick> Months, IReadOnlyList<StepView> Steps, IReadOnlyList<ChangeView> Changes, string StepHref, string? Error,
     IReadOnlyList<string> Caveats);
 
 public sealed record ChartView(int Width, int Height, IReadOnlyList<ChartBar> Bars, IReadOnlyList<ChartLine> Lines);
@@ -46,6 +46,9 @@ public sealed record ChartPart(int Y, int Height, string Color);
 public sealed record ChartLine(int Y, string Label);
 
 public sealed record WeekRow(string Week, string Excused, string Unexcused, string Late, string Registered);
+
+/// <summary>A month's start on the term's time line: "okt" at 41 % of its width.</summary>
+public sealed record MonthTick(string Label, int Left);
 
 public sealed record EpisodeView(string Level, string LevelCode, string From, string To, string How, int Left, int Width);
 
@@ -126,7 +129,7 @@ public static class WebPages
             school.Name, $"/skola/{school.Skolenhetskod}", $"{p.FirstName} {p.LastName}".Trim(), p.ClassName,
             level is null ? "Under gränserna" : DigestBuilder.LevelLabel(level), level ?? "None", p.Since is { } since ? Date(since) : "",
             p.TermShare is { } t ? DigestBuilder.Percent(t) : "–", p.RecentShare is { } r ? DigestBuilder.Percent(r) : "–",
-            p.Descriptions, TermName(p.Term), p.ShowsDays, Chart(p.Weeks), Weeks(p.Weeks), Episodes(p.Episodes, p.Term, today), steps, changes,
+            p.Descriptions, TermName(p.Term), p.ShowsDays, Chart(p.Weeks), Weeks(p.Weeks), Episodes(p.Episodes, p.Term, today), Months(p.Term), steps, changes,
             $"{PupilHref(school.Skolenhetskod, p.PupilKey)}/steg", error, caveats);
     }
 
@@ -222,6 +225,18 @@ public static class WebPages
     }
 
     public static DateOnly Today(TimeProvider time) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), time.LocalTimeZone).DateTime);
+
+    private static IReadOnlyList<MonthTick> Months(Analysis.Figures.Term term)
+    {
+        var span = Math.Max(1, term.End.DayNumber - term.Start.DayNumber + 1);
+        var ticks = new List<MonthTick>();
+        for (var m = term.Start; m <= term.End; m = m.AddMonths(1))
+        {
+            ticks.Add(new MonthTick(m.ToString("MMM", Sv).TrimEnd('.'), (int)Math.Round(100.0 * (m.DayNumber - term.Start.DayNumber) / span)));
+        }
+
+        return ticks;
+    }
 
     private static string WeekLabel(DateOnly monday) => $"v. {ISOWeek.GetWeekOfYear(monday.ToDateTime(TimeOnly.MinValue))}";
 

@@ -126,6 +126,13 @@ public sealed partial class PageClient : IDisposable
 
     public void Dispose() => http.Dispose();
 
+    /// <summary>Requests as if forwarded by the proxy on 127.0.0.1 for a browser at <paramref name="address"/>.</summary>
+    public PageClient From(string address)
+    {
+        http.DefaultRequestHeaders.Add("X-Forwarded-For", address);
+        return this;
+    }
+
     public async Task<(HttpStatusCode Status, string Html)> GetAsync(string path)
     {
         using var response = await http.GetAsync(path);

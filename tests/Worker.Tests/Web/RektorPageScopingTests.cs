@@ -117,6 +117,31 @@ public sealed class RektorPageScopingTests(RektorPageFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task Password_guessing_from_one_address_is_stopped_after_ten_attempts_a_minute()
+    {
+        using var guesser = new PageClient(fixture.BaseUrl).From("10.9.9.9");
+        using var colleague = new PageClient(fixture.BaseUrl).From("10.9.9.10");
+        var (_, login) = await guesser.GetAsync("/logga-in");
+
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 11; i++)
+        {
+            var (status, html, _) = await guesser.PostAsync("/logga-in", new Dictionary<string, string>([PageClient.FormToken(login),
+                new("epost", RektorPageFixture.AnalystEmail), new("losenord", $"gissning-{i}")]));
+            answers.Add(status);
+            if (status == HttpStatusCode.TooManyRequests)
+            {
+                html.Should().Contain("För många inloggningsförsök");
+            }
+        }
+
+        answers.Should().Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 10), HttpStatusCode.TooManyRequests]);
+        var (_, other) = await colleague.GetAsync("/logga-in");
+        (await colleague.PostAsync("/logga-in", new Dictionary<string, string>([PageClient.FormToken(other),
+            new("epost", RektorPageFixture.AnalystEmail), new("losenord", RektorPageFixture.AnalystPassword)]))).Status.Should().Be(HttpStatusCode.SeeOther);
+    }
+
     private static Dictionary<string, string> Step(KeyValuePair<string, string> form) =>
         new([form, new("steg", "Started"), new("datum", "2026-11-20"), new("atgard", "spara")]);
 
