@@ -24,7 +24,7 @@ public sealed record ListPage(
     string? Class, IReadOnlyList<SortLink> Sorts, int Total, string? Note);
 
 public sealed record ListRow(
-    string Href, string Name, string ClassName, string Level, string LevelCode, string Since, string AtALevelSince, string TermShare,
+    string Href, string Name, string ClassName, string Level, string LevelCode, string AtALevelSince, string TermShare,
     string RecentShare, string Step, bool Overdue);
 
 public sealed record ClassOption(string Name, int Count, bool Selected);
@@ -95,7 +95,7 @@ public static class WebPages
         };
         var rows = shown.Select(p => new ListRow(
             PupilHref(school.Skolenhetskod, p.PupilKey), $"{p.FirstName} {p.LastName}".Trim(), p.ClassName, DigestBuilder.LevelLabel(p.Level.ToString()),
-            p.Level.ToString(), Date(p.Since), Date(p.AtALevelSince), DigestBuilder.Percent(p.TermShare), DigestBuilder.Percent(p.RecentShare),
+            p.Level.ToString(), Date(p.AtALevelSince), DigestBuilder.Percent(p.TermShare), DigestBuilder.Percent(p.RecentShare),
             StepText(p.Investigation),
             p.Level == Level.High && p.Investigation?.StartedOn is null && schoolDays.Count(d => d > p.Since) > expectedDays)).ToList();
         string Count(Level level, string label) => $"{all.Count(p => p.Level == level)} {label}";
