@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
 using NpgsqlTypes;
+using Skolnarvaro.Analysis.Investigations;
 using Skolnarvaro.TestSupport;
 
 namespace Skolnarvaro.Analysis.Tests.Reporting;
@@ -10,7 +11,8 @@ namespace Skolnarvaro.Analysis.Tests.Reporting;
 /// A small hand-built term for the report tests, written straight into the tables: two schools of different driftsform,
 /// pupils of both genders in three grades (and one without a grade), a pupil who moved, facts from a days, a lessons and a
 /// summary export, nightly runs with their data-quality summary, flags, level history, digests in the outbox (sent and
-/// not), and rejected exports. The test computes what the report should say from the same lists.
+/// not), rejected exports, and the legal steps rektorer recorded (through the real store: corrected, withdrawn and closed
+/// steps). The test computes what the report should say from the same lists.
 /// </summary>
 public sealed class TermHistory
 {
@@ -194,6 +196,31 @@ public sealed class TermHistory
                 """, ("key", school is null ? $"ops-run{run}" : $"digest-{school}-run{run}"), ("run", (long)run),
                 ("school", (object?)school ?? DBNull.Value), ("sent", sent));
         }
+
+        // The legal steps, in the order the rektorer recorded them (null: withdrawn). Current state: pupil 1 started
+        // 22 September; pupil 6 16 September (corrected from the 14th); pupil 4 27 October; pupil 5 none (withdrawn);
+        // pupil 3 an investigation in VT, closed before the term.
+        var store = new InvestigationStore(db, new FixedTime(new DateTimeOffset(2026, 11, 23, 7, 0, 0, TimeSpan.Zero)));
+        foreach (var (school, pupil, step, date) in Steps)
+        {
+            await store.RecordAsync(school, Key(pupil), step, date is null ? null : DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture), "rektor@skola.se");
+        }
+    }
+
+    public static readonly IReadOnlyList<(string School, int Pupil, InvestigationStep Step, string? Date)> Steps =
+    [
+        (A, 3, InvestigationStep.Started, "2026-05-20"), (A, 3, InvestigationStep.Closed, "2026-06-10"),
+        (B, 6, InvestigationStep.Started, "2026-09-14"), (B, 6, InvestigationStep.Started, "2026-09-16"),
+        (A, 1, InvestigationStep.Started, "2026-09-22"),
+        (A, 5, InvestigationStep.Started, "2026-10-01"), (A, 5, InvestigationStep.Started, null),
+        (A, 4, InvestigationStep.Started, "2026-10-27"),
+    ];
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+
+        public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm");
     }
 
     private static async Task Exec(NpgsqlDataSource db, string sql, params (string Name, object Value)[] parameters)
