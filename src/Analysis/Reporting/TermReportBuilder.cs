@@ -11,12 +11,13 @@ namespace Skolnarvaro.Analysis.Reporting;
 /// the group's pupils together; sen ankomst counts as absence where the school's thresholds say so.</item>
 /// <item>Reporting rate: registered over scheduled minutes, from lessons and days exports only.</item>
 /// <item>Levels: each pupil once, at the highest level any nightly run in the term flagged them at.</item>
-/// <item>Development: pupils whose first flag at the school fell in the term and was sent to the rektor; absence share
-/// in the 4 (8) weeks up to and including that night against the 4 (8) weeks after, counted only when the whole window
+/// <item>Development: pupils whose first flag at the school fell in the term and whom a sent digest then told the rektor
+/// about (the first alert: the first digest sent at the school while they were at a level); absence share in the 4 (8)
+/// weeks up to and including that digest's night against the 4 (8) weeks after, counted only when the whole window
 /// after lies before the report date and the pupil has registered time on at least half of the window's nominal school
 /// days on both sides (10 of 20, 20 of 40). The group's figure is the mean of its pupils' shares.</item>
 /// <item>Legal steps (school days are the school's days with scheduled time; "after A up to B" counts the days after A up
-/// to and including B). The pupils of the development's cohort (first flag at the school in the term, digest sent): how
+/// to and including B). The pupils of the development's cohort (first flag at the school in the term, then a digest): how
 /// many have "utredning inledd" by the report date (not closed before the alert), and the median of the school days from
 /// the alert night to that date (0 when it was started on or before the alert). Pupils at hög frånvaro (the highest level
 /// in the term) whose ExpectedWithinSchoolDays-th school day after first reaching it has come by the report date: how many

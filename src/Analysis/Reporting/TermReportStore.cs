@@ -12,14 +12,15 @@ public readonly record struct Minutes(long Registered, long Excused, long Unexcu
 }
 
 /// <summary>
-/// A flagged pupil's absence in the weeks before and after the first digest that named them (the anchor: the night they
-/// were first flagged at the school and the rektor was told). Windows end on and start after the anchor.
+/// A flagged pupil's absence in the weeks before and after the first digest that named them (the anchor: the night of the
+/// first digest sent at the school while they were at a level, from their first flag there on). Windows end on and start
+/// after the anchor.
 /// </summary>
 public sealed record PupilDevelopment(DateOnly Anchor, Minutes Before4, Minutes After4, Minutes Before8, Minutes After8);
 
 /// <summary>
-/// What the report needs of a pupil's legal steps at a school: <see cref="FirstAlert"/>, the night of their first flag at
-/// the school when it fell in the term and its digest was sent (the development's anchor); <see cref="HighSince"/>, the
+/// What the report needs of a pupil's legal steps at a school: <see cref="FirstAlert"/>, when their first flag at the school
+/// fell in the term, the night of the first digest that told the rektor (the development's anchor); <see cref="HighSince"/>, the
 /// night they first reached hög frånvaro in an episode still open on some night of the term; and the investigation's
 /// current "Utredning inledd" and "Avslutad" dates (a withdrawn step has no date).
 /// </summary>
@@ -53,7 +54,8 @@ public sealed class TermReportStore(NpgsqlDataSource db)
     /// Every pupil with scheduled time at a school between the dates, with their minutes there (reporting rate only over
     /// facts from lessons and days exports, which register each lesson or day; summary exports cannot say), the highest
     /// level any run in the period flagged them at, whether they were newly flagged, whether a sent digest named them,
-    /// and — when their first flag at the school fell in the period and a digest was sent for it — their development.
+    /// and — when their first flag at the school fell in the period and a digest sent while they were at a level told the
+    /// rektor — their development from that digest's night.
     /// </summary>
     public async Task<IReadOnlyList<PupilTerm>> PupilsAsync(DateOnly from, DateOnly to, CancellationToken ct = default)
     {
@@ -91,12 +93,21 @@ public sealed class TermReportStore(NpgsqlDataSource db)
                 where e.last_reported_on between @from and @to
                   and exists (select 1 from sent s where s.skolenhetskod = e.skolenhetskod and s.as_of = e.last_reported_on)),
             first_flag as (
-                select distinct on (skolenhetskod, pupil_key) skolenhetskod, pupil_key, entered_on as anchor, entered_run_id
+                select distinct on (skolenhetskod, pupil_key) skolenhetskod, pupil_key, entered_on as flagged_on
                 from level_episode order by skolenhetskod, pupil_key, entered_on, id),
+            -- The anchor: the first digest sent at the school on a night the pupil was at a level, from their first flag on.
+            -- With weekly digests that is the next digest day, not the night of the flag (issue 17).
+            alerted as (
+                select ff.skolenhetskod, ff.pupil_key,
+                       (select min(s.as_of) from sent s
+                        where s.skolenhetskod = ff.skolenhetskod and s.as_of between ff.flagged_on and @to
+                          and exists (select 1 from level_episode e
+                                      where e.skolenhetskod = ff.skolenhetskod and e.pupil_key = ff.pupil_key
+                                        and e.entered_on <= s.as_of and (e.left_on is null or e.left_on > s.as_of))) as anchor
+                from first_flag ff
+                where ff.flagged_on between @from and @to),
             cohort as (
-                select ff.skolenhetskod, ff.pupil_key, ff.anchor from first_flag ff
-                where ff.anchor between @from and @to
-                  and exists (select 1 from sent s where s.run_id = ff.entered_run_id and s.skolenhetskod = ff.skolenhetskod)),
+                select skolenhetskod, pupil_key, anchor from alerted where anchor is not null),
             development as (
                 select c.skolenhetskod, c.pupil_key, c.anchor,
                        array[

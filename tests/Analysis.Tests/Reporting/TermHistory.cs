@@ -129,19 +129,22 @@ public sealed class TermHistory
             await copy.CompleteAsync();
         }
 
-        // Runs: 1 in VT, 2–4 nightly in HT (A stale on the last, B on the first), 5 a back-test with no schools.
+        // Runs: 1 in VT, 2–4 nightly in HT (A stale on the last, B on the first), 5 a back-test with no schools, 6 a nightly
+        // run between digest days (14 October: no digests), where pupil 2 is first flagged; A's next digest is run 4's.
         await Exec(db, $$"""
             insert into run (kind, started_at, as_of, status, config_json, config_sha256) values
               ('nightly', now(), '2026-06-01', 'Succeeded', '{}', ''),
               ('nightly', now(), '2026-09-01', 'Succeeded', '{}', ''),
               ('nightly', now(), '2026-09-15', 'Succeeded', '{}', ''),
               ('nightly', now(), '2026-10-20', 'Succeeded', '{}', ''),
-              ('backtest', now(), '2026-10-01', 'Succeeded', '{}', '');
+              ('backtest', now(), '2026-10-01', 'Succeeded', '{}', ''),
+              ('nightly', now(), '2026-10-14', 'Succeeded', '{}', '');
             insert into run_school (run_id, skolenhetskod, status, stale) values
               (1, '{{A}}', 'Imported', true),
               (2, '{{A}}', 'Imported', false), (2, '{{B}}', 'Imported', true),
               (3, '{{A}}', 'Imported', false), (3, '{{B}}', 'Imported', false),
-              (4, '{{A}}', 'Imported', true), (4, '{{B}}', 'Imported', false);
+              (4, '{{A}}', 'Imported', true), (4, '{{B}}', 'Imported', false),
+              (6, '{{A}}', 'Imported', false), (6, '{{B}}', 'Imported', false);
             """);
 
         // Flags per run, as the nightly run records them.
@@ -153,6 +156,8 @@ public sealed class TermHistory
                      (3, A, 4, "AtRisk", "2026-09-15", "New"), (3, A, 5, "AtRisk", "2026-09-15", "New"),
                      (4, A, 1, "AtRisk", "2026-10-20", "Still"), (4, A, 3, "AtRisk", "2026-10-20", "New"), (4, B, 7, "Trend", "2026-10-20", "New"),
                      (4, A, 4, "AtRisk", "2026-09-15", "Still"), (4, A, 5, "AtRisk", "2026-09-15", "Still"), (4, B, 6, "High", "2026-09-01", "Still"),
+                     (6, A, 1, "High", "2026-09-15", "Still"), (6, A, 4, "AtRisk", "2026-09-15", "Still"), (6, A, 5, "AtRisk", "2026-09-15", "Still"),
+                     (6, B, 6, "High", "2026-09-01", "Still"), (6, A, 2, "AtRisk", "2026-10-14", "New"), (4, A, 2, "AtRisk", "2026-10-14", "Still"),
                  })
         {
             await Exec(db, """
@@ -174,6 +179,7 @@ public sealed class TermHistory
                      (A, 4, "AtRisk", "2026-09-15", 3, "New", null, null, null, "2026-09-15"),
                      (A, 5, "AtRisk", "2026-09-15", 3, "New", null, null, null, "2026-09-15"),
                      (B, 7, "Trend", "2026-10-20", 4, "New", null, null, null, "2026-10-20"),
+                     (A, 2, "AtRisk", "2026-10-14", 6, "New", null, null, null, "2026-10-20"),
                  })
         {
             await Exec(db, """
