@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Replays the nightly job night by night over a generated history and reports what the rektors' digests would
-# have been. Run `scripts/replay-digests.sh --help` for usage.
+# have been; with --investigate it also plays the rektorer recording "utredning inledd". Run
+# `scripts/replay-digests.sh --help` for usage.
 set -euo pipefail
 
 usage() {
