@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Replays the nightly job night by night over a generated history and reports what the rektors' digests would
-# have been. Run `scripts/replay-digests.sh --help` for usage.
+# have been; with --investigate it also plays the rektorer recording "utredning inledd". Run
+# `scripts/replay-digests.sh --help` for usage.
 set -euo pipefail
 
 usage() {
@@ -34,6 +35,14 @@ Options:
   --report-only       do not replay: only print the report from the database of an earlier replay
   --cli PATH          the skolnarvaro command to run (default: this checkout's ./skolnarvaro), e.g. an older
                       checkout's, to replay with other code
+  --investigate SHARE simulate rektorer recording "Utredning inledd": after each night, a pupil at hög frånvaro
+                      (an open High episode) with no investigation recorded at that school gets a "Started" step
+                      dated that night (recorded_by replay@simulering) once --investigate-after school days have
+                      passed since they reached High — for SHARE (0–1) of such pupils, drawn once per pupil and
+                      school from a hash of the pupil key (the same pupils in every replay of the same history)
+  --investigate-after N|N-M  school days (the school's days with scheduled time) after reaching hög frånvaro before
+                      the step is recorded: N for everyone, or N-M spread evenly over the pupils by the same hash
+                      (default 5). A night that is not replayed records on the next one that is.
   -h, --help          this text
 
 Environment:
@@ -51,6 +60,7 @@ die() { printf 'replay-digests: %s\n' "$*" >&2; exit "${2:-2}"; }
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd -P)"
 HISTORY="" FROM="" TO="" SCHOOL_DAYS_ONLY=0 DB=replay_digests REPORT_ONLY=0 CLI="$ROOT/skolnarvaro"
+INVESTIGATE="" INVESTIGATE_AFTER=5
 while (( $# > 0 )); do
     case "$1" in
         --history) HISTORY="${2:-}"; shift 2 ;;
@@ -60,6 +70,8 @@ while (( $# > 0 )); do
         --db) DB="${2:-}"; shift 2 ;;
         --report-only) REPORT_ONLY=1; shift ;;
         --cli) CLI="${2:-}"; shift 2 ;;
+        --investigate) INVESTIGATE="${2:-}"; shift 2 ;;
+        --investigate-after) INVESTIGATE_AFTER="${2:-}"; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) die "unknown argument '$1' (see --help)" ;;
     esac
@@ -69,6 +81,12 @@ done
 date -d "$FROM" +%F >/dev/null 2>&1 && date -d "$TO" +%F >/dev/null 2>&1 || die "--from/--to must be dates (yyyy-MM-dd)"
 [[ "$(date -d "$FROM" +%s)" -le "$(date -d "$TO" +%s)" ]] || die "--from must not be after --to"
 [[ "$DB" =~ ^[a-z_][a-z0-9_]*$ ]] || die "--db must be a plain lower-case name, got '$DB'"
+if [[ -n "$INVESTIGATE" ]]; then
+    [[ "$INVESTIGATE" =~ ^(0(\.[0-9]+)?|1(\.0+)?)$ ]] || die "--investigate must be a share from 0 to 1, got '$INVESTIGATE'"
+fi
+[[ "$INVESTIGATE_AFTER" =~ ^([0-9]+)(-([0-9]+))?$ ]] || die "--investigate-after must be N or N-M school days, got '$INVESTIGATE_AFTER'"
+AFTER_MIN="${BASH_REMATCH[1]}" AFTER_MAX="${BASH_REMATCH[3]:-${BASH_REMATCH[1]}}"
+(( AFTER_MIN <= AFTER_MAX )) || die "--investigate-after N-M needs N <= M, got '$INVESTIGATE_AFTER'"
 MAX_PUPILS="${Skolnarvaro__Notifications__Digest__MaxPupils:-15}"
 [[ "$MAX_PUPILS" =~ ^[0-9]+$ ]] || die "Skolnarvaro__Notifications__Digest__MaxPupils must be a number"
 
@@ -78,6 +96,36 @@ PORT="${SKOLNARVARO_PG_PORT:-55432}"
 export PGHOST=127.0.0.1 PGPORT="$PORT" PGUSER=skolnarvaro PGPASSWORD=skolnarvaro
 export ConnectionStrings__Skolnarvaro="${base%Database=*}Database=$DB"
 psql_db() { psql -X -q -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
+
+# The simulated rektorer (--investigate): after night $1, record "Utredning inledd" on that night for the chosen share of
+# the pupils at hög frånvaro without one, once their delay in school days since reaching High has passed. Both the
+# choice and the delay come from one hash of the pupil and school, so they are fixed per pupil, not redrawn each night.
+# Prints how many steps were recorded.
+simulate_investigations() {
+    psql_db -At -v night="$1" -v share="$INVESTIGATE" -v lo="$AFTER_MIN" -v hi="$AFTER_MAX" <<'SQL'
+with drawn as (
+    select e.skolenhetskod, e.pupil_key, e.entered_on,
+           ('x' || substr(md5(encode(e.pupil_key, 'hex') || e.skolenhetskod), 1, 8))::bit(32)::bigint / 4294967296.0 as u
+    from level_episode e
+    where e.level = 'High' and e.entered_on <= :'night' and (e.left_on is null or e.left_on > :'night')
+      and not exists (select 1 from investigation i
+                      where i.skolenhetskod = e.skolenhetskod and i.pupil_key = e.pupil_key and i.started_on is not null)
+), due as (
+    -- u < share picks the pupil; u / share, uniform on [0, 1) among the picked, spreads the delay over lo..hi.
+    select d.* from drawn d
+    where d.u < :share
+      and (select count(distinct f.date) from attendance_fact f
+           where f.skolenhetskod = d.skolenhetskod and f.date > d.entered_on and f.date <= :'night' and f.scheduled_min > 0)
+          >= :lo + floor(d.u / :share * (:hi - :lo + 1))
+), inserted as (
+    insert into investigation_step (skolenhetskod, pupil_key, step, step_date, recorded_by, recorded_at)
+    select skolenhetskod, pupil_key, 'Started', :'night', 'replay@simulering', (:'night'::date + time '15:00') at time zone 'Europe/Stockholm'
+    from due
+    returning 1
+)
+select count(*) from inserted;
+SQL
+}
 
 WORK="$ROOT/.local/replay/$DB"
 if (( ! REPORT_ONLY )); then
@@ -108,6 +156,9 @@ if (( ! REPORT_ONLY )); then
                 die "the night of $day failed (see above and $log)" 1
             fi
             printf '== %s\n%s\n' "$day" "$out" >>"$log"
+            if [[ -n "$INVESTIGATE" ]]; then
+                printf 'simulated: %s investigations started\n' "$(simulate_investigations "$day")" >>"$log"
+            fi
             nights=$((nights + 1))
             printf 'replay-digests: %s done in %d s (%d nights, %d s so far)\n' "$day" $((SECONDS - t0)) "$nights" $((SECONDS - started)) >&2
         fi
@@ -182,3 +233,19 @@ select day, to_char(min(date), 'MM-DD') as date,
        sum(high) || ' / ' || sum(at_risk) as "all schools"
 from nights group by day order by day;
 SQL
+
+if psql_db -At -c "select 1 from investigation_step where recorded_by = 'replay@simulering' limit 1" | grep -q 1; then
+    echo
+    echo "Simulated \"Utredning inledd\" (--investigate; recorded_by replay@simulering), per school: steps recorded in the"
+    echo "period, and pupils ever at hög frånvaro in it (an episode open on some night of the period)."
+    psql_db -P footer=off -v from="$FROM" -v to="$TO" <<'SQL'
+select s.name as school,
+       (select count(*) from investigation_step i where i.skolenhetskod = s.skolenhetskod and i.recorded_by = 'replay@simulering'
+          and i.step_date between :'from' and :'to') as started,
+       (select count(distinct e.pupil_key) from level_episode e where e.skolenhetskod = s.skolenhetskod and e.level = 'High'
+          and e.entered_on <= :'to' and (e.left_on is null or e.left_on > :'from')) as high_pupils
+from school s
+where exists (select 1 from run_school rs where rs.skolenhetskod = s.skolenhetskod)
+order by s.name;
+SQL
+fi

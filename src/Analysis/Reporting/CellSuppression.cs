@@ -6,11 +6,12 @@ namespace Skolnarvaro.Analysis.Reporting;
 /// <item>Primary: every cell of a group and gender with fewer than MinGroupSize pupils (but not none), and every count of
 /// 1 to MinGroupSize − 1 pupils.</item>
 /// <item>Complementary: counts add up — girls + boys = all; the schools of a driftsform = the driftsform; the driftsforms
-/// = the municipality; the grades = the municipality. Where a sum and all but one of its parts are shown, the hidden part
+/// = the municipality; the grades = the municipality; and within a group, the splits of <see cref="Measures.Splits"/> (the
+/// pupils followed after their alert = those with an investigation + those without). Where a sum and all but one of its parts are shown, the hidden part
 /// could be had by subtraction, so the smallest shown part (or, failing one, the sum) is hidden too, until no sum has
 /// exactly one hidden part and no hidden sum has all its parts shown.</item>
-/// <item>Percents follow the counts they are computed from: hidden when any of them is, or when their denominator is
-/// below MinGroupSize.</item>
+/// <item>Percents and medians follow the counts they are computed from: hidden when any of them is, or when their
+/// denominator is below MinGroupSize.</item>
 /// </list>
 /// This closes subtraction within each sum. It does not solve the general problem of combining several sums at once
 /// (as statistics offices' tools do with linear programming); with the nesting used here (schools in driftsforms, grades
@@ -70,8 +71,8 @@ public static class CellSuppression
         }
         while (changed);
 
-        // Percents follow their counts.
-        foreach (var m in measures.Where(m => m.Unit == MeasureUnit.Percent))
+        // Percents and medians follow their counts.
+        foreach (var m in measures.Where(m => m.Unit != MeasureUnit.Count))
         {
             for (var g = 0; g < groups.Count; g++)
             {
@@ -101,6 +102,13 @@ public static class CellSuppression
             foreach (var (_, i) in indexed)
             {
                 yield return ((i, GenderColumn.All, m), [(i, GenderColumn.Girls, m), (i, GenderColumn.Boys, m)]);
+                foreach (var (total, parts) in Measures.Splits.Where(s => s.Total == m && s.Parts.All(counts.Contains)))
+                {
+                    foreach (var gender in Enum.GetValues<GenderColumn>())
+                    {
+                        yield return ((i, gender, total), [.. parts.Select(p => (i, gender, p))]);
+                    }
+                }
             }
 
             foreach (var gender in Enum.GetValues<GenderColumn>())

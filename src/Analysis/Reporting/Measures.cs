@@ -23,7 +23,27 @@ public static class Measures
 
     public static readonly int[] DevelopmentWeeks = [4, 8];
 
-    public static IReadOnlyList<Measure> All { get; } =
+    // The legal steps after the alert (issue 17): first alert to "utredning inledd", hög frånvaro investigated in time,
+    // and the four weeks after the alert with and without an investigation.
+    public const string Alerted = "utr_elever_forsta_besked";
+    public const string AlertedStarted = "utr_utredning_inledd";
+    public const string DaysToStart = "utr_skoldagar_till_utredning_median";
+    public const string HighFollowed = "utr_hog_franvaro_elever";
+    public const string HighInTime = "utr_hog_franvaro_utredning_i_tid";
+    public const string HighInTimeShare = "utr_andel_utredning_i_tid";
+
+    /// <summary>The pupils followed four weeks after their alert, split by whether an investigation was started by then.</summary>
+    public static readonly int InvestigationWeeks = DevelopmentWeeks[0];
+
+    public static string WithPupils(bool with) => with ? "utr_med_elever" : "utr_utan_elever";
+    public static string WithBefore(bool with) => with ? "utr_med_franvaro_fore" : "utr_utan_franvaro_fore";
+    public static string WithAfter(bool with) => with ? "utr_med_franvaro_efter" : "utr_utan_franvaro_efter";
+
+    /// <summary>
+    /// The measures, with <paramref name="expectedWithinSchoolDays"/> (Skolnarvaro:Investigation:ExpectedWithinSchoolDays)
+    /// in the labels of those that depend on it.
+    /// </summary>
+    public static IReadOnlyList<Measure> For(int expectedWithinSchoolDays) =>
     [
         new(Pupils, "Elever", MeasureUnit.Count),
         new(Attendance, "Närvaro", MeasureUnit.Percent, Pupils),
@@ -44,5 +64,24 @@ public static class Measures
             new(DevAfter(w), $"Frånvaro {w} veckor efter", MeasureUnit.Percent, DevPupils(w)),
             new(DevLower(w), "Andel med minskad frånvaro", MeasureUnit.Percent, DevPupils(w)),
         }),
+        new(Alerted, "Elever med första besked", MeasureUnit.Count),
+        new(AlertedStarted, "varav utredning inledd", MeasureUnit.Count),
+        new(DaysToStart, "Skoldagar till utredning (median)", MeasureUnit.SchoolDays, AlertedStarted),
+        new(HighFollowed, $"Hög frånvaro, minst {expectedWithinSchoolDays} skoldagar sedan", MeasureUnit.Count),
+        new(HighInTime, $"varav utredning inom {expectedWithinSchoolDays} skoldagar", MeasureUnit.Count),
+        new(HighInTimeShare, $"Andel med utredning inom {expectedWithinSchoolDays} skoldagar", MeasureUnit.Percent, HighFollowed, HighInTime),
+        .. new[] { true, false }.SelectMany(with => new Measure[]
+        {
+            new(WithPupils(with), with ? "Följda elever med utredning" : "Följda elever utan utredning", MeasureUnit.Count),
+            new(WithBefore(with), $"Frånvaro {InvestigationWeeks} veckor före ({(with ? "med" : "utan")} utredning)", MeasureUnit.Percent, WithPupils(with)),
+            new(WithAfter(with), $"Frånvaro {InvestigationWeeks} veckor efter ({(with ? "med" : "utan")} utredning)", MeasureUnit.Percent, WithPupils(with)),
+        }),
     ];
+
+    /// <summary>
+    /// Counts that add up within one group and gender, besides the groups' own sums: the pupils followed four weeks after
+    /// their alert are those with an investigation and those without. Small-group suppression protects these sums too.
+    /// </summary>
+    public static IReadOnlyList<(string Total, string[] Parts)> Splits { get; } =
+        [(DevPupils(InvestigationWeeks), [WithPupils(true), WithPupils(false)])];
 }

@@ -5,7 +5,7 @@ namespace Skolnarvaro.Analysis.Reporting;
 
 /// <summary>Everything the term report shows, with suppression already applied: the HTML and the CSV both render this.</summary>
 public sealed record TermReport(
-    Term Term, DateOnly From, DateOnly To, int MinGroupSize,
+    Term Term, DateOnly From, DateOnly To, int MinGroupSize, int ExpectedWithinSchoolDays,
     IReadOnlyList<ReportGroup> Groups, IReadOnlyList<Measure> Measures, IReadOnlyDictionary<(int Group, GenderColumn Gender, string Measure), Cell> Cells,
     IReadOnlyList<ReportWeek> Weeks, IReadOnlyList<SchoolTerm> Schools)
 {

@@ -28,7 +28,7 @@ public static class TermReportCsv
                     var cell = report[g, gender, m.Key];
                     csv.Texts(report.Term.Name, GroupKindName(group.Kind), group.Name, group.Skolenhetskod ?? "",
                             group.Driftsform is { } d ? TermReportBuilder.DriftsformName(d).ToLowerInvariant() : "",
-                            GenderName(gender), m.Key, m.Label, m.Unit == MeasureUnit.Count ? "antal" : "procent")
+                            GenderName(gender), m.Key, m.Label, UnitName(m.Unit))
                         .Number(cell.Suppressed ? null : CsvValue(cell.Value, m.Unit), Format(m.Unit)).Text(cell.Suppressed ? "ja" : "").EndRow();
                 }
             }
@@ -72,16 +72,26 @@ public static class TermReportCsv
     {
         null => null,
         { } v when unit == MeasureUnit.Count => (long)Math.Round(v),
+        { } v when unit == MeasureUnit.SchoolDays => Math.Round(v, 1, MidpointRounding.AwayFromZero),
         { } v => Math.Round(v * 100, 1, MidpointRounding.AwayFromZero),
     };
 
     private static string Format(MeasureUnit unit) => unit == MeasureUnit.Count ? "0" : "0.0";
 
-    /// <summary>Counts as integers; percents with one decimal, as the HTML shows them.</summary>
+    /// <summary>The CSV's <c>enhet</c>.</summary>
+    public static string UnitName(MeasureUnit unit) => unit switch
+    {
+        MeasureUnit.Count => "antal",
+        MeasureUnit.SchoolDays => "skoldagar",
+        _ => "procent",
+    };
+
+    /// <summary>Counts as integers; percents and school days (a median: whole or half) with one decimal, as the HTML shows them.</summary>
     public static string Number(double? value, MeasureUnit unit) => value switch
     {
         null => "",
         { } v when unit == MeasureUnit.Count => ((long)Math.Round(v)).ToString(Sv),
+        { } v when unit == MeasureUnit.SchoolDays => Math.Round(v, 1, MidpointRounding.AwayFromZero).ToString("0.0", Sv),
         { } v => Math.Round(v * 100, 1, MidpointRounding.AwayFromZero).ToString("0.0", Sv),
     };
 

@@ -16,6 +16,7 @@ internal sealed record TermReportPage(
     BarChart WeekChart, BarChart SchoolChart, BarChart LevelChart, BarChart? DevelopmentChart,
     PageTable Attendance, PageTable Levels, PageTable Alerts,
     int FirstDevelopmentWeeks, IReadOnlyList<DevelopmentPart> Development,
+    InvestigationPart Investigations,
     IReadOnlyList<DataQualityLine> DataQuality)
 {
     private static readonly CultureInfo Sv = CultureInfo.GetCultureInfo("sv-SE");
@@ -35,6 +36,7 @@ internal sealed record TermReportPage(
             Measures.DevelopmentWeeks[0],
             [.. Measures.DevelopmentWeeks.Select(w => new DevelopmentPart(w, w * 5, TermReportBuilder.MinimumDays(w),
                 Table(report, [Measures.DevPupils(w), Measures.DevBefore(w), Measures.DevAfter(w), Measures.DevLower(w)])))],
+            InvestigationsOf(report),
             [.. DataQualityRows.Of(report).Select(DataQualityLine.Of)]);
     }
 
@@ -120,12 +122,46 @@ internal sealed record TermReportPage(
         return BarChart.Of(bars);
     }
 
+    private static InvestigationPart InvestigationsOf(TermReport report)
+    {
+        var municipality = report.Groups.Single(g => g.Kind == GroupKind.Municipality);
+        var weeks = Measures.InvestigationWeeks;
+        var followed = report[municipality, GenderColumn.All, Measures.DevPupils(weeks)].Value is > 0;
+        var bars = new List<Bar>();
+        foreach (var (g, i) in report.Groups.Select((g, i) => (g, i)).Where(x => x.g.Kind is GroupKind.Municipality or GroupKind.Driftsform))
+        {
+            foreach (var with in new[] { true, false })
+            {
+                var name = with ? "med utredning" : "utan utredning";
+                var before = report[i, GenderColumn.All, Measures.WithBefore(with)];
+                var after = report[i, GenderColumn.All, Measures.WithAfter(with)];
+                bars.Add(new Bar(with ? "Med, före" : "Utan, före", g.Name, before.Shown ? [new Segment(0, before.Value!.Value)] : [],
+                    $"{g.Name}, {name}, {weeks} veckor före: {(before.Shown ? Pct(before.Value) : "visas inte")}"));
+                bars.Add(new Bar(with ? "Med, efter" : "Utan, efter", g.Name, after.Shown ? [new Segment(1, after.Value!.Value)] : [],
+                    $"{g.Name}, {name}, {weeks} veckor efter: {(after.Shown ? Pct(after.Value) : "visas inte")}"));
+            }
+        }
+
+        return new InvestigationPart(
+            report.ExpectedWithinSchoolDays, weeks,
+            Table(report, [Measures.Alerted, Measures.AlertedStarted, Measures.DaysToStart]),
+            Table(report, [Measures.HighFollowed, Measures.HighInTime, Measures.HighInTimeShare]),
+            followed ? BarChart.Of(bars) : null,
+            Table(report, [Measures.WithPupils(true), Measures.WithBefore(true), Measures.WithAfter(true)]),
+            Table(report, [Measures.WithPupils(false), Measures.WithBefore(false), Measures.WithAfter(false)]));
+    }
+
     /// <summary>HT2026: "höstterminen 2026".</summary>
     internal static string SwedishTermName(Term term) =>
         (term.Name.StartsWith("HT", StringComparison.OrdinalIgnoreCase) ? "höstterminen " : "vårterminen ") + term.Name[2..];
 
     internal static string Format(Cell cell, MeasureUnit unit) =>
-        cell.Suppressed ? "–" : cell.Value is not { } v ? "" : unit == MeasureUnit.Count ? Count((long)Math.Round(v)) : RuleEvaluator.Percent(v, 1);
+        cell.Suppressed ? "–" : cell.Value is not { } v ? "" : unit switch
+        {
+            MeasureUnit.Count => Count((long)Math.Round(v)),
+            MeasureUnit.SchoolDays => Math.Round(v, 1, MidpointRounding.AwayFromZero).ToString("0.#", Sv),
+            _ => RuleEvaluator.Percent(v, 1),
+        };
 
     internal static string Count(long n) => n.ToString("N0", Sv);
 
@@ -159,6 +195,15 @@ internal sealed record TableCell(string Text, bool Suppressed)
 
 /// <summary>Before and after the first alert over <see cref="Weeks"/> weeks (<see cref="SchoolDays"/> nominal school days).</summary>
 internal sealed record DevelopmentPart(int Weeks, int SchoolDays, int MinimumDays, PageTable Table);
+
+/// <summary>
+/// The legal steps after the alert: first alert to "utredning inledd" (<see cref="Start"/>), hög frånvaro investigated
+/// within <see cref="ExpectedWithinSchoolDays"/> (<see cref="InTime"/>), and the absence in the <see cref="Weeks"/> weeks
+/// before and after the alert of the pupils followed with and without an investigation (<see cref="Chart"/>: null when
+/// no one can be followed yet).
+/// </summary>
+internal sealed record InvestigationPart(
+    int ExpectedWithinSchoolDays, int Weeks, PageTable Start, PageTable InTime, BarChart? Chart, PageTable With, PageTable Without);
 
 /// <summary>
 /// A row of the data-quality table: a school, or a driftsform or the municipality (<see cref="IsTotal"/>).

@@ -34,12 +34,13 @@ internal static class TermReportPageSample
             chart, chart, chart, chart,
             table, table, table,
             4, [new DevelopmentPart(4, 20, 10, table), new DevelopmentPart(8, 40, 20, table)],
+            new InvestigationPart(10, 4, table, table, chart, table, table),
             [
                 school,
                 school with { Name = "Andra skolan", NeedsAttention = false, StaleAtLastRun = false, ReportingRate = hidden },
                 school with { Name = "Tredje skolan", StaleAtLastRun = null, LastExportTo = "", ReportingRate = empty, ReportingRateMeasurable = false },
                 school with { Name = "Hela kommunen", Driftsform = "", IsTotal = true, StaleAtLastRun = null, LastExportTo = "" },
             ]);
-        return [page, page with { DevelopmentChart = null }];
+        return [page, page with { DevelopmentChart = null, Investigations = page.Investigations with { Chart = null } }];
     }
 }

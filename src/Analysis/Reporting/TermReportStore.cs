@@ -12,15 +12,32 @@ public readonly record struct Minutes(long Registered, long Excused, long Unexcu
 }
 
 /// <summary>
-/// A flagged pupil's absence in the weeks before and after the first digest that named them (the anchor: the night they
-/// were first flagged at the school and the rektor was told). Windows end on and start after the anchor.
+/// A flagged pupil's absence in the weeks before and after the first digest that named them (the anchor: the night of the
+/// first digest sent at the school while they were at a level, from their first flag there on). Windows end on and start
+/// after the anchor.
 /// </summary>
 public sealed record PupilDevelopment(DateOnly Anchor, Minutes Before4, Minutes After4, Minutes Before8, Minutes After8);
 
-/// <summary>One pupil at one school in the term: who they are for the breakdowns, their minutes, levels and alerts.</summary>
+/// <summary>
+/// What the report needs of a pupil's legal steps at a school: <see cref="FirstAlert"/>, when their first flag at the school
+/// fell in the term, the night of the first digest that told the rektor (the development's anchor); <see cref="HighSince"/>, the
+/// night they first reached hög frånvaro in an episode still open on some night of the term; and the investigation's
+/// current "Utredning inledd" and "Avslutad" dates (a withdrawn step has no date).
+/// </summary>
+public sealed record PupilSteps(DateOnly? FirstAlert, DateOnly? HighSince, DateOnly? StartedOn, DateOnly? ClosedOn)
+{
+    /// <summary>
+    /// An investigation started by <paramref name="by"/> and not closed before <paramref name="since"/>: one the rektor had
+    /// open at some point from <paramref name="since"/> to <paramref name="by"/>. One closed before the pupil's alert or
+    /// hög frånvaro was about something earlier.
+    /// </summary>
+    public bool StartedBy(DateOnly by, DateOnly since) => StartedOn <= by && !(ClosedOn < since);
+}
+
+/// <summary>One pupil at one school in the term: who they are for the breakdowns, their minutes, levels, alerts and legal steps.</summary>
 public sealed record PupilTerm(
     string Skolenhetskod, byte[] PupilKey, char Gender, int? Grade, Minutes Term, long RateScheduled, long RateRegistered,
-    Level? HighestLevel, bool NewlyFlagged, bool Reported, PupilDevelopment? Development);
+    Level? HighestLevel, bool NewlyFlagged, bool Reported, PupilDevelopment? Development, PupilSteps Steps);
 
 /// <summary>The municipality's minutes in one ISO week, and how many pupil placements had scheduled time in it.</summary>
 public sealed record WeekMinutes(int IsoYear, int IsoWeek, DateOnly FirstDay, DateOnly LastDay, int Pupils, long Registered, long Excused, long Unexcused);
@@ -37,7 +54,8 @@ public sealed class TermReportStore(NpgsqlDataSource db)
     /// Every pupil with scheduled time at a school between the dates, with their minutes there (reporting rate only over
     /// facts from lessons and days exports, which register each lesson or day; summary exports cannot say), the highest
     /// level any run in the period flagged them at, whether they were newly flagged, whether a sent digest named them,
-    /// and — when their first flag at the school fell in the period and a digest was sent for it — their development.
+    /// and — when their first flag at the school fell in the period and a digest sent while they were at a level told the
+    /// rektor — their development from that digest's night.
     /// </summary>
     public async Task<IReadOnlyList<PupilTerm>> PupilsAsync(DateOnly from, DateOnly to, CancellationToken ct = default)
     {
@@ -75,12 +93,21 @@ public sealed class TermReportStore(NpgsqlDataSource db)
                 where e.last_reported_on between @from and @to
                   and exists (select 1 from sent s where s.skolenhetskod = e.skolenhetskod and s.as_of = e.last_reported_on)),
             first_flag as (
-                select distinct on (skolenhetskod, pupil_key) skolenhetskod, pupil_key, entered_on as anchor, entered_run_id
+                select distinct on (skolenhetskod, pupil_key) skolenhetskod, pupil_key, entered_on as flagged_on
                 from level_episode order by skolenhetskod, pupil_key, entered_on, id),
+            -- The anchor: the first digest sent at the school on a night the pupil was at a level, from their first flag on.
+            -- With weekly digests that is the next digest day, not the night of the flag (issue 17).
+            alerted as (
+                select ff.skolenhetskod, ff.pupil_key,
+                       (select min(s.as_of) from sent s
+                        where s.skolenhetskod = ff.skolenhetskod and s.as_of between ff.flagged_on and @to
+                          and exists (select 1 from level_episode e
+                                      where e.skolenhetskod = ff.skolenhetskod and e.pupil_key = ff.pupil_key
+                                        and e.entered_on <= s.as_of and (e.left_on is null or e.left_on > s.as_of))) as anchor
+                from first_flag ff
+                where ff.flagged_on between @from and @to),
             cohort as (
-                select ff.skolenhetskod, ff.pupil_key, ff.anchor from first_flag ff
-                where ff.anchor between @from and @to
-                  and exists (select 1 from sent s where s.run_id = ff.entered_run_id and s.skolenhetskod = ff.skolenhetskod)),
+                select skolenhetskod, pupil_key, anchor from alerted where anchor is not null),
             development as (
                 select c.skolenhetskod, c.pupil_key, c.anchor,
                        array[
@@ -108,10 +135,15 @@ public sealed class TermReportStore(NpgsqlDataSource db)
                 from cohort c
                 join attendance_fact f on f.skolenhetskod = c.skolenhetskod and f.pupil_key = c.pupil_key
                  and f.date between c.anchor - 55 and least(c.anchor + 56, @asOf)
-                group by c.skolenhetskod, c.pupil_key, c.anchor)
+                group by c.skolenhetskod, c.pupil_key, c.anchor),
+            high as (
+                select skolenhetskod, pupil_key, min(entered_on) as since from level_episode
+                where level = 'High' and entered_on <= @to and (left_on is null or left_on > @from)
+                group by skolenhetskod, pupil_key)
             select f.skolenhetskod, f.pupil_key, p.gender, e.grade,
                    f.registered, f.excused, f.unexcused, f.late, f.days, f.rate_scheduled, f.rate_registered,
-                   l.level, n.pupil_key is not null, r.pupil_key is not null, d.anchor, d.windows
+                   l.level, n.pupil_key is not null, r.pupil_key is not null, d.anchor, d.windows,
+                   c.anchor, h.since, i.started_on, i.closed_on
             from facts f
             join pupil p on p.pupil_key = f.pupil_key
             left join enrolment e on e.pupil_key = f.pupil_key and e.skolenhetskod = f.skolenhetskod
@@ -119,6 +151,9 @@ public sealed class TermReportStore(NpgsqlDataSource db)
             left join newly n on n.skolenhetskod = f.skolenhetskod and n.pupil_key = f.pupil_key
             left join reported r on r.skolenhetskod = f.skolenhetskod and r.pupil_key = f.pupil_key
             left join development d on d.skolenhetskod = f.skolenhetskod and d.pupil_key = f.pupil_key
+            left join cohort c on c.skolenhetskod = f.skolenhetskod and c.pupil_key = f.pupil_key
+            left join high h on h.skolenhetskod = f.skolenhetskod and h.pupil_key = f.pupil_key
+            left join investigation i on i.skolenhetskod = f.skolenhetskod and i.pupil_key = f.pupil_key
             order by f.skolenhetskod, f.pupil_key
             """);
         cmd.Parameters.AddWithValue("from", from);
@@ -142,11 +177,43 @@ public sealed class TermReportStore(NpgsqlDataSource db)
                 new Minutes(r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7), (int)r.GetInt64(8)),
                 r.GetInt64(9), r.GetInt64(10),
                 r.IsDBNull(11) ? null : (Level)r.GetInt32(11),
-                r.GetBoolean(12), r.GetBoolean(13), development));
+                r.GetBoolean(12), r.GetBoolean(13), development,
+                new PupilSteps(Date(r, 16), Date(r, 17), Date(r, 18), Date(r, 19))));
         }
 
         return pupils;
     }
+
+    /// <summary>
+    /// Each school's school days between the dates: the days with scheduled time at the school, as the rektor's page counts
+    /// them for <c>Skolnarvaro:Investigation:ExpectedWithinSchoolDays</c>.
+    /// </summary>
+    public async Task<SchoolCalendar> SchoolDaysAsync(DateOnly from, DateOnly to, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("""
+            select distinct skolenhetskod, date from attendance_fact
+            where date between @from and @to and scheduled_min > 0
+            order by skolenhetskod, date
+            """);
+        cmd.Parameters.AddWithValue("from", from);
+        cmd.Parameters.AddWithValue("to", to);
+        var days = new Dictionary<string, List<DateOnly>>(StringComparer.Ordinal);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            var school = r.GetString(0);
+            if (!days.TryGetValue(school, out var list))
+            {
+                days[school] = list = [];
+            }
+
+            list.Add(r.GetFieldValue<DateOnly>(1));
+        }
+
+        return new SchoolCalendar(days.ToDictionary(x => x.Key, x => (IReadOnlyList<DateOnly>)x.Value, StringComparer.Ordinal));
+    }
+
+    private static DateOnly? Date(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetFieldValue<DateOnly>(i);
 
     /// <summary>The municipality's minutes per ISO week between the dates.</summary>
     public async Task<IReadOnlyList<WeekMinutes>> WeeksAsync(DateOnly from, DateOnly to, CancellationToken ct = default)

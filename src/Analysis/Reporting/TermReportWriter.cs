@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Skolnarvaro.Analysis.Figures;
+using Skolnarvaro.Analysis.Investigations;
 using Skolnarvaro.Analysis.Thresholds;
 
 namespace Skolnarvaro.Analysis.Reporting;
@@ -9,7 +10,8 @@ namespace Skolnarvaro.Analysis.Reporting;
 /// CSV files with its numbers. Safe to call again: it rewrites the same files. The command line and a term-end job call it.
 /// </summary>
 public sealed class TermReportWriter(
-    TermReportStore store, TermReportHtml html, IOptions<ThresholdOptions> thresholds, IOptions<ReportOptions> options, TimeProvider time)
+    TermReportStore store, TermReportHtml html, IOptions<ThresholdOptions> thresholds, IOptions<ReportOptions> options,
+    IOptions<InvestigationOptions> investigation, TimeProvider time)
 {
     /// <summary>The report as of <paramref name="asOf"/> (the term's end when later), without writing it.</summary>
     public async Task<TermReport> BuildAsync(Term term, DateOnly asOf, CancellationToken ct = default)
@@ -24,10 +26,13 @@ public sealed class TermReportWriter(
         var pupils = await store.PupilsAsync(term.Start, to, ct);
         var weeks = await store.WeeksAsync(term.Start, to, ct);
         var schools = await store.SchoolsAsync(term, to, ct);
+        // From the earliest night a pupil reached hög frånvaro (possibly last term): the school days since are counted.
+        var calendar = await store.SchoolDaysAsync(pupils.Select(p => p.Steps.HighSince).OfType<DateOnly>().Append(term.Start).Min(), to, ct);
         // Once per school: the builder asks for every pupil in every group.
         var lateCounts = schools.ToDictionary(s => s.Skolenhetskod, s => thresholds.Value.For(s.Skolenhetskod, s.Driftsform).LateCountsAsAbsence, StringComparer.Ordinal);
         return TermReportBuilder.Build(term, to, options.Value.MinGroupSize, pupils, weeks, schools,
-            school => lateCounts.TryGetValue(school, out var late) ? late : thresholds.Value.LateCountsAsAbsence);
+            school => lateCounts.TryGetValue(school, out var late) ? late : thresholds.Value.LateCountsAsAbsence,
+            calendar, investigation.Value.ExpectedWithinSchoolDays);
     }
 
     /// <summary>Writes the HTML and CSV files into <paramref name="folder"/> (created if missing) and returns their paths, HTML first.</summary>

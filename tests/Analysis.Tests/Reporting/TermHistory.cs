@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
 using NpgsqlTypes;
+using Skolnarvaro.Analysis.Investigations;
 using Skolnarvaro.TestSupport;
 
 namespace Skolnarvaro.Analysis.Tests.Reporting;
@@ -10,7 +11,8 @@ namespace Skolnarvaro.Analysis.Tests.Reporting;
 /// A small hand-built term for the report tests, written straight into the tables: two schools of different driftsform,
 /// pupils of both genders in three grades (and one without a grade), a pupil who moved, facts from a days, a lessons and a
 /// summary export, nightly runs with their data-quality summary, flags, level history, digests in the outbox (sent and
-/// not), and rejected exports. The test computes what the report should say from the same lists.
+/// not), rejected exports, and the legal steps rektorer recorded (through the real store: corrected, withdrawn and closed
+/// steps). The test computes what the report should say from the same lists.
 /// </summary>
 public sealed class TermHistory
 {
@@ -127,19 +129,22 @@ public sealed class TermHistory
             await copy.CompleteAsync();
         }
 
-        // Runs: 1 in VT, 2–4 nightly in HT (A stale on the last, B on the first), 5 a back-test with no schools.
+        // Runs: 1 in VT, 2–4 nightly in HT (A stale on the last, B on the first), 5 a back-test with no schools, 6 a nightly
+        // run between digest days (14 October: no digests), where pupil 2 is first flagged; A's next digest is run 4's.
         await Exec(db, $$"""
             insert into run (kind, started_at, as_of, status, config_json, config_sha256) values
               ('nightly', now(), '2026-06-01', 'Succeeded', '{}', ''),
               ('nightly', now(), '2026-09-01', 'Succeeded', '{}', ''),
               ('nightly', now(), '2026-09-15', 'Succeeded', '{}', ''),
               ('nightly', now(), '2026-10-20', 'Succeeded', '{}', ''),
-              ('backtest', now(), '2026-10-01', 'Succeeded', '{}', '');
+              ('backtest', now(), '2026-10-01', 'Succeeded', '{}', ''),
+              ('nightly', now(), '2026-10-14', 'Succeeded', '{}', '');
             insert into run_school (run_id, skolenhetskod, status, stale) values
               (1, '{{A}}', 'Imported', true),
               (2, '{{A}}', 'Imported', false), (2, '{{B}}', 'Imported', true),
               (3, '{{A}}', 'Imported', false), (3, '{{B}}', 'Imported', false),
-              (4, '{{A}}', 'Imported', true), (4, '{{B}}', 'Imported', false);
+              (4, '{{A}}', 'Imported', true), (4, '{{B}}', 'Imported', false),
+              (6, '{{A}}', 'Imported', false), (6, '{{B}}', 'Imported', false);
             """);
 
         // Flags per run, as the nightly run records them.
@@ -151,6 +156,8 @@ public sealed class TermHistory
                      (3, A, 4, "AtRisk", "2026-09-15", "New"), (3, A, 5, "AtRisk", "2026-09-15", "New"),
                      (4, A, 1, "AtRisk", "2026-10-20", "Still"), (4, A, 3, "AtRisk", "2026-10-20", "New"), (4, B, 7, "Trend", "2026-10-20", "New"),
                      (4, A, 4, "AtRisk", "2026-09-15", "Still"), (4, A, 5, "AtRisk", "2026-09-15", "Still"), (4, B, 6, "High", "2026-09-01", "Still"),
+                     (6, A, 1, "High", "2026-09-15", "Still"), (6, A, 4, "AtRisk", "2026-09-15", "Still"), (6, A, 5, "AtRisk", "2026-09-15", "Still"),
+                     (6, B, 6, "High", "2026-09-01", "Still"), (6, A, 2, "AtRisk", "2026-10-14", "New"), (4, A, 2, "AtRisk", "2026-10-14", "Still"),
                  })
         {
             await Exec(db, """
@@ -172,6 +179,7 @@ public sealed class TermHistory
                      (A, 4, "AtRisk", "2026-09-15", 3, "New", null, null, null, "2026-09-15"),
                      (A, 5, "AtRisk", "2026-09-15", 3, "New", null, null, null, "2026-09-15"),
                      (B, 7, "Trend", "2026-10-20", 4, "New", null, null, null, "2026-10-20"),
+                     (A, 2, "AtRisk", "2026-10-14", 6, "New", null, null, null, "2026-10-20"),
                  })
         {
             await Exec(db, """
@@ -194,6 +202,31 @@ public sealed class TermHistory
                 """, ("key", school is null ? $"ops-run{run}" : $"digest-{school}-run{run}"), ("run", (long)run),
                 ("school", (object?)school ?? DBNull.Value), ("sent", sent));
         }
+
+        // The legal steps, in the order the rektorer recorded them (null: withdrawn). Current state: pupil 1 started
+        // 22 September; pupil 6 16 September (corrected from the 14th); pupil 4 27 October; pupil 5 none (withdrawn);
+        // pupil 3 an investigation in VT, closed before the term.
+        var store = new InvestigationStore(db, new FixedTime(new DateTimeOffset(2026, 11, 23, 7, 0, 0, TimeSpan.Zero)));
+        foreach (var (school, pupil, step, date) in Steps)
+        {
+            await store.RecordAsync(school, Key(pupil), step, date is null ? null : DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture), "rektor@skola.se");
+        }
+    }
+
+    public static readonly IReadOnlyList<(string School, int Pupil, InvestigationStep Step, string? Date)> Steps =
+    [
+        (A, 3, InvestigationStep.Started, "2026-05-20"), (A, 3, InvestigationStep.Closed, "2026-06-10"),
+        (B, 6, InvestigationStep.Started, "2026-09-14"), (B, 6, InvestigationStep.Started, "2026-09-16"),
+        (A, 1, InvestigationStep.Started, "2026-09-22"),
+        (A, 5, InvestigationStep.Started, "2026-10-01"), (A, 5, InvestigationStep.Started, null),
+        (A, 4, InvestigationStep.Started, "2026-10-27"),
+    ];
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+
+        public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm");
     }
 
     private static async Task Exec(NpgsqlDataSource db, string sql, params (string Name, object Value)[] parameters)

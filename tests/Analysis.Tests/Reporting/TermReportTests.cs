@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Skolnarvaro.Analysis.Figures;
+using Skolnarvaro.Analysis.Investigations;
 using Skolnarvaro.Analysis.Reporting;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.TestSupport;
@@ -36,9 +37,10 @@ public sealed partial class TermReportTests(TestDatabase db) : IClassFixture<Tes
         return Task.CompletedTask;
     }
 
-    private async Task<IReadOnlyList<string>> WriteReportAsync(int minGroupSize, string folder) =>
+    private async Task<IReadOnlyList<string>> WriteReportAsync(int minGroupSize, string folder, int expectedWithinSchoolDays = Expected10) =>
         await new TermReportWriter(new TermReportStore(db.DataSource), Html, Options.Create(new ThresholdOptions()),
-                Options.Create(new ReportOptions { MinGroupSize = minGroupSize }), new FixedTime(new DateTimeOffset(2026, 11, 23, 7, 0, 0, TimeSpan.Zero)))
+                Options.Create(new ReportOptions { MinGroupSize = minGroupSize }),
+                Options.Create(new InvestigationOptions { ExpectedWithinSchoolDays = expectedWithinSchoolDays }), new FixedTime(new DateTimeOffset(2026, 11, 23, 7, 0, 0, TimeSpan.Zero)))
             .WriteAsync(Ht2026, AsOf, Path.Combine(temp.Path, folder));
 
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider
@@ -51,19 +53,23 @@ public sealed partial class TermReportTests(TestDatabase db) : IClassFixture<Tes
     /// <summary>Highest level any HT run flagged each pupil at, at each school: read off the flags TermHistory writes.</summary>
     private static readonly Dictionary<(string, int), string> HighestLevel = new()
     {
-        [(A, 1)] = "High", [(A, 3)] = "AtRisk", [(A, 4)] = "AtRisk", [(A, 5)] = "AtRisk", [(B, 6)] = "High", [(B, 7)] = "Trend",
+        [(A, 1)] = "High", [(A, 2)] = "AtRisk", [(A, 3)] = "AtRisk", [(A, 4)] = "AtRisk", [(A, 5)] = "AtRisk", [(B, 6)] = "High", [(B, 7)] = "Trend",
     };
 
     /// <summary>Entered a level as New in HT (pupil 3's first episode was in VT, but they came back as New in October).</summary>
-    private static readonly HashSet<(string, int)> Newly = [(A, 1), (A, 3), (A, 4), (A, 5), (B, 6), (B, 7)];
+    private static readonly HashSet<(string, int)> Newly = [(A, 1), (A, 2), (A, 3), (A, 4), (A, 5), (B, 6), (B, 7)];
 
-    /// <summary>Named in a digest that was sent: pupil 7 only in B's digest that is still unsent.</summary>
-    private static readonly HashSet<(string, int)> Reported = [(A, 1), (A, 3), (A, 4), (A, 5), (B, 6)];
+    /// <summary>Named in a digest that was sent: pupil 7 only in B's digest that is still unsent; pupil 2 in A's of 20 October.</summary>
+    private static readonly HashSet<(string, int)> Reported = [(A, 1), (A, 2), (A, 3), (A, 4), (A, 5), (B, 6)];
 
-    /// <summary>First flag at the school in HT with its digest sent: the night of that first digest.</summary>
+    /// <summary>
+    /// First flag at the school in HT, then a sent digest while at a level: the night of that first digest. Pupil 2 was
+    /// flagged on 14 October, between digest days, and told on 20 October.
+    /// </summary>
     private static readonly Dictionary<(string, int), DateOnly> FirstAlert = new()
     {
         [(A, 1)] = new(2026, 9, 1), [(B, 6)] = new(2026, 9, 1), [(A, 4)] = new(2026, 9, 15), [(A, 5)] = new(2026, 9, 15),
+        [(A, 2)] = new(2026, 10, 20),
     };
 
     private static IEnumerable<Fact> TermFacts(Placement p) =>
@@ -71,9 +77,77 @@ public sealed partial class TermReportTests(TestDatabase db) : IClassFixture<Tes
 
     private static double? Ratio(long part, long whole) => whole == 0 ? null : (double)part / whole;
 
+    /// <summary>Skolnarvaro:Investigation:ExpectedWithinSchoolDays as the tests configure it (the default).</summary>
+    private const int Expected10 = 10;
+
+    /// <summary>The legal steps of <see cref="TermHistory.Steps"/> as they stand after the correction and the withdrawal: (started, closed).</summary>
+    private static readonly Dictionary<(string, int), (DateOnly Started, DateOnly? Closed)> Investigation = new()
+    {
+        [(A, 1)] = (new(2026, 9, 22), null), [(B, 6)] = (new(2026, 9, 16), null), [(A, 4)] = (new(2026, 10, 27), null),
+        [(A, 3)] = (new(2026, 5, 20), new(2026, 6, 10)),
+    };
+
+    /// <summary>First reached hög frånvaro in an episode open in HT, read off TermHistory's level history (pupil 3's VT episode ended on HT's first run).</summary>
+    private static readonly Dictionary<(string, int), DateOnly> HighSince = new() { [(A, 1)] = new(2026, 9, 15), [(B, 6)] = new(2026, 9, 1) };
+
+    /// <summary>The school's days with scheduled time, up to the report date.</summary>
+    private static List<DateOnly> SchoolDays(string school) =>
+        Facts.Where(f => f.School == school && f.Scheduled > 0 && f.Date <= AsOf).Select(f => f.Date).Distinct().Order().ToList();
+
+    /// <summary>An investigation started by <paramref name="by"/> and not closed before <paramref name="since"/>.</summary>
+    private static bool Investigated(Placement p, DateOnly by, DateOnly since) =>
+        Investigation.TryGetValue((p.School, p.Pupil), out var i) && i.Started <= by && !(i.Closed < since);
+
+    private static double? ExpectedInvestigation(List<Placement> members, string measure)
+    {
+        var alerted = members.Where(p => FirstAlert.ContainsKey((p.School, p.Pupil))).ToList();
+        var days = alerted.Where(p => Investigated(p, AsOf, FirstAlert[(p.School, p.Pupil)]))
+            .Select(p => SchoolDays(p.School).Count(d => d > FirstAlert[(p.School, p.Pupil)] && d <= Investigation[(p.School, p.Pupil)].Started))
+            .Order().ToList();
+        var high = members.Where(p => HighestLevel.GetValueOrDefault((p.School, p.Pupil)) == "High" && HighSince.ContainsKey((p.School, p.Pupil)))
+            .Select(p => (p, deadline: SchoolDays(p.School).Where(d => d > HighSince[(p.School, p.Pupil)]).Skip(Expected10 - 1).Cast<DateOnly?>().FirstOrDefault()))
+            .Where(x => x.deadline is not null)
+            .Select(x => Investigated(x.p, x.deadline!.Value, HighSince[(x.p.School, x.p.Pupil)]))
+            .ToList();
+        var followed = Followed(members, 4);
+        List<(Placement P, double Before, double After)> Split(bool with) =>
+            followed.Where(x => Investigated(x.P, FirstAlert[(x.P.School, x.P.Pupil)].AddDays(28), FirstAlert[(x.P.School, x.P.Pupil)]) == with).ToList();
+        double? Mean(List<(Placement P, double Before, double After)> xs, bool before) => xs.Count == 0 ? null : xs.Average(x => before ? x.Before : x.After);
+        return measure switch
+        {
+            "utr_elever_forsta_besked" => alerted.Count,
+            "utr_utredning_inledd" => days.Count,
+            "utr_skoldagar_till_utredning_median" => days.Count == 0 ? null
+                : days.Count % 2 == 1 ? days[days.Count / 2] : (days[days.Count / 2 - 1] + days[days.Count / 2]) / 2.0,
+            "utr_hog_franvaro_elever" => high.Count,
+            "utr_hog_franvaro_utredning_i_tid" => high.Count(x => x),
+            "utr_andel_utredning_i_tid" => Ratio(high.Count(x => x), high.Count),
+            "utr_med_elever" => Split(true).Count,
+            "utr_med_franvaro_fore" => Mean(Split(true), before: true),
+            "utr_med_franvaro_efter" => Mean(Split(true), before: false),
+            "utr_utan_elever" => Split(false).Count,
+            "utr_utan_franvaro_fore" => Mean(Split(false), before: true),
+            "utr_utan_franvaro_efter" => Mean(Split(false), before: false),
+            _ => throw new InvalidOperationException($"The test does not know the measure '{measure}'."),
+        };
+    }
+
     private static double? ExpectedDevelopment(List<Placement> members, int weeks, string what)
     {
-        var followed = new List<(double Before, double After)>();
+        var followed = Followed(members, weeks).Select(x => (x.Before, x.After)).ToList();
+        return what switch
+        {
+            "elever" => followed.Count,
+            "fore" => followed.Count == 0 ? null : followed.Average(x => x.Before),
+            "efter" => followed.Count == 0 ? null : followed.Average(x => x.After),
+            _ => followed.Count == 0 ? null : (double)followed.Count(x => x.After < x.Before) / followed.Count,
+        };
+    }
+
+    /// <summary>The alerted pupils who can be followed <paramref name="weeks"/> weeks, with their absence share before and after.</summary>
+    private static List<(Placement P, double Before, double After)> Followed(List<Placement> members, int weeks)
+    {
+        var followed = new List<(Placement P, double Before, double After)>();
         foreach (var p in members)
         {
             if (!FirstAlert.TryGetValue((p.School, p.Pupil), out var anchor) || anchor.AddDays(7 * weeks) > AsOf)
@@ -89,17 +163,11 @@ public sealed partial class TermReportTests(TestDatabase db) : IClassFixture<Tes
             // Half of the window's school days, five a week, registered on both sides.
             if (Days(before) >= weeks * 5 / 2 && Days(after) >= weeks * 5 / 2)
             {
-                followed.Add((Share(before), Share(after)));
+                followed.Add((p, Share(before), Share(after)));
             }
         }
 
-        return what switch
-        {
-            "elever" => followed.Count,
-            "fore" => followed.Count == 0 ? null : followed.Average(x => x.Before),
-            "efter" => followed.Count == 0 ? null : followed.Average(x => x.After),
-            _ => followed.Count == 0 ? null : (double)followed.Count(x => x.After < x.Before) / followed.Count,
-        };
+        return followed;
     }
 
     private static double? Expected(List<Placement> members, string measure)
@@ -109,6 +177,11 @@ public sealed partial class TermReportTests(TestDatabase db) : IClassFixture<Tes
         var rateFacts = facts.Where(f => f.Kind is "Days" or "Lessons").ToList();
         int AtLevel(string level) => members.Count(p => HighestLevel.GetValueOrDefault((p.School, p.Pupil)) == level);
         var development = Regex.Match(measure, "^utv(\\d)v_(elever|franvaro_fore|franvaro_efter|andel_minskad)$");
+        if (measure.StartsWith("utr_", StringComparison.Ordinal))
+        {
+            return ExpectedInvestigation(members, measure);
+        }
+
         if (development.Success)
         {
             return ExpectedDevelopment(members, int.Parse(development.Groups[1].Value, CultureInfo.InvariantCulture),
@@ -165,6 +238,10 @@ public sealed partial class TermReportTests(TestDatabase db) : IClassFixture<Tes
         {
             actual.Should().Be(((long)expected.Value).ToString(Sv), because);
         }
+        else if (unit == "skoldagar")
+        {
+            actual.Should().Be(expected.Value.ToString("0.0", Sv), because + " (school days with one decimal)");
+        }
         else
         {
             actual.Should().MatchRegex("^-?\\d+,\\d$", because + " (percent with one decimal, decimal comma)");
@@ -183,7 +260,7 @@ public sealed partial class TermReportTests(TestDatabase db) : IClassFixture<Tes
         groups.Should().Equal(
             ("kommun", "Hela kommunen"), ("driftsform", "Kommunala skolor"), ("driftsform", "Fristående skolor"),
             ("skola", NameB), ("skola", NameA), ("årskurs", "Årskurs 7"), ("årskurs", "Årskurs 8"), ("årskurs", "Årskurs 9"), ("årskurs", "Årskurs okänd"));
-        rows.Should().HaveCount(groups.Count * 3 * Measures.All.Count);
+        rows.Should().HaveCount(groups.Count * 3 * Measures.For(Expected10).Count);
         rows.Should().OnlyContain(r => r["undertryckt"] == "" && r["termin"] == "HT2026");
 
         foreach (var row in rows)
@@ -192,14 +269,124 @@ public sealed partial class TermReportTests(TestDatabase db) : IClassFixture<Tes
             ShouldMatch(row["värde"], Expected(members, row["mått"]), row["enhet"], $"{row["grupp"]}, {row["kön"]}, {row["mått"]}");
         }
 
-        // The development figures are not vacuous: four pupils were alerted, three followed four weeks, one eight.
+        // The development figures are not vacuous: five pupils were alerted, four followed four weeks, two eight.
         var municipality = rows.Where(r => r["grupptyp"] == "kommun" && r["kön"] == "alla").ToDictionary(r => r["mått"], r => r["värde"]);
-        (municipality["utv4v_elever"], municipality["utv8v_elever"]).Should().Be(("3", "2"),
+        (municipality["utv4v_elever"], municipality["utv8v_elever"]).Should().Be(("4", "2"),
             "pupil 5 has 5 registered days in the four weeks after the alert (too few) but 25 in eight; " +
-            "1 and 6, alerted in the term's third week, have 12 school days in the eight weeks before");
-        (municipality["elever"], municipality["hog_franvaro"], municipality["i_rektorsbesked"]).Should().Be(("10", "2", "5"));
+            "1 and 6, alerted in the term's third week, have 12 school days in the eight weeks before; " +
+            "pupil 2, flagged on 14 October between digest days, is followed from the digest of 20 October, four weeks but not eight");
+        (municipality["elever"], municipality["hog_franvaro"], municipality["i_rektorsbesked"]).Should().Be(("10", "2", "6"));
         var school = rows.First(r => r["grupp"] == NameB && r["kön"] == "alla" && r["mått"] == "elever");
         (school["skolenhetskod"], school["driftsform"]).Should().Be((B, "fristående"));
+    }
+
+    [Fact]
+    public async Task The_legal_steps_measures_pin_the_hand_built_investigations()
+    {
+        var paths = await WriteReportAsync(minGroupSize: 1, "steps");
+
+        var rows = ReadCsv(paths.Single(p => p.EndsWith("-grupper.csv", StringComparison.Ordinal)));
+        string V(string group, string gender, string measure) => rows.Single(r => r["grupp"] == group && r["kön"] == gender && r["mått"] == measure)["värde"];
+        const string All = "Hela kommunen";
+
+        // First alerts in HT: pupils 1 and 6 on 1 September, 4 and 5 on 15 September, 2 on 20 October (flagged the 14th).
+        // "Utredning inledd": 1 on 22 September,
+        // 15 school days later (2–22 September); 6 on the 16th as corrected, 11 days; 4 on 27 October, 30 days; 5's was withdrawn.
+        (V(All, "alla", Measures.Alerted), V(All, "alla", Measures.AlertedStarted), V(All, "alla", Measures.DaysToStart))
+            .Should().Be(("5", "3", "15,0"), "the median of 11, 15 and 30");
+        V(NameA, "alla", Measures.DaysToStart).Should().Be("22,5", "pupils 1 and 4 at Ängsskolan: 15 and 30");
+        V(All, "flickor", Measures.DaysToStart).Should().Be("13,0", "the girls 1 and 6: 15 and 11");
+        rows.First(r => r["mått"] == Measures.DaysToStart)["enhet"].Should().Be("skoldagar");
+
+        // Hög frånvaro in HT: pupil 1 from 15 September, whose 10th school day after is 29 September (started the 22nd: in
+        // time), and pupil 6 from 1 September, 10th school day the 15th (started the 16th: one day late).
+        (V(All, "alla", Measures.HighFollowed), V(All, "alla", Measures.HighInTime), V(All, "alla", Measures.HighInTimeShare))
+            .Should().Be(("2", "1", "50,0"));
+        (V(NameB, "alla", Measures.HighFollowed), V(NameB, "alla", Measures.HighInTime)).Should().Be(("1", "0"));
+        rows.First(r => r["mått"] == Measures.HighInTimeShare)["mått_namn"].Should().Be("Andel med utredning inom 10 skoldagar");
+
+        // Followed four weeks after the alert: 1 and 6 had an investigation by then, 4 not until 27 October (after 13 October),
+        // 2 none. The boys followed are 4 and 2, both without.
+        (V(All, "alla", Measures.WithPupils(true)), V(All, "alla", Measures.WithPupils(false))).Should().Be(("2", "2"));
+        (V(All, "pojkar", Measures.WithPupils(false)), V(All, "pojkar", Measures.WithBefore(false)), V(All, "pojkar", Measures.WithAfter(false)))
+            .Should().Be(("2", V(All, "pojkar", Measures.DevBefore(4)), V(All, "pojkar", Measures.DevAfter(4))));
+        V(All, "pojkar", Measures.WithPupils(true)).Should().Be("0");
+
+        // The HTML shows the section with the same figures.
+        var html = await File.ReadAllTextAsync(paths[0], Encoding.UTF8);
+        html.Should().Contain("<h2>Utredning efter varning</h2>").And.Contain("Hög frånvaro utredd inom 10 skoldagar").And.Contain(">22,5</td>");
+    }
+
+    [Fact]
+    public async Task The_expected_school_days_come_from_the_investigation_setting()
+    {
+        // With 11 days, pupil 6's deadline is 16 September, the day their investigation started.
+        var paths = await WriteReportAsync(minGroupSize: 1, "steps-11", expectedWithinSchoolDays: 11);
+
+        var rows = ReadCsv(paths.Single(p => p.EndsWith("-grupper.csv", StringComparison.Ordinal)))
+            .Where(r => r["grupp"] == "Hela kommunen" && r["kön"] == "alla").ToDictionary(r => r["mått"]);
+        (rows[Measures.HighInTime]["värde"], rows[Measures.HighInTimeShare]["värde"]).Should().Be(("2", "100,0"));
+        rows[Measures.HighInTimeShare]["mått_namn"].Should().Be("Andel med utredning inom 11 skoldagar");
+    }
+
+    [Fact]
+    public async Task Small_groups_in_the_legal_steps_measures_are_suppressed_and_the_split_cannot_be_subtracted()
+    {
+        var paths = await WriteReportAsync(minGroupSize: 2, "steps-small");
+        var rows = ReadCsv(paths.Single(p => p.EndsWith("-grupper.csv", StringComparison.Ordinal)));
+        var cell = rows.ToDictionary(r => (r["grupp"], r["kön"], r["mått"]));
+        bool Hidden(string group, string gender, string measure) => cell[(group, gender, measure)]["undertryckt"] == "ja";
+        var steps = rows.Where(r => r["mått"].StartsWith("utr_", StringComparison.Ordinal)).ToList();
+
+        foreach (var row in steps)
+        {
+            var (group, gender, measure) = (row["grupp"], row["kön"], row["mått"]);
+            var value = Expected(Members(row["grupptyp"], group, gender), measure);
+            var because = $"{group}, {gender}, {measure} (value {value})";
+            if (row["enhet"] == "antal" && value is 1)
+            {
+                row["undertryckt"].Should().Be("ja", because + ": one pupil");
+            }
+
+            if (row["undertryckt"] == "ja")
+            {
+                row["värde"].Should().BeEmpty(because);
+            }
+            else
+            {
+                ShouldMatch(row["värde"], value, row["enhet"], because);
+            }
+        }
+
+        // A median or share is hidden whenever a count it rests on is.
+        foreach (var (measure, bases) in new[]
+                 {
+                     (Measures.DaysToStart, new[] { Measures.AlertedStarted }),
+                     (Measures.HighInTimeShare, new[] { Measures.HighFollowed, Measures.HighInTime }),
+                     (Measures.WithBefore(true), new[] { Measures.WithPupils(true) }), (Measures.WithAfter(false), new[] { Measures.WithPupils(false) }),
+                 })
+        {
+            foreach (var row in steps.Where(r => r["mått"] == measure && bases.Any(b => Hidden(r["grupp"], r["kön"], b))))
+            {
+                row["undertryckt"].Should().Be("ja", $"{row["grupp"]}, {row["kön"]}, {measure} rests on a hidden count");
+            }
+        }
+
+        // The followed pupils = with an investigation + without: never exactly one of the three hidden.
+        foreach (var (group, gender) in rows.Select(r => (r["grupp"], r["kön"])).Distinct())
+        {
+            new[] { Measures.DevPupils(4), Measures.WithPupils(true), Measures.WithPupils(false) }.Count(m => Hidden(group, gender, m))
+                .Should().NotBe(1, $"{group}, {gender}: followed = with + without");
+        }
+
+        // The municipality: 3 investigations (1 boy, so the girls are hidden too), median 15 shown. Ängsskolan: of its 3
+        // pupils followed, 1 with an investigation (hidden, with its absence figures).
+        (cell[("Hela kommunen", "alla", Measures.AlertedStarted)]["värde"], cell[("Hela kommunen", "alla", Measures.DaysToStart)]["värde"])
+            .Should().Be(("3", "15,0"));
+        (Hidden("Hela kommunen", "pojkar", Measures.AlertedStarted), Hidden("Hela kommunen", "flickor", Measures.AlertedStarted)).Should().Be((true, true));
+        (Hidden(NameA, "alla", Measures.WithPupils(true)), Hidden(NameA, "alla", Measures.WithBefore(true)), Hidden(NameA, "alla", Measures.WithAfter(true)))
+            .Should().Be((true, true, true));
+        Hidden(NameB, "alla", Measures.DaysToStart).Should().BeTrue("one investigation at Björkö friskola");
     }
 
     [Fact]
@@ -226,12 +413,12 @@ public sealed partial class TermReportTests(TestDatabase db) : IClassFixture<Tes
             r["avvisade_exporter"], r["nattliga_korningar"], r["korningar_med_inaktuell_export"], r["inaktuell_vid_senaste_korningen"], r["senaste_export_till"]);
         schools.Select(Line).Should().Equal(
             // B: run 2's digest sent, run 4's not; one file rejected in October; stale in the first HT run only; lessons to 18 November.
-            $"{NameB}|1|1|1|3|1|nej|2026-11-18",
+            $"{NameB}|1|1|1|4|1|nej|2026-11-18",
             // A: runs 2–4 sent (run 1 was in VT); the September rejection counts, May's does not; stale at the last run; export clipped to the report date.
-            $"{NameA}|3|0|1|3|1|ja|2026-11-20",
-            "Hela kommunen|4|1|2|6|2||",
-            "Kommunala skolor|3|0|1|3|1||",
-            "Fristående skolor|1|1|1|3|1||");
+            $"{NameA}|3|0|1|4|1|ja|2026-11-20",
+            "Hela kommunen|4|1|2|8|2||",
+            "Kommunala skolor|3|0|1|4|1||",
+            "Fristående skolor|1|1|1|4|1||");
         foreach (var row in schools)
         {
             var members = row["skolenhetskod"] is { Length: > 0 } code ? Placements.Where(p => p.School == code).ToList()
@@ -299,7 +486,7 @@ public sealed partial class TermReportTests(TestDatabase db) : IClassFixture<Tes
         }
 
         // Percents follow their counts: a hidden group size hides its shares.
-        foreach (var row in rows.Where(r => r["enhet"] == "procent" && !r["mått"].StartsWith("utv", StringComparison.Ordinal)))
+        foreach (var row in rows.Where(r => r["enhet"] == "procent" && !r["mått"].StartsWith("utv", StringComparison.Ordinal) && !r["mått"].StartsWith("utr", StringComparison.Ordinal)))
         {
             if (cell[(row["grupp"], row["kön"], "elever")]["undertryckt"] == "ja")
             {
@@ -410,7 +597,7 @@ public sealed partial class TermReportTests(TestDatabase db) : IClassFixture<Tes
         // The independent school counts sen ankomst as absence; the municipal one keeps the default.
         var thresholds = new ThresholdOptions { Driftsform = { ["Independent"] = new ThresholdOverride { LateCountsAsAbsence = true } } };
         var paths = await new TermReportWriter(new TermReportStore(db.DataSource), Html, Options.Create(thresholds),
-                Options.Create(new ReportOptions { MinGroupSize = 1 }), TimeProvider.System)
+                Options.Create(new ReportOptions { MinGroupSize = 1 }), Options.Create(new InvestigationOptions()), TimeProvider.System)
             .WriteAsync(Ht2026, AsOf, Path.Combine(temp.Path, "late"));
 
         var rows = ReadCsv(paths[1]).Where(r => r["kön"] == "alla").ToDictionary(r => (r["grupp"], r["mått"]), r => r["värde"]);
@@ -433,7 +620,7 @@ public sealed partial class TermReportTests(TestDatabase db) : IClassFixture<Tes
     public async Task A_term_that_has_not_started_is_refused_with_the_dates()
     {
         var writer = new TermReportWriter(new TermReportStore(db.DataSource), Html, Options.Create(new ThresholdOptions()),
-            Options.Create(new ReportOptions()), TimeProvider.System);
+            Options.Create(new ReportOptions()), Options.Create(new InvestigationOptions()), TimeProvider.System);
 
         var act = () => writer.WriteAsync(Term.Parse("VT2027"), AsOf, temp.Path);
 
