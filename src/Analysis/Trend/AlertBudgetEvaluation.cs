@@ -9,10 +9,52 @@ namespace Skolnarvaro.Analysis.Trend;
 /// lasting absence begins; the lead is how many school days that flag had then stood. Precision: the share of entries
 /// followed by lasting absence within the horizon.
 /// </summary>
-public sealed record BudgetMetrics(int Entries, double EntriesPerSchoolWeek, int Named, double Recall, double? MedianLeadDays, double Precision);
+public sealed record BudgetMetrics(int Entries, double EntriesPerSchoolWeek, int Named, double Recall, double? MedianLeadDays, double Precision)
+{
+    /// <summary>The recall's 95 % Wilson interval: on a few dozen pupils one pupil moves it by several points.</summary>
+    public double RecallLow { get; init; }
+
+    public double RecallHigh { get; init; } = 1;
+
+    /// <summary>Named with the flag standing at least <see cref="AlertBudgetEvaluation.EarlyDays"/> school days before the lasting absence began.</summary>
+    public int NamedEarly { get; init; }
+
+    /// <summary><see cref="NamedEarly"/> over the pupils who began lasting absence: recall and lead in one figure, on the same pupils for every way of naming.</summary>
+    public double RecallEarly { get; init; }
+
+    /// <summary>Pupil-days with the flag standing: the names on the rektor's list, which entries alone do not count.</summary>
+    public int FlaggedDays { get; init; }
+}
+
+/// <summary>
+/// Lead on the pupils both ways named: the median of (model's lead − rule's lead) in school days. The medians of
+/// <see cref="BudgetMetrics.MedianLeadDays"/> are over different pupils (a way that names more pupils also names harder ones).
+/// </summary>
+public sealed record PairedLead(int Pupils, double? MedianDifference, int ModelEarlier, int RuleEarlier);
 
 /// <summary>The rule, the model at the rule's alert budget, and the nightly run (rule + Trend at the model's cut-off) on one group.</summary>
-public sealed record BudgetGroup(string Group, int LastingPupils, BudgetMetrics Rule, BudgetMetrics Model, BudgetMetrics Nightly);
+public sealed record BudgetGroup(string Group, int LastingPupils, BudgetMetrics Rule, BudgetMetrics Model, BudgetMetrics Nightly)
+{
+    public PairedLead ModelVsRule { get; init; } = new(0, null, 0, 0);
+}
+
+/// <summary>The difference in recall between two groups (first − second) with its 95 % interval (Newcombe's hybrid Wilson).</summary>
+public sealed record RecallGap(string First, string Second, double Difference, double Low, double High)
+{
+    /// <summary>The interval includes zero: the groups' recalls cannot be told apart on this many pupils.</summary>
+    public bool WithinNoise => Low <= 0 && High >= 0;
+
+    public static RecallGap Between(BudgetGroup a, BudgetGroup b, Func<BudgetGroup, BudgetMetrics> way)
+    {
+        var (ma, mb) = (way(a), way(b));
+        var (la, ha) = (ma.RecallLow, ma.RecallHigh);
+        var (lb, hb) = (mb.RecallLow, mb.RecallHigh);
+        var d = ma.Recall - mb.Recall;
+        return new RecallGap(a.Group, b.Group, d,
+            d - Math.Sqrt((ma.Recall - la) * (ma.Recall - la) + (hb - mb.Recall) * (hb - mb.Recall)),
+            d + Math.Sqrt((ha - ma.Recall) * (ha - ma.Recall) + (mb.Recall - lb) * (mb.Recall - lb)));
+    }
+}
 
 /// <summary>Predicted probability against what happened, in bins: 0.4 should mean about 40 %.</summary>
 public sealed record CalibrationBin(double From, double To, int Samples, double MeanPredicted, double Observed);
@@ -29,14 +71,17 @@ public sealed record AlertBudgetResult(
 /// Answers the rektor's question on every school day of a period: at an alert budget equal to the rule's digest entries
 /// per school-week, how many pupils who go on to lasting absence were named, how many school days before it began, and
 /// how many of the named went on to it. The rule names a pupil while they are at riskfrånvaro or hög frånvaro (an entry
-/// when new or escalated); the model from when its probability reaches the threshold at which its entries are as many as
-/// the rule's until it falls below half of it (an entry when a flag starts); the nightly run names the rule's pupils plus Trend for pupils at no level
+/// when new or escalated); the model from when its probability reaches the threshold at which its entries and its flagged
+/// pupil-days are at most the rule's, until it falls below half of it (an entry when a flag starts); the nightly run names the rule's pupils plus Trend for pupils at no level
 /// whose probability reaches the model's cut-off. A pupil's lasting absence begins on the first sampled day whose
 /// horizon is lasting after at least ten that were not (so its beginning is seen). No pupil is in the result.
 /// </summary>
 public static class AlertBudgetEvaluation
 {
     private const int SeenBefore = 10;
+
+    /// <summary>The lead (school days) that counts as named early: two school weeks, the goal.</summary>
+    public const int EarlyDays = 10;
 
     public static AlertBudgetResult Evaluate(
         IReadOnlyList<TrendSample> samples, IReadOnlyList<float> scores, DateOnly from, DateOnly to, int horizonWeeks, double trendCutOff,
@@ -56,7 +101,7 @@ public static class AlertBudgetEvaluation
         }
 
         var ruleEntries = Entries(pupils, samples, rule).Count;
-        var threshold = ThresholdForBudget(pupils, samples, scores, ruleEntries);
+        var threshold = ThresholdForBudget(pupils, samples, scores, ruleEntries, rule.Count(l => l > 0));
         var model = new int[samples.Count];
         Flag(pupils, samples, scores, threshold, model);
 
@@ -67,7 +112,10 @@ public static class AlertBudgetEvaluation
             var onsets = Onsets(group, samples);
             return new BudgetGroup(name, onsets.Count,
                 Metrics(group, owner, samples, rule, onsets, weeks, horizon), Metrics(group, owner, samples, model, onsets, weeks, horizon),
-                Metrics(group, owner, samples, nightly, onsets, weeks, horizon));
+                Metrics(group, owner, samples, nightly, onsets, weeks, horizon))
+            {
+                ModelVsRule = Paired(samples, onsets, model, rule),
+            };
         }
 
         var entries = Entries(pupils, samples, rule);
@@ -179,25 +227,80 @@ public static class AlertBudgetEvaluation
         var leads = new List<double>();
         foreach (var (p, k) in onsets)
         {
-            if (level[p[k]] == 0)
+            if (Lead(samples, p, k, level) is { } lead)
             {
-                continue;
+                leads.Add(lead);
             }
-
-            var first = k;
-            while (first > 0 && level[p[first - 1]] > 0 && samples[p[first - 1]].Day == samples[p[first]].Day - 1)
-            {
-                first--;
-            }
-
-            leads.Add(samples[p[k]].Day - samples[p[first]].Day);
         }
 
-        leads.Sort();
-        return new BudgetMetrics(entries.Count, weeks == 0 ? 0 : (double)entries.Count / weeks, leads.Count,
-            onsets.Count == 0 ? 0 : (double)leads.Count / onsets.Count,
-            leads.Count == 0 ? null : leads.Count % 2 == 1 ? leads[leads.Count / 2] : (leads[leads.Count / 2 - 1] + leads[leads.Count / 2]) / 2,
-            entries.Count == 0 ? 0 : (double)correct / entries.Count);
+        var recall = onsets.Count == 0 ? 0 : (double)leads.Count / onsets.Count;
+        var early = leads.Count(l => l >= EarlyDays);
+        return new BudgetMetrics(entries.Count, weeks == 0 ? 0 : (double)entries.Count / weeks, leads.Count, recall, Median(leads),
+            entries.Count == 0 ? 0 : (double)correct / entries.Count)
+        {
+            RecallLow = Wilson(leads.Count, onsets.Count).Low,
+            RecallHigh = Wilson(leads.Count, onsets.Count).High,
+            NamedEarly = early,
+            RecallEarly = onsets.Count == 0 ? 0 : (double)early / onsets.Count,
+            FlaggedDays = pupils.Sum(p => p.Count(i => level[i] > 0)),
+        };
+    }
+
+    /// <summary>How many school days the flag standing on the onset day had stood by then; null when none stood.</summary>
+    private static int? Lead(IReadOnlyList<TrendSample> samples, int[] p, int k, int[] level)
+    {
+        if (level[p[k]] == 0)
+        {
+            return null;
+        }
+
+        var first = k;
+        while (first > 0 && level[p[first - 1]] > 0 && samples[p[first - 1]].Day == samples[p[first]].Day - 1)
+        {
+            first--;
+        }
+
+        return samples[p[k]].Day - samples[p[first]].Day;
+    }
+
+    private static PairedLead Paired(IReadOnlyList<TrendSample> samples, Dictionary<int[], int> onsets, int[] model, int[] rule)
+    {
+        var differences = new List<double>();
+        foreach (var (p, k) in onsets)
+        {
+            if (Lead(samples, p, k, model) is { } m && Lead(samples, p, k, rule) is { } r)
+            {
+                differences.Add(m - r);
+            }
+        }
+
+        return new PairedLead(differences.Count, Median(differences), differences.Count(d => d > 0), differences.Count(d => d < 0));
+    }
+
+    private static double? Median(List<double> values)
+    {
+        if (values.Count == 0)
+        {
+            return null;
+        }
+
+        values.Sort();
+        return values.Count % 2 == 1 ? values[values.Count / 2] : (values[values.Count / 2 - 1] + values[values.Count / 2]) / 2;
+    }
+
+    /// <summary>The 95 % Wilson score interval of <paramref name="k"/> of <paramref name="n"/>.</summary>
+    public static (double Low, double High) Wilson(int k, int n)
+    {
+        if (n == 0)
+        {
+            return (0, 1);
+        }
+
+        const double z = 1.959964;
+        double p = (double)k / n, z2 = z * z;
+        var centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+        var half = z * Math.Sqrt(p * (1 - p) / n + z2 / (4.0 * n * n)) / (1 + z2 / n);
+        return (Math.Max(0, centre - half), Math.Min(1, centre + half));
     }
 
     /// <summary>The pupil's absence is lasting on the entry's day or within the horizon after it.</summary>
@@ -242,15 +345,19 @@ public static class AlertBudgetEvaluation
 
     private static List<TrendSample> Relabel(IReadOnlyList<TrendSample> samples) => samples.Select(s => s with { Label = s.Lasting }).ToList();
 
-    /// <summary>The highest threshold grid point at or below which the model's entries do not exceed the budget.</summary>
-    private static double ThresholdForBudget(List<int[]> pupils, IReadOnlyList<TrendSample> samples, IReadOnlyList<float> scores, int budget)
+    /// <summary>
+    /// The lowest threshold grid point down to which the model's entries and its flagged pupil-days stay within the rule's.
+    /// Entries alone would let a low threshold name nearly every pupil once and keep them flagged all term: few new
+    /// entries, a list as long as the roll.
+    /// </summary>
+    private static double ThresholdForBudget(List<int[]> pupils, IReadOnlyList<TrendSample> samples, IReadOnlyList<float> scores, int budget, int flaggedDays)
     {
         var flags = new int[samples.Count];
         var best = 1.0;
         for (var t = 0.99; t > 0.01; t -= 0.005)
         {
             Flag(pupils, samples, scores, t, flags);
-            if (Entries(pupils, samples, flags).Count > budget)
+            if (Entries(pupils, samples, flags).Count > budget || flags.Count(f => f > 0) > flaggedDays)
             {
                 break;
             }
