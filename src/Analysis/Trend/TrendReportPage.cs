@@ -12,7 +12,7 @@ public sealed record TrendReportPage(
 
 public sealed record BudgetSectionPage(
     string From, string To, string SchoolDays, string Samples, string SchoolWeeks, string HorizonWeeks, string LastingPupils,
-    string ModelThreshold, string TrendCutOff, string NightlyAdded, string ModelAuc, string RuleAuc, string EarlyDays,
+    string ModelThreshold, string Keep, string TrendCutOff, string NightlyAdded, string ModelAuc, string RuleAuc, string EarlyDays,
     IReadOnlyList<BudgetRowPage> Rows, IReadOnlyList<GapPage> Gaps, string RuleEntries, string RuleEntriesWithoutLasting,
     string RuleEntriesIllnessOnly, IReadOnlyList<CalibrationPage> Calibration, BarChartPage Chart);
 
@@ -84,7 +84,7 @@ public static class TrendReportPages
 
         return new BudgetSectionPage(
             $"{b.From:yyyy-MM-dd}", $"{b.To:yyyy-MM-dd}", N(b.SchoolDays), N(b.Samples), N(b.SchoolWeeks), N(b.HorizonWeeks),
-            N(b.Overall.LastingPupils), b.ModelThreshold.ToString("0.000", Sv), P(b.TrendCutOff), P(b.NightlyAddedShare),
+            N(b.Overall.LastingPupils), b.ModelThreshold.ToString("0.000", Sv), P(b.Keep), P(b.TrendCutOff), P(b.NightlyAddedShare),
             A(b.ModelAuc), A(b.RuleAuc), N(AlertBudgetEvaluation.EarlyDays), rows, gaps, N(b.Overall.Rule.Entries),
             N(b.RuleEntriesWithoutLasting), N(b.RuleEntriesIllnessOnly),
             b.Calibration.Select(c => new CalibrationPage($"{c.From.ToString("0.00", Sv)}–{c.To.ToString("0.00", Sv)}", N(c.Samples),

@@ -34,12 +34,17 @@ public static class EvaluateCommand
         {
             Description = "Synthetic data only: the generator's history-truth.csv, to break the results down by the kind of trajectory (Course).",
         };
+        var keep = new Option<double>("--keep")
+        {
+            Description = "The model's flag policy at the alert budget: a flag, once raised at the threshold, stands while the probability is at least this share of it.",
+            DefaultValueFactory = _ => AlertBudgetEvaluation.DefaultKeep,
+        };
         var output = new Option<DirectoryInfo?>("--out") { Description = "Folder for the report (evaluation-v<N>-<from>-<to>.html and .json). Default: out/trend." };
         var command = new Command("evaluate",
             "Evaluate a trend model on a period against the threshold rule at the same flag rate: ROC-AUC, precision, recall, lead time, " +
             "by gender and driftsform; writes an HTML report with charts and a JSON file.")
         {
-            model, from, to, output, truth, also,
+            model, from, to, output, truth, also, keep,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -47,6 +52,12 @@ public static class EvaluateCommand
             // Read and checked before any work: a broken template stops here, with its file and line.
             var report = new TrendReportHtml(host.Get<IOptions<ReportOptions>>().Value.TemplateFolder);
             var store = host.Get<TrendModelStore>();
+            if (parse.GetValue(keep) is var k && k is <= 0 or > 1)
+            {
+                await Console.Error.WriteLineAsync($"--keep {k.ToString(CultureInfo.InvariantCulture)}: expected a share of the threshold above 0 and at most 1 (default {AlertBudgetEvaluation.DefaultKeep.ToString(CultureInfo.InvariantCulture)}).");
+                return ExitCodes.BadConfiguration;
+            }
+
             var version = parse.GetValue(model);
             var info = version is { } v ? await store.GetAsync(v, ct) : await store.ActiveAsync(ct);
             if (info is null)
@@ -128,7 +139,7 @@ public static class EvaluateCommand
             Func<TrendSample, string?>? trajectory = courses is null ? null : s => courses.GetValueOrDefault(s.PupilKey);
             var cutOff = Math.Max(options.CutOff, info.TrendCutOff ?? options.CutOff);
             var result = TrendEvaluation.Evaluate(samples, scores, first, end, info.HorizonWeeks, cutOff, trajectory);
-            var budget = AlertBudgetEvaluation.Evaluate(samples, scores, first, end, info.HorizonWeeks, cutOff, trajectory);
+            var budget = AlertBudgetEvaluation.Evaluate(samples, scores, first, end, info.HorizonWeeks, cutOff, trajectory, parse.GetValue(keep));
 
             var folder = parse.GetValue(output)?.FullName ?? Path.Combine(WorkerHost.Home, "out", "trend");
             Directory.CreateDirectory(folder);
@@ -149,7 +160,7 @@ public static class EvaluateCommand
 
                 var otherScores = (await store.LoadAsync(otherInfo, ct)).Score(samples.Select(s => s.Features).ToList());
                 var otherCutOff = Math.Max(options.CutOff, otherInfo.TrendCutOff ?? options.CutOff);
-                var b = AlertBudgetEvaluation.Evaluate(samples, otherScores, first, end, info.HorizonWeeks, otherCutOff, trajectory);
+                var b = AlertBudgetEvaluation.Evaluate(samples, otherScores, first, end, info.HorizonWeeks, otherCutOff, trajectory, parse.GetValue(keep));
                 Print(b, otherInfo);
                 spread.Add(b);
             }
@@ -188,14 +199,14 @@ public static class EvaluateCommand
         AnsiConsole.MarkupLine($"ROC-AUC on lasting absence: model {A(r.ModelAuc)}, rule {A(r.RuleAuc)}. Model at the rule's alert budget: probability ≥ {r.ModelThreshold.ToString("0.000", inv)}; " +
                                $"nightly = rule + Trend at ≥ {r.TrendCutOff.ToString("0.00", inv)} (adds {P(r.NightlyAddedShare)} entries)");
         var table = new Table().Border(TableBorder.Rounded).AddColumns(
-            "Group", "Began lasting", "Entries/school-week rule/model/nightly", "Recall rule [95 %]", "Recall model [95 %]", "Recall nightly",
+            "Group", "Began lasting", "Entries/school-week rule/model/nightly", "Recall rule (95 %)", "Recall model (95 %)", "Recall nightly",
             "Median lead days rule/model/nightly", "Paired lead model − rule (pupils)", $"Named ≥ {AlertBudgetEvaluation.EarlyDays} days before rule/model",
             "Precision rule/model/nightly");
         foreach (var g in new[] { r.Overall }.Concat(r.ByGender).Concat(r.ByDriftsform).Concat(r.ByGradeBand).Concat(r.ByTrajectory))
         {
             table.AddRow(Markup.Escape(g.Group), g.LastingPupils.ToString("N0", inv),
                 $"{g.Rule.EntriesPerSchoolWeek:0.00}/{g.Model.EntriesPerSchoolWeek:0.00}/{g.Nightly.EntriesPerSchoolWeek:0.00}",
-                $"{P(g.Rule.Recall)} [{R(g.Rule)}]", $"{P(g.Model.Recall)} [{R(g.Model)}]", P(g.Nightly.Recall),
+                $"{P(g.Rule.Recall)} ({R(g.Rule)})", $"{P(g.Model.Recall)} ({R(g.Model)})", P(g.Nightly.Recall),
                 $"{W(g.Rule.MedianLeadDays)}/{W(g.Model.MedianLeadDays)}/{W(g.Nightly.MedianLeadDays)}",
                 $"{W(g.ModelVsRule.MedianDifference)} ({g.ModelVsRule.Pupils})",
                 $"{P(g.Rule.RecallEarly)}/{P(g.Model.RecallEarly)}",
@@ -203,7 +214,10 @@ public static class EvaluateCommand
         }
 
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"Flagged pupil-days rule/model: {r.Overall.Rule.FlaggedDays:N0}/{r.Overall.Model.FlaggedDays:N0} (the model's budget caps both entries and these)");
+        AnsiConsole.MarkupLine($"Flagged pupil-days rule/model: {r.Overall.Rule.FlaggedDays:N0}/{r.Overall.Model.FlaggedDays:N0} (the model's budget caps both entries and these); " +
+                               $"model flags stand while the probability is ≥ {r.Keep.ToString("0.00", inv)} × the threshold");
+        AnsiConsole.MarkupLine($"Named pupils whose flag had stood since their first sampled day of the term (lead cut off there) rule/model: " +
+                               $"{r.Overall.Rule.LeadsCutAtStart}/{r.Overall.Rule.Named} and {r.Overall.Model.LeadsCutAtStart}/{r.Overall.Model.Named}");
         foreach (var pair in new[] { r.ByGender, r.ByDriftsform }.Where(p => p.Count == 2))
         {
             var (rule, model) = (RecallGap.Between(pair[0], pair[1], g => g.Rule), RecallGap.Between(pair[0], pair[1], g => g.Model));
@@ -245,7 +259,7 @@ public static class EvaluateCommand
     private static string R(BudgetMetrics m) => $"{(100 * m.RecallLow).ToString("0", CultureInfo.InvariantCulture)}–{(100 * m.RecallHigh).ToString("0", CultureInfo.InvariantCulture)}";
 
     private static string Gap(RecallGap g) =>
-        string.Create(CultureInfo.InvariantCulture, $"{100 * g.Difference:+0.0;-0.0} points [95 %: {100 * g.Low:+0.0;-0.0} to {100 * g.High:+0.0;-0.0}]{(g.WithinNoise ? ", within noise" : "")}");
+        string.Create(CultureInfo.InvariantCulture, $"{100 * g.Difference:+0.0;-0.0} points (95 %: {100 * g.Low:+0.0;-0.0} to {100 * g.High:+0.0;-0.0}){(g.WithinNoise ? ", within noise" : "")}");
 
     private static string A(double? v) => v?.ToString("0.000", CultureInfo.InvariantCulture) ?? "-";
 

@@ -84,6 +84,62 @@ public sealed class AlertBudgetEvaluationTests
         r.Overall.Model.RecallHigh.Should().BeGreaterThan(2 / 3.0);
     }
 
+    [Fact]
+    public void A_flag_standing_since_the_first_sampled_day_is_counted_as_a_lead_cut_off_there()
+    {
+        // Pupil 1 is at riskfrånvaro from the first sampled day; lasting absence begins on day 20. Pupil 2 is not sampled on
+        // days 0–4 (too few scheduled days yet) and is flagged from day 12; theirs begins on day 22.
+        var samples = new List<TrendSample>();
+        var scores = new List<float>();
+        for (var d = 0; d < 30; d++)
+        {
+            samples.Add(Day(1, d, Level.AtRisk, lasting: d >= 20));
+            scores.Add(0.01f);
+            if (d >= 5)
+            {
+                samples.Add(Day(2, d, d >= 12 ? Level.AtRisk : null, lasting: d >= 22));
+                scores.Add(0.01f);
+            }
+        }
+
+        var r = AlertBudgetEvaluation.Evaluate(samples, scores, Days[0], Days[^1], horizonWeeks: 4, trendCutOff: 0.5);
+
+        (r.Overall.Rule.Named, r.Overall.Rule.LeadsCutAtStart).Should().Be((2, 1));
+        r.Overall.Rule.MedianLeadDays.Should().Be(15, "leads 20 (cut at the start) and 10");
+    }
+
+    [Fact]
+    public void A_flag_standing_at_the_end_of_one_term_and_from_the_first_sampled_day_of_the_next_is_carried_across_the_break()
+    {
+        // School days 0–14 end VT; 15–44 are HT, whose first five are not sampled (too few scheduled days). Pupil 1 is at
+        // riskfrånvaro from day 5 to the end of VT and from HT's first sampled day; lasting absence begins on day 35.
+        // Pupil 2 is flagged only in HT, from day 20; theirs begins on day 36.
+        var dates = Skolnarvaro.TestSupport.TestExports.SchoolDays(new DateOnly(2026, 5, 25), 15)
+            .Concat(Skolnarvaro.TestSupport.TestExports.SchoolDays(new DateOnly(2026, 8, 17), 30)).ToList();
+        var samples = new List<TrendSample>();
+        var scores = new List<float>();
+        for (var d = 0; d < dates.Count; d++)
+        {
+            if (d is >= 15 and < 20)
+            {
+                continue;
+            }
+
+            foreach (var (pupil, flagged, onset) in new[] { (1, d >= 5, 35), (2, d >= 20, 36) })
+            {
+                samples.Add(Day(pupil, 0, flagged ? Level.AtRisk : null, lasting: d >= onset) with { Date = dates[d], Day = d });
+                scores.Add(0.01f);
+            }
+        }
+
+        var r = AlertBudgetEvaluation.Evaluate(samples, scores, dates[0], dates[^1], horizonWeeks: 4, trendCutOff: 0.5);
+
+        r.Overall.Rule.Named.Should().Be(2);
+        r.Overall.Rule.MedianLeadDays.Should().Be(23, "leads 30 (since day 5 in VT) and 16");
+        r.Overall.Rule.LeadsCutAtStart.Should().Be(0);
+        r.Overall.Rule.Entries.Should().Be(3, "a new term's flag is a new digest entry all the same");
+    }
+
     [Theory]
     [InlineData(0, 10, 0.0, 0.278)]
     [InlineData(5, 10, 0.237, 0.763)]
