@@ -65,7 +65,7 @@ public static class TrendReportPages
     {
         var groups = new[] { b.Overall }.Concat(b.ByGender).Concat(b.ByDriftsform).Concat(b.ByGradeBand).Concat(b.ByTrajectory).ToList();
         var rows = groups.Select(g => new BudgetRowPage(
-            g.Group, ReferenceEquals(g, b.Overall), N(g.LastingPupils),
+            Swedish(g.Group), ReferenceEquals(g, b.Overall), N(g.LastingPupils),
             D(g.Rule.EntriesPerSchoolWeek), D(g.Model.EntriesPerSchoolWeek), D(g.Nightly.EntriesPerSchoolWeek),
             P(g.Rule.Recall), P(g.Model.Recall), P(g.Nightly.Recall), Interval(g.Rule), Interval(g.Model),
             W(g.Rule.MedianLeadDays), W(g.Model.MedianLeadDays), W(g.Nightly.MedianLeadDays), P(g.Rule.RecallEarly), P(g.Model.RecallEarly),
@@ -89,7 +89,7 @@ public static class TrendReportPages
             N(b.RuleEntriesWithoutLasting), N(b.RuleEntriesIllnessOnly),
             b.Calibration.Select(c => new CalibrationPage($"{c.From.ToString("0.00", Sv)}–{c.To.ToString("0.00", Sv)}", N(c.Samples),
                 c.MeanPredicted.ToString("0.00", Sv), c.Observed.ToString("0.00", Sv))).ToList(),
-            Bars("Nämnda innan den långvariga frånvaron började", groups.Select(g => (g.Group,
+            Bars("Nämnda innan den långvariga frånvaron började", groups.Select(g => (Swedish(g.Group),
                 new[] { ("regel", g.Rule.Recall, RuleColour), ("modell", g.Model.Recall, ModelColour), ("natt", g.Nightly.Recall, NightlyColour) }))));
     }
 
@@ -98,7 +98,7 @@ public static class TrendReportPages
         var o = r.Overall;
         ComparisonTablePage Table(string heading, string first, IReadOnlyList<GroupMetrics> groups, string? chart) => new(heading, first,
             groups.Select(g => new ComparisonRowPage(
-                g.Group, N(g.Samples), N(g.Positives), A(g.ModelAuc), A(g.RuleAuc), P(g.Model.Recall), P(g.Rule.Recall),
+                Swedish(g.Group), N(g.Samples), N(g.Positives), A(g.ModelAuc), A(g.RuleAuc), P(g.Model.Recall), P(g.Rule.Recall),
                 P(g.Model.Precision), P(g.Rule.Precision), N(g.Crossers), N(g.Model.Caught), N(g.Rule.Caught), N(g.Nightly.Caught),
                 W(g.Model.MedianLeadWeeks), W(g.Rule.MedianLeadWeeks), W(g.Nightly.MedianLeadWeeks),
                 N(g.Model.CaughtTwoWeeksAhead), N(g.Rule.CaughtTwoWeeksAhead), N(g.Nightly.CaughtTwoWeeksAhead))).ToList(),
@@ -148,6 +148,16 @@ public static class TrendReportPages
         var ruleFpr = o.Samples - o.Positives == 0 ? 0 : (o.Rule.Flags - o.Rule.Precision * o.Rule.Flags) / (o.Samples - o.Positives);
         return new RocPage(size, pad, points, (pad + ruleFpr * size).ToString("0.0", Inv), (pad + size - o.Rule.Recall * size).ToString("0.0", Inv));
     }
+
+    /// <summary>The generator's answer key names its courses in English; the page is Swedish.</summary>
+    private static string Swedish(string group) => group switch
+    {
+        "Stable" => "Stabil",
+        "Chronic" => "Kronisk",
+        "Rising" => "Stigande",
+        "Jump" => "Hastig ökning",
+        _ => group,
+    };
 
     private static string N(int n) => n.ToString("N0", Sv);
 
