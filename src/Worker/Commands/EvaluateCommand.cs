@@ -216,7 +216,7 @@ public static class EvaluateCommand
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"Flagged pupil-days rule/model: {r.Overall.Rule.FlaggedDays:N0}/{r.Overall.Model.FlaggedDays:N0} (the model's budget caps both entries and these); " +
                                $"model flags stand while the probability is ≥ {r.Keep.ToString("0.00", inv)} × the threshold");
-        AnsiConsole.MarkupLine($"Named pupils whose flag had stood since their first sampled day of the term (lead cut off there) rule/model: " +
+        AnsiConsole.MarkupLine($"Named pupils whose flag had stood since their first sampled day in the period (lead cut off there) rule/model: " +
                                $"{r.Overall.Rule.LeadsCutAtStart}/{r.Overall.Rule.Named} and {r.Overall.Model.LeadsCutAtStart}/{r.Overall.Model.Named}");
         foreach (var pair in new[] { r.ByGender, r.ByDriftsform }.Where(p => p.Count == 2))
         {
