@@ -47,6 +47,10 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
     private const int DriftKnotDays = 15;
     /// <summary>The propensity is capped: nobody is modelled as absent every day for months.</summary>
     private const double MaxPropensity = 0.6;
+    private const int SchoolDaysPerYear = 180;
+
+    /// <summary>The share of pupils whose absence begins to rise in a school year, by grade (a little higher in the older grades).</summary>
+    internal static double RisesPerYear(int grade) => 0.035 + 0.003 * (Math.Clamp(grade, 1, 9) - 1);
 
     private readonly List<Spell> spells = [];
 
@@ -120,7 +124,13 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
         p.baseLevel = 0.008 * Math.Exp(0.7 * Normal(r));
         p.unexcused0 = 0.05 + 0.3 * r.NextDouble() * (pupil.Male ? 1.2 : 1.0);
         double course = r.NextDouble();
-        double riseShare = 0.16 + 0.01 * (grade0 - 1); // older pupils start to stay away more often
+        // Rises begin at a steady rate per school year, a little more often in older grades, from the pupil's first school
+        // year on: the first term then holds rises already under way (and those that never recovered pile up with the
+        // years, as absence does with grade), instead of a population that starts with nobody rising, which put the
+        // first term's shares far below published figures.
+        int leadIn = SchoolDaysPerYear * (grade0 - 1) + SchoolDaysPerYear / 2;
+        double span = leadIn + n + 20;
+        double riseShare = Math.Min(0.7, RisesPerYear(grade0) * span / SchoolDaysPerYear);
         if (course < 0.07)
         {
             p.Course = HistoryCourse.Chronic;
@@ -131,9 +141,9 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
         {
             bool jump = r.NextDouble() < 0.22;
             p.Course = jump ? HistoryCourse.Jump : HistoryCourse.Rising;
-            // Onsets spread over the whole history and a little beyond, so some rises are under way at the start
-            // and some have not begun at the end.
-            p.RiseOnset = -30 + (n + 50) * r.NextDouble();
+            // Onsets spread from the pupil's first school year to a little beyond the history's end, so rises are under
+            // way at the start (some long recovered) and some have not begun at the end.
+            p.RiseOnset = -leadIn + span * r.NextDouble();
             p.RiseDays = jump ? 2 + 6 * r.NextDouble() : 25 + 65 * Math.Pow(r.NextDouble(), 0.8);
             // About half climb past the high level; the rest level off below it (still worth an early word).
             p.RisePeak = r.NextDouble() < 0.5 ? 0.17 + 0.28 * r.NextDouble() : 0.04 + 0.10 * r.NextDouble();

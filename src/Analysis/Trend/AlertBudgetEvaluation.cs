@@ -9,10 +9,58 @@ namespace Skolnarvaro.Analysis.Trend;
 /// lasting absence begins; the lead is how many school days that flag had then stood. Precision: the share of entries
 /// followed by lasting absence within the horizon.
 /// </summary>
-public sealed record BudgetMetrics(int Entries, double EntriesPerSchoolWeek, int Named, double Recall, double? MedianLeadDays, double Precision);
+public sealed record BudgetMetrics(int Entries, double EntriesPerSchoolWeek, int Named, double Recall, double? MedianLeadDays, double Precision)
+{
+    /// <summary>The recall's 95 % Wilson interval: on a few dozen pupils one pupil moves it by several points.</summary>
+    public double RecallLow { get; init; }
+
+    public double RecallHigh { get; init; } = 1;
+
+    /// <summary>Named with the flag standing at least <see cref="AlertBudgetEvaluation.EarlyDays"/> school days before the lasting absence began.</summary>
+    public int NamedEarly { get; init; }
+
+    /// <summary><see cref="NamedEarly"/> over the pupils who began lasting absence: recall and lead in one figure, on the same pupils for every way of naming.</summary>
+    public double RecallEarly { get; init; }
+
+    /// <summary>Pupil-days with the flag standing: the names on the rektor's list, which entries alone do not count.</summary>
+    public int FlaggedDays { get; init; }
+
+    /// <summary>
+    /// Named pupils whose flag had stood since their first sampled day in the period (or after a gap that is no term
+    /// break): their lead is cut off there, for every way of naming alike.
+    /// </summary>
+    public int LeadsCutAtStart { get; init; }
+}
+
+/// <summary>
+/// Lead on the pupils both ways named: the median of (model's lead − rule's lead) in school days. The medians of
+/// <see cref="BudgetMetrics.MedianLeadDays"/> are over different pupils (a way that names more pupils also names harder ones).
+/// </summary>
+public sealed record PairedLead(int Pupils, double? MedianDifference, int ModelEarlier, int RuleEarlier);
 
 /// <summary>The rule, the model at the rule's alert budget, and the nightly run (rule + Trend at the model's cut-off) on one group.</summary>
-public sealed record BudgetGroup(string Group, int LastingPupils, BudgetMetrics Rule, BudgetMetrics Model, BudgetMetrics Nightly);
+public sealed record BudgetGroup(string Group, int LastingPupils, BudgetMetrics Rule, BudgetMetrics Model, BudgetMetrics Nightly)
+{
+    public PairedLead ModelVsRule { get; init; } = new(0, null, 0, 0);
+}
+
+/// <summary>The difference in recall between two groups (first − second) with its 95 % interval (Newcombe's hybrid Wilson).</summary>
+public sealed record RecallGap(string First, string Second, double Difference, double Low, double High)
+{
+    /// <summary>The interval includes zero: the groups' recalls cannot be told apart on this many pupils.</summary>
+    public bool WithinNoise => Low <= 0 && High >= 0;
+
+    public static RecallGap Between(BudgetGroup a, BudgetGroup b, Func<BudgetGroup, BudgetMetrics> way)
+    {
+        var (ma, mb) = (way(a), way(b));
+        var (la, ha) = (ma.RecallLow, ma.RecallHigh);
+        var (lb, hb) = (mb.RecallLow, mb.RecallHigh);
+        var d = ma.Recall - mb.Recall;
+        return new RecallGap(a.Group, b.Group, d,
+            d - Math.Sqrt((ma.Recall - la) * (ma.Recall - la) + (hb - mb.Recall) * (hb - mb.Recall)),
+            d + Math.Sqrt((ha - ma.Recall) * (ha - ma.Recall) + (mb.Recall - lb) * (mb.Recall - lb)));
+    }
+}
 
 /// <summary>Predicted probability against what happened, in bins: 0.4 should mean about 40 %.</summary>
 public sealed record CalibrationBin(double From, double To, int Samples, double MeanPredicted, double Observed);
@@ -23,14 +71,18 @@ public sealed record AlertBudgetResult(
     double? ModelAuc, double? RuleAuc, double ModelThreshold, double TrendCutOff,
     BudgetGroup Overall, IReadOnlyList<BudgetGroup> ByGender, IReadOnlyList<BudgetGroup> ByDriftsform, IReadOnlyList<BudgetGroup> ByGradeBand,
     IReadOnlyList<BudgetGroup> ByTrajectory,
-    int RuleEntriesWithoutLasting, int RuleEntriesIllnessOnly, double NightlyAddedShare, IReadOnlyList<CalibrationBin> Calibration);
+    int RuleEntriesWithoutLasting, int RuleEntriesIllnessOnly, double NightlyAddedShare, IReadOnlyList<CalibrationBin> Calibration)
+{
+    /// <summary>The model's flag stands while its probability is at least this share of the threshold.</summary>
+    public double Keep { get; init; } = AlertBudgetEvaluation.DefaultKeep;
+}
 
 /// <summary>
 /// Answers the rektor's question on every school day of a period: at an alert budget equal to the rule's digest entries
 /// per school-week, how many pupils who go on to lasting absence were named, how many school days before it began, and
 /// how many of the named went on to it. The rule names a pupil while they are at riskfrånvaro or hög frånvaro (an entry
-/// when new or escalated); the model from when its probability reaches the threshold at which its entries are as many as
-/// the rule's until it falls below half of it (an entry when a flag starts); the nightly run names the rule's pupils plus Trend for pupils at no level
+/// when new or escalated); the model from when its probability reaches the threshold at which its entries and its flagged
+/// pupil-days are at most the rule's, until it falls below half of it (an entry when a flag starts); the nightly run names the rule's pupils plus Trend for pupils at no level
 /// whose probability reaches the model's cut-off. A pupil's lasting absence begins on the first sampled day whose
 /// horizon is lasting after at least ten that were not (so its beginning is seen). No pupil is in the result.
 /// </summary>
@@ -38,9 +90,18 @@ public static class AlertBudgetEvaluation
 {
     private const int SeenBefore = 10;
 
+    /// <summary>A model flag, once raised, stands while the probability stays at or above this share of the threshold (chosen on development seed 2: 0.3 named more, earlier, than 0.5 or 0.7).</summary>
+    public const double DefaultKeep = 0.3;
+
+    /// <summary>The most school days without samples at a term's start that a standing flag is carried across.</summary>
+    private const int TermStartGap = 15;
+
+    /// <summary>The lead (school days) that counts as named early: two school weeks, the goal.</summary>
+    public const int EarlyDays = 10;
+
     public static AlertBudgetResult Evaluate(
         IReadOnlyList<TrendSample> samples, IReadOnlyList<float> scores, DateOnly from, DateOnly to, int horizonWeeks, double trendCutOff,
-        Func<TrendSample, string?>? trajectory = null)
+        Func<TrendSample, string?>? trajectory = null, double keep = DefaultKeep)
     {
         var pupils = Pupils(samples);
         var owner = OwnerOf(pupils, samples.Count);
@@ -56,9 +117,9 @@ public static class AlertBudgetEvaluation
         }
 
         var ruleEntries = Entries(pupils, samples, rule).Count;
-        var threshold = ThresholdForBudget(pupils, samples, scores, ruleEntries);
+        var threshold = ThresholdForBudget(pupils, samples, scores, ruleEntries, rule.Count(l => l > 0), keep);
         var model = new int[samples.Count];
-        Flag(pupils, samples, scores, threshold, model);
+        Flag(pupils, samples, scores, threshold, keep, model);
 
         BudgetGroup Group(string name, Func<TrendSample, bool> inGroup)
         {
@@ -67,7 +128,10 @@ public static class AlertBudgetEvaluation
             var onsets = Onsets(group, samples);
             return new BudgetGroup(name, onsets.Count,
                 Metrics(group, owner, samples, rule, onsets, weeks, horizon), Metrics(group, owner, samples, model, onsets, weeks, horizon),
-                Metrics(group, owner, samples, nightly, onsets, weeks, horizon));
+                Metrics(group, owner, samples, nightly, onsets, weeks, horizon))
+            {
+                ModelVsRule = Paired(samples, onsets, model, rule),
+            };
         }
 
         var entries = Entries(pupils, samples, rule);
@@ -87,7 +151,10 @@ public static class AlertBudgetEvaluation
                     .Select(t => Group(t, s => (trajectory(s) ?? "okänd") == t)).ToList(),
             withoutLasting.Count, withoutLasting.Count(i => samples[i].IllnessLike),
             ruleEntries == 0 ? 0 : (double)(nightlyEntries - ruleEntries) / ruleEntries,
-            Calibration(samples, scores));
+            Calibration(samples, scores))
+        {
+            Keep = keep,
+        };
     }
 
     /// <summary>
@@ -177,27 +244,102 @@ public static class AlertBudgetEvaluation
         var entries = Entries(pupils, samples, level);
         var correct = entries.Count(i => LastingWithin(owner, samples, i, horizon));
         var leads = new List<double>();
+        var cut = 0;
         foreach (var (p, k) in onsets)
         {
-            if (level[p[k]] == 0)
+            if (FlagStart(samples, p, k, level) is { } first)
             {
-                continue;
+                leads.Add(samples[p[k]].Day - samples[p[first]].Day);
+                cut += StartsRun(samples, p, first) ? 1 : 0;
             }
-
-            var first = k;
-            while (first > 0 && level[p[first - 1]] > 0 && samples[p[first - 1]].Day == samples[p[first]].Day - 1)
-            {
-                first--;
-            }
-
-            leads.Add(samples[p[k]].Day - samples[p[first]].Day);
         }
 
-        leads.Sort();
-        return new BudgetMetrics(entries.Count, weeks == 0 ? 0 : (double)entries.Count / weeks, leads.Count,
-            onsets.Count == 0 ? 0 : (double)leads.Count / onsets.Count,
-            leads.Count == 0 ? null : leads.Count % 2 == 1 ? leads[leads.Count / 2] : (leads[leads.Count / 2 - 1] + leads[leads.Count / 2]) / 2,
-            entries.Count == 0 ? 0 : (double)correct / entries.Count);
+        var recall = onsets.Count == 0 ? 0 : (double)leads.Count / onsets.Count;
+        var early = leads.Count(l => l >= EarlyDays);
+        return new BudgetMetrics(entries.Count, weeks == 0 ? 0 : (double)entries.Count / weeks, leads.Count, recall, Median(leads),
+            entries.Count == 0 ? 0 : (double)correct / entries.Count)
+        {
+            RecallLow = Wilson(leads.Count, onsets.Count).Low,
+            RecallHigh = Wilson(leads.Count, onsets.Count).High,
+            NamedEarly = early,
+            RecallEarly = onsets.Count == 0 ? 0 : (double)early / onsets.Count,
+            FlaggedDays = pupils.Sum(p => p.Count(i => level[i] > 0)),
+            LeadsCutAtStart = cut,
+        };
+    }
+
+    /// <summary>How many school days the flag standing on the onset day had stood by then; null when none stood.</summary>
+    private static int? Lead(IReadOnlyList<TrendSample> samples, int[] p, int k, int[] level) =>
+        FlagStart(samples, p, k, level) is { } first ? samples[p[k]].Day - samples[p[first]].Day : null;
+
+    /// <summary>The position where the flag standing at position <paramref name="k"/> was raised; null when none stands.</summary>
+    private static int? FlagStart(IReadOnlyList<TrendSample> samples, int[] p, int k, int[] level)
+    {
+        if (level[p[k]] == 0)
+        {
+            return null;
+        }
+
+        var first = k;
+        while (first > 0 && level[p[first - 1]] > 0 && (samples[p[first - 1]].Day == samples[p[first]].Day - 1 || AcrossTerms(samples, p, first)))
+        {
+            first--;
+        }
+
+        return first;
+    }
+
+    /// <summary>
+    /// The sample at <paramref name="k"/> is the pupil's first of a term and the one before it the last of the previous
+    /// term: a flag standing on both has named the pupil since before the break (a term's first days are never sampled,
+    /// too few scheduled days, so without this every lead would be cut off at the start of the term).
+    /// </summary>
+    private static bool AcrossTerms(IReadOnlyList<TrendSample> samples, int[] p, int k) =>
+        Term.Containing(samples[p[k - 1]].Date) != Term.Containing(samples[p[k]].Date)
+        && samples[p[k]].Day - samples[p[k - 1]].Day <= TermStartGap;
+
+    /// <summary>The pupil's sample at position <paramref name="k"/> has no sample on the school day before it, nor a previous term's just before the break.</summary>
+    private static bool StartsRun(IReadOnlyList<TrendSample> samples, int[] p, int k) =>
+        k == 0 || (samples[p[k - 1]].Day != samples[p[k]].Day - 1 && !AcrossTerms(samples, p, k));
+
+    private static PairedLead Paired(IReadOnlyList<TrendSample> samples, Dictionary<int[], int> onsets, int[] model, int[] rule)
+    {
+        var differences = new List<double>();
+        foreach (var (p, k) in onsets)
+        {
+            if (Lead(samples, p, k, model) is { } m && Lead(samples, p, k, rule) is { } r)
+            {
+                differences.Add(m - r);
+            }
+        }
+
+        return new PairedLead(differences.Count, Median(differences), differences.Count(d => d > 0), differences.Count(d => d < 0));
+    }
+
+    private static double? Median(List<double> values)
+    {
+        if (values.Count == 0)
+        {
+            return null;
+        }
+
+        values.Sort();
+        return values.Count % 2 == 1 ? values[values.Count / 2] : (values[values.Count / 2 - 1] + values[values.Count / 2]) / 2;
+    }
+
+    /// <summary>The 95 % Wilson score interval of <paramref name="k"/> of <paramref name="n"/>.</summary>
+    public static (double Low, double High) Wilson(int k, int n)
+    {
+        if (n == 0)
+        {
+            return (0, 1);
+        }
+
+        const double z = 1.959964;
+        double p = (double)k / n, z2 = z * z;
+        var centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+        var half = z * Math.Sqrt(p * (1 - p) / n + z2 / (4.0 * n * n)) / (1 + z2 / n);
+        return (Math.Max(0, centre - half), Math.Min(1, centre + half));
     }
 
     /// <summary>The pupil's absence is lasting on the entry's day or within the horizon after it.</summary>
@@ -242,15 +384,19 @@ public static class AlertBudgetEvaluation
 
     private static List<TrendSample> Relabel(IReadOnlyList<TrendSample> samples) => samples.Select(s => s with { Label = s.Lasting }).ToList();
 
-    /// <summary>The highest threshold grid point at or below which the model's entries do not exceed the budget.</summary>
-    private static double ThresholdForBudget(List<int[]> pupils, IReadOnlyList<TrendSample> samples, IReadOnlyList<float> scores, int budget)
+    /// <summary>
+    /// The lowest threshold grid point down to which the model's entries and its flagged pupil-days stay within the rule's.
+    /// Entries alone would let a low threshold name nearly every pupil once and keep them flagged all term: few new
+    /// entries, a list as long as the roll.
+    /// </summary>
+    private static double ThresholdForBudget(List<int[]> pupils, IReadOnlyList<TrendSample> samples, IReadOnlyList<float> scores, int budget, int flaggedDays, double keep)
     {
         var flags = new int[samples.Count];
         var best = 1.0;
         for (var t = 0.99; t > 0.01; t -= 0.005)
         {
-            Flag(pupils, samples, scores, t, flags);
-            if (Entries(pupils, samples, flags).Count > budget)
+            Flag(pupils, samples, scores, t, keep, flags);
+            if (Entries(pupils, samples, flags).Count > budget || flags.Count(f => f > 0) > flaggedDays)
             {
                 break;
             }
@@ -263,9 +409,9 @@ public static class AlertBudgetEvaluation
 
     /// <summary>
     /// The model's flags at a threshold, with hysteresis as a level has: raised at the threshold, kept while the probability
-    /// stays above half of it, so a probability wavering around the line does not name the pupil again every other day.
+    /// stays at or above <paramref name="keep"/> of it, so a probability wavering around the line does not name the pupil again every other day.
     /// </summary>
-    private static void Flag(List<int[]> pupils, IReadOnlyList<TrendSample> samples, IReadOnlyList<float> scores, double threshold, int[] flags)
+    private static void Flag(List<int[]> pupils, IReadOnlyList<TrendSample> samples, IReadOnlyList<float> scores, double threshold, double keep, int[] flags)
     {
         foreach (var p in pupils)
         {
@@ -274,7 +420,7 @@ public static class AlertBudgetEvaluation
             {
                 var i = p[k];
                 var consecutive = k > 0 && samples[p[k - 1]].Day == samples[i].Day - 1;
-                on = scores[i] >= threshold || (on && consecutive && scores[i] >= threshold / 2);
+                on = scores[i] >= threshold || (on && consecutive && scores[i] >= threshold * keep);
                 flags[i] = on ? 1 : 0;
             }
         }

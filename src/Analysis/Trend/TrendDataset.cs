@@ -36,9 +36,10 @@ public sealed record TrendSample(
 public sealed record TrendDatasetProgress(int SchoolsDone, int Schools, string School, int Samples);
 
 /// <summary>What the samples' label is: see <see cref="TrendOptions.Label"/>.</summary>
-public sealed record TrendLabelling(int HorizonWeeks, TrendLabel Label = TrendLabel.Lasting, Level LastingLevel = Level.High)
+public sealed record TrendLabelling(int HorizonWeeks, TrendLabel Label = TrendLabel.Lasting, Level LastingLevel = Level.High, int LeadDays = 0)
 {
-    public static TrendLabelling From(TrendOptions o) => new(o.HorizonWeeks, o.Label, o.LastingLevel);
+    /// <summary>For training: the options' label, with <see cref="TrendOptions.LabelLeadDays"/>.</summary>
+    public static TrendLabelling From(TrendOptions o) => new(o.HorizonWeeks, o.Label, o.LastingLevel, o.LabelLeadDays);
 }
 
 /// <summary>
@@ -117,6 +118,7 @@ public sealed class TrendDataset(NpgsqlDataSource db, AttendanceFactStore facts)
 
             var info = pupils.GetValueOrDefault(key);
             int? nextHigh = null;
+            int? nextLasting = null;
             for (var i = days.Count - 1; i >= 0; i--)
             {
                 if (i + horizonDays < days.Count && replay.OnRoll[i] && counts[i] >= t.MinimumScheduledDays)
@@ -129,8 +131,15 @@ public sealed class TrendDataset(NpgsqlDataSource db, AttendanceFactStore facts)
                         var features = TrendFeatures.Compute(span[..replay.End[i]], days[i], info.GradeOn(days[i]));
                         int? toHigh = nextHigh - i;
                         var crossing = toHigh <= horizonDays;
+                        // With LeadDays, the days just before lasting absence begins are positive too (see TrendOptions.LabelLeadDays).
+                        var lastingSoon = lasting || nextLasting - i <= labelling.LeadDays;
+                        if (lasting)
+                        {
+                            nextLasting = i;
+                        }
+
                         samples.Add(new TrendSample(code, key, days[i], features.ToVector(), levels[i], toHigh, nextHigh is { } h ? days[h] : null,
-                            labelling.Label == TrendLabel.Lasting ? lasting : crossing, info.Gender ?? "?", driftsform)
+                            labelling.Label == TrendLabel.Lasting ? lastingSoon : crossing, info.Gender ?? "?", driftsform)
                         {
                             HorizonEnd = days[i + horizonDays],
                             Day = i,

@@ -26,7 +26,10 @@ public static class TrendDescriptions
 
     private static string? Sentence(TrendFeatures f, int feature) => TrendFeatures.Names[feature] switch
     {
-        "share_5d" or "share_10d" or "share_prior_10d" or "slope_20d_per_week" or "days_since_last_absence" => Rise(f) ?? Recent(f),
+        "share_5d" or "share_10d" or "share_prior_10d" or "slope_20d_per_week" or "days_since_last_absence" or "slope_40d_per_week"
+            or "share_smoothed_10d_half_life" or "rising_weeks_of_6" or "share_40d_across_terms" => Rise(f) ?? Recent(f),
+        "beyond_illness_share_20d" or "beyond_illness_change_10d" => f.PartDays20 > 0
+            ? $"Frånvarande del av dagen {f.PartDays20} av de senaste {f.Last20.Days} skoldagarna." : Rise(f),
         "share_20d" => Recent(f),
         "share_term" or "term_days" => Term(f),
         "unexcused_share_20d" or "unexcused_part_of_absence_term" => f.UnexcusedMinutes20 > 0
@@ -39,7 +42,7 @@ public static class TrendDescriptions
             : null,
         "late_days_20d" or "late_share_20d" => f.LateDays20 > 0
             ? $"Sen ankomst {f.LateDays20} av de senaste {f.Last20.Days} skoldagarna, sammanlagt {RuleEvaluator.Hours(f.LateMinutes20)}." : null,
-        "previous_term_share" or "change_vs_previous_term" => f.PreviousTerm is { } p && f.Term.Value > p.Value && f.Term.Absent > 0
+        "previous_term_share" or "change_vs_previous_term" or "previous_term_last_20d" or "change_vs_previous_term_end" => f.PreviousTerm is { } p && f.Term.Value > p.Value && f.Term.Absent > 0
             ? $"Frånvarande {Percent(f.Term.Value)} av den schemalagda tiden hittills i terminen, mot {Percent(p.Value)} förra terminen." : null,
         _ => null,
     };

@@ -42,10 +42,24 @@ public sealed record TrendFeatures(
     public int DaysBackSinceSpell { get; init; }
     /// <summary>The pupil's share over the six school weeks after the same date a year earlier, at this school (-1: not here then).</summary>
     public double ShareYearAgoNext6Weeks { get; init; } = -1;
+    /// <summary>Least-squares slope of the daily share over the last 40 days of the term, per school week: a slow climb.</summary>
+    public double Slope40 { get; init; }
+    /// <summary>The last 40 scheduled days whatever the term: a drift does not stop at the term's end, the term's windows do.</summary>
+    public Share Last40AcrossTerms { get; init; }
+    /// <summary>The last 20 scheduled days of the previous term: how the pupil ended it, not only its average.</summary>
+    public Share? PreviousTermEnd { get; init; }
+    /// <summary>Absence in the last 20 days that was not on whole days of giltig frånvaro (part days, ogiltig, single days), over registered time.</summary>
+    public double BeyondIllness20 { get; init; }
+    /// <summary>The same over the last 10 days minus over the 10 before: the absence an illness does not explain, growing.</summary>
+    public double BeyondIllnessChange10 { get; init; }
+    /// <summary>The daily share smoothed with a half-life of 10 scheduled days, across terms.</summary>
+    public double Smoothed { get; init; }
+    /// <summary>Of the last six school weeks (across terms), how many had more absence than the week before.</summary>
+    public int RisingWeeks { get; init; }
 
 
     /// <summary>The vector's length; a constant so the ML.NET row type can declare it.</summary>
-    public const int Count = 30;
+    public const int Count = 38;
 
     /// <summary>The names of the vector's entries, in order; stored with every model so a model never scores another layout.</summary>
     public static readonly IReadOnlyList<string> Names =
@@ -58,6 +72,8 @@ public sealed record TrendFeatures(
         "share_40d", "slope_10d_per_week", "part_days_change_10d", "unexcused_share_change_10d", "late_days_change_10d",
         "whole_day_excused_part_of_absence_20d", "days_back_since_spell_40d", "share_year_ago_next_6w",
         "excused_share_20d",
+        "slope_40d_per_week", "share_40d_across_terms", "previous_term_last_20d", "beyond_illness_share_20d",
+        "beyond_illness_change_10d", "share_smoothed_10d_half_life", "rising_weeks_of_6", "change_vs_previous_term_end",
     ];
 
     private const int RecentDays = 20;
@@ -76,6 +92,8 @@ public sealed record TrendFeatures(
         (float)Last40.Value, (float)Slope10, PartDaysChange10, (float)(Last10.UnexcusedValue - Prior10.UnexcusedValue), LateDaysChange10,
         (float)WholeDayExcusedPartOfAbsence20, DaysBackSinceSpell, (float)ShareYearAgoNext6Weeks,
         (float)(Last20.Value - Last20.UnexcusedValue),
+        (float)Slope40, (float)Last40AcrossTerms.Value, PreviousTermEnd is { } e ? (float)e.Value : -1f, (float)BeyondIllness20,
+        (float)BeyondIllnessChange10, (float)Smoothed, RisingWeeks, PreviousTermEnd is { } f ? (float)(Last20.Value - f.Value) : 0f,
     ];
 
     /// <summary>
@@ -119,16 +137,31 @@ public sealed record TrendFeatures(
 
         var last20 = Window(scheduled, 0, RecentDays);
         int absenceDays = 0, partDays = 0, lateDays = 0, lateMinutes = 0, partChange = 0, lateChange = 0, wholeExcused = 0, n = 0;
+        // Absence beyond whole days of giltig frånvaro, and registered time, in the last 10 days and the 10 before.
+        int beyondLast = 0, beyondPrior = 0, registeredLast = 0, registeredPrior = 0;
         foreach (var d in scheduled.Take(RecentDays))
         {
             absenceDays += d.Absent > 0 ? 1 : 0;
             partDays += d.IsPartDayAbsent ? 1 : 0;
             lateDays += d.Late > 0 ? 1 : 0;
             lateMinutes += d.Late;
-            var sign = n++ < 10 ? 1 : -1;
+            var recent = n++ < 10;
+            var sign = recent ? 1 : -1;
             partChange += d.IsPartDayAbsent ? sign : 0;
             lateChange += d.Late > 0 ? sign : 0;
-            wholeExcused += d.IsWholeDayAbsent && d.Excused >= d.Unexcused ? d.Absent : 0;
+            var illness = d.IsWholeDayAbsent && d.Excused >= d.Unexcused;
+            wholeExcused += illness ? d.Absent : 0;
+            var beyond = illness ? 0 : d.Absent;
+            if (recent)
+            {
+                beyondLast += beyond;
+                registeredLast += d.Registered;
+            }
+            else
+            {
+                beyondPrior += beyond;
+                registeredPrior += d.Registered;
+            }
         }
 
         // Whole-day spells (runs of whole days absent) in the last 40 days; unregistered days neither break nor extend one.
@@ -180,6 +213,7 @@ public sealed record TrendFeatures(
         var termAbsent = termShare.Absent;
         var termUnexcused = termShare.Unexcused;
         var weekday = MostAbsentWeekday(current, WeekdayWeeks);
+        var all = Scheduled(days[..end], newestFirst: true);
 
         return new TrendFeatures(
             asOf, scheduled.Count,
@@ -200,7 +234,52 @@ public sealed record TrendFeatures(
             WholeDayExcusedPartOfAbsence20 = last20.Absent == 0 ? 0 : (double)wholeExcused / last20.Absent,
             DaysBackSinceSpell = back,
             ShareYearAgoNext6Weeks = YearAgo(days[..end], asOf),
+            Slope40 = Slope(scheduled, SpellWindowDays),
+            Last40AcrossTerms = Window(all, 0, SpellWindowDays),
+            PreviousTermEnd = before.Length == 0 ? null : Window(Scheduled(before, newestFirst: true), 0, RecentDays) is { Days: > 0 } pe ? pe : null,
+            BeyondIllness20 = registeredLast + registeredPrior == 0 ? 0 : (double)(beyondLast + beyondPrior) / (registeredLast + registeredPrior),
+            BeyondIllnessChange10 = (registeredLast == 0 ? 0 : (double)beyondLast / registeredLast) - (registeredPrior == 0 ? 0 : (double)beyondPrior / registeredPrior),
+            Smoothed = Smooth(days[..end]),
+            RisingWeeks = RisingWeeksOf(all),
         };
+    }
+
+    /// <summary>Exponentially weighted daily share, newest weighted most (half-life 10 scheduled days, the last 60 read).</summary>
+    private static double Smooth(ReadOnlySpan<DayFact> days)
+    {
+        double weight = 1, sum = 0, total = 0;
+        var decay = Math.Pow(0.5, 1 / 10.0);
+        for (int i = days.Length - 1, n = 0; i >= 0 && n < RecencyCap; i--)
+        {
+            if (days[i].Scheduled == 0)
+            {
+                continue;
+            }
+
+            n++;
+            if (days[i].Registered > 0)
+            {
+                sum += weight * Math.Min(1.0, (double)days[i].Absent / days[i].Registered);
+                total += weight;
+            }
+
+            weight *= decay;
+        }
+
+        return total == 0 ? 0 : sum / total;
+    }
+
+    /// <summary>Of the last six 5-day blocks, how many had a higher share than the block before them.</summary>
+    private static int RisingWeeksOf(List<DayFact> newestFirst)
+    {
+        var rising = 0;
+        for (var w = 0; w < 6; w++)
+        {
+            var (now, before) = (Window(newestFirst, 5 * w, 5), Window(newestFirst, 5 * w + 5, 5));
+            rising += now.Days == 5 && before.Days == 5 && now.Value > before.Value ? 1 : 0;
+        }
+
+        return rising;
     }
 
     /// <summary>The share over the six school weeks (30 scheduled days) after the same date a year earlier; -1 without facts.</summary>
@@ -228,7 +307,7 @@ public sealed record TrendFeatures(
         return registered == 0 ? -1 : (double)absent / registered;
     }
 
-    private static List<DayFact> Scheduled(ReadOnlySpan<DayFact> days)
+    private static List<DayFact> Scheduled(ReadOnlySpan<DayFact> days, bool newestFirst = false)
     {
         var list = new List<DayFact>(days.Length);
         foreach (var d in days)
@@ -237,6 +316,11 @@ public sealed record TrendFeatures(
             {
                 list.Add(d);
             }
+        }
+
+        if (newestFirst)
+        {
+            list.Reverse();
         }
 
         return list;

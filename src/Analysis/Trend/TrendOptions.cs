@@ -22,6 +22,13 @@ public sealed class TrendOptions
     public Level LastingLevel { get; set; } = Level.High;
 
     /// <summary>
+    /// Training only, with the <c>Lasting</c> label: a day is also positive when lasting absence begins within this many
+    /// school days after it, so the model learns the weeks before a lasting problem, not only its first day (0: off).
+    /// The evaluation always measures lasting absence itself.
+    /// </summary>
+    public int LabelLeadDays { get; set; } = 10;
+
+    /// <summary>
     /// Trend flags may grow the digest entries per school-week by at most this share over the rules alone, measured on the
     /// held-out period; the model's cut-off is raised until they do, and stored with the model.
     /// </summary>
@@ -56,6 +63,11 @@ public sealed class TrendOptions
     public IEnumerable<string> Validate()
     {
         var errors = new List<string>();
+        if (LabelLeadDays is < 0 or > 40)
+        {
+            errors.Add($"{Section}:LabelLeadDays must be 0–40 school days, was {LabelLeadDays}.");
+        }
+
         if (HorizonWeeks is < 1 or > 20)
         {
             errors.Add($"{Section}:HorizonWeeks = {HorizonWeeks}: expected 1 to 20 school weeks.");

@@ -126,6 +126,7 @@ public sealed class TrendTrainer(
                 previousAucOnSameSamples = activeAuc,
                 trainer = o.Trainer,
                 label = o.Label.ToString(),
+                labelLeadDays = o.Label == TrendLabel.Lasting ? o.LabelLeadDays : 0,
                 calibration = new { a = model.Calibration.A, b = model.Calibration.B },
                 trendCutOff = cutOff,
                 addedShare,

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Spectre.Console;
 using Skolnarvaro.Analysis.Figures;
+using Skolnarvaro.Analysis.Reporting;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Analysis.Trend;
 using Skolnarvaro.Ingestion.Identity;
@@ -33,17 +34,30 @@ public static class EvaluateCommand
         {
             Description = "Synthetic data only: the generator's history-truth.csv, to break the results down by the kind of trajectory (Course).",
         };
+        var keep = new Option<double>("--keep")
+        {
+            Description = "The model's flag policy at the alert budget: a flag, once raised at the threshold, stands while the probability is at least this share of it.",
+            DefaultValueFactory = _ => AlertBudgetEvaluation.DefaultKeep,
+        };
         var output = new Option<DirectoryInfo?>("--out") { Description = "Folder for the report (evaluation-v<N>-<from>-<to>.html and .json). Default: out/trend." };
         var command = new Command("evaluate",
             "Evaluate a trend model on a period against the threshold rule at the same flag rate: ROC-AUC, precision, recall, lead time, " +
             "by gender and driftsform; writes an HTML report with charts and a JSON file.")
         {
-            model, from, to, output, truth, also,
+            model, from, to, output, truth, also, keep,
         };
         command.SetAction(async (parse, ct) =>
         {
             using var host = await WorkerHost.StartAsync(ct: ct);
+            // Read and checked before any work: a broken template stops here, with its file and line.
+            var report = new TrendReportHtml(host.Get<IOptions<ReportOptions>>().Value.TemplateFolder);
             var store = host.Get<TrendModelStore>();
+            if (parse.GetValue(keep) is var k && k is <= 0 or > 1)
+            {
+                await Console.Error.WriteLineAsync($"--keep {k.ToString(CultureInfo.InvariantCulture)}: expected a share of the threshold above 0 and at most 1 (default {AlertBudgetEvaluation.DefaultKeep.ToString(CultureInfo.InvariantCulture)}).");
+                return ExitCodes.BadConfiguration;
+            }
+
             var version = parse.GetValue(model);
             var info = version is { } v ? await store.GetAsync(v, ct) : await store.ActiveAsync(ct);
             if (info is null)
@@ -125,14 +139,14 @@ public static class EvaluateCommand
             Func<TrendSample, string?>? trajectory = courses is null ? null : s => courses.GetValueOrDefault(s.PupilKey);
             var cutOff = Math.Max(options.CutOff, info.TrendCutOff ?? options.CutOff);
             var result = TrendEvaluation.Evaluate(samples, scores, first, end, info.HorizonWeeks, cutOff, trajectory);
-            var budget = AlertBudgetEvaluation.Evaluate(samples, scores, first, end, info.HorizonWeeks, cutOff, trajectory);
+            var budget = AlertBudgetEvaluation.Evaluate(samples, scores, first, end, info.HorizonWeeks, cutOff, trajectory, parse.GetValue(keep));
 
             var folder = parse.GetValue(output)?.FullName ?? Path.Combine(WorkerHost.Home, "out", "trend");
             Directory.CreateDirectory(folder);
             var name = $"evaluation-v{info.Version}-{first:yyyyMMdd}-{end:yyyyMMdd}";
             var html = Path.Combine(folder, name + ".html");
             var json = Path.Combine(folder, name + ".json");
-            await File.WriteAllTextAsync(html, TrendReport.Html(result, budget, info, caveat), new UTF8Encoding(false), ct);
+            await File.WriteAllTextAsync(html, report.Render(result, budget, info, caveat), new UTF8Encoding(false), ct);
             await File.WriteAllTextAsync(json, TrendReport.Json(result, budget, info, caveat), new UTF8Encoding(false), ct);
             Print(budget, info);
             var spread = new List<AlertBudgetResult> { budget };
@@ -146,7 +160,7 @@ public static class EvaluateCommand
 
                 var otherScores = (await store.LoadAsync(otherInfo, ct)).Score(samples.Select(s => s.Features).ToList());
                 var otherCutOff = Math.Max(options.CutOff, otherInfo.TrendCutOff ?? options.CutOff);
-                var b = AlertBudgetEvaluation.Evaluate(samples, otherScores, first, end, info.HorizonWeeks, otherCutOff, trajectory);
+                var b = AlertBudgetEvaluation.Evaluate(samples, otherScores, first, end, info.HorizonWeeks, otherCutOff, trajectory, parse.GetValue(keep));
                 Print(b, otherInfo);
                 spread.Add(b);
             }
@@ -158,7 +172,11 @@ public static class EvaluateCommand
                 AnsiConsole.MarkupLine($"Spread over {spread.Count} models: AUC {Range(r => r.ModelAuc ?? 0, "0.000")}; recall model − rule (points) " +
                                        $"{Range(r => 100 * (r.Overall.Model.Recall - r.Overall.Rule.Recall), "0.0")}; median lead model − rule (school days) " +
                                        $"{Range(r => (r.Overall.Model.MedianLeadDays ?? 0) - (r.Overall.Rule.MedianLeadDays ?? 0), "0.0")}; nightly entries ÷ rule " +
-                                       $"{Range(r => 1 + r.NightlyAddedShare, "0.000")}");
+                                       $"{Range(r => 1 + r.NightlyAddedShare, "0.000")}; paired lead model − rule (school days) " +
+                                       $"{Range(r => r.Overall.ModelVsRule.MedianDifference ?? 0, "0.0")}; named ≥ {AlertBudgetEvaluation.EarlyDays} days before, model − rule (points) " +
+                                       $"{Range(r => 100 * (r.Overall.Model.RecallEarly - r.Overall.Rule.RecallEarly), "0.0")}; model recall gap girls − boys (points) " +
+                                       $"{Range(r => r.ByGender.Count == 2 ? 100 * (r.ByGender[0].Model.Recall - r.ByGender[1].Model.Recall) : 0, "0.0")}; kommunal − fristående " +
+                                       $"{Range(r => r.ByDriftsform.Count == 2 ? 100 * (r.ByDriftsform[0].Model.Recall - r.ByDriftsform[1].Model.Recall) : 0, "0.0")}");
             }
             AnsiConsole.MarkupLine($"Report: {Markup.Escape(html)}");
             AnsiConsole.MarkupLine($"JSON:   {Markup.Escape(json)}");
@@ -181,18 +199,32 @@ public static class EvaluateCommand
         AnsiConsole.MarkupLine($"ROC-AUC on lasting absence: model {A(r.ModelAuc)}, rule {A(r.RuleAuc)}. Model at the rule's alert budget: probability ≥ {r.ModelThreshold.ToString("0.000", inv)}; " +
                                $"nightly = rule + Trend at ≥ {r.TrendCutOff.ToString("0.00", inv)} (adds {P(r.NightlyAddedShare)} entries)");
         var table = new Table().Border(TableBorder.Rounded).AddColumns(
-            "Group", "Began lasting", "Entries/school-week rule/model/nightly", "Recall rule", "Recall model", "Recall nightly",
-            "Median lead days rule/model/nightly", "Precision rule/model/nightly");
+            "Group", "Began lasting", "Entries/school-week rule/model/nightly", "Recall rule (95 %)", "Recall model (95 %)", "Recall nightly",
+            "Median lead days rule/model/nightly", "Paired lead model − rule (pupils)", $"Named ≥ {AlertBudgetEvaluation.EarlyDays} days before rule/model",
+            "Precision rule/model/nightly");
         foreach (var g in new[] { r.Overall }.Concat(r.ByGender).Concat(r.ByDriftsform).Concat(r.ByGradeBand).Concat(r.ByTrajectory))
         {
             table.AddRow(Markup.Escape(g.Group), g.LastingPupils.ToString("N0", inv),
                 $"{g.Rule.EntriesPerSchoolWeek:0.00}/{g.Model.EntriesPerSchoolWeek:0.00}/{g.Nightly.EntriesPerSchoolWeek:0.00}",
-                P(g.Rule.Recall), P(g.Model.Recall), P(g.Nightly.Recall),
+                $"{P(g.Rule.Recall)} ({R(g.Rule)})", $"{P(g.Model.Recall)} ({R(g.Model)})", P(g.Nightly.Recall),
                 $"{W(g.Rule.MedianLeadDays)}/{W(g.Model.MedianLeadDays)}/{W(g.Nightly.MedianLeadDays)}",
+                $"{W(g.ModelVsRule.MedianDifference)} ({g.ModelVsRule.Pupils})",
+                $"{P(g.Rule.RecallEarly)}/{P(g.Model.RecallEarly)}",
                 $"{P(g.Rule.Precision)}/{P(g.Model.Precision)}/{P(g.Nightly.Precision)}");
         }
 
         AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"Flagged pupil-days rule/model: {r.Overall.Rule.FlaggedDays:N0}/{r.Overall.Model.FlaggedDays:N0} (the model's budget caps both entries and these); " +
+                               $"model flags stand while the probability is ≥ {r.Keep.ToString("0.00", inv)} × the threshold");
+        AnsiConsole.MarkupLine($"Named pupils whose flag had stood since their first sampled day in the period (lead cut off there) rule/model: " +
+                               $"{r.Overall.Rule.LeadsCutAtStart}/{r.Overall.Rule.Named} and {r.Overall.Model.LeadsCutAtStart}/{r.Overall.Model.Named}");
+        foreach (var pair in new[] { r.ByGender, r.ByDriftsform }.Where(p => p.Count == 2))
+        {
+            var (rule, model) = (RecallGap.Between(pair[0], pair[1], g => g.Rule), RecallGap.Between(pair[0], pair[1], g => g.Model));
+            AnsiConsole.MarkupLine($"Recall gap {Markup.Escape(pair[0].Group)} − {Markup.Escape(pair[1].Group)} ({pair[0].LastingPupils} and {pair[1].LastingPupils} pupils): " +
+                                   $"rule {Gap(rule)}, model {Gap(model)}");
+        }
+
         AnsiConsole.MarkupLine($"Rule entries not followed or preceded by lasting absence within the horizon: {r.RuleEntriesWithoutLasting:N0} of {r.Overall.Rule.Entries:N0}; " +
                                $"of them illness-only (mostly whole days of giltig frånvaro): {r.RuleEntriesIllnessOnly:N0}");
         AnsiConsole.MarkupLine("Calibration (predicted → observed): " + string.Join(", ", r.Calibration.Select(b =>
@@ -223,6 +255,11 @@ public static class EvaluateCommand
     }
 
     private static string P(double v) => v.ToString("P1", CultureInfo.InvariantCulture);
+
+    private static string R(BudgetMetrics m) => $"{(100 * m.RecallLow).ToString("0", CultureInfo.InvariantCulture)}–{(100 * m.RecallHigh).ToString("0", CultureInfo.InvariantCulture)}";
+
+    private static string Gap(RecallGap g) =>
+        string.Create(CultureInfo.InvariantCulture, $"{100 * g.Difference:+0.0;-0.0} points (95 %: {100 * g.Low:+0.0;-0.0} to {100 * g.High:+0.0;-0.0}){(g.WithinNoise ? ", within noise" : "")}");
 
     private static string A(double? v) => v?.ToString("0.000", CultureInfo.InvariantCulture) ?? "-";
 

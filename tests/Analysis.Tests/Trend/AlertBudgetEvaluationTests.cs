@@ -45,6 +45,132 @@ public sealed class AlertBudgetEvaluationTests
     }
 
     [Fact]
+    public void Leads_are_also_compared_on_the_pupils_both_named_and_as_named_early_over_every_onset()
+    {
+        // Three pupils begin lasting absence on day 20. The rule names them from days 15, 12 and — for pupil 3 — not at
+        // all; the model from days 5 and 14 and not pupil 3 either. Pupil 4 has no lasting absence; rule and model name it
+        // once each. The model's three entries and 42 flagged pupil-days are within the rule's (four, 44).
+        var samples = new List<TrendSample>();
+        var scores = new List<float>();
+        (int Rule, int Model)[] from = [(15, 5), (12, 14), (99, 99)];
+        for (var p = 0; p < 3; p++)
+        {
+            for (var d = 0; d < 30; d++)
+            {
+                // The rule also had pupil 3 at riskfrånvaro on days 0–9, a flag gone before the lasting absence began.
+                var rule = d >= from[p].Rule || (p == 2 && d < 10);
+                samples.Add(Day(p + 1, d, rule ? Level.AtRisk : null, lasting: d >= 20, gender: p == 0 ? "F" : "M"));
+                scores.Add(d >= from[p].Model ? 0.9f : 0.01f);
+            }
+        }
+
+        for (var d = 0; d < 30; d++)
+        {
+            samples.Add(Day(4, d, d == 3 ? Level.AtRisk : null, lasting: false));
+            scores.Add(d == 3 ? 0.9f : 0.01f);
+        }
+
+        var r = AlertBudgetEvaluation.Evaluate(samples, scores, Days[0], Days[^1], horizonWeeks: 4, trendCutOff: 0.95);
+
+        r.Overall.LastingPupils.Should().Be(3);
+        (r.Overall.Rule.FlaggedDays, r.Overall.Model.FlaggedDays).Should().Be((44, 42));
+        (r.Overall.Rule.Named, r.Overall.Model.Named).Should().Be((2, 2));
+        r.Overall.Rule.MedianLeadDays.Should().Be(6.5, "leads 5 and 8");
+        r.Overall.Model.MedianLeadDays.Should().Be(10.5, "leads 15 and 6");
+        r.Overall.ModelVsRule.Should().Be(new PairedLead(2, 4, 1, 1), "model − rule: +10 and −2");
+        (r.Overall.Rule.NamedEarly, r.Overall.Model.NamedEarly).Should().Be((0, 1));
+        r.Overall.Model.RecallEarly.Should().BeApproximately(1 / 3.0, 1e-9, "over every pupil who began lasting absence");
+        r.Overall.Model.RecallLow.Should().BeLessThan(2 / 3.0);
+        r.Overall.Model.RecallHigh.Should().BeGreaterThan(2 / 3.0);
+    }
+
+    [Fact]
+    public void A_flag_standing_since_the_first_sampled_day_is_counted_as_a_lead_cut_off_there()
+    {
+        // Pupil 1 is at riskfrånvaro from the first sampled day; lasting absence begins on day 20. Pupil 2 is not sampled on
+        // days 0–4 (too few scheduled days yet) and is flagged from day 12; theirs begins on day 22.
+        var samples = new List<TrendSample>();
+        var scores = new List<float>();
+        for (var d = 0; d < 30; d++)
+        {
+            samples.Add(Day(1, d, Level.AtRisk, lasting: d >= 20));
+            scores.Add(0.01f);
+            if (d >= 5)
+            {
+                samples.Add(Day(2, d, d >= 12 ? Level.AtRisk : null, lasting: d >= 22));
+                scores.Add(0.01f);
+            }
+        }
+
+        var r = AlertBudgetEvaluation.Evaluate(samples, scores, Days[0], Days[^1], horizonWeeks: 4, trendCutOff: 0.5);
+
+        (r.Overall.Rule.Named, r.Overall.Rule.LeadsCutAtStart).Should().Be((2, 1));
+        r.Overall.Rule.MedianLeadDays.Should().Be(15, "leads 20 (cut at the start) and 10");
+    }
+
+    [Fact]
+    public void A_flag_standing_at_the_end_of_one_term_and_from_the_first_sampled_day_of_the_next_is_carried_across_the_break()
+    {
+        // School days 0–14 end VT; 15–44 are HT, whose first five are not sampled (too few scheduled days). Pupil 1 is at
+        // riskfrånvaro from day 5 to the end of VT and from HT's first sampled day; lasting absence begins on day 35.
+        // Pupil 2 is flagged only in HT, from day 20; theirs begins on day 36.
+        var dates = Skolnarvaro.TestSupport.TestExports.SchoolDays(new DateOnly(2026, 5, 25), 15)
+            .Concat(Skolnarvaro.TestSupport.TestExports.SchoolDays(new DateOnly(2026, 8, 17), 30)).ToList();
+        var samples = new List<TrendSample>();
+        var scores = new List<float>();
+        for (var d = 0; d < dates.Count; d++)
+        {
+            if (d is >= 15 and < 20)
+            {
+                continue;
+            }
+
+            foreach (var (pupil, flagged, onset) in new[] { (1, d >= 5, 35), (2, d >= 20, 36) })
+            {
+                samples.Add(Day(pupil, 0, flagged ? Level.AtRisk : null, lasting: d >= onset) with { Date = dates[d], Day = d });
+                scores.Add(0.01f);
+            }
+        }
+
+        var r = AlertBudgetEvaluation.Evaluate(samples, scores, dates[0], dates[^1], horizonWeeks: 4, trendCutOff: 0.5);
+
+        r.Overall.Rule.Named.Should().Be(2);
+        r.Overall.Rule.MedianLeadDays.Should().Be(23, "leads 30 (since day 5 in VT) and 16");
+        r.Overall.Rule.LeadsCutAtStart.Should().Be(0);
+        r.Overall.Rule.Entries.Should().Be(3, "a new term's flag is a new digest entry all the same");
+    }
+
+    [Theory]
+    [InlineData(0, 10, 0.0, 0.278)]
+    [InlineData(5, 10, 0.237, 0.763)]
+    [InlineData(30, 44, 0.534, 0.800)]
+    public void The_recall_interval_is_wilsons(int k, int n, double low, double high)
+    {
+        var (l, h) = AlertBudgetEvaluation.Wilson(k, n);
+
+        (l, h).Should().Match<(double L, double H)>(i => Math.Abs(i.L - low) < 0.001 && Math.Abs(i.H - high) < 0.001);
+    }
+
+    [Fact]
+    public void A_recall_gap_whose_interval_holds_zero_is_within_noise()
+    {
+        static BudgetGroup Group(string name, int named, int of)
+        {
+            var (low, high) = AlertBudgetEvaluation.Wilson(named, of);
+            var m = new BudgetMetrics(0, 0, named, (double)named / of, null, 0) { RecallLow = low, RecallHigh = high };
+            return new BudgetGroup(name, of, m, m, m);
+        }
+
+        var small = RecallGap.Between(Group("Flickor", 28, 44), Group("Pojkar", 18, 33), g => g.Model);
+        small.Difference.Should().BeApproximately(28 / 44.0 - 18 / 33.0, 1e-9);
+        small.WithinNoise.Should().BeTrue("nine points on 44 and 33 pupils is well within chance");
+
+        var large = RecallGap.Between(Group("Flickor", 700, 1000), Group("Pojkar", 500, 1000), g => g.Model);
+        large.WithinNoise.Should().BeFalse();
+        (large.Low, large.High).Should().Match<(double L, double H)>(i => i.L > 0.15 && i.H < 0.25);
+    }
+
+    [Fact]
     public void The_trend_cut_off_is_the_lowest_that_keeps_the_added_entries_within_the_share()
     {
         // The rule names three pupils once each; pupil 4, at no level, has probability 0.4: a Trend entry below 0.41.

@@ -52,6 +52,25 @@ public sealed class TrendTrainingTests(TestDatabase db) : IClassFixture<TestData
     }
 
     [Fact]
+    public async Task With_label_lead_days_the_days_just_before_lasting_absence_begins_are_positive_and_lasting_itself_is_unchanged()
+    {
+        var plain = await TrendHistory.Dataset(db).BuildAsync(Term[0], Term[^1], new ThresholdOptions(), new TrendLabelling(3));
+        var early = await TrendHistory.Dataset(db).BuildAsync(Term[0], Term[^1], new ThresholdOptions(), new TrendLabelling(3, LeadDays: 10));
+
+        early.Select(s => s.Lasting).Should().Equal(plain.Select(s => s.Lasting), "the evaluation's truth does not move");
+        plain.Should().OnlyContain(s => s.Label == s.Lasting);
+        early.Should().OnlyContain(s => !s.Lasting || s.Label, "every lasting day stays positive");
+        var before = early.Where(s => s.Label && !s.Lasting).ToList();
+        before.Should().NotBeEmpty();
+        foreach (var s in before)
+        {
+            var next = early.Where(o => o.Skolenhetskod == s.Skolenhetskod && o.PupilKey.SequenceEqual(s.PupilKey) && o.Day > s.Day && o.Lasting)
+                .Min(o => (int?)o.Day);
+            next.Should().NotBeNull().And.BeLessThanOrEqualTo(s.Day + 10, "positive only within ten school days before lasting absence");
+        }
+    }
+
+    [Fact]
     public async Task Calibrated_on_held_out_samples_a_probability_means_about_that_share()
     {
         var samples = await TrendHistory.Dataset(db).BuildAsync(Term[0], Term[^1], new ThresholdOptions(), new TrendLabelling(3));
