@@ -24,7 +24,7 @@ public sealed record ListPage(
     string? Class, IReadOnlyList<SortLink> Sorts, int Total, string? Note);
 
 public sealed record ListRow(
-    string Href, string Name, string ClassName, string Level, string LevelCode, string AtALevelSince, string TermShare,
+    string Href, string Name, string ClassName, string Level, string LevelCode, string OverLimitsSince, string TermShare,
     string RecentShare, string Step, bool Overdue);
 
 public sealed record ClassOption(string Name, int Count, bool Selected);
