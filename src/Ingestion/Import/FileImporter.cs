@@ -40,8 +40,10 @@ public sealed class FileImporter(
         FileScan? scan = null;
         try
         {
+            var phases = new ImportPhases();
             scan = await FileScan.ReadAsync(path, ct);
-            return await ImportScannedAsync(school, profile, path, scan, progress, runId, allowShrink || profile.AllowShrink, ct);
+            phases.Mark("scan");
+            return await ImportScannedAsync(school, profile, path, scan, phases, progress, runId, allowShrink || profile.AllowShrink, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -62,8 +64,8 @@ public sealed class FileImporter(
     }
 
     private async Task<ImportResult> ImportScannedAsync(
-        SchoolSettings school, ResolvedProfile profile, string path, FileScan scan, IProgress<double>? progress, long? runId, bool allowShrink,
-        CancellationToken ct)
+        SchoolSettings school, ResolvedProfile profile, string path, FileScan scan, ImportPhases phases, IProgress<double>? progress, long? runId,
+        bool allowShrink, CancellationToken ct)
     {
         var fileName = Path.GetFileName(path);
         var sha = scan.Sha256;
@@ -129,7 +131,6 @@ public sealed class FileImporter(
                 logger.LogInformation("{File}: ignoring columns the profile does not use: {Columns}", fileName, string.Join(", ", reader.ExtraColumns));
             }
 
-            var phases = System.Diagnostics.Stopwatch.StartNew();
             var length = Math.Max(1, scan.Length);
 
             // The import is recorded first so facts can be written under its id as they are parsed; a rejection
@@ -148,10 +149,11 @@ public sealed class FileImporter(
             var storedSubjects = await SubjectCodesAsync(conn, school.Skolenhetskod, ct);
             var subjectCodes = new SubjectCodes(storedSubjects);
             StagingPass pass;
+            phases.Mark("setup");
             try
             {
                 pass = await StagingPass.RunAsync(conn, reader, profile.Kind, groupLessons: true, length, progress, ct,
-                    direct ? (school.Skolenhetskod, importId, subjectCodes) : null);
+                    direct ? (school.Skolenhetskod, importId, subjectCodes) : null, phases: phases);
                 if (pass.Recurred)
                 {
                     logger.LogInformation("{File}: a pupil's day appears in more than one place in the file; reading it again lesson by lesson", fileName);
@@ -159,8 +161,9 @@ public sealed class FileImporter(
                     reader.Dispose();
                     reader = OpenReader();
                     direct = false;
+                    phases.Mark("parse and COPY (abandoned)");
                     pass = await StagingPass.RunAsync(conn, reader, profile.Kind, groupLessons: false, length, progress, ct,
-                        subjectLimit: new SubjectCodes(storedSubjects));
+                        subjectLimit: new SubjectCodes(storedSubjects), phases: phases);
                 }
             }
             catch (FileRejectedException e)
@@ -175,9 +178,10 @@ public sealed class FileImporter(
             var problems = pass.Problems;
             var problemCount = pass.ProblemCount;
             var protectedCount = pass.ProtectedCount;
-            var copyTime = phases.Elapsed;
+            phases.Mark("parse and COPY");
             await CopyPupilsAsync(conn, reader.Pupils, ct);
             await CopyKeptAsync(conn, pass.Kept, ct);
+            phases.Mark("pupils");
 
             if (profile.Kind == ExportKind.Lessons && !direct)
             {
@@ -186,9 +190,9 @@ public sealed class FileImporter(
                 problemCount += duplicates.Count;
                 lines.Requarantine(duplicates.Count);
                 problems.AddRange(duplicates.Take(Math.Max(0, MaxStoredProblems - problems.Count)));
+                phases.Mark("duplicates");
             }
 
-            var duplicateTime = phases.Elapsed - copyTime;
             if (!lines.AddsUp)
             {
                 await tx.RollbackAsync(ct);
@@ -209,7 +213,9 @@ public sealed class FileImporter(
             }
 
             var conflicts = await FindIdentityConflictsAsync(conn, school.Skolenhetskod, importId, fileName, ct);
+            phases.Mark("identity check");
             await MergePupilsAsync(conn, school.Skolenhetskod, ct);
+            phases.Mark("merge pupils");
             if (direct && !pass.Recurred)
             {
                 await Exec(conn, """
@@ -225,6 +231,7 @@ public sealed class FileImporter(
             if (profile.Kind == ExportKind.Summary)
             {
                 (written, replaced, note) = await MergeSnapshotsAsync(conn, school.Skolenhetskod, importId, ct);
+                phases.Mark("merge snapshots");
             }
             else
             {
@@ -239,7 +246,9 @@ public sealed class FileImporter(
                     (written, dates) = await MergeStagedFactsAsync(conn, school.Skolenhetskod, importId, ct);
                 }
 
+                phases.Mark("merge facts");
                 var shrink = await ShrinkAsync(conn, school.Skolenhetskod, importId, dates, ct);
+                phases.Mark("shrink check");
                 if (shrink.Share > options.Value.MaxShrinkShare && !allowShrink)
                 {
                     await tx.RollbackAsync(ct);
@@ -254,6 +263,7 @@ public sealed class FileImporter(
                 }
 
                 replaced = await ReplaceOlderFactsAsync(conn, school.Skolenhetskod, importId, dates, ct);
+                phases.Mark("replace older facts");
             }
 
             await QuarantineStore.InsertAsync(conn, importId, problems, ct);
@@ -279,12 +289,14 @@ public sealed class FileImporter(
                 ("lTotal", lines.Total), ("lImported", lines.Imported), ("lQuarantined", lines.Quarantined), ("lProtected", lines.Protected),
                 ("lBlank", lines.Blank), ("lHeader", lines.Header));
 
+            phases.Mark("record");
             await tx.CommitAsync(ct);
-            logger.LogInformation("{Summary} Parse and COPY {Copy:N1} s, duplicate check {Duplicates:N1} s, merge and commit {Merge:N1} s.",
-                summary, copyTime.TotalSeconds, duplicateTime.TotalSeconds, (phases.Elapsed - copyTime - duplicateTime).TotalSeconds);
+            phases.Mark("commit");
+            logger.LogInformation("{Summary} {Seconds:N1} s: {Phases}.", summary, phases.Total.TotalSeconds, phases);
             return new ImportResult(path, ImportStatus.Imported, importId, rowsRead, imported, problemCount, protectedCount, written, replaced, summary)
             {
                 Lines = lines,
+                Phases = phases,
             };
         }
         finally

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Npgsql;
 using NpgsqlTypes;
@@ -37,15 +38,18 @@ internal sealed class StagingPass
     /// </param>
     public static async Task<StagingPass> RunAsync(
         NpgsqlConnection conn, ExportReader reader, ExportKind kind, bool groupLessons, long fileLength, IProgress<double>? progress, CancellationToken ct,
-        (string School, long ImportId, SubjectCodes Subjects)? direct = null, SubjectCodes? subjectLimit = null)
+        (string School, long ImportId, SubjectCodes Subjects)? direct = null, SubjectCodes? subjectLimit = null, ImportPhases? phases = null)
     {
         var pass = new StagingPass();
+        var started = Stopwatch.GetTimestamp();
+        var copyWaited = TimeSpan.Zero;
         var batches = Channel.CreateBounded<(FactRow[] Facts, SnapshotRow[] Snapshots, int Count)>(4);
         var parse = Task.Run(async () =>
         {
             try
             {
                 await pass.ParseAsync(reader, kind, groupLessons, direct?.Subjects, subjectLimit, batches.Writer, fileLength, progress, ct);
+                pass.parseTime = Stopwatch.GetElapsedTime(started);
                 batches.Writer.Complete();
             }
             catch (Exception e)
@@ -58,7 +62,7 @@ internal sealed class StagingPass
         {
             await using var copy = await conn.BeginBinaryImportAsync(
                 "copy stage_snapshot (pupil_key, period_from, period_to, scheduled, excused, unexcused, line) from stdin (format binary)", ct);
-            await foreach (var (_, snapshots, count) in batches.Reader.ReadAllAsync(ct))
+            await foreach (var (_, snapshots, count) in ReadAllAsync())
             {
                 for (var i = 0; i < count; i++)
                 {
@@ -66,7 +70,9 @@ internal sealed class StagingPass
                 }
             }
 
+            var completing = Stopwatch.GetTimestamp();
             await copy.CompleteAsync(ct);
+            phases?.Add("COPY completion", Stopwatch.GetElapsedTime(completing));
         }
         else
         {
@@ -74,7 +80,7 @@ internal sealed class StagingPass
                 ? "copy stage_fact (pupil_key, date, start_minute, scheduled, excused, unexcused, late, not_reported, lessons, registered, line, subject) from stdin (format binary)"
                 : "copy attendance_fact (skolenhetskod, pupil_key, date, scheduled_min, excused_min, unexcused_min, late_min, not_reported_min, import_file_id, " +
                   "subjects) from stdin (format binary)", ct);
-            await foreach (var (facts, _, count) in batches.Reader.ReadAllAsync(ct))
+            await foreach (var (facts, _, count) in ReadAllAsync())
             {
                 for (var i = 0; i < count; i++)
                 {
@@ -89,13 +95,48 @@ internal sealed class StagingPass
                 }
             }
 
+            var completing = Stopwatch.GetTimestamp();
             await copy.CompleteAsync(ct);
+            phases?.Add("COPY completion", Stopwatch.GetElapsedTime(completing));
         }
 
         await parse;
         progress?.Report(1.0);
+        if (phases is not null)
+        {
+            // The parsing thread's own work, and what the COPY side waited for it: parsing is the bottleneck when the
+            // COPY side waited, PostgreSQL when the parser waited for room in the queue.
+            phases.Add("parsing (busy)", pass.parseTime - pass.parseWaited);
+            phases.Add("parser waited for COPY", pass.parseWaited);
+            phases.Add("COPY waited for parser", copyWaited);
+        }
+
         return pass;
+
+        async IAsyncEnumerable<(FactRow[] Facts, SnapshotRow[] Snapshots, int Count)> ReadAllAsync()
+        {
+            while (true)
+            {
+                if (!batches.Reader.TryRead(out var batch))
+                {
+                    var waiting = Stopwatch.GetTimestamp();
+                    var more = await batches.Reader.WaitToReadAsync(ct);
+                    copyWaited += Stopwatch.GetElapsedTime(waiting);
+                    if (!more)
+                    {
+                        yield break;
+                    }
+
+                    continue;
+                }
+
+                yield return batch;
+            }
+        }
     }
+
+    private TimeSpan parseTime;
+    private TimeSpan parseWaited;
 
     private async Task ParseAsync(
         ExportReader reader, ExportKind kind, bool groupLessons, SubjectCodes? codes, SubjectCodes? subjectLimit,
@@ -113,7 +154,9 @@ internal sealed class StagingPass
         {
             if (n == BatchSize)
             {
+                var waiting = Stopwatch.GetTimestamp();
                 await output.WriteAsync((facts, snapshots, n), ct);
+                parseWaited += Stopwatch.GetElapsedTime(waiting);
                 facts = new FactRow[BatchSize];
                 snapshots = new SnapshotRow[BatchSize];
                 n = 0;
