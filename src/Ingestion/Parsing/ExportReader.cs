@@ -623,6 +623,15 @@ public sealed class ExportReader : IDisposable
             }
         }
 
+        return NewSubject(span);
+    }
+
+    /// <summary>
+    /// Apart from <see cref="Subject"/>: its lambda's captured variable would make every call allocate a closure, on
+    /// every row (25 bytes a row, 244 MB on 9.7 M lessons).
+    /// </summary>
+    private string? NewSubject(ReadOnlySpan<byte> span)
+    {
         var text = string.Join(' ', Encoding.UTF8.GetString(span).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         var known = text.Length == 0 ? null : subjects.FirstOrDefault(s => s.Name == text).Name ?? text;
         subjects.Add((span.ToArray(), known));
