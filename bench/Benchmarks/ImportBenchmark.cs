@@ -110,6 +110,9 @@ public static class ImportBenchmark
         sw.Stop();
         Console.WriteLine(result.Message);
         Console.WriteLine(result.Phases?.ToString() ?? "");
+        var gc = GC.GetGCMemoryInfo();
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"gc: allocated {GC.GetTotalAllocatedBytes() / 1e6:N0} MB, collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, heap {gc.HeapSizeBytes / 1e6:N0} MB, committed {gc.TotalCommittedBytes / 1e6:N0} MB, working set {Environment.WorkingSet / 1e6:N0} MB"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{sw.Elapsed.TotalSeconds} {PeakMegabytes()}"));
         return result.Status == ImportStatus.Imported ? 0 : 1;
     }
@@ -152,11 +155,13 @@ public static class ImportBenchmark
         {
             me.Refresh();
             var cpu = me.TotalProcessorTime;
+            var allocated = GC.GetTotalAllocatedBytes(precise: true);
             var sw = Stopwatch.StartNew();
             var result = await step();
             me.Refresh();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name,-40} {sw.Elapsed.TotalSeconds,6:N2} s  cpu {(me.TotalProcessorTime - cpu).TotalSeconds,6:N2} s  {result}"));
+                $"{name,-45} {sw.Elapsed.TotalSeconds,6:N2} s  cpu {(me.TotalProcessorTime - cpu).TotalSeconds,6:N2} s  " +
+                $"allocated {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1e6,5:N0} MB  {result}"));
             return result;
         }
 
@@ -170,6 +175,21 @@ public static class ImportBenchmark
                 for (var i = 0; i < csv.FieldCount; i++)
                 {
                     bytes += csv.GetSpan(i).Length;
+                }
+            }
+
+            return Task.FromResult(bytes);
+        });
+        await Step("CsvHelper: + Headers, RawRecord, LineNumber", () =>
+        {
+            using var csv = CsvHelper.CsvReader.FromFile(file, Skolnarvaro.Ingestion.Parsing.ExportReader.CsvOptions(';', Encoding.UTF8, _ => { }));
+            long bytes = 0;
+            while (csv.Read())
+            {
+                bytes += csv.Headers.Count + csv.RawRecord.Length + csv.LineNumber;
+                for (var i = 0; i < csv.FieldCount; i++)
+                {
+                    bytes += csv.IsEmpty(i) ? 1 : 0;
                 }
             }
 
