@@ -180,21 +180,6 @@ public static class ImportBenchmark
 
             return Task.FromResult(bytes);
         });
-        await Step("CsvHelper: + Headers, RawRecord, LineNumber", () =>
-        {
-            using var csv = CsvHelper.CsvReader.FromFile(file, Skolnarvaro.Ingestion.Parsing.ExportReader.CsvOptions(';', Encoding.UTF8, _ => { }));
-            long bytes = 0;
-            while (csv.Read())
-            {
-                bytes += csv.Headers.Count + csv.RawRecord.Length + csv.LineNumber;
-                for (var i = 0; i < csv.FieldCount; i++)
-                {
-                    bytes += csv.IsEmpty(i) ? 1 : 0;
-                }
-            }
-
-            return Task.FromResult(bytes);
-        });
         await Step("ExportReader: parse, validate, pseudonymise", () =>
         {
             using var reader = new Skolnarvaro.Ingestion.Parsing.ExportReader(file, profile, hasher, rules, scan);

@@ -25,12 +25,13 @@ public sealed record FileScan(
 
     public static async Task<FileScan> ReadAsync(string path, CancellationToken ct)
     {
+        // The content hash is half this pass's work: it reads the file on a thread of its own meanwhile.
+        var sha256 = Task.Run(() => HashAsync(path, ct), ct);
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         const int ChunkSize = 1 << 20;
         // Up to 3 bytes of a character cut by the chunk boundary are carried to the front of the next chunk.
         var buffer = new byte[ChunkSize + 4];
-        var chars = new char[ChunkSize + 4];
+        char[]? chars = null; // only to find where bad bytes are
         var carried = 0;
         long offset = 0;
         var lines = 0;          // line breaks seen
@@ -46,7 +47,6 @@ public sealed record FileScan(
         while ((read = await stream.ReadAsync(buffer.AsMemory(carried, ChunkSize), ct)) > 0)
         {
             var chunk = buffer.AsSpan(carried, read);
-            hash.AppendData(chunk);
             if (nonAscii is null && chunk.IndexOfAnyExceptInRange((byte)0, (byte)127) is var n and >= 0)
             {
                 hasNonAscii = true;
@@ -63,6 +63,7 @@ public sealed record FileScan(
             }
             else if (invalid is null)
             {
+                chars ??= new char[ChunkSize + 4];
                 var status = Utf8.ToUtf16(buffer.AsSpan(0, carried + read), chars, out var valid, out _, replaceInvalidSequences: false, isFinalBlock: false);
                 var at = valid - carried; // relative to this chunk; negative when the carried bytes are the bad ones
                 if (status == OperationStatus.InvalidData)
@@ -142,7 +143,7 @@ public sealed record FileScan(
             trailingEmpty = 0;
         }
 
-        return new FileScan(hash.GetHashAndReset(), offset, lines, trailingEmpty, endsWithBreak || offset == 0, invalid is null, hasNonAscii, nonAscii,
+        return new FileScan(await sha256, offset, lines, trailingEmpty, endsWithBreak || offset == 0, invalid is null, hasNonAscii, nonAscii,
             invalid, replacement);
     }
 
@@ -194,6 +195,20 @@ public sealed record FileScan(
         }
 
         return 0;
+    }
+
+    private static async Task<byte[]> HashAsync(string path, CancellationToken ct)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 20];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, ct)) > 0)
+        {
+            hash.AppendData(buffer.AsSpan(0, read));
+        }
+
+        return hash.GetHashAndReset();
     }
 
     private static bool EndsWithBreakOf(byte last) => last is (byte)'\n' or (byte)'\r';
