@@ -32,6 +32,9 @@ public sealed class ExportReader : IDisposable
     private DateOnly? rowDate;
     private readonly Dictionary<string, int> index = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<long, PupilInfo> pupils = [];
+    // The pupil of each personnummer as written in the file: a file listed day by day meets each pupil again every few
+    // rows, and finds them here without parsing the personnummer again.
+    private readonly Dictionary<byte[], PupilInfo> pupilsByBytes = new(ByteContent.Instance);
     private readonly Dictionary<string, LessonStatus> statusByCode;
     private readonly (byte[] Code, LessonStatus Status)[] statusBytes;
     private readonly byte fastTime;
@@ -362,6 +365,21 @@ public sealed class ExportReader : IDisposable
         {
             pupil = lastPupil;
         }
+        else if (pupilsByBytes.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(pnrField, out var known))
+        {
+            pupil = known;
+            if (NameDiffers(pupil))
+            {
+                throw new RowException(null, null, "the same personnummer as an earlier row of this file, with another name");
+            }
+
+            if (pnrField.Length <= lastPnrBytes.Length)
+            {
+                pnrField.CopyTo(lastPnrBytes);
+                lastPnrLength = pnrField.Length;
+                lastPupil = pupil;
+            }
+        }
         else
         {
             var pnrText = Encoding.UTF8.GetString(pnrField);
@@ -394,6 +412,8 @@ public sealed class ExportReader : IDisposable
                 lastPnrLength = pnrField.Length;
                 lastPupil = pupil;
             }
+
+            pupilsByBytes[pnrField.ToArray()] = pupil;
         }
 
         rowPupilKey = pupil.Key;
@@ -553,10 +573,22 @@ public sealed class ExportReader : IDisposable
         string first, last;
         if (index.TryGetValue(ExportField.FirstName, out var f) && index.TryGetValue(ExportField.LastName, out var l))
         {
+            // The very bytes of the pupil's first row: the same name, without decoding it (a row in every few of a file
+            // listed day by day).
+            if (csv.GetSpan(f).SequenceEqual(pupil.FirstNameBytes) && csv.GetSpan(l).SequenceEqual(pupil.LastNameBytes))
+            {
+                return false;
+            }
+
             (first, last) = (csv.GetString(f).Trim(), csv.GetString(l).Trim());
         }
         else
         {
+            if (csv.GetSpan(index[ExportField.Name]).SequenceEqual(pupil.FirstNameBytes))
+            {
+                return false;
+            }
+
             var name = csv.GetString(index[ExportField.Name]).Trim();
             var space = name.IndexOf(' ', StringComparison.Ordinal);
             (first, last) = space < 0 ? (name, "") : (name[..space], name[(space + 1)..].Trim());
@@ -580,9 +612,12 @@ public sealed class ExportReader : IDisposable
         {
             pupil.FirstName = csv.GetString(f).Trim();
             pupil.LastName = csv.GetString(l).Trim();
+            pupil.FirstNameBytes = csv.GetSpan(f).ToArray();
+            pupil.LastNameBytes = csv.GetSpan(l).ToArray();
         }
         else
         {
+            pupil.FirstNameBytes = csv.GetSpan(index[ExportField.Name]).ToArray();
             var name = csv.GetString(index[ExportField.Name]).Trim();
             var space = name.IndexOf(' ', StringComparison.Ordinal);
             (pupil.FirstName, pupil.LastName) = space < 0 ? (name, "") : (name[..space], name[(space + 1)..].Trim());
@@ -817,5 +852,26 @@ public sealed class ExportReader : IDisposable
         public string? Column { get; } = column;
         public string? Value { get; } = value;
         public string Reason { get; } = reason;
+    }
+
+    /// <summary>Byte arrays compared by content, found by a span without an array made for the look-up.</summary>
+    private sealed class ByteContent : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+    {
+        public static readonly ByteContent Instance = new();
+
+        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(byte[] bytes) => GetHashCode(bytes.AsSpan());
+
+        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
+
+        public int GetHashCode(ReadOnlySpan<byte> alternate)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(alternate);
+            return hash.ToHashCode();
+        }
+
+        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
     }
 }

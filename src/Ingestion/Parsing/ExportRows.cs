@@ -133,6 +133,9 @@ public sealed class PupilInfo(byte[] key, char gender, int birthYear)
     public string LastName { get; set; } = "";
     public string ClassName { get; set; } = "";
     internal byte[] ClassBytes { get; set; } = [];
+    /// <summary>The name fields of the pupil's first row as read (the whole name when the export has one name column).</summary>
+    internal byte[] FirstNameBytes { get; set; } = [];
+    internal byte[] LastNameBytes { get; set; } = [];
     public DateOnly FirstDate { get; set; } = DateOnly.MaxValue;
     public DateOnly LastDate { get; set; } = DateOnly.MinValue;
 
