@@ -211,6 +211,9 @@ public static class ImportBenchmark
             await create.ExecuteNonQueryAsync();
         }
 
+        // The drop ended the pooled connections of the database's previous round: none may be handed out again.
+        NpgsqlConnection.ClearAllPools();
+
         return new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
     }
 
