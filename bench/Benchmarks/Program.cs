@@ -10,21 +10,26 @@ var work = Path.GetFullPath(Environment.GetEnvironmentVariable("SKOLNARVARO_BENC
 
 return args switch
 {
-    ["import", var rows] => await ImportBenchmark.RunAsync(long.Parse(rows, CultureInfo.InvariantCulture), admin, work),
+    ["import", var rows, .. var rest] => await ImportBenchmark.RunAsync(long.Parse(rows, CultureInfo.InvariantCulture), admin, work, rounds: Rounds(rest)),
     ["import"] => await ImportBenchmark.RunAsync(10_000_000, admin, work),
-    ["import-by-date", var rows] => await ImportBenchmark.RunAsync(long.Parse(rows, CultureInfo.InvariantCulture), admin, work, byDate: true),
+    ["import-by-date", var rows, .. var rest] => await ImportBenchmark.RunAsync(long.Parse(rows, CultureInfo.InvariantCulture), admin, work, byDate: true, rounds: Rounds(rest)),
     ["import-child", var file, var db, var dir] => await ImportBenchmark.ChildAsync(file, db, dir),
+    ["import-parse", var file] => await ImportBenchmark.ParseOnlyAsync(Path.GetFullPath(file), admin, work),
     ["nightly", .. var rest] => await NightlyBenchmark.RunAsync(rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 20_000, admin, work),
     ["nightly-child", var folder, var db] => await NightlyBenchmark.ChildAsync(folder, db),
     ["analysis", .. var rest] => await AnalysisBenchmark.RunAsync(rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 20_000, rest.Length > 1 ? int.Parse(rest[1], CultureInfo.InvariantCulture) : 3, admin, work),
     _ => Usage(),
 };
 
+static int Rounds(string[] rest) => rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 1;
+
 static int Usage()
 {
     Console.Error.WriteLine("""
-        usage: benchmarks import [rows]               our import against psql \copy (default 10,000,000 rows)
-               benchmarks import-by-date rows         the same with the rows listed day by day (the staging path)
+        usage: benchmarks import [rows] [rounds]      our import against psql \copy (default 10,000,000 rows, 1 round;
+                                                      with rounds, the median and spread of the ratios)
+               benchmarks import-by-date rows [rounds] the same with the rows listed day by day (the staging path)
+               benchmarks import-parse file           the import's reading alone, step by step, without PostgreSQL
                benchmarks nightly [pupils]             a whole nightly run against psql \copy of its files (default 20,000 pupils)
                benchmarks analysis [pupils] [rounds]  nightly analysis against a plain SQL GROUP BY (default 20,000 pupils, 3 rounds)
         Both need the private PostgreSQL of scripts/postgres.sh, or SKOLNARVARO_BENCH_DB.

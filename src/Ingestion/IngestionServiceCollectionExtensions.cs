@@ -63,6 +63,7 @@ public static partial class IngestionServiceCollectionExtensions
         services.AddSingleton<FileImporter>();
         services.AddSingleton<InboxImporter>();
         services.AddSingleton<SchoolImports>();
+        services.AddSingleton<FactStatistics>();
         services.AddSingleton<QuarantineStore>();
         services.AddSingleton<DataQualityStore>();
         return services;
@@ -81,6 +82,11 @@ public static partial class IngestionServiceCollectionExtensions
             if (options.MaxShrinkShare is < 0 or > 1)
             {
                 errors.Add($"Skolnarvaro:MaxShrinkShare = {options.MaxShrinkShare}: expected a share between 0 and 1, such as 0.02.");
+            }
+
+            if (options.AnalyzeAfterFacts < 0)
+            {
+                errors.Add($"Skolnarvaro:AnalyzeAfterFacts = {options.AnalyzeAfterFacts}: expected a number of facts, 0 or more (0: never).");
             }
 
             if (options.StaleAfterSchoolDays < 1)

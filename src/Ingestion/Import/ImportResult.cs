@@ -25,6 +25,9 @@ public sealed record ImportResult(
     /// <summary>Where each line of the file went; null when the file was not read (already imported, wrong encoding).</summary>
     public Parsing.LineAccount? Lines { get; init; }
 
+    /// <summary>Where the import's time went; null when the file was not imported.</summary>
+    public ImportPhases? Phases { get; init; }
+
     public static ImportResult AlreadyImported(string file, long id) =>
         new(file, ImportStatus.AlreadyImported, id, 0, 0, 0, 0, 0, 0,
             $"{Path.GetFileName(file)}: already imported (same content as import #{id}); nothing changed.");

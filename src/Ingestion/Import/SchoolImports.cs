@@ -4,11 +4,15 @@ using Skolnarvaro.Ingestion.Schools;
 
 namespace Skolnarvaro.Ingestion.Import;
 
-/// <summary>What importing one school's inbox came to: the files, and the school's data quality afterwards.</summary>
-public sealed record SchoolImportResult(IReadOnlyList<ImportResult> Files, SchoolDataQuality Quality);
+/// <summary>
+/// What importing one school's inbox came to: the files, the school's data quality afterwards, and whether the facts'
+/// planner statistics were refreshed (after a large import).
+/// </summary>
+public sealed record SchoolImportResult(IReadOnlyList<ImportResult> Files, SchoolDataQuality Quality, bool StatisticsRefreshed = false);
 
 /// <summary>The registry's schools and the import of each one's inbox: what a nightly run asks of ingestion.</summary>
-public sealed class SchoolImports(IOptions<IngestionOptions> options, SchoolRegistryStore registry, InboxImporter inbox, DataQualityStore quality)
+public sealed class SchoolImports(
+    IOptions<IngestionOptions> options, SchoolRegistryStore registry, InboxImporter inbox, DataQualityStore quality, FactStatistics statistics)
 {
     /// <summary>The schools in the registry, in its order.</summary>
     public IReadOnlyList<SchoolSettings> Schools => options.Value.Schools;
@@ -25,7 +29,9 @@ public sealed class SchoolImports(IOptions<IngestionOptions> options, SchoolRegi
         var school = options.Value.Schools.FirstOrDefault(s => s.Skolenhetskod == skolenhetskod)
             ?? throw new InvalidOperationException($"School {skolenhetskod} is no longer in the school registry.");
         var files = await inbox.ImportInboxAsync(school, ct, runId);
+        // Before the data-quality queries and the analysis that follows, which are planned with these statistics.
+        var analysed = await statistics.RefreshAfterImportAsync(files.Sum(f => f.FactsWritten + f.FactsReplaced), ct);
         var dq = await quality.ForSchoolAsync(skolenhetskod, asOf, options.Value.StaleAfterSchoolDays, reportingWindowDays, ct);
-        return new SchoolImportResult(files, dq);
+        return new SchoolImportResult(files, dq, analysed);
     }
 }

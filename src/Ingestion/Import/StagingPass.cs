@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Npgsql;
 using NpgsqlTypes;
@@ -37,15 +39,18 @@ internal sealed class StagingPass
     /// </param>
     public static async Task<StagingPass> RunAsync(
         NpgsqlConnection conn, ExportReader reader, ExportKind kind, bool groupLessons, long fileLength, IProgress<double>? progress, CancellationToken ct,
-        (string School, long ImportId, SubjectCodes Subjects)? direct = null, SubjectCodes? subjectLimit = null)
+        (string School, long ImportId, SubjectCodes Subjects)? direct = null, SubjectCodes? subjectLimit = null, ImportPhases? phases = null)
     {
         var pass = new StagingPass();
+        var started = Stopwatch.GetTimestamp();
+        var copyWaited = TimeSpan.Zero;
         var batches = Channel.CreateBounded<(FactRow[] Facts, SnapshotRow[] Snapshots, int Count)>(4);
         var parse = Task.Run(async () =>
         {
             try
             {
                 await pass.ParseAsync(reader, kind, groupLessons, direct?.Subjects, subjectLimit, batches.Writer, fileLength, progress, ct);
+                pass.parseTime = Stopwatch.GetElapsedTime(started);
                 batches.Writer.Complete();
             }
             catch (Exception e)
@@ -58,7 +63,7 @@ internal sealed class StagingPass
         {
             await using var copy = await conn.BeginBinaryImportAsync(
                 "copy stage_snapshot (pupil_key, period_from, period_to, scheduled, excused, unexcused, line) from stdin (format binary)", ct);
-            await foreach (var (_, snapshots, count) in batches.Reader.ReadAllAsync(ct))
+            await foreach (var (_, snapshots, count) in ReadAllAsync())
             {
                 for (var i = 0; i < count; i++)
                 {
@@ -66,44 +71,100 @@ internal sealed class StagingPass
                 }
             }
 
+            var completing = Stopwatch.GetTimestamp();
             await copy.CompleteAsync(ct);
+            phases?.Add("COPY completion", Stopwatch.GetElapsedTime(completing));
         }
         else
         {
-            await using var copy = await conn.BeginBinaryImportAsync(direct is null
+            await using var copy = await BinaryCopy.BeginAsync(conn, direct is null
                 ? "copy stage_fact (pupil_key, date, start_minute, scheduled, excused, unexcused, late, not_reported, lessons, registered, line, subject) from stdin (format binary)"
                 : "copy attendance_fact (skolenhetskod, pupil_key, date, scheduled_min, excused_min, unexcused_min, late_min, not_reported_min, import_file_id, " +
                   "subjects) from stdin (format binary)", ct);
-            await foreach (var (facts, _, count) in batches.Reader.ReadAllAsync(ct))
+            var school = direct is { } s ? System.Text.Encoding.UTF8.GetBytes(s.School) : [];
+            var subjectBytes = new Dictionary<string, byte[]>(ReferenceEqualityComparer.Instance);
+            await foreach (var (facts, _, count) in ReadAllAsync())
             {
                 for (var i = 0; i < count; i++)
                 {
                     if (direct is { } d)
                     {
-                        WriteFinalFact(copy, in facts[i], d.School, d.ImportId);
+                        WriteFinalFact(copy, in facts[i], school, d.ImportId);
                     }
                     else
                     {
-                        WriteFact(copy, in facts[i]);
+                        WriteFact(copy, in facts[i], subjectBytes);
                     }
                 }
+
+                await copy.FlushIfFullAsync(ct);
             }
 
+            var completing = Stopwatch.GetTimestamp();
             await copy.CompleteAsync(ct);
+            phases?.Add("COPY completion", Stopwatch.GetElapsedTime(completing));
         }
 
         await parse;
         progress?.Report(1.0);
+        if (phases is not null)
+        {
+            // The parsing thread's own work, and what the COPY side waited for it: parsing is the bottleneck when the
+            // COPY side waited, PostgreSQL when the parser waited for room in the queue.
+            phases.Add("parsing (busy)", pass.parseTime - pass.parseWaited);
+            phases.Add("parser waited for COPY", pass.parseWaited);
+            phases.Add("COPY waited for parser", copyWaited);
+        }
+
         return pass;
+
+        async IAsyncEnumerable<(FactRow[] Facts, SnapshotRow[] Snapshots, int Count)> ReadAllAsync()
+        {
+            while (true)
+            {
+                if (!batches.Reader.TryRead(out var batch))
+                {
+                    var waiting = Stopwatch.GetTimestamp();
+                    var more = await batches.Reader.WaitToReadAsync(ct);
+                    copyWaited += Stopwatch.GetElapsedTime(waiting);
+                    if (!more)
+                    {
+                        yield break;
+                    }
+
+                    continue;
+                }
+
+                yield return batch;
+                // Written by now: the arrays go back for the next batches (each is large enough for the large-object heap,
+                // which only a full collection empties: allocated anew, they grew the import's memory with the file).
+                if (batch.Facts.Length > 0)
+                {
+                    ArrayPool<FactRow>.Shared.Return(batch.Facts, clearArray: true);
+                }
+
+                if (batch.Snapshots.Length > 0)
+                {
+                    ArrayPool<SnapshotRow>.Shared.Return(batch.Snapshots, clearArray: true);
+                }
+            }
+        }
     }
+
+    private static FactRow[] RentFacts(ExportKind kind) => kind == ExportKind.Summary ? [] : ArrayPool<FactRow>.Shared.Rent(BatchSize);
+
+    private static SnapshotRow[] RentSnapshots(ExportKind kind) => kind == ExportKind.Summary ? ArrayPool<SnapshotRow>.Shared.Rent(BatchSize) : [];
+
+    private TimeSpan parseTime;
+    private TimeSpan parseWaited;
 
     private async Task ParseAsync(
         ExportReader reader, ExportKind kind, bool groupLessons, SubjectCodes? codes, SubjectCodes? subjectLimit,
         ChannelWriter<(FactRow[], SnapshotRow[], int)> output, long fileLength,
         IProgress<double>? progress, CancellationToken ct)
     {
-        var facts = new FactRow[BatchSize];
-        var snapshots = new SnapshotRow[BatchSize];
+        var facts = RentFacts(kind);
+        var snapshots = RentSnapshots(kind);
         var n = 0;
         var day = new DayGroup(codes);
         // Subjects are checked against the school's 255 codes whichever way the file is read.
@@ -113,9 +174,11 @@ internal sealed class StagingPass
         {
             if (n == BatchSize)
             {
+                var waiting = Stopwatch.GetTimestamp();
                 await output.WriteAsync((facts, snapshots, n), ct);
-                facts = new FactRow[BatchSize];
-                snapshots = new SnapshotRow[BatchSize];
+                parseWaited += Stopwatch.GetElapsedTime(waiting);
+                facts = RentFacts(kind);
+                snapshots = RentSnapshots(kind);
                 n = 0;
                 progress?.Report((double)reader.BytesRead / fileLength);
             }
@@ -227,23 +290,29 @@ internal sealed class StagingPass
         }
     }
 
-    private static void WriteFact(NpgsqlBinaryImporter copy, in FactRow f)
+    private static void WriteFact(BinaryCopy copy, in FactRow f, Dictionary<string, byte[]> subjectBytes)
     {
-        copy.StartRow();
-        copy.Write(f.PupilKey, NpgsqlDbType.Bytea);
-        copy.Write(f.Date, NpgsqlDbType.Date);
-        copy.Write(f.StartMinute, NpgsqlDbType.Integer);
-        copy.Write(f.Scheduled, NpgsqlDbType.Integer);
-        copy.Write(f.Excused, NpgsqlDbType.Integer);
-        copy.Write(f.Unexcused, NpgsqlDbType.Integer);
-        copy.Write(f.Late, NpgsqlDbType.Integer);
-        copy.Write(f.NotReported, NpgsqlDbType.Integer);
-        copy.Write(f.Lessons, NpgsqlDbType.Integer);
-        copy.Write(f.Registered, NpgsqlDbType.Integer);
-        copy.Write(f.Line, NpgsqlDbType.Integer);
+        copy.StartRow(12);
+        copy.Write(f.PupilKey);
+        copy.Write(f.Date);
+        copy.Write(f.StartMinute);
+        copy.Write(f.Scheduled);
+        copy.Write(f.Excused);
+        copy.Write(f.Unexcused);
+        copy.Write(f.Late);
+        copy.Write(f.NotReported);
+        copy.Write(f.Lessons);
+        copy.Write(f.Registered);
+        copy.Write(f.Line);
         if (f.Subject is { } subject)
         {
-            copy.Write(subject, NpgsqlDbType.Text);
+            // A file has a handful of subjects, each one string (ExportReader): encoded once.
+            if (!subjectBytes.TryGetValue(subject, out var bytes))
+            {
+                subjectBytes[subject] = bytes = System.Text.Encoding.UTF8.GetBytes(subject);
+            }
+
+            copy.Write(bytes);
         }
         else
         {
@@ -251,21 +320,21 @@ internal sealed class StagingPass
         }
     }
 
-    private static void WriteFinalFact(NpgsqlBinaryImporter copy, in FactRow f, string school, long importId)
+    private static void WriteFinalFact(BinaryCopy copy, in FactRow f, byte[] school, long importId)
     {
-        copy.StartRow();
-        copy.Write(school, NpgsqlDbType.Char);
-        copy.Write(f.PupilKey, NpgsqlDbType.Bytea);
-        copy.Write(f.Date, NpgsqlDbType.Date);
-        copy.Write(f.Scheduled, NpgsqlDbType.Integer);
-        copy.Write(f.Excused, NpgsqlDbType.Integer);
-        copy.Write(f.Unexcused, NpgsqlDbType.Integer);
-        copy.Write(f.Late, NpgsqlDbType.Integer);
-        copy.Write(f.NotReported, NpgsqlDbType.Integer);
-        copy.Write(importId, NpgsqlDbType.Bigint);
+        copy.StartRow(10);
+        copy.Write(school);
+        copy.Write(f.PupilKey);
+        copy.Write(f.Date);
+        copy.Write(f.Scheduled);
+        copy.Write(f.Excused);
+        copy.Write(f.Unexcused);
+        copy.Write(f.Late);
+        copy.Write(f.NotReported);
+        copy.Write(importId);
         if (f.Subjects is { } subjects)
         {
-            copy.Write(subjects, NpgsqlDbType.Bytea);
+            copy.Write(subjects);
         }
         else
         {
@@ -291,6 +360,9 @@ internal sealed class StagingPass
         private readonly List<(int Start, int Line)> lessons = [];
         private readonly List<(byte Code, int Lessons, int Unreported, int Absent)> subjects = [];
         private readonly Dictionary<string, byte> codeOf = new(ReferenceEqualityComparer.Instance);
+        private const int MaxSharedPatterns = 1 << 16;
+        private readonly Dictionary<byte[], byte[]> packedSeen = new(PackedBytes.Instance);
+        private byte[] scratch = new byte[64];
         private FactRow total;
 
         public bool HasRows => lessons.Count > 0;
@@ -343,8 +415,39 @@ internal sealed class StagingPass
                 return total;
             }
 
-            subjects.Sort((a, b) => a.Code.CompareTo(b.Code));
-            return total with { Subjects = SubjectPacking.Pack(subjects) };
+            // By code, in place (a handful of subjects; List.Sort with a comparison allocates on every call).
+            for (var i = 1; i < subjects.Count; i++)
+            {
+                var s = subjects[i];
+                var j = i - 1;
+                for (; j >= 0 && subjects[j].Code > s.Code; j--)
+                {
+                    subjects[j + 1] = subjects[j];
+                }
+
+                subjects[j + 1] = s;
+            }
+
+            // Packed into scratch space and shared: pupils' days repeat the same few patterns (every lesson attended,
+            // say), so most days need no array of their own. The facts only ever read them.
+            var length = subjects.Count * 4;
+            if (scratch.Length < length)
+            {
+                scratch = new byte[length];
+            }
+
+            SubjectPacking.Pack(subjects, scratch);
+            var bytes = scratch.AsSpan(0, length);
+            if (!packedSeen.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(bytes, out var packed))
+            {
+                packed = bytes.ToArray();
+                if (packedSeen.Count < MaxSharedPatterns)
+                {
+                    packedSeen.Add(packed, packed);
+                }
+            }
+
+            return total with { Subjects = packed };
         }
 
         private void AddSubject(in FactRow lesson)
@@ -373,5 +476,26 @@ internal sealed class StagingPass
 
             subjects.Add((code, 1, unreported, absent));
         }
+    }
+
+    /// <summary>Packed subjects compared by content, and found by a span without an array made for the look-up.</summary>
+    private sealed class PackedBytes : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+    {
+        public static readonly PackedBytes Instance = new();
+
+        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(byte[] bytes) => GetHashCode(bytes.AsSpan());
+
+        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
+
+        public int GetHashCode(ReadOnlySpan<byte> alternate)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(alternate);
+            return hash.ToHashCode();
+        }
+
+        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
     }
 }

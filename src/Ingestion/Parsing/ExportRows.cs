@@ -18,6 +18,13 @@ public static class SubjectPacking
     public static byte[] Pack(IReadOnlyList<(byte Code, int Lessons, int Unreported, int Absent)> subjects)
     {
         var packed = new byte[subjects.Count * 4];
+        Pack(subjects, packed);
+        return packed;
+    }
+
+    /// <summary>Packs into <paramref name="packed"/>, which holds at least 4 bytes a subject.</summary>
+    public static void Pack(IReadOnlyList<(byte Code, int Lessons, int Unreported, int Absent)> subjects, Span<byte> packed)
+    {
         for (var i = 0; i < subjects.Count; i++)
         {
             var (code, lessons, unreported, absent) = subjects[i];
@@ -26,8 +33,6 @@ public static class SubjectPacking
             packed[4 * i + 2] = (byte)Math.Min(unreported, 255);
             packed[4 * i + 3] = (byte)Math.Min(absent, 255);
         }
-
-        return packed;
     }
 }
 
@@ -128,6 +133,9 @@ public sealed class PupilInfo(byte[] key, char gender, int birthYear)
     public string LastName { get; set; } = "";
     public string ClassName { get; set; } = "";
     internal byte[] ClassBytes { get; set; } = [];
+    /// <summary>The name fields of the pupil's first row as read (the whole name when the export has one name column).</summary>
+    internal byte[] FirstNameBytes { get; set; } = [];
+    internal byte[] LastNameBytes { get; set; } = [];
     public DateOnly FirstDate { get; set; } = DateOnly.MaxValue;
     public DateOnly LastDate { get; set; } = DateOnly.MinValue;
 

@@ -25,12 +25,13 @@ public sealed record FileScan(
 
     public static async Task<FileScan> ReadAsync(string path, CancellationToken ct)
     {
+        // The content hash is half this pass's work: it reads the file on a thread of its own meanwhile.
+        var sha256 = Task.Run(() => HashAsync(path, ct), ct);
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         const int ChunkSize = 1 << 20;
         // Up to 3 bytes of a character cut by the chunk boundary are carried to the front of the next chunk.
         var buffer = new byte[ChunkSize + 4];
-        var chars = new char[ChunkSize + 4];
+        char[]? chars = null; // only to find where bad bytes are
         var carried = 0;
         long offset = 0;
         var lines = 0;          // line breaks seen
@@ -46,7 +47,6 @@ public sealed record FileScan(
         while ((read = await stream.ReadAsync(buffer.AsMemory(carried, ChunkSize), ct)) > 0)
         {
             var chunk = buffer.AsSpan(carried, read);
-            hash.AppendData(chunk);
             if (nonAscii is null && chunk.IndexOfAnyExceptInRange((byte)0, (byte)127) is var n and >= 0)
             {
                 hasNonAscii = true;
@@ -54,8 +54,16 @@ public sealed record FileScan(
             }
 
             var keep = 0;
-            if (invalid is null)
+            var all = buffer.AsSpan(0, carried + read);
+            var tail = IncompleteTail(all);
+            if (invalid is null && Utf8.IsValid(all[..^tail]))
             {
+                // Valid so far (vectorised, nothing decoded): only a character cut by the chunk's end is carried over.
+                keep = tail;
+            }
+            else if (invalid is null)
+            {
+                chars ??= new char[ChunkSize + 4];
                 var status = Utf8.ToUtf16(buffer.AsSpan(0, carried + read), chars, out var valid, out _, replaceInvalidSequences: false, isFinalBlock: false);
                 var at = valid - carried; // relative to this chunk; negative when the carried bytes are the bad ones
                 if (status == OperationStatus.InvalidData)
@@ -73,8 +81,15 @@ public sealed record FileScan(
                 replacement = new ByteLocation(lines + 1 + Breaks(chunk[..r]), offset + r);
             }
 
-            // Jump from line break to line break (vectorised search): this pass must stay far cheaper than parsing.
+            // A chunk without CR (the usual LF file) is counted in one vectorised pass; otherwise jump from line break to
+            // line break (vectorised search): this pass must stay far cheaper than parsing.
             var rest = chunk;
+            if (!pendingCr && !chunk.Contains((byte)'\r'))
+            {
+                CountLfLines(chunk, ref lines, ref lineLength, ref trailingEmpty);
+                rest = [];
+            }
+
             while (!rest.IsEmpty)
             {
                 var next = rest.IndexOfAny((byte)'\r', (byte)'\n');
@@ -128,8 +143,72 @@ public sealed record FileScan(
             trailingEmpty = 0;
         }
 
-        return new FileScan(hash.GetHashAndReset(), offset, lines, trailingEmpty, endsWithBreak || offset == 0, invalid is null, hasNonAscii, nonAscii,
+        return new FileScan(await sha256, offset, lines, trailingEmpty, endsWithBreak || offset == 0, invalid is null, hasNonAscii, nonAscii,
             invalid, replacement);
+    }
+
+    /// <summary>Lines ended by LF in a chunk without CR, with the same counts as the break-by-break loop.</summary>
+    private static void CountLfLines(ReadOnlySpan<byte> chunk, ref int lines, ref long lineLength, ref int trailingEmpty)
+    {
+        var last = chunk.LastIndexOf((byte)'\n');
+        if (last < 0)
+        {
+            lineLength += chunk.Length;
+            return;
+        }
+
+        lines += chunk.Count((byte)'\n');
+        // The empty lines just before the chunk's last break, back to a line with text (or on into the previous chunk).
+        var empty = 0;
+        var j = last;
+        while (j > 0 ? chunk[j - 1] == (byte)'\n' : lineLength == 0)
+        {
+            empty++;
+            if (j == 0)
+            {
+                break;
+            }
+
+            j--;
+        }
+
+        trailingEmpty = j == 0 && lineLength == 0 && empty == last + 1 ? trailingEmpty + empty : empty;
+        lineLength = chunk.Length - 1 - last;
+    }
+
+    /// <summary>How many bytes at the end begin a UTF-8 character that the next chunk completes (0–3).</summary>
+    private static int IncompleteTail(ReadOnlySpan<byte> bytes)
+    {
+        for (var i = 1; i <= Math.Min(3, bytes.Length); i++)
+        {
+            var b = bytes[^i];
+            if (b < 0x80)
+            {
+                return 0;
+            }
+
+            if (b >= 0xC0)
+            {
+                var length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
+                return length > i ? i : 0;
+            }
+        }
+
+        return 0;
+    }
+
+    private static async Task<byte[]> HashAsync(string path, CancellationToken ct)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 20];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, ct)) > 0)
+        {
+            hash.AppendData(buffer.AsSpan(0, read));
+        }
+
+        return hash.GetHashAndReset();
     }
 
     private static bool EndsWithBreakOf(byte last) => last is (byte)'\n' or (byte)'\r';
@@ -137,6 +216,12 @@ public sealed record FileScan(
     /// <summary>Line breaks as the CSV reader counts them: LF, CR LF or a lone CR.</summary>
     public static int Breaks(ReadOnlySpan<byte> text)
     {
+        // Nearly every record is one line: a vectorised search says so without looking at each byte.
+        if (text.IndexOfAny((byte)'\r', (byte)'\n') < 0)
+        {
+            return 0;
+        }
+
         var count = 0;
         for (var i = 0; i < text.Length; i++)
         {

@@ -34,6 +34,11 @@ public sealed class IngestionOptions
     /// its dates (pupil-days with no row in the new file) is held back: a truncated transfer looks exactly like that.
     /// </summary>
     public double MaxShrinkShare { get; set; } = 0.02;
+    /// <summary>
+    /// After a school's inbox is imported, attendance_fact is analysed (its planner statistics refreshed) when at least this
+    /// many facts were written or replaced since it last was; 0 leaves it to autovacuum alone.
+    /// </summary>
+    public long AnalyzeAfterFacts { get; set; } = 100_000;
     /// <summary>A school whose newest export is this many school days old is reported as stale.</summary>
     public int StaleAfterSchoolDays { get; set; } = 3;
     /// <summary>Folder that relative inbox paths are resolved against (the schools file's folder).</summary>
