@@ -14,18 +14,22 @@ return args switch
     ["import"] => await ImportBenchmark.RunAsync(10_000_000, admin, work),
     ["import-by-date", var rows] => await ImportBenchmark.RunAsync(long.Parse(rows, CultureInfo.InvariantCulture), admin, work, byDate: true),
     ["import-child", var file, var db, var dir] => await ImportBenchmark.ChildAsync(file, db, dir),
-    ["nightly", .. var rest] => await NightlyBenchmark.RunAsync(rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 20_000, admin, work),
-    ["nightly-child", var folder, var db] => await NightlyBenchmark.ChildAsync(folder, db),
+    ["nightly", .. var rest] => await NightlyBenchmark.RunAsync(Arg(rest, 0, 20_000), Arg(rest, 1, 5), Arg(rest, 2, 5), admin, work),
+    ["nightly-child", var folder, var db, var trend] => await NightlyBenchmark.ChildAsync(folder, db, int.Parse(trend, CultureInfo.InvariantCulture)),
     ["analysis", .. var rest] => await AnalysisBenchmark.RunAsync(rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 20_000, rest.Length > 1 ? int.Parse(rest[1], CultureInfo.InvariantCulture) : 3, admin, work),
     _ => Usage(),
 };
+
+static int Arg(string[] rest, int i, int otherwise) => rest.Length > i ? int.Parse(rest[i], CultureInfo.InvariantCulture) : otherwise;
 
 static int Usage()
 {
     Console.Error.WriteLine("""
         usage: benchmarks import [rows]               our import against psql \copy (default 10,000,000 rows)
                benchmarks import-by-date rows         the same with the rows listed day by day (the staging path)
-               benchmarks nightly [pupils]             a whole nightly run against psql \copy of its files (default 20,000 pupils)
+               benchmarks nightly [pupils] [rounds] [trend-rounds]
+                                                      a whole nightly run against psql \copy of its files, then later nights
+                                                      with and without a trend model (default 20,000 pupils, 5 and 5 rounds)
                benchmarks analysis [pupils] [rounds]  nightly analysis against a plain SQL GROUP BY (default 20,000 pupils, 3 rounds)
         Both need the private PostgreSQL of scripts/postgres.sh, or SKOLNARVARO_BENCH_DB.
         """);
