@@ -56,10 +56,10 @@ public static class AnalysisBenchmark
                           $"{subjectRows:N0} subject rows at every eighth school");
 
         // One untimed night first: it opens every episode (all pupils new), as the first night in production does.
-        var (_, warm) = await OursAsync(host, codes);
+        var (_, warm) = await OursAsync(host, codes, AsOf);
         Console.WriteLine($"first night (untimed): {warm.High:N0} high, {warm.AtRisk:N0} at risk; patterns: {warm.Weekday:N0} weekday, " +
                           $"{warm.Subject:N0} one subject, {warm.Scattered:N0} scattered, {warm.Spell:N0} long spell, {warm.Late:N0} late arrivals");
-        await BaselineAsync(dataSource);
+        await BaselineAsync(dataSource, TermStart, AsOf);
 
         var baseline = new List<double>();
         var ours = new List<double>();
@@ -69,13 +69,13 @@ public static class AnalysisBenchmark
             double b, o;
             if (round % 2 == 1)
             {
-                b = await BaselineAsync(dataSource);
-                (o, _) = await OursAsync(host, codes);
+                b = await BaselineAsync(dataSource, TermStart, AsOf);
+                (o, _) = await OursAsync(host, codes, AsOf);
             }
             else
             {
-                (o, _) = await OursAsync(host, codes);
-                b = await BaselineAsync(dataSource);
+                (o, _) = await OursAsync(host, codes, AsOf);
+                b = await BaselineAsync(dataSource, TermStart, AsOf);
             }
 
             baseline.Add(b);
@@ -90,10 +90,10 @@ public static class AnalysisBenchmark
         return 0;
     }
 
-    private sealed record Counts(int High, int AtRisk, int Weekday, int Subject, int Scattered, int Spell, int Late);
+    internal sealed record Counts(int High, int AtRisk, int Weekday, int Subject, int Scattered, int Spell, int Late);
 
     /// <summary>The nightly analysis for every school: one run, then per school assess and record in one transaction.</summary>
-    private static async Task<(double Seconds, Counts Counts)> OursAsync(IHost host, IReadOnlyList<string> codes)
+    internal static async Task<(double Seconds, Counts Counts)> OursAsync(IHost host, IReadOnlyList<string> codes, DateOnly asOf)
     {
         var db = host.Services.GetRequiredService<NpgsqlDataSource>();
         var analysis = host.Services.GetRequiredService<ThresholdAnalysis>();
@@ -101,10 +101,10 @@ public static class AnalysisBenchmark
         var runs = host.Services.GetRequiredService<RunStore>();
         var counts = new Counts(0, 0, 0, 0, 0, 0, 0);
         var sw = Stopwatch.StartNew();
-        var runId = await runs.StartAsync("nightly", AsOf, """{"benchmark":"analysis"}""");
+        var runId = await runs.StartAsync("nightly", asOf, """{"benchmark":"analysis"}""");
         foreach (var code in codes)
         {
-            var school = await analysis.AssessSchoolAsync(code, AsOf);
+            var school = await analysis.AssessSchoolAsync(code, asOf);
             await using var conn = await db.OpenConnectionAsync();
             await using var tx = await conn.BeginTransactionAsync();
             await flags.RecordAsync(conn, runId, school);
@@ -122,7 +122,7 @@ public static class AnalysisBenchmark
     }
 
     /// <summary>The baseline: PostgreSQL adding up each pupil's term in one statement, every row read by the client.</summary>
-    private static async Task<double> BaselineAsync(NpgsqlDataSource db)
+    internal static async Task<double> BaselineAsync(NpgsqlDataSource db, DateOnly from, DateOnly to)
     {
         var sw = Stopwatch.StartNew();
         await using var cmd = db.CreateCommand("""
@@ -131,8 +131,8 @@ public static class AnalysisBenchmark
             from attendance_fact where date between @from and @to
             group by skolenhetskod, pupil_key
             """);
-        cmd.Parameters.AddWithValue("from", TermStart);
-        cmd.Parameters.AddWithValue("to", AsOf);
+        cmd.Parameters.AddWithValue("from", from);
+        cmd.Parameters.AddWithValue("to", to);
         long rows = 0, minutes = 0;
         await using var r = await cmd.ExecuteReaderAsync();
         while (await r.ReadAsync())

@@ -141,7 +141,28 @@ public sealed class AttendanceFactStore(NpgsqlDataSource db)
     /// so after the first weeks nothing but the term is read.
     /// </summary>
     public async Task<DateOnly> RecentWindowFromAsync(string school, Term term, DateOnly asOf, int windowDays, CancellationToken ct = default) =>
-        (await SchoolDaysAsync(school, term.Start, asOf, ct)).Count >= windowDays ? term.Start : await ReachBackAsync(school, term, windowDays, ct);
+        await HasSchoolDaysAsync(school, term.Start, asOf, windowDays, ct) ? term.Start : await ReachBackAsync(school, term, windowDays, ct);
+
+    /// <summary>
+    /// Whether the school has at least <paramref name="count"/> days with scheduled time between the dates. The first rows
+    /// the index gives (a few pupils' whole terms) nearly always show that many days, so only they are read; when they do
+    /// not, every row is. Reading all of them each night read the school's term twice (issue 18: 33–76 ms of a school's
+    /// 140 ms at 100,000 pupils).
+    /// </summary>
+    public async Task<bool> HasSchoolDaysAsync(string school, DateOnly from, DateOnly to, int count, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("""
+            select count(distinct date) >= @count from (
+                select date from attendance_fact
+                where skolenhetskod = @school and date between @from and @to and scheduled_min > 0
+                limit 4000) first_rows
+            """);
+        cmd.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
+        cmd.Parameters.AddWithValue("from", from);
+        cmd.Parameters.AddWithValue("to", to);
+        cmd.Parameters.AddWithValue("count", (long)count);
+        return (bool)(await cmd.ExecuteScalarAsync(ct))! || (await SchoolDaysAsync(school, from, to, ct)).Count >= count;
+    }
 
     /// <summary>
     /// The first of the school's last <paramref name="windowDays"/> school days of the term before <paramref name="term"/>,

@@ -218,12 +218,18 @@ public sealed class TermReportStore(NpgsqlDataSource db)
     /// <summary>The municipality's minutes per ISO week between the dates.</summary>
     public async Task<IReadOnlyList<WeekMinutes>> WeeksAsync(DateOnly from, DateOnly to, CancellationToken ct = default)
     {
+        // Per pupil and week first, then per week: the same figures as count(distinct (skolenhetskod, pupil_key)) per week,
+        // which sorted every fact by a record and took 68 s against 19 s at 100,000 pupils (issue 18).
         await using var cmd = db.CreateCommand("""
-            select extract(isoyear from date)::int, extract(week from date)::int, min(date), max(date),
-                   count(distinct (skolenhetskod, pupil_key))::int,
-                   sum(scheduled_min - not_reported_min), sum(excused_min), sum(unexcused_min)
-            from attendance_fact
-            where date between @from and @to and scheduled_min > 0
+            select isoyear, week, min(first_day), max(last_day), count(*)::int,
+                   sum(registered)::bigint, sum(excused)::bigint, sum(unexcused)::bigint
+            from (
+                select extract(isoyear from date)::int as isoyear, extract(week from date)::int as week, skolenhetskod, pupil_key,
+                       min(date) as first_day, max(date) as last_day,
+                       sum(scheduled_min - not_reported_min) as registered, sum(excused_min) as excused, sum(unexcused_min) as unexcused
+                from attendance_fact
+                where date between @from and @to and scheduled_min > 0
+                group by 1, 2, skolenhetskod, pupil_key) pupil_week
             group by 1, 2 order by 1, 2
             """);
         cmd.Parameters.AddWithValue("from", from);

@@ -8,10 +8,14 @@ internal static class PupilDirectory
     public static async Task<IReadOnlyList<FlaggedPupil>> ReadAsync(
         NpgsqlConnection conn, string school, IReadOnlyList<DigestEntry> entries, CancellationToken ct)
     {
+        // Driven by the keys, one index probe each: with `where p.pupil_key = any(@keys)` and statistics taken while a first
+        // night's imports had filled enrolment only in part, the planner expected one pupil at the school and scanned
+        // all of pupil once per enrolment: 2–3.6 s a school instead of 1 ms (issue 18).
         await using var cmd = new NpgsqlCommand("""
             select p.pupil_key, p.first_name, p.last_name, e.class_name
-            from pupil p join enrolment e on e.pupil_key = p.pupil_key and e.skolenhetskod = @school
-            where p.pupil_key = any(@keys)
+            from unnest(@keys) as k(pupil_key)
+            join pupil p on p.pupil_key = k.pupil_key
+            join enrolment e on e.pupil_key = k.pupil_key and e.skolenhetskod = @school
             """, conn);
         cmd.Parameters.AddWithValue("school", NpgsqlTypes.NpgsqlDbType.Char, school);
         cmd.Parameters.AddWithValue("keys", entries.Select(f => f.PupilKey).ToArray());
