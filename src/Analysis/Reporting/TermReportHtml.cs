@@ -1,5 +1,3 @@
-using System.Globalization;
-using Microsoft.Extensions.Options;
 using Scriban;
 using Scriban.Parsing;
 using Scriban.Runtime;
@@ -23,9 +21,9 @@ public sealed class TermReportHtml
     public TermReportHtml(string templateFolder)
     {
         var main = Path.Combine(templateFolder, TemplateFile);
-        template = Parse(main);
+        template = ReportTemplate.Parse(main);
         var charts = Path.Combine(templateFolder, ChartsFile);
-        Parse(charts);
+        ReportTemplate.Parse(charts);
         // Read once, here: an include during a render uses what was checked at start, not what the file says by then.
         partials = new Dictionary<string, string>(StringComparer.Ordinal) { [charts] = File.ReadAllText(charts) };
         foreach (var sample in TermReportPageSample.All)
@@ -36,53 +34,7 @@ public sealed class TermReportHtml
 
     public string Render(TermReport report, DateOnly created) => Render(TermReportPage.Of(report, created));
 
-    private string Render(TermReportPage page)
-    {
-        var globals = new ScriptObject();
-        globals.Import(page, renamer: StandardMemberRenamer.Default);
-        globals.Import("escape", new Func<string?, string>(Escape));
-        var context = new TemplateContext
-        {
-            StrictVariables = true,
-            EnableRelaxedMemberAccess = false,
-            MemberRenamer = StandardMemberRenamer.Default,
-            TemplateLoader = new CheckedPartials(partials),
-            // A municipality's schools and grades make long tables; Scriban would stop loops after 1,000 iterations.
-            LoopLimit = 0,
-        };
-        context.PushGlobal(globals);
-        context.PushCulture(CultureInfo.GetCultureInfo("sv-SE"));
-        try
-        {
-            return template.Render(context);
-        }
-        catch (Scriban.Syntax.ScriptRuntimeException e)
-        {
-            throw Invalid($"{e.Span.FileName}({e.Span.Start.Line + 1},{e.Span.Start.Column + 1}): {e.OriginalMessage}");
-        }
-    }
-
-    private static Template Parse(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw Invalid($"{path}: template file not found ({ReportOptions.Section}:TemplateFolder).");
-        }
-
-        var parsed = Template.Parse(File.ReadAllText(path), path);
-        return parsed.HasErrors ? throw Invalid(string.Join(Environment.NewLine, parsed.Messages.Select(m => m.ToString()))) : parsed;
-    }
-
-    /// <summary>
-    /// A bad template is a bad setting, reported like one: the command line turns options failures into a configuration
-    /// error (exit code 2). The digests' templates do the same with their own exception; stages don't share code.
-    /// </summary>
-    private static OptionsValidationException Invalid(string message) => new(Options.DefaultName, typeof(ReportOptions), [message]);
-
-    /// <summary>Escapes markup only: å, ä and ö stay readable in the file (html.escape would write them as &amp;#229;).</summary>
-    private static string Escape(string? s) =>
-        (s ?? "").Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
-         .Replace(">", "&gt;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal);
+    private string Render(TermReportPage page) => ReportTemplate.Render(template, page, new CheckedPartials(partials));
 
     /// <summary><c>include "term-report-charts.sbn"</c>: only the partials read and checked at start, from the template folder.</summary>
     private sealed class CheckedPartials(IReadOnlyDictionary<string, string> partials) : ITemplateLoader

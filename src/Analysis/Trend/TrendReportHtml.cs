@@ -1,7 +1,4 @@
-using System.Globalization;
-using Microsoft.Extensions.Options;
 using Scriban;
-using Scriban.Runtime;
 using Skolnarvaro.Analysis.Reporting;
 
 namespace Skolnarvaro.Analysis.Trend;
@@ -20,54 +17,14 @@ public sealed class TrendReportHtml
 
     public TrendReportHtml(string templateFolder)
     {
-        var path = Path.Combine(templateFolder, TemplateFile);
-        if (!File.Exists(path))
-        {
-            throw Invalid($"{path}: template file not found ({ReportOptions.Section}:TemplateFolder).");
-        }
-
-        template = Template.Parse(File.ReadAllText(path), path);
-        if (template.HasErrors)
-        {
-            throw Invalid(string.Join(Environment.NewLine, template.Messages.Select(m => m.ToString())));
-        }
-
+        template = ReportTemplate.Parse(Path.Combine(templateFolder, TemplateFile));
         Render(Sample);
     }
 
     public string Render(TrendEvaluationResult result, AlertBudgetResult budget, TrendModelInfo model, string? caveat) =>
         Render(TrendReportPages.Of(result, budget, model, caveat));
 
-    private string Render(TrendReportPage page)
-    {
-        var globals = new ScriptObject();
-        globals.Import(page, renamer: StandardMemberRenamer.Default);
-        globals.Import("escape", new Func<string?, string>(Escape));
-        var context = new TemplateContext
-        {
-            StrictVariables = true,
-            EnableRelaxedMemberAccess = false,
-            MemberRenamer = StandardMemberRenamer.Default,
-            LoopLimit = 0,
-        };
-        context.PushGlobal(globals);
-        context.PushCulture(CultureInfo.GetCultureInfo("sv-SE"));
-        try
-        {
-            return template.Render(context);
-        }
-        catch (Scriban.Syntax.ScriptRuntimeException e)
-        {
-            throw Invalid($"{e.Span.FileName}({e.Span.Start.Line + 1},{e.Span.Start.Column + 1}): {e.OriginalMessage}");
-        }
-    }
-
-    private static OptionsValidationException Invalid(string message) => new(Options.DefaultName, typeof(ReportOptions), [message]);
-
-    /// <summary>Escapes markup only: å, ä and ö stay readable in the file.</summary>
-    private static string Escape(string? s) =>
-        (s ?? "").Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
-         .Replace(">", "&gt;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal);
+    private string Render(TrendReportPage page) => ReportTemplate.Render(template, page);
 
     /// <summary>Every list with an entry and every optional part present, so the start-up render reaches every name the template uses.</summary>
     private static TrendReportPage Sample
