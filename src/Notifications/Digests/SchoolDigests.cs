@@ -81,29 +81,23 @@ public sealed class SchoolDigests(
         var now = time.GetUtcNow();
         var notBefore = sendNow ? now : SendAt(school, asOf, now);
         var key = $"digest-{school}-run{runId}";
-        var queued = false;
-        if (request.Links.Count == 0)
-        {
-            // One mail to all the school's rektorer.
-            var digest = renderer.Render(model);
-            var mime = DigestMail.Compose(settings.FromName, settings.FromAddress, recipients.Rectors.Select(r => (r.Name, r.Email)), digest, key, now);
-            queued = await outbox.EnqueueAsync(conn, key, runId, school, recipients.Rectors.Select(r => r.Email).ToList(), digest.Subject, mime, ct, notBefore);
-        }
-        else
-        {
-            // Each rektor's own mail: the link in it is personal.
-            for (var i = 0; i < recipients.Rectors.Count; i++)
-            {
-                var rector = recipients.Rectors[i];
-                var own = recipients.Rectors.Count == 1 ? key : $"{key}-{i + 1}";
-                var digest = renderer.Render(model with
+        // One mail to all the school's rektorer; with links, each rektor's own mail, since the link in it is personal.
+        var mails = request.Links.Count == 0
+            ? [(key, recipients.Rectors, model)]
+            : recipients.Rectors.Select((rector, i) => (
+                recipients.Rectors.Count == 1 ? key : $"{key}-{i + 1}",
+                (IReadOnlyList<RectorSettings>)[rector],
+                model with
                 {
                     School = model.School with { Rectors = rector.Name },
                     Link = request.Links.GetValueOrDefault(rector.Email.Trim().ToLowerInvariant()),
-                });
-                var mime = DigestMail.Compose(settings.FromName, settings.FromAddress, [(rector.Name, rector.Email)], digest, own, now);
-                queued |= await outbox.EnqueueAsync(conn, own, runId, school, [rector.Email], digest.Subject, mime, ct, notBefore);
-            }
+                })).ToList();
+        var queued = false;
+        foreach (var (mailKey, to, mailModel) in mails)
+        {
+            var digest = renderer.Render(mailModel);
+            var mime = DigestMail.Compose(settings.FromName, settings.FromAddress, to.Select(r => (r.Name, r.Email)), digest, mailKey, now);
+            queued |= await outbox.EnqueueAsync(conn, mailKey, runId, school, to.Select(r => r.Email).ToList(), digest.Subject, mime, ct, notBefore);
         }
 
         return new QueuedDigest(queued ? DigestOutcome.Queued : DigestOutcome.AlreadyQueued, told, next, waiting);
