@@ -52,6 +52,14 @@ public sealed class RektorBrowserTests(RektorPageFixture fixture) : IDisposable
         browser.FindElement(By.CssSelector(".steps")).Text.Should().Contain("Utredning inledd").And.NotContain("Registrera först");
         browser.FindElement(By.CssSelector(".steps details summary")).Text.Should().Be("Ändringar (1)");
 
+        // A form posted without its antiforgery field (as another site's form would be): refused, nothing recorded.
+        browser.ExecuteScript("document.querySelectorAll(\"input[name='__skolnarvaro']\").forEach(e => e.remove());");
+        browser.FindElement(By.CssSelector("form input[name='steg'][value='Reported']"))
+            .FindElement(By.XPath("..")).FindElement(By.CssSelector("button[value='spara']")).Click();
+        browser.FindElement(By.TagName("h1")).Text.Should().Be("Begäran kunde inte tas emot");
+        browser.Navigate().GoToUrl(pupil);
+        browser.FindElement(By.CssSelector(".steps details summary")).Text.Should().Be("Ändringar (1)", "the refused post recorded nothing");
+
         // Another school's pupil, by address: the Swedish refusal, nothing of the pupil.
         var foreign = await ForeignPupilAsync();
         browser.Navigate().GoToUrl($"{fixture.BaseUrl}/skola/85835001/elev/{foreign}");
