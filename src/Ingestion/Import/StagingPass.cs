@@ -361,7 +361,7 @@ internal sealed class StagingPass
         private readonly List<(byte Code, int Lessons, int Unreported, int Absent)> subjects = [];
         private readonly Dictionary<string, byte> codeOf = new(ReferenceEqualityComparer.Instance);
         private const int MaxSharedPatterns = 1 << 16;
-        private readonly Dictionary<byte[], byte[]> packedSeen = new(PackedBytes.Instance);
+        private readonly Dictionary<byte[], byte[]> packedSeen = new(Parsing.ByteContent.Instance);
         private byte[] scratch = new byte[64];
         private FactRow total;
 
@@ -476,26 +476,5 @@ internal sealed class StagingPass
 
             subjects.Add((code, 1, unreported, absent));
         }
-    }
-
-    /// <summary>Packed subjects compared by content, and found by a span without an array made for the look-up.</summary>
-    private sealed class PackedBytes : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
-    {
-        public static readonly PackedBytes Instance = new();
-
-        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
-
-        public int GetHashCode(byte[] bytes) => GetHashCode(bytes.AsSpan());
-
-        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
-
-        public int GetHashCode(ReadOnlySpan<byte> alternate)
-        {
-            var hash = new HashCode();
-            hash.AddBytes(alternate);
-            return hash.ToHashCode();
-        }
-
-        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
     }
 }
