@@ -14,12 +14,15 @@ public sealed class WebUsers(IConfiguration configuration, IOptions<WebOptions> 
     public const string AnalystRole = "Analytiker";
     public const string SchoolClaim = "skola";
 
-    public IReadOnlyList<WebSchool> Schools => configuration.GetSection("Skolnarvaro:Schools").GetChildren()
+    // The registry is read from configuration once: it is not reloaded while the worker runs.
+    private readonly Lazy<IReadOnlyList<WebSchool>> schools = new(() => configuration.GetSection("Skolnarvaro:Schools").GetChildren()
         .Where(s => !string.IsNullOrEmpty(s["Skolenhetskod"]))
         .Select(s => new WebSchool(
             s["Skolenhetskod"]!, s["Name"] ?? s["Skolenhetskod"]!, s["Driftsform"] == "Independent",
             s.GetSection("Rectors").GetChildren().Select(r => (r["Email"] ?? "").Trim().ToLowerInvariant()).Where(e => e.Length > 0).ToList()))
-        .ToList();
+        .ToList());
+
+    public IReadOnlyList<WebSchool> Schools => schools.Value;
 
     public WebSchool? School(string code) => Schools.FirstOrDefault(s => s.Skolenhetskod == code);
 
