@@ -105,7 +105,7 @@ public static class RektorEndpoints
 
     private static async Task SignInPage(HttpContext c, SignInLinks links, WebUsers users, [FromQuery(Name = "t")] string? token)
     {
-        if (await Check(c, links, users, token) is not { } schools)
+        if (await Check(c, links, users, token) is not (_, var schools))
         {
             return;
         }
@@ -118,21 +118,19 @@ public static class RektorEndpoints
 
     private static async Task SignIn(HttpContext c, SignInLinks links, WebUsers users, [FromForm(Name = "t")] string? token)
     {
-        if (await Check(c, links, users, token) is not { } schools)
+        if (await Check(c, links, users, token) is not (var email, var schools))
         {
             return;
         }
 
-        var (_, claim) = links.Check(token);
-        var email = claim!.Email;
         await c.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
             WebUsers.Principal(email, users.RektorName(email) ?? email, WebUsers.RektorRole, schools, CookieAuthenticationDefaults.AuthenticationScheme));
         c.Response.StatusCode = StatusCodes.Status303SeeOther;
         c.Response.Headers.Location = schools.Count == 1 ? $"/skola/{schools[0]}" : "/";
     }
 
-    /// <summary>The schools a link opens now, or null after answering: tampered 400, expired 410, no longer the address's schools 403.</summary>
-    private static async Task<IReadOnlyList<string>?> Check(HttpContext c, SignInLinks links, WebUsers users, string? token)
+    /// <summary>Whose a link is and the schools it opens now, or null after answering: tampered 400, expired 410, no longer the address's schools 403.</summary>
+    private static async Task<(string Email, IReadOnlyList<string> Schools)?> Check(HttpContext c, SignInLinks links, WebUsers users, string? token)
     {
         var (check, claim) = links.Check(token);
         switch (check)
@@ -156,7 +154,7 @@ public static class RektorEndpoints
             return null;
         }
 
-        return schools;
+        return (claim.Email, schools);
     }
 
     private static async Task LoginForm(HttpContext c, IOptions<WebOptions> options, [FromQuery(Name = "fel")] string? error) =>
