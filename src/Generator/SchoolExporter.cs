@@ -106,12 +106,8 @@ internal sealed class SchoolExporter
         {
             case ExportKind.Lessons:
                 int correctionWeek = template.WriteCorrection ? FindCorrectionWeek() : -1;
-                foreach (var week in this.cal.Weeks)
+                foreach (var week in ExportedWeeks())
                 {
-                    if (week.FirstDay > this.school.LastExportDay)
-                    {
-                        break;
-                    }
                     WriteLessonsFile(week, corrected: false);
                     if (week.Index == correctionWeek)
                     {
@@ -120,12 +116,8 @@ internal sealed class SchoolExporter
                 }
                 break;
             case ExportKind.Days:
-                foreach (var week in this.cal.Weeks)
+                foreach (var week in ExportedWeeks())
                 {
-                    if (week.FirstDay > this.school.LastExportDay)
-                    {
-                        break;
-                    }
                     WriteDaysFile(week);
                 }
                 break;
@@ -203,6 +195,35 @@ internal sealed class SchoolExporter
 
     private int LastDayOf(SchoolWeek week) => Math.Min(week.EndDay, this.school.LastExportDay + 1);
 
+    /// <summary>The school weeks that have exports: up to the school's last export day.</summary>
+    private IEnumerable<SchoolWeek> ExportedWeeks() => this.cal.Weeks.TakeWhile(w => w.FirstDay <= this.school.LastExportDay);
+
+    /// <summary>One pupil-day of a week: the enrolment (and its index in the school's list), the day, its lessons and
+    /// what the pupil's absence made of them.</summary>
+    private delegate void PupilDay(int enrolment, Enrollment e, int day, Lesson[] lessons, ReadOnlySpan<LessonOutcome> outcomes);
+
+    /// <summary>Every pupil-day of the week at this school, enrolment by enrolment and day by day — the order every
+    /// export kind writes (or adds up) its rows in — with the day's lessons simulated once.</summary>
+    private void ForEachPupilDay(SchoolWeek week, PupilDay visit)
+    {
+        int end = LastDayOf(week);
+        Span<LessonOutcome> buf = stackalloc LessonOutcome[16];
+        var enrollments = this.school.Enrollments;
+        for (int i = 0; i < enrollments.Count; i++)
+        {
+            var e = enrollments[i];
+            int from = Math.Max(week.FirstDay, e.FromDay);
+            int to = Math.Min(end, e.ToDay);
+            for (int day = from; day < to; day++)
+            {
+                var lessons = e.Class.LessonsOn(this.cal.Days[day]);
+                var outcomes = buf[..lessons.Length];
+                e.Pupil.Absence.Simulate(day, this.cal, lessons, outcomes);
+                visit(i, e, day, lessons, outcomes);
+            }
+        }
+    }
+
     private void WriteLessonsFile(SchoolWeek week, bool corrected)
     {
         string monday = week.Monday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -218,85 +239,75 @@ internal sealed class SchoolExporter
         {
             dates[d - week.FirstDay] = Date(this.cal.Days[d]);
         }
-        Span<LessonOutcome> buf = stackalloc LessonOutcome[16];
         string[] codes = this.format.StatusCodes;
         string notReportedMinutes = this.format.NotReportedMinutesEmpty ? "" : "0";
 
         using var w = Open(name);
-        foreach (var e in this.school.Enrollments)
+        ForEachPupilDay(week, (_, e, day, lessons, outcomes) =>
         {
             var p = e.Pupil;
-            int from = Math.Max(week.FirstDay, e.FromDay);
-            int to = Math.Min(end, e.ToDay);
-            for (int day = from; day < to; day++)
+            var date = this.cal.Days[day];
+            int g = this.cal.DayBase + day; // random draws keyed by the day of the whole history
+            bool fixExcused = corrected && Det.Unit(this.seed, Det.Salt.FixExcused, p.Id, g) < 0.3;
+            for (int li = 0; li < lessons.Length; li++)
             {
-                var date = this.cal.Days[day];
-                var lessons = e.Class.LessonsOn(date);
-                var outcomes = buf[..lessons.Length];
-                p.Absence.Simulate(day, this.cal, lessons, outcomes);
-
-                int g = this.cal.DayBase + day; // random draws keyed by the day of the whole history
-                bool fixExcused = corrected && Det.Unit(this.seed, Det.Salt.FixExcused, p.Id, g) < 0.3;
-                for (int li = 0; li < lessons.Length; li++)
+                var o = outcomes[li];
+                bool classE = Det.Unit(this.seed, Det.Salt.ClassLessonE, this.school.Index, e.Class.Index, g * 16 + li) < template.ClassLessonNotReported;
+                bool pupilE = template.PupilLessonNotReported > 0
+                    && Det.Unit(this.seed, Det.Salt.PupilLessonE, p.Id, g, li) < template.PupilLessonNotReported;
+                if (corrected)
                 {
-                    var o = outcomes[li];
-                    bool classE = Det.Unit(this.seed, Det.Salt.ClassLessonE, this.school.Index, e.Class.Index, g * 16 + li) < template.ClassLessonNotReported;
-                    bool pupilE = template.PupilLessonNotReported > 0
-                        && Det.Unit(this.seed, Det.Salt.PupilLessonE, p.Id, g, li) < template.PupilLessonNotReported;
-                    if (corrected)
+                    if (classE && Det.Unit(this.seed, Det.Salt.FixE, this.school.Index, e.Class.Index, g * 16 + li) < 0.6)
                     {
-                        if (classE && Det.Unit(this.seed, Det.Salt.FixE, this.school.Index, e.Class.Index, g * 16 + li) < 0.6)
+                        classE = false;
+                        if (!pupilE)
                         {
-                            classE = false;
-                            if (!pupilE)
-                            {
-                                stats.CorrectedNotReported++;
-                            }
-                        }
-                        if (pupilE && Det.Unit(this.seed, Det.Salt.FixE, -1 - p.Id, g, li) < 0.6)
-                        {
-                            pupilE = false;
-                            if (!classE)
-                            {
-                                stats.CorrectedNotReported++;
-                            }
-                        }
-                        if (fixExcused && o.Status == LessonStatus.Excused && !classE && !pupilE)
-                        {
-                            o.Status = LessonStatus.Unexcused;
-                            stats.CorrectedExcusedToUnexcused++;
+                            stats.CorrectedNotReported++;
                         }
                     }
-                    if (classE || pupilE)
+                    if (pupilE && Det.Unit(this.seed, Det.Salt.FixE, -1 - p.Id, g, li) < 0.6)
                     {
-                        o = new LessonOutcome { Status = LessonStatus.NotReported };
-                        stats.NotReportedRows++;
+                        pupilE = false;
+                        if (!classE)
+                        {
+                            stats.CorrectedNotReported++;
+                        }
                     }
-
-                    var bad = inj.Next(!p.Protected);
-                    var lesson = lessons[li];
-                    w.Field(PnrField(p, week.Index, bad, inj));
-                    w.Field(p.Protected ? ProtectedFirstName : p.FirstName);
-                    w.Field(p.Protected ? ProtectedLastName : p.LastName);
-                    w.Field(e.Class.Name);
-                    w.Field(DateField(date, dates[day - week.FirstDay], bad, inj));
-                    w.Field(Time(lesson.StartMinute));
-                    w.Field(lesson.Length);
-                    w.Field(lesson.Subject);
-                    w.Field(codes[(int)o.Status]);
-                    if (o.Status == LessonStatus.NotReported)
+                    if (fixExcused && o.Status == LessonStatus.Excused && !classE && !pupilE)
                     {
-                        w.Field(notReportedMinutes);
+                        o.Status = LessonStatus.Unexcused;
+                        stats.CorrectedExcusedToUnexcused++;
                     }
-                    else
-                    {
-                        w.Field(o.Minutes);
-                    }
-                    w.EndRow();
-                    CountIdentity(p);
                 }
+                if (classE || pupilE)
+                {
+                    o = new LessonOutcome { Status = LessonStatus.NotReported };
+                    stats.NotReportedRows++;
+                }
+
+                var bad = inj.Next(!p.Protected);
+                var lesson = lessons[li];
+                w.Field(PnrField(p, week.Index, bad, inj));
+                w.Field(p.Protected ? ProtectedFirstName : p.FirstName);
+                w.Field(p.Protected ? ProtectedLastName : p.LastName);
+                w.Field(e.Class.Name);
+                w.Field(DateField(date, dates[day - week.FirstDay], bad, inj));
+                w.Field(Time(lesson.StartMinute));
+                w.Field(lesson.Length);
+                w.Field(lesson.Subject);
+                w.Field(codes[(int)o.Status]);
+                if (o.Status == LessonStatus.NotReported)
+                {
+                    w.Field(notReportedMinutes);
+                }
+                else
+                {
+                    w.Field(o.Minutes);
+                }
+                w.EndRow();
+                CountIdentity(p);
             }
-        }
+        });
         stats.Rows += w.Rows;
     }
 
@@ -304,58 +315,48 @@ internal sealed class SchoolExporter
     {
         string monday = week.Monday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var inj = new BadRowInjector(Det.Stream(this.seed, Det.Salt.File, this.school.Index, this.cal.WeekBase + week.Index, 0));
-        int end = LastDayOf(week);
-        Span<LessonOutcome> buf = stackalloc LessonOutcome[16];
 
         using var w = Open($"days_{monday}.csv");
-        foreach (var e in this.school.Enrollments)
+        ForEachPupilDay(week, (_, e, day, lessons, outcomes) =>
         {
             var p = e.Pupil;
-            int from = Math.Max(week.FirstDay, e.FromDay);
-            int to = Math.Min(end, e.ToDay);
-            for (int day = from; day < to; day++)
+            var date = this.cal.Days[day];
+            int scheduled = 0, excused = 0, unexcused = 0, late = 0;
+            for (int li = 0; li < lessons.Length; li++)
             {
-                var date = this.cal.Days[day];
-                var lessons = e.Class.LessonsOn(date);
-                var outcomes = buf[..lessons.Length];
-                p.Absence.Simulate(day, this.cal, lessons, outcomes);
-                int scheduled = 0, excused = 0, unexcused = 0, late = 0;
-                for (int li = 0; li < lessons.Length; li++)
+                scheduled += lessons[li].Length;
+                switch (outcomes[li].Status)
                 {
-                    scheduled += lessons[li].Length;
-                    switch (outcomes[li].Status)
-                    {
-                        case LessonStatus.Excused: excused += outcomes[li].Minutes; break;
-                        case LessonStatus.Unexcused: unexcused += outcomes[li].Minutes; break;
-                        case LessonStatus.Late: late += outcomes[li].Minutes; break;
-                    }
+                    case LessonStatus.Excused: excused += outcomes[li].Minutes; break;
+                    case LessonStatus.Unexcused: unexcused += outcomes[li].Minutes; break;
+                    case LessonStatus.Late: late += outcomes[li].Minutes; break;
                 }
-                bool notReported = Det.Unit(this.seed, Det.Salt.ClassDayE, this.school.Index, e.Class.Index, this.cal.DayBase + day) < template.ClassDayNotReported;
-
-                var bad = inj.Next(!p.Protected);
-                w.Field(PnrField(p, week.Index, bad, inj));
-                w.Field(p.Protected ? ProtectedName : p.FullName);
-                w.Field(e.Class.Name);
-                w.Field(DateField(date, Date(date), bad, inj));
-                w.Field(scheduled);
-                if (notReported)
-                {
-                    // Attendance not registered for the class that day: absence columns left empty.
-                    w.Field("");
-                    w.Field("");
-                    w.Field("");
-                    stats.NotReportedRows++;
-                }
-                else
-                {
-                    w.Field(excused);
-                    w.Field(unexcused);
-                    w.Field(late);
-                }
-                w.EndRow();
-                CountIdentity(p);
             }
-        }
+            bool notReported = Det.Unit(this.seed, Det.Salt.ClassDayE, this.school.Index, e.Class.Index, this.cal.DayBase + day) < template.ClassDayNotReported;
+
+            var bad = inj.Next(!p.Protected);
+            w.Field(PnrField(p, week.Index, bad, inj));
+            w.Field(p.Protected ? ProtectedName : p.FullName);
+            w.Field(e.Class.Name);
+            w.Field(DateField(date, Date(date), bad, inj));
+            w.Field(scheduled);
+            if (notReported)
+            {
+                // Attendance not registered for the class that day: absence columns left empty.
+                w.Field("");
+                w.Field("");
+                w.Field("");
+                stats.NotReportedRows++;
+            }
+            else
+            {
+                w.Field(excused);
+                w.Field(unexcused);
+                w.Field(late);
+            }
+            w.EndRow();
+            CountIdentity(p);
+        });
         stats.Rows += w.Rows;
     }
 
@@ -365,45 +366,31 @@ internal sealed class SchoolExporter
         var scheduled = new long[enrollments.Count];
         var excused = new long[enrollments.Count];
         var unexcused = new long[enrollments.Count];
-        Span<LessonOutcome> buf = stackalloc LessonOutcome[16];
         var nfi = new NumberFormatInfo { NumberDecimalSeparator = this.format.DecimalSeparator, NegativeSign = "-" };
         string termStart = Date(this.cal.TermStart);
 
-        foreach (var week in this.cal.Weeks)
+        foreach (var week in ExportedWeeks())
         {
-            if (week.FirstDay > this.school.LastExportDay)
-            {
-                break;
-            }
             int end = LastDayOf(week);
-            for (int i = 0; i < enrollments.Count; i++)
+            ForEachPupilDay(week, (i, e, day, lessons, outcomes) =>
             {
-                var e = enrollments[i];
-                int from = Math.Max(week.FirstDay, e.FromDay);
-                int to = Math.Min(end, e.ToDay);
-                for (int day = from; day < to; day++)
+                for (int li = 0; li < lessons.Length; li++)
                 {
-                    var lessons = e.Class.LessonsOn(this.cal.Days[day]);
-                    var outcomes = buf[..lessons.Length];
-                    e.Pupil.Absence.Simulate(day, this.cal, lessons, outcomes);
-                    for (int li = 0; li < lessons.Length; li++)
+                    scheduled[i] += lessons[li].Length;
+                    if (Det.Unit(this.seed, Det.Salt.ClassLessonE, this.school.Index, e.Class.Index, (this.cal.DayBase + day) * 16 + li) < template.ClassLessonNotReported)
                     {
-                        scheduled[i] += lessons[li].Length;
-                        if (Det.Unit(this.seed, Det.Salt.ClassLessonE, this.school.Index, e.Class.Index, (this.cal.DayBase + day) * 16 + li) < template.ClassLessonNotReported)
-                        {
-                            continue; // not registered: counts as scheduled, not as absence
-                        }
-                        if (outcomes[li].Status == LessonStatus.Excused)
-                        {
-                            excused[i] += outcomes[li].Minutes;
-                        }
-                        else if (outcomes[li].Status == LessonStatus.Unexcused)
-                        {
-                            unexcused[i] += outcomes[li].Minutes;
-                        }
+                        continue; // not registered: counts as scheduled, not as absence
+                    }
+                    if (outcomes[li].Status == LessonStatus.Excused)
+                    {
+                        excused[i] += outcomes[li].Minutes;
+                    }
+                    else if (outcomes[li].Status == LessonStatus.Unexcused)
+                    {
+                        unexcused[i] += outcomes[li].Minutes;
                     }
                 }
-            }
+            });
 
             int snapshotDay = end - 1;
             var snapshot = this.cal.Days[snapshotDay];
