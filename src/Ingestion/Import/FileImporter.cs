@@ -38,12 +38,15 @@ public sealed class FileImporter(
         long? runId = null, bool allowShrink = false)
     {
         FileScan? scan = null;
+        using var planCancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        Task<KeyOrder?>? planning = null;
         try
         {
             var phases = new ImportPhases();
+            planning = PlanKeyOrderAsync(school, profile, path, planCancel.Token);
             scan = await FileScan.ReadAsync(path, ct);
             phases.Mark("scan");
-            return await ImportScannedAsync(school, profile, path, scan, phases, progress, runId, allowShrink || profile.AllowShrink, ct);
+            return await ImportScannedAsync(school, profile, path, scan, planning, phases, progress, runId, allowShrink || profile.AllowShrink, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -61,11 +64,59 @@ public sealed class FileImporter(
 
             throw;
         }
+        finally
+        {
+            // Not needed any more (or never used): the pass stops, and nothing of it outlives the import.
+            await planCancel.CancelAsync();
+            if (planning is not null)
+            {
+                await planning;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The key order for a school's first import of lessons or days (<see cref="KeyOrder"/>), planned beside the byte scan.
+    /// Whether it is the first is asked here without the school's lock, as a hint; the import asks again under the lock
+    /// and uses the order only then. Null when the file keeps its order.
+    /// </summary>
+    private async Task<KeyOrder?> PlanKeyOrderAsync(SchoolSettings school, ResolvedProfile profile, string path, CancellationToken ct)
+    {
+        try
+        {
+            if (profile.Kind == ExportKind.Summary)
+            {
+                return null;
+            }
+
+            await using (var conn = await db.OpenConnectionAsync(ct))
+            {
+                if (await Scalar<bool>(conn, "select exists (select 1 from attendance_fact where skolenhetskod = @school)",
+                        ct, ("school", Char(school.Skolenhetskod))))
+                {
+                    return null;
+                }
+            }
+
+            var today = DateOnly.FromDateTime(time.GetLocalNow().DateTime);
+            return await Task.Run(() => KeyOrder.Plan(path, profile, hasher, today, ct), ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || ct.IsCancellationRequested)
+        {
+            // Only a faster order: without it the file is read in its own order, and anything wrong with the file itself
+            // is found and reported by the scan and the reader.
+            if (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "{File}: could not plan the key order; reading the file in its own order", Path.GetFileName(path));
+            }
+
+            return null;
+        }
     }
 
     private async Task<ImportResult> ImportScannedAsync(
-        SchoolSettings school, ResolvedProfile profile, string path, FileScan scan, ImportPhases phases, IProgress<double>? progress, long? runId,
-        bool allowShrink, CancellationToken ct)
+        SchoolSettings school, ResolvedProfile profile, string path, FileScan scan, Task<KeyOrder?> planning, ImportPhases phases,
+        IProgress<double>? progress, long? runId, bool allowShrink, CancellationToken ct)
     {
         var fileName = Path.GetFileName(path);
         var sha = scan.Sha256;
@@ -154,6 +205,14 @@ public sealed class FileImporter(
             var subjectCodes = new SubjectCodes(storedSubjects);
             StagingPass pass;
             phases.Mark("setup");
+            if (direct && !olderFacts && await planning is { } order && order.Fits(scan, reader.PersonnummerColumn))
+            {
+                // A school's first import, read pupil by pupil in key order: PostgreSQL appends to the primary key's
+                // rightmost page instead of searching and splitting it everywhere (half the server's work for the facts).
+                reader.Dispose();
+                reader = new ExportReader(path, profile, hasher, rules, scan, order);
+                phases.Mark("key order");
+            }
             try
             {
                 pass = await StagingPass.RunAsync(conn, reader, profile.Kind, groupLessons: true, length, progress, ct,

@@ -63,8 +63,22 @@ public sealed class ExportReader : IDisposable
     // way): the line CsvHelper reports it on.
     private long unclosedQuoteLine;
 
+    // The order the rows are read in when it is not the file's (a school's first import, pupil by pupil in key order), and
+    // the block the last line was found in.
+    private readonly KeyOrder? order;
+    private int orderCursor;
+
     public ExportReader(string path, ResolvedProfile profile, PupilKeyHasher hasher, PlausibilityRules rules, FileScan scan)
+        : this(path, profile, hasher, rules, scan, order: null)
     {
+    }
+
+    /// <param name="order">
+    /// Read the pupils in this order instead of the file's (<see cref="KeyOrder"/>); every line keeps its own number.
+    /// </param>
+    public ExportReader(string path, ResolvedProfile profile, PupilKeyHasher hasher, PlausibilityRules rules, FileScan scan, KeyOrder? order)
+    {
+        this.order = order;
         this.profile = profile;
         this.hasher = hasher;
         this.rules = rules;
@@ -74,13 +88,14 @@ public sealed class ExportReader : IDisposable
         statusByCode = new Dictionary<string, LessonStatus>(profile.StatusCodes, StringComparer.OrdinalIgnoreCase);
         statusBytes = profile.StatusCodes.Select(c => (Encoding.UTF8.GetBytes(c.Key), c.Value)).ToArray();
         fastTime = profile.TimeFormat is "HH:mm" or "HH.mm" ? (byte)profile.TimeFormat[2] : (byte)0;
-        csv = CsvReader.FromFile(path, CsvOptions(profile.Delimiter, profile.Encoding, m =>
+        var options = CsvOptions(profile.Delimiter, profile.Encoding, m =>
         {
             if (m.Reason == CsvMalformedReason.UnterminatedQuote)
             {
                 unclosedQuoteLine = m.LineNumber;
             }
-        }));
+        });
+        csv = order is null ? CsvReader.FromFile(path, options) : CsvReader.Create(order.Open(path), options, leaveOpen: false);
 
         var headers = csv.Headers;
         var missing = new List<string>();
@@ -173,6 +188,9 @@ public sealed class ExportReader : IDisposable
     /// <summary>Columns in the file that the profile does not use; they are ignored.</summary>
     public IReadOnlyList<string> ExtraColumns { get; }
 
+    /// <summary>The personnummer's column, counted from 0.</summary>
+    public int PersonnummerColumn => pnrColumn;
+
     public RowOutcome Outcome { get; private set; }
     public FactRow Fact { get; private set; }
     public SnapshotRow Snapshot { get; private set; }
@@ -209,7 +227,7 @@ public sealed class ExportReader : IDisposable
         }
 
         RowsRead++;
-        Line = (int)csv.LineNumber;
+        Line = order is null ? (int)csv.LineNumber : order.FileLine((int)csv.LineNumber, ref orderCursor);
         Problem = null;
         rowPupilKey = null;
         rowDate = null;
