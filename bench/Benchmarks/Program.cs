@@ -17,6 +17,8 @@ return args switch
     ["import-parse", var file] => await ImportBenchmark.ParseOnlyAsync(Path.GetFullPath(file), admin, work),
     ["nightly", .. var rest] => await NightlyBenchmark.RunAsync(Arg(rest, 0, 20_000), Arg(rest, 1, 5), Arg(rest, 2, 5), admin, work),
     ["nightly-child", var folder, var db, var trend] => await NightlyBenchmark.ChildAsync(folder, db, int.Parse(trend, CultureInfo.InvariantCulture)),
+    ["nightly-profile", var rounds] => await FanInProfile.RunAsync(Path.Combine(work, "nightly-20000"),
+        new Npgsql.NpgsqlConnectionStringBuilder(admin) { Database = "bench_nightly", CommandTimeout = 0 }.ConnectionString, int.Parse(rounds, CultureInfo.InvariantCulture)),
     ["analysis", .. var rest] => await AnalysisBenchmark.RunAsync(rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 20_000, rest.Length > 1 ? int.Parse(rest[1], CultureInfo.InvariantCulture) : 3, admin, work),
     ["scale", .. var rest] => await ScaleBenchmark.RunAsync(Arg(rest, 0, 100_000), Arg(rest, 1, 300), rest.Skip(2).ToArray(), admin, work),
     ["scale-analysis-child", var folder, var db, var rounds] => await ScaleBenchmark.AnalysisChildAsync(folder, db, int.Parse(rounds, CultureInfo.InvariantCulture)),
@@ -37,6 +39,7 @@ static int Usage()
                benchmarks nightly [pupils] [rounds] [trend-rounds]
                                                       a whole nightly run against psql \copy of its files, then later nights
                                                       with and without a trend model (default 20,000 pupils, 5 and 5 rounds)
+               benchmarks nightly-profile rounds      where the fan-in's time goes, on the database the last nightly round left
                benchmarks analysis [pupils] [rounds]  nightly analysis against a plain SQL GROUP BY (default 20,000 pupils, 3 rounds)
                benchmarks scale [pupils] [schools] [step count]...
                                                       a school year of day exports (default 100,000 pupils, 300 schools): steps

@@ -132,26 +132,8 @@ public sealed class SchoolFlags(
     }
 
     /// <summary>The flagged pupils' days from the start of the term or of their last weeks, whichever is earlier.</summary>
-    private async Task<Dictionary<byte[], DayFact[]>> DaysAsync(string school, IEnumerable<byte[]> keys, DateOnly asOf, CancellationToken ct)
-    {
-        var wanted = keys.ToHashSet(PupilKeyComparer.Instance);
-        var result = new Dictionary<byte[], DayFact[]>(PupilKeyComparer.Instance);
-        if (wanted.Count == 0)
-        {
-            return result;
-        }
-
-        var from = Min(Term.Containing(asOf).Start, asOf.AddDays(-7 * (PupilCourse.Weeks + 1)));
-        await foreach (var (key, days) in facts.ReadPupilsAsync(school, from, asOf, ct))
-        {
-            if (wanted.Contains(key))
-            {
-                result[key] = [.. days];
-            }
-        }
-
-        return result;
-    }
+    private Task<Dictionary<byte[], DayFact[]>> DaysAsync(string school, IEnumerable<byte[]> keys, DateOnly asOf, CancellationToken ct) =>
+        facts.ReadPupilsAsync(school, keys.ToList(), Min(Term.Containing(asOf).Start, asOf.AddDays(-7 * (PupilCourse.Weeks + 1))), asOf, ct);
 
     private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
 
