@@ -65,6 +65,15 @@ public sealed record RecallGap(string First, string Second, double Difference, d
 /// <summary>Predicted probability against what happened, in bins: 0.4 should mean about 40 %.</summary>
 public sealed record CalibrationBin(double From, double To, int Samples, double MeanPredicted, double Observed);
 
+/// <summary>
+/// The Trend cut-off a model is stored with: the digest entries it added over the rules alone on the samples it was chosen
+/// on, and the upper bound over resamples of their pupils that it was held to (the margin is the difference).
+/// </summary>
+public sealed record TrendCutOffChoice(double CutOff, double AddedShare, double UpperAddedShare, int Pupils, int RuleEntries)
+{
+    public double Margin => UpperAddedShare - AddedShare;
+}
+
 /// <summary>The rektor's question, answered on a period: see <see cref="AlertBudgetEvaluation"/>.</summary>
 public sealed record AlertBudgetResult(
     DateOnly From, DateOnly To, int HorizonWeeks, int SchoolDays, int Samples, int Pupils, int SchoolWeeks,
@@ -159,29 +168,73 @@ public static class AlertBudgetEvaluation
 
     /// <summary>
     /// The lowest cut-off whose Trend flags (pupils at no level) grow the digest entries over the rules alone by at most
-    /// <paramref name="maxAddedShare"/>: what the trainer stores with a model, measured on its held-out period.
+    /// <paramref name="maxAddedShare"/> on these samples (no margin): see <see cref="TrendCutOffWithMargin"/> for what the trainer stores.
     /// </summary>
     public static (double CutOff, double AddedShare) TrendCutOffFor(IReadOnlyList<TrendSample> samples, IReadOnlyList<float> scores, double maxAddedShare)
     {
+        var c = TrendCutOffWithMargin(samples, scores, maxAddedShare, floor: 0.05, confidence: 0);
+        return (c.CutOff, c.AddedShare);
+    }
+
+    /// <summary>
+    /// The lowest cut-off, not below <paramref name="floor"/>, at which the added digest entries stay within
+    /// <paramref name="maxAddedShare"/> not only on these samples but at the one-sided <paramref name="confidence"/> upper
+    /// bound over resamples of their pupils: new pupils and another year give another share (on the training seed's
+    /// held-out spring a cut-off at exactly 10 % added 9–11 % on a new year), so the cut-off keeps a margin that is as wide
+    /// as the measurement's own noise. Deterministic: the resamples use a fixed seed. Confidence 0: no margin.
+    /// </summary>
+    public static TrendCutOffChoice TrendCutOffWithMargin(
+        IReadOnlyList<TrendSample> samples, IReadOnlyList<float> scores, double maxAddedShare, double floor, double confidence, int resamples = 400)
+    {
         var pupils = Pupils(samples);
         var rule = samples.Select(s => (int?)s.LevelNow ?? 0).ToArray();
-        var ruleEntries = Entries(pupils, samples, rule).Count;
+        var ruleByPupil = pupils.Select(p => (double)Entries([p], samples, rule).Count).ToArray();
+        var ruleEntries = ruleByPupil.Sum();
+        // The same resamples for every cut-off: the upper bound then falls as the cut-off rises (more or less; it is a quantile).
+        var random = new Random(16);
+        var draws = confidence <= 0 ? [] : Enumerable.Range(0, resamples).Select(_ => Enumerable.Range(0, pupils.Count).Select(_ => random.Next(pupils.Count)).ToArray()).ToArray();
         var levels = new int[samples.Count];
-        for (var c = 0.05; c < 1; c += 0.01)
+        var addedByPupil = new double[pupils.Count];
+        TrendCutOffChoice? last = null;
+        for (var step = (int)Math.Round(floor * 100); step < 100; step++)
         {
+            var c = step / 100.0;
             for (var i = 0; i < samples.Count; i++)
             {
                 levels[i] = rule[i] > 0 ? rule[i] : scores[i] >= c ? (int)Level.Trend : 0;
             }
 
-            var added = ruleEntries == 0 ? 0 : (double)(Entries(pupils, samples, levels).Count - ruleEntries) / ruleEntries;
-            if (added <= maxAddedShare)
+            for (var p = 0; p < pupils.Count; p++)
             {
-                return (Math.Round(c, 2), added);
+                addedByPupil[p] = Entries([pupils[p]], samples, levels).Count - ruleByPupil[p];
+            }
+
+            var added = ruleEntries == 0 ? 0 : addedByPupil.Sum() / ruleEntries;
+            var upper = added;
+            if (draws.Length > 0)
+            {
+                var shares = draws.Select(d =>
+                {
+                    double a = 0, r = 0;
+                    foreach (var p in d)
+                    {
+                        a += addedByPupil[p];
+                        r += ruleByPupil[p];
+                    }
+
+                    return r == 0 ? 0 : a / r;
+                }).Order().ToArray();
+                upper = Math.Max(added, shares[Math.Min(shares.Length - 1, (int)Math.Ceiling(confidence * shares.Length) - 1)]);
+            }
+
+            last = new TrendCutOffChoice(c, added, upper, pupils.Count, (int)ruleEntries);
+            if (upper <= maxAddedShare)
+            {
+                return last;
             }
         }
 
-        return (1, 0);
+        return new TrendCutOffChoice(1, 0, 0, pupils.Count, (int)ruleEntries);
     }
 
     /// <summary>The samples of each pupil at a school, in school-day order.</summary>

@@ -34,6 +34,13 @@ public sealed class TrendOptions
     /// </summary>
     public double MaxAddedShare { get; set; } = 0.10;
 
+    /// <summary>
+    /// The cut-off keeps <see cref="MaxAddedShare"/> at this one-sided upper bound over resamples of the held-out pupils, not
+    /// only on their average: a new year of other pupils adds another share, and a cut-off chosen at exactly 10 % added up to
+    /// 11 % on one. The margin (upper bound − measured share) is stored with the model.
+    /// </summary>
+    public double CutOffConfidence { get; set; } = 0.95;
+
     /// <summary>A new model replaces the active one only when its held-out AUC is higher by at least this, on the same samples.</summary>
     public double GateMargin { get; set; } = 0.005;
 
@@ -78,6 +85,7 @@ public sealed class TrendOptions
         Share(errors, "HeldOutShare", HeldOutShare, "such as 0.25");
         Share(errors, "HeldOutPupilShare", HeldOutPupilShare, "such as 0.2");
         Share(errors, "MaxAddedShare", MaxAddedShare, "such as 0.1");
+        Share(errors, "CutOffConfidence", CutOffConfidence, "such as 0.95");
         if (double.IsNaN(GateMargin) || GateMargin < 0 || GateMargin >= 0.5)
         {
             errors.Add($"{Section}:GateMargin = {GateMargin.ToString(CultureInfo.InvariantCulture)}: expected an AUC difference from 0 to below 0.5, such as 0.005.");

@@ -82,8 +82,12 @@ public sealed class TrendTrainer(
             // Calibrated on the held-out samples (the trees never saw them), so that 0.4 means about 40 %.
             model = model.WithCalibration(Platt.Fit(model.ScoreUncalibrated(heldOutVectors), split.HeldOut.Select(s => s.Label).ToList()));
             var scores = model.Score(heldOutVectors);
-            // Trend flags may add at most MaxAddedShare to the digest entries: the cut-off that keeps to it on the held-out period.
-            var (cutOff, addedShare) = AlertBudgetEvaluation.TrendCutOffFor(split.HeldOut, scores, o.MaxAddedShare);
+            // Trend flags may add at most MaxAddedShare to the digest entries. Counting entries needs no label, so the cut-off is
+            // measured on the held-out pupils' whole period (every season; the trees never saw these pupils), with a margin
+            // for the noise of a few hundred pupils (CutOffConfidence).
+            var choice = AlertBudgetEvaluation.TrendCutOffWithMargin(
+                split.HeldOutPupilsAllDays, model.Score(split.HeldOutPupilsAllDays.Select(s => s.Features).ToList()), o.MaxAddedShare, o.CutOff, o.CutOffConfidence);
+            var (cutOff, addedShare) = (choice.CutOff, choice.AddedShare);
             var auc = TrendEvaluation.Auc(heldOutIdx, split.HeldOut, i => scores[i])!.Value;
 
             // The gate: the active model judged on exactly the same held-out samples. One that cannot read this code's
@@ -109,6 +113,9 @@ public sealed class TrendTrainer(
                 : activate ? $"Activated: held-out AUC {F(auc)} ≥ v{active.Version}'s {F(activeAuc!.Value)} + margin {F(o.GateMargin)} on the same samples."
                 : $"Not activated: held-out AUC {F(auc)} is not above the active v{active.Version}'s {F(activeAuc!.Value)} by the margin {F(o.GateMargin)} " +
                   "(Skolnarvaro:Trend:GateMargin) on the same samples.";
+            decision += $" Trend cut-off {F(cutOff)}: on the held-out pupils' whole period {from:yyyy-MM-dd} – {to:yyyy-MM-dd} ({choice.Pupils} pupils, " +
+                        $"{choice.RuleEntries} rule entries) it adds {P(addedShare)} digest entries, at most {P(choice.UpperAddedShare)} " +
+                        $"({P(o.CutOffConfidence)} upper bound, margin {P(choice.Margin)}) against Skolnarvaro:Trend:MaxAddedShare {P(o.MaxAddedShare)}.";
             if (activate && auc < o.MinimumAuc)
             {
                 decision += $" It does not qualify for scoring (AUC below Skolnarvaro:Trend:MinimumAuc {F(o.MinimumAuc)}): runs use thresholds only.";
@@ -130,6 +137,11 @@ public sealed class TrendTrainer(
                 calibration = new { a = model.Calibration.A, b = model.Calibration.B },
                 trendCutOff = cutOff,
                 addedShare,
+                trendCutOffChoice = new
+                {
+                    samples = "held-out pupils, whole period", choice.Pupils, choice.RuleEntries, upperAddedShare = choice.UpperAddedShare,
+                    margin = choice.Margin, confidence = o.CutOffConfidence, maxAddedShare = o.MaxAddedShare, floor = o.CutOff,
+                },
                 datasetSeconds = datasetTime.TotalSeconds,
                 trainingSeconds = trainingTime.TotalSeconds,
                 heldOut = evaluation with { Roc = [] },
@@ -148,7 +160,12 @@ public sealed class TrendTrainer(
         return results;
     }
 
-    public sealed record TrainingSplit(IReadOnlyList<TrendSample> Train, IReadOnlyList<TrendSample> HeldOut, DateOnly HeldOutFrom);
+    /// <param name="HeldOutPupilsAllDays">The held-out pupils on every date, before the held-out period too: never trained on,
+    /// and what the Trend cut-off is measured on (it counts entries, which need no label).</param>
+    public sealed record TrainingSplit(IReadOnlyList<TrendSample> Train, IReadOnlyList<TrendSample> HeldOut, DateOnly HeldOutFrom)
+    {
+        public IReadOnlyList<TrendSample> HeldOutPupilsAllDays { get; init; } = HeldOut;
+    }
 
     /// <summary>By time and by pupil; see the class comment.</summary>
     public static TrainingSplit Split(IReadOnlyList<TrendSample> samples, double heldOutShare, double pupilShare, int horizonWeeks)
@@ -163,8 +180,9 @@ public sealed class TrendTrainer(
 
         var cut = dates[Math.Clamp((int)Math.Round(dates.Count * (1 - heldOutShare)), 1, dates.Count - 1)];
         var train = samples.Where(s => !HeldOutPupil(s.PupilKey, pupilShare) && s.HorizonEnd < cut).ToList();
-        var heldOut = samples.Where(s => HeldOutPupil(s.PupilKey, pupilShare) && s.Date >= cut).ToList();
-        return new TrainingSplit(train, heldOut, cut);
+        var heldOutPupils = samples.Where(s => HeldOutPupil(s.PupilKey, pupilShare)).ToList();
+        var heldOut = heldOutPupils.Where(s => s.Date >= cut).ToList();
+        return new TrainingSplit(train, heldOut, cut) { HeldOutPupilsAllDays = heldOutPupils };
     }
 
     /// <summary>A fixed share of pupils by their key: the same pupils are held out in every training.</summary>
@@ -181,4 +199,6 @@ public sealed class TrendTrainer(
     private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;
 
     private static string F(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
+
+    private static string P(double v) => v.ToString("0.0 %", CultureInfo.InvariantCulture);
 }

@@ -189,4 +189,37 @@ public sealed class AlertBudgetEvaluationTests
         AlertBudgetEvaluation.TrendCutOffFor(samples, scores, maxAddedShare: 0.5).CutOff.Should().BeApproximately(0.05, 1e-9,
             "one added entry on three is within 50 %");
     }
+
+    [Fact]
+    public void The_stored_trend_cut_off_keeps_a_margin_for_the_noise_of_the_pupils_it_was_measured_on()
+    {
+        // Twenty pupils get one rule entry each; three at no level have probabilities 0.30, 0.25 and 0.20. Without a margin
+        // 0.21 adds exactly two entries on twenty, the 10 % allowed. On a resample of these pupils (another year, other
+        // pupils) those two or more often weigh more: with the 95 % upper bound held to 10 %, the cut-off is higher.
+        var samples = new List<TrendSample>();
+        var scores = new List<float>();
+        float[] trend = [0.30f, 0.25f, 0.20f];
+        for (var p = 1; p <= 23; p++)
+        {
+            for (var d = 0; d < 10; d++)
+            {
+                samples.Add(Day(p, d, p <= 20 && d >= 5 ? Level.AtRisk : null, lasting: false));
+                scores.Add(p <= 20 ? 0.02f : trend[p - 21]);
+            }
+        }
+
+        var point = AlertBudgetEvaluation.TrendCutOffWithMargin(samples, scores, maxAddedShare: 0.1, floor: 0.05, confidence: 0);
+        (point.CutOff, point.AddedShare, point.Margin).Should().Be((0.21, 0.1, 0.0));
+        AlertBudgetEvaluation.TrendCutOffFor(samples, scores, maxAddedShare: 0.1).CutOff.Should().Be(0.21, "the same choice without a margin");
+
+        var robust = AlertBudgetEvaluation.TrendCutOffWithMargin(samples, scores, maxAddedShare: 0.1, floor: 0.05, confidence: 0.95);
+        robust.CutOff.Should().BeGreaterThan(0.21);
+        robust.UpperAddedShare.Should().BeLessThanOrEqualTo(0.1);
+        robust.AddedShare.Should().BeLessThan(0.1, "the margin is paid for with fewer Trend entries on the samples themselves");
+        robust.Should().Be(AlertBudgetEvaluation.TrendCutOffWithMargin(samples, scores, 0.1, 0.05, 0.95), "the resamples are seeded");
+        (robust.Pupils, robust.RuleEntries).Should().Be((23, 20));
+
+        AlertBudgetEvaluation.TrendCutOffWithMargin(samples, scores, maxAddedShare: 0.5, floor: 0.22, confidence: 0).CutOff
+            .Should().Be(0.22, "never below the floor (Trend:CutOff)");
+    }
 }

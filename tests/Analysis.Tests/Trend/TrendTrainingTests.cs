@@ -137,6 +137,26 @@ public sealed class TrendTrainingTests(TestDatabase db) : IClassFixture<TestData
     }
 
     [Fact]
+    public async Task The_trend_cut_off_is_measured_on_the_held_out_pupils_whole_period_with_a_margin_and_stored_with_the_model()
+    {
+        var options = TrendHistory.Options(trees: 60);
+        options.MaxAddedShare = 0.5;
+        var samples = await TrendHistory.Dataset(db).BuildAsync(Term[0], Term[^1], new ThresholdOptions(), TrendLabelling.From(options));
+        var split = TrendTrainer.Split(samples, options.HeldOutShare, options.HeldOutPupilShare, options.HorizonWeeks);
+        split.HeldOutPupilsAllDays.Should().OnlyContain(s => TrendTrainer.HeldOutPupil(s.PupilKey, options.HeldOutPupilShare), "pupils the trees never see");
+        split.HeldOutPupilsAllDays.Should().Contain(s => s.Date < split.HeldOutFrom, "their days before the held-out period count too: entries need no label");
+        split.HeldOutPupilsAllDays.Should().Contain(split.HeldOut);
+
+        var result = await TrendHistory.Trainer(db, options).TrainAndMaybeActivateAsync(new TrendTrainingRequest(Term[0], Term[^1], 1));
+        var info = (await TrendHistory.Store(db).GetAsync(result.Version))!;
+
+        info.TrendCutOff.Should().BeGreaterThanOrEqualTo(options.CutOff, "the stored cut-off is the one the nightly run uses, never below the floor");
+        info.AddedShare.Should().BeLessThanOrEqualTo(options.MaxAddedShare);
+        info.Decision.Should().Contain("upper bound").And.Contain("margin");
+        info.MetricsJson.Should().Contain("upperAddedShare").And.Contain("margin");
+    }
+
+    [Fact]
     public async Task A_pupil_whose_absence_starts_rising_is_flagged_Trend_before_the_rules_flag_them()
     {
         // Room for Trend flags: on this small history the 10 % cap on added digest entries would leave almost none.
