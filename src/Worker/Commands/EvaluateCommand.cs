@@ -39,12 +39,16 @@ public static class EvaluateCommand
             Description = "The model's flag policy at the alert budget: a flag, once raised at the threshold, stands while the probability is at least this share of it.",
             DefaultValueFactory = _ => AlertBudgetEvaluation.DefaultKeep,
         };
+        var trendCutOff = new Option<double?>("--trend-cut-off")
+        {
+            Description = "The nightly figure at this Trend cut-off instead of each model's stored one (to compare cut-off policies on the same samples).",
+        };
         var output = new Option<DirectoryInfo?>("--out") { Description = "Folder for the report (evaluation-v<N>-<from>-<to>.html and .json). Default: out/trend." };
         var command = new Command("evaluate",
             "Evaluate a trend model on a period against the threshold rule at the same flag rate: ROC-AUC, precision, recall, lead time, " +
             "by gender and driftsform; writes an HTML report with charts and a JSON file.")
         {
-            model, from, to, output, truth, also, keep,
+            model, from, to, output, truth, also, keep, trendCutOff,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -55,6 +59,12 @@ public static class EvaluateCommand
             if (parse.GetValue(keep) is var k && k is <= 0 or > 1)
             {
                 await Console.Error.WriteLineAsync($"--keep {k.ToString(CultureInfo.InvariantCulture)}: expected a share of the threshold above 0 and at most 1 (default {AlertBudgetEvaluation.DefaultKeep.ToString(CultureInfo.InvariantCulture)}).");
+                return ExitCodes.BadConfiguration;
+            }
+
+            if (parse.GetValue(trendCutOff) is { } c && c is <= 0 or >= 1)
+            {
+                await Console.Error.WriteLineAsync($"--trend-cut-off {c.ToString(CultureInfo.InvariantCulture)}: expected a probability above 0 and below 1, such as 0.2.");
                 return ExitCodes.BadConfiguration;
             }
 
@@ -137,7 +147,7 @@ public static class EvaluateCommand
             }
 
             Func<TrendSample, string?>? trajectory = courses is null ? null : s => courses.GetValueOrDefault(s.PupilKey);
-            var cutOff = Math.Max(options.CutOff, info.TrendCutOff ?? options.CutOff);
+            var cutOff = parse.GetValue(trendCutOff) ?? Math.Max(options.CutOff, info.TrendCutOff ?? options.CutOff);
             var result = TrendEvaluation.Evaluate(samples, scores, first, end, info.HorizonWeeks, cutOff, trajectory);
             var budget = AlertBudgetEvaluation.Evaluate(samples, scores, first, end, info.HorizonWeeks, cutOff, trajectory, parse.GetValue(keep));
 
@@ -159,7 +169,7 @@ public static class EvaluateCommand
                 }
 
                 var otherScores = (await store.LoadAsync(otherInfo, ct)).Score(samples.Select(s => s.Features).ToList());
-                var otherCutOff = Math.Max(options.CutOff, otherInfo.TrendCutOff ?? options.CutOff);
+                var otherCutOff = parse.GetValue(trendCutOff) ?? Math.Max(options.CutOff, otherInfo.TrendCutOff ?? options.CutOff);
                 var b = AlertBudgetEvaluation.Evaluate(samples, otherScores, first, end, info.HorizonWeeks, otherCutOff, trajectory, parse.GetValue(keep));
                 Print(b, otherInfo);
                 spread.Add(b);
