@@ -43,12 +43,18 @@ public static class EvaluateCommand
         {
             Description = "The nightly figure at this Trend cut-off instead of each model's stored one (to compare cut-off policies on the same samples).",
         };
+        var warmUp = new Option<int>("--warm-up-weeks")
+        {
+            Description = "Score this many weeks before --from too, without counting them: flags standing when the period begins keep their lead " +
+                          "(otherwise every lead is cut off at the period's start). Default 0.",
+            DefaultValueFactory = _ => 0,
+        };
         var output = new Option<DirectoryInfo?>("--out") { Description = "Folder for the report (evaluation-v<N>-<from>-<to>.html and .json). Default: out/trend." };
         var command = new Command("evaluate",
             "Evaluate a trend model on a period against the threshold rule at the same flag rate: ROC-AUC, precision, recall, lead time, " +
             "by gender and driftsform; writes an HTML report with charts and a JSON file.")
         {
-            model, from, to, output, truth, also, keep, trendCutOff,
+            model, from, to, output, truth, also, keep, trendCutOff, warmUp,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -65,6 +71,12 @@ public static class EvaluateCommand
             if (parse.GetValue(trendCutOff) is { } c && c is <= 0 or >= 1)
             {
                 await Console.Error.WriteLineAsync($"--trend-cut-off {c.ToString(CultureInfo.InvariantCulture)}: expected a probability above 0 and below 1, such as 0.2.");
+                return ExitCodes.BadConfiguration;
+            }
+
+            if (parse.GetValue(warmUp) is var w && w is < 0 or > 52)
+            {
+                await Console.Error.WriteLineAsync($"--warm-up-weeks {w}: expected 0 to 52 weeks.");
                 return ExitCodes.BadConfiguration;
             }
 
@@ -117,7 +129,7 @@ public static class EvaluateCommand
                 .StartAsync(async ctx =>
                 {
                     var task = ctx.AddTask("Features and labels", maxValue: 1.0);
-                    samples = await host.Get<TrendDataset>().BuildAsync(first, end, host.Get<IOptions<ThresholdOptions>>().Value,
+                    samples = await host.Get<TrendDataset>().BuildAsync(first.AddDays(-7 * parse.GetValue(warmUp)), end, host.Get<IOptions<ThresholdOptions>>().Value,
                         new TrendLabelling(info.HorizonWeeks, info.Label, options.LastingLevel),
                         new Progress<TrendDatasetProgress>(p =>
                         {
@@ -125,7 +137,7 @@ public static class EvaluateCommand
                             task.Value = p.Schools == 0 ? 1 : (double)p.SchoolsDone / p.Schools;
                         }), ct);
                 });
-            if (samples.Count == 0)
+            if (!samples.Any(s => s.Date >= first))
             {
                 await Console.Error.WriteLineAsync(
                     $"No scoring dates in {first:yyyy-MM-dd} – {end:yyyy-MM-dd} with a known outcome: the period must be longer than the " +
@@ -148,7 +160,10 @@ public static class EvaluateCommand
 
             Func<TrendSample, string?>? trajectory = courses is null ? null : s => courses.GetValueOrDefault(s.PupilKey);
             var cutOff = parse.GetValue(trendCutOff) ?? Math.Max(options.CutOff, info.TrendCutOff ?? options.CutOff);
-            var result = TrendEvaluation.Evaluate(samples, scores, first, end, info.HorizonWeeks, cutOff, trajectory);
+            // The warm-up's samples only carry flags into the period (AlertBudgetEvaluation counts from `first`); the per-sample evaluation leaves them out.
+            var inPeriod = Enumerable.Range(0, samples.Count).Where(i => samples[i].Date >= first).ToList();
+            var result = TrendEvaluation.Evaluate(inPeriod.Select(i => samples[i]).ToList(), inPeriod.Select(i => scores[i]).ToList(), first, end,
+                info.HorizonWeeks, cutOff, trajectory);
             var budget = AlertBudgetEvaluation.Evaluate(samples, scores, first, end, info.HorizonWeeks, cutOff, trajectory, parse.GetValue(keep));
 
             var folder = parse.GetValue(output)?.FullName ?? Path.Combine(WorkerHost.Home, "out", "trend");

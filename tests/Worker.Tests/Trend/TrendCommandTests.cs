@@ -110,6 +110,8 @@ public sealed class TrendCommandTests(TestDatabase db) : IClassFixture<TestDatab
         var (atCutOff, atCutOffOutput) = await RunAsync(
             "evaluate", "--model", "1", "--from", $"{Days[20]:yyyy-MM-dd}", "--out", Path.Combine(temp.Path, "report-at-cut-off"), "--trend-cut-off", "0.45");
         var (badCutOff, badCutOffOutput) = await RunAsync("evaluate", "--model", "1", "--trend-cut-off", "1.5");
+        var (warmedUp, warmedUpOutput) = await RunAsync(
+            "evaluate", "--model", "1", "--from", $"{Days[20]:yyyy-MM-dd}", "--out", Path.Combine(temp.Path, "report-warm-up"), "--warm-up-weeks", "2");
         var (missing, missingOutput) = await RunAsync("models", "activate", "9");
         var (empty, emptyOutput) = await RunAsync("train", "--from", $"{Days[^1]:yyyy-MM-dd}", "--to", $"{Days[0]:yyyy-MM-dd}");
         var file = Path.Combine(temp.Path, "model.json");
@@ -122,6 +124,8 @@ public sealed class TrendCommandTests(TestDatabase db) : IClassFixture<TestDatab
         trainOutput.Should().Contain("upper bound, margin", "the decision says how the stored Trend cut-off was chosen");
         atCutOff.Should().Be(0, atCutOffOutput);
         atCutOffOutput.Should().Contain("Trend at ≥ 0.45", "the nightly figure at the cut-off asked for, not the model's own");
+        warmedUp.Should().Be(0, warmedUpOutput);
+        warmedUpOutput.Should().Contain("on 2026-09-14 – 2026-11-06", "the warm-up's weeks are scored but the period is the one asked for");
         badCutOff.Should().Be(2);
         badCutOffOutput.Should().Contain("--trend-cut-off 1.5");
         listed.Should().Be(0, listOutput);
