@@ -112,9 +112,12 @@ public static class AlertBudgetEvaluation
         IReadOnlyList<TrendSample> samples, IReadOnlyList<float> scores, DateOnly from, DateOnly to, int horizonWeeks, double trendCutOff,
         Func<TrendSample, string?>? trajectory = null, double keep = DefaultKeep)
     {
-        var pupils = Pupils(samples);
+        // Samples dated before `from` are a warm-up: flags may be raised and stand there (so a lead is not cut off at the
+        // period's start), but nothing there is counted — no entry, flagged day, onset, AUC or calibration.
+        var pupils = Pupils(samples).Where(p => p.Any(i => samples[i].Date >= from)).ToList();
         var owner = OwnerOf(pupils, samples.Count);
-        var schoolWeeks = samples.Select(s => (s.Skolenhetskod, Week(s.Date))).Distinct().Count();
+        var counted = Enumerable.Range(0, samples.Count).Where(i => samples[i].Date >= from).ToList();
+        var schoolWeeks = counted.Select(i => (samples[i].Skolenhetskod, Week(samples[i].Date))).Distinct().Count();
         var horizon = horizonWeeks * 5;
 
         var rule = new int[samples.Count];
@@ -125,31 +128,31 @@ public static class AlertBudgetEvaluation
             nightly[i] = rule[i] > 0 ? rule[i] : scores[i] >= trendCutOff ? (int)Level.Trend : 0;
         }
 
-        var ruleEntries = Entries(pupils, samples, rule).Count;
-        var threshold = ThresholdForBudget(pupils, samples, scores, ruleEntries, rule.Count(l => l > 0), keep);
+        var ruleEntries = Entries(pupils, samples, rule, from).Count;
+        var threshold = ThresholdForBudget(pupils, samples, scores, ruleEntries, counted.Count(i => rule[i] > 0), keep, from);
         var model = new int[samples.Count];
         Flag(pupils, samples, scores, threshold, keep, model);
 
         BudgetGroup Group(string name, Func<TrendSample, bool> inGroup)
         {
             var group = pupils.Where(p => inGroup(samples[p[0]])).ToList();
-            var weeks = group.SelectMany(p => p).Select(i => (samples[i].Skolenhetskod, Week(samples[i].Date))).Distinct().Count();
-            var onsets = Onsets(group, samples);
+            var weeks = group.SelectMany(p => p).Where(i => samples[i].Date >= from).Select(i => (samples[i].Skolenhetskod, Week(samples[i].Date))).Distinct().Count();
+            var onsets = Onsets(group, samples, from);
             return new BudgetGroup(name, onsets.Count,
-                Metrics(group, owner, samples, rule, onsets, weeks, horizon), Metrics(group, owner, samples, model, onsets, weeks, horizon),
-                Metrics(group, owner, samples, nightly, onsets, weeks, horizon))
+                Metrics(group, owner, samples, rule, onsets, weeks, horizon, from), Metrics(group, owner, samples, model, onsets, weeks, horizon, from),
+                Metrics(group, owner, samples, nightly, onsets, weeks, horizon, from))
             {
                 ModelVsRule = Paired(samples, onsets, model, rule),
             };
         }
 
-        var entries = Entries(pupils, samples, rule);
+        var entries = Entries(pupils, samples, rule, from);
         var withoutLasting = entries.Where(i => !LastingNear(owner, samples, i, horizon)).ToList();
-        var nightlyEntries = Entries(pupils, samples, nightly).Count;
-        var all = Enumerable.Range(0, samples.Count).ToList();
+        var nightlyEntries = Entries(pupils, samples, nightly, from).Count;
+        var relabelled = Relabel(samples);
         return new AlertBudgetResult(
-            from, to, horizonWeeks, samples.Select(s => s.Date).Distinct().Count(), samples.Count, pupils.Count, schoolWeeks,
-            TrendEvaluation.Auc(all, Relabel(samples), i => scores[i]), TrendEvaluation.Auc(all, Relabel(samples), i => rule[i]),
+            from, to, horizonWeeks, counted.Select(i => samples[i].Date).Distinct().Count(), counted.Count, pupils.Count, schoolWeeks,
+            TrendEvaluation.Auc(counted, relabelled, i => scores[i]), TrendEvaluation.Auc(counted, relabelled, i => rule[i]),
             threshold, trendCutOff,
             Group("Alla", _ => true),
             [Group("Flickor", s => s.Gender == "F"), Group("Pojkar", s => s.Gender == "M")],
@@ -160,7 +163,7 @@ public static class AlertBudgetEvaluation
                     .Select(t => Group(t, s => (trajectory(s) ?? "okänd") == t)).ToList(),
             withoutLasting.Count, withoutLasting.Count(i => samples[i].IllnessLike),
             ruleEntries == 0 ? 0 : (double)(nightlyEntries - ruleEntries) / ruleEntries,
-            Calibration(samples, scores))
+            Calibration(samples, scores, from))
         {
             Keep = keep,
         };
@@ -245,7 +248,8 @@ public static class AlertBudgetEvaluation
             .ToList();
 
     /// <summary>Sample indices where a pupil is newly named or escalated; a day not sampled (off the roll) breaks a run.</summary>
-    private static List<int> Entries(List<int[]> pupils, IReadOnlyList<TrendSample> samples, int[] level)
+    /// <param name="countFrom">Entries dated before this are not counted (a warm-up).</param>
+    private static List<int> Entries(List<int[]> pupils, IReadOnlyList<TrendSample> samples, int[] level, DateOnly countFrom = default)
     {
         var entries = new List<int>();
         foreach (var p in pupils)
@@ -253,7 +257,7 @@ public static class AlertBudgetEvaluation
             for (var k = 0; k < p.Length; k++)
             {
                 var previous = k > 0 && samples[p[k - 1]].Day == samples[p[k]].Day - 1 ? level[p[k - 1]] : 0;
-                if (level[p[k]] > previous)
+                if (level[p[k]] > previous && samples[p[k]].Date >= countFrom)
                 {
                     entries.Add(p[k]);
                 }
@@ -264,7 +268,7 @@ public static class AlertBudgetEvaluation
     }
 
     /// <summary>Per pupil whose lasting absence begins in the period: the position of that day in their samples.</summary>
-    private static Dictionary<int[], int> Onsets(List<int[]> pupils, IReadOnlyList<TrendSample> samples)
+    private static Dictionary<int[], int> Onsets(List<int[]> pupils, IReadOnlyList<TrendSample> samples, DateOnly countFrom)
     {
         var onsets = new Dictionary<int[], int>();
         foreach (var p in pupils)
@@ -279,7 +283,7 @@ public static class AlertBudgetEvaluation
                         seen &= !samples[p[j]].Lasting;
                     }
 
-                    if (seen)
+                    if (seen && samples[p[k]].Date >= countFrom)
                     {
                         onsets[p] = k;
                     }
@@ -292,9 +296,10 @@ public static class AlertBudgetEvaluation
         return onsets;
     }
 
-    private static BudgetMetrics Metrics(List<int[]> pupils, int[][] owner, IReadOnlyList<TrendSample> samples, int[] level, Dictionary<int[], int> onsets, int weeks, int horizon)
+    private static BudgetMetrics Metrics(
+        List<int[]> pupils, int[][] owner, IReadOnlyList<TrendSample> samples, int[] level, Dictionary<int[], int> onsets, int weeks, int horizon, DateOnly countFrom)
     {
-        var entries = Entries(pupils, samples, level);
+        var entries = Entries(pupils, samples, level, countFrom);
         var correct = entries.Count(i => LastingWithin(owner, samples, i, horizon));
         var leads = new List<double>();
         var cut = 0;
@@ -316,7 +321,7 @@ public static class AlertBudgetEvaluation
             RecallHigh = Wilson(leads.Count, onsets.Count).High,
             NamedEarly = early,
             RecallEarly = onsets.Count == 0 ? 0 : (double)early / onsets.Count,
-            FlaggedDays = pupils.Sum(p => p.Count(i => level[i] > 0)),
+            FlaggedDays = pupils.Sum(p => p.Count(i => level[i] > 0 && samples[i].Date >= countFrom)),
             LeadsCutAtStart = cut,
         };
     }
@@ -442,14 +447,15 @@ public static class AlertBudgetEvaluation
     /// Entries alone would let a low threshold name nearly every pupil once and keep them flagged all term: few new
     /// entries, a list as long as the roll.
     /// </summary>
-    private static double ThresholdForBudget(List<int[]> pupils, IReadOnlyList<TrendSample> samples, IReadOnlyList<float> scores, int budget, int flaggedDays, double keep)
+    private static double ThresholdForBudget(
+        List<int[]> pupils, IReadOnlyList<TrendSample> samples, IReadOnlyList<float> scores, int budget, int flaggedDays, double keep, DateOnly countFrom)
     {
         var flags = new int[samples.Count];
         var best = 1.0;
         for (var t = 0.99; t > 0.01; t -= 0.005)
         {
             Flag(pupils, samples, scores, t, keep, flags);
-            if (Entries(pupils, samples, flags).Count > budget || flags.Count(f => f > 0) > flaggedDays)
+            if (Entries(pupils, samples, flags, countFrom).Count > budget || pupils.Sum(p => p.Count(i => flags[i] > 0 && samples[i].Date >= countFrom)) > flaggedDays)
             {
                 break;
             }
@@ -479,13 +485,13 @@ public static class AlertBudgetEvaluation
         }
     }
 
-    private static List<CalibrationBin> Calibration(IReadOnlyList<TrendSample> samples, IReadOnlyList<float> scores)
+    private static List<CalibrationBin> Calibration(IReadOnlyList<TrendSample> samples, IReadOnlyList<float> scores, DateOnly countFrom)
     {
         double[] edges = [0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0001];
         var bins = new List<CalibrationBin>();
         for (var b = 0; b + 1 < edges.Length; b++)
         {
-            var idx = Enumerable.Range(0, samples.Count).Where(i => scores[i] >= edges[b] && scores[i] < edges[b + 1]).ToList();
+            var idx = Enumerable.Range(0, samples.Count).Where(i => samples[i].Date >= countFrom && scores[i] >= edges[b] && scores[i] < edges[b + 1]).ToList();
             if (idx.Count > 0)
             {
                 bins.Add(new CalibrationBin(edges[b], Math.Min(1, edges[b + 1]), idx.Count, idx.Average(i => scores[i]),

@@ -39,12 +39,22 @@ public static class EvaluateCommand
             Description = "The model's flag policy at the alert budget: a flag, once raised at the threshold, stands while the probability is at least this share of it.",
             DefaultValueFactory = _ => AlertBudgetEvaluation.DefaultKeep,
         };
+        var trendCutOff = new Option<double?>("--trend-cut-off")
+        {
+            Description = "The nightly figure at this Trend cut-off instead of each model's stored one (to compare cut-off policies on the same samples).",
+        };
+        var warmUp = new Option<int>("--warm-up-weeks")
+        {
+            Description = "Score this many weeks before --from too, without counting them: flags standing when the period begins keep their lead " +
+                          "(otherwise every lead is cut off at the period's start). Default 0.",
+            DefaultValueFactory = _ => 0,
+        };
         var output = new Option<DirectoryInfo?>("--out") { Description = "Folder for the report (evaluation-v<N>-<from>-<to>.html and .json). Default: out/trend." };
         var command = new Command("evaluate",
             "Evaluate a trend model on a period against the threshold rule at the same flag rate: ROC-AUC, precision, recall, lead time, " +
             "by gender and driftsform; writes an HTML report with charts and a JSON file.")
         {
-            model, from, to, output, truth, also, keep,
+            model, from, to, output, truth, also, keep, trendCutOff, warmUp,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -55,6 +65,18 @@ public static class EvaluateCommand
             if (parse.GetValue(keep) is var k && k is <= 0 or > 1)
             {
                 await Console.Error.WriteLineAsync($"--keep {k.ToString(CultureInfo.InvariantCulture)}: expected a share of the threshold above 0 and at most 1 (default {AlertBudgetEvaluation.DefaultKeep.ToString(CultureInfo.InvariantCulture)}).");
+                return ExitCodes.BadConfiguration;
+            }
+
+            if (parse.GetValue(trendCutOff) is { } c && c is <= 0 or >= 1)
+            {
+                await Console.Error.WriteLineAsync($"--trend-cut-off {c.ToString(CultureInfo.InvariantCulture)}: expected a probability above 0 and below 1, such as 0.2.");
+                return ExitCodes.BadConfiguration;
+            }
+
+            if (parse.GetValue(warmUp) is var w && w is < 0 or > 52)
+            {
+                await Console.Error.WriteLineAsync($"--warm-up-weeks {w}: expected 0 to 52 weeks.");
                 return ExitCodes.BadConfiguration;
             }
 
@@ -107,7 +129,7 @@ public static class EvaluateCommand
                 .StartAsync(async ctx =>
                 {
                     var task = ctx.AddTask("Features and labels", maxValue: 1.0);
-                    samples = await host.Get<TrendDataset>().BuildAsync(first, end, host.Get<IOptions<ThresholdOptions>>().Value,
+                    samples = await host.Get<TrendDataset>().BuildAsync(first.AddDays(-7 * parse.GetValue(warmUp)), end, host.Get<IOptions<ThresholdOptions>>().Value,
                         new TrendLabelling(info.HorizonWeeks, info.Label, options.LastingLevel),
                         new Progress<TrendDatasetProgress>(p =>
                         {
@@ -115,7 +137,7 @@ public static class EvaluateCommand
                             task.Value = p.Schools == 0 ? 1 : (double)p.SchoolsDone / p.Schools;
                         }), ct);
                 });
-            if (samples.Count == 0)
+            if (!samples.Any(s => s.Date >= first))
             {
                 await Console.Error.WriteLineAsync(
                     $"No scoring dates in {first:yyyy-MM-dd} – {end:yyyy-MM-dd} with a known outcome: the period must be longer than the " +
@@ -137,8 +159,11 @@ public static class EvaluateCommand
             }
 
             Func<TrendSample, string?>? trajectory = courses is null ? null : s => courses.GetValueOrDefault(s.PupilKey);
-            var cutOff = Math.Max(options.CutOff, info.TrendCutOff ?? options.CutOff);
-            var result = TrendEvaluation.Evaluate(samples, scores, first, end, info.HorizonWeeks, cutOff, trajectory);
+            var cutOff = parse.GetValue(trendCutOff) ?? Math.Max(options.CutOff, info.TrendCutOff ?? options.CutOff);
+            // The warm-up's samples only carry flags into the period (AlertBudgetEvaluation counts from `first`); the per-sample evaluation leaves them out.
+            var inPeriod = Enumerable.Range(0, samples.Count).Where(i => samples[i].Date >= first).ToList();
+            var result = TrendEvaluation.Evaluate(inPeriod.Select(i => samples[i]).ToList(), inPeriod.Select(i => scores[i]).ToList(), first, end,
+                info.HorizonWeeks, cutOff, trajectory);
             var budget = AlertBudgetEvaluation.Evaluate(samples, scores, first, end, info.HorizonWeeks, cutOff, trajectory, parse.GetValue(keep));
 
             var folder = parse.GetValue(output)?.FullName ?? Path.Combine(WorkerHost.Home, "out", "trend");
@@ -159,7 +184,7 @@ public static class EvaluateCommand
                 }
 
                 var otherScores = (await store.LoadAsync(otherInfo, ct)).Score(samples.Select(s => s.Features).ToList());
-                var otherCutOff = Math.Max(options.CutOff, otherInfo.TrendCutOff ?? options.CutOff);
+                var otherCutOff = parse.GetValue(trendCutOff) ?? Math.Max(options.CutOff, otherInfo.TrendCutOff ?? options.CutOff);
                 var b = AlertBudgetEvaluation.Evaluate(samples, otherScores, first, end, info.HorizonWeeks, otherCutOff, trajectory, parse.GetValue(keep));
                 Print(b, otherInfo);
                 spread.Add(b);

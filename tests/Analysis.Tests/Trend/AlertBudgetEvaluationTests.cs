@@ -222,4 +222,33 @@ public sealed class AlertBudgetEvaluationTests
         AlertBudgetEvaluation.TrendCutOffWithMargin(samples, scores, maxAddedShare: 0.5, floor: 0.22, confidence: 0).CutOff
             .Should().Be(0.22, "never below the floor (Trend:CutOff)");
     }
+
+    [Fact]
+    public void Samples_before_the_period_are_a_warm_up_that_carries_flags_into_it_and_counts_nothing()
+    {
+        // The period begins on day 10; days 0–9 are a warm-up. Pupil 1 is at riskfrånvaro from day 5, lasting absence
+        // begins on day 22. Pupil 2 is at riskfrånvaro on days 2–4 only (in the warm-up), pupil 3 on days 12–14.
+        var samples = new List<TrendSample>();
+        var scores = new List<float>();
+        for (var d = 0; d < 30; d++)
+        {
+            samples.Add(Day(1, d, d >= 5 ? Level.AtRisk : null, lasting: d >= 22));
+            samples.Add(Day(2, d, d is >= 2 and <= 4 ? Level.AtRisk : null, lasting: false));
+            samples.Add(Day(3, d, d is >= 12 and <= 14 ? Level.AtRisk : null, lasting: false));
+            scores.AddRange([0.01f, 0.01f, 0.01f]);
+        }
+
+        var warm = AlertBudgetEvaluation.Evaluate(samples, scores, Days[10], Days[^1], horizonWeeks: 4, trendCutOff: 0.5);
+        var period = Enumerable.Range(0, samples.Count).Where(i => samples[i].Day >= 10).ToList();
+        var cold = AlertBudgetEvaluation.Evaluate(period.Select(i => samples[i]).ToList(), period.Select(i => scores[i]).ToList(),
+            Days[10], Days[^1], horizonWeeks: 4, trendCutOff: 0.5);
+
+        (warm.Samples, warm.SchoolDays, warm.Pupils).Should().Be((60, 20, 3), "only the period's pupil-days are counted");
+        warm.Overall.Rule.Entries.Should().Be(1, "pupil 3's; pupil 1's and pupil 2's were raised in the warm-up");
+        warm.Overall.Rule.FlaggedDays.Should().Be(23, "pupil 1 on days 10–29, pupil 3 on days 12–14");
+        (warm.Overall.LastingPupils, warm.Overall.Rule.Named).Should().Be((1, 1));
+        (warm.Overall.Rule.MedianLeadDays, warm.Overall.Rule.LeadsCutAtStart).Should().Be((17, 0), "the flag stood from day 5");
+        (cold.Overall.Rule.MedianLeadDays, cold.Overall.Rule.LeadsCutAtStart).Should().Be((12, 1), "without the warm-up it is cut off on day 10");
+        cold.Overall.Rule.Entries.Should().Be(2, "pupil 1 appears new on the period's first day");
+    }
 }

@@ -157,6 +157,27 @@ public sealed class TrendTrainingTests(TestDatabase db) : IClassFixture<TestData
     }
 
     [Fact]
+    public void The_trend_cut_off_leaves_out_the_facts_first_term_where_no_pupil_has_a_previous_term()
+    {
+        // Two pupils, one held out (key ending 0x0000) and one not (0xFFFF), every school day from HT2025 into VT2026; the
+        // facts begin in HT2025.
+        var days = Skolnarvaro.TestSupport.TestExports.SchoolDays(new DateOnly(2025, 11, 3), 30)
+            .Concat(Skolnarvaro.TestSupport.TestExports.SchoolDays(new DateOnly(2026, 1, 12), 30)).ToList();
+        var samples = days.SelectMany((d, i) => new[] { (byte)0x00, (byte)0xFF }.Select(k =>
+            new TrendSample("11111111", [1, k, k], d, new float[TrendFeatures.Count], null, null, null, i % 7 == 0, "F", "Municipal")
+            {
+                Day = i, HorizonEnd = d.AddDays(42),
+            })).ToList();
+
+        var split = TrendTrainer.Split(samples, heldOutShare: 0.25, pupilShare: 0.2, horizonWeeks: 6, factsFrom: new DateOnly(2025, 8, 18));
+        split.HeldOutPupilsAllDays.Should().HaveCount(30).And.OnlyContain(s => s.PupilKey[2] == 0 && s.Date.Year == 2026,
+            "only the held-out pupil, and only in VT2026: in HT2025 the model has no previous term to read");
+        TrendTrainer.Split(samples, 0.25, 0.2, 6).HeldOutPupilsAllDays.Should().HaveCount(60, "without the facts' start, every day");
+        TrendTrainer.Split(samples, 0.25, 0.2, 6, factsFrom: new DateOnly(2026, 1, 8)).HeldOutPupilsAllDays
+            .Should().HaveCount(60, "when every sample is in the first term, none would be left: all are used");
+    }
+
+    [Fact]
     public async Task A_pupil_whose_absence_starts_rising_is_flagged_Trend_before_the_rules_flag_them()
     {
         // Room for Trend flags: on this small history the 10 % cap on added digest entries would leave almost none.

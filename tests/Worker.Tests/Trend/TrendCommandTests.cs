@@ -107,6 +107,11 @@ public sealed class TrendCommandTests(TestDatabase db) : IClassFixture<TestDatab
         var report = Path.Combine(temp.Path, "report");
         var (evaluated, evaluateOutput) = await RunAsync(
             "evaluate", "--model", "1", "--from", $"{Days[20]:yyyy-MM-dd}", "--out", report, "--truth", Path.Combine(temp.Path, "truth.csv"));
+        var (atCutOff, atCutOffOutput) = await RunAsync(
+            "evaluate", "--model", "1", "--from", $"{Days[20]:yyyy-MM-dd}", "--out", Path.Combine(temp.Path, "report-at-cut-off"), "--trend-cut-off", "0.45");
+        var (badCutOff, badCutOffOutput) = await RunAsync("evaluate", "--model", "1", "--trend-cut-off", "1.5");
+        var (warmedUp, warmedUpOutput) = await RunAsync(
+            "evaluate", "--model", "1", "--from", $"{Days[20]:yyyy-MM-dd}", "--out", Path.Combine(temp.Path, "report-warm-up"), "--warm-up-weeks", "2");
         var (missing, missingOutput) = await RunAsync("models", "activate", "9");
         var (empty, emptyOutput) = await RunAsync("train", "--from", $"{Days[^1]:yyyy-MM-dd}", "--to", $"{Days[0]:yyyy-MM-dd}");
         var file = Path.Combine(temp.Path, "model.json");
@@ -116,6 +121,13 @@ public sealed class TrendCommandTests(TestDatabase db) : IClassFixture<TestDatab
 
         trained.Should().Be(0, trainOutput);
         trainOutput.Should().Contain("Trend model v1 trained on 2026-08-17 – 2026-11-06").And.Contain("Activated: no model was active.");
+        trainOutput.Should().Contain("upper bound, margin", "the decision says how the stored Trend cut-off was chosen");
+        atCutOff.Should().Be(0, atCutOffOutput);
+        atCutOffOutput.Should().Contain("Trend at ≥ 0.45", "the nightly figure at the cut-off asked for, not the model's own");
+        warmedUp.Should().Be(0, warmedUpOutput);
+        warmedUpOutput.Should().Contain("on 2026-09-14 – 2026-11-06", "the warm-up's weeks are scored but the period is the one asked for");
+        badCutOff.Should().Be(2);
+        badCutOffOutput.Should().Contain("--trend-cut-off 1.5");
         listed.Should().Be(0, listOutput);
         listOutput.Should().Contain("v1").And.Contain("active").And.Contain("Nightly run: model v1 active");
         evaluated.Should().Be(0, evaluateOutput);
