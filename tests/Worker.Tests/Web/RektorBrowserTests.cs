@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
+using OpenQA.Selenium.Support.UI;
 using Skolnarvaro.Web;
 
 namespace Skolnarvaro.Worker.Tests.Web;
@@ -32,7 +33,7 @@ public sealed class RektorBrowserTests(RektorPageFixture fixture) : IDisposable
     {
         var digest = fixture.Digests.First(d => d.School == School);
         browser.Navigate().GoToUrl(digest.Link);
-        browser.FindElement(By.CssSelector("button.primary")).Click();
+        SubmitAndWait(browser.FindElement(By.CssSelector("button.primary")));
 
         browser.Url.Should().EndWith($"/skola/{School}");
         browser.FindElement(By.TagName("h1")).Text.Should().Be("Björkskolan");
@@ -45,8 +46,8 @@ public sealed class RektorBrowserTests(RektorPageFixture fixture) : IDisposable
         digest.Text.Should().Contain($"ref. {RektorPageFixture.DigestReference(key)}", "the first pupil on the list is in the go-live digest");
         browser.Navigate().GoToUrl(pupil);
         browser.FindElement(By.CssSelector("svg[aria-label='Frånvaro per vecka']")).Should().NotBeNull();
-        browser.FindElement(By.CssSelector("form input[name='steg'][value='Started']"))
-            .FindElement(By.XPath("..")).FindElement(By.CssSelector("button[value='spara']")).Click();
+        SubmitAndWait(browser.FindElement(By.CssSelector("form input[name='steg'][value='Started']"))
+            .FindElement(By.XPath("..")).FindElement(By.CssSelector("button[value='spara']")));
 
         browser.Url.Should().Be(pupil);
         browser.FindElement(By.CssSelector(".steps")).Text.Should().Contain("Utredning inledd").And.NotContain("Registrera först");
@@ -54,8 +55,8 @@ public sealed class RektorBrowserTests(RektorPageFixture fixture) : IDisposable
 
         // A form posted without its antiforgery field (as another site's form would be): refused, nothing recorded.
         browser.ExecuteScript("document.querySelectorAll(\"input[name='__skolnarvaro']\").forEach(e => e.remove());");
-        browser.FindElement(By.CssSelector("form input[name='steg'][value='Reported']"))
-            .FindElement(By.XPath("..")).FindElement(By.CssSelector("button[value='spara']")).Click();
+        SubmitAndWait(browser.FindElement(By.CssSelector("form input[name='steg'][value='Reported']"))
+            .FindElement(By.XPath("..")).FindElement(By.CssSelector("button[value='spara']")));
         browser.FindElement(By.TagName("h1")).Text.Should().Be("Begäran kunde inte tas emot");
         browser.Navigate().GoToUrl(pupil);
         browser.FindElement(By.CssSelector(".steps details summary")).Text.Should().Be("Ändringar (1)", "the refused post recorded nothing");
@@ -92,6 +93,32 @@ public sealed class RektorBrowserTests(RektorPageFixture fixture) : IDisposable
         browser.Navigate().GoToUrl($"{fixture.BaseUrl}/skola/{School}");
         browser.FindElement(By.TagName("h1")).Text.Should().Be("Logga in");
         browser.PageSource.Should().NotContain("/elev/");
+    }
+
+    /// <summary>
+    /// Clicks a form's submit button and waits until the browser has left the page. Click returns once the click is
+    /// dispatched, not when the answer has loaded: reading the page straight after found the old page's elements, which
+    /// went stale under the reader on a loaded machine (StaleElementReferenceException).
+    /// </summary>
+    private void SubmitAndWait(IWebElement button)
+    {
+        var page = browser.FindElement(By.TagName("html"));
+        button.Click();
+        new WebDriverWait(browser, TimeSpan.FromMinutes(1)).Until(driver => IsGone(page) && driver is IJavaScriptExecutor js
+            && js.ExecuteScript("return document.readyState") is "complete");
+    }
+
+    private static bool IsGone(IWebElement element)
+    {
+        try
+        {
+            _ = element.Enabled; // any command on an element of a page that is gone throws
+            return false;
+        }
+        catch (StaleElementReferenceException)
+        {
+            return true;
+        }
     }
 
     private async Task<string> ForeignPupilAsync()
