@@ -45,8 +45,8 @@ public sealed class KeyOrder
     public bool Fits(FileScan scan, int readerPersonnummerColumn) =>
         scan.EndsWithLineBreak && scan.Lines == lines && readerPersonnummerColumn == personnummerColumn;
 
-    /// <summary>The file's pupil blocks, in reading order.</summary>
-    internal int Blocks => blocks.Length;
+    /// <summary>How many pupil blocks the file was cut into.</summary>
+    public override string ToString() => $"{blocks.Length:N0} pupil blocks";
 
     /// <summary>
     /// One pupil's lines (with the blank or unusable lines that follow them, before the next pupil): where they are in the
