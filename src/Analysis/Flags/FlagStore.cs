@@ -41,9 +41,8 @@ public sealed class FlagStore
         NpgsqlConnection conn, long runId, string school, DateOnly asOf, IEnumerable<Assessment> assessments, IReadOnlySet<byte[]>? onRoll,
         CancellationToken ct)
     {
-        var open = await LevelHistoryStore.OpenAsync(conn, school, ct);
         var flagged = assessments.Where(a => a.Level is not null).ToList();
-        var lastReported = await LevelHistoryStore.LastReportedAsync(conn, school, flagged.Select(a => a.Figures.PupilKey).ToList(), ct);
+        var (open, lastReported) = await LevelHistoryStore.OpenAndLastReportedAsync(conn, school, flagged.Select(a => a.Figures.PupilKey).ToList(), ct);
 
         var records = new List<FlagRecord>();
         var closes = new List<(byte[], LeftBecause)>();
