@@ -22,6 +22,7 @@ return args switch
     ["analysis", .. var rest] => await AnalysisBenchmark.RunAsync(rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 20_000, rest.Length > 1 ? int.Parse(rest[1], CultureInfo.InvariantCulture) : 3, admin, work),
     ["scale", .. var rest] => await ScaleBenchmark.RunAsync(Arg(rest, 0, 100_000), Arg(rest, 1, 300), rest.Skip(2).ToArray(), admin, work),
     ["scale-analysis-child", var folder, var db, var rounds] => await ScaleBenchmark.AnalysisChildAsync(folder, db, int.Parse(rounds, CultureInfo.InvariantCulture)),
+    ["scale-profile-child", var folder, var db, var rounds] => await ScaleBenchmark.ProfileChildAsync(folder, db, int.Parse(rounds, CultureInfo.InvariantCulture)),
     _ => Usage(),
 };
 
@@ -43,7 +44,7 @@ static int Usage()
                benchmarks analysis [pupils] [rounds]  nightly analysis against a plain SQL GROUP BY (default 20,000 pupils, 3 rounds)
                benchmarks scale [pupils] [schools] [step count]...
                                                       a school year of day exports (default 100,000 pupils, 300 schools): steps
-                                                      first W, nights R, analysis R, report R, backtest R, partition, drop
+                                                      first W, nights R, analysis R, profile R, report R, backtest R, partition, drop
         All need the private PostgreSQL of scripts/postgres.sh, or SKOLNARVARO_BENCH_DB.
         """);
     return 2;

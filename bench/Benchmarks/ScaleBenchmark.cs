@@ -55,6 +55,9 @@ public static class ScaleBenchmark
                     var output = await ChildProcess.RunAsync(["scale-analysis-child", folder, db, count.ToString(CultureInfo.InvariantCulture)]);
                     Array.ForEach(output, Console.WriteLine);
                     break;
+                case "profile":
+                    Array.ForEach(await ChildProcess.RunAsync(["scale-profile-child", folder, db, count.ToString(CultureInfo.InvariantCulture)]), Console.WriteLine);
+                    break;
                 case "report":
                     await CommandAsync(admin, db, folder, count, "term report", n => ["report", "--term", "VT2026", "--as-of", $"{LaterNight:yyyy-MM-dd}", "--out", Path.Combine(folder, "report", $"{n}")]);
                     break;
@@ -70,7 +73,7 @@ public static class ScaleBenchmark
                     await Quiet.DropDatabaseAsync(admin, Database);
                     break;
                 default:
-                    throw new ArgumentException($"unknown scale step '{all[i]}': first, nights, analysis, report, backtest, partition, drop");
+                    throw new ArgumentException($"unknown scale step '{all[i]}': first, nights, analysis, profile, report, backtest, partition, drop");
             }
         }
 
@@ -308,26 +311,51 @@ public static class ScaleBenchmark
                           $"database size {await Quiet.DatabaseBytesAsync(admin, Database) / 1e9:N2} GB");
     }
 
+    private static Task<Microsoft.Extensions.Hosting.IHost> AnalysisHostAsync(string folder, string db) => WorkerHost.StartAsync(new Dictionary<string, string?>
+    {
+        ["ConnectionStrings:Skolnarvaro"] = db,
+        ["Skolnarvaro:SchoolsFile"] = Path.Combine(folder, "schools.json"),
+        ["Skolnarvaro:Pseudonymisation:Key"] = "benchmark-key-benchmark-key-benchmark-key",
+        ["Skolnarvaro:Demo:Enabled"] = "false",
+    });
+
+    private static async Task<List<string>> SchoolCodesAsync(NpgsqlDataSource data)
+    {
+        var codes = new List<string>();
+        await using var cmd = data.CreateCommand("select skolenhetskod from school order by skolenhetskod");
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync())
+        {
+            codes.Add(r.GetString(0));
+        }
+
+        return codes;
+    }
+
+    /// <summary>The child of <c>profile</c>: each of the analysis's statements on its own, summed over every school.</summary>
+    public static async Task<int> ProfileChildAsync(string folder, string db, int rounds)
+    {
+        using var host = await AnalysisHostAsync(folder, db);
+        var codes = await SchoolCodesAsync(host.Get<NpgsqlDataSource>());
+        var (from, to) = (new DateOnly(2026, 1, 8), LaterNight);
+        var data = host.Get<NpgsqlDataSource>();
+        await AnalysisBenchmark.BaselineAsync(data, from, to);
+        var baseline = new List<double>();
+        for (var round = 1; round <= rounds; round++)
+        {
+            baseline.Add(await AnalysisBenchmark.BaselineAsync(data, from, to));
+        }
+
+        Console.WriteLine($"  {"plain per-pupil GROUP BY (the baseline)",-58} {Stats.Describe(baseline, "s")}");
+        return await AnalysisProfile.RunAsync(host, codes, to, rounds);
+    }
+
     /// <summary>The child of <c>analysis</c>: flags and figures for every school against the GROUP BY, in its own process.</summary>
     public static async Task<int> AnalysisChildAsync(string folder, string db, int rounds)
     {
-        using var host = await WorkerHost.StartAsync(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Skolnarvaro"] = db,
-            ["Skolnarvaro:SchoolsFile"] = Path.Combine(folder, "schools.json"),
-            ["Skolnarvaro:Pseudonymisation:Key"] = "benchmark-key-benchmark-key-benchmark-key",
-            ["Skolnarvaro:Demo:Enabled"] = "false",
-        });
+        using var host = await AnalysisHostAsync(folder, db);
         var data = host.Get<NpgsqlDataSource>();
-        var codes = new List<string>();
-        await using (var cmd = data.CreateCommand("select skolenhetskod from school order by skolenhetskod"))
-        await using (var r = await cmd.ExecuteReaderAsync())
-        {
-            while (await r.ReadAsync())
-            {
-                codes.Add(r.GetString(0));
-            }
-        }
+        var codes = await SchoolCodesAsync(data);
 
         // The analysis reads the term (VT2026) to the night's date; the baseline adds up the same days.
         var (from, to) = (new DateOnly(2026, 1, 8), LaterNight);

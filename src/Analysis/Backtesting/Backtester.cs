@@ -111,7 +111,7 @@ public sealed class Backtester(NpgsqlDataSource db, AttendanceFactStore facts)
         var candidateSettings = new FigureSettings(candidate.RecentWindowDays, 0);
         var termStarts = days.Select(d => Term.Containing(d).Start).ToArray();
         var termDays = await TermDaysAsync(code, days, ct);
-        // As the nightly run (AttendanceFactStore.RecentWindowFromAsync): while the school has fewer school days in the term
+        // As the nightly run (ThresholdAnalysis.AssessSchoolAsync): while the school has fewer school days in the term
         // than the window, the window may reach back into the previous term's last school days at the school.
         var reachBacks = new Dictionary<(DateOnly, int), DateOnly>();
         async Task<DateOnly> WindowFrom(int i, int windowDays)

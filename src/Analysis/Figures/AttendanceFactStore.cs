@@ -6,6 +6,17 @@ namespace Skolnarvaro.Analysis.Figures;
 /// <summary>Reads the daily facts that the analysis works from, one pupil at a time, streaming.</summary>
 public sealed class AttendanceFactStore(NpgsqlDataSource db)
 {
+    // The primary key (school, pupil, date) already holds the rows in the order wanted; left to itself the planner prefers
+    // a bitmap scan and a sort of the school's rows by bytea, five times slower than walking the index. The school is typed
+    // as char(8) like the column: a text parameter makes PostgreSQL compare as text and scan the whole table.
+    private const string IndexOrder = "set local enable_sort = off";
+    private const string FactsOfSchool = """
+        select pupil_key, date, scheduled_min, excused_min, unexcused_min, late_min, not_reported_min
+        from attendance_fact
+        where skolenhetskod = @school and date between @from and @to
+        order by skolenhetskod, pupil_key, date
+        """;
+
     /// <summary>
     /// Each pupil's facts at <paramref name="school"/> between the dates, ordered by date. Only one pupil's days are
     /// in memory at a time, so a school of any size streams.
@@ -13,59 +24,145 @@ public sealed class AttendanceFactStore(NpgsqlDataSource db)
     public async IAsyncEnumerable<(byte[] PupilKey, List<DayFact> Days)> ReadPupilsAsync(
         string school, DateOnly from, DateOnly to, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        // The primary key (school, pupil, date) already holds the rows in the order wanted; left to itself the planner
-        // prefers a bitmap scan and a sort of the school's rows by bytea, five times slower than walking the index.
-        await using (var set = new NpgsqlCommand("set local enable_sort = off", conn, tx))
+        await using var read = await OpenSchoolAsync(school, from, to, withSchool: false, ct);
+        await foreach (var pupil in read.PupilsAsync(ct))
         {
-            await set.ExecuteNonQueryAsync(ct);
+            yield return pupil;
         }
+    }
 
-        await using var cmd = new NpgsqlCommand("""
-            select pupil_key, date, scheduled_min, excused_min, unexcused_min, late_min, not_reported_min
-            from attendance_fact
-            where skolenhetskod = @school and date between @from and @to
-            order by skolenhetskod, pupil_key, date
-            """, conn, tx);
-        // Typed as char(8) like the column: a text parameter makes PostgreSQL compare as text and scan the whole table.
-        cmd.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
-        cmd.Parameters.AddWithValue("from", from);
-        cmd.Parameters.AddWithValue("to", to);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        byte[]? current = null;
-        var buffer = new byte[64];
-        var days = new List<DayFact>();
-        while (await r.ReadAsync(ct))
+    /// <summary>
+    /// The analysis's read of a school, in one round trip: its driftsform, its pupils' arrivals at other schools up to
+    /// <paramref name="to"/> (see <see cref="ArrivalsElsewhereAsync"/>), and the stream of its facts between the dates. Each
+    /// of these was a statement of its own, and under load each round trip waits for a core (issue 18).
+    /// </summary>
+    public Task<SchoolRead> ReadSchoolAsync(string school, DateOnly from, DateOnly to, CancellationToken ct = default) =>
+        OpenSchoolAsync(school, from, to, withSchool: true, ct);
+
+    private async Task<SchoolRead> OpenSchoolAsync(string school, DateOnly from, DateOnly to, bool withSchool, CancellationToken ct)
+    {
+        var conn = await db.OpenConnectionAsync(ct);
+        NpgsqlTransaction? tx = null;
+        NpgsqlBatch? batch = null;
+        try
         {
-            // The key is copied into a reused buffer and only becomes an array of its own when the pupil changes.
-            var length = (int)r.GetBytes(0, 0, null, 0, 0);
-            if (length > buffer.Length)
+            // Nothing is written: the transaction only scopes the setting, and ends with the read.
+            tx = await conn.BeginTransactionAsync(ct);
+            batch = new NpgsqlBatch(conn, tx);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(IndexOrder));
+            if (withSchool)
             {
-                buffer = new byte[length];
+                var driftsform = new NpgsqlBatchCommand(Driftsform);
+                driftsform.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
+                batch.BatchCommands.Add(driftsform);
+                var arrivals = new NpgsqlBatchCommand(Arrivals);
+                arrivals.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
+                arrivals.Parameters.AddWithValue("to", to);
+                batch.BatchCommands.Add(arrivals);
             }
 
-            r.GetBytes(0, 0, buffer, 0, length);
-            if (current is null || !buffer.AsSpan(0, length).SequenceEqual(current))
+            var facts = new NpgsqlBatchCommand(FactsOfSchool);
+            facts.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
+            facts.Parameters.AddWithValue("from", from);
+            facts.Parameters.AddWithValue("to", to);
+            batch.BatchCommands.Add(facts);
+
+            var r = await batch.ExecuteReaderAsync(ct);
+            var read = new SchoolRead(conn, tx, batch, r);
+            // The setting returns no rows; the reader starts at the first statement that does, but say so rather than trust it.
+            while (r.FieldCount == 0 && await r.NextResultAsync(ct))
             {
-                if (current is not null)
+            }
+
+            if (withSchool)
+            {
+                read.Driftsform = await r.ReadAsync(ct) && !r.IsDBNull(0) ? r.GetString(0) : null;
+                await r.NextResultAsync(ct);
+                read.ArrivalsElsewhere = await ReadArrivalsAsync(r, ct);
+                await r.NextResultAsync(ct);
+            }
+
+            return read;
+        }
+        catch
+        {
+            if (batch is not null)
+            {
+                await batch.DisposeAsync();
+            }
+
+            if (tx is not null)
+            {
+                await tx.DisposeAsync();
+            }
+
+            await conn.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>One school's read: what came before its facts, then its facts one pupil at a time. Ends the read when disposed.</summary>
+    public sealed class SchoolRead : IAsyncDisposable
+    {
+        private readonly NpgsqlConnection conn;
+        private readonly NpgsqlTransaction tx;
+        private readonly NpgsqlBatch batch;
+        private readonly NpgsqlDataReader reader;
+
+        internal SchoolRead(NpgsqlConnection conn, NpgsqlTransaction tx, NpgsqlBatch batch, NpgsqlDataReader reader) =>
+            (this.conn, this.tx, this.batch, this.reader) = (conn, tx, batch, reader);
+
+        /// <summary>The school's driftsform as the registry last synced it, or null for a school not in the table.</summary>
+        public string? Driftsform { get; internal set; }
+
+        /// <summary>For each pupil ever enrolled at the school: the dates they first turned up at other schools.</summary>
+        public Dictionary<byte[], DateOnly[]> ArrivalsElsewhere { get; internal set; } = new(PupilKeyComparer.Instance);
+
+        /// <summary>Each pupil's facts, ordered by date; a new list per pupil, so a pupil's days may be kept.</summary>
+        public async IAsyncEnumerable<(byte[] PupilKey, List<DayFact> Days)> PupilsAsync(
+            [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+        {
+            var r = reader;
+            byte[]? current = null;
+            var buffer = new byte[64];
+            var days = new List<DayFact>();
+            while (await r.ReadAsync(ct))
+            {
+                // The key is copied into a reused buffer and only becomes an array of its own when the pupil changes.
+                var length = (int)r.GetBytes(0, 0, null, 0, 0);
+                if (length > buffer.Length)
                 {
-                    yield return (current, days);
-                    days = new List<DayFact>(days.Count);
+                    buffer = new byte[length];
                 }
 
-                current = buffer.AsSpan(0, length).ToArray();
+                r.GetBytes(0, 0, buffer, 0, length);
+                if (current is null || !buffer.AsSpan(0, length).SequenceEqual(current))
+                {
+                    if (current is not null)
+                    {
+                        yield return (current, days);
+                        days = new List<DayFact>(days.Count);
+                    }
+
+                    current = buffer.AsSpan(0, length).ToArray();
+                }
+
+                days.Add(new DayFact(r.GetFieldValue<DateOnly>(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), r.GetInt32(5), r.GetInt32(6)));
             }
 
-            days.Add(new DayFact(r.GetFieldValue<DateOnly>(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), r.GetInt32(5), r.GetInt32(6)));
+            if (current is not null)
+            {
+                yield return (current, days);
+            }
         }
 
-        if (current is not null)
+        public async ValueTask DisposeAsync()
         {
-            yield return (current, days);
+            await reader.DisposeAsync();
+            await batch.DisposeAsync();
+            await tx.DisposeAsync();
+            await conn.DisposeAsync();
         }
-
-        // Nothing was written: the transaction only scoped the setting above, and ends with the reader.
     }
 
     /// <summary>
@@ -130,20 +227,27 @@ public sealed class AttendanceFactStore(NpgsqlDataSource db)
     /// </summary>
     public async Task<Dictionary<byte[], DateOnly[]>> ArrivalsElsewhereAsync(string school, DateOnly to, CancellationToken ct = default)
     {
-        // Lateral, so each pupil's other enrolments come from the primary key (pupil first) instead of a hash join
-        // over every enrolment in the municipality for every school.
-        await using var cmd = db.CreateCommand("""
-            select e.pupil_key, o.arrivals
-            from enrolment e
-            cross join lateral (
-                select array_agg(x.first_date) as arrivals from enrolment x
-                where x.pupil_key = e.pupil_key and x.skolenhetskod <> e.skolenhetskod and x.first_date <= @to) o
-            where e.skolenhetskod = @school and o.arrivals is not null
-            """);
+        await using var cmd = db.CreateCommand(Arrivals);
         cmd.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
         cmd.Parameters.AddWithValue("to", to);
-        var arrivals = new Dictionary<byte[], DateOnly[]>(PupilKeyComparer.Instance);
         await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await ReadArrivalsAsync(r, ct);
+    }
+
+    // Lateral, so each pupil's other enrolments come from the primary key (pupil first) instead of a hash join over every
+    // enrolment in the municipality for every school.
+    private const string Arrivals = """
+        select e.pupil_key, o.arrivals
+        from enrolment e
+        cross join lateral (
+            select array_agg(x.first_date) as arrivals from enrolment x
+            where x.pupil_key = e.pupil_key and x.skolenhetskod <> e.skolenhetskod and x.first_date <= @to) o
+        where e.skolenhetskod = @school and o.arrivals is not null
+        """;
+
+    private static async Task<Dictionary<byte[], DateOnly[]>> ReadArrivalsAsync(NpgsqlDataReader r, CancellationToken ct)
+    {
+        var arrivals = new Dictionary<byte[], DateOnly[]>(PupilKeyComparer.Instance);
         while (await r.ReadAsync(ct))
         {
             arrivals[r.GetFieldValue<byte[]>(0)] = r.GetFieldValue<DateOnly[]>(1);
@@ -192,35 +296,6 @@ public sealed class AttendanceFactStore(NpgsqlDataSource db)
     }
 
     /// <summary>
-    /// Where a recent window of <paramref name="windowDays"/> school days can reach back to on <paramref name="asOf"/>: while
-    /// the school has fewer school days than that in the term, to <see cref="ReachBackAsync"/>; from then on the term's start,
-    /// so after the first weeks nothing but the term is read.
-    /// </summary>
-    public async Task<DateOnly> RecentWindowFromAsync(string school, Term term, DateOnly asOf, int windowDays, CancellationToken ct = default) =>
-        await HasSchoolDaysAsync(school, term.Start, asOf, windowDays, ct) ? term.Start : await ReachBackAsync(school, term, windowDays, ct);
-
-    /// <summary>
-    /// Whether the school has at least <paramref name="count"/> days with scheduled time between the dates. The first rows
-    /// the index gives (a few pupils' whole terms) nearly always show that many days, so only they are read; when they do
-    /// not, every row is. Reading all of them each night read the school's term twice (issue 18: 33–76 ms of a school's
-    /// 140 ms at 100,000 pupils).
-    /// </summary>
-    public async Task<bool> HasSchoolDaysAsync(string school, DateOnly from, DateOnly to, int count, CancellationToken ct = default)
-    {
-        await using var cmd = db.CreateCommand("""
-            select count(distinct date) >= @count from (
-                select date from attendance_fact
-                where skolenhetskod = @school and date between @from and @to and scheduled_min > 0
-                limit 4000) first_rows
-            """);
-        cmd.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
-        cmd.Parameters.AddWithValue("from", from);
-        cmd.Parameters.AddWithValue("to", to);
-        cmd.Parameters.AddWithValue("count", (long)count);
-        return (bool)(await cmd.ExecuteScalarAsync(ct))! || (await SchoolDaysAsync(school, from, to, ct)).Count >= count;
-    }
-
-    /// <summary>
     /// The first of the school's last <paramref name="windowDays"/> school days of the term before <paramref name="term"/>,
     /// or the term's start when it has none there: how far a recent window reaches back over the break.
     /// </summary>
@@ -240,10 +315,12 @@ public sealed class AttendanceFactStore(NpgsqlDataSource db)
         return await cmd.ExecuteScalarAsync(ct) is DateOnly first ? first : term.Start;
     }
 
+    private const string Driftsform = "select driftsform from school where skolenhetskod = @school";
+
     /// <summary>The school's driftsform as the registry last synced it, or null for a school not in the table.</summary>
     public async Task<string?> DriftsformAsync(string school, CancellationToken ct = default)
     {
-        await using var cmd = db.CreateCommand("select driftsform from school where skolenhetskod = @school");
+        await using var cmd = db.CreateCommand(Driftsform);
         cmd.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
         return await cmd.ExecuteScalarAsync(ct) as string;
     }

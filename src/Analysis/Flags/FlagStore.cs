@@ -32,6 +32,16 @@ public sealed class FlagStore
     public Task<IReadOnlyList<FlagRecord>> RecordAsync(NpgsqlConnection conn, long runId, SchoolAssessment school, CancellationToken ct = default) =>
         RecordAsync(conn, runId, school.Skolenhetskod, school.AsOf, school.Flagged, school.OnRoll, ct);
 
+    /// <summary>
+    /// As above, with the concern order written with the flags: <paramref name="order"/> gets the school's flag records once
+    /// the level history is in step (on the same transaction) and returns their keys in concern order (the first is rank 1).
+    /// One write of each flag instead of a COPY and an UPDATE of every row just written (<see cref="RankAsync"/>).
+    /// </summary>
+    public Task<IReadOnlyList<FlagRecord>> RecordAsync(
+        NpgsqlConnection conn, long runId, SchoolAssessment school, Func<IReadOnlyList<FlagRecord>, Task<IReadOnlyList<byte[]>>> order,
+        CancellationToken ct = default) =>
+        RecordAsync(conn, runId, school.Skolenhetskod, school.AsOf, school.Flagged, school.OnRoll, ct, order);
+
     /// <summary>As above, for assessments made elsewhere; an unflagged pupil counts as still on the roll.</summary>
     public Task<IReadOnlyList<FlagRecord>> RecordAsync(
         NpgsqlConnection conn, long runId, string school, DateOnly asOf, IEnumerable<Assessment> assessments, CancellationToken ct = default) =>
@@ -39,11 +49,10 @@ public sealed class FlagStore
 
     private static async Task<IReadOnlyList<FlagRecord>> RecordAsync(
         NpgsqlConnection conn, long runId, string school, DateOnly asOf, IEnumerable<Assessment> assessments, IReadOnlySet<byte[]>? onRoll,
-        CancellationToken ct)
+        CancellationToken ct, Func<IReadOnlyList<FlagRecord>, Task<IReadOnlyList<byte[]>>>? order = null)
     {
-        var open = await LevelHistoryStore.OpenAsync(conn, school, ct);
         var flagged = assessments.Where(a => a.Level is not null).ToList();
-        var lastReported = await LevelHistoryStore.LastReportedAsync(conn, school, flagged.Select(a => a.Figures.PupilKey).ToList(), ct);
+        var (open, lastReported) = await LevelHistoryStore.OpenAndLastReportedAsync(conn, school, flagged.Select(a => a.Figures.PupilKey).ToList(), ct);
 
         var records = new List<FlagRecord>();
         var closes = new List<(byte[], LeftBecause)>();
@@ -96,8 +105,18 @@ public sealed class FlagStore
 
         await LevelHistoryStore.ApplyAsync(conn, runId, school, asOf, closes, opens, ct);
 
+        var ranks = new Dictionary<byte[], int>(PupilKeyComparer.Instance);
+        if (order is not null)
+        {
+            var ordered = await order(records);
+            for (var i = 0; i < ordered.Count; i++)
+            {
+                ranks.TryAdd(ordered[i], i + 1);
+            }
+        }
+
         await using var copy = await conn.BeginBinaryImportAsync(
-            "copy flag (run_id, skolenhetskod, pupil_key, level, since, change, figures_json, descriptions) from stdin (format binary)", ct);
+            "copy flag (run_id, skolenhetskod, pupil_key, level, since, change, figures_json, descriptions, concern_rank) from stdin (format binary)", ct);
         foreach (var r in records)
         {
             await copy.StartRowAsync(ct);
@@ -109,6 +128,14 @@ public sealed class FlagStore
             await copy.WriteAsync(r.Change.ToString(), NpgsqlDbType.Text, ct);
             await copy.WriteAsync(r.FiguresJson, NpgsqlDbType.Jsonb, ct);
             await copy.WriteAsync(r.Descriptions.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
+            if (ranks.TryGetValue(r.PupilKey, out var rank))
+            {
+                await copy.WriteAsync(rank, NpgsqlDbType.Integer, ct);
+            }
+            else
+            {
+                await copy.WriteNullAsync(ct);
+            }
         }
 
         await copy.CompleteAsync(ct);

@@ -78,29 +78,48 @@ public sealed class LevelHistoryStore(NpgsqlDataSource db)
 
     internal static async Task<Dictionary<byte[], LevelEpisode>> OpenAsync(NpgsqlConnection conn, string school, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand($"select {Columns} from level_episode where skolenhetskod = @school and left_on is null", conn);
+        await using var cmd = new NpgsqlCommand(OpenEpisodes, conn);
         cmd.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
         return (await ReadAsync(cmd, ct)).ToDictionary(e => e.PupilKey, PupilKeyComparer.Instance);
     }
 
-    /// <summary>When each of these pupils was last reported at the school, in any episode.</summary>
-    internal static async Task<Dictionary<byte[], DateOnly>> LastReportedAsync(
+    /// <summary>
+    /// The school's open episodes (as <see cref="OpenAsync"/>) and when each of these pupils was last reported there, in any
+    /// episode, in one round trip: recording a school's flags starts with both.
+    /// </summary>
+    internal static async Task<(Dictionary<byte[], LevelEpisode> Open, Dictionary<byte[], DateOnly> LastReported)> OpenAndLastReportedAsync(
         NpgsqlConnection conn, string school, IReadOnlyCollection<byte[]> keys, CancellationToken ct)
     {
-        var result = new Dictionary<byte[], DateOnly>(PupilKeyComparer.Instance);
         if (keys.Count == 0)
         {
-            return result;
+            return (await OpenAsync(conn, school, ct), new Dictionary<byte[], DateOnly>(PupilKeyComparer.Instance));
         }
 
-        await using var cmd = new NpgsqlCommand("""
-            select pupil_key, max(last_reported_on) from level_episode
-            where skolenhetskod = @school and pupil_key = any(@keys) and last_reported_on is not null
-            group by pupil_key
-            """, conn);
-        cmd.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
-        cmd.Parameters.AddWithValue("keys", keys.ToArray());
-        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await using var batch = new NpgsqlBatch(conn);
+        var open = new NpgsqlBatchCommand(OpenEpisodes);
+        open.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
+        batch.BatchCommands.Add(open);
+        var reported = new NpgsqlBatchCommand(LastReportedOfPupils);
+        reported.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
+        reported.Parameters.AddWithValue("keys", keys.ToArray());
+        batch.BatchCommands.Add(reported);
+        await using var r = await batch.ExecuteReaderAsync(ct);
+        var episodes = (await ReadEpisodesAsync(r, ct)).ToDictionary(e => e.PupilKey, PupilKeyComparer.Instance);
+        await r.NextResultAsync(ct);
+        return (episodes, await ReadLastReportedAsync(r, ct));
+    }
+
+    private const string OpenEpisodes = $"select {Columns} from level_episode where skolenhetskod = @school and left_on is null";
+
+    private const string LastReportedOfPupils = """
+        select pupil_key, max(last_reported_on) from level_episode
+        where skolenhetskod = @school and pupil_key = any(@keys) and last_reported_on is not null
+        group by pupil_key
+        """;
+
+    private static async Task<Dictionary<byte[], DateOnly>> ReadLastReportedAsync(NpgsqlDataReader r, CancellationToken ct)
+    {
+        var result = new Dictionary<byte[], DateOnly>(PupilKeyComparer.Instance);
         while (await r.ReadAsync(ct))
         {
             result[r.GetFieldValue<byte[]>(0)] = r.GetFieldValue<DateOnly>(1);
@@ -183,8 +202,13 @@ public sealed class LevelHistoryStore(NpgsqlDataSource db)
 
     private static async Task<List<LevelEpisode>> ReadAsync(NpgsqlCommand cmd, CancellationToken ct)
     {
-        var episodes = new List<LevelEpisode>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await ReadEpisodesAsync(r, ct);
+    }
+
+    private static async Task<List<LevelEpisode>> ReadEpisodesAsync(NpgsqlDataReader r, CancellationToken ct)
+    {
+        var episodes = new List<LevelEpisode>();
         while (await r.ReadAsync(ct))
         {
             episodes.Add(new LevelEpisode(

@@ -55,6 +55,29 @@ public sealed class SchoolFlags(
     /// </summary>
     public async Task<SchoolNews> NewsAsync(NpgsqlConnection conn, SchoolLevels levels, RecordedFlags recorded, CancellationToken ct = default)
     {
+        var news = await ComposeNewsAsync(conn, levels, recorded, ct);
+        await flags.RankAsync(conn, recorded.RunId, news.Skolenhetskod, news.Pupils.Select(p => p.Flag.PupilKey).ToList(), ct);
+        return news;
+    }
+
+    /// <summary>
+    /// <see cref="RecordAsync"/> and <see cref="NewsAsync"/> in one: the news is composed once the level history is in
+    /// step and before the flags are written, so each flag is written once, with its place in the concern order.
+    /// </summary>
+    public async Task<(RecordedFlags Recorded, SchoolNews News)> RecordWithNewsAsync(
+        NpgsqlConnection conn, long runId, SchoolLevels levels, CancellationToken ct = default)
+    {
+        SchoolNews? news = null;
+        var records = await flags.RecordAsync(conn, runId, levels.Assessment, async all =>
+        {
+            news = await ComposeNewsAsync(conn, levels, new RecordedFlags(runId, all), ct);
+            return news.Pupils.Select(p => p.Flag.PupilKey).ToList();
+        }, ct);
+        return (new RecordedFlags(runId, records), news!);
+    }
+
+    private async Task<SchoolNews> ComposeNewsAsync(NpgsqlConnection conn, SchoolLevels levels, RecordedFlags recorded, CancellationToken ct)
+    {
         var a = levels.Assessment;
         var (school, asOf) = (a.Skolenhetskod, a.AsOf);
         var lateCounts = a.Thresholds.LateCountsAsAbsence;
@@ -89,7 +112,6 @@ public sealed class SchoolFlags(
         var ordered = Concern.Order(pupils, p => p.Flag.Level, p => p.FinishedSpell is not null, p => p.Concern)
             .ThenBy(p => Convert.ToHexString(p.Flag.PupilKey), StringComparer.Ordinal)
             .ToList();
-        await flags.RankAsync(conn, recorded.RunId, school, ordered.Select(p => p.Flag.PupilKey).ToList(), ct);
         return new SchoolNews(school, asOf, lastDigest, ordered, left, a.ShowsDays);
     }
 

@@ -42,28 +42,88 @@ public sealed class ThresholdAnalysis(AttendanceFactStore facts, SubjectFactStor
     public async Task<SchoolAssessment> AssessSchoolAsync(
         string school, DateOnly asOf, ThresholdOptions thresholds, CancellationToken ct = default, ISchoolPass? alsoOnThePass = null)
     {
-        var t = thresholds.For(school, await facts.DriftsformAsync(school, ct));
         var term = Term.Containing(asOf);
-        var arrivals = await facts.ArrivalsElsewhereAsync(school, asOf, ct);
+        var from = alsoOnThePass is { FactsFrom: var f0 } && f0 < term.Start ? f0 : term.Start;
+        // The driftsform (for the thresholds), the arrivals elsewhere and the facts come in one round trip.
+        await using var read = await facts.ReadSchoolAsync(school, from, asOf, ct);
+        var t = thresholds.For(school, read.Driftsform);
+        var arrivals = read.ArrivalsElsewhere;
         var settings = new FigureSettings(t.RecentWindowDays, t.Patterns.RecurringWeekday.Weeks);
 
         var seen = new List<(byte[] Key, DateOnly Last)>();
         var candidates = new List<PupilFigures>();
         var schoolLast = DateOnly.MinValue;
-        // The recent window may reach back over the break in a term's first weeks; another pass may want facts from further back.
-        var windowFrom = await facts.RecentWindowFromAsync(school, term, asOf, t.RecentWindowDays, ct);
-        var from = alsoOnThePass is { FactsFrom: var f0 } && f0 < windowFrom ? f0 : windowFrom;
-        await foreach (var (key, days) in facts.ReadPupilsAsync(school, from, asOf, ct))
+
+        // The recent window reaches back over the break into the previous term while the school has fewer than a window of
+        // school days in this term; from then on it starts at the term's start. Whether the term has them is learnt from the
+        // stream itself (the first pupils nearly always show them): pupils wait until it is known, and only when the whole
+        // term shows too few days is the reach-back asked for, and the facts read again if it lies before the read.
+        var windowDays = t.RecentWindowDays;
+        DateOnly? windowFrom = null;
+        var termDays = new HashSet<DateOnly>();
+        var waiting = new List<(byte[] Key, List<DayFact> Days)>();
+        await foreach (var (key, days) in read.PupilsAsync(ct))
+        {
+            if (windowFrom is { } known)
+            {
+                Assess(key, days, known);
+                continue;
+            }
+
+            foreach (var d in days)
+            {
+                if (d.Scheduled > 0 && d.Date >= term.Start)
+                {
+                    termDays.Add(d.Date);
+                }
+            }
+
+            waiting.Add((key, days));
+            if (termDays.Count >= windowDays)
+            {
+                windowFrom = term.Start;
+                AssessWaiting(term.Start);
+            }
+        }
+
+        if (windowFrom is null)
+        {
+            var reachBack = await facts.ReachBackAsync(school, term, windowDays, ct);
+            if (reachBack < from)
+            {
+                waiting.Clear();
+                await foreach (var (key, days) in facts.ReadPupilsAsync(school, reachBack, asOf, ct))
+                {
+                    Assess(key, days, reachBack);
+                }
+            }
+            else
+            {
+                AssessWaiting(reachBack);
+            }
+        }
+
+        void AssessWaiting(DateOnly windowStartDate)
+        {
+            foreach (var (key, days) in waiting)
+            {
+                Assess(key, days, windowStartDate);
+            }
+
+            waiting.Clear();
+        }
+
+        void Assess(byte[] key, List<DayFact> days, DateOnly windowStartDate)
         {
             // A pupil with no day in this term (left before it, or not back yet) is not the school's to judge this term.
             var span = CollectionsMarshal.AsSpan(days);
             if (span[^1].Date < term.Start)
             {
-                continue;
+                return;
             }
 
             var windowStart = 0;
-            while (span[windowStart].Date < windowFrom)
+            while (span[windowStart].Date < windowStartDate)
             {
                 windowStart++;
             }

@@ -192,8 +192,7 @@ public sealed class NightlyRun(
             return; // analysed by an earlier attempt
         }
 
-        var recorded = await flags.RecordAsync(conn, runId, levels, ct);
-        var news = await flags.NewsAsync(conn, levels, recorded, ct);
+        var (recorded, news) = await flags.RecordWithNewsAsync(conn, runId, levels, ct);
         var digest = await digests.QueueAsync(conn, runId, code, asOf, Request(news) with { Links = links.ForSchool(code) }, DigestQuality(quality), sendNow, ct);
         if (digest.Recorded)
         {

@@ -55,4 +55,43 @@ public sealed class FactReadingTests(TestDatabase db) : IClassFixture<TestDataba
 
         (await facts.ReadPupilsAsync(School, [], from, to)).Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task Reading_a_school_in_one_round_trip_gives_what_the_separate_reads_give()
+    {
+        await History.SchoolAsync(Other, "Independent");
+        for (var p = 0; p < 5; p++)
+        {
+            await History.DaysAsync(Other, FactHistory.Pupil(p), FactHistory.Days(Start, 10 + p, i => i % 3 == 0 ? 120 : 0));
+        }
+
+        // Pupils 1 and 2 turn up at another school later: arrivals elsewhere.
+        await History.DaysAsync(School, FactHistory.Pupil(1), FactHistory.Days(Start.AddDays(21), 5, _ => 0));
+        await History.DaysAsync(School, FactHistory.Pupil(2), FactHistory.Days(Start.AddDays(28), 5, _ => 0));
+        var facts = new AttendanceFactStore(db.DataSource);
+        var (from, to) = (Start.AddDays(1), Start.AddDays(40));
+        var separately = new List<(byte[] Key, List<DayFact> Days)>();
+        await foreach (var pupil in facts.ReadPupilsAsync(Other, from, to))
+        {
+            separately.Add(pupil);
+        }
+
+        await using var read = await facts.ReadSchoolAsync(Other, from, to);
+        var together = new List<(byte[] Key, List<DayFact> Days)>();
+        await foreach (var pupil in read.PupilsAsync())
+        {
+            together.Add(pupil);
+        }
+
+        read.Driftsform.Should().Be("Independent").And.Be(await facts.DriftsformAsync(Other));
+        var arrivals = await facts.ArrivalsElsewhereAsync(Other, to);
+        read.ArrivalsElsewhere.Should().HaveCount(2).And.OnlyContain(a => arrivals[a.Key].SequenceEqual(a.Value));
+        together.Select(p => Convert.ToHexString(p.Key)).Should().Equal(separately.Select(p => Convert.ToHexString(p.Key)));
+        together.Zip(separately).Should().OnlyContain(x => x.First.Days.SequenceEqual(x.Second.Days));
+        together.Should().HaveCount(5);
+
+        await using var unknown = await facts.ReadSchoolAsync("55555555", from, to);
+        unknown.Driftsform.Should().BeNull();
+        unknown.ArrivalsElsewhere.Should().BeEmpty();
+    }
 }
