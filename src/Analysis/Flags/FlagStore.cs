@@ -35,7 +35,7 @@ public sealed class FlagStore
     /// <summary>
     /// As above, with the concern order written with the flags: <paramref name="order"/> gets the school's flag records once
     /// the level history is in step (on the same transaction) and returns their keys in concern order (the first is rank 1).
-    /// One write of each flag instead of a COPY and an UPDATE of every row just written (<see cref="RankAsync"/>).
+    /// One write of each flag, not a COPY and then an UPDATE of every row just written.
     /// </summary>
     public Task<IReadOnlyList<FlagRecord>> RecordAsync(
         NpgsqlConnection conn, long runId, SchoolAssessment school, Func<IReadOnlyList<FlagRecord>, Task<IReadOnlyList<byte[]>>> order,
@@ -140,20 +140,6 @@ public sealed class FlagStore
 
         await copy.CompleteAsync(ct);
         return records;
-    }
-
-    /// <summary>Stores the run's concern order of the school's flags (the first key is rank 1), on the caller's transaction.</summary>
-    public async Task RankAsync(NpgsqlConnection conn, long runId, string school, IReadOnlyList<byte[]> ordered, CancellationToken ct = default)
-    {
-        await using var cmd = new NpgsqlCommand("""
-            update flag f set concern_rank = o.rank
-            from unnest(@keys) with ordinality as o(pupil_key, rank)
-            where f.run_id = @run and f.skolenhetskod = @school and f.pupil_key = o.pupil_key
-            """, conn);
-        cmd.Parameters.AddWithValue("run", runId);
-        cmd.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
-        cmd.Parameters.AddWithValue("keys", ordered.ToArray());
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>The figures behind a flag, kept with it for analysts, reports and the digest's supporting numbers.</summary>

@@ -49,18 +49,6 @@ public sealed class SchoolFlags(
     }
 
     /// <summary>
-    /// Every pupil at a level in concern order, with what is news since the last digest told the rektor about anyone (or
-    /// everything, before the school's first digest), each pupil's course over the last weeks, and whether their absence is
-    /// one finished illness spell. Read on the caller's transaction, after <see cref="RecordAsync"/>.
-    /// </summary>
-    public async Task<SchoolNews> NewsAsync(NpgsqlConnection conn, SchoolLevels levels, RecordedFlags recorded, CancellationToken ct = default)
-    {
-        var news = await ComposeNewsAsync(conn, levels, recorded, ct);
-        await flags.RankAsync(conn, recorded.RunId, news.Skolenhetskod, news.Pupils.Select(p => p.Flag.PupilKey).ToList(), ct);
-        return news;
-    }
-
-    /// <summary>
     /// <see cref="RecordAsync"/> and <see cref="NewsAsync"/> in one: the news is composed once the level history is in
     /// step and before the flags are written, so each flag is written once, with its place in the concern order.
     /// </summary>
@@ -70,13 +58,19 @@ public sealed class SchoolFlags(
         SchoolNews? news = null;
         var records = await flags.RecordAsync(conn, runId, levels.Assessment, async all =>
         {
-            news = await ComposeNewsAsync(conn, levels, new RecordedFlags(runId, all), ct);
+            news = await NewsAsync(conn, levels, new RecordedFlags(runId, all), ct);
             return news.Pupils.Select(p => p.Flag.PupilKey).ToList();
         }, ct);
         return (new RecordedFlags(runId, records), news!);
     }
 
-    private async Task<SchoolNews> ComposeNewsAsync(NpgsqlConnection conn, SchoolLevels levels, RecordedFlags recorded, CancellationToken ct)
+    /// <summary>
+    /// Every pupil at a level in concern order, with what is news since the last digest told the rektor about anyone (or
+    /// everything, before the school's first digest), each pupil's course over the last weeks, and whether their absence is
+    /// one finished illness spell. Read on the caller's transaction, once the level history is in step
+    /// (<see cref="RecordAsync"/>, or inside <see cref="RecordWithNewsAsync"/>, which stores the order with the flags).
+    /// </summary>
+    public async Task<SchoolNews> NewsAsync(NpgsqlConnection conn, SchoolLevels levels, RecordedFlags recorded, CancellationToken ct = default)
     {
         var a = levels.Assessment;
         var (school, asOf) = (a.Skolenhetskod, a.AsOf);
