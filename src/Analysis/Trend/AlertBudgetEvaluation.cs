@@ -84,20 +84,35 @@ public sealed record AlertBudgetResult(
 {
     /// <summary>The model's flag stands while its probability is at least this share of the threshold.</summary>
     public double Keep { get; init; } = AlertBudgetEvaluation.DefaultKeep;
+
+    /// <summary>Whom the model names at the alert budget.</summary>
+    public ModelNames ModelNames { get; init; } = ModelNames.NotHigh;
 }
+
+/// <summary>
+/// Whom the model names at the rule's alert budget. <c>NotHigh</c> (default): pupils not at hög frånvaro that day — the
+/// rule names those already, and in a pupil there lasting absence has mostly begun, so nothing is left to foresee (on
+/// development seed 2, a third of the flagged pupil-days of a model naming everyone went to pupils whose lasting absence had
+/// begun, and as many to pupils in it since before the period); a flag ends on a day at hög frånvaro. <c>Everyone</c>: the
+/// highest probabilities, whoever has them (the earlier policy, for comparison).
+/// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ModelNames>))]
+public enum ModelNames { NotHigh, Everyone }
 
 /// <summary>
 /// Answers the rektor's question on every school day of a period: at an alert budget equal to the rule's digest entries
 /// per school-week, how many pupils who go on to lasting absence were named, how many school days before it began, and
 /// how many of the named went on to it. The rule names a pupil while they are at riskfrånvaro or hög frånvaro (an entry
-/// when new or escalated); the model from when its probability reaches the threshold at which its entries and its flagged
-/// pupil-days are at most the rule's, until it falls below half of it (an entry when a flag starts); the nightly run names the rule's pupils plus Trend for pupils at no level
+/// when new or escalated); the model — by default only pupils not at hög frånvaro (<see cref="ModelNames"/>) — from when its
+/// probability reaches the threshold at which its entries and its flagged pupil-days are at most the rule's, until it falls
+/// below <c>keep</c> of it (an entry when a flag starts); the nightly run names the rule's pupils plus Trend for pupils at no level
 /// whose probability reaches the model's cut-off. A pupil's lasting absence begins on the first sampled day whose
 /// horizon is lasting after at least ten that were not (so its beginning is seen). No pupil is in the result.
 /// </summary>
 public static class AlertBudgetEvaluation
 {
-    private const int SeenBefore = 10;
+    /// <summary>Lasting absence begins on a day whose horizon is lasting after this many sampled days whose horizons were not.</summary>
+    public const int SeenBefore = 10;
 
     /// <summary>A model flag, once raised, stands while the probability stays at or above this share of the threshold (chosen on development seed 2: 0.3 named more, earlier, than 0.5 or 0.7).</summary>
     public const double DefaultKeep = 0.3;
@@ -110,7 +125,7 @@ public static class AlertBudgetEvaluation
 
     public static AlertBudgetResult Evaluate(
         IReadOnlyList<TrendSample> samples, IReadOnlyList<float> scores, DateOnly from, DateOnly to, int horizonWeeks, double trendCutOff,
-        Func<TrendSample, string?>? trajectory = null, double keep = DefaultKeep)
+        Func<TrendSample, string?>? trajectory = null, double keep = DefaultKeep, ModelNames names = ModelNames.NotHigh)
     {
         // Samples dated before `from` are a warm-up: flags may be raised and stand there (so a lead is not cut off at the
         // period's start), but nothing there is counted — no entry, flagged day, onset, AUC or calibration.
@@ -129,9 +144,9 @@ public static class AlertBudgetEvaluation
         }
 
         var ruleEntries = Entries(pupils, samples, rule, from).Count;
-        var threshold = ThresholdForBudget(pupils, samples, scores, ruleEntries, counted.Count(i => rule[i] > 0), keep, from);
+        var threshold = ThresholdForBudget(pupils, samples, scores, ruleEntries, counted.Count(i => rule[i] > 0), keep, names, from);
         var model = new int[samples.Count];
-        Flag(pupils, samples, scores, threshold, keep, model);
+        Flag(pupils, samples, scores, threshold, keep, names, model);
 
         BudgetGroup Group(string name, Func<TrendSample, bool> inGroup)
         {
@@ -166,6 +181,7 @@ public static class AlertBudgetEvaluation
             Calibration(samples, scores, from))
         {
             Keep = keep,
+            ModelNames = names,
         };
     }
 
@@ -448,13 +464,14 @@ public static class AlertBudgetEvaluation
     /// entries, a list as long as the roll.
     /// </summary>
     private static double ThresholdForBudget(
-        List<int[]> pupils, IReadOnlyList<TrendSample> samples, IReadOnlyList<float> scores, int budget, int flaggedDays, double keep, DateOnly countFrom)
+        List<int[]> pupils, IReadOnlyList<TrendSample> samples, IReadOnlyList<float> scores, int budget, int flaggedDays, double keep, ModelNames names,
+        DateOnly countFrom)
     {
         var flags = new int[samples.Count];
         var best = 1.0;
         for (var t = 0.99; t > 0.01; t -= 0.005)
         {
-            Flag(pupils, samples, scores, t, keep, flags);
+            Flag(pupils, samples, scores, t, keep, names, flags);
             if (Entries(pupils, samples, flags, countFrom).Count > budget || pupils.Sum(p => p.Count(i => flags[i] > 0 && samples[i].Date >= countFrom)) > flaggedDays)
             {
                 break;
@@ -470,7 +487,8 @@ public static class AlertBudgetEvaluation
     /// The model's flags at a threshold, with hysteresis as a level has: raised at the threshold, kept while the probability
     /// stays at or above <paramref name="keep"/> of it, so a probability wavering around the line does not name the pupil again every other day.
     /// </summary>
-    private static void Flag(List<int[]> pupils, IReadOnlyList<TrendSample> samples, IReadOnlyList<float> scores, double threshold, double keep, int[] flags)
+    private static void Flag(
+        List<int[]> pupils, IReadOnlyList<TrendSample> samples, IReadOnlyList<float> scores, double threshold, double keep, ModelNames names, int[] flags)
     {
         foreach (var p in pupils)
         {
@@ -479,7 +497,9 @@ public static class AlertBudgetEvaluation
             {
                 var i = p[k];
                 var consecutive = k > 0 && samples[p[k - 1]].Day == samples[i].Day - 1;
-                on = scores[i] >= threshold || (on && consecutive && scores[i] >= threshold * keep);
+                // Not on a day at hög frånvaro when the model names only pupils not there: its flag ends, and is raised again after.
+                on = (scores[i] >= threshold || (on && consecutive && scores[i] >= threshold * keep))
+                     && (names == ModelNames.Everyone || samples[i].LevelNow != Level.High);
                 flags[i] = on ? 1 : 0;
             }
         }

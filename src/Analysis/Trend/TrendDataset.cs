@@ -117,6 +117,7 @@ public sealed class TrendDataset(NpgsqlDataSource db, AttendanceFactStore facts)
             }
 
             var info = pupils.GetValueOrDefault(key);
+            var first = samples.Count;
             int? nextHigh = null;
             int? nextLasting = null;
             for (var i = days.Count - 1; i >= 0; i--)
@@ -156,6 +157,44 @@ public sealed class TrendDataset(NpgsqlDataSource db, AttendanceFactStore facts)
                     nextHigh = i;
                 }
             }
+
+            if (labelling.Label == TrendLabel.Onset)
+            {
+                LabelOnsets(samples, first, labelling.LeadDays);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The <c>Onset</c> label on one pupil's samples (<paramref name="first"/> to the end, added last day first): a day is
+    /// positive when lasting absence begins on it or within <paramref name="leadDays"/> school days after it. It begins on a
+    /// sampled day whose horizon is lasting after <see cref="AlertBudgetEvaluation.SeenBefore"/> sampled days whose horizons
+    /// were not, as the evaluation counts it; the days inside lasting absence that has begun are negative.
+    /// </summary>
+    private static void LabelOnsets(List<TrendSample> samples, int first, int leadDays)
+    {
+        var n = samples.Count - first;
+        // In day order: position k is samples[first + n - 1 - k].
+        TrendSample At(int k) => samples[first + n - 1 - k];
+        int? nextOnset = null;
+        for (var k = n - 1; k >= 0; k--)
+        {
+            var s = At(k);
+            if (s.Lasting && k >= AlertBudgetEvaluation.SeenBefore)
+            {
+                var seen = true;
+                for (var j = k - AlertBudgetEvaluation.SeenBefore; j < k && seen; j++)
+                {
+                    seen = !At(j).Lasting;
+                }
+
+                if (seen)
+                {
+                    nextOnset = s.Day;
+                }
+            }
+
+            samples[first + n - 1 - k] = s with { Label = nextOnset - s.Day <= leadDays };
         }
     }
 

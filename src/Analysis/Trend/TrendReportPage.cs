@@ -12,7 +12,7 @@ public sealed record TrendReportPage(
 
 public sealed record BudgetSectionPage(
     string From, string To, string SchoolDays, string Samples, string SchoolWeeks, string HorizonWeeks, string LastingPupils,
-    string ModelThreshold, string Keep, string TrendCutOff, string NightlyAdded, string ModelAuc, string RuleAuc, string EarlyDays,
+    string ModelNames, string ModelThreshold, string Keep, string TrendCutOff, string NightlyAdded, string ModelAuc, string RuleAuc, string EarlyDays,
     IReadOnlyList<BudgetRowPage> Rows, IReadOnlyList<GapPage> Gaps, string RuleEntries, string RuleEntriesWithoutLasting,
     string RuleEntriesIllnessOnly, IReadOnlyList<CalibrationPage> Calibration, BarChartPage Chart);
 
@@ -58,7 +58,7 @@ public static class TrendReportPages
     public static TrendReportPage Of(TrendEvaluationResult r, AlertBudgetResult b, TrendModelInfo model, string? caveat) => new(
         $"Trendmodell v{model.Version}: utvärdering {r.From:yyyy-MM-dd} – {r.To:yyyy-MM-dd}",
         model.Version.ToString(Inv), $"{model.TrainedFrom:yyyy-MM-dd} – {model.TrainedTo:yyyy-MM-dd}", model.Seed.ToString(Inv),
-        model.Label == TrendLabel.Lasting ? "långvarig frånvaro" : "når hög frånvaro", model.ModelSha256.Length >= 12 ? model.ModelSha256[..12] : model.ModelSha256,
+        model.Label switch { TrendLabel.Lasting => "långvarig frånvaro", TrendLabel.Onset => "långvarig frånvaro börjar", _ => "når hög frånvaro" }, model.ModelSha256.Length >= 12 ? model.ModelSha256[..12] : model.ModelSha256,
         caveat ?? "", Budget(b), Comparison(r));
 
     private static BudgetSectionPage Budget(AlertBudgetResult b)
@@ -84,7 +84,9 @@ public static class TrendReportPages
 
         return new BudgetSectionPage(
             $"{b.From:yyyy-MM-dd}", $"{b.To:yyyy-MM-dd}", N(b.SchoolDays), N(b.Samples), N(b.SchoolWeeks), N(b.HorizonWeeks),
-            N(b.Overall.LastingPupils), b.ModelThreshold.ToString("0.000", Sv), P(b.Keep), P(b.TrendCutOff), P(b.NightlyAddedShare),
+            N(b.Overall.LastingPupils),
+            b.ModelNames == ModelNames.NotHigh ? "elever som inte redan har hög frånvaro (dem nämner regeln redan)" : "alla elever",
+            b.ModelThreshold.ToString("0.000", Sv), P(b.Keep), P(b.TrendCutOff), P(b.NightlyAddedShare),
             A(b.ModelAuc), A(b.RuleAuc), N(AlertBudgetEvaluation.EarlyDays), rows, gaps, N(b.Overall.Rule.Entries),
             N(b.RuleEntriesWithoutLasting), N(b.RuleEntriesIllnessOnly),
             b.Calibration.Select(c => new CalibrationPage($"{c.From.ToString("0.00", Sv)}–{c.To.ToString("0.00", Sv)}", N(c.Samples),

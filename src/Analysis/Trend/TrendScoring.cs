@@ -202,9 +202,12 @@ public sealed class TrendScoring(
 
             var auc = active.HeldOutAuc.ToString("0.00", CultureInfo.GetCultureInfo("sv-SE"));
             var cutOff = RuleEvaluator.Percent(Math.Max(options.Value.CutOff, active.TrendCutOff ?? options.Value.CutOff));
-            var what = active.Label == TrendLabel.Lasting
-                ? $"att frånvaron de kommande {active.HorizonWeeks} skolveckorna sammantaget når nivån"
-                : $"att nå hög frånvaro inom {active.HorizonWeeks} skolveckor";
+            var what = active.Label switch
+            {
+                TrendLabel.Lasting => $"att frånvaron de kommande {active.HorizonWeeks} skolveckorna sammantaget når nivån",
+                TrendLabel.Onset => $"att en frånvaro som de följande {active.HorizonWeeks} skolveckorna sammantaget når nivån börjar inom kort",
+                _ => $"att nå hög frånvaro inom {active.HorizonWeeks} skolveckor",
+            };
             return (new TrendModelStatus(active.Version, true, $"model v{active.Version} active (held-out AUC {F(active.HeldOutAuc)})",
                 $"Trendmodell v{active.Version} är aktiv (AUC {auc} på sin testperiod): stigande frånvaro när sannolikheten {what} " +
                 $"är minst {cutOff}.") { TrendCutOff = active.TrendCutOff }, loaded.Value.Model);

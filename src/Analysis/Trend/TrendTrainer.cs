@@ -134,7 +134,7 @@ public sealed class TrendTrainer(
                 previousAucOnSameSamples = activeAuc,
                 trainer = o.Trainer,
                 label = o.Label.ToString(),
-                labelLeadDays = o.Label == TrendLabel.Lasting ? o.LabelLeadDays : 0,
+                labelLeadDays = o.Label == TrendLabel.Crossing ? 0 : o.LabelLeadDays,
                 calibration = new { a = model.Calibration.A, b = model.Calibration.B },
                 trendCutOff = cutOff,
                 addedShare,

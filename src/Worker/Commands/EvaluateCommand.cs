@@ -39,6 +39,12 @@ public static class EvaluateCommand
             Description = "The model's flag policy at the alert budget: a flag, once raised at the threshold, stands while the probability is at least this share of it.",
             DefaultValueFactory = _ => AlertBudgetEvaluation.DefaultKeep,
         };
+        var names = new Option<ModelNames>("--model-names")
+        {
+            Description = "Whom the model names at the rule's alert budget: NotHigh (default) — pupils not at hög frånvaro, which the rule names " +
+                          "already; Everyone — the highest probabilities, whoever has them (the earlier policy, for comparison).",
+            DefaultValueFactory = _ => ModelNames.NotHigh,
+        };
         var trendCutOff = new Option<double?>("--trend-cut-off")
         {
             Description = "The nightly figure at this Trend cut-off instead of each model's stored one (to compare cut-off policies on the same samples).",
@@ -54,7 +60,7 @@ public static class EvaluateCommand
             "Evaluate a trend model on a period against the threshold rule at the same flag rate: ROC-AUC, precision, recall, lead time, " +
             "by gender and driftsform; writes an HTML report with charts and a JSON file.")
         {
-            model, from, to, output, truth, also, keep, trendCutOff, warmUp,
+            model, from, to, output, truth, also, keep, names, trendCutOff, warmUp,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -130,7 +136,7 @@ public static class EvaluateCommand
                 {
                     var task = ctx.AddTask("Features and labels", maxValue: 1.0);
                     samples = await host.Get<TrendDataset>().BuildAsync(first.AddDays(-7 * parse.GetValue(warmUp)), end, host.Get<IOptions<ThresholdOptions>>().Value,
-                        new TrendLabelling(info.HorizonWeeks, info.Label, options.LastingLevel),
+                        new TrendLabelling(info.HorizonWeeks, info.Label == TrendLabel.Onset ? TrendLabel.Lasting : info.Label, options.LastingLevel),
                         new Progress<TrendDatasetProgress>(p =>
                         {
                             task.Description = Markup.Escape(p.School.Length > 0 ? $"Features and labels: {p.School}" : "Scoring");
@@ -164,7 +170,7 @@ public static class EvaluateCommand
             var inPeriod = Enumerable.Range(0, samples.Count).Where(i => samples[i].Date >= first).ToList();
             var result = TrendEvaluation.Evaluate(inPeriod.Select(i => samples[i]).ToList(), inPeriod.Select(i => scores[i]).ToList(), first, end,
                 info.HorizonWeeks, cutOff, trajectory);
-            var budget = AlertBudgetEvaluation.Evaluate(samples, scores, first, end, info.HorizonWeeks, cutOff, trajectory, parse.GetValue(keep));
+            var budget = AlertBudgetEvaluation.Evaluate(samples, scores, first, end, info.HorizonWeeks, cutOff, trajectory, parse.GetValue(keep), parse.GetValue(names));
 
             var folder = parse.GetValue(output)?.FullName ?? Path.Combine(WorkerHost.Home, "out", "trend");
             Directory.CreateDirectory(folder);
@@ -185,7 +191,7 @@ public static class EvaluateCommand
 
                 var otherScores = (await store.LoadAsync(otherInfo, ct)).Score(samples.Select(s => s.Features).ToList());
                 var otherCutOff = parse.GetValue(trendCutOff) ?? Math.Max(options.CutOff, otherInfo.TrendCutOff ?? options.CutOff);
-                var b = AlertBudgetEvaluation.Evaluate(samples, otherScores, first, end, info.HorizonWeeks, otherCutOff, trajectory, parse.GetValue(keep));
+                var b = AlertBudgetEvaluation.Evaluate(samples, otherScores, first, end, info.HorizonWeeks, otherCutOff, trajectory, parse.GetValue(keep), parse.GetValue(names));
                 Print(b, otherInfo);
                 spread.Add(b);
             }
@@ -221,7 +227,7 @@ public static class EvaluateCommand
         AnsiConsole.MarkupLine($"[bold]Trend model v{info.Version}[/] ({info.Label}, seed {info.Seed}, trained {info.TrainedFrom:yyyy-MM-dd} – {info.TrainedTo:yyyy-MM-dd}) on " +
                                $"{r.From:yyyy-MM-dd} – {r.To:yyyy-MM-dd}: {r.SchoolDays} school days, {r.Pupils:N0} pupils, {r.Samples:N0} pupil-days, {r.SchoolWeeks} school-weeks; " +
                                $"{r.Overall.LastingPupils} pupils began lasting absence (≥ the level's share over {r.HorizonWeeks} school weeks)");
-        AnsiConsole.MarkupLine($"ROC-AUC on lasting absence: model {A(r.ModelAuc)}, rule {A(r.RuleAuc)}. Model at the rule's alert budget: probability ≥ {r.ModelThreshold.ToString("0.000", inv)}; " +
+        AnsiConsole.MarkupLine($"ROC-AUC on lasting absence: model {A(r.ModelAuc)}, rule {A(r.RuleAuc)}. Model at the rule's alert budget{(r.ModelNames == ModelNames.NotHigh ? " (pupils not at hög frånvaro)" : "")}: probability ≥ {r.ModelThreshold.ToString("0.000", inv)}; " +
                                $"nightly = rule + Trend at ≥ {r.TrendCutOff.ToString("0.00", inv)} (adds {P(r.NightlyAddedShare)} entries)");
         var table = new Table().Border(TableBorder.Rounded).AddColumns(
             "Group", "Began lasting", "Entries/school-week rule/model/nightly", "Recall rule (95 %)", "Recall model (95 %)", "Recall nightly",

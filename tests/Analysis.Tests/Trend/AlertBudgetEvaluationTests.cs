@@ -45,6 +45,33 @@ public sealed class AlertBudgetEvaluationTests
     }
 
     [Fact]
+    public void By_default_the_model_spends_the_budget_on_pupils_not_yet_at_hog_franvaro_where_something_can_still_begin()
+    {
+        // Pupil 1 is at hög frånvaro the whole period, lasting absence long since begun, and has the highest probability.
+        // Pupil 2 drifts: lasting absence from day 15, the rule names them at riskfrånvaro from day 16, the model's
+        // probability rises on day 8. The rule's budget: two entries, 30 + 14 = 44 flagged pupil-days.
+        var samples = new List<TrendSample>();
+        var scores = new List<float>();
+        for (var d = 0; d < 30; d++)
+        {
+            samples.Add(Day(1, d, Level.High, lasting: true));
+            scores.Add(0.9f);
+            samples.Add(Day(2, d, d >= 16 ? Level.AtRisk : null, lasting: d >= 15));
+            scores.Add(d >= 8 ? 0.5f : 0.05f);
+        }
+
+        var notHigh = AlertBudgetEvaluation.Evaluate(samples, scores, Days[0], Days[^1], horizonWeeks: 4, trendCutOff: 0.95);
+        var everyone = AlertBudgetEvaluation.Evaluate(samples, scores, Days[0], Days[^1], horizonWeeks: 4, trendCutOff: 0.95, names: ModelNames.Everyone);
+
+        notHigh.ModelNames.Should().Be(ModelNames.NotHigh);
+        notHigh.Overall.Rule.FlaggedDays.Should().Be(44);
+        notHigh.Overall.Model.Recall.Should().Be(1.0, "the model's flags are not spent on pupil 1, so it names pupil 2 before day 15");
+        notHigh.Overall.Model.FlaggedDays.Should().BeLessThanOrEqualTo(30, "never on a day at hög frånvaro");
+        everyone.Overall.Model.Recall.Should().Be(0.0, "pupil 1's 30 days leave 14 of the budget, too few to flag pupil 2 from day 8");
+        everyone.Overall.Model.FlaggedDays.Should().Be(30);
+    }
+
+    [Fact]
     public void Leads_are_also_compared_on_the_pupils_both_named_and_as_named_early_over_every_onset()
     {
         // Three pupils begin lasting absence on day 20. The rule names them from days 15, 12 and — for pupil 3 — not at

@@ -71,6 +71,32 @@ public sealed class TrendTrainingTests(TestDatabase db) : IClassFixture<TestData
     }
 
     [Fact]
+    public async Task The_onset_label_marks_the_days_before_lasting_absence_begins_and_not_the_days_inside_it()
+    {
+        var plain = await TrendHistory.Dataset(db).BuildAsync(Term[0], Term[^1], new ThresholdOptions(), new TrendLabelling(3));
+        var onset = await TrendHistory.Dataset(db).BuildAsync(Term[0], Term[^1], new ThresholdOptions(), new TrendLabelling(3, TrendLabel.Onset, LeadDays: 10));
+
+        onset.Select(s => s.Lasting).Should().Equal(plain.Select(s => s.Lasting), "the evaluation's truth does not move");
+        var checkedDays = 0;
+        foreach (var pupil in onset.GroupBy(s => (s.Skolenhetskod, Convert.ToHexString(s.PupilKey))))
+        {
+            var days = pupil.OrderBy(s => s.Day).ToList();
+            // Begins: lasting after ten sampled days that were not, as AlertBudgetEvaluation counts an onset.
+            var begins = Enumerable.Range(10, Math.Max(0, days.Count - 10))
+                .Where(k => days[k].Lasting && days.Skip(k - 10).Take(10).All(d => !d.Lasting)).Select(k => days[k].Day).ToList();
+            foreach (var s in days)
+            {
+                s.Label.Should().Be(begins.Any(b => b >= s.Day && b - s.Day <= 10), $"day {s.Day}: lasting absence begins on {string.Join(", ", begins)}");
+                checkedDays++;
+            }
+        }
+
+        checkedDays.Should().Be(plain.Count);
+        onset.Should().Contain(s => s.Label && !s.Lasting, "the days before it begins are positive");
+        onset.Should().Contain(s => s.Lasting && !s.Label, "inside lasting absence that has begun there is nothing left to foresee");
+    }
+
+    [Fact]
     public async Task Calibrated_on_held_out_samples_a_probability_means_about_that_share()
     {
         var samples = await TrendHistory.Dataset(db).BuildAsync(Term[0], Term[^1], new ThresholdOptions(), new TrendLabelling(3));

@@ -110,6 +110,8 @@ public sealed class TrendCommandTests(TestDatabase db) : IClassFixture<TestDatab
         var (atCutOff, atCutOffOutput) = await RunAsync(
             "evaluate", "--model", "1", "--from", $"{Days[20]:yyyy-MM-dd}", "--out", Path.Combine(temp.Path, "report-at-cut-off"), "--trend-cut-off", "0.45");
         var (badCutOff, badCutOffOutput) = await RunAsync("evaluate", "--model", "1", "--trend-cut-off", "1.5");
+        var (everyone, everyoneOutput) = await RunAsync(
+            "evaluate", "--model", "1", "--from", $"{Days[20]:yyyy-MM-dd}", "--out", Path.Combine(temp.Path, "report-everyone"), "--model-names", "Everyone");
         var (warmedUp, warmedUpOutput) = await RunAsync(
             "evaluate", "--model", "1", "--from", $"{Days[20]:yyyy-MM-dd}", "--out", Path.Combine(temp.Path, "report-warm-up"), "--warm-up-weeks", "2");
         var (missing, missingOutput) = await RunAsync("models", "activate", "9");
@@ -126,16 +128,20 @@ public sealed class TrendCommandTests(TestDatabase db) : IClassFixture<TestDatab
         atCutOffOutput.Should().Contain("Trend at ≥ 0.45", "the nightly figure at the cut-off asked for, not the model's own");
         warmedUp.Should().Be(0, warmedUpOutput);
         warmedUpOutput.Should().Contain("on 2026-09-14 – 2026-11-06", "the warm-up's weeks are scored but the period is the one asked for");
+        everyone.Should().Be(0, everyoneOutput);
+        everyoneOutput.Should().Contain("Model at the rule's alert budget: probability").And.NotContain("pupils not at hög frånvaro");
         badCutOff.Should().Be(2);
         badCutOffOutput.Should().Contain("--trend-cut-off 1.5");
         listed.Should().Be(0, listOutput);
         listOutput.Should().Contain("v1").And.Contain("active").And.Contain("Nightly run: model v1 active");
         evaluated.Should().Be(0, evaluateOutput);
+        evaluateOutput.Should().Contain("Model at the rule's alert budget (pupils not at hög frånvaro)", "by default the model names pupils the rule has not at hög frånvaro");
         evaluateOutput.Should().Contain("overlaps the model's training period", "the test evaluates on dates it trained on, and is told so");
         var html = await File.ReadAllTextAsync(Path.Combine(report, "evaluation-v1-20260914-20261106.html"));
         html.Should().Contain("<svg").And.Contain("Per kön").And.Contain("Flickor").And.Contain("Pojkar").And.Contain("Per driftsform");
         html.Should().NotContain("Elev1", "the report shows no pupil");
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(report, "evaluation-v1-20260914-20261106.json")));
+        json.RootElement.GetProperty("alertBudget").GetProperty("ModelNames").GetString().Should().Be("NotHigh");
         var overall = json.RootElement.GetProperty("evaluation").GetProperty("Overall");
         overall.GetProperty("Model").GetProperty("Flags").GetInt32().Should().Be(overall.GetProperty("Rule").GetProperty("Flags").GetInt32(),
             "the model is compared at the rule's flag rate");
