@@ -93,11 +93,13 @@ public sealed record AlertBudgetResult(
 /// Whom the model names at the rule's alert budget. <c>NotHigh</c> (default): pupils not at hög frånvaro that day — the
 /// rule names those already, and in a pupil there lasting absence has mostly begun, so nothing is left to foresee (on
 /// development seed 2, a third of the flagged pupil-days of a model naming everyone went to pupils whose lasting absence had
-/// begun, and as many to pupils in it since before the period); a flag ends on a day at hög frånvaro. <c>Everyone</c>: the
-/// highest probabilities, whoever has them (the earlier policy, for comparison).
+/// begun, and as many to pupils in it since before the period); a flag ends on a day at hög frånvaro. <c>RaisedNotHigh</c>:
+/// a flag is raised only for a pupil not at hög frånvaro, and once raised stands through it while the probability holds
+/// (longer leads, fewer pupils within the budget). <c>Everyone</c>: the highest probabilities, whoever has them (the earlier
+/// policy). The last two are for comparison.
 /// </summary>
 [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ModelNames>))]
-public enum ModelNames { NotHigh, Everyone }
+public enum ModelNames { NotHigh, Everyone, RaisedNotHigh }
 
 /// <summary>
 /// Answers the rektor's question on every school day of a period: at an alert budget equal to the rule's digest entries
@@ -498,8 +500,10 @@ public static class AlertBudgetEvaluation
                 var i = p[k];
                 var consecutive = k > 0 && samples[p[k - 1]].Day == samples[i].Day - 1;
                 // Not on a day at hög frånvaro when the model names only pupils not there: its flag ends, and is raised again after.
-                on = (scores[i] >= threshold || (on && consecutive && scores[i] >= threshold * keep))
-                     && (names == ModelNames.Everyone || samples[i].LevelNow != Level.High);
+                var high = samples[i].LevelNow == Level.High;
+                on = names == ModelNames.RaisedNotHigh
+                    ? (scores[i] >= threshold && !high) || (on && consecutive && scores[i] >= threshold * keep)
+                    : (scores[i] >= threshold || (on && consecutive && scores[i] >= threshold * keep)) && (names == ModelNames.Everyone || !high);
                 flags[i] = on ? 1 : 0;
             }
         }

@@ -85,7 +85,12 @@ public static class TrendReportPages
         return new BudgetSectionPage(
             $"{b.From:yyyy-MM-dd}", $"{b.To:yyyy-MM-dd}", N(b.SchoolDays), N(b.Samples), N(b.SchoolWeeks), N(b.HorizonWeeks),
             N(b.Overall.LastingPupils),
-            b.ModelNames == ModelNames.NotHigh ? "elever som inte redan har hög frånvaro (dem nämner regeln redan)" : "alla elever",
+            b.ModelNames switch
+            {
+                ModelNames.NotHigh => "elever som inte redan har hög frånvaro (dem nämner regeln redan)",
+                ModelNames.RaisedNotHigh => "elever som inte redan har hög frånvaro, och flaggan står kvar om eleven sedan når dit",
+                _ => "alla elever",
+            },
             b.ModelThreshold.ToString("0.000", Sv), P(b.Keep), P(b.TrendCutOff), P(b.NightlyAddedShare),
             A(b.ModelAuc), A(b.RuleAuc), N(AlertBudgetEvaluation.EarlyDays), rows, gaps, N(b.Overall.Rule.Entries),
             N(b.RuleEntriesWithoutLasting), N(b.RuleEntriesIllnessOnly),

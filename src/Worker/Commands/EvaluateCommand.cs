@@ -42,7 +42,8 @@ public static class EvaluateCommand
         var names = new Option<ModelNames>("--model-names")
         {
             Description = "Whom the model names at the rule's alert budget: NotHigh (default) — pupils not at hög frånvaro, which the rule names " +
-                          "already; Everyone — the highest probabilities, whoever has them (the earlier policy, for comparison).",
+                          "already; RaisedNotHigh — a flag is raised only for a pupil not at hög frånvaro but stands through it; Everyone — the " +
+                          "highest probabilities, whoever has them (the earlier policy).",
             DefaultValueFactory = _ => ModelNames.NotHigh,
         };
         var trendCutOff = new Option<double?>("--trend-cut-off")
@@ -227,7 +228,7 @@ public static class EvaluateCommand
         AnsiConsole.MarkupLine($"[bold]Trend model v{info.Version}[/] ({info.Label}, seed {info.Seed}, trained {info.TrainedFrom:yyyy-MM-dd} – {info.TrainedTo:yyyy-MM-dd}) on " +
                                $"{r.From:yyyy-MM-dd} – {r.To:yyyy-MM-dd}: {r.SchoolDays} school days, {r.Pupils:N0} pupils, {r.Samples:N0} pupil-days, {r.SchoolWeeks} school-weeks; " +
                                $"{r.Overall.LastingPupils} pupils began lasting absence (≥ the level's share over {r.HorizonWeeks} school weeks)");
-        AnsiConsole.MarkupLine($"ROC-AUC on lasting absence: model {A(r.ModelAuc)}, rule {A(r.RuleAuc)}. Model at the rule's alert budget{(r.ModelNames == ModelNames.NotHigh ? " (pupils not at hög frånvaro)" : "")}: probability ≥ {r.ModelThreshold.ToString("0.000", inv)}; " +
+        AnsiConsole.MarkupLine($"ROC-AUC on lasting absence: model {A(r.ModelAuc)}, rule {A(r.RuleAuc)}. Model at the rule's alert budget{r.ModelNames switch { ModelNames.NotHigh => " (pupils not at hög frånvaro)", ModelNames.RaisedNotHigh => " (raised for pupils not at hög frånvaro)", _ => "" }}: probability ≥ {r.ModelThreshold.ToString("0.000", inv)}; " +
                                $"nightly = rule + Trend at ≥ {r.TrendCutOff.ToString("0.00", inv)} (adds {P(r.NightlyAddedShare)} entries)");
         var table = new Table().Border(TableBorder.Rounded).AddColumns(
             "Group", "Began lasting", "Entries/school-week rule/model/nightly", "Recall rule (95 %)", "Recall model (95 %)", "Recall nightly",
