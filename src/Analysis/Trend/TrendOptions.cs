@@ -63,11 +63,11 @@ public sealed class TrendOptions
     public double HeldOutPupilShare { get; set; } = 0.2;
 
     /// <summary>
-    /// Which samples the model learns from: <c>NotHigh</c> (default: every pupil not yet at hög frånvaro, riskfrånvaro
-    /// included — those the model names at the alert budget, see <see cref="ModelNames"/>, and from whom every Trend flag
-    /// comes), <c>NotAtLevel</c> (only pupils at no level) or <c>All</c>. Evaluation covers every pupil either way.
+    /// Which samples the model learns from: <c>All</c> (default), <c>NotHigh</c> (every pupil not yet at hög frånvaro,
+    /// riskfrånvaro included) or <c>NotAtLevel</c> (only pupils at no level: those the nightly run can flag Trend).
+    /// Evaluation covers every pupil either way.
     /// </summary>
-    public TrainingPopulation TrainOn { get; set; } = TrainingPopulation.NotHigh;
+    public TrainingPopulation TrainOn { get; set; } = TrainingPopulation.All;
 
     public TrendTrainerSettings Trainer { get; set; } = new();
 
