@@ -2,6 +2,8 @@ using Scriban;
 using Scriban.Parsing;
 using Scriban.Runtime;
 
+using Skolnarvaro.Templating;
+
 namespace Skolnarvaro.Analysis.Reporting;
 
 /// <summary>
@@ -15,7 +17,7 @@ public sealed class TermReportHtml
     public const string TemplateFile = "term-report.html.sbn";
     public const string ChartsFile = "term-report-charts.sbn";
 
-    private readonly Template template;
+    private readonly StrictTemplate template;
     private readonly IReadOnlyDictionary<string, string> partials;
 
     public TermReportHtml(string templateFolder)

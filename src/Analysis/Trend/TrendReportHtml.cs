@@ -1,6 +1,8 @@
 using Scriban;
 using Skolnarvaro.Analysis.Reporting;
 
+using Skolnarvaro.Templating;
+
 namespace Skolnarvaro.Analysis.Trend;
 
 /// <summary>
@@ -13,7 +15,7 @@ public sealed class TrendReportHtml
 {
     public const string TemplateFile = "trend-report.html.sbn";
 
-    private readonly Template template;
+    private readonly StrictTemplate template;
 
     public TrendReportHtml(string templateFolder)
     {
