@@ -72,15 +72,16 @@ public sealed class AlertBudgetEvaluationTests
     }
 
     [Fact]
-    public void A_flag_raised_before_hog_franvaro_ends_there_by_default_and_stands_through_it_when_raised_not_high()
+    public void A_flag_stands_through_a_week_at_hog_franvaro_by_default_not_longer_and_through_any_when_raised_not_high()
     {
-        // Pupil 1: the model's probability is up from day 5; ill at hög frånvaro on days 12–14; lasting absence from day 20.
-        // Pupil 2: at riskfrånvaro all period, nothing lasting, probability 0. The rule's budget: two entries, 33 days.
+        // Pupil 1: the model's probability is up from day 5; at hög frånvaro on days 8–10 (an illness) and 14–20; lasting
+        // absence from day 25. Pupil 2: at riskfrånvaro all period, nothing lasting, probability 0. The rule's budget:
+        // three entries, 40 flagged pupil-days.
         var samples = new List<TrendSample>();
         var scores = new List<float>();
         for (var d = 0; d < 30; d++)
         {
-            samples.Add(Day(1, d, d is >= 12 and <= 14 ? Level.High : null, lasting: d >= 20));
+            samples.Add(Day(1, d, d is >= 8 and <= 10 or >= 14 and <= 20 ? Level.High : null, lasting: d >= 25));
             scores.Add(d >= 5 ? 0.6f : 0f);
             samples.Add(Day(2, d, Level.AtRisk, lasting: false));
             scores.Add(0f);
@@ -89,9 +90,11 @@ public sealed class AlertBudgetEvaluationTests
         var notHigh = AlertBudgetEvaluation.Evaluate(samples, scores, Days[0], Days[^1], horizonWeeks: 4, trendCutOff: 0.95);
         var raised = AlertBudgetEvaluation.Evaluate(samples, scores, Days[0], Days[^1], horizonWeeks: 4, trendCutOff: 0.95, names: ModelNames.RaisedNotHigh);
 
-        (notHigh.Overall.Model.Recall, notHigh.Overall.Model.MedianLeadDays).Should().Be((1.0, 5.0), "the flag ended on day 12 and was raised again on day 15");
-        (notHigh.Overall.Model.Entries, notHigh.Overall.Model.FlaggedDays).Should().Be((2, 22));
-        (raised.Overall.Model.Recall, raised.Overall.Model.MedianLeadDays).Should().Be((1.0, 15.0), "raised on day 5, it stood through the illness");
+        AlertBudgetEvaluation.HighSpellKept.Should().Be(5);
+        (notHigh.Overall.Model.Recall, notHigh.Overall.Model.MedianLeadDays).Should().Be((1.0, 4.0),
+            "the flag stood through days 8–10 and 14–18, ended on day 19 and was raised again on day 21");
+        (notHigh.Overall.Model.Entries, notHigh.Overall.Model.FlaggedDays).Should().Be((2, 23));
+        (raised.Overall.Model.Recall, raised.Overall.Model.MedianLeadDays).Should().Be((1.0, 20.0), "raised on day 5, it stood through both spells");
         (raised.Overall.Model.Entries, raised.Overall.Model.FlaggedDays).Should().Be((1, 25));
     }
 
