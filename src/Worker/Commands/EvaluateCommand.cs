@@ -290,8 +290,9 @@ public static class EvaluateCommand
 
     private static string R(BudgetMetrics m) => $"{(100 * m.RecallLow).ToString("0", CultureInfo.InvariantCulture)}–{(100 * m.RecallHigh).ToString("0", CultureInfo.InvariantCulture)}";
 
-    private static string Gap(RecallGap g) =>
-        string.Create(CultureInfo.InvariantCulture, $"{100 * g.Difference:+0.0;-0.0} points (95 %: {100 * g.Low:+0.0;-0.0} to {100 * g.High:+0.0;-0.0}){(g.WithinNoise ? ", within noise" : "")}");
+    /// <summary>A recall gap in points with its interval; a difference that rounds to zero is 0.0, not -+0.0.</summary>
+    public static string Gap(RecallGap g) =>
+        string.Create(CultureInfo.InvariantCulture, $"{100 * g.Difference:+0.0;-0.0;0.0} points (95 %: {100 * g.Low:+0.0;-0.0;0.0} to {100 * g.High:+0.0;-0.0;0.0}){(g.WithinNoise ? ", within noise" : "")}");
 
     private static string A(double? v) => v?.ToString("0.000", CultureInfo.InvariantCulture) ?? "-";
 
