@@ -1,7 +1,6 @@
 using Scriban;
 using Scriban.Parsing;
 using Scriban.Runtime;
-
 using Skolnarvaro.Templating;
 
 namespace Skolnarvaro.Analysis.Reporting;

@@ -1,6 +1,4 @@
-using Scriban;
 using Skolnarvaro.Analysis.Reporting;
-
 using Skolnarvaro.Templating;
 
 namespace Skolnarvaro.Analysis.Trend;

@@ -87,7 +87,7 @@ public static class TrendReportPages
             N(b.Overall.LastingPupils),
             b.ModelNames switch
             {
-                ModelNames.NotHigh => "elever som inte redan har hög frånvaro (dem nämner regeln redan)",
+                ModelNames.NotHigh => $"elever som inte redan har hög frånvaro (dem nämner regeln redan; en flagga står kvar högst {AlertBudgetEvaluation.HighSpellKept} skoldagar i följd med hög frånvaro)",
                 ModelNames.RaisedNotHigh => "elever som inte redan har hög frånvaro, och flaggan står kvar om eleven sedan når dit",
                 _ => "alla elever",
             },
