@@ -87,6 +87,12 @@ public sealed record AlertBudgetResult(
 
     /// <summary>Whom the model names at the alert budget.</summary>
     public ModelNames ModelNames { get; init; } = ModelNames.NotHigh;
+
+    /// <summary>
+    /// <see cref="NightlyAddedShare"/> counted as a weekly digest tells it: a pupil once a school-week however often their
+    /// level rose in it (a pupil wavering over a line is one entry in the digest, several day by day).
+    /// </summary>
+    public double NightlyAddedShareWeekly { get; init; }
 }
 
 /// <summary>
@@ -174,6 +180,7 @@ public static class AlertBudgetEvaluation
         var entries = Entries(pupils, samples, rule, from);
         var withoutLasting = entries.Where(i => !LastingNear(owner, samples, i, horizon)).ToList();
         var nightlyEntries = Entries(pupils, samples, nightly, from).Count;
+        var (ruleWeekly, nightlyWeekly) = (PupilWeeks(samples, entries), PupilWeeks(samples, Entries(pupils, samples, nightly, from)));
         var relabelled = Relabel(samples);
         return new AlertBudgetResult(
             from, to, horizonWeeks, counted.Select(i => samples[i].Date).Distinct().Count(), counted.Count, pupils.Count, schoolWeeks,
@@ -192,8 +199,13 @@ public static class AlertBudgetEvaluation
         {
             Keep = keep,
             ModelNames = names,
+            NightlyAddedShareWeekly = ruleWeekly == 0 ? 0 : (double)(nightlyWeekly - ruleWeekly) / ruleWeekly,
         };
     }
+
+    /// <summary>The entries as a weekly digest counts them: each pupil once a school-week.</summary>
+    private static int PupilWeeks(IReadOnlyList<TrendSample> samples, List<int> entries) =>
+        entries.Select(i => (samples[i].Skolenhetskod, Convert.ToHexString(samples[i].PupilKey), Week(samples[i].Date))).Distinct().Count();
 
     /// <summary>
     /// The lowest cut-off whose Trend flags (pupils at no level) grow the digest entries over the rules alone by at most

@@ -34,7 +34,7 @@ public sealed class TrendReportHtml
             var chart = new BarChartPage("Titel", 560, 64, 170, [new BarPage("Alla – regel", "#c05621", 26, 150, "50,0 %")]);
             var row = new BudgetRowPage("Alla", true, "10", "1,0", "1,0", "1,1", "50,0 %", "60,0 %", "55,0 %", "24–76 %", "31–83 %",
                 "5,0", "8,0", "5,0", "20,0 %", "30,0 %", "+2 (4 elever)", "30,0 %", "28,0 %", "29,0 %");
-            var budget = new BudgetSectionPage("2026-08-17", "2026-11-20", "31", "1 000", "35", "6", "10", "alla elever", "0,300", "50,0 %", "20,0 %", "5,0 %",
+            var budget = new BudgetSectionPage("2026-08-17", "2026-11-20", "31", "1 000", "35", "6", "10", "alla elever", "0,300", "50,0 %", "20,0 %", "5,0 %", "4,0 %",
                 "0,820", "0,790", "10", [row], [new GapPage("Flickor − Pojkar", "modell", "+5,0", "−10,0 till +20,0", true)], "100", "50", "20",
                 [new CalibrationPage("0,00–0,05", "100", "0,03", "0,03")], chart);
             var comparisonRow = new ComparisonRowPage("Alla", "1 000", "50", "0,800", "0,700", "50,0 %", "40,0 %", "30,0 %", "25,0 %",

@@ -12,7 +12,7 @@ public sealed record TrendReportPage(
 
 public sealed record BudgetSectionPage(
     string From, string To, string SchoolDays, string Samples, string SchoolWeeks, string HorizonWeeks, string LastingPupils,
-    string ModelNames, string ModelThreshold, string Keep, string TrendCutOff, string NightlyAdded, string ModelAuc, string RuleAuc, string EarlyDays,
+    string ModelNames, string ModelThreshold, string Keep, string TrendCutOff, string NightlyAdded, string NightlyAddedWeekly, string ModelAuc, string RuleAuc, string EarlyDays,
     IReadOnlyList<BudgetRowPage> Rows, IReadOnlyList<GapPage> Gaps, string RuleEntries, string RuleEntriesWithoutLasting,
     string RuleEntriesIllnessOnly, IReadOnlyList<CalibrationPage> Calibration, BarChartPage Chart);
 
@@ -91,7 +91,7 @@ public static class TrendReportPages
                 ModelNames.RaisedNotHigh => "elever som inte redan har hög frånvaro, och flaggan står kvar om eleven sedan når dit",
                 _ => "alla elever",
             },
-            b.ModelThreshold.ToString("0.000", Sv), P(b.Keep), P(b.TrendCutOff), P(b.NightlyAddedShare),
+            b.ModelThreshold.ToString("0.000", Sv), P(b.Keep), P(b.TrendCutOff), P(b.NightlyAddedShare), P(b.NightlyAddedShareWeekly),
             A(b.ModelAuc), A(b.RuleAuc), N(AlertBudgetEvaluation.EarlyDays), rows, gaps, N(b.Overall.Rule.Entries),
             N(b.RuleEntriesWithoutLasting), N(b.RuleEntriesIllnessOnly),
             b.Calibration.Select(c => new CalibrationPage($"{c.From.ToString("0.00", Sv)}–{c.To.ToString("0.00", Sv)}", N(c.Samples),

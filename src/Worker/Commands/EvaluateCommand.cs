@@ -204,7 +204,7 @@ public static class EvaluateCommand
                 AnsiConsole.MarkupLine($"Spread over {spread.Count} models: AUC {Range(r => r.ModelAuc ?? 0, "0.000")}; recall model − rule (points) " +
                                        $"{Range(r => 100 * (r.Overall.Model.Recall - r.Overall.Rule.Recall), "0.0")}; median lead model − rule (school days) " +
                                        $"{Range(r => (r.Overall.Model.MedianLeadDays ?? 0) - (r.Overall.Rule.MedianLeadDays ?? 0), "0.0")}; nightly entries ÷ rule " +
-                                       $"{Range(r => 1 + r.NightlyAddedShare, "0.000")}; paired lead model − rule (school days) " +
+                                       $"{Range(r => 1 + r.NightlyAddedShare, "0.000")} (weekly digest {Range(r => 1 + r.NightlyAddedShareWeekly, "0.000")}); paired lead model − rule (school days) " +
                                        $"{Range(r => r.Overall.ModelVsRule.MedianDifference ?? 0, "0.0")}; named ≥ {AlertBudgetEvaluation.EarlyDays} days before, model − rule (points) " +
                                        $"{Range(r => 100 * (r.Overall.Model.RecallEarly - r.Overall.Rule.RecallEarly), "0.0")}; model recall gap girls − boys (points) " +
                                        $"{Range(r => r.ByGender.Count == 2 ? 100 * (r.ByGender[0].Model.Recall - r.ByGender[1].Model.Recall) : 0, "0.0")}; kommunal − fristående " +
@@ -229,7 +229,8 @@ public static class EvaluateCommand
                                $"{r.From:yyyy-MM-dd} – {r.To:yyyy-MM-dd}: {r.SchoolDays} school days, {r.Pupils:N0} pupils, {r.Samples:N0} pupil-days, {r.SchoolWeeks} school-weeks; " +
                                $"{r.Overall.LastingPupils} pupils began lasting absence (≥ the level's share over {r.HorizonWeeks} school weeks)");
         AnsiConsole.MarkupLine($"ROC-AUC on lasting absence: model {A(r.ModelAuc)}, rule {A(r.RuleAuc)}. Model at the rule's alert budget{r.ModelNames switch { ModelNames.NotHigh => " (pupils not at hög frånvaro)", ModelNames.RaisedNotHigh => " (raised for pupils not at hög frånvaro)", _ => "" }}: probability ≥ {r.ModelThreshold.ToString("0.000", inv)}; " +
-                               $"nightly = rule + Trend at ≥ {r.TrendCutOff.ToString("0.00", inv)} (adds {P(r.NightlyAddedShare)} entries)");
+                               $"nightly = rule + Trend at ≥ {r.TrendCutOff.ToString("0.00", inv)} (adds {P(r.NightlyAddedShare)} entries; " +
+                               $"{P(r.NightlyAddedShareWeekly)} counting a pupil once a school-week, as a weekly digest does)");
         var table = new Table().Border(TableBorder.Rounded).AddColumns(
             "Group", "Began lasting", "Entries/school-week rule/model/nightly", "Recall rule (95 %)", "Recall model (95 %)", "Recall nightly",
             "Median lead days rule/model/nightly", "Paired lead model − rule (pupils)", $"Named ≥ {AlertBudgetEvaluation.EarlyDays} days before rule/model",

@@ -99,6 +99,29 @@ public sealed class AlertBudgetEvaluationTests
     }
 
     [Fact]
+    public void The_nightly_share_is_also_counted_as_a_weekly_digest_tells_it_once_a_pupil_a_week()
+    {
+        // Pupil 1 wavers over riskfrånvaro's line on Monday and Wednesday of the first week: two entries day by day, one in
+        // the week's digest. Pupil 2 is at no level; its probability reaches the Trend cut-off on day 3 and again on day 8.
+        var samples = new List<TrendSample>();
+        var scores = new List<float>();
+        for (var d = 0; d < 30; d++)
+        {
+            samples.Add(Day(1, d, d is 0 or 2 ? Level.AtRisk : null, lasting: false));
+            scores.Add(0f);
+            samples.Add(Day(2, d, null, lasting: false));
+            scores.Add(d is 3 or 8 ? 0.9f : 0f);
+        }
+
+        var r = AlertBudgetEvaluation.Evaluate(samples, scores, Days[0], Days[^1], horizonWeeks: 4, trendCutOff: 0.5);
+
+        Days[0].DayOfWeek.Should().Be(DayOfWeek.Monday);
+        r.Overall.Rule.Entries.Should().Be(2);
+        r.NightlyAddedShare.Should().Be(1.0, "two Trend entries on the rule's two");
+        r.NightlyAddedShareWeekly.Should().Be(2.0, "two Trend weeks on the rule's one");
+    }
+
+    [Fact]
     public void Leads_are_also_compared_on_the_pupils_both_named_and_as_named_early_over_every_onset()
     {
         // Three pupils begin lasting absence on day 20. The rule names them from days 15, 12 and — for pupil 3 — not at
