@@ -98,6 +98,15 @@ public sealed class ExportReader : IDisposable
         csv = order is null ? CsvReader.FromFile(path, options) : CsvReader.Create(order.Open(path), options, leaveOpen: false);
 
         var headers = csv.Headers;
+        // A quote in the header that is not closed on its line makes the lines after it part of the header: no row would be
+        // read, and the line count could not say which line went wrong.
+        if (unclosedQuoteLine == 1 || headers.Any(h => h.Contains('\n') || h.Contains('\r')))
+        {
+            throw new ExportFormatException(
+                $"{Path.GetFileName(path)}, line 1: a quote opens a field in the header that is not closed on that line, so the lines after it " +
+                "read as part of the header; close the quote or remove it.");
+        }
+
         var missing = new List<string>();
         foreach (var field in ExportField.Required(profile.Kind).Concat(ExportField.Optional(profile.Kind)))
         {

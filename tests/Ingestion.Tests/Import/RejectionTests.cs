@@ -80,6 +80,28 @@ public sealed class RejectionTests(TestDatabase db) : IClassFixture<TestDatabase
         await NothingLandedAsync(import);
     }
 
+    [Theory]
+    [InlineData("(min)\n", "never closed")]
+    [InlineData("(min)\n201911087151;Johan Ahmed;1A;2026-11-16;250;0;0;\"11\n", "closed on line 3")]
+    public async Task A_quote_in_the_header_not_closed_on_its_line_rejects_the_file_at_line_1(string lastHeader, string what)
+    {
+        // Found by the fuzz test (seed 1178679579): the header swallowed every line after it, no row was read, and the file
+        // was rejected only for lines that did not add up, without a line to look at.
+        using var import = await ImportHarness.StartAsync(db, temp, BuiltInProfiles.DaysDefault);
+        var file = temp.File("days_header_quote.csv");
+        await File.WriteAllTextAsync(file,
+            "Personnummer;Namn;Klass;Datum;Schemalagd tid (min);Giltig frånvaro (min);Ogiltig frånvaro (min);\"Sen ankomst " + lastHeader +
+            "201911087151;Johan Ahmed;1A;2026-11-17;250;0;0;0\n201911087151;Johan Ahmed;1A;2026-11-18;250;0;0;0\n");
+
+        var result = await import.ImportAsync(file);
+
+        result.Status.Should().Be(ImportStatus.Rejected, what);
+        result.Message.Should().Be(
+            "days_header_quote.csv, line 1: a quote opens a field in the header that is not closed on that line, so the lines after it read as " +
+            "part of the header; close the quote or remove it.", what);
+        await NothingLandedAsync(import);
+    }
+
     [Fact]
     public async Task A_missing_column_rejects_the_file_with_a_message_naming_the_header()
     {
