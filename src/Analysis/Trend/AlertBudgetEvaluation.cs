@@ -120,7 +120,7 @@ public enum ModelNames { NotHigh, Everyone, RaisedNotHigh }
 public static class AlertBudgetEvaluation
 {
     /// <summary>Lasting absence begins on a day whose horizon is lasting after this many sampled days whose horizons were not.</summary>
-    public const int SeenBefore = 10;
+    private const int SeenBefore = 10;
 
     /// <summary>A model flag, once raised, stands while the probability stays at or above this share of the threshold (chosen on development seed 2: 0.3 named more, earlier, than 0.5 or 0.7).</summary>
     public const double DefaultKeep = 0.3;
@@ -159,7 +159,8 @@ public static class AlertBudgetEvaluation
             nightly[i] = rule[i] > 0 ? rule[i] : scores[i] >= trendCutOff ? (int)Level.Trend : 0;
         }
 
-        var ruleEntries = Entries(pupils, samples, rule, from).Count;
+        var entries = Entries(pupils, samples, rule, from);
+        var ruleEntries = entries.Count;
         var threshold = ThresholdForBudget(pupils, samples, scores, ruleEntries, counted.Count(i => rule[i] > 0), keep, names, from);
         var model = new int[samples.Count];
         Flag(pupils, samples, scores, threshold, keep, names, model);
@@ -177,10 +178,9 @@ public static class AlertBudgetEvaluation
             };
         }
 
-        var entries = Entries(pupils, samples, rule, from);
         var withoutLasting = entries.Where(i => !LastingNear(owner, samples, i, horizon)).ToList();
-        var nightlyEntries = Entries(pupils, samples, nightly, from).Count;
-        var (ruleWeekly, nightlyWeekly) = (PupilWeeks(samples, entries), PupilWeeks(samples, Entries(pupils, samples, nightly, from)));
+        var nightlyEntries = Entries(pupils, samples, nightly, from);
+        var (ruleWeekly, nightlyWeekly) = (PupilWeeks(samples, entries), PupilWeeks(samples, nightlyEntries));
         var relabelled = Relabel(samples);
         return new AlertBudgetResult(
             from, to, horizonWeeks, counted.Select(i => samples[i].Date).Distinct().Count(), counted.Count, pupils.Count, schoolWeeks,
@@ -194,7 +194,7 @@ public static class AlertBudgetEvaluation
                 : samples.Select(s => trajectory(s) ?? "okänd").Distinct().Order(StringComparer.Ordinal)
                     .Select(t => Group(t, s => (trajectory(s) ?? "okänd") == t)).ToList(),
             withoutLasting.Count, withoutLasting.Count(i => samples[i].IllnessLike),
-            ruleEntries == 0 ? 0 : (double)(nightlyEntries - ruleEntries) / ruleEntries,
+            ruleEntries == 0 ? 0 : (double)(nightlyEntries.Count - ruleEntries) / ruleEntries,
             Calibration(samples, scores, from))
         {
             Keep = keep,
@@ -315,13 +315,7 @@ public static class AlertBudgetEvaluation
             {
                 if (samples[p[k]].Lasting)
                 {
-                    var seen = true;
-                    for (var j = k - SeenBefore; j < k; j++)
-                    {
-                        seen &= !samples[p[j]].Lasting;
-                    }
-
-                    if (seen && samples[p[k]].Date >= countFrom)
+                    if (Begins(k, j => samples[p[j]].Lasting) && samples[p[k]].Date >= countFrom)
                     {
                         onsets[p] = k;
                     }
@@ -332,6 +326,28 @@ public static class AlertBudgetEvaluation
         }
 
         return onsets;
+    }
+
+    /// <summary>
+    /// Lasting absence begins at position <paramref name="k"/> of a pupil's samples in day order: lasting there after
+    /// <see cref="SeenBefore"/> samples that were not. The one definition for the evaluation and the <c>Onset</c> label.
+    /// </summary>
+    internal static bool Begins(int k, Func<int, bool> lastingAt)
+    {
+        if (k < SeenBefore || !lastingAt(k))
+        {
+            return false;
+        }
+
+        for (var j = k - SeenBefore; j < k; j++)
+        {
+            if (lastingAt(j))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static BudgetMetrics Metrics(

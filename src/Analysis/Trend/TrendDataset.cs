@@ -167,9 +167,8 @@ public sealed class TrendDataset(NpgsqlDataSource db, AttendanceFactStore facts)
 
     /// <summary>
     /// The <c>Onset</c> label on one pupil's samples (<paramref name="first"/> to the end, added last day first): a day is
-    /// positive when lasting absence begins on it or within <paramref name="leadDays"/> school days after it. It begins on a
-    /// sampled day whose horizon is lasting after <see cref="AlertBudgetEvaluation.SeenBefore"/> sampled days whose horizons
-    /// were not, as the evaluation counts it; the days inside lasting absence that has begun are negative.
+    /// positive when lasting absence begins on it or within <paramref name="leadDays"/> school days after it, as the evaluation
+    /// counts a beginning (<see cref="AlertBudgetEvaluation.Begins"/>); the days inside lasting absence that has begun are negative.
     /// </summary>
     private static void LabelOnsets(List<TrendSample> samples, int first, int leadDays)
     {
@@ -180,18 +179,9 @@ public sealed class TrendDataset(NpgsqlDataSource db, AttendanceFactStore facts)
         for (var k = n - 1; k >= 0; k--)
         {
             var s = At(k);
-            if (s.Lasting && k >= AlertBudgetEvaluation.SeenBefore)
+            if (AlertBudgetEvaluation.Begins(k, j => At(j).Lasting))
             {
-                var seen = true;
-                for (var j = k - AlertBudgetEvaluation.SeenBefore; j < k && seen; j++)
-                {
-                    seen = !At(j).Lasting;
-                }
-
-                if (seen)
-                {
-                    nextOnset = s.Day;
-                }
+                nextOnset = s.Day;
             }
 
             samples[first + n - 1 - k] = s with { Label = nextOnset - s.Day <= leadDays };
