@@ -35,6 +35,9 @@ fi
 # The rektor's page is tested in a real headless Chromium (Debian's chromium and chromium-driver).
 scripts/browser.sh install
 
+# The production lane sets the worker's clock with libfaketime (Debian's faketime).
+compgen -G '/usr/lib/*/faketime/libfaketime.so.1' >/dev/null || scripts/apt-install.sh "the production lane's clock" faketime
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 # Console: failures with message and stack trace, plus a summary per project. TRX: every

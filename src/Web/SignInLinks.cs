@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
+using Skolnarvaro.Notifications;
 using Skolnarvaro.Notifications.Digests;
 
 namespace Skolnarvaro.Web;
@@ -46,11 +47,9 @@ public sealed class SignInLinks(IOptions<WebOptions> options, WebUsers users, Ti
             return null;
         }
 
-        var local = TimeZoneInfo.ConvertTime(time.GetUtcNow(), time.LocalTimeZone);
         // Valid to the end of the last day, school time, so "gäller till och med 12 december" holds all of that day.
-        var lastDay = DateOnly.FromDateTime(local.DateTime).AddDays(options.Value.LinkValidDays);
-        var end = lastDay.AddDays(1).ToDateTime(TimeOnly.MinValue);
-        var expires = new DateTimeOffset(end, time.LocalTimeZone.GetUtcOffset(end));
+        var lastDay = time.SchoolToday().AddDays(options.Value.LinkValidDays);
+        var expires = time.Instant(lastDay.AddDays(1), TimeOnly.MinValue);
         var url = $"{options.Value.PublicUrl!.TrimEnd('/')}{Path}?t={Token(email, schools, expires)}";
         return new DigestLink(url, lastDay.ToString("d MMMM yyyy", CultureInfo.GetCultureInfo("sv-SE")));
     }

@@ -96,7 +96,8 @@ public sealed class SchoolDigests(
         foreach (var (mailKey, to, mailModel) in mails)
         {
             var digest = renderer.Render(mailModel);
-            var mime = DigestMail.Compose(settings.FromName, settings.FromAddress, to.Select(r => (r.Name, r.Email)), digest, mailKey, now);
+            // Dated when it is meant to leave: a digest composed at 02:00 for 07:00 says 07:00.
+            var mime = DigestMail.Compose(settings.FromName, settings.FromAddress, to.Select(r => (r.Name, r.Email)), digest, mailKey, notBefore);
             queued |= await outbox.EnqueueAsync(conn, mailKey, runId, school, to.Select(r => r.Email).ToList(), digest.Subject, mime, ct, notBefore);
         }
 
@@ -107,8 +108,7 @@ public sealed class SchoolDigests(
     private DateTimeOffset SendAt(string school, DateOnly date, DateTimeOffset now)
     {
         var (_, at) = options.Value.Digest.For(school);
-        var local = date.ToDateTime(at);
-        var sendAt = new DateTimeOffset(local, time.LocalTimeZone.GetUtcOffset(local));
+        var sendAt = time.Instant(date, at);
         return sendAt > now ? sendAt : now;
     }
 

@@ -1,0 +1,90 @@
+using MimeKit;
+using Npgsql;
+using Skolnarvaro.TestSupport;
+using static Skolnarvaro.Worker.Tests.Orchestration.OrchestrationHarness;
+using static Skolnarvaro.Worker.Tests.Production.ProductionClock;
+
+namespace Skolnarvaro.Worker.Tests.Production;
+
+/// <summary>
+/// The production lane: real <c>skolnarvaro worker</c> processes in production mode (demo off, a real key, the weekly
+/// digest on Monday at 07:00, the nightly job at 02:00 Europe/Stockholm) fire their recurring jobs by themselves under
+/// a clock set by libfaketime, over the bundled sample.
+/// </summary>
+[Collection(Orchestration.WorkerProcessCollection.Name)]
+public sealed class ProductionLaneTests(TestDatabase db) : IClassFixture<TestDatabase>, IAsyncLifetime, IDisposable
+{
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(4);
+    private readonly TempDirectory temp = TestFiles.CreateTempDirectory("production");
+
+    public Task InitializeAsync() => db.ResetAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose() => temp.Dispose();
+
+    [Fact]
+    public async Task On_a_Monday_the_02_00_night_records_the_flags_and_each_school_digest_leaves_at_07_00_school_time()
+    {
+        using var smtp = SmtpSink.StartNew();
+        using (var night = WorkerProcess.Start(db, SampleSchools, temp.Path, smtp.Port, settings: At(Stockholm("2026-12-14 01:59:40"))))
+        {
+            await night.WaitUntilReadyAsync(TimeSpan.FromMinutes(1));
+            var run = await WaitForNightlyRunAsync(new DateOnly(2026, 12, 14), () => night.Output);
+
+            run.Status.Should().Be("Succeeded", night.Output);
+            (await CountAsync(db.DataSource, $"select count(*) from flag where run_id = {run.Id}")).Should().BeGreaterThan(0);
+            var held = await DigestsAsync(run.Id);
+            held.Should().HaveCount(6, "one digest per school");
+            held.Should().OnlyContain(d => d.NotBefore == new DateTimeOffset(2026, 12, 14, 6, 0, 0, TimeSpan.Zero) && d.SentAt == null,
+                "07:00 in Stockholm is 06:00 UTC in winter, and nothing leaves in the night");
+            smtp.Messages.Should().BeEmpty();
+        }
+
+        using var morning = WorkerProcess.Start(db, SampleSchools, temp.Path, smtp.Port, settings: At(Stockholm("2026-12-14 06:59:40")));
+        await smtp.WaitForMessagesAsync(6, TimeSpan.FromMinutes(2));
+        var sent = smtp.Messages.Select(m => MimeMessage.Load(new MemoryStream(m.Raw))).ToList();
+        sent.Should().HaveCount(6);
+        sent.Should().OnlyContain(m => m.Date == new DateTimeOffset(2026, 12, 14, 7, 0, 0, TimeSpan.FromHours(1)),
+            "a mail is dated when it leaves, not when the night composed it");
+        (await DigestsAsync(await LatestRunAsync())).Should().OnlyContain(d => d.SentAt >= new DateTimeOffset(2026, 12, 14, 6, 0, 0, TimeSpan.Zero));
+    }
+
+    private sealed record HeldDigest(string Key, DateTimeOffset NotBefore, DateTimeOffset? SentAt);
+
+    private sealed record RunRow(long Id, string Status, DateOnly AsOf);
+
+    private async Task<IReadOnlyList<HeldDigest>> DigestsAsync(long runId)
+    {
+        await using var cmd = db.DataSource.CreateCommand("""
+            select idempotency_key, next_attempt_at, sent_at from outbox
+            where run_id = @run and skolenhetskod is not null order by idempotency_key
+            """);
+        cmd.Parameters.AddWithValue("run", runId);
+        var digests = new List<HeldDigest>();
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync())
+        {
+            digests.Add(new HeldDigest(r.GetString(0), r.GetFieldValue<DateTimeOffset>(1), r.IsDBNull(2) ? null : r.GetFieldValue<DateTimeOffset>(2)));
+        }
+
+        return digests;
+    }
+
+    private async Task<long> LatestRunAsync() => await CountAsync(db.DataSource, "select coalesce(max(id), 0) from run where kind = 'nightly'");
+
+    /// <summary>Waits for the nightly run of a date to finish, started by the worker's own recurring job.</summary>
+    private async Task<RunRow> WaitForNightlyRunAsync(DateOnly asOf, Func<string> context)
+    {
+        RunRow? run = null;
+        await WaitUntilAsync(async () =>
+        {
+            await using var cmd = db.DataSource.CreateCommand("select id, status, as_of from run where kind = 'nightly' and as_of = @asOf order by id desc limit 1");
+            cmd.Parameters.AddWithValue("asOf", asOf);
+            await using var r = await cmd.ExecuteReaderAsync();
+            run = await r.ReadAsync() ? new RunRow(r.GetInt64(0), r.GetString(1), r.GetFieldValue<DateOnly>(2)) : null;
+            return run is { Status: not "Running" };
+        }, RunTimeout, $"the nightly run of {asOf:yyyy-MM-dd}:\n{context()}");
+        return run!;
+    }
+}
