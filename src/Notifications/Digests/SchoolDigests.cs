@@ -46,7 +46,7 @@ public sealed class SchoolDigests(
         CancellationToken ct = default)
     {
         var settings = options.Value;
-        var lastComposed = await LastComposedAsync(conn, school, ct);
+        var (lastComposed, lastTold) = await LastDigestAsync(conn, school, ct);
         var due = sendNow || settings.Digest.IsDue(school, asOf, lastComposed);
         var (kind, told) = request switch
         {
@@ -75,9 +75,9 @@ public sealed class SchoolDigests(
         }
 
         var pupils = await PupilDirectory.ReadAsync(conn, school, told, ct);
-        var lastTold = request.FirstDigest ? (DateOnly?)null : lastComposed;
         var model = DigestBuilder.Build(recipients, asOf, kind, pupils, request,
-            DataQualityCaveats.For(quality, asOf, settings.LowReportingRate), settings.NameDisplay, settings.Digest.MaxPupils, lastTold);
+            DataQualityCaveats.For(quality, asOf, settings.LowReportingRate), settings.NameDisplay, settings.Digest.MaxPupils,
+            request.FirstDigest ? null : lastTold);
         var now = time.GetUtcNow();
         var notBefore = sendNow ? now : SendAt(school, asOf, now);
         var key = $"digest-{school}-run{runId}";
@@ -101,6 +101,7 @@ public sealed class SchoolDigests(
             queued |= await outbox.EnqueueAsync(conn, mailKey, runId, school, to.Select(r => r.Email).ToList(), digest.Subject, mime, ct, notBefore);
         }
 
+        await RecordToldAsync(conn, school, asOf, runId, ct);
         return new QueuedDigest(queued ? DigestOutcome.Queued : DigestOutcome.AlreadyQueued, told, next, waiting);
     }
 
@@ -112,12 +113,13 @@ public sealed class SchoolDigests(
         return sendAt > now ? sendAt : now;
     }
 
-    private static async Task<DateOnly?> LastComposedAsync(NpgsqlConnection conn, string school, CancellationToken ct)
+    /// <summary>When the school's digest was last composed (sent or not), and when one was last recorded for sending.</summary>
+    private static async Task<(DateOnly? Composed, DateOnly? Told)> LastDigestAsync(NpgsqlConnection conn, string school, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("select last_composed_on from school_digest where skolenhetskod = @school", conn);
+        await using var cmd = new NpgsqlCommand("select last_composed_on, last_told_on from school_digest where skolenhetskod = @school", conn);
         cmd.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        return await r.ReadAsync(ct) ? r.GetFieldValue<DateOnly>(0) : null;
+        return await r.ReadAsync(ct) ? (r.GetFieldValue<DateOnly>(0), r.IsDBNull(1) ? null : r.GetFieldValue<DateOnly>(1)) : (null, null);
     }
 
     private static async Task RecordComposedAsync(NpgsqlConnection conn, string school, DateOnly date, long runId, CancellationToken ct)
@@ -126,6 +128,18 @@ public sealed class SchoolDigests(
             insert into school_digest (skolenhetskod, last_composed_on, last_run_id) values (@school, @date, @run)
             on conflict (skolenhetskod) do update set last_composed_on = greatest(school_digest.last_composed_on, excluded.last_composed_on),
                 last_run_id = excluded.last_run_id
+            """, conn);
+        cmd.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
+        cmd.Parameters.AddWithValue("date", date);
+        cmd.Parameters.AddWithValue("run", runId);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task RecordToldAsync(NpgsqlConnection conn, string school, DateOnly date, long runId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            insert into school_digest (skolenhetskod, last_composed_on, last_told_on, last_run_id) values (@school, @date, @date, @run)
+            on conflict (skolenhetskod) do update set last_told_on = greatest(school_digest.last_told_on, excluded.last_told_on)
             """, conn);
         cmd.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
         cmd.Parameters.AddWithValue("date", date);
