@@ -1,7 +1,10 @@
 using System.ComponentModel;
+using Cronos;
 using Hangfire;
 using Hangfire.Server;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Skolnarvaro.Notifications;
 using Skolnarvaro.Worker.Composition;
 using Skolnarvaro.Worker.Nightly;
 using Skolnarvaro.Worker.Runs;
@@ -14,17 +17,24 @@ namespace Skolnarvaro.Worker.Orchestration;
 /// <see cref="FinishRunAsync"/> (the fan-in). Any of them may be retried, run twice or run on another worker: the steps
 /// of <see cref="NightlyRun"/> find out from the database what is already done.
 /// </summary>
-public sealed class NightlyJobs(NightlyRun nightly, IBackgroundJobClient jobs, RunDates dates, ILogger<NightlyJobs> logger)
+public sealed class NightlyJobs(
+    NightlyRun nightly, IBackgroundJobClient jobs, RunDates dates, TimeProvider time, IOptions<OrchestrationOptions> options, ILogger<NightlyJobs> logger)
 {
-    /// <summary>The recurring nightly job. A retry of it finds the run it recorded (keyed by the job's id) and fans out what is left.</summary>
+    /// <summary>
+    /// The recurring nightly job, for the night it was scheduled for: a night missed while no worker ran and made up at
+    /// 01:58 is yesterday's, not a second run of tonight's. One run per night: a retry, or a second trigger of the same
+    /// night, finds the run recorded for it and fans out what is left.
+    /// </summary>
     [DisplayName("Nightly run")]
     public async Task StartAsync(PerformContext? context, CancellationToken ct)
     {
-        var trigger = $"hangfire:{context?.BackgroundJob.Id ?? Guid.NewGuid().ToString("N")}";
+        var night = Night();
+        // Demo mode runs every night as of the sample's one date: there, each trigger is a run of its own.
+        var trigger = dates.Demo ? $"hangfire:{context?.BackgroundJob.Id ?? Guid.NewGuid().ToString("N")}" : $"hangfire:night:{night:yyyy-MM-dd}";
         long runId;
         try
         {
-            runId = await nightly.BeginAsync(dates.Today, dryRun: false, trigger, ct, sendNow: dates.Demo);
+            runId = await nightly.BeginAsync(night, dryRun: false, trigger, ct, sendNow: dates.Demo);
         }
         catch (RunInProgressException e)
         {
@@ -34,6 +44,26 @@ public sealed class NightlyJobs(NightlyRun nightly, IBackgroundJobClient jobs, R
         }
 
         await FanOutAsync(nightly, jobs, runId, ct);
+    }
+
+    /// <summary>
+    /// The night a nightly job is for: the school date of the latest occurrence of the nightly schedule up to now (Hangfire
+    /// tells a job when it was triggered, not which occurrence it makes up).
+    /// </summary>
+    private DateOnly Night()
+    {
+        var o = options.Value;
+        if (dates.Demo || string.IsNullOrWhiteSpace(o.NightlyCron))
+        {
+            return dates.Today;
+        }
+
+        var format = o.NightlyCron.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard;
+        var now = time.GetUtcNow().UtcDateTime;
+        var latest = CronExpression.Parse(o.NightlyCron, format)
+            .GetOccurrences(now.AddDays(-8), now, TimeZoneInfo.FindSystemTimeZoneById(o.TimeZone), fromInclusive: true, toInclusive: true)
+            .LastOrDefault();
+        return latest == default ? dates.Today : time.SchoolDate(new DateTimeOffset(latest, TimeSpan.Zero));
     }
 
     /// <summary>Enqueues an import job for every school of the run not imported yet.</summary>
