@@ -20,6 +20,8 @@ public enum DigestOutcome
     Queued,
     /// <summary>Recorded by an earlier attempt at the same run.</summary>
     AlreadyQueued,
+    /// <summary>Composing or recording it failed: nothing was recorded, and the news waits for the next digest.</summary>
+    Failed,
 }
 
 /// <summary>

@@ -19,6 +19,12 @@ public sealed record OutboxEntry(
     string IdempotencyKey, string? Skolenhetskod, int Recipients, DeliveryState State, int Attempts, DateTimeOffset? SentAt,
     DateTimeOffset NextAttemptAt, string? LastError);
 
+/// <summary>
+/// What the outbox holds unsent: due now, held for their send time (a digest composed in the night for 07:00), waiting
+/// to retry after a failed attempt, and given up; with when the next held and retried messages go.
+/// </summary>
+public sealed record OutboxPending(long Due, long Held, long Retrying, long GivenUp, DateTimeOffset? NextSend, DateTimeOffset? NextRetry);
+
 /// <summary>A message given up after its last allowed attempt.</summary>
 public sealed record GivenUpMessage(long Id, string IdempotencyKey, int Attempts, string? LastError);
 
@@ -50,6 +56,25 @@ public sealed class OutboxStore(NpgsqlDataSource db, TimeProvider time)
         cmd.Parameters.AddWithValue("now", time.GetUtcNow());
         cmd.Parameters.AddWithValue("notBefore", notBefore ?? time.GetUtcNow());
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    /// <summary>The unsent messages, by where they stand now (the pipeline's clock, not the database's).</summary>
+    public async Task<OutboxPending> PendingAsync(CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("""
+            with unsent as (select attempts, next_attempt_at from outbox where sent_at is null and gave_up_at is null)
+            select (select count(*) from unsent where next_attempt_at <= @now),
+                   (select count(*) from unsent where next_attempt_at > @now and attempts = 0),
+                   (select count(*) from unsent where next_attempt_at > @now and attempts > 0),
+                   (select count(*) from outbox where gave_up_at is not null),
+                   (select min(next_attempt_at) from unsent where next_attempt_at > @now and attempts = 0),
+                   (select min(next_attempt_at) from unsent where next_attempt_at > @now and attempts > 0)
+            """);
+        cmd.Parameters.AddWithValue("now", time.GetUtcNow());
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        DateTimeOffset? At(int i) => r.IsDBNull(i) ? null : r.GetFieldValue<DateTimeOffset>(i);
+        return new OutboxPending(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), At(4), At(5));
     }
 
     /// <summary>Every message a run recorded (its digests and run report), oldest first, with where each stands.</summary>

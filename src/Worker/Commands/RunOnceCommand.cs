@@ -40,7 +40,8 @@ public static class RunOnceCommand
             }
 
             Print(summary, host.Get<RunDates>().Demo);
-            return summary.Succeeded ? ExitCodes.Ok : ExitCodes.Failed;
+            // A run whose mails did not reach the SMTP server is not a success a script may trust, though the outbox retries them.
+            return summary.Succeeded && summary.Delivery.Failed == 0 && summary.Delivery.GaveUp == 0 ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return command;
     }
@@ -62,7 +63,7 @@ public static class RunOnceCommand
             var imported = o.Imports.Count(i => i.Status == ImportStatus.Imported);
             var seen = o.FilesSeen;
             var rejected = o.Imports.Count(i => i.Status == ImportStatus.Rejected);
-            var dq = o.Error is not null ? $"[red]{(o.Status == SchoolRunStatus.Failed ? "failed" : "not analysed")}: {Markup.Escape(o.Error)}[/]"
+            var dq = o.Error is not null ? $"[red]{(o.Status == SchoolRunStatus.Failed ? "failed" : o.Analyzed ? "flags recorded" : "not analysed")}: {Markup.Escape(o.Error)}[/]"
                 : o.Quality is null ? ""
                 : string.Join(", ", new[]
                 {

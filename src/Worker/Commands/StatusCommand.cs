@@ -58,7 +58,7 @@ public static class StatusCommand
             table.AddRow(
                 $"#{r.Id}", r.Kind, r.AsOf.ToString("yyyy-MM-dd"), r.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss"),
                 r.FinishedAt is { } f ? Duration(f - r.StartedAt) : "", Colour(r.Status),
-                r.Schools == 0 ? "" : $"{r.SchoolsImported}/{r.SchoolsFailed} of {r.Schools}",
+                r.Schools == 0 ? "" : $"{r.SchoolsOk}/{r.SchoolsFailed} of {r.Schools}",
                 r.High?.ToString() ?? "", r.AtRisk?.ToString() ?? "", r.Trend?.ToString() ?? "", r.Schools == 0 ? "" : r.Digests.ToString());
         }
 
@@ -95,7 +95,13 @@ public static class StatusCommand
             foreach (var m in mails)
             {
                 sent.AddRow(Markup.Escape(m.IdempotencyKey), m.Skolenhetskod ?? "(analysts)", m.Recipients.ToString(),
-                    m.State switch { DeliveryState.Sent => "[green]sent[/]", DeliveryState.GivenUp => "[red]given up[/]", _ => "[yellow]waiting[/]" },
+                    m.State switch
+                    {
+                        DeliveryState.Sent => "[green]sent[/]",
+                        DeliveryState.GivenUp => "[red]given up[/]",
+                        _ when m.Attempts == 0 => "held for its send time",
+                        _ => "[yellow]waiting to retry[/]",
+                    },
                     m.Attempts.ToString(),
                     (m.SentAt ?? m.NextAttemptAt).UtcDateTime.ToString("yyyy-MM-dd HH:mm"), Markup.Escape(m.LastError ?? ""));
             }
@@ -106,20 +112,10 @@ public static class StatusCommand
 
     private static async Task PrintPendingAsync(IHost host, CancellationToken ct)
     {
-        await using (var cmd = host.Get<NpgsqlDataSource>().CreateCommand("""
-            select count(*) filter (where sent_at is null and gave_up_at is null and next_attempt_at <= now()),
-                   count(*) filter (where sent_at is null and gave_up_at is null and next_attempt_at > now()),
-                   count(*) filter (where gave_up_at is not null),
-                   min(next_attempt_at) filter (where sent_at is null and gave_up_at is null and next_attempt_at > now())
-            from outbox
-            """))
-        {
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            await r.ReadAsync(ct);
-            var next = r.IsDBNull(3) ? "" : $" (next attempt {r.GetFieldValue<DateTimeOffset>(3).UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC)";
-            AnsiConsole.MarkupLine($"Mails: {r.GetInt64(0)} due, {r.GetInt64(1)} waiting to retry{next}, " +
-                                   (r.GetInt64(2) > 0 ? $"[red]{r.GetInt64(2)} given up[/]" : "0 given up"));
-        }
+        var pending = await host.Get<OutboxStore>().PendingAsync(ct);
+        AnsiConsole.MarkupLine($"Mails: {pending.Due} due, {pending.Held} held for their send time{Next(pending.NextSend)}, " +
+                               $"{pending.Retrying} waiting to retry{Next(pending.NextRetry)}, " +
+                               (pending.GivenUp > 0 ? $"[red]{pending.GivenUp} given up[/]" : "0 given up"));
 
         var storage = HangfireSetup.Storage(host.Get<IConfiguration>().GetConnectionString(WorkerHost.ConnectionStringName)!,
             host.Get<IOptions<OrchestrationOptions>>().Value);
@@ -158,9 +154,11 @@ public static class StatusCommand
     private static string Colour(string status) => status switch
     {
         "Succeeded" or "Analysed" => $"[green]{status}[/]",
-        "Failed" or "Abandoned" => $"[red]{status}[/]",
+        "Failed" or "Abandoned" or "Analysis failed" or "Analysed, digest failed" => $"[red]{status}[/]",
         _ => $"[yellow]{Markup.Escape(status)}[/]",
     };
+
+    private static string Next(DateTimeOffset? at) => at is { } t ? $" (next {t.UtcDateTime:yyyy-MM-dd HH:mm} UTC)" : "";
 
     private static string Duration(TimeSpan t) => t.TotalSeconds < 60 ? $"{t.TotalSeconds:0.0} s" : $"{(int)t.TotalMinutes} min {t.Seconds} s";
 

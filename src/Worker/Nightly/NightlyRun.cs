@@ -168,7 +168,7 @@ public sealed class NightlyRun(
         }
 
         var (delivery, transport) = await sender.DeliverDueAsync(run.DryRun, ct);
-        var succeeded = outcomes.All(o => o.Status == SchoolRunStatus.Imported && o.Analyzed);
+        var succeeded = outcomes.All(o => o.Status == SchoolRunStatus.Imported && o.Analyzed && o.Error is null);
         var summary = new NightlyRunSummary(runId, run.AsOf, succeeded ? "Succeeded" : "Failed", outcomes, delivery, transport, model.Summary);
         await runs.FinishNightlyAsync(runId, summary.Status, model.Summary, delivery.Sent, delivery.Failed, delivery.GaveUp, ct);
         logger.LogInformation("Nightly run {RunId} {Status}: {High} high, {AtRisk} at risk, {Digests} digests, {Sent} delivered",
@@ -193,7 +193,7 @@ public sealed class NightlyRun(
         }
 
         var (recorded, news) = await flags.RecordWithNewsAsync(conn, runId, levels, ct);
-        var digest = await digests.QueueAsync(conn, runId, code, asOf, Request(news) with { Links = links.ForSchool(code) }, DigestQuality(quality), sendNow, ct);
+        var (digest, digestError) = await QueueDigestAsync(tx, runId, code, asOf, news, DigestQuality(quality), sendNow, ct);
         if (digest.Recorded)
         {
             await flags.MarkReportedAsync(conn, code, digest.Told.Select(t => t.PupilKey), asOf, ct);
@@ -202,8 +202,29 @@ public sealed class NightlyRun(
         await runs.RecordAnalysisAsync(conn, runId, code, new SchoolAnalysis(
             recorded.Count(Level.High), recorded.Count(Level.AtRisk), recorded.Count(Level.Trend),
             digest.Told.Count(t => t.IsNews), digest.Told.Count(t => !t.IsNews), digest.Outcome == DigestOutcome.Queued,
-            digest.NextDigest, digest.Waiting), took.Elapsed, ct);
+            digest.NextDigest, digest.Waiting, digestError), took.Elapsed, ct);
         await tx.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// The school's digest, in a savepoint: if composing or queuing it fails, the flags stand, the failure is recorded as the
+    /// school's digest step (the run fails, and says so), and as nothing counts as told or composed the news goes in the next
+    /// night's digest. A database outage is not caught: the whole school is retried.
+    /// </summary>
+    private async Task<(QueuedDigest Digest, string? Error)> QueueDigestAsync(
+        NpgsqlTransaction tx, long runId, string code, DateOnly asOf, SchoolNews news, DigestDataQuality quality, bool sendNow, CancellationToken ct)
+    {
+        await tx.SaveAsync("digest", ct);
+        try
+        {
+            return (await digests.QueueAsync(tx.Connection!, runId, code, asOf, Request(news) with { Links = links.ForSchool(code) }, quality, sendNow, ct), null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not NpgsqlException { IsTransient: true })
+        {
+            logger.LogError(e, "The digest of school {School} failed in run {RunId}; its flags are recorded", code, runId);
+            await tx.RollbackAsync("digest", ct);
+            return (new QueuedDigest(DigestOutcome.Failed, [], asOf, news.Pupils.Count(p => p.IsNews)), $"digest: {e.Message}");
+        }
     }
 
     private static DigestRequest Request(SchoolNews news) => new(

@@ -6,7 +6,7 @@ public sealed record RunRow(long Id, string Kind, DateOnly AsOf, string Status, 
 /// <summary>One line of the list of recent runs.</summary>
 public sealed record RunListing(
     long Id, string Kind, DateOnly AsOf, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string Status,
-    int SchoolsImported, int SchoolsFailed, int Schools, int? High, int? AtRisk, int? Trend, int Digests);
+    int SchoolsOk, int SchoolsFailed, int Schools, int? High, int? AtRisk, int? Trend, int Digests);
 
 /// <summary>A nightly run is already in progress; a second one is not started.</summary>
 public sealed class RunInProgressException(long runId, DateTimeOffset startedAt)

@@ -170,7 +170,8 @@ public sealed class RunStore(
     {
         await using var cmd = db.CreateCommand("""
             select r.id, r.kind, r.as_of, r.started_at, r.finished_at, r.status,
-                   count(rs.*) filter (where rs.status = 'Imported'), count(rs.*) filter (where rs.status = 'Failed'), count(rs.*),
+                   count(rs.*) filter (where rs.status = 'Imported' and rs.analyzed_at is not null and rs.error is null),
+                   count(rs.*) filter (where rs.status = 'Failed' or rs.error is not null), count(rs.*),
                    sum(rs.high), sum(rs.at_risk), sum(rs.trend), count(rs.*) filter (where rs.digest_queued)
             from run r left join run_school rs on rs.run_id = r.id
             group by r.id order by r.id desc limit @n
@@ -308,7 +309,7 @@ public sealed class RunStore(
     public async Task RecordAnalysisAsync(NpgsqlConnection conn, long runId, string school, SchoolAnalysis a, TimeSpan took, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
-            update run_school set analyzed_at = @now, analysis_ms = @ms, error = null, high = @high, at_risk = @atRisk, trend = @trend,
+            update run_school set analyzed_at = @now, analysis_ms = @ms, error = @error, high = @high, at_risk = @atRisk, trend = @trend,
                 new_or_escalated = @news, reminded = @reminded, digest_queued = @queued, next_digest_on = @next, waiting = @waiting
             where run_id = @run and skolenhetskod = @school
             """, conn);
@@ -323,6 +324,7 @@ public sealed class RunStore(
         cmd.Parameters.AddWithValue("queued", a.DigestQueued);
         cmd.Parameters.AddWithValue("next", a.NextDigest);
         cmd.Parameters.AddWithValue("waiting", a.Waiting);
+        cmd.Parameters.AddWithValue("error", (object?)a.Error ?? DBNull.Value);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 

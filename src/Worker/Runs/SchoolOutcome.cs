@@ -19,11 +19,19 @@ public sealed record SchoolOutcome(
     public long RowsQuarantined => Imports.Sum(i => (long)i.RowsQuarantined);
 
     /// <summary>The school's real state in the run: analysed, imported and waiting for analysis, failed, or still in progress.</summary>
-    public string State => Status == SchoolRunStatus.Imported ? (Analyzed ? "Analysed" : "Imported, not analysed") : Status.ToString();
+    public string State => Status switch
+    {
+        SchoolRunStatus.Imported when Analyzed && Error is not null => "Analysed, digest failed",
+        SchoolRunStatus.Imported when Analyzed => "Analysed",
+        SchoolRunStatus.Imported when Error is not null => "Analysis failed",
+        SchoolRunStatus.Imported => "Imported, not analysed",
+        _ => Status.ToString(),
+    };
 }
 
 /// <summary>The flags and digest a school's analysis recorded in a run.</summary>
 /// <param name="NextDigest">When the school's next digest goes.</param>
 /// <param name="Waiting">Pupils whose news waits for that digest.</param>
+/// <param name="Error">The step of the analysis that failed while the flags stand (the digest), and why.</param>
 public sealed record SchoolAnalysis(
-    int High, int AtRisk, int Trend, int NewOrEscalated, int Reminded, bool DigestQueued, DateOnly NextDigest, int Waiting);
+    int High, int AtRisk, int Trend, int NewOrEscalated, int Reminded, bool DigestQueued, DateOnly NextDigest, int Waiting, string? Error = null);
