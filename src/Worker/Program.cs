@@ -1,9 +1,18 @@
 using System.CommandLine;
+using System.Globalization;
 using Microsoft.Extensions.Options;
 using Skolnarvaro.Ingestion.Profiles;
 using Skolnarvaro.Notifications.Digests;
 using Skolnarvaro.Worker.Commands;
 using Skolnarvaro.Worker.Composition;
+
+// English for the command line and the logs, with ISO dates ("as of 2026-12-21", never the US "12/21/2026"); what
+// people read (digests, pages, reports) names its Swedish culture itself.
+var culture = (CultureInfo)CultureInfo.InvariantCulture.Clone();
+culture.DateTimeFormat.ShortDatePattern = "yyyy-MM-dd";
+culture.DateTimeFormat.LongTimePattern = "HH:mm:ss";
+culture.DateTimeFormat.ShortTimePattern = "HH:mm";
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = culture;
 
 var root = new RootCommand("Skolnärvaro: nightly attendance early warning for a municipality's compulsory schools.")
 {

@@ -86,7 +86,13 @@ public sealed class OutboxSender(OutboxStore outbox, IOptions<NotificationOption
 
             // The server has the mail: recording that must not be cancelled halfway, or it would be sent again.
             await outbox.MarkSentAsync(message.Id, CancellationToken.None);
+            logger.LogInformation("Outbox message {Id} ({Key}) delivered to {Transport}", message.Id, message.IdempotencyKey, transport.Describe());
             sent++;
+        }
+
+        if (sent + failed + gaveUp > 0)
+        {
+            logger.LogInformation("Delivery: {Sent} delivered, {Failed} to retry, {GaveUp} given up", sent, failed, gaveUp);
         }
 
         return new DeliveryResult(sent, failed, gaveUp);

@@ -54,6 +54,12 @@ public sealed class DigestSettings : DigestSchedule
     /// </summary>
     public bool IsDue(string school, DateOnly date, DateOnly? lastComposed)
     {
+        if (lastComposed is null)
+        {
+            // The go-live overview goes on a weekday, not at 07:00 on a Sunday because the first night was a weekend.
+            return date.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday);
+        }
+
         var (days, _) = For(school);
         if (days is null)
         {
@@ -67,12 +73,11 @@ public sealed class DigestSettings : DigestSchedule
     /// <summary>The next date the school's digest goes after <paramref name="date"/> (the date itself when due and not yet composed).</summary>
     public DateOnly NextDate(string school, DateOnly date, DateOnly? lastComposed)
     {
-        var (days, _) = For(school);
         if (IsDue(school, date, lastComposed))
         {
             return date;
         }
 
-        return Enumerable.Range(1, 7).Select(date.AddDays).First(d => days is null || days.Contains(d.DayOfWeek));
+        return Enumerable.Range(1, 7).Select(date.AddDays).First(d => IsDue(school, d, lastComposed));
     }
 }

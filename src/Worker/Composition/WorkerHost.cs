@@ -103,7 +103,8 @@ public static class WorkerHost
             builder.Logging.AddSimpleConsole(o =>
             {
                 o.SingleLine = true;
-                o.TimestampFormat = "HH:mm:ss ";
+                // The date and the machine's offset on every line: a night's log reads the same on a UTC server.
+                o.TimestampFormat = "yyyy-MM-dd HH:mm:ss zzz ";
             });
         }
 

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Hangfire;
 using Microsoft.Extensions.Logging;
 using Skolnarvaro.Analysis.Trend;
 
@@ -6,12 +7,14 @@ namespace Skolnarvaro.Worker.Orchestration;
 
 /// <summary>
 /// The weekly retraining: a new trend model on all history so far, activated only when it is at least as good as the
-/// active one on the same held-out period (the gate of <see cref="TrendTrainer"/>). Too little history is not a failure
-/// to retry: the job says so and the nightly run goes on with the thresholds (and any active model).
+/// active one on the same held-out period (the gate of <see cref="TrendTrainer"/>). A retraining that cannot train (too
+/// little history) fails visibly, in the dashboard and in <c>status</c>, with the reason; it is not retried, as a retry
+/// would find the same history. The nightly run goes on with the thresholds (and any active model) meanwhile.
 /// </summary>
 public sealed class RetrainJob(TrendTrainer trainer, ILogger<RetrainJob> logger)
 {
     [DisplayName("Retrain the trend model")]
+    [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
     public async Task TrainAsync(CancellationToken ct)
     {
         try
@@ -22,7 +25,8 @@ public sealed class RetrainJob(TrendTrainer trainer, ILogger<RetrainJob> logger)
         }
         catch (TrendTrainingException e)
         {
-            logger.LogWarning("Trend model not retrained: {Reason}", e.Message);
+            logger.LogError("Trend model not retrained: {Reason}", e.Message);
+            throw new InvalidOperationException($"The trend model could not be retrained: {e.Message}", e);
         }
     }
 }

@@ -43,6 +43,18 @@ public sealed class WeeklyDigestTests(TestDatabase db) : IClassFixture<TestDatab
     }
 
     [Fact]
+    public async Task A_school_that_goes_live_on_a_weekend_gets_its_overview_on_Monday_not_on_Sunday_morning()
+    {
+        var schools = TestSchools.WriteFile(temp.Path, School);
+        var sara = (Steady, (Func<DateOnly, int>)(_ => 90));
+
+        (await NightAsync(schools, "2026-11-28", sara)).Should().Be(0, "Saturday");
+        (await NightAsync(schools, "2026-11-29", sara)).Should().Be(0, "Sunday");
+        (await NightAsync(schools, "2026-11-30", sara)).Should().Be(1, "the overview on Monday");
+        (await LatestDigestAsync()).Subject.Should().Contain("översikt");
+    }
+
+    [Fact]
     public async Task A_digest_that_fails_leaves_the_flags_standing_fails_the_run_visibly_and_goes_the_next_night()
     {
         var other = new TestSchool("44444444", "Trasiga skolan", "rektor@trasiga.example.se");
@@ -88,6 +100,7 @@ public sealed class WeeklyDigestTests(TestDatabase db) : IClassFixture<TestDatab
 
         exit.Should().Be(0, output);
         output.Should().Contain($"as of {monday}");
+        output.Should().NotMatchRegex(@"\d\d/\d\d/\d{4}", "dates in the log are ISO dates");
         return await CountAsync("select count(*) from outbox where skolenhetskod is not null") - before;
     }
 

@@ -68,6 +68,25 @@ public sealed class WorkerNightsTests(TestDatabase db) : IClassFixture<TestDatab
         (await NightsAsync()).Should().Equal(["2027-03-28"], worker.Output);
     }
 
+    [Fact]
+    public async Task A_Sunday_retraining_that_cannot_train_fails_visibly_with_its_reason_and_is_not_retried()
+    {
+        var schools = SchoolWithExportsUntil(new DateOnly(2026, 12, 11));
+        using var worker = Start(schools, "2026-12-13 03:59:40");
+        await worker.WaitUntilReadyAsync(TimeSpan.FromMinutes(1));
+
+        await WaitUntilAsync(async () => await CountAsync(db.DataSource,
+                "select count(*) from hangfire.job where invocationdata::text like '%RetrainJob%' and statename = 'Failed'") == 1,
+            TimeSpan.FromMinutes(2), "the retraining at 04:00 on Sunday to fail");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        (await CountAsync(db.DataSource, "select count(*) from hangfire.job where invocationdata::text like '%RetrainJob%'"))
+            .Should().Be(1, "a retry would find the same history");
+        worker.Output.Should().Contain("Trend model not retrained");
+        var (_, status) = await ProductionClock.RunCliAsync(PipelineHost.CliStartInfo(db, schools, temp.Path, "status"), At(Stockholm("2026-12-13 04:05")));
+        status.Should().Contain("recurring retrain").And.Contain("(Failed)");
+    }
+
     private string SchoolWithExportsUntil(DateOnly lastDay)
     {
         var schools = TestSchools.WriteFile(temp.Path, School);
