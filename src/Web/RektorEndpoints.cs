@@ -30,21 +30,6 @@ public static class RektorEndpoints
     public static WebApplication MapRektorPages(this WebApplication app)
     {
         app.UseForwardedHeaders();
-        app.Use(async (context, next) =>
-        {
-            if (!context.Request.Path.StartsWithSegments("/hangfire"))
-            {
-                var h = context.Response.Headers;
-                h.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-                h.XContentTypeOptions = "nosniff";
-                // The sign-in link's token must not travel on in a Referer header.
-                h["Referrer-Policy"] = "no-referrer";
-                h.CacheControl = "no-cache, no-store";
-                h.Pragma = "no-cache";
-            }
-
-            await next();
-        });
         app.UseStatusCodePages(async status =>
         {
             var c = status.HttpContext;
