@@ -204,7 +204,7 @@ public static class RektorEndpoints
         }
 
         var caveats = services.GetService<ISchoolCaveats>() is { } source ? await source.ForSchoolAsync(school, ct) : [];
-        var view = WebPages.Pupil(users.School(school)!, page, error, caveats, time);
+        var view = WebPages.Pupil(users.School(school)!, page, error, caveats, time, users.MayRecordSteps(c.User, school));
         await Page(c, status, "pupil", view.Name, view);
     }
 
@@ -218,6 +218,13 @@ public static class RektorEndpoints
             return;
         }
 
+        if (!users.MayRecordSteps(c.User, school))
+        {
+            await Page(c, 403, "message", "Ingen behörighet", new MessagePage("Ingen behörighet",
+                ["Utredningens steg registreras av skolans rektor. Du kan se stegen men inte ändra dem."], "Tillbaka till eleven", $"/skola/{school}/elev/{pupil}", null));
+            return;
+        }
+
         if (Key(pupil) is not { } key || await store.PupilAsync(allowed, school, key, ct) is null)
         {
             await Page(c, 404, "message", "Eleven finns inte", new MessagePage("Eleven finns inte", ["Ingen elev med den adressen finns på skolan."], null, null, null));
@@ -225,7 +232,7 @@ public static class RektorEndpoints
         }
 
         string? error = null;
-        if (!Enum.TryParse<InvestigationStep>(step, ignoreCase: false, out var kind) || !Enum.IsDefined(kind))
+        if (StepNamed(step) is not { } kind)
         {
             error = "Okänt steg.";
         }
@@ -251,6 +258,10 @@ public static class RektorEndpoints
         c.Response.StatusCode = StatusCodes.Status303SeeOther;
         c.Response.Headers.Location = WebPages.PupilHref(school, key);
     }
+
+    // Only a step's own name: Enum.TryParse would also take "0", "1" or "Started,Reported".
+    private static InvestigationStep? StepNamed(string? value) =>
+        Enum.GetValues<InvestigationStep>().Where(s => s.ToString() == value).Select(s => (InvestigationStep?)s).FirstOrDefault();
 
     private static async Task<string?> Record(InvestigationStore store, string school, byte[] key, InvestigationStep step, DateOnly? date, ClaimsPrincipal user, CancellationToken ct)
     {

@@ -142,6 +142,63 @@ public sealed class RektorPageScopingTests(RektorPageFixture fixture)
             new("epost", RektorPageFixture.AnalystEmail), new("losenord", RektorPageFixture.AnalystPassword)]))).Status.Should().Be(HttpStatusCode.SeeOther);
     }
 
+    [Fact]
+    public async Task An_analyst_sees_a_pupils_steps_but_cannot_record_one_for_any_school()
+    {
+        using var client = new PageClient(fixture.BaseUrl);
+        await SignInAsAnalystAsync(client, RektorPageFixture.AnalystEmail, RektorPageFixture.AnalystPassword);
+        var steps = await StepsAsync();
+
+        foreach (var (school, pupils) in await EnrolledAsync())
+        {
+            var pupil = $"/skola/{school}/elev/{pupils.First()}";
+            var (status, page) = await client.GetAsync(pupil);
+            status.Should().Be(HttpStatusCode.OK);
+            page.Should().Contain("Stegen registreras av skolans rektor").And.NotContain("value=\"spara\"");
+
+            var (posted, html, _) = await client.PostAsync($"{pupil}/steg", Step(PageClient.FormToken(page)));
+            posted.Should().Be(HttpStatusCode.Forbidden, school);
+            html.Should().Contain("registreras av skolans rektor");
+        }
+
+        (await StepsAsync()).Should().Be(steps, "an analyst owns no school: the steps are the rektor's to record");
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1")]
+    [InlineData("3")]
+    [InlineData("-1")]
+    [InlineData("Started,Reported")]
+    [InlineData("started")]
+    [InlineData(" Started")]
+    [InlineData("")]
+    public async Task A_step_value_other_than_a_steps_own_name_is_refused_and_nothing_is_recorded(string value)
+    {
+        var digest = fixture.Digests.First();
+        using var client = new PageClient(fixture.BaseUrl);
+        var landing = await client.SignInAsync(digest.Link);
+        var (_, list) = await client.GetAsync(landing);
+        var pupil = PageClient.PupilLinks(list).First();
+        var (_, page) = await client.GetAsync(pupil);
+        var steps = await StepsAsync();
+
+        var (status, html, _) = await client.PostAsync($"{pupil}/steg",
+            new Dictionary<string, string>([PageClient.FormToken(page), new("steg", value), new("datum", "2026-11-20"), new("atgard", "spara")]));
+
+        status.Should().Be(HttpStatusCode.BadRequest);
+        html.Should().Contain("Okänt steg");
+        (await StepsAsync()).Should().Be(steps);
+    }
+
+    private static async Task SignInAsAnalystAsync(PageClient client, string email, string password)
+    {
+        var (_, login) = await client.GetAsync("/logga-in");
+        var (status, html, _) = await client.PostAsync("/logga-in", new Dictionary<string, string>([PageClient.FormToken(login),
+            new("epost", email), new("losenord", password)]));
+        status.Should().Be(HttpStatusCode.SeeOther, html);
+    }
+
     private static Dictionary<string, string> Step(KeyValuePair<string, string> form) =>
         new([form, new("steg", "Started"), new("datum", "2026-11-20"), new("atgard", "spara")]);
 
