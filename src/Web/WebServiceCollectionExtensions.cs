@@ -56,7 +56,30 @@ public static class WebServiceCollectionExtensions
                 // The pages answer for themselves with a Swedish page and the right status; no redirects to a login path.
                 o.Events.OnRedirectToLogin = c => { c.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
                 o.Events.OnRedirectToAccessDenied = c => { c.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
+                // Every sign-in (link, password, OpenID Connect) opens a session on the server, every request checks it, and
+                // signing out ends it: a copied or kept cookie opens nothing after "Logga ut".
+                o.Events.OnSigningIn = async c =>
+                {
+                    var id = await Sessions(c.HttpContext).StartAsync(c.Principal!.FindFirstValue(ClaimTypes.Email) ?? "", c.HttpContext.RequestAborted);
+                    ((ClaimsIdentity)c.Principal!.Identity!).AddClaim(new Claim(WebSessions.IdClaim, id));
+                };
+                o.Events.OnValidatePrincipal = async c =>
+                {
+                    if (WebSessions.IdOf(c.Principal) is not { } id || !await Sessions(c.HttpContext).TouchAsync(id, c.HttpContext.RequestAborted))
+                    {
+                        c.RejectPrincipal();
+                        await c.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                    }
+                };
+                o.Events.OnSigningOut = async c =>
+                {
+                    if (WebSessions.IdOf(c.HttpContext.User) is { } id)
+                    {
+                        await Sessions(c.HttpContext).EndAsync(id, c.HttpContext.RequestAborted);
+                    }
+                };
             });
+        services.AddSingleton<WebSessions>();
         if (options.Oidc.IsConfigured)
         {
             auth.AddOpenIdConnect(o =>
@@ -117,6 +140,8 @@ public static class WebServiceCollectionExtensions
         services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         return services;
     }
+
+    private static WebSessions Sessions(HttpContext c) => c.RequestServices.GetRequiredService<WebSessions>();
 
     private sealed class WebOptionsValidator : IValidateOptions<WebOptions>
     {

@@ -118,10 +118,21 @@ public sealed class RektorPageCollection : ICollectionFixture<RektorPageFixture>
 public sealed partial class PageClient : IDisposable
 {
     private readonly HttpClient http;
+    private readonly CookieContainer cookies = new();
 
     public PageClient(string baseUrl)
     {
-        http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = new Uri(baseUrl) };
+        http = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = new Uri(baseUrl) };
+    }
+
+    /// <summary>The client's cookie of that name, as the browser holds it (null: none).</summary>
+    public Cookie? Cookie(string name) => cookies.GetCookies(http.BaseAddress!).FirstOrDefault(c => c.Name == name);
+
+    /// <summary>Sends a cookie someone kept or copied, as if it were this client's own.</summary>
+    public PageClient WithCookie(Cookie cookie)
+    {
+        cookies.Add(http.BaseAddress!, new Cookie(cookie.Name, cookie.Value, "/"));
+        return this;
     }
 
     public void Dispose() => http.Dispose();

@@ -143,6 +143,32 @@ public sealed class RektorPageScopingTests(RektorPageFixture fixture)
     }
 
     [Fact]
+    public async Task After_signing_out_the_old_session_cookie_opens_nothing_for_a_rektor_or_an_analyst()
+    {
+        var digest = fixture.Digests.First();
+        using var rektor = new PageClient(fixture.BaseUrl);
+        var landing = await rektor.SignInAsync(digest.Link);
+        using var analyst = new PageClient(fixture.BaseUrl);
+        await SignInAsAnalystAsync(analyst, RektorPageFixture.AnalystEmail, RektorPageFixture.AnalystPassword);
+
+        foreach (var (client, page) in new[] { (rektor, landing), (analyst, "/huvudman") })
+        {
+            var (before, html) = await client.GetAsync(page);
+            before.Should().Be(HttpStatusCode.OK);
+            var kept = client.Cookie("skolnarvaro");
+            kept.Should().NotBeNull("a signed-in browser holds the session cookie");
+
+            var (signedOut, bye, _) = await client.PostAsync("/logga-ut", new Dictionary<string, string>([PageClient.FormToken(html)]));
+            signedOut.Should().Be(HttpStatusCode.OK, bye);
+
+            using var replay = new PageClient(fixture.BaseUrl).WithCookie(kept!);
+            var (after, again) = await replay.GetAsync(page);
+            after.Should().Be(HttpStatusCode.Unauthorized, $"the session of {page} ended at sign-out, whatever cookie is sent");
+            again.Should().NotContain("/elev/");
+        }
+    }
+
+    [Fact]
     public async Task An_analyst_sees_a_pupils_steps_but_cannot_record_one_for_any_school()
     {
         using var client = new PageClient(fixture.BaseUrl);
