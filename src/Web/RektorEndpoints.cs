@@ -25,8 +25,6 @@ namespace Skolnarvaro.Web;
 /// </summary>
 public static class RektorEndpoints
 {
-    public const string SignInPolicy = "logga-in";
-
     public static WebApplication MapRektorPages(this WebApplication app)
     {
         app.UseForwardedHeaders();
@@ -49,13 +47,12 @@ public static class RektorEndpoints
         });
         app.UseAuthentication();
         app.UseAntiforgery();
-        app.UseRateLimiter();
 
         app.MapGet("/", Home);
         app.MapGet(SignInLinks.Path, SignInPage);
         app.MapPost(SignInLinks.Path, SignIn);
         app.MapGet("/logga-in", LoginForm);
-        app.MapPost("/logga-in", Login).RequireRateLimiting(SignInPolicy);
+        app.MapPost("/logga-in", Login);
         app.MapGet("/logga-in/oidc", (HttpContext c, IOptions<WebOptions> o) => o.Value.Oidc.IsConfigured
             ? Results.Challenge(new AuthenticationProperties { RedirectUri = "/" }, [OpenIdConnectDefaults.AuthenticationScheme])
             : Results.NotFound());
@@ -117,10 +114,19 @@ public static class RektorEndpoints
     /// <summary>Whose a link is and the schools it opens now, or null after answering: tampered 400, expired 410, no longer the address's schools 403.</summary>
     private static async Task<(string Email, IReadOnlyList<string> Schools)?> Check(HttpContext c, SignInLinks links, WebUsers users, string? token)
     {
+        var throttle = c.RequestServices.GetRequiredService<SignInThrottle>();
+        var address = c.Connection.RemoteIpAddress?.ToString() ?? "okänd";
+        if (!throttle.LinksOpen(address))
+        {
+            await TooManyAttemptsAsync(c);
+            return null;
+        }
+
         var (check, claim) = links.Check(token);
         switch (check)
         {
             case LinkCheck.Tampered:
+                throttle.LinkFailed(address);
                 await Page(c, 400, "message", "Ogiltig länk", new MessagePage("Länken är ogiltig",
                     ["Länken är inte hel eller har ändrats. Använd länken i den senaste sammanfattningen, hela och oförändrad."], null, null, null));
                 return null;
@@ -147,8 +153,15 @@ public static class RektorEndpoints
             error is null ? null : "Inloggningen hos identitetsleverantören gav ingen behörighet här.",
             options.Value.Oidc.IsConfigured, options.Value.Analysts.Any(a => !string.IsNullOrEmpty(a.Password))));
 
-    private static async Task Login(HttpContext c, WebUsers users, IOptions<WebOptions> options, [FromForm(Name = "epost")] string? email, [FromForm(Name = "losenord")] string? password)
+    private static async Task Login(
+        HttpContext c, WebUsers users, SignInThrottle throttle, IOptions<WebOptions> options, [FromForm(Name = "epost")] string? email, [FromForm(Name = "losenord")] string? password)
     {
+        if (!throttle.TryPassword(email))
+        {
+            await TooManyAttemptsAsync(c);
+            return;
+        }
+
         var analyst = email is null ? null : users.Analyst(email);
         if (analyst?.Password is not { Length: > 0 } expected || password is null
             || !CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(password)), SHA256.HashData(Encoding.UTF8.GetBytes(expected))))
@@ -315,8 +328,8 @@ public static class RektorEndpoints
         return allowed;
     }
 
-    public static Task TooManyAttemptsAsync(HttpContext c) => Page(c, StatusCodes.Status429TooManyRequests, "message", "För många försök",
-        new MessagePage("För många försök", ["För många inloggningsförsök från samma adress. Vänta en minut och försök igen."], null, null, null));
+    private static Task TooManyAttemptsAsync(HttpContext c) => Page(c, StatusCodes.Status429TooManyRequests, "message", "För många försök",
+        new MessagePage("För många försök", ["För många inloggningsförsök på kort tid. Vänta en minut och försök igen."], null, null, null));
 
     private static Task NotSignedIn(HttpContext c) => Page(c, 401, "message", "Logga in", new MessagePage("Logga in",
         ["Öppna länken i den senaste sammanfattningen från Skolnärvaro för att se skolans lista. Länken är personlig och gäller i två veckor."],

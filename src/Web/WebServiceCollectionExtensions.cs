@@ -11,8 +11,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.RateLimiting;
 
 namespace Skolnarvaro.Web;
 
@@ -129,14 +127,7 @@ public static class WebServiceCollectionExtensions
             o.FormFieldName = "__skolnarvaro";
         });
         services.AddAuthorization();
-        // Password guessing: a few attempts a minute from one address (the proxy's X-Forwarded-For, see below).
-        services.AddRateLimiter(o =>
-        {
-            o.AddPolicy(RektorEndpoints.SignInPolicy, c => RateLimitPartition.GetFixedWindowLimiter(
-                c.Connection.RemoteIpAddress?.ToString() ?? "okänd",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.SignInAttemptsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
-            o.OnRejected = (c, _) => new ValueTask(RektorEndpoints.TooManyAttemptsAsync(c.HttpContext));
-        });
+        services.AddSingleton<SignInThrottle>();
         services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         return services;
     }
