@@ -1,6 +1,7 @@
 using DbUp;
 using DbUp.Engine.Output;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace Skolnarvaro.Database;
 
@@ -10,9 +11,33 @@ namespace Skolnarvaro.Database;
 /// </summary>
 public static class DatabaseMigrator
 {
+    // Any constant will do: advisory locks are per database, and only the migrator takes this one.
+    private const long MigrationLock = 0x536b6f6c6d696772; // "Skolmigr"
+
     public static void Migrate(string connectionString, ILogger? logger = null)
     {
-        // Serialises concurrent starts (two workers, parallel test classes) on the same database.
+        // Two workers started together on a fresh database would both create the journal and the first tables. A session
+        // lock held while DbUp runs makes the second wait and then find every script journaled.
+        using var lockConnection = new NpgsqlConnection(connectionString);
+        lockConnection.Open();
+        using (var take = new NpgsqlCommand($"select pg_advisory_lock({MigrationLock})", lockConnection))
+        {
+            take.ExecuteNonQuery();
+        }
+
+        try
+        {
+            Upgrade(connectionString, logger);
+        }
+        finally
+        {
+            using var release = new NpgsqlCommand($"select pg_advisory_unlock({MigrationLock})", lockConnection);
+            release.ExecuteNonQuery();
+        }
+    }
+
+    private static void Upgrade(string connectionString, ILogger? logger)
+    {
         var upgrader = DeployChanges.To
             .PostgresqlDatabase(connectionString)
             .WithScriptsEmbeddedInAssembly(typeof(DatabaseMigrator).Assembly, name => name.Contains(".Database.Migrations.", StringComparison.Ordinal))

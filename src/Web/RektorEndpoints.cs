@@ -25,26 +25,9 @@ namespace Skolnarvaro.Web;
 /// </summary>
 public static class RektorEndpoints
 {
-    public const string SignInPolicy = "logga-in";
-
     public static WebApplication MapRektorPages(this WebApplication app)
     {
         app.UseForwardedHeaders();
-        app.Use(async (context, next) =>
-        {
-            if (!context.Request.Path.StartsWithSegments("/hangfire"))
-            {
-                var h = context.Response.Headers;
-                h.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-                h.XContentTypeOptions = "nosniff";
-                // The sign-in link's token must not travel on in a Referer header.
-                h["Referrer-Policy"] = "no-referrer";
-                h.CacheControl = "no-cache, no-store";
-                h.Pragma = "no-cache";
-            }
-
-            await next();
-        });
         app.UseStatusCodePages(async status =>
         {
             var c = status.HttpContext;
@@ -64,13 +47,12 @@ public static class RektorEndpoints
         });
         app.UseAuthentication();
         app.UseAntiforgery();
-        app.UseRateLimiter();
 
         app.MapGet("/", Home);
         app.MapGet(SignInLinks.Path, SignInPage);
         app.MapPost(SignInLinks.Path, SignIn);
         app.MapGet("/logga-in", LoginForm);
-        app.MapPost("/logga-in", Login).RequireRateLimiting(SignInPolicy);
+        app.MapPost("/logga-in", Login);
         app.MapGet("/logga-in/oidc", (HttpContext c, IOptions<WebOptions> o) => o.Value.Oidc.IsConfigured
             ? Results.Challenge(new AuthenticationProperties { RedirectUri = "/" }, [OpenIdConnectDefaults.AuthenticationScheme])
             : Results.NotFound());
@@ -132,10 +114,19 @@ public static class RektorEndpoints
     /// <summary>Whose a link is and the schools it opens now, or null after answering: tampered 400, expired 410, no longer the address's schools 403.</summary>
     private static async Task<(string Email, IReadOnlyList<string> Schools)?> Check(HttpContext c, SignInLinks links, WebUsers users, string? token)
     {
+        var throttle = c.RequestServices.GetRequiredService<SignInThrottle>();
+        var address = c.Connection.RemoteIpAddress?.ToString() ?? "okänd";
+        if (!throttle.LinksOpen(address))
+        {
+            await TooManyAttemptsAsync(c);
+            return null;
+        }
+
         var (check, claim) = links.Check(token);
         switch (check)
         {
             case LinkCheck.Tampered:
+                throttle.LinkFailed(address);
                 await Page(c, 400, "message", "Ogiltig länk", new MessagePage("Länken är ogiltig",
                     ["Länken är inte hel eller har ändrats. Använd länken i den senaste sammanfattningen, hela och oförändrad."], null, null, null));
                 return null;
@@ -162,8 +153,15 @@ public static class RektorEndpoints
             error is null ? null : "Inloggningen hos identitetsleverantören gav ingen behörighet här.",
             options.Value.Oidc.IsConfigured, options.Value.Analysts.Any(a => !string.IsNullOrEmpty(a.Password))));
 
-    private static async Task Login(HttpContext c, WebUsers users, IOptions<WebOptions> options, [FromForm(Name = "epost")] string? email, [FromForm(Name = "losenord")] string? password)
+    private static async Task Login(
+        HttpContext c, WebUsers users, SignInThrottle throttle, IOptions<WebOptions> options, [FromForm(Name = "epost")] string? email, [FromForm(Name = "losenord")] string? password)
     {
+        if (!throttle.TryPassword(email))
+        {
+            await TooManyAttemptsAsync(c);
+            return;
+        }
+
         var analyst = email is null ? null : users.Analyst(email);
         if (analyst?.Password is not { Length: > 0 } expected || password is null
             || !CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(password)), SHA256.HashData(Encoding.UTF8.GetBytes(expected))))
@@ -219,7 +217,7 @@ public static class RektorEndpoints
         }
 
         var caveats = services.GetService<ISchoolCaveats>() is { } source ? await source.ForSchoolAsync(school, ct) : [];
-        var view = WebPages.Pupil(users.School(school)!, page, error, caveats, time);
+        var view = WebPages.Pupil(users.School(school)!, page, error, caveats, time, users.MayRecordSteps(c.User, school));
         await Page(c, status, "pupil", view.Name, view);
     }
 
@@ -233,6 +231,13 @@ public static class RektorEndpoints
             return;
         }
 
+        if (!users.MayRecordSteps(c.User, school))
+        {
+            await Page(c, 403, "message", "Ingen behörighet", new MessagePage("Ingen behörighet",
+                ["Utredningens steg registreras av skolans rektor. Du kan se stegen men inte ändra dem."], "Tillbaka till eleven", $"/skola/{school}/elev/{pupil}", null));
+            return;
+        }
+
         if (Key(pupil) is not { } key || await store.PupilAsync(allowed, school, key, ct) is null)
         {
             await Page(c, 404, "message", "Eleven finns inte", new MessagePage("Eleven finns inte", ["Ingen elev med den adressen finns på skolan."], null, null, null));
@@ -240,7 +245,7 @@ public static class RektorEndpoints
         }
 
         string? error = null;
-        if (!Enum.TryParse<InvestigationStep>(step, ignoreCase: false, out var kind) || !Enum.IsDefined(kind))
+        if (StepNamed(step) is not { } kind)
         {
             error = "Okänt steg.";
         }
@@ -266,6 +271,10 @@ public static class RektorEndpoints
         c.Response.StatusCode = StatusCodes.Status303SeeOther;
         c.Response.Headers.Location = WebPages.PupilHref(school, key);
     }
+
+    // Only a step's own name: Enum.TryParse would also take "0", "1" or "Started,Reported".
+    private static InvestigationStep? StepNamed(string? value) =>
+        Enum.GetValues<InvestigationStep>().Where(s => s.ToString() == value).Select(s => (InvestigationStep?)s).FirstOrDefault();
 
     private static async Task<string?> Record(InvestigationStore store, string school, byte[] key, InvestigationStep step, DateOnly? date, ClaimsPrincipal user, CancellationToken ct)
     {
@@ -319,8 +328,8 @@ public static class RektorEndpoints
         return allowed;
     }
 
-    public static Task TooManyAttemptsAsync(HttpContext c) => Page(c, StatusCodes.Status429TooManyRequests, "message", "För många försök",
-        new MessagePage("För många försök", ["För många inloggningsförsök från samma adress. Vänta en minut och försök igen."], null, null, null));
+    private static Task TooManyAttemptsAsync(HttpContext c) => Page(c, StatusCodes.Status429TooManyRequests, "message", "För många försök",
+        new MessagePage("För många försök", ["För många inloggningsförsök på kort tid. Vänta en minut och försök igen."], null, null, null));
 
     private static Task NotSignedIn(HttpContext c) => Page(c, 401, "message", "Logga in", new MessagePage("Logga in",
         ["Öppna länken i den senaste sammanfattningen från Skolnärvaro för att se skolans lista. Länken är personlig och gäller i två veckor."],

@@ -20,7 +20,7 @@ public sealed class WebOptions
     /// <summary>How long a session lasts without use.</summary>
     public TimeSpan SessionLength { get; set; } = TimeSpan.FromHours(8);
 
-    /// <summary>Password sign-in attempts one address may make a minute; more get 429.</summary>
+    /// <summary>Password attempts on one account a minute, and sign-in links that do not hold from one client address; more get 429.</summary>
     public int SignInAttemptsPerMinute { get; set; } = 10;
 
     /// <summary>Analysts (the huvudman's view of every school), who sign in with an e-mail address and a password from configuration.</summary>

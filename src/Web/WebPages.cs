@@ -35,7 +35,7 @@ public sealed record PupilView(
     string School, string SchoolHref, string Name, string ClassName, string Level, string LevelCode, string Since, string TermShare, string RecentShare,
     IReadOnlyList<string> Descriptions, string TermName, bool ShowsDays, ChartView Chart, IReadOnlyList<WeekRow> Weeks,
     IReadOnlyList<EpisodeView> Episodes, IReadOnlyList<MonthTick> Months, IReadOnlyList<StepView> Steps, IReadOnlyList<ChangeView> Changes, string StepHref, string? Error,
-    IReadOnlyList<string> Caveats);
+    IReadOnlyList<string> Caveats, bool CanRecord);
 
 public sealed record ChartView(int Width, int Height, IReadOnlyList<ChartBar> Bars, IReadOnlyList<ChartLine> Lines);
 
@@ -113,7 +113,7 @@ public static class WebPages
             all.Count == 0 ? "Ingen elev på skolan har i dag frånvaro över gränserna." : null);
     }
 
-    public static PupilView Pupil(WebSchool school, PupilPage p, string? error, IReadOnlyList<string> caveats, TimeProvider time)
+    public static PupilView Pupil(WebSchool school, PupilPage p, string? error, IReadOnlyList<string> caveats, TimeProvider time, bool canRecord)
     {
         var level = p.Level?.ToString();
         // A step not yet taken offers today's date: recording it "today" is one press.
@@ -130,7 +130,7 @@ public static class WebPages
             level is null ? "Under gränserna" : DigestBuilder.LevelLabel(level), level ?? "None", p.Since is { } since ? Date(since) : "",
             p.TermShare is { } t ? DigestBuilder.Percent(t) : "–", p.RecentShare is { } r ? DigestBuilder.Percent(r) : "–",
             p.Descriptions, TermName(p.Term), p.ShowsDays, Chart(p.Weeks), Weeks(p.Weeks), Episodes(p.Episodes, p.Term, today), Months(p.Term), steps, changes,
-            $"{PupilHref(school.Skolenhetskod, p.PupilKey)}/steg", error, caveats);
+            $"{PupilHref(school.Skolenhetskod, p.PupilKey)}/steg", error, caveats, canRecord);
     }
 
     public static HuvudmanPage Huvudman(IReadOnlyList<WebSchool> schools, IReadOnlyList<SchoolInvestigations> lines, Analysis.Figures.Term term, int expected)

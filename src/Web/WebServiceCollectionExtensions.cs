@@ -11,8 +11,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.RateLimiting;
 
 namespace Skolnarvaro.Web;
 
@@ -56,7 +54,30 @@ public static class WebServiceCollectionExtensions
                 // The pages answer for themselves with a Swedish page and the right status; no redirects to a login path.
                 o.Events.OnRedirectToLogin = c => { c.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
                 o.Events.OnRedirectToAccessDenied = c => { c.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
+                // Every sign-in (link, password, OpenID Connect) opens a session on the server, every request checks it, and
+                // signing out ends it: a copied or kept cookie opens nothing after "Logga ut".
+                o.Events.OnSigningIn = async c =>
+                {
+                    var id = await Sessions(c.HttpContext).StartAsync(c.Principal!.FindFirstValue(ClaimTypes.Email) ?? "", c.HttpContext.RequestAborted);
+                    ((ClaimsIdentity)c.Principal!.Identity!).AddClaim(new Claim(WebSessions.IdClaim, id));
+                };
+                o.Events.OnValidatePrincipal = async c =>
+                {
+                    if (WebSessions.IdOf(c.Principal) is not { } id || !await Sessions(c.HttpContext).TouchAsync(id, c.HttpContext.RequestAborted))
+                    {
+                        c.RejectPrincipal();
+                        await c.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                    }
+                };
+                o.Events.OnSigningOut = async c =>
+                {
+                    if (WebSessions.IdOf(c.HttpContext.User) is { } id)
+                    {
+                        await Sessions(c.HttpContext).EndAsync(id, c.HttpContext.RequestAborted);
+                    }
+                };
             });
+        services.AddSingleton<WebSessions>();
         if (options.Oidc.IsConfigured)
         {
             auth.AddOpenIdConnect(o =>
@@ -106,17 +127,12 @@ public static class WebServiceCollectionExtensions
             o.FormFieldName = "__skolnarvaro";
         });
         services.AddAuthorization();
-        // Password guessing: a few attempts a minute from one address (the proxy's X-Forwarded-For, see below).
-        services.AddRateLimiter(o =>
-        {
-            o.AddPolicy(RektorEndpoints.SignInPolicy, c => RateLimitPartition.GetFixedWindowLimiter(
-                c.Connection.RemoteIpAddress?.ToString() ?? "okänd",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.SignInAttemptsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
-            o.OnRejected = (c, _) => new ValueTask(RektorEndpoints.TooManyAttemptsAsync(c.HttpContext));
-        });
+        services.AddSingleton<SignInThrottle>();
         services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         return services;
     }
+
+    private static WebSessions Sessions(HttpContext c) => c.RequestServices.GetRequiredService<WebSessions>();
 
     private sealed class WebOptionsValidator : IValidateOptions<WebOptions>
     {

@@ -53,6 +53,12 @@ public sealed class WebUsers(IConfiguration configuration, IOptions<WebOptions> 
         return user.IsInRole(RektorRole) ? SchoolsOfRektor(email).Where(granted.Contains).ToList() : [];
     }
 
+    /// <summary>
+    /// Whether the user may record the legal steps for the school's pupils: only its rektor, whose duty they are. An analyst sees
+    /// every school's steps but owns no school.
+    /// </summary>
+    public bool MayRecordSteps(ClaimsPrincipal user, string school) => user.IsInRole(RektorRole) && Allowed(user).Contains(school);
+
     /// <summary>A session for an address confirmed by the identity provider: an analyst, a rektor of their schools, or nobody (null).</summary>
     public ClaimsPrincipal? PrincipalFor(string email, string scheme)
     {

@@ -53,6 +53,7 @@ public static class WorkerCommand
             await using var app = builder.Build();
             WorkerHost.Validate(app.Services, connectionString);
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Skolnarvaro.Worker");
+            app.UseSecurityHeaders();
             if (dashboardOn)
             {
                 if (!OrchestrationOptionsValidator.IsLoopback(new Uri(dashboard.Url)))

@@ -92,6 +92,7 @@ public static class WorkerHost
             schoolsBase = Path.GetDirectoryName(path)!;
         }
 
+        UnknownSettings.ThrowIfAny(builder.Configuration);
         builder.Logging.ClearProviders();
         // Skolnarvaro:LogFormat = json writes one JSON object per line (for a log collector); the default is one readable line.
         if (string.Equals(builder.Configuration["Skolnarvaro:LogFormat"], "json", StringComparison.OrdinalIgnoreCase))

@@ -32,6 +32,36 @@ public sealed class StartupValidationTests(TestDatabase db) : IClassFixture<Test
         OneLine(output).Should().Contain(expected);
     }
 
+    [Theory]
+    [InlineData("run-once", "Skolnarvaro__Tresholds__AtRisk__AbsenceShare", "0.12", "Skolnarvaro:Tresholds: unknown key (did you mean Thresholds?)")]
+    [InlineData("worker", "Skolnarvaro__Web__SesionLength", "01:00:00", "Skolnarvaro:Web:SesionLength: unknown key (did you mean SessionLength?)")]
+    [InlineData("status", "Skolnarvaro__Schools__0__Inbx", "inbox", "Skolnarvaro:Schools:0:Inbx: unknown key (did you mean Inbox?)")]
+    [InlineData("status", "Skolnarvaro__Schools__0__Rectors__0__Epost", "r@k.example.se", "Skolnarvaro:Schools:0:Rectors:0:Epost: unknown key")]
+    [InlineData("status", "Skolnarvaro__Notifications__Smtp__Hots", "smtp.example.se", "Skolnarvaro:Notifications:Smtp:Hots: unknown key (did you mean Host?)")]
+    [InlineData("worker", "Skolnarvaro__LogFormat", "xml", "Skolnarvaro:LogFormat = 'xml': expected json")]
+    public async Task A_key_nothing_reads_or_an_unknown_log_format_stops_the_start_with_exit_2_and_one_line_naming_it(
+        string command, string variable, string value, string expected)
+    {
+        var (code, output) = await RunAsync([command], (variable, value));
+
+        code.Should().Be(2, output);
+        OneLine(output).Should().Contain(expected).And.Contain("nothing was done");
+    }
+
+    [Fact]
+    public async Task A_misspelt_key_in_a_school_of_the_registry_file_stops_the_start_with_exit_2_naming_the_school_and_key()
+    {
+        var schools = TestSchools.WriteFile(temp.Path, new TestSchool("12345678", "Kontrollskolan", "r@k.example.se"));
+        var json = await File.ReadAllTextAsync(schools);
+        json.Should().Contain("\"Inbox\"");
+        await File.WriteAllTextAsync(schools, json.Replace("\"Inbox\"", "\"Inbx\"", StringComparison.Ordinal));
+
+        var (code, output) = await RunAsync(["status"], schools);
+
+        code.Should().Be(2, output);
+        OneLine(output).Should().Contain("Skolnarvaro:Schools:0:Inbx: unknown key (did you mean Inbox?)");
+    }
+
     [Fact]
     public async Task A_database_port_where_nothing_listens_stops_the_start_with_exit_2_and_one_line_naming_the_connection_string()
     {
@@ -67,9 +97,11 @@ public sealed class StartupValidationTests(TestDatabase db) : IClassFixture<Test
         return output.Trim().Split('\n').Should().ContainSingle($"one line, not:\n{output}").Which;
     }
 
-    private async Task<(int ExitCode, string Output)> RunAsync(string[] args, params (string Name, string Value)[] environment)
+    private Task<(int ExitCode, string Output)> RunAsync(string[] args, params (string Name, string Value)[] environment) =>
+        RunAsync(args, TestSchools.WriteFile(temp.Path, new TestSchool("12345678", "Kontrollskolan", "r@k.example.se")), environment);
+
+    private async Task<(int ExitCode, string Output)> RunAsync(string[] args, string schools, params (string Name, string Value)[] environment)
     {
-        var schools = TestSchools.WriteFile(temp.Path, new TestSchool("12345678", "Kontrollskolan", "r@k.example.se"));
         var start = PipelineHost.CliStartInfo(db, schools, temp.Path, args);
         start.Environment["Skolnarvaro__Worker__Dashboard__Url"] = $"http://127.0.0.1:{FreePort.Next()}";
         foreach (var (name, value) in environment)

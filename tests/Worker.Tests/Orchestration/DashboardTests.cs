@@ -83,6 +83,30 @@ public sealed partial class DashboardTests(TestDatabase db) : IClassFixture<Test
         worker.Output.Should().NotContain("   at ", "a client's mistake is logged in one line, without a stack trace");
     }
 
+    [Fact]
+    public async Task Every_dashboard_answer_carries_a_content_security_policy_that_allows_no_inline_script_or_framing()
+    {
+        using var worker = WorkerProcess.Start(db, SampleSchools, temp.Path, settings: SampleSettings());
+        await worker.WaitUntilReadyAsync(TimeSpan.FromMinutes(1));
+        using var anonymous = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{worker.DashboardPort}") };
+        using var signedIn = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{worker.DashboardPort}") };
+        signedIn.DefaultRequestHeaders.Authorization = Operator;
+
+        var answers = new List<string>();
+        foreach (var (client, path) in new[] { (anonymous, "/hangfire"), (signedIn, "/hangfire"), (signedIn, "/hangfire/recurring"),
+            (signedIn, "/hangfire/jobs/succeeded"), (signedIn, "/hangfire/servers"), (signedIn, "/hangfire/js"), (signedIn, "/hangfire/no-such-page") })
+        {
+            using var response = await client.GetAsync(path);
+            var policy = response.Headers.TryGetValues("Content-Security-Policy", out var values) ? string.Join(",", values) : "";
+            answers.Add($"{(int)response.StatusCode} {path}: {policy}");
+        }
+
+        answers.Should().HaveCount(7).And.OnlyContain(a => a.Contains("script-src 'self'", StringComparison.Ordinal)
+            && a.Contains("frame-ancestors 'none'", StringComparison.Ordinal) && !a.Contains("unsafe-eval", StringComparison.Ordinal)
+            && !a.Contains("script-src 'self' 'unsafe-inline'", StringComparison.Ordinal));
+        answers[0].Should().StartWith("401");
+    }
+
     [GeneratedRegex("<meta name=\"csrf-header\" content=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryHeader();
 

@@ -54,6 +54,29 @@ public sealed class WorkerStartTests(TestDatabase db) : IClassFixture<TestDataba
     }
 
     [Fact]
+    public async Task Two_workers_started_together_on_a_fresh_database_both_start_and_keep_running()
+    {
+        for (var round = 0; round < 3; round++)
+        {
+            await using (var wipe = db.DataSource.CreateCommand("drop schema public cascade; create schema public; drop schema if exists hangfire cascade;"))
+            {
+                await wipe.ExecuteNonQueryAsync();
+            }
+
+            using var first = WorkerProcess.Start(db, SampleSchools, temp.Path, settings: SampleSettings());
+            using var second = WorkerProcess.Start(db, SampleSchools, temp.Path, settings: SampleSettings());
+
+            await Task.WhenAll(first.WaitUntilReadyAsync(TimeSpan.FromMinutes(1)), second.WaitUntilReadyAsync(TimeSpan.FromMinutes(1)));
+            await WaitUntilAsync(() => Task.FromResult(first.Output.Contains("Recurring jobs registered", StringComparison.Ordinal)
+                    && second.Output.Contains("Recurring jobs registered", StringComparison.Ordinal)),
+                TimeSpan.FromMinutes(1), "both workers to register the recurring jobs");
+            first.HasExited.Should().BeFalse($"round {round}:\n{first.Output}");
+            second.HasExited.Should().BeFalse($"round {round}:\n{second.Output}");
+            (await CountAsync(db.DataSource, "select count(*) from schema_version")).Should().BeGreaterThan(0);
+        }
+    }
+
+    [Fact]
     public async Task A_dashboard_url_off_the_loopback_interface_stops_the_start_unless_AllowRemote_and_then_is_warned_about()
     {
         var port = FreePort.Next();

@@ -3,6 +3,7 @@ using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Support.UI;
 using Skolnarvaro.Web;
+using Skolnarvaro.Worker.Tests.Orchestration;
 
 namespace Skolnarvaro.Worker.Tests.Web;
 
@@ -24,6 +25,8 @@ public sealed class RektorBrowserTests(RektorPageFixture fixture) : IDisposable
         var service = ChromeDriverService.CreateDefaultService("/usr/bin", "chromedriver");
         service.HideCommandPromptWindow = true;
         var options = new ChromeOptions { BinaryLocation = "/usr/bin/chromium" };
+        // The console is read for Content-Security-Policy violations.
+        options.SetLoggingPreference(LogType.Browser, LogLevel.All);
         options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1200,900", "--lang=sv-SE");
         return new ChromeDriver(service, options, TimeSpan.FromMinutes(1));
     }
@@ -93,6 +96,19 @@ public sealed class RektorBrowserTests(RektorPageFixture fixture) : IDisposable
         browser.Navigate().GoToUrl($"{fixture.BaseUrl}/skola/{School}");
         browser.FindElement(By.TagName("h1")).Text.Should().Be("Logga in");
         browser.PageSource.Should().NotContain("/elev/");
+    }
+
+    [Fact]
+    public void The_Hangfire_dashboard_runs_its_own_scripts_under_its_content_security_policy_without_a_violation()
+    {
+        var port = new Uri(fixture.BaseUrl).Port;
+        browser.Navigate().GoToUrl($"http://{WorkerProcess.DashboardUser}:{WorkerProcess.DashboardPassword}@127.0.0.1:{port}/hangfire/recurring");
+        new WebDriverWait(browser, TimeSpan.FromMinutes(1)).Until(d => ((IJavaScriptExecutor)d).ExecuteScript("return document.readyState") is "complete");
+
+        browser.FindElement(By.TagName("h1")).Text.Should().NotBeEmpty();
+        browser.ExecuteScript("return typeof window.Hangfire").Should().Be("object", "the dashboard's own script ran");
+        browser.Manage().Logs.GetLog(LogType.Browser).Select(e => e.Message)
+            .Should().NotContain(m => m.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>

@@ -16,6 +16,9 @@ public sealed partial class RektorPageFixture : IAsyncLifetime
     public const string LinkKey = "test-link-key-0123456789abcdef0123456789";
     public const string AnalystEmail = "analytiker@exempelstad.example.se";
     public const string AnalystPassword = "test-analyst-password";
+    // An account of its own for the guessing tests, which leave it locked for a minute.
+    public const string GuessedAnalystEmail = "gissad@exempelstad.example.se";
+    public const string GuessedAnalystPassword = "test-guessed-analyst-password";
 
     public TestDatabase Db { get; } = new();
     public SmtpSink Smtp { get; } = new();
@@ -81,6 +84,8 @@ public sealed partial class RektorPageFixture : IAsyncLifetime
         ["Skolnarvaro__Web__Analysts__0__Email"] = AnalystEmail,
         ["Skolnarvaro__Web__Analysts__0__Name"] = "Ada Analytiker",
         ["Skolnarvaro__Web__Analysts__0__Password"] = AnalystPassword,
+        ["Skolnarvaro__Web__Analysts__1__Email"] = GuessedAnalystEmail,
+        ["Skolnarvaro__Web__Analysts__1__Password"] = GuessedAnalystPassword,
         ["Skolnarvaro__Web__Oidc__Authority"] = Idp.Authority,
         ["Skolnarvaro__Web__Oidc__ClientId"] = TestIdentityProvider.ClientId,
         ["Skolnarvaro__Web__Oidc__ClientSecret"] = TestIdentityProvider.ClientSecret,
@@ -118,10 +123,21 @@ public sealed class RektorPageCollection : ICollectionFixture<RektorPageFixture>
 public sealed partial class PageClient : IDisposable
 {
     private readonly HttpClient http;
+    private readonly CookieContainer cookies = new();
 
     public PageClient(string baseUrl)
     {
-        http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = new Uri(baseUrl) };
+        http = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = new Uri(baseUrl) };
+    }
+
+    /// <summary>The client's cookie of that name, as the browser holds it (null: none).</summary>
+    public Cookie? Cookie(string name) => cookies.GetCookies(http.BaseAddress!).FirstOrDefault(c => c.Name == name);
+
+    /// <summary>Sends a cookie someone kept or copied, as if it were this client's own.</summary>
+    public PageClient WithCookie(Cookie cookie)
+    {
+        cookies.Add(http.BaseAddress!, new Cookie(cookie.Name, cookie.Value, "/"));
+        return this;
     }
 
     public void Dispose() => http.Dispose();

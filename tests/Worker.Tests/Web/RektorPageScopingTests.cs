@@ -118,17 +118,17 @@ public sealed class RektorPageScopingTests(RektorPageFixture fixture)
     }
 
     [Fact]
-    public async Task Password_guessing_from_one_address_is_stopped_after_ten_attempts_a_minute()
+    public async Task Password_guessing_on_one_account_is_stopped_after_ten_attempts_a_minute_from_whatever_addresses_it_comes()
     {
-        using var guesser = new PageClient(fixture.BaseUrl).From("10.9.9.9");
-        using var colleague = new PageClient(fixture.BaseUrl).From("10.9.9.10");
-        var (_, login) = await guesser.GetAsync("/logga-in");
-
         var answers = new List<HttpStatusCode>();
-        for (var i = 0; i < 11; i++)
+        for (var i = 0; i < 12; i++)
         {
+            // Each guess as if forwarded by the proxy for another browser.
+            using var guesser = new PageClient(fixture.BaseUrl).From($"10.9.9.{i + 1}");
+            var (_, login) = await guesser.GetAsync("/logga-in");
             var (status, html, _) = await guesser.PostAsync("/logga-in", new Dictionary<string, string>([PageClient.FormToken(login),
-                new("epost", RektorPageFixture.AnalystEmail), new("losenord", $"gissning-{i}")]));
+                new("epost", i % 2 == 0 ? RektorPageFixture.GuessedAnalystEmail : RektorPageFixture.GuessedAnalystEmail.ToUpperInvariant()),
+                new("losenord", $"gissning-{i}")]));
             answers.Add(status);
             if (status == HttpStatusCode.TooManyRequests)
             {
@@ -136,10 +136,118 @@ public sealed class RektorPageScopingTests(RektorPageFixture fixture)
             }
         }
 
-        answers.Should().Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 10), HttpStatusCode.TooManyRequests]);
-        var (_, other) = await colleague.GetAsync("/logga-in");
-        (await colleague.PostAsync("/logga-in", new Dictionary<string, string>([PageClient.FormToken(other),
-            new("epost", RektorPageFixture.AnalystEmail), new("losenord", RektorPageFixture.AnalystPassword)]))).Status.Should().Be(HttpStatusCode.SeeOther);
+        answers.Should().Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 10), HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests]);
+        using var owner = new PageClient(fixture.BaseUrl).From("10.9.8.1");
+        var (_, form) = await owner.GetAsync("/logga-in");
+        (await owner.PostAsync("/logga-in", new Dictionary<string, string>([PageClient.FormToken(form),
+            new("epost", RektorPageFixture.GuessedAnalystEmail), new("losenord", RektorPageFixture.GuessedAnalystPassword)]))).Status
+            .Should().Be(HttpStatusCode.TooManyRequests, "the account waits out the minute, whoever asks");
+        using var colleague = new PageClient(fixture.BaseUrl).From("10.9.9.1");
+        await SignInAsAnalystAsync(colleague, RektorPageFixture.AnalystEmail, RektorPageFixture.AnalystPassword);
+    }
+
+    [Fact]
+    public async Task Guessing_sign_in_links_from_one_address_is_stopped_after_ten_a_minute_even_for_a_genuine_link()
+    {
+        var digest = fixture.Digests.First();
+        using var guesser = new PageClient(fixture.BaseUrl).From("10.7.7.7");
+        var genuine = digest.Link[digest.Link.IndexOf("/in?", StringComparison.Ordinal)..];
+
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 11; i++)
+        {
+            answers.Add((await guesser.GetAsync($"/in?t={genuine[6..^4]}{i:D4}")).Status);
+        }
+
+        answers.Should().Equal([.. Enumerable.Repeat(HttpStatusCode.BadRequest, 10), HttpStatusCode.TooManyRequests]);
+        var (refused, html) = await guesser.GetAsync(genuine);
+        refused.Should().Be(HttpStatusCode.TooManyRequests, "while the address is throttled no link is checked, so none tells a guess from a hit");
+        html.Should().Contain("För många inloggningsförsök");
+        using var rektor = new PageClient(fixture.BaseUrl).From("10.7.7.8");
+        (await rektor.GetAsync(genuine)).Status.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task After_signing_out_the_old_session_cookie_opens_nothing_for_a_rektor_or_an_analyst()
+    {
+        var digest = fixture.Digests.First();
+        using var rektor = new PageClient(fixture.BaseUrl);
+        var landing = await rektor.SignInAsync(digest.Link);
+        using var analyst = new PageClient(fixture.BaseUrl);
+        await SignInAsAnalystAsync(analyst, RektorPageFixture.AnalystEmail, RektorPageFixture.AnalystPassword);
+
+        foreach (var (client, page) in new[] { (rektor, landing), (analyst, "/huvudman") })
+        {
+            var (before, html) = await client.GetAsync(page);
+            before.Should().Be(HttpStatusCode.OK);
+            var kept = client.Cookie("skolnarvaro");
+            kept.Should().NotBeNull("a signed-in browser holds the session cookie");
+
+            var (signedOut, bye, _) = await client.PostAsync("/logga-ut", new Dictionary<string, string>([PageClient.FormToken(html)]));
+            signedOut.Should().Be(HttpStatusCode.OK, bye);
+
+            using var replay = new PageClient(fixture.BaseUrl).WithCookie(kept!);
+            var (after, again) = await replay.GetAsync(page);
+            after.Should().Be(HttpStatusCode.Unauthorized, $"the session of {page} ended at sign-out, whatever cookie is sent");
+            again.Should().NotContain("/elev/");
+        }
+    }
+
+    [Fact]
+    public async Task An_analyst_sees_a_pupils_steps_but_cannot_record_one_for_any_school()
+    {
+        using var client = new PageClient(fixture.BaseUrl);
+        await SignInAsAnalystAsync(client, RektorPageFixture.AnalystEmail, RektorPageFixture.AnalystPassword);
+        var steps = await StepsAsync();
+
+        foreach (var (school, pupils) in await EnrolledAsync())
+        {
+            var pupil = $"/skola/{school}/elev/{pupils.First()}";
+            var (status, page) = await client.GetAsync(pupil);
+            status.Should().Be(HttpStatusCode.OK);
+            page.Should().Contain("Stegen registreras av skolans rektor").And.NotContain("value=\"spara\"");
+
+            var (posted, html, _) = await client.PostAsync($"{pupil}/steg", Step(PageClient.FormToken(page)));
+            posted.Should().Be(HttpStatusCode.Forbidden, school);
+            html.Should().Contain("registreras av skolans rektor");
+        }
+
+        (await StepsAsync()).Should().Be(steps, "an analyst owns no school: the steps are the rektor's to record");
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1")]
+    [InlineData("3")]
+    [InlineData("-1")]
+    [InlineData("Started,Reported")]
+    [InlineData("started")]
+    [InlineData(" Started")]
+    [InlineData("")]
+    public async Task A_step_value_other_than_a_steps_own_name_is_refused_and_nothing_is_recorded(string value)
+    {
+        var digest = fixture.Digests.First();
+        using var client = new PageClient(fixture.BaseUrl);
+        var landing = await client.SignInAsync(digest.Link);
+        var (_, list) = await client.GetAsync(landing);
+        var pupil = PageClient.PupilLinks(list).First();
+        var (_, page) = await client.GetAsync(pupil);
+        var steps = await StepsAsync();
+
+        var (status, html, _) = await client.PostAsync($"{pupil}/steg",
+            new Dictionary<string, string>([PageClient.FormToken(page), new("steg", value), new("datum", "2026-11-20"), new("atgard", "spara")]));
+
+        status.Should().Be(HttpStatusCode.BadRequest);
+        html.Should().Contain("Okänt steg");
+        (await StepsAsync()).Should().Be(steps);
+    }
+
+    private static async Task SignInAsAnalystAsync(PageClient client, string email, string password)
+    {
+        var (_, login) = await client.GetAsync("/logga-in");
+        var (status, html, _) = await client.PostAsync("/logga-in", new Dictionary<string, string>([PageClient.FormToken(login),
+            new("epost", email), new("losenord", password)]));
+        status.Should().Be(HttpStatusCode.SeeOther, html);
     }
 
     private static Dictionary<string, string> Step(KeyValuePair<string, string> form) =>

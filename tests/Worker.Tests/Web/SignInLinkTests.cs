@@ -82,6 +82,31 @@ public sealed class SignInLinkTests : IDisposable
     }
 
     [Fact]
+    public void Links_that_do_not_hold_from_many_addresses_together_close_link_sign_in_for_every_address_for_the_minute()
+    {
+        using var throttle = new SignInThrottle(Options.Create(new WebOptions { SignInAttemptsPerMinute = 2 }));
+
+        for (var i = 0; i < 20; i++)
+        {
+            throttle.LinksOpen($"10.0.0.{i}").Should().BeTrue($"address {i} has made one attempt only");
+            throttle.LinkFailed($"10.0.0.{i}");
+        }
+
+        throttle.LinksOpen("10.0.1.1").Should().BeFalse("twenty failures from twenty addresses are ten times one address's limit");
+    }
+
+    [Fact]
+    public void Password_attempts_count_against_the_account_whatever_its_case_or_spaces()
+    {
+        using var throttle = new SignInThrottle(Options.Create(new WebOptions { SignInAttemptsPerMinute = 3 }));
+
+        new[] { "ada@example.se", " ADA@example.se", "Ada@Example.se " }.Should().OnlyContain(e => throttle.TryPassword(e));
+
+        throttle.TryPassword("ada@example.se").Should().BeFalse();
+        throttle.TryPassword("bo@example.se").Should().BeTrue("another account has its own attempts");
+    }
+
+    [Fact]
     public void The_shipped_page_templates_render_every_page_and_a_broken_one_names_file_line_and_column()
     {
         new Action(() => _ = new WebRenderer(TestFiles.InRepo("templates"))).Should().NotThrow();
