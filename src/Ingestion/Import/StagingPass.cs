@@ -29,8 +29,15 @@ internal sealed class StagingPass
     public long Facts { get; private set; }
     public long Lessons { get; private set; }
     public long Registered { get; private set; }
-    /// <summary>Pupil-days of quarantined rows whose pupil and date could be read: their older facts are kept.</summary>
-    public List<(byte[] PupilKey, DateOnly Date)> Kept { get; } = [];
+    /// <summary>Pupils with a quarantined row whose personnummer could be read: their older facts of the file's dates are kept.</summary>
+    public HashSet<byte[]> QuarantinedPupils { get; } = new(Parsing.ByteContent.Instance);
+    /// <summary>A row was quarantined whose pupil could not be read: it may be any pupil's.</summary>
+    public bool UnidentifiedQuarantined => Unidentified.Count > 0;
+    /// <summary>
+    /// The name and date of each quarantined row whose personnummer could not be read, as far as they could: the import
+    /// finds the pupil by name, or keeps the date (or, with neither, the file's dates) for everyone.
+    /// </summary>
+    public List<(string? Name, DateOnly? Date)> Unidentified { get; } = [];
 
     /// <param name="direct">
     /// When set, facts go straight into attendance_fact under this school and import instead of into stage_fact:
@@ -208,7 +215,8 @@ internal sealed class StagingPass
                     if (!reader.CurrentPupil!.Seen.Add(reader.Snapshot.To))
                     {
                         reader.Lines.Requarantine();
-                        AddProblem(new RowProblem(reader.Line, null, null, "duplicate row: the same pupil and snapshot date appeared earlier in the file, which was kept"));
+                        AddProblem(new RowProblem(reader.Line, null, null, "duplicate row: the same pupil and snapshot date appeared earlier in the file, which was kept")
+                            { PupilKey = reader.Snapshot.PupilKey });
                         break;
                     }
 
@@ -220,7 +228,8 @@ internal sealed class StagingPass
                     if (!reader.CurrentPupil!.Seen.Add(reader.Fact.Date))
                     {
                         reader.Lines.Requarantine();
-                        AddProblem(new RowProblem(reader.Line, null, null, "duplicate row: the same pupil and day appeared earlier in the file, which was kept"));
+                        AddProblem(new RowProblem(reader.Line, null, null, "duplicate row: the same pupil and day appeared earlier in the file, which was kept")
+                            { PupilKey = reader.Fact.PupilKey, Date = reader.Fact.Date });
                         break;
                     }
 
@@ -242,7 +251,8 @@ internal sealed class StagingPass
                         if (day.FirstLineOf(lesson.StartMinute) is { } first)
                         {
                             reader.Lines.Requarantine();
-                            AddProblem(new RowProblem(reader.Line, null, null, $"duplicate row: same pupil and lesson as line {first}, which was kept"));
+                            AddProblem(new RowProblem(reader.Line, null, null, $"duplicate row: same pupil and lesson as line {first}, which was kept")
+                                { PupilKey = lesson.PupilKey, Date = lesson.Date });
                         }
                         else
                         {
@@ -279,9 +289,21 @@ internal sealed class StagingPass
     private void AddProblem(RowProblem problem)
     {
         ProblemCount++;
-        if (problem is { PupilKey: { } key, Date: { } date })
+        if (problem.PupilKey is { } key)
         {
-            Kept.Add((key, date));
+            QuarantinedPupils.Add(key);
+        }
+        else if (!problem.ProtectedIdentity)
+        {
+            // Past the cap, one entry without name or date stands for the rest: every pupil's older facts are kept.
+            if (Unidentified.Count < MaxStoredProblems)
+            {
+                Unidentified.Add((problem.Name, problem.Date));
+            }
+            else if (Unidentified[^1] != (null, null))
+            {
+                Unidentified.Add((null, null));
+            }
         }
 
         if (Problems.Count < MaxStoredProblems)

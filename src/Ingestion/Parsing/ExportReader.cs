@@ -271,7 +271,7 @@ public sealed class ExportReader : IDisposable
         catch (RowException e)
         {
             Outcome = RowOutcome.Problem;
-            Problem = new RowProblem(Line, e.Column, e.Value, e.Reason) { PupilKey = rowPupilKey, Date = rowDate };
+            Problem = WhoseProblem(new RowProblem(Line, e.Column, e.Value, e.Reason) { PupilKey = rowPupilKey, Date = rowDate });
         }
 
         if (cutOff && (Outcome == RowOutcome.Problem || csv.FieldCount < csv.Headers.Count))
@@ -293,6 +293,59 @@ public sealed class ExportReader : IDisposable
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Whose row a quarantined row was, as far as it can still be read: its older facts are kept (a quarantined row never
+    /// removes a fact). A row found bad before its personnummer was read (too few fields, a NUL byte) is read for it now;
+    /// one whose personnummer is unreadable carries its name and date, so the import can find the pupil otherwise.
+    /// </summary>
+    private RowProblem WhoseProblem(RowProblem problem)
+    {
+        if (problem.PupilKey is not null)
+        {
+            return problem;
+        }
+
+        var pnrText = Cell(pnrColumn);
+        if (pnrText is not null && (pnrText.Length == 0 || profile.ProtectedValues.Contains(pnrText)))
+        {
+            // A pupil with protected identity: nothing of theirs is stored, so nothing can be lost.
+            return problem with { ProtectedIdentity = true };
+        }
+
+        if (pnrText is not null && Personnummer.TryParse(pnrText, today, out var pnr, out _))
+        {
+            return problem with { PupilKey = hasher.KeyFor(pnr), Date = problem.Date ?? ReadableDate() };
+        }
+
+        return problem with { Date = problem.Date ?? ReadableDate(), Name = ReadableName() };
+    }
+
+    private string? Cell(int column) =>
+        column >= 0 && column < csv.FieldCount && !csv.GetSpan(column).Contains((byte)0) ? csv.GetString(column).Trim() : null;
+
+    private DateOnly? ReadableDate()
+    {
+        var column = profile.Kind == ExportKind.Summary ? -1 : dateColumn;
+        return Cell(column) is { } text && DateOnly.TryParseExact(text, profile.DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            ? date : null;
+    }
+
+    private string? ReadableName()
+    {
+        if (index.TryGetValue(ExportField.FirstName, out var f) && index.TryGetValue(ExportField.LastName, out var l))
+        {
+            return Cell(f) is { } first && Cell(l) is { } last ? $"{first} {last}".Trim() : null;
+        }
+
+        return index.TryGetValue(ExportField.Name, out var n) && Cell(n) is { } name ? NormaliseSpaces(name) : null;
+    }
+
+    private static string NormaliseSpaces(string name)
+    {
+        var space = name.IndexOf(' ', StringComparison.Ordinal);
+        return space < 0 ? name : $"{name[..space]} {name[(space + 1)..].Trim()}";
     }
 
     /// <summary>Lines the current record spans (more than one when a quoted field holds line breaks).</summary>
@@ -391,14 +444,12 @@ public sealed class ExportReader : IDisposable
         if (lastPupil is not null && pnrField.SequenceEqual(lastPnrBytes.AsSpan(0, lastPnrLength)))
         {
             pupil = lastPupil;
+            CheckOneIdentity(pupil);
         }
         else if (pupilsByBytes.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(pnrField, out var known))
         {
             pupil = known;
-            if (NameDiffers(pupil))
-            {
-                throw new RowException(null, null, "the same personnummer as an earlier row of this file, with another name");
-            }
+            CheckOneIdentity(pupil);
 
             if (pnrField.Length <= lastPnrBytes.Length)
             {
@@ -428,9 +479,9 @@ public sealed class ExportReader : IDisposable
                 pupils.Add(pnr.Digits12, pupil);
             }
 
-            else if (pupils.Count > 0 && NameDiffers(pupil))
+            else
             {
-                throw new RowException(null, null, "the same personnummer as an earlier row of this file, with another name");
+                CheckOneIdentity(pupil);
             }
 
             if (pnrField.Length <= lastPnrBytes.Length)
@@ -594,9 +645,29 @@ public sealed class ExportReader : IDisposable
         return Math.Max(1, weekdays);
     }
 
-    /// <summary>Whether this row names the pupil otherwise than the row the pupil was first read from.</summary>
-    private bool NameDiffers(PupilInfo pupil)
+    /// <summary>
+    /// One personnummer is one pupil in a file: a row naming them otherwise is quarantined and its pupil's older facts kept,
+    /// since either name may be the typo.
+    /// </summary>
+    private void CheckOneIdentity(PupilInfo pupil)
     {
+        if (NameDiffers(pupil, out var other))
+        {
+            rowPupilKey = pupil.Key;
+            if (pupil.NameConflictLine is null)
+            {
+                pupil.NameConflictLine = Line;
+                pupil.NameConflictName = other;
+            }
+
+            throw new RowException(null, null, "the same personnummer as an earlier row of this file, with another name");
+        }
+    }
+
+    /// <summary>Whether this row names the pupil otherwise than the row the pupil was first read from.</summary>
+    private bool NameDiffers(PupilInfo pupil, out string rowName)
+    {
+        rowName = "";
         string first, last;
         if (index.TryGetValue(ExportField.FirstName, out var f) && index.TryGetValue(ExportField.LastName, out var l))
         {
@@ -621,6 +692,7 @@ public sealed class ExportReader : IDisposable
             (first, last) = space < 0 ? (name, "") : (name[..space], name[(space + 1)..].Trim());
         }
 
+        rowName = $"{first} {last}".Trim();
         return !string.Equals(first, pupil.FirstName, StringComparison.OrdinalIgnoreCase)
             || !string.Equals(last, pupil.LastName, StringComparison.OrdinalIgnoreCase);
     }
