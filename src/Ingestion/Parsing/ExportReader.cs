@@ -314,12 +314,32 @@ public sealed class ExportReader : IDisposable
             return problem with { ProtectedIdentity = true };
         }
 
-        if (pnrText is not null && Personnummer.TryParse(pnrText, today, out var pnr, out _))
+        if (pnrText is not null && Personnummer.TryParse(pnrText, today, out var pnr, out _) && ImplausibleBirth(pnr, pnrText) is null)
         {
             return problem with { PupilKey = hasher.KeyFor(pnr), Date = problem.Date ?? ReadableDate() };
         }
 
         return problem with { Date = problem.Date ?? ReadableDate(), Name = ReadableName() };
+    }
+
+    /// <summary>
+    /// A birth year no pupil of the row's class can have: a century sign ('+', turned 100) or a century typed wrong in
+    /// the 12-digit form would make another person of the pupil. Compulsory-school pupils are 6 to 16, give or take
+    /// a few years; without a grade in the class name, anyone over 25 is not believable.
+    /// </summary>
+    private string? ImplausibleBirth(Personnummer pnr, string pnrText)
+    {
+        var age = today.Year - pnr.BirthDate.Year;
+        var grade = Cell(classColumn) is { } className ? PupilInfo.GradeOf(className) : null;
+        var believable = grade is { } g ? age >= g + 3 && age <= g + 12 : age is >= 3 and <= 25;
+        if (believable)
+        {
+            return null;
+        }
+
+        var sign = pnrText.Contains('+') ? " (the '+' before the last four digits says the holder has turned 100)" : "";
+        return $"implausible personnummer: born {pnr.BirthDate.Year}{sign}, which no pupil " +
+               (grade is { } known ? $"in grade {known}" : "in compulsory school") + " can be; check the century or the '-'/'+' sign";
     }
 
     private string? Cell(int column) =>
@@ -470,6 +490,12 @@ public sealed class ExportReader : IDisposable
             if (!Personnummer.TryParse(pnrText, today, out var pnr, out var pnrError))
             {
                 throw new RowException(Header(ExportField.Personnummer), QuarantineMasking.MaskPersonnummer(pnrText), $"invalid personnummer: {pnrError}");
+            }
+
+            if (ImplausibleBirth(pnr, pnrText) is { } implausible)
+            {
+                // Not this pupil's key: the '+' of a centenarian makes another person of the pupil, whose facts are kept by name.
+                throw new RowException(Header(ExportField.Personnummer), QuarantineMasking.MaskPersonnummer(pnrText), implausible);
             }
 
             if (!pupils.TryGetValue(pnr.Digits12, out pupil!))

@@ -150,18 +150,17 @@ public sealed class PupilInfo(byte[] key, char gender, int birthYear)
     public DaySet Seen { get; } = new();
 
     /// <summary>The grade (årskurs) from the class name's leading digits: "7B" → 7, "F" or "FK" → 0.</summary>
-    public int? Grade
-    {
-        get
-        {
-            var digits = ClassName.TakeWhile(char.IsAsciiDigit).ToArray();
-            if (digits.Length > 0)
-            {
-                return int.Parse(digits, provider: System.Globalization.CultureInfo.InvariantCulture);
-            }
+    public int? Grade => GradeOf(ClassName);
 
-            return ClassName.StartsWith('F') ? 0 : null;
+    public static int? GradeOf(string className)
+    {
+        var digits = className.TakeWhile(char.IsAsciiDigit).Take(2).ToArray();
+        if (digits.Length > 0)
+        {
+            return int.Parse(digits, provider: System.Globalization.CultureInfo.InvariantCulture);
         }
+
+        return className.StartsWith('F') ? 0 : null;
     }
 }
 
