@@ -41,6 +41,19 @@ public static partial class QuarantineMasking
     /// </summary>
     public static string ForStorage(string value) => MaskValue(value).Replace("\0", "\\0", StringComparison.Ordinal);
 
+    /// <summary>The most of a value from a file that is ever shown or stored (a header cell, a quarantined value).</summary>
+    public const int MaxExcerpt = 40;
+
+    /// <summary>
+    /// A value from a file as it may be shown, logged or stored: masked as <see cref="ForStorage"/>, then cut to
+    /// <see cref="MaxExcerpt"/> characters. Masked first, so a personnummer the cut would halve is already hidden.
+    /// </summary>
+    public static string Excerpt(string value)
+    {
+        var masked = ForStorage(value.Length > 4 * MaxExcerpt ? value[..(4 * MaxExcerpt)] : value);
+        return masked.Length <= MaxExcerpt && value.Length <= 4 * MaxExcerpt ? masked : $"{masked[..Math.Min(masked.Length, MaxExcerpt)]}… ({value.Length:N0} characters)";
+    }
+
     [GeneratedRegex(@"(?<!\d)\d(?: *\d){5}(?:(?: *\d){2})? *[-+]? *\d(?: *\d){3}(?!\d)")]
     private static partial Regex LongDigitRun();
 }

@@ -37,6 +37,18 @@ public sealed class FileImporter(
         SchoolSettings school, ResolvedProfile profile, string path, IProgress<double>? progress = null, CancellationToken ct = default,
         long? runId = null, bool allowShrink = false)
     {
+        var limits = options.Value;
+        if (ReadableFile.Refusal(path, limits.MaxFileBytes) is { } refusal)
+        {
+            return await RejectAsync(school, profile, path, [], runId, $"{Path.GetFileName(path)}: rejected, nothing read: {refusal}.", 0,
+                [new RowProblem(1, null, null, refusal)], ct);
+        }
+
+        // The time cap ends an import that reads without end (a file that keeps growing) or waits on a stuck disk.
+        using var timeCap = new CancellationTokenSource(limits.MaxFileImportTime, time);
+        using var capped = CancellationTokenSource.CreateLinkedTokenSource(ct, timeCap.Token);
+        var outer = ct;
+        ct = capped.Token;
         FileScan? scan = null;
         using var planCancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
         Task<KeyOrder?>? planning = null;
@@ -44,18 +56,29 @@ public sealed class FileImporter(
         {
             var phases = new ImportPhases();
             planning = PlanKeyOrderAsync(school, profile, path, planCancel.Token);
-            scan = await FileScan.ReadAsync(path, ct);
+            scan = await FileScan.ReadAsync(path, ct, limits.MaxFileBytes);
             phases.Mark("scan");
             return await ImportScannedAsync(school, profile, path, scan, planning, phases, progress, runId, allowShrink || profile.AllowShrink, ct);
+        }
+        catch (FileRejectedException e) when (scan is null)
+        {
+            return await RejectAsync(school, profile, path, [], runId, $"{Path.GetFileName(path)}: rejected, nothing imported: {e.Reason}.", 0,
+                [new RowProblem(e.Line, null, null, e.Reason)], outer);
+        }
+        catch (OperationCanceledException) when (timeCap.IsCancellationRequested && !outer.IsCancellationRequested)
+        {
+            var reason = $"the import took longer than {limits.MaxFileImportTime} (Skolnarvaro:MaxFileImportTime) and was stopped";
+            return await RejectAsync(school, profile, path, scan?.Sha256 ?? [], runId, $"{Path.GetFileName(path)}: rejected, nothing imported: {reason}.", 0,
+                [new RowProblem(1, null, null, reason)], outer);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Not a verdict on the file but a failure of ours: left as a trace on import_file, then thrown for the caller
             // (and Hangfire) to handle. Its message may quote a value: masked like any other.
-            var message = $"{Path.GetFileName(path)}: the import failed, nothing imported: {QuarantineMasking.MaskValue(e.Message)}";
+            var message = $"{Path.GetFileName(path)}: the import failed, nothing imported: {Shortened(QuarantineMasking.MaskValue(e.Message))}";
             try
             {
-                await RecordAsync(school, profile, path, scan?.Sha256 ?? [], runId, "Failed", message, 0, [], null, 0, ct);
+                await RecordAsync(school, profile, path, scan?.Sha256 ?? [], runId, "Failed", message, 0, [], null, 0, outer);
             }
             catch (Exception recordError) when (recordError is not OperationCanceledException)
             {
@@ -181,7 +204,8 @@ public sealed class FileImporter(
         {
             if (reader.ExtraColumns.Count > 0)
             {
-                logger.LogInformation("{File}: ignoring columns the profile does not use: {Columns}", fileName, string.Join(", ", reader.ExtraColumns));
+                logger.LogInformation("{File}: ignoring columns the profile does not use: {Columns}", fileName,
+                    string.Join(", ", reader.ExtraColumns.Take(12)) + (reader.ExtraColumns.Count > 12 ? $" and {reader.ExtraColumns.Count - 12} more" : ""));
             }
 
             var length = Math.Max(1, scan.Length);
@@ -273,8 +297,8 @@ public sealed class FileImporter(
                 var first = problems.OrderBy(p => p.Line).First();
                 var message =
                     $"{fileName}: rejected, nothing imported: {problemCount} of {rowsRead} rows ({badShare:P1}) are bad; the limit is " +
-                    $"{options.Value.MaxBadRowShare:P1}. First: line {first.Line}{(first.Column is null ? "" : $", column '{first.Column}'")}" +
-                    $"{(first.Value is null ? "" : $", value '{QuarantineMasking.MaskValue(first.Value)}'")}: {first.Reason}.";
+                    $"{options.Value.MaxBadRowShare:P1}. First: line {first.Line}{(first.Column is null ? "" : $", column '{QuarantineMasking.Excerpt(first.Column)}'")}" +
+                    $"{(first.Value is null ? "" : $", value '{QuarantineMasking.Excerpt(first.Value)}'")}: {first.Reason}.";
                 return await RejectAsync(school, profile, path, sha, runId, message, rowsRead, problems, ct, problemCount, protectedCount, lines);
             }
 
@@ -843,6 +867,9 @@ public sealed class FileImporter(
             Lines = lines,
         };
     }
+
+    /// <summary>An error's message as it is recorded: our own words, but they may quote what the database was sent.</summary>
+    private static string Shortened(string message) => message.Length <= 500 ? message : message[..500] + "…";
 
     /// <summary>
     /// A skolenhetskod typed as the columns' char(8): sent as text, PostgreSQL would compare the column cast to text and

@@ -203,6 +203,7 @@ internal sealed class StagingPass
 
         while (reader.Read())
         {
+            ct.ThrowIfCancellationRequested();
             switch (reader.Outcome)
             {
                 case RowOutcome.Protected:

@@ -135,7 +135,8 @@ public sealed class ExportReader : IDisposable
             // Without a header row the first data row is read as the header: none of its values may reach the message.
             var found = headers.Count == 0 ? "(no header row)"
                 : headers.Any(LooksLikeData) ? "no header: line 1 holds data (its values are not shown), so the export was made without its header row"
-                : string.Join(", ", headers.Select(h => $"'{QuarantineMasking.MaskValue(h)}'"));
+                : string.Join(", ", headers.Take(12).Select(h => $"'{QuarantineMasking.Excerpt(h)}'")) +
+                  (headers.Count > 12 ? $" and {headers.Count - 12} more" : "");
             throw new ExportFormatException(
                 $"{Path.GetFileName(path)}, line 1: missing column {string.Join(", ", missing)} required by export profile " +
                 $"'{profile.Name}' (delimiter '{Printable(profile.Delimiter)}'). The header has: {found}.");
@@ -151,7 +152,8 @@ public sealed class ExportReader : IDisposable
         absentColumn = index.GetValueOrDefault(ExportField.AbsentMinutes, -1);
         isoDates = profile.DateFormat == "yyyy-MM-dd";
         var mapped = index.Values.ToHashSet();
-        ExtraColumns = headers.Where((_, i) => !mapped.Contains(i)).ToList();
+        // Header cells are the file's content: shown only as excerpts.
+        ExtraColumns = headers.Where((_, i) => !mapped.Contains(i)).Select(QuarantineMasking.Excerpt).ToList();
         foreach (var field in new[] { ExportField.Name, ExportField.FirstName, ExportField.LastName, ExportField.Subject })
         {
             if (index.TryGetValue(field, out var i))
@@ -329,7 +331,8 @@ public sealed class ExportReader : IDisposable
     /// </summary>
     private string? ImplausibleBirth(Personnummer pnr, string pnrText)
     {
-        var age = today.Year - pnr.BirthDate.Year;
+        // Age in the year of the row's day: a file of earlier terms holds the classes of then.
+        var age = (ReadableDate() ?? today).Year - pnr.BirthDate.Year;
         var grade = Cell(classColumn) is { } className ? PupilInfo.GradeOf(className) : null;
         var believable = grade is { } g ? age >= g + 3 && age <= g + 12 : age is >= 3 and <= 25;
         if (believable)
@@ -528,7 +531,7 @@ public sealed class ExportReader : IDisposable
             date = ParseDate(ExportField.To);
             if (date < from)
             {
-                throw new RowException(Header(ExportField.To), Text(ExportField.To), $"period ends before it starts ({Text(ExportField.From)})");
+                throw new RowException(Header(ExportField.To), Text(ExportField.To), $"period ends before it starts ({QuarantineMasking.Excerpt(Text(ExportField.From))})");
             }
 
             Plausible(ExportField.From, rules.CheckDate(from));
@@ -550,7 +553,8 @@ public sealed class ExportReader : IDisposable
                 if (Math.Abs(total - (excused + unexcused)) > 1)
                 {
                     throw new RowException(Header(ExportField.TotalAbsentHours), Text(ExportField.TotalAbsentHours),
-                        $"total absence is not the sum of excused ({Text(ExportField.ExcusedHours)}) and unexcused ({Text(ExportField.UnexcusedHours)})");
+                        $"total absence is not the sum of excused ({QuarantineMasking.Excerpt(Text(ExportField.ExcusedHours))}) and unexcused " +
+                        $"({QuarantineMasking.Excerpt(Text(ExportField.UnexcusedHours))})");
                 }
             }
 
