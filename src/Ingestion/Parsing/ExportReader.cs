@@ -333,7 +333,9 @@ public sealed class ExportReader : IDisposable
     {
         // Age in the year of the row's day: a file of earlier terms holds the classes of then.
         var age = (ReadableDate() ?? today).Year - pnr.BirthDate.Year;
-        var grade = Cell(classColumn) is { } className ? PupilInfo.GradeOf(className) : null;
+        // A class that is itself a personnummer says nothing of the grade: the row is quarantined for that.
+        var className = Cell(classColumn);
+        var grade = className is not null && !QuarantineMasking.HoldsPersonnummer(className) ? PupilInfo.GradeOf(className) : null;
         var believable = grade is { } g ? age >= g + 3 && age <= g + 12 : age is >= 3 and <= 25;
         if (believable)
         {
@@ -504,6 +506,7 @@ public sealed class ExportReader : IDisposable
             if (!pupils.TryGetValue(pnr.Digits12, out pupil!))
             {
                 pupil = new PupilInfo(hasher.KeyFor(pnr), pnr.Gender, pnr.BirthDate.Year) { FirstLine = Line };
+                rowPupilKey = pupil.Key;
                 ReadNameAndClass(pupil);
                 pupils.Add(pnr.Digits12, pupil);
             }
@@ -687,7 +690,7 @@ public sealed class ExportReader : IDisposable
             if (pupil.NameConflictLine is null)
             {
                 pupil.NameConflictLine = Line;
-                pupil.NameConflictName = other;
+                pupil.NameConflictName = QuarantineMasking.MaskValue(other);
             }
 
             throw new RowException(null, null, "the same personnummer as an earlier row of this file, with another name");
@@ -752,8 +755,24 @@ public sealed class ExportReader : IDisposable
             (pupil.FirstName, pupil.LastName) = space < 0 ? (name, "") : (name[..space], name[(space + 1)..].Trim());
         }
 
+        NoPersonnummerIn(pupil.FirstName, index.ContainsKey(ExportField.FirstName) ? ExportField.FirstName : ExportField.Name);
+        NoPersonnummerIn(pupil.LastName, index.ContainsKey(ExportField.LastName) ? ExportField.LastName : ExportField.Name);
         pupil.ClassName = csv.GetString(index[ExportField.Class]).Trim();
+        NoPersonnummerIn(pupil.ClassName, ExportField.Class);
         pupil.ClassBytes = csv.GetSpan(index[ExportField.Class]).ToArray();
+    }
+
+    /// <summary>
+    /// A personnummer where a name, class or subject belongs (a column shifted, a note typed in the wrong cell) would be
+    /// stored in clear and shown on pages and in digests: the row is quarantined instead.
+    /// </summary>
+    private void NoPersonnummerIn(string value, string field)
+    {
+        if (QuarantineMasking.HoldsPersonnummer(value))
+        {
+            throw new RowException(Header(field), QuarantineMasking.MaskValue(value),
+                "the value holds a personnummer, which is never stored outside the personnummer column");
+        }
     }
 
     /// <summary>A later day's class wins (pupils change class); compared as bytes, since it rarely changes.</summary>
@@ -762,7 +781,9 @@ public sealed class ExportReader : IDisposable
         var span = csv.GetSpan(classColumn);
         if (!span.SequenceEqual(pupil.ClassBytes))
         {
-            pupil.ClassName = csv.GetString(classColumn).Trim();
+            var className = csv.GetString(classColumn).Trim();
+            NoPersonnummerIn(className, ExportField.Class);
+            pupil.ClassName = className;
             pupil.ClassBytes = span.ToArray();
         }
     }
@@ -783,7 +804,7 @@ public sealed class ExportReader : IDisposable
         {
             if (span.SequenceEqual(bytes))
             {
-                return name;
+                return ReferenceEquals(name, PersonnummerSubject) ? throw SubjectHoldsPersonnummer() : name;
             }
         }
 
@@ -797,10 +818,22 @@ public sealed class ExportReader : IDisposable
     private string? NewSubject(ReadOnlySpan<byte> span)
     {
         var text = string.Join(' ', Encoding.UTF8.GetString(span).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        if (QuarantineMasking.HoldsPersonnummer(text))
+        {
+            subjects.Add((span.ToArray(), PersonnummerSubject));
+            throw SubjectHoldsPersonnummer();
+        }
+
         var known = text.Length == 0 ? null : subjects.FirstOrDefault(s => s.Name == text).Name ?? text;
         subjects.Add((span.ToArray(), known));
         return known;
     }
+
+    // Marks a subject value that holds a personnummer: found again by its bytes, and quarantined every time.
+    private static readonly string PersonnummerSubject = new('#', 1);
+
+    private RowException SubjectHoldsPersonnummer() => new(Header(ExportField.Subject), QuarantineMasking.MaskValue(Text(ExportField.Subject)),
+        "the value holds a personnummer, which is never stored outside the personnummer column");
 
     /// <summary>The status code, matched on the raw bytes: codes are short and few, and this runs for every lesson.</summary>
     private LessonStatus Status()
