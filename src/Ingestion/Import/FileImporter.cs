@@ -33,10 +33,15 @@ public sealed class FileImporter(
     /// Take the file even when it removes facts of pupils who were in the school's earlier exports for its dates (the
     /// analyst has confirmed it, <c>import --allow-shrink</c>); otherwise such a file is held back.
     /// </param>
+    /// <param name="asOf">
+    /// The school day the import is for (a run's date; the demo's fixed date): what "after today" means to the plausibility
+    /// rules. Today in school time when null.
+    /// </param>
     public async Task<ImportResult> ImportAsync(
         SchoolSettings school, ResolvedProfile profile, string path, IProgress<double>? progress = null, CancellationToken ct = default,
-        long? runId = null, bool allowShrink = false)
+        long? runId = null, bool allowShrink = false, DateOnly? asOf = null)
     {
+        var today = asOf ?? DateOnly.FromDateTime(time.GetLocalNow().DateTime);
         var limits = options.Value;
         if (ReadableFile.Refusal(path, limits.MaxFileBytes) is { } refusal)
         {
@@ -55,10 +60,10 @@ public sealed class FileImporter(
         try
         {
             var phases = new ImportPhases();
-            planning = PlanKeyOrderAsync(school, profile, path, planCancel.Token);
+            planning = PlanKeyOrderAsync(school, profile, path, today, planCancel.Token);
             scan = await FileScan.ReadAsync(path, ct, limits.MaxFileBytes);
             phases.Mark("scan");
-            return await ImportScannedAsync(school, profile, path, scan, planning, phases, progress, runId, allowShrink || profile.AllowShrink, ct);
+            return await ImportScannedAsync(school, profile, path, scan, planning, phases, progress, runId, allowShrink || profile.AllowShrink, today, ct);
         }
         catch (FileRejectedException e) when (scan is null)
         {
@@ -103,7 +108,7 @@ public sealed class FileImporter(
     /// Whether it is the first is asked here without the school's lock, as a hint; the import asks again under the lock
     /// and uses the order only then. Null when the file keeps its order.
     /// </summary>
-    private async Task<KeyOrder?> PlanKeyOrderAsync(SchoolSettings school, ResolvedProfile profile, string path, CancellationToken ct)
+    private async Task<KeyOrder?> PlanKeyOrderAsync(SchoolSettings school, ResolvedProfile profile, string path, DateOnly today, CancellationToken ct)
     {
         try
         {
@@ -121,7 +126,6 @@ public sealed class FileImporter(
                 }
             }
 
-            var today = DateOnly.FromDateTime(time.GetLocalNow().DateTime);
             return await Task.Run(() => KeyOrder.Plan(path, profile, hasher, today, ct), ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || ct.IsCancellationRequested)
@@ -139,11 +143,10 @@ public sealed class FileImporter(
 
     private async Task<ImportResult> ImportScannedAsync(
         SchoolSettings school, ResolvedProfile profile, string path, FileScan scan, Task<KeyOrder?> planning, ImportPhases phases,
-        IProgress<double>? progress, long? runId, bool allowShrink, CancellationToken ct)
+        IProgress<double>? progress, long? runId, bool allowShrink, DateOnly today, CancellationToken ct)
     {
         var fileName = Path.GetFileName(path);
         var sha = scan.Sha256;
-        var today = DateOnly.FromDateTime(time.GetLocalNow().DateTime);
         var rules = new PlausibilityRules(plausibility.Value, today);
 
         await using var conn = await db.OpenConnectionAsync(ct);
@@ -242,7 +245,7 @@ public sealed class FileImporter(
             try
             {
                 pass = await StagingPass.RunAsync(conn, reader, profile.Kind, groupLessons: true, length, progress, ct,
-                    direct ? (school.Skolenhetskod, importId, subjectCodes) : null, phases: phases);
+                    direct ? (school.Skolenhetskod, importId, subjectCodes) : null, phases: phases, maxMinutesPerDay: rules.Options.MaxMinutesPerDay);
                 if (pass.Recurred)
                 {
                     logger.LogInformation("{File}: a pupil's day appears in more than one place in the file; reading it again lesson by lesson", fileName);
@@ -252,7 +255,7 @@ public sealed class FileImporter(
                     direct = false;
                     phases.Mark("parse and COPY (abandoned)");
                     pass = await StagingPass.RunAsync(conn, reader, profile.Kind, groupLessons: false, length, progress, ct,
-                        subjectLimit: new SubjectCodes(storedSubjects), phases: phases);
+                        subjectLimit: new SubjectCodes(storedSubjects), phases: phases, maxMinutesPerDay: rules.Options.MaxMinutesPerDay);
                 }
             }
             catch (FileRejectedException e)
@@ -276,6 +279,7 @@ public sealed class FileImporter(
             {
                 // Read lesson by lesson, a lesson listed twice is found set-based: the first row wins.
                 var duplicates = await FindDuplicateLessonsAsync(conn, ct);
+                duplicates.AddRange(await FindOverlongDaysAsync(conn, rules.Options.MaxMinutesPerDay, ct));
                 problemCount += duplicates.Count;
                 lines.Requarantine(duplicates.Count);
                 problems.AddRange(duplicates.Take(Math.Max(0, MaxStoredProblems - problems.Count)));
@@ -633,6 +637,27 @@ public sealed class FileImporter(
         {
             found.Add(new RowProblem(r.GetInt32(0), null, null, $"duplicate row: same pupil and lesson as line {r.GetInt32(1)}, which was kept")
                 { PupilKey = r.GetFieldValue<byte[]>(2) });
+        }
+
+        return found;
+    }
+
+    /// <summary>A lessons file read lesson by lesson: a pupil-day whose lessons add up to more than a day holds is quarantined whole.</summary>
+    private static async Task<List<RowProblem>> FindOverlongDaysAsync(NpgsqlConnection conn, int maxMinutesPerDay, CancellationToken ct)
+    {
+        const string sql = """
+            with over as (select pupil_key, date, sum(scheduled) total from stage_fact group by pupil_key, date having sum(scheduled) > @max)
+            delete from stage_fact s using over o where s.pupil_key = o.pupil_key and s.date = o.date
+            returning s.line, s.pupil_key, s.date, o.total
+            """;
+        var found = new List<RowProblem>();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        cmd.Parameters.AddWithValue("max", maxMinutesPerDay);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            found.Add(new RowProblem(r.GetInt32(0), null, null, StagingPass.OverlongDay(r.GetInt64(3), maxMinutesPerDay))
+                { PupilKey = r.GetFieldValue<byte[]>(1), Date = r.GetFieldValue<DateOnly>(2) });
         }
 
         return found;

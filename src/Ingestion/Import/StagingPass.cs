@@ -46,9 +46,10 @@ internal sealed class StagingPass
     /// </param>
     public static async Task<StagingPass> RunAsync(
         NpgsqlConnection conn, ExportReader reader, ExportKind kind, bool groupLessons, long fileLength, IProgress<double>? progress, CancellationToken ct,
-        (string School, long ImportId, SubjectCodes Subjects)? direct = null, SubjectCodes? subjectLimit = null, ImportPhases? phases = null)
+        (string School, long ImportId, SubjectCodes Subjects)? direct = null, SubjectCodes? subjectLimit = null, ImportPhases? phases = null,
+        int maxMinutesPerDay = int.MaxValue)
     {
-        var pass = new StagingPass();
+        var pass = new StagingPass { maxMinutesPerDay = maxMinutesPerDay };
         var started = Stopwatch.GetTimestamp();
         var copyWaited = TimeSpan.Zero;
         var batches = Channel.CreateBounded<(FactRow[] Facts, SnapshotRow[] Snapshots, int Count)>(4);
@@ -162,7 +163,13 @@ internal sealed class StagingPass
 
     private static SnapshotRow[] RentSnapshots(ExportKind kind) => kind == ExportKind.Summary ? ArrayPool<SnapshotRow>.Shared.Rent(BatchSize) : [];
 
+    private int maxMinutesPerDay = int.MaxValue;
     private TimeSpan parseTime;
+
+    /// <summary>Why a pupil-day of lessons is quarantined whole when its lessons add up to more than a day holds.</summary>
+    internal static string OverlongDay(long total, int max) =>
+        $"the pupil's lessons of this day add up to {total} scheduled minutes, more than the {max} a day holds " +
+        "(Skolnarvaro:Plausibility:MaxMinutesPerDay); the whole day is quarantined";
     private TimeSpan parseWaited;
 
     private async Task ParseAsync(
@@ -188,6 +195,23 @@ internal sealed class StagingPass
                 snapshots = RentSnapshots(kind);
                 n = 0;
                 progress?.Report((double)reader.BytesRead / fileLength);
+            }
+        }
+
+        async ValueTask EmitDay()
+        {
+            if (day.Scheduled <= maxMinutesPerDay)
+            {
+                await Emit(day.Total());
+                return;
+            }
+
+            // More minutes than a day holds: which lesson is wrong cannot be told, so none of the day is taken.
+            var (key, date, total) = (day.PupilKey, day.Date, day.Scheduled);
+            foreach (var line in day.Lines())
+            {
+                reader.Lines.Requarantine();
+                AddProblem(new RowProblem(line, null, null, OverlongDay(total, maxMinutesPerDay)) { PupilKey = key, Date = date });
             }
         }
 
@@ -265,7 +289,7 @@ internal sealed class StagingPass
 
                     if (day.HasRows)
                     {
-                        await Emit(day.Total());
+                        await EmitDay();
                     }
 
                     if (!reader.CurrentPupil!.Seen.Add(lesson.Date))
@@ -281,7 +305,7 @@ internal sealed class StagingPass
 
         if (day.HasRows)
         {
-            await Emit(day.Total());
+            await EmitDay();
         }
 
         await output.WriteAsync((facts, snapshots, n), ct);
@@ -389,6 +413,20 @@ internal sealed class StagingPass
         private FactRow total;
 
         public bool HasRows => lessons.Count > 0;
+
+        public int Scheduled => total.Scheduled;
+
+        public byte[] PupilKey => total.PupilKey;
+
+        public DateOnly Date => total.Date;
+
+        /// <summary>The lines of the day's lessons; the day is then done with.</summary>
+        public List<int> Lines()
+        {
+            var lines = lessons.Select(l => l.Line).ToList();
+            lessons.Clear();
+            return lines;
+        }
 
         public bool Is(in FactRow lesson) => HasRows && ReferenceEquals(lesson.PupilKey, total.PupilKey) && lesson.Date == total.Date;
 

@@ -619,6 +619,12 @@ public sealed class ExportReader : IDisposable
                 $"absence is longer than the lesson ({length} min)");
         }
 
+        if (status == LessonStatus.Present && absent > 0)
+        {
+            throw new RowException(Header(ExportField.AbsentMinutes), Text(ExportField.AbsentMinutes),
+                $"status {Text(ExportField.Status).Trim()} (present) with {absent} absent minutes: either the status or the minutes are wrong");
+        }
+
         var whole = absent == 0 ? length : absent;
         var subject = Subject();
         return status switch
