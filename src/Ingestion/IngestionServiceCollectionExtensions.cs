@@ -89,6 +89,16 @@ public static partial class IngestionServiceCollectionExtensions
                 errors.Add($"Skolnarvaro:AnalyzeAfterFacts = {options.AnalyzeAfterFacts}: expected a number of facts, 0 or more (0: never).");
             }
 
+            if (options.MaxFileBytes < 1)
+            {
+                errors.Add($"Skolnarvaro:MaxFileBytes = {options.MaxFileBytes}: expected a number of bytes, such as 2147483648 (2 GiB).");
+            }
+
+            if (options.MaxFileImportTime <= TimeSpan.Zero)
+            {
+                errors.Add($"Skolnarvaro:MaxFileImportTime = {options.MaxFileImportTime}: expected a positive time span, such as 00:30:00.");
+            }
+
             if (options.StaleAfterSchoolDays < 1)
             {
                 errors.Add($"Skolnarvaro:StaleAfterSchoolDays = {options.StaleAfterSchoolDays}: must be at least 1.");

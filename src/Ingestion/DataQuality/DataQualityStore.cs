@@ -17,6 +17,12 @@ public sealed record SchoolDataQuality(
     /// (table identity_conflict; listed by <c>skolnarvaro quarantine --school</c>).
     /// </summary>
     public int IdentityConflictsLast30Days { get; init; }
+
+    /// <summary>
+    /// Older pupil-days the school's files of the last 30 days left as they were because some of their rows were
+    /// quarantined: the figures there are the earlier export's, not the latest.
+    /// </summary>
+    public int KeptFactsLast30Days { get; init; }
 }
 
 /// <summary>Last export, staleness, reporting rate and rejected files per school, computed from what imports stored.</summary>
@@ -29,7 +35,8 @@ public sealed class DataQualityStore(NpgsqlDataSource db)
                 select max(period_to) filter (where status = 'Imported') as last_export,
                        max(imported_at) filter (where status = 'Imported') as last_import,
                        count(*) filter (where status = 'Rejected' and imported_at >= @asOf::timestamptz - interval '30 days') as rejected,
-                       bool_or(status = 'Imported' and kind in ('Lessons', 'Days')) as has_registrations
+                       bool_or(status = 'Imported' and kind in ('Lessons', 'Days')) as has_registrations,
+                       coalesce(sum(facts_kept) filter (where status = 'Imported' and imported_at >= @asOf::timestamptz - interval '30 days'), 0) as kept
                 from import_file where skolenhetskod = @school),
             -- Materialized: with statistics older than the last import the planner otherwise re-runs this for every fact row.
             recent_days as materialized (
@@ -44,7 +51,8 @@ public sealed class DataQualityStore(NpgsqlDataSource db)
                    case when files.has_registrations then rate.rate end,
                    (select count(*) from generate_series(files.last_export + 1, @asOf, interval '1 day') g where extract(isodow from g) < 6),
                    (select count(*) from identity_conflict c join import_file f on f.id = c.import_file_id
-                    where c.skolenhetskod = @school and f.imported_at >= @asOf::timestamptz - interval '30 days')
+                    where c.skolenhetskod = @school and f.imported_at >= @asOf::timestamptz - interval '30 days'),
+                   files.kept
             from files, rate
             """);
         cmd.Parameters.AddWithValue("school", NpgsqlTypes.NpgsqlDbType.Char, school);
@@ -64,6 +72,7 @@ public sealed class DataQualityStore(NpgsqlDataSource db)
             (int)r.GetInt64(2))
         {
             IdentityConflictsLast30Days = (int)r.GetInt64(5),
+            KeptFactsLast30Days = (int)r.GetInt64(6),
         };
     }
 }

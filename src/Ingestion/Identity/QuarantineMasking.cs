@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace Skolnarvaro.Ingestion.Identity;
@@ -8,6 +10,7 @@ public static partial class QuarantineMasking
     /// <summary>"YYYYMMDD-NNNC" → "YYYYMMDD-****": the date part helps find the row, the serial is what identifies.</summary>
     public static string MaskPersonnummer(string value)
     {
+        value = Normalise(value);
         var digits = value.Count(char.IsAsciiDigit);
         if (digits < 4)
         {
@@ -33,7 +36,42 @@ public static partial class QuarantineMasking
     /// accepts: 10 or 12 digits, '-' or '+' before the last four, spaces anywhere between the digits.
     /// </summary>
     public static string MaskValue(string value) =>
-        LongDigitRun().Replace(value, m => MaskPersonnummer(m.Value));
+        LongDigitRun().Replace(Normalise(value), m => MaskPersonnummer(m.Value));
+
+    /// <summary>Whether a value holds what reads as a personnummer in any of the forms <see cref="MaskValue"/> masks.</summary>
+    public static bool HoldsPersonnummer(string value) => LongDigitRun().IsMatch(Normalise(value));
+
+    /// <summary>
+    /// Text as a reader sees it: compatibility forms folded (NFKC: full-width digits, no-break spaces), every Unicode
+    /// decimal digit (Arabic-Indic, Devanagari…) as its ASCII digit, and invisible format characters
+    /// (zero-width space, soft hyphen, direction marks) removed — so no way of writing a personnummer escapes the mask.
+    /// </summary>
+    public static string Normalise(string value)
+    {
+        if (!value.AsSpan().ContainsAnyExceptInRange((char)0, (char)0x7F))
+        {
+            return value;
+        }
+
+        var folded = value.Normalize(NormalizationForm.FormKC);
+        var text = new StringBuilder(folded.Length);
+        foreach (var c in folded)
+        {
+            switch (CharUnicodeInfo.GetUnicodeCategory(c))
+            {
+                case UnicodeCategory.Format:
+                    break;
+                case UnicodeCategory.DecimalDigitNumber:
+                    text.Append((char)('0' + CharUnicodeInfo.GetDecimalDigitValue(c)));
+                    break;
+                default:
+                    text.Append(c);
+                    break;
+            }
+        }
+
+        return text.ToString();
+    }
 
     /// <summary>
     /// Text about a file (a message, a column name, a reason) as it may be stored and logged: personnummer masked, and a
@@ -41,6 +79,20 @@ public static partial class QuarantineMasking
     /// </summary>
     public static string ForStorage(string value) => MaskValue(value).Replace("\0", "\\0", StringComparison.Ordinal);
 
-    [GeneratedRegex(@"(?<!\d)\d(?: *\d){5}(?:(?: *\d){2})? *[-+]? *\d(?: *\d){3}(?!\d)")]
+    /// <summary>The most of a value from a file that is ever shown or stored (a header cell, a quarantined value).</summary>
+    public const int MaxExcerpt = 40;
+
+    /// <summary>
+    /// A value from a file as it may be shown, logged or stored: masked as <see cref="ForStorage"/>, then cut to
+    /// <see cref="MaxExcerpt"/> characters. Masked first, so a personnummer the cut would halve is already hidden.
+    /// </summary>
+    public static string Excerpt(string value)
+    {
+        var masked = ForStorage(value.Length > 4 * MaxExcerpt ? value[..(4 * MaxExcerpt)] : value);
+        return masked.Length <= MaxExcerpt && value.Length <= 4 * MaxExcerpt ? masked : $"{masked[..Math.Min(masked.Length, MaxExcerpt)]}… ({value.Length:N0} characters)";
+    }
+
+    // Any dash between date and serial (an en dash typed by a word processor) is a separator too.
+    [GeneratedRegex(@"(?<!\d)\d(?: *\d){5}(?:(?: *\d){2})? *[-+\u2010-\u2015\u2212]? *\d(?: *\d){3}(?!\d)")]
     private static partial Regex LongDigitRun();
 }

@@ -33,29 +33,57 @@ public sealed class FileImporter(
     /// Take the file even when it removes facts of pupils who were in the school's earlier exports for its dates (the
     /// analyst has confirmed it, <c>import --allow-shrink</c>); otherwise such a file is held back.
     /// </param>
+    /// <param name="asOf">
+    /// The school day the import is for (a run's date; the demo's fixed date): what "after today" means to the plausibility
+    /// rules. Today in school time when null.
+    /// </param>
     public async Task<ImportResult> ImportAsync(
         SchoolSettings school, ResolvedProfile profile, string path, IProgress<double>? progress = null, CancellationToken ct = default,
-        long? runId = null, bool allowShrink = false)
+        long? runId = null, bool allowShrink = false, DateOnly? asOf = null)
     {
+        var today = asOf ?? DateOnly.FromDateTime(time.GetLocalNow().DateTime);
+        var limits = options.Value;
+        if (ReadableFile.Refusal(path, limits.MaxFileBytes) is { } refusal)
+        {
+            return await RejectAsync(school, profile, path, [], runId, $"{Path.GetFileName(path)}: rejected, nothing read: {refusal}.", 0,
+                [new RowProblem(1, null, null, refusal)], ct);
+        }
+
+        // The time cap ends an import that reads without end (a file that keeps growing) or waits on a stuck disk.
+        using var timeCap = new CancellationTokenSource(limits.MaxFileImportTime, time);
+        using var capped = CancellationTokenSource.CreateLinkedTokenSource(ct, timeCap.Token);
+        var outer = ct;
+        ct = capped.Token;
         FileScan? scan = null;
         using var planCancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
         Task<KeyOrder?>? planning = null;
         try
         {
             var phases = new ImportPhases();
-            planning = PlanKeyOrderAsync(school, profile, path, planCancel.Token);
-            scan = await FileScan.ReadAsync(path, ct);
+            planning = PlanKeyOrderAsync(school, profile, path, today, planCancel.Token);
+            scan = await FileScan.ReadAsync(path, ct, limits.MaxFileBytes);
             phases.Mark("scan");
-            return await ImportScannedAsync(school, profile, path, scan, planning, phases, progress, runId, allowShrink || profile.AllowShrink, ct);
+            return await ImportScannedAsync(school, profile, path, scan, planning, phases, progress, runId, allowShrink || profile.AllowShrink, today, ct);
+        }
+        catch (FileRejectedException e) when (scan is null)
+        {
+            return await RejectAsync(school, profile, path, [], runId, $"{Path.GetFileName(path)}: rejected, nothing imported: {e.Reason}.", 0,
+                [new RowProblem(e.Line, null, null, e.Reason)], outer);
+        }
+        catch (OperationCanceledException) when (timeCap.IsCancellationRequested && !outer.IsCancellationRequested)
+        {
+            var reason = $"the import took longer than {limits.MaxFileImportTime} (Skolnarvaro:MaxFileImportTime) and was stopped";
+            return await RejectAsync(school, profile, path, scan?.Sha256 ?? [], runId, $"{Path.GetFileName(path)}: rejected, nothing imported: {reason}.", 0,
+                [new RowProblem(1, null, null, reason)], outer);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Not a verdict on the file but a failure of ours: left as a trace on import_file, then thrown for the caller
             // (and Hangfire) to handle. Its message may quote a value: masked like any other.
-            var message = $"{Path.GetFileName(path)}: the import failed, nothing imported: {QuarantineMasking.MaskValue(e.Message)}";
+            var message = $"{Path.GetFileName(path)}: the import failed, nothing imported: {Shortened(QuarantineMasking.MaskValue(e.Message))}";
             try
             {
-                await RecordAsync(school, profile, path, scan?.Sha256 ?? [], runId, "Failed", message, 0, [], null, 0, ct);
+                await RecordAsync(school, profile, path, scan?.Sha256 ?? [], runId, "Failed", message, 0, [], null, 0, outer);
             }
             catch (Exception recordError) when (recordError is not OperationCanceledException)
             {
@@ -80,7 +108,7 @@ public sealed class FileImporter(
     /// Whether it is the first is asked here without the school's lock, as a hint; the import asks again under the lock
     /// and uses the order only then. Null when the file keeps its order.
     /// </summary>
-    private async Task<KeyOrder?> PlanKeyOrderAsync(SchoolSettings school, ResolvedProfile profile, string path, CancellationToken ct)
+    private async Task<KeyOrder?> PlanKeyOrderAsync(SchoolSettings school, ResolvedProfile profile, string path, DateOnly today, CancellationToken ct)
     {
         try
         {
@@ -98,7 +126,6 @@ public sealed class FileImporter(
                 }
             }
 
-            var today = DateOnly.FromDateTime(time.GetLocalNow().DateTime);
             return await Task.Run(() => KeyOrder.Plan(path, profile, hasher, today, ct), ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || ct.IsCancellationRequested)
@@ -116,11 +143,10 @@ public sealed class FileImporter(
 
     private async Task<ImportResult> ImportScannedAsync(
         SchoolSettings school, ResolvedProfile profile, string path, FileScan scan, Task<KeyOrder?> planning, ImportPhases phases,
-        IProgress<double>? progress, long? runId, bool allowShrink, CancellationToken ct)
+        IProgress<double>? progress, long? runId, bool allowShrink, DateOnly today, CancellationToken ct)
     {
         var fileName = Path.GetFileName(path);
         var sha = scan.Sha256;
-        var today = DateOnly.FromDateTime(time.GetLocalNow().DateTime);
         var rules = new PlausibilityRules(plausibility.Value, today);
 
         await using var conn = await db.OpenConnectionAsync(ct);
@@ -158,9 +184,11 @@ public sealed class FileImporter(
             ) on commit drop;
             create temp table stage_pupil (
                 pupil_key bytea, first_name text, last_name text, gender char(1), birth_year int, class_name text, grade int,
-                first_date date, last_date date, first_line int
+                first_date date, last_date date, first_line int, conflict_line int, conflict_name text
             ) on commit drop;
-            create temp table stage_kept (pupil_key bytea, date date) on commit drop;
+            create temp table stage_guarded (pupil_key bytea) on commit drop;
+            create temp table stage_unidentified (name text, date date) on commit drop;
+            create temp table stage_kept (pupil_key bytea, date date, reason text, primary key (pupil_key, date)) on commit drop;
             """, ct);
 
         ExportReader OpenReader() => new(path, profile, hasher, rules, scan);
@@ -179,7 +207,8 @@ public sealed class FileImporter(
         {
             if (reader.ExtraColumns.Count > 0)
             {
-                logger.LogInformation("{File}: ignoring columns the profile does not use: {Columns}", fileName, string.Join(", ", reader.ExtraColumns));
+                logger.LogInformation("{File}: ignoring columns the profile does not use: {Columns}", fileName,
+                    string.Join(", ", reader.ExtraColumns.Take(12)) + (reader.ExtraColumns.Count > 12 ? $" and {reader.ExtraColumns.Count - 12} more" : ""));
             }
 
             var length = Math.Max(1, scan.Length);
@@ -216,7 +245,7 @@ public sealed class FileImporter(
             try
             {
                 pass = await StagingPass.RunAsync(conn, reader, profile.Kind, groupLessons: true, length, progress, ct,
-                    direct ? (school.Skolenhetskod, importId, subjectCodes) : null, phases: phases);
+                    direct ? (school.Skolenhetskod, importId, subjectCodes) : null, phases: phases, maxMinutesPerDay: rules.Options.MaxMinutesPerDay);
                 if (pass.Recurred)
                 {
                     logger.LogInformation("{File}: a pupil's day appears in more than one place in the file; reading it again lesson by lesson", fileName);
@@ -226,7 +255,7 @@ public sealed class FileImporter(
                     direct = false;
                     phases.Mark("parse and COPY (abandoned)");
                     pass = await StagingPass.RunAsync(conn, reader, profile.Kind, groupLessons: false, length, progress, ct,
-                        subjectLimit: new SubjectCodes(storedSubjects), phases: phases);
+                        subjectLimit: new SubjectCodes(storedSubjects), phases: phases, maxMinutesPerDay: rules.Options.MaxMinutesPerDay);
                 }
             }
             catch (FileRejectedException e)
@@ -243,16 +272,18 @@ public sealed class FileImporter(
             var protectedCount = pass.ProtectedCount;
             phases.Mark("parse and COPY");
             await CopyPupilsAsync(conn, reader.Pupils, ct);
-            await CopyKeptAsync(conn, pass.Kept, ct);
+            await CopyGuardedAsync(conn, pass.QuarantinedPupils, ct);
             phases.Mark("pupils");
 
             if (profile.Kind == ExportKind.Lessons && !direct)
             {
                 // Read lesson by lesson, a lesson listed twice is found set-based: the first row wins.
                 var duplicates = await FindDuplicateLessonsAsync(conn, ct);
+                duplicates.AddRange(await FindOverlongDaysAsync(conn, rules.Options.MaxMinutesPerDay, ct));
                 problemCount += duplicates.Count;
                 lines.Requarantine(duplicates.Count);
                 problems.AddRange(duplicates.Take(Math.Max(0, MaxStoredProblems - problems.Count)));
+                await CopyGuardedAsync(conn, duplicates.Select(d => d.PupilKey!).Distinct(Parsing.ByteContent.Instance).ToList(), ct);
                 phases.Mark("duplicates");
             }
 
@@ -270,8 +301,8 @@ public sealed class FileImporter(
                 var first = problems.OrderBy(p => p.Line).First();
                 var message =
                     $"{fileName}: rejected, nothing imported: {problemCount} of {rowsRead} rows ({badShare:P1}) are bad; the limit is " +
-                    $"{options.Value.MaxBadRowShare:P1}. First: line {first.Line}{(first.Column is null ? "" : $", column '{first.Column}'")}" +
-                    $"{(first.Value is null ? "" : $", value '{QuarantineMasking.MaskValue(first.Value)}'")}: {first.Reason}.";
+                    $"{options.Value.MaxBadRowShare:P1}. First: line {first.Line}{(first.Column is null ? "" : $", column '{QuarantineMasking.Excerpt(first.Column)}'")}" +
+                    $"{(first.Value is null ? "" : $", value '{QuarantineMasking.Excerpt(first.Value)}'")}: {first.Reason}.";
                 return await RejectAsync(school, profile, path, sha, runId, message, rowsRead, problems, ct, problemCount, protectedCount, lines);
             }
 
@@ -291,6 +322,7 @@ public sealed class FileImporter(
             long written;
             long replaced;
             string note = "";
+            var kept = KeptFacts.None;
             if (profile.Kind == ExportKind.Summary)
             {
                 (written, replaced, note) = await MergeSnapshotsAsync(conn, school.Skolenhetskod, importId, ct);
@@ -310,6 +342,14 @@ public sealed class FileImporter(
                 }
 
                 phases.Mark("merge facts");
+                if (olderFacts && problemCount > 0)
+                {
+                    await CopyUnidentifiedAsync(conn, pass.Unidentified, ct);
+                    kept = await KeepOlderFactsAsync(conn, school.Skolenhetskod, importId, dates, pass.UnidentifiedQuarantined, ct);
+                    written -= kept.Discarded;
+                    phases.Mark("keep older facts");
+                }
+
                 var shrink = olderFacts ? await ShrinkAsync(conn, school.Skolenhetskod, importId, dates, ct) : default;
                 phases.Mark("shrink check");
                 if (shrink.Share > options.Value.MaxShrinkShare && !allowShrink)
@@ -333,12 +373,12 @@ public sealed class FileImporter(
             var imported = rowsRead - problemCount - protectedCount;
             var summary =
                 $"{fileName}: imported {imported} rows into {written} facts ({replaced} older facts replaced), " +
-                $"{problemCount} quarantined, {protectedCount} protected-identity rows skipped.{note} Lines: {lines}." +
-                (conflicts > 0 ? $" {conflicts} pupils have another name here than stored: see `skolnarvaro quarantine --school {school.Skolenhetskod}`." : "");
+                $"{problemCount} quarantined, {protectedCount} protected-identity rows skipped.{note} Lines: {lines}.{kept.Note}" +
+                (conflicts > 0 ? $" {conflicts} pupils have another name here than stored or than on an earlier line of this file: see `skolnarvaro quarantine --school {school.Skolenhetskod}`." : "");
             await Exec(conn, """
                 update import_file f set
                     rows_read = @read, rows_imported = @imported, rows_quarantined = @quarantined, rows_protected = @protected,
-                    facts_written = @written, facts_replaced = @replaced, message = @message,
+                    facts_written = @written, facts_replaced = @replaced, facts_kept = @kept, message = @message,
                     period_from = coalesce(s.lo, f2.lo), period_to = coalesce(s.hi, f2.hi),
                     lessons_scheduled = nullif(@lessons, 0), lessons_registered = nullif(@registered, 0),
                     lines_total = @lTotal, lines_imported = @lImported, lines_quarantined = @lQuarantined, lines_protected = @lProtected,
@@ -347,7 +387,7 @@ public sealed class FileImporter(
                      (select min(d) lo, max(d) hi from unnest(@dates::date[]) d) f2
                 where f.id = @id
                 """, ct, ("read", (int)rowsRead), ("imported", (int)imported), ("quarantined", (int)problemCount),
-                ("protected", (int)protectedCount), ("written", (int)written), ("replaced", (int)replaced), ("message", summary), ("id", importId),
+                ("protected", (int)protectedCount), ("written", (int)written), ("replaced", (int)replaced), ("kept", (int)kept.Total), ("message", summary), ("id", importId),
                 ("lessons", (int)pass.Lessons), ("registered", (int)pass.Registered), ("dates", pass.Dates.Dates().ToArray()),
                 ("lTotal", lines.Total), ("lImported", lines.Imported), ("lQuarantined", lines.Quarantined), ("lProtected", lines.Protected),
                 ("lBlank", lines.Blank), ("lHeader", lines.Header));
@@ -359,6 +399,7 @@ public sealed class FileImporter(
             return new ImportResult(path, ImportStatus.Imported, importId, rowsRead, imported, problemCount, protectedCount, written, replaced, summary)
             {
                 Lines = lines,
+                FactsKept = kept.Total,
                 Phases = phases,
             };
         }
@@ -395,22 +436,97 @@ public sealed class FileImporter(
         return null;
     }
 
-    private static async Task CopyKeptAsync(NpgsqlConnection conn, List<(byte[] PupilKey, DateOnly Date)> kept, CancellationToken ct)
+    private static async Task CopyGuardedAsync(NpgsqlConnection conn, IReadOnlyCollection<byte[]> pupils, CancellationToken ct)
     {
-        if (kept.Count == 0)
+        if (pupils.Count == 0)
         {
             return;
         }
 
-        await using var copy = await conn.BeginBinaryImportAsync("copy stage_kept (pupil_key, date) from stdin (format binary)", ct);
-        foreach (var (key, date) in kept)
+        await using var copy = await conn.BeginBinaryImportAsync("copy stage_guarded (pupil_key) from stdin (format binary)", ct);
+        foreach (var key in pupils.Distinct(Parsing.ByteContent.Instance))
         {
             await copy.StartRowAsync(ct);
             await copy.WriteAsync(key, NpgsqlDbType.Bytea, ct);
-            await copy.WriteAsync(date, NpgsqlDbType.Date, ct);
         }
 
         await copy.CompleteAsync(ct);
+    }
+
+    private static async Task CopyUnidentifiedAsync(NpgsqlConnection conn, List<(string? Name, DateOnly? Date)> rows, CancellationToken ct)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        await using var copy = await conn.BeginBinaryImportAsync("copy stage_unidentified (name, date) from stdin (format binary)", ct);
+        foreach (var (name, date) in rows)
+        {
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync((object?)name ?? DBNull.Value, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync((object?)date ?? DBNull.Value, NpgsqlDbType.Date, ct);
+        }
+
+        await copy.CompleteAsync(ct);
+    }
+
+    /// <summary>
+    /// A quarantined row never removes or shrinks a fact. The broken field may be the very date or personnummer, so the rule
+    /// is wider than the row: a pupil with a quarantined row keeps every older fact of the file's dates whole (the file's
+    /// fact of that day, made of the rows left, is discarded); a pupil the file's valid rows leave out keeps theirs; and
+    /// when a quarantined row's pupil could not be read at all, every older pupil-day the valid rows do not bring is kept.
+    /// </summary>
+    private static async Task<KeptFacts> KeepOlderFactsAsync(
+        NpgsqlConnection conn, string school, long importId, DateOnly[] dates, bool unidentified, CancellationToken ct)
+    {
+        // A row whose personnummer is unreadable is the pupil of its name, in this file or among the school's pupils; a row
+        // whose name names nobody may be anyone's, so its date (or, unreadable too, every date of the file) is kept for all.
+        await Exec(conn, """
+            insert into stage_guarded (pupil_key)
+            select s.pupil_key from stage_unidentified u join stage_pupil s on lower(trim(s.first_name || ' ' || s.last_name)) = lower(u.name)
+            union
+            select p.pupil_key from stage_unidentified u join pupil p on lower(trim(p.first_name || ' ' || p.last_name)) = lower(u.name)
+            where exists (select 1 from enrolment e where e.pupil_key = p.pupil_key and e.skolenhetskod = @school);
+
+            create temp table stage_anyone on commit drop as
+            select u.date from stage_unidentified u
+            where u.name is null
+               or (not exists (select 1 from stage_pupil s where lower(trim(s.first_name || ' ' || s.last_name)) = lower(u.name))
+                   and not exists (select 1 from pupil p join enrolment e on e.pupil_key = p.pupil_key and e.skolenhetskod = @school
+                                   where lower(trim(p.first_name || ' ' || p.last_name)) = lower(u.name)));
+
+            insert into stage_kept (pupil_key, date, reason)
+            select pupil_key, date, reason from (
+                select o.pupil_key, o.date,
+                       case when g.pupil_key is not null then 'quarantined'
+                            when exists (select 1 from stage_anyone a where a.date is null or a.date = o.date) then 'unidentified'
+                            when not exists (select 1 from stage_pupil p where p.pupil_key = o.pupil_key) then 'absent'
+                            when @unidentified and not exists (
+                                select 1 from attendance_fact n
+                                where n.skolenhetskod = @school and n.pupil_key = o.pupil_key and n.date = o.date and n.import_file_id = @id)
+                                then 'unidentified'
+                       end as reason
+                from attendance_fact o left join stage_guarded g using (pupil_key)
+                where o.skolenhetskod = @school and o.date + 0 = any(@dates) and o.import_file_id <> @id) k
+            where reason is not null
+            on conflict do nothing
+            """, ct, ("school", Char(school)), ("dates", dates), ("id", importId), ("unidentified", unidentified));
+        var discarded = await Scalar<long>(conn, """
+            with discarded as (
+                delete from attendance_fact n using stage_kept k
+                where n.skolenhetskod = @school and n.import_file_id = @id and n.pupil_key = k.pupil_key and n.date = k.date
+                returning 1)
+            select count(*) from discarded
+            """, ct, ("school", Char(school)), ("id", importId));
+        await using var cmd = new NpgsqlCommand("""
+            select count(*) filter (where reason = 'quarantined'), count(distinct pupil_key) filter (where reason = 'quarantined'),
+                   count(*) filter (where reason <> 'quarantined'), count(distinct pupil_key) filter (where reason <> 'quarantined')
+            from stage_kept
+            """, conn);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        return new KeptFacts(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), discarded, unidentified);
     }
 
     /// <summary>
@@ -425,7 +541,8 @@ public sealed class FileImporter(
                 select o.pupil_key, o.date,
                        exists (select 1 from attendance_fact n
                                where n.skolenhetskod = @school and n.pupil_key = o.pupil_key and n.date = o.date and n.import_file_id = @id)
-                       or exists (select 1 from stage_kept k where k.pupil_key = o.pupil_key and k.date = o.date) as covered
+                       -- A pupil the file leaves out is kept when rows were quarantined, yet still tells of a cut-off file.
+                       or exists (select 1 from stage_kept k where k.pupil_key = o.pupil_key and k.date = o.date and k.reason <> 'absent') as covered
                 from attendance_fact o
                 where o.skolenhetskod = @school and o.date + 0 = any(@dates) and o.import_file_id <> @id),
             per_pupil as (
@@ -454,6 +571,10 @@ public sealed class FileImporter(
                        s.first_name || ' ' || s.last_name
                 from stage_pupil s join pupil p using (pupil_key)
                 where lower(p.first_name) <> lower(s.first_name) or lower(p.last_name) <> lower(s.last_name)
+                union all
+                -- One personnummer under two names within this file: its other rows were quarantined.
+                select @id, @school, pupil_key, conflict_line, first_name || ' ' || last_name, @school, conflict_name
+                from stage_pupil where conflict_line is not null
                 returning 1)
             select count(*) from found
             """, ct, ("school", Char(school)), ("id", importId));
@@ -461,7 +582,8 @@ public sealed class FileImporter(
     private static async Task CopyPupilsAsync(NpgsqlConnection conn, IReadOnlyCollection<PupilInfo> pupils, CancellationToken ct)
     {
         await using var copy = await conn.BeginBinaryImportAsync(
-            "copy stage_pupil (pupil_key, first_name, last_name, gender, birth_year, class_name, grade, first_date, last_date, first_line) from stdin (format binary)", ct);
+            "copy stage_pupil (pupil_key, first_name, last_name, gender, birth_year, class_name, grade, first_date, last_date, first_line, conflict_line, " +
+            "conflict_name) from stdin (format binary)", ct);
         // A pupil none of whose rows could be used has nothing to store.
         foreach (var p in pupils.Where(p => p.LastDate != DateOnly.MinValue))
         {
@@ -484,6 +606,16 @@ public sealed class FileImporter(
             await copy.WriteAsync(p.FirstDate, NpgsqlDbType.Date, ct);
             await copy.WriteAsync(p.LastDate, NpgsqlDbType.Date, ct);
             await copy.WriteAsync(p.FirstLine, NpgsqlDbType.Integer, ct);
+            if (p.NameConflictLine is { } conflict)
+            {
+                await copy.WriteAsync(conflict, NpgsqlDbType.Integer, ct);
+                await copy.WriteAsync(p.NameConflictName, NpgsqlDbType.Text, ct);
+            }
+            else
+            {
+                await copy.WriteNullAsync(ct);
+                await copy.WriteNullAsync(ct);
+            }
         }
 
         await copy.CompleteAsync(ct);
@@ -496,14 +628,36 @@ public sealed class FileImporter(
                 select ctid, line, first_value(line) over w as first_line, row_number() over w as rn
                 from stage_fact window w as (partition by pupil_key, date, start_minute order by line)) d
             where s.ctid = d.ctid and d.rn > 1
-            returning d.line, d.first_line
+            returning d.line, d.first_line, s.pupil_key
             """;
         var found = new List<RowProblem>();
         await using var cmd = new NpgsqlCommand(sql, conn);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
-            found.Add(new RowProblem(r.GetInt32(0), null, null, $"duplicate row: same pupil and lesson as line {r.GetInt32(1)}, which was kept"));
+            found.Add(new RowProblem(r.GetInt32(0), null, null, $"duplicate row: same pupil and lesson as line {r.GetInt32(1)}, which was kept")
+                { PupilKey = r.GetFieldValue<byte[]>(2) });
+        }
+
+        return found;
+    }
+
+    /// <summary>A lessons file read lesson by lesson: a pupil-day whose lessons add up to more than a day holds is quarantined whole.</summary>
+    private static async Task<List<RowProblem>> FindOverlongDaysAsync(NpgsqlConnection conn, int maxMinutesPerDay, CancellationToken ct)
+    {
+        const string sql = """
+            with over as (select pupil_key, date, sum(scheduled) total from stage_fact group by pupil_key, date having sum(scheduled) > @max)
+            delete from stage_fact s using over o where s.pupil_key = o.pupil_key and s.date = o.date
+            returning s.line, s.pupil_key, s.date, o.total
+            """;
+        var found = new List<RowProblem>();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        cmd.Parameters.AddWithValue("max", maxMinutesPerDay);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            found.Add(new RowProblem(r.GetInt32(0), null, null, StagingPass.OverlongDay(r.GetInt64(3), maxMinutesPerDay))
+                { PupilKey = r.GetFieldValue<byte[]>(1), Date = r.GetFieldValue<DateOnly>(2) });
         }
 
         return found;
@@ -581,8 +735,8 @@ public sealed class FileImporter(
     }
 
     /// <summary>
-    /// A newer export replaces the school's facts on the dates it covers, for every pupil: they are now the file's. A
-    /// pupil-day whose row in this file was quarantined keeps its older fact until a file brings a good row for it.
+    /// A newer export replaces the school's facts on the dates it covers, for every pupil: they are now the file's, except
+    /// the pupil-days kept because rows were quarantined (<see cref="KeepOlderFactsAsync"/>), until a file brings them whole.
     /// </summary>
     private static Task<long> ReplaceOlderFactsAsync(NpgsqlConnection conn, string school, long importId, DateOnly[] dates, CancellationToken ct) =>
         Scalar<long>(conn, """
@@ -591,9 +745,7 @@ public sealed class FileImporter(
                 -- "date + 0": the dates as an index condition on the key's third column make PostgreSQL walk the school's
                 -- whole index once per date (13 s for a term's 65 dates and 1.3 M facts); as a filter it is one walk.
                 where o.skolenhetskod = @school and o.date + 0 = any(@dates) and o.import_file_id <> @id
-                  and (not exists (select 1 from stage_kept k where k.pupil_key = o.pupil_key and k.date = o.date)
-                       or exists (select 1 from attendance_fact n
-                                  where n.skolenhetskod = @school and n.pupil_key = o.pupil_key and n.date = o.date and n.import_file_id = @id))
+                  and not exists (select 1 from stage_kept k where k.pupil_key = o.pupil_key and k.date = o.date)
                 returning 1)
             select count(*) from deleted
             """, ct, ("school", Char(school)), ("dates", dates), ("id", importId));
@@ -740,6 +892,9 @@ public sealed class FileImporter(
             Lines = lines,
         };
     }
+
+    /// <summary>An error's message as it is recorded: our own words, but they may quote what the database was sent.</summary>
+    private static string Shortened(string message) => message.Length <= 500 ? message : message[..500] + "…";
 
     /// <summary>
     /// A skolenhetskod typed as the columns' char(8): sent as text, PostgreSQL would compare the column cast to text and

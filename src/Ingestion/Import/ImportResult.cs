@@ -22,6 +22,9 @@ public sealed record ImportResult(
     /// <summary>Rejected by the shrink guard: it would remove pupils' facts; <c>--allow-shrink</c> takes it.</summary>
     public bool HeldBack { get; init; }
 
+    /// <summary>Older pupil-days left as they were because rows of the file were quarantined (a quarantined row never removes a fact).</summary>
+    public long FactsKept { get; init; }
+
     /// <summary>Where each line of the file went; null when the file was not read (already imported, wrong encoding).</summary>
     public Parsing.LineAccount? Lines { get; init; }
 

@@ -8,7 +8,8 @@ public sealed class InboxImporter(FileImporter importer, SchoolProfiles profiles
 {
     private static readonly string[] Extensions = [".csv", ".txt", ".tsv", ".skv"];
 
-    public async Task<IReadOnlyList<ImportResult>> ImportInboxAsync(SchoolSettings school, CancellationToken ct = default, long? runId = null)
+    /// <param name="asOf">The run's school day, what "after today" means to the plausibility rules; today when null.</param>
+    public async Task<IReadOnlyList<ImportResult>> ImportInboxAsync(SchoolSettings school, CancellationToken ct = default, long? runId = null, DateOnly? asOf = null)
     {
         var folder = profiles.InboxOf(school);
         if (!Directory.Exists(folder))
@@ -23,7 +24,7 @@ public sealed class InboxImporter(FileImporter importer, SchoolProfiles profiles
         var results = new List<ImportResult>();
         foreach (var file in files)
         {
-            results.Add(await importer.ImportAsync(school, profiles.For(school), file, ct: ct, runId: runId));
+            results.Add(await importer.ImportAsync(school, profiles.For(school), file, ct: ct, runId: runId, asOf: asOf));
         }
 
         return results;

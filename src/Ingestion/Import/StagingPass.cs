@@ -29,8 +29,15 @@ internal sealed class StagingPass
     public long Facts { get; private set; }
     public long Lessons { get; private set; }
     public long Registered { get; private set; }
-    /// <summary>Pupil-days of quarantined rows whose pupil and date could be read: their older facts are kept.</summary>
-    public List<(byte[] PupilKey, DateOnly Date)> Kept { get; } = [];
+    /// <summary>Pupils with a quarantined row whose personnummer could be read: their older facts of the file's dates are kept.</summary>
+    public HashSet<byte[]> QuarantinedPupils { get; } = new(Parsing.ByteContent.Instance);
+    /// <summary>A row was quarantined whose pupil could not be read: it may be any pupil's.</summary>
+    public bool UnidentifiedQuarantined => Unidentified.Count > 0;
+    /// <summary>
+    /// The name and date of each quarantined row whose personnummer could not be read, as far as they could: the import
+    /// finds the pupil by name, or keeps the date (or, with neither, the file's dates) for everyone.
+    /// </summary>
+    public List<(string? Name, DateOnly? Date)> Unidentified { get; } = [];
 
     /// <param name="direct">
     /// When set, facts go straight into attendance_fact under this school and import instead of into stage_fact:
@@ -39,9 +46,10 @@ internal sealed class StagingPass
     /// </param>
     public static async Task<StagingPass> RunAsync(
         NpgsqlConnection conn, ExportReader reader, ExportKind kind, bool groupLessons, long fileLength, IProgress<double>? progress, CancellationToken ct,
-        (string School, long ImportId, SubjectCodes Subjects)? direct = null, SubjectCodes? subjectLimit = null, ImportPhases? phases = null)
+        (string School, long ImportId, SubjectCodes Subjects)? direct = null, SubjectCodes? subjectLimit = null, ImportPhases? phases = null,
+        int maxMinutesPerDay = int.MaxValue)
     {
-        var pass = new StagingPass();
+        var pass = new StagingPass { maxMinutesPerDay = maxMinutesPerDay };
         var started = Stopwatch.GetTimestamp();
         var copyWaited = TimeSpan.Zero;
         var batches = Channel.CreateBounded<(FactRow[] Facts, SnapshotRow[] Snapshots, int Count)>(4);
@@ -155,7 +163,13 @@ internal sealed class StagingPass
 
     private static SnapshotRow[] RentSnapshots(ExportKind kind) => kind == ExportKind.Summary ? ArrayPool<SnapshotRow>.Shared.Rent(BatchSize) : [];
 
+    private int maxMinutesPerDay = int.MaxValue;
     private TimeSpan parseTime;
+
+    /// <summary>Why a pupil-day of lessons is quarantined whole when its lessons add up to more than a day holds.</summary>
+    internal static string OverlongDay(long total, int max) =>
+        $"the pupil's lessons of this day add up to {total} scheduled minutes, more than the {max} a day holds " +
+        "(Skolnarvaro:Plausibility:MaxMinutesPerDay); the whole day is quarantined";
     private TimeSpan parseWaited;
 
     private async Task ParseAsync(
@@ -184,6 +198,23 @@ internal sealed class StagingPass
             }
         }
 
+        async ValueTask EmitDay()
+        {
+            if (day.Scheduled <= maxMinutesPerDay)
+            {
+                await Emit(day.Total());
+                return;
+            }
+
+            // More minutes than a day holds: which lesson is wrong cannot be told, so none of the day is taken.
+            var (key, date, total) = (day.PupilKey, day.Date, day.Scheduled);
+            foreach (var line in day.Lines())
+            {
+                reader.Lines.Requarantine();
+                AddProblem(new RowProblem(line, null, null, OverlongDay(total, maxMinutesPerDay)) { PupilKey = key, Date = date });
+            }
+        }
+
         async ValueTask Emit(FactRow fact)
         {
             facts[n++] = fact;
@@ -196,6 +227,7 @@ internal sealed class StagingPass
 
         while (reader.Read())
         {
+            ct.ThrowIfCancellationRequested();
             switch (reader.Outcome)
             {
                 case RowOutcome.Protected:
@@ -208,7 +240,8 @@ internal sealed class StagingPass
                     if (!reader.CurrentPupil!.Seen.Add(reader.Snapshot.To))
                     {
                         reader.Lines.Requarantine();
-                        AddProblem(new RowProblem(reader.Line, null, null, "duplicate row: the same pupil and snapshot date appeared earlier in the file, which was kept"));
+                        AddProblem(new RowProblem(reader.Line, null, null, "duplicate row: the same pupil and snapshot date appeared earlier in the file, which was kept")
+                            { PupilKey = reader.Snapshot.PupilKey });
                         break;
                     }
 
@@ -220,7 +253,8 @@ internal sealed class StagingPass
                     if (!reader.CurrentPupil!.Seen.Add(reader.Fact.Date))
                     {
                         reader.Lines.Requarantine();
-                        AddProblem(new RowProblem(reader.Line, null, null, "duplicate row: the same pupil and day appeared earlier in the file, which was kept"));
+                        AddProblem(new RowProblem(reader.Line, null, null, "duplicate row: the same pupil and day appeared earlier in the file, which was kept")
+                            { PupilKey = reader.Fact.PupilKey, Date = reader.Fact.Date });
                         break;
                     }
 
@@ -242,7 +276,8 @@ internal sealed class StagingPass
                         if (day.FirstLineOf(lesson.StartMinute) is { } first)
                         {
                             reader.Lines.Requarantine();
-                            AddProblem(new RowProblem(reader.Line, null, null, $"duplicate row: same pupil and lesson as line {first}, which was kept"));
+                            AddProblem(new RowProblem(reader.Line, null, null, $"duplicate row: same pupil and lesson as line {first}, which was kept")
+                                { PupilKey = lesson.PupilKey, Date = lesson.Date });
                         }
                         else
                         {
@@ -254,7 +289,7 @@ internal sealed class StagingPass
 
                     if (day.HasRows)
                     {
-                        await Emit(day.Total());
+                        await EmitDay();
                     }
 
                     if (!reader.CurrentPupil!.Seen.Add(lesson.Date))
@@ -270,7 +305,7 @@ internal sealed class StagingPass
 
         if (day.HasRows)
         {
-            await Emit(day.Total());
+            await EmitDay();
         }
 
         await output.WriteAsync((facts, snapshots, n), ct);
@@ -279,9 +314,21 @@ internal sealed class StagingPass
     private void AddProblem(RowProblem problem)
     {
         ProblemCount++;
-        if (problem is { PupilKey: { } key, Date: { } date })
+        if (problem.PupilKey is { } key)
         {
-            Kept.Add((key, date));
+            QuarantinedPupils.Add(key);
+        }
+        else if (!problem.ProtectedIdentity)
+        {
+            // Past the cap, one entry without name or date stands for the rest: every pupil's older facts are kept.
+            if (Unidentified.Count < MaxStoredProblems)
+            {
+                Unidentified.Add((problem.Name, problem.Date));
+            }
+            else if (Unidentified[^1] != (null, null))
+            {
+                Unidentified.Add((null, null));
+            }
         }
 
         if (Problems.Count < MaxStoredProblems)
@@ -366,6 +413,20 @@ internal sealed class StagingPass
         private FactRow total;
 
         public bool HasRows => lessons.Count > 0;
+
+        public int Scheduled => total.Scheduled;
+
+        public byte[] PupilKey => total.PupilKey;
+
+        public DateOnly Date => total.Date;
+
+        /// <summary>The lines of the day's lessons; the day is then done with.</summary>
+        public List<int> Lines()
+        {
+            var lines = lessons.Select(l => l.Line).ToList();
+            lessons.Clear();
+            return lines;
+        }
 
         public bool Is(in FactRow lesson) => HasRows && ReferenceEquals(lesson.PupilKey, total.PupilKey) && lesson.Date == total.Date;
 

@@ -135,7 +135,8 @@ public sealed class ExportReader : IDisposable
             // Without a header row the first data row is read as the header: none of its values may reach the message.
             var found = headers.Count == 0 ? "(no header row)"
                 : headers.Any(LooksLikeData) ? "no header: line 1 holds data (its values are not shown), so the export was made without its header row"
-                : string.Join(", ", headers.Select(h => $"'{QuarantineMasking.MaskValue(h)}'"));
+                : string.Join(", ", headers.Take(12).Select(h => $"'{QuarantineMasking.Excerpt(h)}'")) +
+                  (headers.Count > 12 ? $" and {headers.Count - 12} more" : "");
             throw new ExportFormatException(
                 $"{Path.GetFileName(path)}, line 1: missing column {string.Join(", ", missing)} required by export profile " +
                 $"'{profile.Name}' (delimiter '{Printable(profile.Delimiter)}'). The header has: {found}.");
@@ -151,7 +152,8 @@ public sealed class ExportReader : IDisposable
         absentColumn = index.GetValueOrDefault(ExportField.AbsentMinutes, -1);
         isoDates = profile.DateFormat == "yyyy-MM-dd";
         var mapped = index.Values.ToHashSet();
-        ExtraColumns = headers.Where((_, i) => !mapped.Contains(i)).ToList();
+        // Header cells are the file's content: shown only as excerpts.
+        ExtraColumns = headers.Where((_, i) => !mapped.Contains(i)).Select(QuarantineMasking.Excerpt).ToList();
         foreach (var field in new[] { ExportField.Name, ExportField.FirstName, ExportField.LastName, ExportField.Subject })
         {
             if (index.TryGetValue(field, out var i))
@@ -271,7 +273,7 @@ public sealed class ExportReader : IDisposable
         catch (RowException e)
         {
             Outcome = RowOutcome.Problem;
-            Problem = new RowProblem(Line, e.Column, e.Value, e.Reason) { PupilKey = rowPupilKey, Date = rowDate };
+            Problem = WhoseProblem(new RowProblem(Line, e.Column, e.Value, e.Reason) { PupilKey = rowPupilKey, Date = rowDate });
         }
 
         if (cutOff && (Outcome == RowOutcome.Problem || csv.FieldCount < csv.Headers.Count))
@@ -293,6 +295,82 @@ public sealed class ExportReader : IDisposable
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Whose row a quarantined row was, as far as it can still be read: its older facts are kept (a quarantined row never
+    /// removes a fact). A row found bad before its personnummer was read (too few fields, a NUL byte) is read for it now;
+    /// one whose personnummer is unreadable carries its name and date, so the import can find the pupil otherwise.
+    /// </summary>
+    private RowProblem WhoseProblem(RowProblem problem)
+    {
+        if (problem.PupilKey is not null)
+        {
+            return problem;
+        }
+
+        var pnrText = Cell(pnrColumn);
+        if (pnrText is not null && (pnrText.Length == 0 || profile.ProtectedValues.Contains(pnrText)))
+        {
+            // A pupil with protected identity: nothing of theirs is stored, so nothing can be lost.
+            return problem with { ProtectedIdentity = true };
+        }
+
+        if (pnrText is not null && Personnummer.TryParse(pnrText, today, out var pnr, out _) && ImplausibleBirth(pnr, pnrText) is null)
+        {
+            return problem with { PupilKey = hasher.KeyFor(pnr), Date = problem.Date ?? ReadableDate() };
+        }
+
+        return problem with { Date = problem.Date ?? ReadableDate(), Name = ReadableName() };
+    }
+
+    /// <summary>
+    /// A birth year no pupil of the row's class can have: a century sign ('+', turned 100) or a century typed wrong in
+    /// the 12-digit form would make another person of the pupil. Compulsory-school pupils are 6 to 16, give or take
+    /// a few years; without a grade in the class name, anyone over 25 is not believable.
+    /// </summary>
+    private string? ImplausibleBirth(Personnummer pnr, string pnrText)
+    {
+        // Age in the year of the row's day: a file of earlier terms holds the classes of then.
+        var age = (ReadableDate() ?? today).Year - pnr.BirthDate.Year;
+        // A class that is itself a personnummer says nothing of the grade: the row is quarantined for that.
+        var className = Cell(classColumn);
+        var grade = className is not null && !QuarantineMasking.HoldsPersonnummer(className) ? PupilInfo.GradeOf(className) : null;
+        var believable = grade is { } g ? age >= g + 3 && age <= g + 12 : age is >= 3 and <= 25;
+        if (believable)
+        {
+            return null;
+        }
+
+        var sign = pnrText.Contains('+') ? " (the '+' before the last four digits says the holder has turned 100)" : "";
+        return $"implausible personnummer: born {pnr.BirthDate.Year}{sign}, which no pupil " +
+               (grade is { } known ? $"in grade {known}" : "in compulsory school") + " can be; check the century or the '-'/'+' sign";
+    }
+
+    private string? Cell(int column) =>
+        column >= 0 && column < csv.FieldCount && !csv.GetSpan(column).Contains((byte)0) ? csv.GetString(column).Trim() : null;
+
+    private DateOnly? ReadableDate()
+    {
+        var column = profile.Kind == ExportKind.Summary ? -1 : dateColumn;
+        return Cell(column) is { } text && DateOnly.TryParseExact(text, profile.DateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            ? date : null;
+    }
+
+    private string? ReadableName()
+    {
+        if (index.TryGetValue(ExportField.FirstName, out var f) && index.TryGetValue(ExportField.LastName, out var l))
+        {
+            return Cell(f) is { } first && Cell(l) is { } last ? $"{first} {last}".Trim() : null;
+        }
+
+        return index.TryGetValue(ExportField.Name, out var n) && Cell(n) is { } name ? NormaliseSpaces(name) : null;
+    }
+
+    private static string NormaliseSpaces(string name)
+    {
+        var space = name.IndexOf(' ', StringComparison.Ordinal);
+        return space < 0 ? name : $"{name[..space]} {name[(space + 1)..].Trim()}";
     }
 
     /// <summary>Lines the current record spans (more than one when a quoted field holds line breaks).</summary>
@@ -391,14 +469,12 @@ public sealed class ExportReader : IDisposable
         if (lastPupil is not null && pnrField.SequenceEqual(lastPnrBytes.AsSpan(0, lastPnrLength)))
         {
             pupil = lastPupil;
+            CheckOneIdentity(pupil);
         }
         else if (pupilsByBytes.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(pnrField, out var known))
         {
             pupil = known;
-            if (NameDiffers(pupil))
-            {
-                throw new RowException(null, null, "the same personnummer as an earlier row of this file, with another name");
-            }
+            CheckOneIdentity(pupil);
 
             if (pnrField.Length <= lastPnrBytes.Length)
             {
@@ -421,16 +497,23 @@ public sealed class ExportReader : IDisposable
                 throw new RowException(Header(ExportField.Personnummer), QuarantineMasking.MaskPersonnummer(pnrText), $"invalid personnummer: {pnrError}");
             }
 
+            if (ImplausibleBirth(pnr, pnrText) is { } implausible)
+            {
+                // Not this pupil's key: the '+' of a centenarian makes another person of the pupil, whose facts are kept by name.
+                throw new RowException(Header(ExportField.Personnummer), QuarantineMasking.MaskPersonnummer(pnrText), implausible);
+            }
+
             if (!pupils.TryGetValue(pnr.Digits12, out pupil!))
             {
                 pupil = new PupilInfo(hasher.KeyFor(pnr), pnr.Gender, pnr.BirthDate.Year) { FirstLine = Line };
+                rowPupilKey = pupil.Key;
                 ReadNameAndClass(pupil);
                 pupils.Add(pnr.Digits12, pupil);
             }
 
-            else if (pupils.Count > 0 && NameDiffers(pupil))
+            else
             {
-                throw new RowException(null, null, "the same personnummer as an earlier row of this file, with another name");
+                CheckOneIdentity(pupil);
             }
 
             if (pnrField.Length <= lastPnrBytes.Length)
@@ -451,7 +534,7 @@ public sealed class ExportReader : IDisposable
             date = ParseDate(ExportField.To);
             if (date < from)
             {
-                throw new RowException(Header(ExportField.To), Text(ExportField.To), $"period ends before it starts ({Text(ExportField.From)})");
+                throw new RowException(Header(ExportField.To), Text(ExportField.To), $"period ends before it starts ({QuarantineMasking.Excerpt(Text(ExportField.From))})");
             }
 
             Plausible(ExportField.From, rules.CheckDate(from));
@@ -473,7 +556,8 @@ public sealed class ExportReader : IDisposable
                 if (Math.Abs(total - (excused + unexcused)) > 1)
                 {
                     throw new RowException(Header(ExportField.TotalAbsentHours), Text(ExportField.TotalAbsentHours),
-                        $"total absence is not the sum of excused ({Text(ExportField.ExcusedHours)}) and unexcused ({Text(ExportField.UnexcusedHours)})");
+                        $"total absence is not the sum of excused ({QuarantineMasking.Excerpt(Text(ExportField.ExcusedHours))}) and unexcused " +
+                        $"({QuarantineMasking.Excerpt(Text(ExportField.UnexcusedHours))})");
                 }
             }
 
@@ -535,6 +619,12 @@ public sealed class ExportReader : IDisposable
                 $"absence is longer than the lesson ({length} min)");
         }
 
+        if (status == LessonStatus.Present && absent > 0)
+        {
+            throw new RowException(Header(ExportField.AbsentMinutes), Text(ExportField.AbsentMinutes),
+                $"status {Text(ExportField.Status).Trim()} (present) with {absent} absent minutes: either the status or the minutes are wrong");
+        }
+
         var whole = absent == 0 ? length : absent;
         var subject = Subject();
         return status switch
@@ -594,9 +684,29 @@ public sealed class ExportReader : IDisposable
         return Math.Max(1, weekdays);
     }
 
-    /// <summary>Whether this row names the pupil otherwise than the row the pupil was first read from.</summary>
-    private bool NameDiffers(PupilInfo pupil)
+    /// <summary>
+    /// One personnummer is one pupil in a file: a row naming them otherwise is quarantined and its pupil's older facts kept,
+    /// since either name may be the typo.
+    /// </summary>
+    private void CheckOneIdentity(PupilInfo pupil)
     {
+        if (NameDiffers(pupil, out var other))
+        {
+            rowPupilKey = pupil.Key;
+            if (pupil.NameConflictLine is null)
+            {
+                pupil.NameConflictLine = Line;
+                pupil.NameConflictName = QuarantineMasking.MaskValue(other);
+            }
+
+            throw new RowException(null, null, "the same personnummer as an earlier row of this file, with another name");
+        }
+    }
+
+    /// <summary>Whether this row names the pupil otherwise than the row the pupil was first read from.</summary>
+    private bool NameDiffers(PupilInfo pupil, out string rowName)
+    {
+        rowName = "";
         string first, last;
         if (index.TryGetValue(ExportField.FirstName, out var f) && index.TryGetValue(ExportField.LastName, out var l))
         {
@@ -621,6 +731,7 @@ public sealed class ExportReader : IDisposable
             (first, last) = space < 0 ? (name, "") : (name[..space], name[(space + 1)..].Trim());
         }
 
+        rowName = $"{first} {last}".Trim();
         return !string.Equals(first, pupil.FirstName, StringComparison.OrdinalIgnoreCase)
             || !string.Equals(last, pupil.LastName, StringComparison.OrdinalIgnoreCase);
     }
@@ -650,8 +761,24 @@ public sealed class ExportReader : IDisposable
             (pupil.FirstName, pupil.LastName) = space < 0 ? (name, "") : (name[..space], name[(space + 1)..].Trim());
         }
 
+        NoPersonnummerIn(pupil.FirstName, index.ContainsKey(ExportField.FirstName) ? ExportField.FirstName : ExportField.Name);
+        NoPersonnummerIn(pupil.LastName, index.ContainsKey(ExportField.LastName) ? ExportField.LastName : ExportField.Name);
         pupil.ClassName = csv.GetString(index[ExportField.Class]).Trim();
+        NoPersonnummerIn(pupil.ClassName, ExportField.Class);
         pupil.ClassBytes = csv.GetSpan(index[ExportField.Class]).ToArray();
+    }
+
+    /// <summary>
+    /// A personnummer where a name, class or subject belongs (a column shifted, a note typed in the wrong cell) would be
+    /// stored in clear and shown on pages and in digests: the row is quarantined instead.
+    /// </summary>
+    private void NoPersonnummerIn(string value, string field)
+    {
+        if (QuarantineMasking.HoldsPersonnummer(value))
+        {
+            throw new RowException(Header(field), QuarantineMasking.MaskValue(value),
+                "the value holds a personnummer, which is never stored outside the personnummer column");
+        }
     }
 
     /// <summary>A later day's class wins (pupils change class); compared as bytes, since it rarely changes.</summary>
@@ -660,7 +787,9 @@ public sealed class ExportReader : IDisposable
         var span = csv.GetSpan(classColumn);
         if (!span.SequenceEqual(pupil.ClassBytes))
         {
-            pupil.ClassName = csv.GetString(classColumn).Trim();
+            var className = csv.GetString(classColumn).Trim();
+            NoPersonnummerIn(className, ExportField.Class);
+            pupil.ClassName = className;
             pupil.ClassBytes = span.ToArray();
         }
     }
@@ -681,7 +810,7 @@ public sealed class ExportReader : IDisposable
         {
             if (span.SequenceEqual(bytes))
             {
-                return name;
+                return ReferenceEquals(name, PersonnummerSubject) ? throw SubjectHoldsPersonnummer() : name;
             }
         }
 
@@ -695,10 +824,22 @@ public sealed class ExportReader : IDisposable
     private string? NewSubject(ReadOnlySpan<byte> span)
     {
         var text = string.Join(' ', Encoding.UTF8.GetString(span).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        if (QuarantineMasking.HoldsPersonnummer(text))
+        {
+            subjects.Add((span.ToArray(), PersonnummerSubject));
+            throw SubjectHoldsPersonnummer();
+        }
+
         var known = text.Length == 0 ? null : subjects.FirstOrDefault(s => s.Name == text).Name ?? text;
         subjects.Add((span.ToArray(), known));
         return known;
     }
+
+    // Marks a subject value that holds a personnummer: found again by its bytes, and quarantined every time.
+    private static readonly string PersonnummerSubject = new('#', 1);
+
+    private RowException SubjectHoldsPersonnummer() => new(Header(ExportField.Subject), QuarantineMasking.MaskValue(Text(ExportField.Subject)),
+        "the value holds a personnummer, which is never stored outside the personnummer column");
 
     /// <summary>The status code, matched on the raw bytes: codes are short and few, and this runs for every lesson.</summary>
     private LessonStatus Status()

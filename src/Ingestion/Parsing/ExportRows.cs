@@ -80,6 +80,10 @@ public sealed record RowProblem(int Line, string? Column, string? Value, string 
     /// <summary>The row's pupil and day when they could be read: the pupil's older fact of that day is then kept.</summary>
     public byte[]? PupilKey { get; init; }
     public DateOnly? Date { get; init; }
+    /// <summary>The name on a row whose personnummer could not be read: the import looks for the pupil by it. Never stored.</summary>
+    public string? Name { get; init; }
+    /// <summary>The row's personnummer is empty or marks protected identity: it is nobody's stored fact.</summary>
+    public bool ProtectedIdentity { get; init; }
 }
 
 /// <summary>
@@ -129,6 +133,9 @@ public sealed class PupilInfo(byte[] key, char gender, int birthYear)
     public int BirthYear { get; } = birthYear;
     /// <summary>The line the pupil was first read from, for the identity check's report.</summary>
     public int FirstLine { get; init; }
+    /// <summary>The first line that named the pupil otherwise than <see cref="FirstLine"/>: recorded as an identity conflict.</summary>
+    public int? NameConflictLine { get; set; }
+    public string NameConflictName { get; set; } = "";
     public string FirstName { get; set; } = "";
     public string LastName { get; set; } = "";
     public string ClassName { get; set; } = "";
@@ -143,18 +150,17 @@ public sealed class PupilInfo(byte[] key, char gender, int birthYear)
     public DaySet Seen { get; } = new();
 
     /// <summary>The grade (årskurs) from the class name's leading digits: "7B" → 7, "F" or "FK" → 0.</summary>
-    public int? Grade
-    {
-        get
-        {
-            var digits = ClassName.TakeWhile(char.IsAsciiDigit).ToArray();
-            if (digits.Length > 0)
-            {
-                return int.Parse(digits, provider: System.Globalization.CultureInfo.InvariantCulture);
-            }
+    public int? Grade => GradeOf(ClassName);
 
-            return ClassName.StartsWith('F') ? 0 : null;
+    public static int? GradeOf(string className)
+    {
+        var digits = className.TakeWhile(char.IsAsciiDigit).Take(2).ToArray();
+        if (digits.Length > 0)
+        {
+            return int.Parse(digits, provider: System.Globalization.CultureInfo.InvariantCulture);
         }
+
+        return className.StartsWith('F') ? 0 : null;
     }
 }
 

@@ -23,7 +23,8 @@ public sealed record FileScan(
 {
     private static readonly byte[] ReplacementCharacter = [0xEF, 0xBF, 0xBD];
 
-    public static async Task<FileScan> ReadAsync(string path, CancellationToken ct)
+    /// <param name="maxBytes">A file that turns out longer is rejected (<see cref="FileRejectedException"/>) rather than read on.</param>
+    public static async Task<FileScan> ReadAsync(string path, CancellationToken ct, long maxBytes = long.MaxValue)
     {
         // The content hash is half this pass's work: it reads the file on a thread of its own meanwhile.
         var sha256 = Task.Run(() => HashAsync(path, ct), ct);
@@ -46,6 +47,11 @@ public sealed record FileScan(
         int read;
         while ((read = await stream.ReadAsync(buffer.AsMemory(carried, ChunkSize), ct)) > 0)
         {
+            if (offset + read > maxBytes)
+            {
+                throw new FileRejectedException(lines + 1, $"the file is longer than the {maxBytes:N0} bytes an export may have (Skolnarvaro:MaxFileBytes)");
+            }
+
             var chunk = buffer.AsSpan(carried, read);
             if (nonAscii is null && chunk.IndexOfAnyExceptInRange((byte)0, (byte)127) is var n and >= 0)
             {

@@ -24,8 +24,8 @@ public sealed partial class QuarantineStore(NpgsqlDataSource db)
             await copy.StartRowAsync(ct);
             await copy.WriteAsync(importFileId, NpgsqlDbType.Bigint, ct);
             await copy.WriteAsync(p.Line, NpgsqlDbType.Integer, ct);
-            await WriteNullable(copy, p.Column is null ? null : QuarantineMasking.ForStorage(p.Column), ct);
-            await WriteNullable(copy, p.Value is null ? null : QuarantineMasking.ForStorage(p.Value), ct);
+            await WriteNullable(copy, p.Column is null ? null : QuarantineMasking.Excerpt(p.Column), ct);
+            await WriteNullable(copy, p.Value is null ? null : QuarantineMasking.Excerpt(p.Value), ct);
             await copy.WriteAsync(QuarantineMasking.ForStorage(p.Reason), NpgsqlDbType.Text, ct);
         }
 

@@ -39,6 +39,10 @@ public sealed class IngestionOptions
     /// many facts were written or replaced since it last was; 0 leaves it to autovacuum alone.
     /// </summary>
     public long AnalyzeAfterFacts { get; set; } = 100_000;
+    /// <summary>A larger export file is not read (rejected with a message): 2 GiB by default, twice a large school's term of lessons.</summary>
+    public long MaxFileBytes { get; set; } = 2L << 30;
+    /// <summary>An import that takes longer than this is stopped and its file rejected, so that one file cannot hold up the night.</summary>
+    public TimeSpan MaxFileImportTime { get; set; } = TimeSpan.FromMinutes(30);
     /// <summary>A school whose newest export is this many school days old is reported as stale.</summary>
     public int StaleAfterSchoolDays { get; set; } = 3;
     /// <summary>Folder that relative inbox paths are resolved against (the schools file's folder).</summary>

@@ -27,6 +27,12 @@ public static class DataQualityCaveats
             caveats.Add($"{dq.RejectedFilesLast30Days} exportfil(er) från skolan har avvisats de senaste 30 dagarna på grund av fel i filen.");
         }
 
+        if (dq.KeptPupilDaysLast30Days > 0)
+        {
+            caveats.Add($"{dq.KeptPupilDaysLast30Days} elevdag(ar) hade felaktiga rader i skolans export de senaste 30 dagarna; " +
+                        "för dem visas de tidigare inlästa uppgifterna tills en rättad export kommer.");
+        }
+
         return caveats;
     }
 }

@@ -34,5 +34,7 @@ public sealed record DigestRequest(IReadOnlyList<DigestEntry> Pupils, bool First
 }
 
 /// <summary>What the data behind a school's digest is worth: the facts the digest's caveats are written from.</summary>
+/// <param name="KeptPupilDaysLast30Days">Pupil-days whose earlier figures were kept because rows of a newer export were quarantined.</param>
 public sealed record DigestDataQuality(
-    DateOnly? LastExportDate, int SchoolDaysSinceLastExport, bool IsStale, double? ReportingRate, int RejectedFilesLast30Days);
+    DateOnly? LastExportDate, int SchoolDaysSinceLastExport, bool IsStale, double? ReportingRate, int RejectedFilesLast30Days,
+    int KeptPupilDaysLast30Days = 0);

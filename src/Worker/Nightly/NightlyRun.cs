@@ -238,7 +238,7 @@ public sealed class NightlyRun(
 
     /// <summary>Ingestion's data quality as the digest (and the rektor's page) words it.</summary>
     internal static DigestDataQuality DigestQuality(SchoolDataQuality q) =>
-        new(q.LastExportDate, q.SchoolDaysSinceLastExport, q.IsStale, q.ReportingRate, q.RejectedFilesLast30Days);
+        new(q.LastExportDate, q.SchoolDaysSinceLastExport, q.IsStale, q.ReportingRate, q.RejectedFilesLast30Days, q.KeptFactsLast30Days);
 
     private static OpsSchoolFacts OpsFacts(SchoolOutcome o) => new(
         o.Skolenhetskod, o.Name, o.Driftsform == Driftsform.Independent, o.FilesImported, o.FilesRejected, o.RowsImported, o.RowsQuarantined,

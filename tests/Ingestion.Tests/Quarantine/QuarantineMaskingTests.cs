@@ -30,6 +30,23 @@ public sealed class QuarantineMaskingTests
     [InlineData("130417-2321/130417+2321", "130417-****/130417+****")]
     public void Any_other_value_has_personnummer_like_digit_runs_masked(string value, string masked) =>
         QuarantineMasking.MaskValue(value).Should().Be(masked);
+
+    [Theory]
+    [InlineData("full-width digits", "２０１３０４１７-２３２１", "20130417-****")]
+    [InlineData("Arabic-Indic digits", "٢٠١٣٠٤١٧-٢٣٢١", "20130417-****")]
+    [InlineData("Extended Arabic-Indic digits", "۲۰۱۳۰۴۱۷۲۳۲۱", "20130417****")]
+    [InlineData("Devanagari digits", "२०१३०४१७-२३२१", "20130417-****")]
+    [InlineData("a zero-width space", "20130417-\u200b2321", "20130417-****")]
+    [InlineData("a soft hyphen and a word joiner", "2013\u00ad0417\u2060-2321", "20130417-****")]
+    [InlineData("an en dash", "20130417\u20132321", "20130417\u2013****")]
+    [InlineData("a no-break space", "20130417\u00a02321", "20130417 ****")]
+    public void A_personnummer_in_other_digits_or_with_invisible_characters_is_masked_too(string form, string value, string masked)
+    {
+        var text = Regex.Unescape(value);
+        QuarantineMasking.MaskValue(text).Should().Be(masked, form);
+        QuarantineMasking.MaskPersonnummer(text).Should().Be(masked, form);
+        QuarantineMasking.HoldsPersonnummer(text).Should().BeTrue(form);
+    }
 }
 
 /// <summary>Issue 13, finding 6: "20190308 0594" was accepted by the parser but escaped masking and was logged in clear.</summary>
