@@ -90,19 +90,44 @@ public sealed class SchoolCalendarTests(TestDatabase db) : IClassFixture<TestDat
         (await OverdueOn(MondayAfterHostlov)).Single().SchoolDays.Should().Be(16, "15 school days to 23 October, höstlov none, then 2 November");
     }
 
-    private async Task<Microsoft.Extensions.Hosting.IHost> StartAsync(bool sendInBreaks, IReadOnlyList<DateOnly>? days = null)
+    [Fact]
+    public async Task Exports_that_stopped_at_the_end_of_VT_are_not_stale_over_the_summer_and_are_on_the_third_school_day_of_HT()
+    {
+        // VT2026 ends Friday 12 June and HT2026 starts Monday 17 August; the school's last export is of 12 June.
+        var vt = TestExports.SchoolDays(new DateOnly(2026, 5, 4), 30).Where(d => SchoolCalendar.Default.IsSchoolDay(School.Skolenhetskod, d)).ToList();
+        vt[^1].Should().Be(new DateOnly(2026, 6, 12));
+        using var host = await StartAsync(sendInBreaks: false, vt, new() { ["Skolnarvaro:Notifications:OpsAddress"] = "analys@exempelstad.example.se" });
+        var nightly = host.Get<NightlyRun>();
+        await nightly.RunAsync(new DateOnly(2026, 6, 8), dryRun: true);
+
+        foreach (var night in new DateOnly[] { new(2026, 6, 22), new(2026, 8, 10), new(2026, 8, 18) })
+        {
+            var quiet = await nightly.RunAsync(night, dryRun: true);
+            quiet.Schools.Single().Quality!.IsStale.Should().BeFalse($"{night:yyyy-MM-dd} is in the summer or HT's second school day");
+            (await OpsReportAsync(quiet.RunId)).Subject.Should().EndWith("inga problem");
+        }
+
+        var thirdDay = await nightly.RunAsync(new DateOnly(2026, 8, 19), dryRun: true);
+        (thirdDay.Schools.Single().Quality!.SchoolDaysSinceLastExport, thirdDay.Schools.Single().Quality!.IsStale).Should().Be((3, true));
+        (await OpsReportAsync(thirdDay.RunId)).TextBody.Should().Contain("Lovskolan (11111111): ingen ny export sedan 12 juni 2026");
+    }
+
+    private async Task<Microsoft.Extensions.Hosting.IHost> StartAsync(
+        bool sendInBreaks, IReadOnlyList<DateOnly>? days = null, Dictionary<string, string?>? settings = null)
     {
         days ??= Days;
         TestExports.WriteDays(Path.Combine(temp.Path, "inbox", School.Skolenhetskod, "days.csv"), days,
             (Steady, _ => 90),
             (Away, i => days[i] >= new DateOnly(2026, 10, 19) ? 300 : 0));
-        return await PipelineHost.StartAsync(db, PipelineHost.WriteSchoolsFile(temp.Path, School), temp.Path, new Dictionary<string, string?>
-        {
-            ["Skolnarvaro:Notifications:Digest:Schedule"] = "Weekly",
-            ["Skolnarvaro:Notifications:Digest:Weekday"] = "Monday",
-            ["Skolnarvaro:Notifications:Digest:SendInBreaks"] = sendInBreaks ? "true" : "false",
-        });
+        settings ??= [];
+        settings["Skolnarvaro:Notifications:Digest:Schedule"] = "Weekly";
+        settings["Skolnarvaro:Notifications:Digest:Weekday"] = "Monday";
+        settings["Skolnarvaro:Notifications:Digest:SendInBreaks"] = sendInBreaks ? "true" : "false";
+        return await PipelineHost.StartAsync(db, PipelineHost.WriteSchoolsFile(temp.Path, School), temp.Path, settings);
     }
+
+    private async Task<MimeMessage> OpsReportAsync(long runId) =>
+        await MimeMessage.LoadAsync(Path.Combine(temp.Path, "digests", $"ops-run{runId}.eml"));
 
     private async Task<MimeMessage> DigestAsync(long runId) =>
         await MimeMessage.LoadAsync(Path.Combine(temp.Path, "digests", $"digest-{School.Skolenhetskod}-run{runId}.eml"));
