@@ -64,22 +64,22 @@ public sealed class SchoolCalendar
         return count;
     }
 
-    /// <summary>The <paramref name="n"/>th school day at the school after <paramref name="after"/> (null for n &lt; 1).</summary>
+    /// <summary>
+    /// The <paramref name="n"/>th school day at the school after <paramref name="after"/>; null for n &lt; 1, or when the
+    /// calendar has none within three years (a calendar configured to be all holidays).
+    /// </summary>
     public DateOnly? NthDayAfter(string school, DateOnly after, int n)
     {
-        if (n < 1)
+        var found = 0;
+        for (var d = after.AddDays(1); n >= 1 && d <= after.AddYears(3); d = d.AddDays(1))
         {
-            return null;
+            if (IsSchoolDay(school, d) && ++found == n)
+            {
+                return d;
+            }
         }
 
-        var d = after;
-        for (var found = 0; found < n;)
-        {
-            d = d.AddDays(1);
-            found += IsSchoolDay(school, d) ? 1 : 0;
-        }
-
-        return d;
+        return null;
     }
 
     /// <summary>The term at the school that <paramref name="date"/> falls in, or null between terms.</summary>

@@ -89,8 +89,9 @@ public sealed class DigestSettings : DigestSchedule
             return date;
         }
 
-        return Enumerable.Range(1, 366).Select(date.AddDays)
-            .First(d => (days is null || days.Contains(d.DayOfWeek)) && !InBreak(school, d, calendar));
+        var next = Enumerable.Range(1, 366).Select(date.AddDays).Where(d => days is null || days.Contains(d.DayOfWeek)).ToList();
+        // A calendar with no school day within a year (all holidays by mistake) still names the next cadence day.
+        return next.FirstOrDefault(d => !InBreak(school, d, calendar), next[0]);
     }
 
     /// <summary>Whether an urgent digest may go on <paramref name="date"/>: urgency waits out a break too.</summary>
