@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Skolnarvaro.Calendar;
 using Skolnarvaro.Analysis.Backtesting;
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Flags;
@@ -21,6 +22,7 @@ public static class AnalysisServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddAnalysis(this IServiceCollection services, IConfiguration configuration, string baseDirectory)
     {
+        services.AddSchoolCalendar(configuration);
         services.AddOptions<ThresholdOptions>()
             .Bind(configuration.GetSection(ThresholdOptions.Section))
             .ValidateOnStart();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Skolnarvaro.Calendar;
 using Skolnarvaro.Ingestion.DataQuality;
 using Skolnarvaro.Ingestion.Identity;
 using Skolnarvaro.Ingestion.Import;
@@ -28,6 +29,7 @@ public static partial class IngestionServiceCollectionExtensions
             .PostConfigure(o => o.BaseDirectory = schoolsBaseDirectory)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<IngestionOptions>, IngestionOptionsValidator>();
+        services.AddSchoolCalendar(configuration);
         services.AddOptions<PseudonymisationOptions>().Bind(configuration.GetSection(PseudonymisationOptions.Section));
         services.AddOptions<PlausibilityOptions>().Bind(configuration.GetSection(PlausibilityOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PlausibilityOptions>, PlausibilityOptionsValidator>();
@@ -157,10 +159,10 @@ public static partial class IngestionServiceCollectionExtensions
                 errors.Add($"{at}:MaxMinutesPerDay = {options.MaxMinutesPerDay}: expected 60 to 1440 minutes.");
             }
 
-            var days = options.EffectiveNonSchoolDays;
+            var days = options.NonSchoolDays ?? [];
             for (var i = 0; i < days.Count; i++)
             {
-                if (!PlausibilityRules.TryParseEntry(days[i], out _, out var error))
+                if (!DayRule.TryParse(days[i], out _, out var error))
                 {
                     errors.Add($"{at}:NonSchoolDays:{i} = '{days[i]}': {error}.");
                 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Skolnarvaro.Calendar;
 using Skolnarvaro.Notifications.Delivery;
 using Skolnarvaro.Notifications.Digests;
 using Skolnarvaro.Notifications.Ops;
@@ -17,6 +18,7 @@ public static class NotificationsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddNotifications(this IServiceCollection services, IConfiguration configuration, string baseDirectory)
     {
+        services.AddSchoolCalendar(configuration);
         services.AddOptions<NotificationOptions>()
             .Bind(configuration.GetSection(NotificationOptions.Section))
             .PostConfigure(o =>

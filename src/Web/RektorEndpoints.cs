@@ -304,8 +304,9 @@ public static class RektorEndpoints
             return;
         }
 
-        var term = Term.Containing(WebPages.Today(time));
-        var lines = await store.InvestigationsAsync(allowed, term, expected.Value.ExpectedWithinSchoolDays, ct);
+        var today = WebPages.Today(time);
+        var term = Term.Containing(today);
+        var lines = await store.InvestigationsAsync(allowed, term, today, expected.Value.ExpectedWithinSchoolDays, ct);
         await Page(c, 200, "huvudman", "Huvudmannens översikt", WebPages.Huvudman(users.Schools, lines, term, expected.Value.ExpectedWithinSchoolDays));
     }
 

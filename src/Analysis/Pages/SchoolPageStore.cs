@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using Skolnarvaro.Calendar;
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Flags;
 using Skolnarvaro.Analysis.Investigations;
@@ -35,7 +36,7 @@ public sealed record OverduePupil(byte[] PupilKey, string FirstName, string Last
 /// The reads behind the rektor's page and the huvudman's view. Every query takes the schools the signed-in user may see
 /// and names them in SQL (<c>skolenhetskod = any(@allowed)</c>), so an edited URL can never reach another school's pupil.
 /// </summary>
-public sealed class SchoolPageStore(NpgsqlDataSource db, AttendanceFactStore facts, InvestigationStore investigations)
+public sealed class SchoolPageStore(NpgsqlDataSource db, AttendanceFactStore facts, InvestigationStore investigations, SchoolCalendar calendar)
 {
     /// <summary>Everyone at a level at the school now, in the last run's concern order; empty for a school not allowed.</summary>
     public async Task<IReadOnlyList<ListedPupil>> ListAsync(IReadOnlyCollection<string> allowed, string school, CancellationToken ct = default)
@@ -149,10 +150,12 @@ public sealed class SchoolPageStore(NpgsqlDataSource db, AttendanceFactStore fac
 
     /// <summary>
     /// Per allowed school: pupils at each level now, investigations started, reported and closed in the term, and the pupils at
-    /// hög frånvaro for more than <paramref name="expectedWithinSchoolDays"/> of the school's school days without one recorded.
+    /// hög frånvaro for more than <paramref name="expectedWithinSchoolDays"/> of the school's school days up to
+    /// <paramref name="asOf"/> without one recorded. The days are the school calendar's, not the days the school's exports
+    /// hold: a school whose exports stopped does not stop the rektor's clock.
     /// </summary>
     public async Task<IReadOnlyList<SchoolInvestigations>> InvestigationsAsync(
-        IReadOnlyCollection<string> allowed, Term term, int expectedWithinSchoolDays, CancellationToken ct = default)
+        IReadOnlyCollection<string> allowed, Term term, DateOnly asOf, int expectedWithinSchoolDays, CancellationToken ct = default)
     {
         var result = new List<SchoolInvestigations>();
         foreach (var school in allowed.Order(StringComparer.Ordinal))
@@ -175,16 +178,12 @@ public sealed class SchoolPageStore(NpgsqlDataSource db, AttendanceFactStore fac
 
             var high = listed.Where(p => p.Level == Level.High && p.Investigation?.StartedOn is null).ToList();
             var overdue = new List<OverduePupil>();
-            if (high.Count > 0)
+            foreach (var p in high)
             {
-                var days = await facts.SchoolDaysAsync(school, high.Min(p => p.Since), DateOnly.MaxValue, ct);
-                foreach (var p in high)
+                var schoolDays = calendar.DaysBetween(school, p.Since, asOf);
+                if (schoolDays > expectedWithinSchoolDays)
                 {
-                    var schoolDays = days.Count(d => d > p.Since);
-                    if (schoolDays > expectedWithinSchoolDays)
-                    {
-                        overdue.Add(new OverduePupil(p.PupilKey, p.FirstName, p.LastName, p.ClassName, p.Since, schoolDays));
-                    }
+                    overdue.Add(new OverduePupil(p.PupilKey, p.FirstName, p.LastName, p.ClassName, p.Since, schoolDays));
                 }
             }
 

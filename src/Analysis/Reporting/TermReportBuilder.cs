@@ -1,5 +1,6 @@
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Thresholds;
+using Skolnarvaro.Calendar;
 
 namespace Skolnarvaro.Analysis.Reporting;
 
@@ -16,7 +17,7 @@ namespace Skolnarvaro.Analysis.Reporting;
 /// weeks up to and including that digest's night against the 4 (8) weeks after, counted only when the whole window
 /// after lies before the report date and the pupil has registered time on at least half of the window's nominal school
 /// days on both sides (10 of 20, 20 of 40). The group's figure is the mean of its pupils' shares.</item>
-/// <item>Legal steps (school days are the school's days with scheduled time; "after A up to B" counts the days after A up
+/// <item>Legal steps (school days are the school calendar's, Skolnarvaro:Calendar; "after A up to B" counts the days after A up
 /// to and including B). The pupils of the development's cohort (first flag at the school in the term, then a digest): how
 /// many have "utredning inledd" by the report date (not closed before the alert), and the median of the school days from
 /// the alert night to that date (0 when it was started on or before the alert). Pupils at hög frånvaro (the highest level

@@ -184,35 +184,6 @@ public sealed class TermReportStore(NpgsqlDataSource db)
         return pupils;
     }
 
-    /// <summary>
-    /// Each school's school days between the dates: the days with scheduled time at the school, as the rektor's page counts
-    /// them for <c>Skolnarvaro:Investigation:ExpectedWithinSchoolDays</c>.
-    /// </summary>
-    public async Task<SchoolCalendar> SchoolDaysAsync(DateOnly from, DateOnly to, CancellationToken ct = default)
-    {
-        await using var cmd = db.CreateCommand("""
-            select distinct skolenhetskod, date from attendance_fact
-            where date between @from and @to and scheduled_min > 0
-            order by skolenhetskod, date
-            """);
-        cmd.Parameters.AddWithValue("from", from);
-        cmd.Parameters.AddWithValue("to", to);
-        var days = new Dictionary<string, List<DateOnly>>(StringComparer.Ordinal);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
-        {
-            var school = r.GetString(0);
-            if (!days.TryGetValue(school, out var list))
-            {
-                days[school] = list = [];
-            }
-
-            list.Add(r.GetFieldValue<DateOnly>(1));
-        }
-
-        return new SchoolCalendar(days.ToDictionary(x => x.Key, x => (IReadOnlyList<DateOnly>)x.Value, StringComparer.Ordinal));
-    }
-
     private static DateOnly? Date(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetFieldValue<DateOnly>(i);
 
     /// <summary>The municipality's minutes per ISO week between the dates.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Skolnarvaro.Calendar;
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Investigations;
 using Skolnarvaro.Analysis.Thresholds;
@@ -11,7 +12,7 @@ namespace Skolnarvaro.Analysis.Reporting;
 /// </summary>
 public sealed class TermReportWriter(
     TermReportStore store, TermReportHtml html, IOptions<ThresholdOptions> thresholds, IOptions<ReportOptions> options,
-    IOptions<InvestigationOptions> investigation, TimeProvider time)
+    IOptions<InvestigationOptions> investigation, SchoolCalendar calendar, TimeProvider time)
 {
     /// <summary>The report as of <paramref name="asOf"/> (the term's end when later), without writing it.</summary>
     public async Task<TermReport> BuildAsync(Term term, DateOnly asOf, CancellationToken ct = default)
@@ -26,8 +27,6 @@ public sealed class TermReportWriter(
         var pupils = await store.PupilsAsync(term.Start, to, ct);
         var weeks = await store.WeeksAsync(term.Start, to, ct);
         var schools = await store.SchoolsAsync(term, to, ct);
-        // From the earliest night a pupil reached hög frånvaro (possibly last term): the school days since are counted.
-        var calendar = await store.SchoolDaysAsync(pupils.Select(p => p.Steps.HighSince).OfType<DateOnly>().Append(term.Start).Min(), to, ct);
         // Once per school: the builder asks for every pupil in every group.
         var lateCounts = schools.ToDictionary(s => s.Skolenhetskod, s => thresholds.Value.For(s.Skolenhetskod, s.Driftsform).LateCountsAsAbsence, StringComparer.Ordinal);
         return TermReportBuilder.Build(term, to, options.Value.MinGroupSize, pupils, weeks, schools,

@@ -1,4 +1,5 @@
 using Npgsql;
+using Skolnarvaro.Calendar;
 
 namespace Skolnarvaro.Ingestion.DataQuality;
 
@@ -25,8 +26,11 @@ public sealed record SchoolDataQuality(
     public int KeptFactsLast30Days { get; init; }
 }
 
-/// <summary>Last export, staleness, reporting rate and rejected files per school, computed from what imports stored.</summary>
-public sealed class DataQualityStore(NpgsqlDataSource db)
+/// <summary>
+/// Last export, staleness, reporting rate and rejected files per school, computed from what imports stored. Staleness is
+/// counted in the school calendar's school days, so a break never makes an export late and a new term does.
+/// </summary>
+public sealed class DataQualityStore(NpgsqlDataSource db, SchoolCalendar calendar)
 {
     public async Task<SchoolDataQuality> ForSchoolAsync(string school, DateOnly asOf, int staleAfterSchoolDays, int reportingWindowDays, CancellationToken ct = default)
     {
@@ -49,7 +53,6 @@ public sealed class DataQualityStore(NpgsqlDataSource db)
                 where f.skolenhetskod = @school)
             select files.last_export, files.last_import, files.rejected,
                    case when files.has_registrations then rate.rate end,
-                   (select count(*) from generate_series(files.last_export + 1, @asOf, interval '1 day') g where extract(isodow from g) < 6),
                    (select count(*) from identity_conflict c join import_file f on f.id = c.import_file_id
                     where c.skolenhetskod = @school and f.imported_at >= @asOf::timestamptz - interval '30 days'),
                    files.kept
@@ -61,7 +64,7 @@ public sealed class DataQualityStore(NpgsqlDataSource db)
         await using var r = await cmd.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);
         DateOnly? lastExport = r.IsDBNull(0) ? null : r.GetFieldValue<DateOnly>(0);
-        var daysSince = r.IsDBNull(4) ? int.MaxValue : (int)r.GetInt64(4);
+        var daysSince = lastExport is { } last ? calendar.DaysBetween(school, last, asOf) : int.MaxValue;
         return new SchoolDataQuality(
             school,
             lastExport,
@@ -71,8 +74,8 @@ public sealed class DataQualityStore(NpgsqlDataSource db)
             r.IsDBNull(3) ? null : r.GetDouble(3),
             (int)r.GetInt64(2))
         {
-            IdentityConflictsLast30Days = (int)r.GetInt64(5),
-            KeptFactsLast30Days = (int)r.GetInt64(6),
+            IdentityConflictsLast30Days = (int)r.GetInt64(4),
+            KeptFactsLast30Days = (int)r.GetInt64(5),
         };
     }
 }

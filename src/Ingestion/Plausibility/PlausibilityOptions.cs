@@ -1,4 +1,4 @@
-using System.Globalization;
+using Skolnarvaro.Calendar;
 
 namespace Skolnarvaro.Ingestion.Plausibility;
 
@@ -22,20 +22,17 @@ public sealed class PlausibilityOptions
     /// <summary>
     /// Days without school: no row may schedule time on them. Each entry is a date every year (<c>12-25</c>), a date
     /// (<c>2027-01-05</c>) or a range of either (<c>07-01..07-31</c>, <c>2026-12-22..2027-01-07</c>). Weekends are always
-    /// non-school days. Unset, the fixed-date holidays and July (<see cref="DefaultNonSchoolDays"/>); a configured list
-    /// replaces them (repeat them in it, with the municipality's lov).
+    /// non-school days. Unset, the public holidays of the school calendar (<see cref="SwedishHolidays"/>: the fixed ones,
+    /// långfredag, annandag påsk, Kristi himmelsfärd, midsommarafton) and July; a configured list replaces them. Lov are
+    /// not among them: a school's lov may differ from the calendar's, and its rows are kept rather than refused on a guess.
     /// </summary>
     public List<string>? NonSchoolDays { get; set; }
-
-    public static readonly IReadOnlyList<string> DefaultNonSchoolDays = ["01-01", "01-06", "05-01", "06-06", "12-24..12-26", "12-31", "07-01..07-31"];
-
-    public IReadOnlyList<string> EffectiveNonSchoolDays => NonSchoolDays ?? DefaultNonSchoolDays;
 }
 
 /// <summary>The checks of <see cref="PlausibilityOptions"/>, with the non-school days parsed once.</summary>
 public sealed class PlausibilityRules
 {
-    private readonly List<(DateOnly? From, DateOnly? To, (int M, int D)? AnnualFrom, (int M, int D)? AnnualTo)> days = [];
+    private readonly List<DayRule>? days;
 
     public PlausibilityRules(PlausibilityOptions options, DateOnly today)
     {
@@ -43,11 +40,15 @@ public sealed class PlausibilityRules
         Today = today;
         var schoolYearStart = new DateOnly(today.Month >= 8 ? today.Year : today.Year - 1, 8, 1);
         Earliest = schoolYearStart.AddYears(-Math.Max(0, options.SchoolYearsBack));
-        foreach (var entry in options.EffectiveNonSchoolDays)
+        if (options.NonSchoolDays is { } configured)
         {
-            if (TryParseEntry(entry, out var parsed, out _))
+            days = [];
+            foreach (var entry in configured)
             {
-                days.Add(parsed);
+                if (DayRule.TryParse(entry, out var rule, out _))
+                {
+                    days.Add(rule);
+                }
             }
         }
     }
@@ -80,62 +81,6 @@ public sealed class PlausibilityRules
         return IsNonSchoolDay(date) ? "scheduled time on a non-school day (Skolnarvaro:Plausibility:NonSchoolDays)" : null;
     }
 
-    public bool IsNonSchoolDay(DateOnly date)
-    {
-        foreach (var (from, to, annualFrom, annualTo) in days)
-        {
-            if (from is { } f && to is { } t && date >= f && date <= t)
-            {
-                return true;
-            }
-
-            if (annualFrom is { } af && annualTo is { } at)
-            {
-                var md = (date.Month, date.Day);
-                var inRange = Compare(af, at) <= 0
-                    ? Compare(md, af) >= 0 && Compare(md, at) <= 0
-                    : Compare(md, af) >= 0 || Compare(md, at) <= 0; // wraps over the new year: 12-22..01-07
-                if (inRange)
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
-
-    private static int Compare((int M, int D) a, (int M, int D) b) => a.M != b.M ? a.M.CompareTo(b.M) : a.D.CompareTo(b.D);
-
-    /// <summary>Parses one NonSchoolDays entry; the error names what was expected.</summary>
-    public static bool TryParseEntry(
-        string entry, out (DateOnly? From, DateOnly? To, (int M, int D)? AnnualFrom, (int M, int D)? AnnualTo) parsed, out string error)
-    {
-        parsed = default;
-        error = "";
-        var parts = entry.Split("..", StringSplitOptions.TrimEntries);
-        if (parts.Length is < 1 or > 2)
-        {
-            error = "expected a date (2026-12-24), a date every year (12-24) or a range of either (07-01..07-31)";
-            return false;
-        }
-
-        var last = parts[^1];
-        if (DateOnly.TryParseExact(parts[0], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var from)
-            && DateOnly.TryParseExact(last, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var to) && from <= to)
-        {
-            parsed = (from, to, null, null);
-            return true;
-        }
-
-        if (DateOnly.TryParseExact($"2000-{parts[0]}", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var af)
-            && DateOnly.TryParseExact($"2000-{last}", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
-        {
-            parsed = (null, null, (af.Month, af.Day), (at.Month, at.Day));
-            return true;
-        }
-
-        error = "expected a date (2026-12-24), a date every year (12-24) or a range of either (07-01..07-31), the range not backwards";
-        return false;
-    }
+    public bool IsNonSchoolDay(DateOnly date) =>
+        days?.Any(d => d.Matches(date)) ?? (SwedishHolidays.IsHoliday(date) || date.Month == 7);
 }

@@ -1,3 +1,5 @@
+using Skolnarvaro.Calendar;
+
 namespace Skolnarvaro.Notifications.Digests;
 
 /// <summary>How often a school's digest goes: once a week, on chosen weekdays, or after every nightly run.</summary>
@@ -31,6 +33,12 @@ public sealed class DigestSettings : DigestSchedule
     /// <summary>A pupil new at hög frånvaro goes out the next morning instead of waiting for the school's digest day.</summary>
     public bool Urgent { get; set; }
 
+    /// <summary>
+    /// Digests also go in the school calendar's breaks (lov, jullov, holidays). Off by default: a digest day in a break is
+    /// skipped and its news waits for the first digest day after it, when the rektor is back.
+    /// </summary>
+    public bool SendInBreaks { get; set; }
+
     /// <summary>Per-school schedules by skolenhetskod; a key left out keeps the value above.</summary>
     public Dictionary<string, DigestSchedule> Schools { get; set; } = [];
 
@@ -50,10 +58,16 @@ public sealed class DigestSettings : DigestSchedule
 
     /// <summary>
     /// Whether a digest is due on <paramref name="date"/> for a school last composed on <paramref name="lastComposed"/>:
-    /// the latest scheduled day up to the date is after it. A digest day the nightly run missed is made up the next night.
+    /// the latest digest day up to the date is after it. A digest day the nightly run missed is made up the next night;
+    /// in a break (unless <see cref="SendInBreaks"/>) nothing is due, and a digest day in a break is no digest day.
     /// </summary>
-    public bool IsDue(string school, DateOnly date, DateOnly? lastComposed)
+    public bool IsDue(string school, DateOnly date, DateOnly? lastComposed, SchoolCalendar calendar)
     {
+        if (InBreak(school, date, calendar))
+        {
+            return false;
+        }
+
         if (lastComposed is null)
         {
             // The go-live overview goes on a weekday, not at 07:00 on a Sunday because the first night was a weekend.
@@ -66,18 +80,33 @@ public sealed class DigestSettings : DigestSchedule
             return lastComposed is null || lastComposed < date;
         }
 
-        var latestScheduled = Enumerable.Range(0, 7).Select(i => date.AddDays(-i)).First(d => days.Contains(d.DayOfWeek));
-        return lastComposed is null || lastComposed < latestScheduled;
+        // A break can be a whole summer long: look back past it to the last digest day before it.
+        var latestScheduled = Enumerable.Range(0, 366).Select(i => date.AddDays(-i))
+            .FirstOrDefault(d => days.Contains(d.DayOfWeek) && !InBreak(school, d, calendar), DateOnly.MinValue);
+        return latestScheduled != DateOnly.MinValue && (lastComposed is null || lastComposed < latestScheduled);
     }
 
     /// <summary>The next date the school's digest goes after <paramref name="date"/> (the date itself when due and not yet composed).</summary>
-    public DateOnly NextDate(string school, DateOnly date, DateOnly? lastComposed)
+    public DateOnly NextDate(string school, DateOnly date, DateOnly? lastComposed, SchoolCalendar calendar)
     {
-        if (IsDue(school, date, lastComposed))
+        var (days, _) = For(school);
+        if (IsDue(school, date, lastComposed, calendar))
         {
             return date;
         }
 
-        return Enumerable.Range(1, 7).Select(date.AddDays).First(d => IsDue(school, d, lastComposed));
+        if (lastComposed is null)
+        {
+            return Enumerable.Range(1, 366).Select(date.AddDays).FirstOrDefault(d => IsDue(school, d, null, calendar), date.AddDays(1));
+        }
+
+        var next = Enumerable.Range(1, 366).Select(date.AddDays).Where(d => days is null || days.Contains(d.DayOfWeek)).ToList();
+        // A calendar with no school day within a year (all holidays by mistake) still names the next cadence day.
+        return next.FirstOrDefault(d => !InBreak(school, d, calendar), next[0]);
     }
+
+    /// <summary>Whether an urgent digest may go on <paramref name="date"/>: urgency waits out a break too.</summary>
+    public bool UrgentOn(string school, DateOnly date, SchoolCalendar calendar) => Urgent && !InBreak(school, date, calendar);
+
+    private bool InBreak(string school, DateOnly date, SchoolCalendar calendar) => !SendInBreaks && calendar.IsBreak(school, date);
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using Skolnarvaro.Calendar;
 using Skolnarvaro.Notifications.Outbox;
 using Skolnarvaro.Notifications.Recipients;
 
@@ -40,7 +41,8 @@ public sealed record QueuedDigest(DigestOutcome Outcome, IReadOnlyList<DigestEnt
 /// template and the MIME message — recorded on the caller's transaction so the digest and the flags commit together.
 /// </summary>
 public sealed class SchoolDigests(
-    IOptions<NotificationOptions> options, DigestRenderer renderer, OutboxStore outbox, TimeProvider time, ILogger<SchoolDigests> logger)
+    IOptions<NotificationOptions> options, DigestRenderer renderer, OutboxStore outbox, SchoolCalendar calendar, TimeProvider time,
+    ILogger<SchoolDigests> logger)
 {
     /// <param name="sendNow">Compose whatever the schedule and send at once (run-once --send-now, demo mode).</param>
     public async Task<QueuedDigest> QueueAsync(
@@ -49,12 +51,12 @@ public sealed class SchoolDigests(
     {
         var settings = options.Value;
         var (lastComposed, lastTold) = await LastDigestAsync(conn, school, ct);
-        var due = sendNow || settings.Digest.IsDue(school, asOf, lastComposed);
+        var due = sendNow || settings.Digest.IsDue(school, asOf, lastComposed, calendar);
         var (kind, told) = request switch
         {
             { FirstDigest: true } when due => (DigestKind.Overview, request.Pupils),
             _ when due => (DigestKind.News, request.Pupils.Where(p => p.ChangeCode != "AtLevel").ToList()),
-            _ when settings.Digest.Urgent => (DigestKind.Urgent, request.Pupils.Where(p => p.IsNews && p.LevelCode == "High").ToList()),
+            _ when settings.Digest.UrgentOn(school, asOf, calendar) => (DigestKind.Urgent, request.Pupils.Where(p => p.IsNews && p.LevelCode == "High").ToList()),
             _ => (DigestKind.News, (IReadOnlyList<DigestEntry>)[]),
         };
         if (due)
@@ -62,7 +64,9 @@ public sealed class SchoolDigests(
             await RecordComposedAsync(conn, school, asOf, runId, ct);
         }
 
-        var next = due ? settings.Digest.NextDate(school, asOf.AddDays(1), asOf) : settings.Digest.NextDate(school, asOf, lastComposed);
+        var next = due
+            ? settings.Digest.NextDate(school, asOf.AddDays(1), asOf, calendar)
+            : settings.Digest.NextDate(school, asOf, lastComposed, calendar);
         var waiting = request.Pupils.Count(p => p.IsNews) - told.Count(p => p.IsNews);
         if (told.Count == 0)
         {

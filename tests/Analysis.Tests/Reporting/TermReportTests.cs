@@ -8,6 +8,7 @@ using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Investigations;
 using Skolnarvaro.Analysis.Reporting;
 using Skolnarvaro.Analysis.Thresholds;
+using Skolnarvaro.Calendar;
 using Skolnarvaro.TestSupport;
 using static Skolnarvaro.Analysis.Tests.Reporting.TermHistory;
 
@@ -40,7 +41,8 @@ public sealed partial class TermReportTests(TestDatabase db) : IClassFixture<Tes
     private async Task<IReadOnlyList<string>> WriteReportAsync(int minGroupSize, string folder, int expectedWithinSchoolDays = Expected10) =>
         await new TermReportWriter(new TermReportStore(db.DataSource), Html, Options.Create(new ThresholdOptions()),
                 Options.Create(new ReportOptions { MinGroupSize = minGroupSize }),
-                Options.Create(new InvestigationOptions { ExpectedWithinSchoolDays = expectedWithinSchoolDays }), new FixedTime(new DateTimeOffset(2026, 11, 23, 7, 0, 0, TimeSpan.Zero)))
+                Options.Create(new InvestigationOptions { ExpectedWithinSchoolDays = expectedWithinSchoolDays }), SchoolCalendar.Default,
+                new FixedTime(new DateTimeOffset(2026, 11, 23, 7, 0, 0, TimeSpan.Zero)))
             .WriteAsync(Ht2026, AsOf, Path.Combine(temp.Path, folder));
 
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider
@@ -90,9 +92,13 @@ public sealed partial class TermReportTests(TestDatabase db) : IClassFixture<Tes
     /// <summary>First reached hög frånvaro in an episode open in HT, read off TermHistory's level history (pupil 3's VT episode ended on HT's first run).</summary>
     private static readonly Dictionary<(string, int), DateOnly> HighSince = new() { [(A, 1)] = new(2026, 9, 15), [(B, 6)] = new(2026, 9, 1) };
 
-    /// <summary>The school's days with scheduled time, up to the report date.</summary>
+    /// <summary>
+    /// The school calendar's school days up to the report date (the default calendar: höstlov is week 44, 26–30 October,
+    /// though the hand-built term schedules time in it).
+    /// </summary>
     private static List<DateOnly> SchoolDays(string school) =>
-        Facts.Where(f => f.School == school && f.Scheduled > 0 && f.Date <= AsOf).Select(f => f.Date).Distinct().Order().ToList();
+        Enumerable.Range(0, AsOf.DayNumber - new DateOnly(2026, 5, 1).DayNumber + 1).Select(i => new DateOnly(2026, 5, 1).AddDays(i))
+            .Where(d => SchoolCalendar.Default.IsSchoolDay(school, d)).ToList();
 
     /// <summary>An investigation started by <paramref name="by"/> and not closed before <paramref name="since"/>.</summary>
     private static bool Investigated(Placement p, DateOnly by, DateOnly since) =>
@@ -291,10 +297,11 @@ public sealed partial class TermReportTests(TestDatabase db) : IClassFixture<Tes
 
         // First alerts in HT: pupils 1 and 6 on 1 September, 4 and 5 on 15 September, 2 on 20 October (flagged the 14th).
         // "Utredning inledd": 1 on 22 September,
-        // 15 school days later (2–22 September); 6 on the 16th as corrected, 11 days; 4 on 27 October, 30 days; 5's was withdrawn.
+        // 15 school days later (2–22 September); 6 on the 16th as corrected, 11 days; 4 on 27 October, 28 days (the calendar's
+        // höstlov, 26–30 October, is no school days); 5's was withdrawn.
         (V(All, "alla", Measures.Alerted), V(All, "alla", Measures.AlertedStarted), V(All, "alla", Measures.DaysToStart))
-            .Should().Be(("5", "3", "15,0"), "the median of 11, 15 and 30");
-        V(NameA, "alla", Measures.DaysToStart).Should().Be("22,5", "pupils 1 and 4 at Ängsskolan: 15 and 30");
+            .Should().Be(("5", "3", "15,0"), "the median of 11, 15 and 28");
+        V(NameA, "alla", Measures.DaysToStart).Should().Be("21,5", "pupils 1 and 4 at Ängsskolan: 15 and 28");
         V(All, "flickor", Measures.DaysToStart).Should().Be("13,0", "the girls 1 and 6: 15 and 11");
         rows.First(r => r["mått"] == Measures.DaysToStart)["enhet"].Should().Be("skoldagar");
 
@@ -314,7 +321,7 @@ public sealed partial class TermReportTests(TestDatabase db) : IClassFixture<Tes
 
         // The HTML shows the section with the same figures.
         var html = await File.ReadAllTextAsync(paths[0], Encoding.UTF8);
-        html.Should().Contain("<h2>Utredning efter varning</h2>").And.Contain("Hög frånvaro utredd inom 10 skoldagar").And.Contain(">22,5</td>");
+        html.Should().Contain("<h2>Utredning efter varning</h2>").And.Contain("Hög frånvaro utredd inom 10 skoldagar").And.Contain(">21,5</td>");
     }
 
     [Fact]
@@ -597,7 +604,7 @@ public sealed partial class TermReportTests(TestDatabase db) : IClassFixture<Tes
         // The independent school counts sen ankomst as absence; the municipal one keeps the default.
         var thresholds = new ThresholdOptions { Driftsform = { ["Independent"] = new ThresholdOverride { LateCountsAsAbsence = true } } };
         var paths = await new TermReportWriter(new TermReportStore(db.DataSource), Html, Options.Create(thresholds),
-                Options.Create(new ReportOptions { MinGroupSize = 1 }), Options.Create(new InvestigationOptions()), TimeProvider.System)
+                Options.Create(new ReportOptions { MinGroupSize = 1 }), Options.Create(new InvestigationOptions()), SchoolCalendar.Default, TimeProvider.System)
             .WriteAsync(Ht2026, AsOf, Path.Combine(temp.Path, "late"));
 
         var rows = ReadCsv(paths[1]).Where(r => r["kön"] == "alla").ToDictionary(r => (r["grupp"], r["mått"]), r => r["värde"]);
@@ -620,7 +627,7 @@ public sealed partial class TermReportTests(TestDatabase db) : IClassFixture<Tes
     public async Task A_term_that_has_not_started_is_refused_with_the_dates()
     {
         var writer = new TermReportWriter(new TermReportStore(db.DataSource), Html, Options.Create(new ThresholdOptions()),
-            Options.Create(new ReportOptions()), Options.Create(new InvestigationOptions()), TimeProvider.System);
+            Options.Create(new ReportOptions()), Options.Create(new InvestigationOptions()), SchoolCalendar.Default, TimeProvider.System);
 
         var act = () => writer.WriteAsync(Term.Parse("VT2027"), AsOf, temp.Path);
 

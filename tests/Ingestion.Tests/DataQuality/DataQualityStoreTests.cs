@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Skolnarvaro.Calendar;
 using Skolnarvaro.Ingestion.DataQuality;
 using Skolnarvaro.TestSupport;
 
@@ -33,7 +34,7 @@ public sealed class DataQualityStoreTests(TestDatabase db) : IClassFixture<TestD
             """);
         var clock = Stopwatch.StartNew();
 
-        var quality = await new DataQualityStore(db.DataSource).ForSchoolAsync("22222222", new DateOnly(2026, 6, 12), 5, 20);
+        var quality = await new DataQualityStore(db.DataSource, SchoolCalendar.Default).ForSchoolAsync("22222222", new DateOnly(2026, 6, 12), 5, 20);
 
         clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10));
         quality.LastExportDate.Should().Be(new DateOnly(2026, 6, 12));
