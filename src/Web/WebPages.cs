@@ -110,7 +110,7 @@ public static class WebPages
         var sorts = new[] { (null, "Oro"), ("niva", "Nivå"), ("klass", "Klass"), ("sedan", "Sedan") }
             .Select(s => new SortLink(s.Item2, SortHref(s.Item1), s.Item1 == sort || (s.Item1 is null && sort is not ("niva" or "klass" or "sedan")))).ToList();
         return new ListPage(school.Name, school.Skolenhetskod, counts, investigations, rows, classes, className, sorts, all.Count,
-            all.Count == 0 ? "Ingen elev på skolan har i dag frånvaro över gränserna." : null);
+            all.Count == 0 ? "Ingen elev på skolan har i dag frånvaro över gränserna eller stigande frånvaro." : null);
     }
 
     public static PupilView Pupil(WebSchool school, PupilPage p, string? error, IReadOnlyList<string> caveats, TimeProvider time)

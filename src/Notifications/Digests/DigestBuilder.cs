@@ -55,8 +55,8 @@ public static class DigestBuilder
         if (request.LeftLevels > 0)
         {
             notes.Add(request.LeftLevels == 1
-                ? "1 elev som hade frånvaro över gränserna sedan förra sammanfattningen är nu under dem."
-                : $"{request.LeftLevels} elever som hade frånvaro över gränserna sedan förra sammanfattningen är nu under dem.");
+                ? "1 elev som har varit på någon av nivåerna sedan förra sammanfattningen är det inte längre."
+                : $"{request.LeftLevels} elever som har varit på någon av nivåerna sedan förra sammanfattningen är det inte längre.");
         }
 
         if (!request.ShowsDays)
@@ -67,7 +67,11 @@ public static class DigestBuilder
         return new DigestModel(
             new DigestSchool(school.Skolenhetskod, school.Name, school.Huvudman, string.Join(", ", school.Rectors.Select(r => r.Name))),
             Date(runDate), kind.ToString(), Summary(kind, pupils, lastDigest), levels, byGrade ? "Årskurs" : "Klass", groups, cards, more, listed,
-            notes, caveats, pupils.Count);
+            notes, caveats, pupils.Count)
+        {
+            AtLevels = pupils.Count(p => p.Entry.LevelCode != "Trend"),
+            Rising = pupils.Count(p => p.Entry.LevelCode == "Trend"),
+        };
     }
 
     public static string Date(DateOnly date) => date.ToString("d MMMM yyyy", Sv);
@@ -77,32 +81,62 @@ public static class DigestBuilder
 
     private static readonly string[] LevelCodes = ["High", "AtRisk", "Trend"];
 
+    /// <summary>
+    /// The digest's opening sentences. A pupil with stigande frånvaro is below every line, so they are counted apart from
+    /// the pupils whose absence is over the limits, never among them.
+    /// </summary>
     private static string Summary(DigestKind kind, IReadOnlyList<FlaggedPupil> pupils, DateOnly? lastDigest)
     {
-        string Count(string code) => Pupils(pupils.Count(p => p.Entry.LevelCode == code));
-        var high = pupils.Count(p => p.Entry.LevelCode == "High");
-        var atRisk = pupils.Count(p => p.Entry.LevelCode == "AtRisk");
-        var trend = pupils.Count(p => p.Entry.LevelCode == "Trend");
-        var levels = Join(
-            high > 0 ? $"{Count("High")} med hög frånvaro" : null,
-            atRisk > 0 ? $"{Count("AtRisk")} med riskfrånvaro" : null,
-            trend > 0 ? $"{Count("Trend")} med stigande frånvaro" : null);
+        int Count(string level, params string[] changes) =>
+            pupils.Count(p => p.Entry.LevelCode == level && (changes.Length == 0 || changes.Contains(p.Entry.ChangeCode)));
+        int AtLevels(params string[] changes) => Count("High", changes) + Count("AtRisk", changes);
         if (kind == DigestKind.Overview)
         {
-            return $"Det här är skolans första sammanfattning: {levels} har i dag frånvaro över de gränser kommunen har kommit överens om.";
+            return Overview(Count("High"), Count("AtRisk"), Count("Trend"));
         }
 
-        var news = pupils.Count(p => p.Entry.ChangeCode == "New");
-        var escalated = pupils.Count(p => p.Entry.ChangeCode == "Escalated");
-        var reminders = pupils.Count(p => p.Entry.ChangeCode == "Reminder");
-        var since = lastDigest is { } last ? $" sedan förra sammanfattningen ({last.ToString("d MMMM", Sv)})" : "";
-        var what = Join(
+        var since = lastDigest is { } last ? $"Nytt sedan förra sammanfattningen ({last.ToString("d MMMM", Sv)})" : "Nytt sedan förra sammanfattningen";
+        var (news, escalated, risingNews) = (AtLevels("New"), AtLevels("Escalated"), Count("Trend", "New", "Escalated"));
+        if (kind == DigestKind.Urgent)
+        {
+            return $"Brådskande: {Pupils(news + escalated)} har fått hög frånvaro.";
+        }
+
+        var sentences = new List<string>();
+        var overLimits = Join(
             news > 0 ? $"{Pupils(news)} har fått frånvaro över gränserna" : null,
-            escalated > 0 ? $"{Pupils(escalated)} har fått ökad frånvaro" : null,
-            reminders > 0 ? $"{Pupils(reminders)} har fortfarande frånvaro över gränserna (påminnelse)" : null);
-        return kind == DigestKind.Urgent
-            ? $"Brådskande: {what}{since}."
-            : $"{char.ToUpper(what[0], Sv)}{what[1..]}{since}.";
+            escalated > 0 ? $"{Pupils(escalated)} har fått ökad frånvaro" : null);
+        if (overLimits.Length > 0)
+        {
+            sentences.Add($"{since}: {overLimits}.");
+        }
+
+        if (risingNews > 0)
+        {
+            sentences.Add(overLimits.Length > 0 ? $"Dessutom har {Pupils(risingNews)} {RisingBelow}." : $"{since}: {Pupils(risingNews)} har {RisingBelow}.");
+        }
+
+        var (reminded, risingReminded) = (AtLevels("Reminder"), Count("Trend", "Reminder"));
+        if (reminded + risingReminded > 0)
+        {
+            sentences.Add("Påminnelse: " + Join(
+                reminded > 0 ? $"{Pupils(reminded)} har fortfarande frånvaro över gränserna" : null,
+                risingReminded > 0 ? $"{Pupils(risingReminded)} har fortfarande {RisingBelow}" : null) + ".");
+        }
+
+        return string.Join(" ", sentences);
+    }
+
+    private const string RisingBelow = "en frånvaro som ökar men ännu är under gränserna";
+
+    /// <summary>The first digest's opening: who is at the levels today, and apart from them who is rising below them.</summary>
+    private static string Overview(int high, int atRisk, int rising)
+    {
+        var levels = Join(high > 0 ? $"{Pupils(high)} hög frånvaro" : null, atRisk > 0 ? $"{Pupils(atRisk)} riskfrånvaro" : null);
+        var first = levels.Length > 0
+            ? $"Det här är skolans första sammanfattning. I dag har {levels} enligt de gränser kommunen har kommit överens om."
+            : "Det här är skolans första sammanfattning. I dag har ingen elev frånvaro över de gränser kommunen har kommit överens om.";
+        return rising > 0 ? $"{first} {Pupils(rising)} har {RisingBelow}." : first;
     }
 
     private static string Pupils(int n) => n == 1 ? "1 elev" : $"{n} elever";
@@ -116,9 +150,11 @@ public static class DigestBuilder
     private static DigestPupil Card(FlaggedPupil p, NameDisplay names, DateOnly runDate)
     {
         var e = p.Entry;
+        // A Trend pupil is on the card because the model saw their absence rise; a direction that says otherwise is left out.
         var (direction, symbol) = e.Direction switch
         {
             "Rising" => ("stigande", "↑"),
+            _ when e.LevelCode == "Trend" => ("", ""),
             "Falling" => ("sjunkande", "↓"),
             _ => ("oförändrad", "→"),
         };

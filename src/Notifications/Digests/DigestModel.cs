@@ -28,6 +28,12 @@ public sealed record DigestModel(
 {
     /// <summary>The rektor's personal link to the school's page (with the date it expires), or null where the page is not served.</summary>
     public DigestLink? Link { get; init; }
+
+    /// <summary>Pupils in the digest at hög frånvaro or riskfrånvaro: those whose absence is over the limits.</summary>
+    public int AtLevels { get; init; }
+
+    /// <summary>Pupils in the digest with stigande frånvaro: below every limit, counted apart from <see cref="AtLevels"/>.</summary>
+    public int Rising { get; init; }
 }
 
 /// <summary>A personal sign-in link: the address and "12 december 2026", the last day it opens.</summary>
@@ -41,7 +47,7 @@ public sealed record DigestGroupRow(string Group, int High, int AtRisk, int Tren
 
 /// <summary>One pupil's card.</summary>
 /// <param name="Change">"Ny", "Har ökat från riskfrånvaro", "Påminnelse".</param>
-/// <param name="Direction">"stigande", "sjunkande" or "oförändrad": the recent share against the term's.</param>
+/// <param name="Direction">"stigande", "sjunkande" or "oförändrad": the recent share against the term's; empty on a Trend card whose shares do not show the rise.</param>
 /// <param name="Weeks">The last eight school weeks as bars (empty for schools whose exports do not show days).</param>
 /// <param name="WeeksText">The same weeks in block characters, for the plain-text part.</param>
 /// <param name="Spell">"En sammanhängande frånvaroperiod 18–22 november, därefter närvarande", or null.</param>

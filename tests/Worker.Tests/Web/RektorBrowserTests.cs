@@ -73,7 +73,7 @@ public sealed class RektorBrowserTests(RektorPageFixture fixture) : IDisposable
         var mails = await fixture.Smtp.WaitForMessagesAsync(8, TimeSpan.FromMinutes(1));
         var next = mails.Select(m => MimeKit.MimeMessage.Load(new MemoryStream(m.Raw)))
             .First(m => m.To.Mailboxes.Single().Address == digest.Email).TextBody!;
-        next.Should().Contain("(påminnelse)");
+        next.Should().Contain("Påminnelse: ");
         next.Should().NotContain($"ref. {RektorPageFixture.DigestReference(key)}");
     }
 
