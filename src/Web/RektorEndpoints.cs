@@ -197,12 +197,13 @@ public static class RektorEndpoints
     }
 
     private static async Task PupilPage(
-        HttpContext c, WebUsers users, SchoolPageStore store, TimeProvider time, IServiceProvider services, string school, string pupil, CancellationToken ct) =>
-        await ShowPupil(c, users, store, time, services, school, pupil, null, 200, ct);
+        HttpContext c, WebUsers users, SchoolPageStore store, TimeProvider time, IServiceProvider services, string school, string pupil,
+        [FromQuery(Name = "sparat")] string? saved, [FromQuery(Name = "borttaget")] string? removed, CancellationToken ct) =>
+        await ShowPupil(c, users, store, time, services, school, pupil, null, 200, ct, Done(saved, removed));
 
     private static async Task ShowPupil(
         HttpContext c, WebUsers users, SchoolPageStore store, TimeProvider time, IServiceProvider services, string school, string pupil, string? error, int status,
-        CancellationToken ct)
+        CancellationToken ct, (InvestigationStep Step, bool Removed)? done = null, InvestigationStep? confirm = null)
     {
         if (await Scope(c, users, school) is not { } allowed)
         {
@@ -218,13 +219,25 @@ public static class RektorEndpoints
 
         var caveats = services.GetService<ISchoolCaveats>() is { } source ? await source.ForSchoolAsync(school, ct) : [];
         var view = WebPages.Pupil(users.School(school)!, page, error, caveats, time, users.MayRecordSteps(c.User, school));
+        view = view with
+        {
+            Notice = done is { } d ? WebPages.StepNotice(view, d.Step, d.Removed) : null,
+            Confirm = confirm is { } k ? view.Steps.FirstOrDefault(s => s.Code == k.ToString() && s.Date is not null) : null,
+        };
         await Page(c, status, "pupil", view.Name, view);
+    }
+
+    /// <summary>The step the redirect after a save names (?sparat=Started, ?borttaget=Reported), to say what was done.</summary>
+    private static (InvestigationStep, bool)? Done(string? saved, string? removed)
+    {
+        var (code, isRemoved) = saved is not null ? (saved, false) : (removed, true);
+        return Enum.TryParse<InvestigationStep>(code, ignoreCase: false, out var step) && Enum.IsDefined(step) ? (step, isRemoved) : null;
     }
 
     private static async Task RecordStep(
         HttpContext c, WebUsers users, SchoolPageStore store, InvestigationStore investigations, TimeProvider time, IServiceProvider services,
         string school, string pupil, [FromForm(Name = "steg")] string? step, [FromForm(Name = "datum")] string? date, [FromForm(Name = "atgard")] string? action,
-        CancellationToken ct)
+        [FromForm(Name = "bekraftat")] string? confirmed, CancellationToken ct)
     {
         if (await Scope(c, users, school) is not { } allowed)
         {
@@ -249,6 +262,12 @@ public static class RektorEndpoints
         {
             error = "Okänt steg.";
         }
+        else if (action == "ta-bort" && confirmed != "ja")
+        {
+            // Removing a legal step is asked once more; nothing is removed until the rektor confirms.
+            await ShowPupil(c, users, store, time, services, school, pupil, null, 200, ct, confirm: kind);
+            return;
+        }
         else if (action == "ta-bort")
         {
             error = await Record(investigations, school, key, kind, null, c.User, ct);
@@ -269,7 +288,7 @@ public static class RektorEndpoints
         }
 
         c.Response.StatusCode = StatusCodes.Status303SeeOther;
-        c.Response.Headers.Location = WebPages.PupilHref(school, key);
+        c.Response.Headers.Location = WebPages.PupilHref(school, key) + WebPages.Query((action == "ta-bort" ? "borttaget" : "sparat", step!));
     }
 
     // Only a step's own name: Enum.TryParse would also take "0", "1" or "Started,Reported".
@@ -307,7 +326,7 @@ public static class RektorEndpoints
         var today = WebPages.Today(time);
         var term = Term.Containing(today);
         var lines = await store.InvestigationsAsync(allowed, term, today, expected.Value.ExpectedWithinSchoolDays, ct);
-        await Page(c, 200, "huvudman", "Huvudmannens översikt", WebPages.Huvudman(users.Schools, lines, term, expected.Value.ExpectedWithinSchoolDays));
+        await Page(c, 200, "huvudman", "Kommunens översikt", WebPages.Huvudman(users.Schools, lines, term, expected.Value.ExpectedWithinSchoolDays));
     }
 
     /// <summary>The user's schools when <paramref name="school"/> is one of them; otherwise answers 401 or 403 and returns null.</summary>
@@ -363,7 +382,7 @@ public static class RektorEndpoints
                 .Select(s => new NavLink(users.School(s)!.Name, $"/skola/{s}", c.Request.Path.StartsWithSegments($"/skola/{s}"))));
             if (c.User.IsInRole(WebUsers.AnalystRole))
             {
-                nav.Add(new NavLink("Huvudmannens översikt", "/huvudman", c.Request.Path.StartsWithSegments("/huvudman")));
+                nav.Add(new NavLink("Kommunens översikt", "/huvudman", c.Request.Path.StartsWithSegments("/huvudman")));
             }
         }
 

@@ -23,9 +23,13 @@ public sealed record ListPage(
     string School, string Skolenhetskod, string Counts, string Investigations, IReadOnlyList<ListRow> Rows, IReadOnlyList<ClassOption> Classes,
     string? Class, IReadOnlyList<SortLink> Sorts, int Total, string? Note);
 
+/// <param name="Step">The current legal step, compactly ("Anmäld 25 november"); <paramref name="Steps"/> all of them, for the title.</param>
 public sealed record ListRow(
     string Href, string Name, string ClassName, string Level, string LevelCode, string OverLimitsSince, string TermShare,
-    string RecentShare, string Step, bool Overdue);
+    string RecentShare, string Step, bool Overdue)
+{
+    public string Steps { get; init; } = Step;
+}
 
 public sealed record ClassOption(string Name, int Count, bool Selected);
 
@@ -35,7 +39,14 @@ public sealed record PupilView(
     string School, string SchoolHref, string Name, string ClassName, string Level, string LevelCode, string Since, string TermShare, string RecentShare,
     IReadOnlyList<string> Descriptions, string TermName, bool ShowsDays, ChartView Chart, IReadOnlyList<WeekRow> Weeks,
     IReadOnlyList<EpisodeView> Episodes, IReadOnlyList<MonthTick> Months, IReadOnlyList<StepView> Steps, IReadOnlyList<ChangeView> Changes, string StepHref, string? Error,
-    IReadOnlyList<string> Caveats, bool CanRecord);
+    IReadOnlyList<string> Caveats, bool CanRecord)
+{
+    /// <summary>What the last save did ("Sparat: Utredning inledd 23 november 2026."), shown once after the redirect; null otherwise.</summary>
+    public string? Notice { get; init; }
+
+    /// <summary>The step a "Ta bort" asks to confirm before anything is removed; null otherwise.</summary>
+    public StepView? Confirm { get; init; }
+}
 
 public sealed record ChartView(int Width, int Height, IReadOnlyList<ChartBar> Bars, IReadOnlyList<ChartLine> Lines);
 
@@ -56,11 +67,19 @@ public sealed record StepView(string Code, string Label, string? Date, string Va
 
 public sealed record ChangeView(string When, string Who, string What);
 
-public sealed record HuvudmanPage(string TermName, int Expected, string Lead, IReadOnlyList<HuvudmanRow> Rows, IReadOnlyList<OverdueRow> Overdue, HuvudmanRow Total);
+public sealed record HuvudmanPage(string TermName, int Expected, string Lead, IReadOnlyList<HuvudmanRow> Rows, IReadOnlyList<OverdueRow> Overdue, HuvudmanRow Total)
+{
+    /// <summary>Stigande frånvaro is the trend model's: its column is left out where no school has any (no model scores).</summary>
+    public bool ShowTrend => Total.Trend > 0;
+}
 
 public sealed record HuvudmanRow(string School, string Href, string Driftsform, int High, int AtRisk, int Trend, int Started, int Reported, int Closed, int Overdue);
 
-public sealed record OverdueRow(string School, string Href, string Name, string ClassName, string HighSince, int SchoolDays);
+public sealed record OverdueRow(string School, string Href, string Name, string ClassName, string HighSince, int SchoolDays)
+{
+    /// <summary>Past the school days within which an investigation is expected.</summary>
+    public bool Overdue { get; init; }
+}
 
 /// <summary>Builds the pages' models from the analysis's reads: Swedish labels, dates, shares, the week chart.</summary>
 public static class WebPages
@@ -83,6 +102,15 @@ public static class WebPages
     public static string StepText(Investigation? i) =>
         DigestBuilder.Step(i is null ? null : new DigestInvestigation(i.StartedOn, i.ReportedOn, i.ClosedOn)) ?? "Ingen utredning registrerad";
 
+    /// <summary>The latest step only, short enough for one line of the school's list: "Anmäld 25 november".</summary>
+    public static string CurrentStep(Investigation? i, bool overdue) => i switch
+    {
+        { ClosedOn: { } d } => $"Avslutad {d.ToString("d MMMM", Sv)}",
+        { ReportedOn: { } d } => $"Anmäld {d.ToString("d MMMM", Sv)}",
+        { StartedOn: { } d } => $"Inledd {d.ToString("d MMMM", Sv)}",
+        _ => overdue ? "Väntar på utredning" : "Ingen utredning",
+    };
+
     public static ListPage List(WebSchool school, IReadOnlyList<ListedPupil> all, string? className, string? sort, int expectedDays, IReadOnlyList<DateOnly> schoolDays)
     {
         var shown = all.Where(p => className is null || p.ClassName == className);
@@ -93,13 +121,18 @@ public static class WebPages
             "sedan" => shown.OrderBy(p => p.AtALevelSince).ThenBy(p => p.Rank),
             _ => shown.OrderBy(p => p.Rank),
         };
-        var rows = shown.Select(p => new ListRow(
-            PupilHref(school.Skolenhetskod, p.PupilKey), $"{p.FirstName} {p.LastName}".Trim(), p.ClassName, DigestBuilder.LevelLabel(p.Level.ToString()),
-            p.Level.ToString(), Date(p.AtALevelSince), DigestBuilder.Percent(p.TermShare), DigestBuilder.Percent(p.RecentShare),
-            StepText(p.Investigation),
-            p.Level == Level.High && p.Investigation?.StartedOn is null && schoolDays.Count(d => d > p.Since) > expectedDays)).ToList();
+        var rows = shown.Select(p =>
+        {
+            var overdue = p.Level == Level.High && p.Investigation?.StartedOn is null && schoolDays.Count(d => d > p.Since) > expectedDays;
+            return new ListRow(
+                PupilHref(school.Skolenhetskod, p.PupilKey), $"{p.FirstName} {p.LastName}".Trim(), p.ClassName, DigestBuilder.LevelLabel(p.Level.ToString()),
+                p.Level.ToString(), Date(p.AtALevelSince), DigestBuilder.Percent(p.TermShare), DigestBuilder.Percent(p.RecentShare),
+                CurrentStep(p.Investigation, overdue), overdue) { Steps = StepText(p.Investigation) };
+        }).ToList();
         string Count(Level level, string label) => $"{all.Count(p => p.Level == level)} {label}";
-        var counts = $"{Count(Level.High, "med hög frånvaro")} · {Count(Level.AtRisk, "med riskfrånvaro")} · {Count(Level.Trend, "med stigande frånvaro")}";
+        // Stigande frånvaro is the trend model's; a count of it is left out where no pupil has it (no model scores).
+        var counts = $"{Count(Level.High, "med hög frånvaro")} · {Count(Level.AtRisk, "med riskfrånvaro")}" +
+                     (all.Any(p => p.Level == Level.Trend) ? $" · {Count(Level.Trend, "med stigande frånvaro")}" : "");
         var open = all.Count(p => p.Investigation?.IsOpen == true);
         var overdue = rows.Count(r => r.Overdue);
         var investigations = $"{open} med pågående utredning" + (overdue > 0 ? $" · {overdue} med hög frånvaro i mer än {expectedDays} skoldagar utan registrerad utredning" : "");
@@ -110,7 +143,7 @@ public static class WebPages
         var sorts = new[] { (null, "Oro"), ("niva", "Nivå"), ("klass", "Klass"), ("sedan", "Sedan") }
             .Select(s => new SortLink(s.Item2, SortHref(s.Item1), s.Item1 == sort || (s.Item1 is null && sort is not ("niva" or "klass" or "sedan")))).ToList();
         return new ListPage(school.Name, school.Skolenhetskod, counts, investigations, rows, classes, className, sorts, all.Count,
-            all.Count == 0 ? "Ingen elev på skolan har i dag frånvaro över gränserna." : null);
+            all.Count == 0 ? "Ingen elev på skolan har i dag frånvaro över gränserna eller stigande frånvaro." : null);
     }
 
     public static PupilView Pupil(WebSchool school, PupilPage p, string? error, IReadOnlyList<string> caveats, TimeProvider time, bool canRecord)
@@ -133,6 +166,12 @@ public static class WebPages
             $"{PupilHref(school.Skolenhetskod, p.PupilKey)}/steg", error, caveats, canRecord);
     }
 
+    /// <summary>"Sparat: Utredning inledd 23 november 2026." or "Borttaget: Anmält till huvudmannen." — what the last press did.</summary>
+    public static string? StepNotice(PupilView view, InvestigationStep step, bool removed) =>
+        removed ? $"Borttaget: {StepLabel(step)}."
+        : view.Steps.FirstOrDefault(s => s.Code == step.ToString())?.Date is { } date ? $"Sparat: {StepLabel(step)} {date}."
+        : null;
+
     public static HuvudmanPage Huvudman(IReadOnlyList<WebSchool> schools, IReadOnlyList<SchoolInvestigations> lines, Analysis.Figures.Term term, int expected)
     {
         var rows = lines.Select(l =>
@@ -141,17 +180,20 @@ public static class WebPages
             return new HuvudmanRow(s.Name, $"/skola/{s.Skolenhetskod}", s.Independent ? "Fristående" : "Kommunal", l.High, l.AtRisk, l.Trend,
                 l.Started, l.Reported, l.Closed, l.Overdue.Count);
         }).OrderBy(r => r.School, StringComparer.Create(Sv, false)).ToList();
-        var overdue = lines.SelectMany(l => l.Overdue.Select(o =>
+        var waiting = lines.SelectMany(l => l.Waiting.Select(o =>
         {
             var s = schools.First(x => x.Skolenhetskod == l.Skolenhetskod);
-            return new OverdueRow(s.Name, PupilHref(s.Skolenhetskod, o.PupilKey), $"{o.FirstName} {o.LastName}".Trim(), o.ClassName, Date(o.HighSince), o.SchoolDays);
+            return new OverdueRow(s.Name, PupilHref(s.Skolenhetskod, o.PupilKey), $"{o.FirstName} {o.LastName}".Trim(), o.ClassName, Date(o.HighSince), o.SchoolDays)
+            {
+                Overdue = o.SchoolDays > expected,
+            };
         })).OrderByDescending(o => o.SchoolDays).ToList();
         var total = new HuvudmanRow("Alla skolor", "", "", rows.Sum(r => r.High), rows.Sum(r => r.AtRisk), rows.Sum(r => r.Trend),
             rows.Sum(r => r.Started), rows.Sum(r => r.Reported), rows.Sum(r => r.Closed), rows.Sum(r => r.Overdue));
-        var lead = $"{Count(total.High, "elev", "elever")} med hög frånvaro · {Count(total.Started, "utredning", "utredningar")} inledda och " +
-                   $"{total.Reported} anmälda till huvudmannen under terminen · {Count(total.Overdue, "elev", "elever")} med hög frånvaro i mer än " +
-                   $"{expected} skoldagar utan registrerad utredning";
-        return new HuvudmanPage(TermName(term), expected, lead.Replace("1 utredning inledda", "1 utredning inledd", StringComparison.Ordinal), rows, overdue, total);
+        var lead = $"{Count(total.High, "elev", "elever")} med hög frånvaro · {Count(total.Started, "utredning inledd", "utredningar inledda")} och " +
+                   $"{total.Reported} {(total.Reported == 1 ? "anmäld" : "anmälda")} till huvudmannen under terminen · " +
+                   $"{Count(total.Overdue, "elev", "elever")} med hög frånvaro i mer än {expected} skoldagar utan registrerad utredning";
+        return new HuvudmanPage(TermName(term), expected, lead, rows, waiting, total);
     }
 
     private static string Count(int n, string one, string many) => n == 1 ? $"1 {one}" : $"{n} {many}";

@@ -68,16 +68,16 @@ public sealed class FlagStore
             Level? previous = null;
             if (!open.TryGetValue(key, out var episode))
             {
-                (change, since) = (LevelChange.New, asOf);
+                (change, since) = (LevelChange.New, a.ReachedOn ?? asOf);
                 opens.Add((key, level, EnteredAs.New));
             }
             else if (episode.Level == level)
             {
-                (change, since, previous) = (LevelChange.Still, episode.EnteredOn, episode.Level);
+                (change, since, previous) = (LevelChange.Still, a.ReachedOn ?? episode.EnteredOn, episode.Level);
             }
             else if (level > episode.Level)
             {
-                (change, since, previous) = (LevelChange.Escalated, asOf, episode.Level);
+                (change, since, previous) = (LevelChange.Escalated, a.ReachedOn ?? asOf, episode.Level);
                 closes.Add((key, LeftBecause.Escalated));
                 opens.Add((key, level, EnteredAs.Escalated));
             }

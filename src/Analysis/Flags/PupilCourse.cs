@@ -5,8 +5,11 @@ namespace Skolnarvaro.Analysis.Flags;
 /// <summary>Whether a pupil's recent absence is above, below or about their term's.</summary>
 public enum Direction { Unchanged, Rising, Falling }
 
-/// <summary>One school week of a pupil's course: the share of registered time absent, or null without registered time.</summary>
-public sealed record WeekShare(DateOnly Monday, double? AbsenceShare);
+/// <summary>
+/// One school week of a pupil's course: the share of registered time absent, or null without registered time;
+/// <paramref name="NoSchool"/> when the school itself had no school day that week but has later (a lov), not missing data.
+/// </summary>
+public sealed record WeekShare(DateOnly Monday, double? AbsenceShare, bool NoSchool = false);
 
 /// <summary>One spell of whole days of giltig frånvaro, over, with the pupil present every registered day since.</summary>
 public sealed record FinishedSpell(DateOnly From, DateOnly To);
@@ -44,6 +47,14 @@ public static class PupilCourse
         return Enumerable.Range(0, Weeks)
             .Select(w => new WeekShare(first.AddDays(7 * w), registered[w] == 0 ? null : (double)absent[w] / registered[w]))
             .ToList();
+    }
+
+    /// <summary>Marks the weeks without registered time in which the school had no school day, though it had after them: a lov.</summary>
+    public static IReadOnlyList<WeekShare> MarkLov(IReadOnlyList<WeekShare> weeks, IReadOnlyList<DateOnly> schoolDays)
+    {
+        var last = schoolDays.Count == 0 ? DateOnly.MinValue : schoolDays.Max();
+        return weeks.Select(w => w.AbsenceShare is null && last > w.Monday.AddDays(6) && !schoolDays.Any(d => d >= w.Monday && d <= w.Monday.AddDays(6))
+            ? w with { NoSchool = true } : w).ToList();
     }
 
     /// <summary>

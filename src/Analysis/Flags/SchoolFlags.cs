@@ -82,6 +82,7 @@ public sealed class SchoolFlags(
         var cooldown = reminders.Value.ReminderCooldownDays;
         var termStart = Term.Containing(asOf).Start;
         var investigations = await InvestigationStore.ForSchoolAsync(conn, school, null, ct);
+        var schoolDays = a.ShowsDays ? await facts.SchoolDaysAsync(school, asOf.AddDays(-7 * (PupilCourse.Weeks + 1)), asOf, ct) : [];
 
         var pupils = new List<ReportablePupil>();
         foreach (var flag in recorded.All)
@@ -95,7 +96,7 @@ public sealed class SchoolFlags(
                 flag, reason, from, term, recent, figures.Recent.Days, PupilCourse.DirectionOf(term, recent),
                 Concern.Score(figures, lateCounts, reason is ReportReason.New or ReportReason.Escalated, levels.Trend.GetValueOrDefault(flag.PupilKey)?.Probability ?? assessed[flag.PupilKey].TrendScore?.Probability),
                 a.ShowsDays ? PupilCourse.FinishedIllnessSpell([.. pupilDays.Where(d => d.Date >= termStart)], asOf) : null,
-                a.ShowsDays ? PupilCourse.WeeklyShares(pupilDays, asOf, lateCounts) : null,
+                a.ShowsDays ? PupilCourse.MarkLov(PupilCourse.WeeklyShares(pupilDays, asOf, lateCounts), schoolDays) : null,
                 investigation));
         }
 

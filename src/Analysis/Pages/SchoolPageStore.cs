@@ -27,7 +27,11 @@ public sealed record PupilPage(
 
 /// <summary>A school's line on the huvudman's view.</summary>
 public sealed record SchoolInvestigations(
-    string Skolenhetskod, int High, int AtRisk, int Trend, int Started, int Reported, int Closed, IReadOnlyList<OverduePupil> Overdue);
+    string Skolenhetskod, int High, int AtRisk, int Trend, int Started, int Reported, int Closed, IReadOnlyList<OverduePupil> Overdue)
+{
+    /// <summary>Every pupil at hög frånvaro with no investigation recorded, the longest waiting first; <see cref="Overdue"/> are those past the expected days.</summary>
+    public IReadOnlyList<OverduePupil> Waiting { get; init; } = Overdue;
+}
 
 /// <summary>A pupil at hög frånvaro for longer than expected with no investigation recorded.</summary>
 public sealed record OverduePupil(byte[] PupilKey, string FirstName, string LastName, string ClassName, DateOnly HighSince, int SchoolDays);
@@ -44,9 +48,10 @@ public sealed class SchoolPageStore(NpgsqlDataSource db, AttendanceFactStore fac
         await using var cmd = db.CreateCommand("""
             with latest as (select max(run_id) as run_id from flag where skolenhetskod = @school)
             select f.pupil_key, p.first_name, p.last_name, coalesce(e.class_name, ''), f.level, ep.entered_on,
-                   -- An unbroken run of episodes starts with the pupil's latest episode entered as new.
-                   coalesce((select max(c.entered_on) from level_episode c where c.skolenhetskod = f.skolenhetskod and c.pupil_key = f.pupil_key
-                             and c.entered_as = 'New' and c.entered_on <= ep.entered_on), ep.entered_on),
+                   -- An unbroken run of episodes starts with the pupil's latest episode entered as new; the facts may show the
+                   -- absence reached the level earlier than the night that first saw it (the flag's since).
+                   least(f.since, coalesce((select max(c.entered_on) from level_episode c where c.skolenhetskod = f.skolenhetskod and c.pupil_key = f.pupil_key
+                             and c.entered_as = 'New' and c.entered_on <= ep.entered_on), ep.entered_on)),
                    coalesce((f.figures_json->>'termAbsenceShare')::float8, 0), coalesce((f.figures_json->>'recentAbsenceShare')::float8, 0),
                    coalesce(f.concern_rank, 2147483647), i.started_on, i.reported_on, i.closed_on
             from flag f
@@ -177,18 +182,16 @@ public sealed class SchoolPageStore(NpgsqlDataSource db, AttendanceFactStore fac
             }
 
             var high = listed.Where(p => p.Level == Level.High && p.Investigation?.StartedOn is null).ToList();
-            var overdue = new List<OverduePupil>();
-            foreach (var p in high)
-            {
-                var schoolDays = calendar.DaysBetween(school, p.Since, asOf);
-                if (schoolDays > expectedWithinSchoolDays)
-                {
-                    overdue.Add(new OverduePupil(p.PupilKey, p.FirstName, p.LastName, p.ClassName, p.Since, schoolDays));
-                }
-            }
+            // Counted in the school calendar's school days: a school whose exports stopped does not stop the rektor's clock.
+            var waiting = high.Select(p => new OverduePupil(p.PupilKey, p.FirstName, p.LastName, p.ClassName, p.Since,
+                calendar.DaysBetween(school, p.Since, asOf))).ToList();
 
+            var longestFirst = waiting.OrderByDescending(o => o.SchoolDays).ToList();
             result.Add(new SchoolInvestigations(school, listed.Count(p => p.Level == Level.High), listed.Count(p => p.Level == Level.AtRisk),
-                listed.Count(p => p.Level == Level.Trend), counts[0], counts[1], counts[2], [.. overdue.OrderByDescending(o => o.SchoolDays)]));
+                listed.Count(p => p.Level == Level.Trend), counts[0], counts[1], counts[2], [.. longestFirst.Where(o => o.SchoolDays > expectedWithinSchoolDays)])
+            {
+                Waiting = longestFirst,
+            });
         }
 
         return result;

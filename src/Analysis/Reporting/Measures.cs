@@ -54,7 +54,7 @@ public static class Measures
         new(AtRiskShare, "Andel riskfrånvaro", MeasureUnit.Percent, Pupils, AtRisk),
         new(High, "Hög frånvaro", MeasureUnit.Count),
         new(HighShare, "Andel hög frånvaro", MeasureUnit.Percent, Pupils, High),
-        new(Trend, "Trend (modellen)", MeasureUnit.Count),
+        new(Trend, "Stigande frånvaro, under gränserna (modellen)", MeasureUnit.Count),
         new(NewlyFlagged, "Nya flaggningar", MeasureUnit.Count),
         new(Reported, "Elever i rektorsbesked", MeasureUnit.Count),
         .. DevelopmentWeeks.SelectMany(w => new Measure[]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Calendar;
@@ -71,8 +72,12 @@ public static class TermReportBuilder
         var measures = Measures.For(expectedWithinSchoolDays);
         CellSuppression.Apply(cells, reportGroups, measures, minGroupSize);
 
-        var reportWeeks = weeks.Select(w => new ReportWeek(w.IsoYear, w.IsoWeek, w.FirstDay, w.LastDay, w.Pupils,
-            Share(w.Excused, w.Registered), Share(w.Unexcused, w.Registered), w.Pupils < minGroupSize)).ToList();
+        var reportWeeks = WithLov(weeks.Select(w => new ReportWeek(w.IsoYear, w.IsoWeek, w.FirstDay, w.LastDay, w.Pupils,
+            Share(w.Excused, w.Registered), Share(w.Unexcused, w.Registered), w.Pupils is > 0 && w.Pupils < minGroupSize)
+        {
+            Lov = w.Pupils == 0,
+            SummaryPupils = w.SummaryPupils,
+        }).ToList());
         return new TermReport(term, term.Start, to, minGroupSize, expectedWithinSchoolDays, reportGroups, measures, cells, reportWeeks, schools);
     }
 
@@ -199,6 +204,25 @@ public static class TermReportBuilder
         0 => "Förskoleklass",
         _ => $"Årskurs {grade}",
     };
+
+    /// <summary>The weeks with a lov week put in where no school had a school day between two weeks that had (no facts at all).</summary>
+    private static List<ReportWeek> WithLov(List<ReportWeek> weeks)
+    {
+        static DateOnly Monday(DateOnly d) => d.AddDays(-(((int)d.DayOfWeek + 6) % 7));
+        var all = new List<ReportWeek>();
+        foreach (var w in weeks)
+        {
+            for (var gap = all.Count == 0 ? Monday(w.FirstDay) : Monday(all[^1].FirstDay).AddDays(7); gap < Monday(w.FirstDay); gap = gap.AddDays(7))
+            {
+                var day = gap.ToDateTime(TimeOnly.MinValue);
+                all.Add(new ReportWeek(ISOWeek.GetYear(day), ISOWeek.GetWeekOfYear(day), gap, gap.AddDays(4), 0, null, null, false) { Lov = true });
+            }
+
+            all.Add(w);
+        }
+
+        return all;
+    }
 
     private static double? Share(long part, long whole) => whole == 0 ? null : (double)part / whole;
 }

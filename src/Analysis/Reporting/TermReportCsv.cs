@@ -40,7 +40,7 @@ public static class TermReportCsv
     {
         using var csv = SpreadsheetCsv.Create(path);
         csv.Header("termin", "år", "vecka", "från", "till", "elever", "giltig_franvaro_procent", "ogiltig_franvaro_procent", "undertryckt");
-        foreach (var w in report.Weeks)
+        foreach (var w in report.Weeks.Where(w => !w.Lov))
         {
             csv.Text(report.Term.Name).Number(w.IsoYear).Number(w.IsoWeek).Texts($"{w.FirstDay:yyyy-MM-dd}", $"{w.LastDay:yyyy-MM-dd}")
                 .Number(w.Suppressed ? null : w.Pupils, "0")

@@ -21,7 +21,36 @@ internal sealed record TermReportPage(
 {
     private static readonly CultureInfo Sv = CultureInfo.GetCultureInfo("sv-SE");
 
-    public static TermReportPage Of(TermReport report, DateOnly created)
+    /// <summary>Lines under the week chart: what is left out of it (summary exports), what "lov" and "*" mean.</summary>
+    public IReadOnlyList<string> WeekNotes { get; init; } = [];
+
+    public static TermReportPage Of(TermReport report, DateOnly created) => Build(report, created) with { WeekNotes = WeekNotesOf(report) };
+
+    private static List<string> WeekNotesOf(TermReport report)
+    {
+        var notes = new List<string>();
+        var summaryPupils = report.Weeks.Select(w => w.SummaryPupils).DefaultIfEmpty(0).Max();
+        if (summaryPupils > 0)
+        {
+            notes.Add($"Skolor som skickar summerade exporter ({Count(summaryPupils)} {(summaryPupils == 1 ? "elev" : "elever")}) ingår inte i veckorna: en summa för en period visar " +
+                      "inte vilken vecka frånvaron gällde. De ingår i terminens tabeller nedan.");
+        }
+
+        if (report.Weeks.Any(w => w.Lov))
+        {
+            notes.Add("lov: ingen skola hade skoldag den veckan.");
+        }
+
+        var usual = UsualPupils(report);
+        if (report.Weeks.Any(w => !w.Lov && w.Pupils < SmallerBase * usual))
+        {
+            notes.Add($"*: färre elever i underlaget än terminens vanliga {Count(usual)}, till exempel för att en skolas export saknas (se datakvaliteten).");
+        }
+
+        return notes;
+    }
+
+    private static TermReportPage Build(TermReport report, DateOnly created)
     {
         var municipality = report.Groups.Single(g => g.Kind == GroupKind.Municipality);
         var followed = report[municipality, GenderColumn.All, Measures.DevPupils(Measures.DevelopmentWeeks[0])].Value is > 0;
@@ -59,18 +88,44 @@ internal sealed record TermReportPage(
             group.Kind == GroupKind.School && group.Driftsform == "Independent",
             [.. measures.Select(m => (IReadOnlyList<TableCell>)[.. Enum.GetValues<GenderColumn>().Select(gender => TableCell.Of(report[g, gender, m.Key], m.Unit))])]))
             .ToList();
+        var cells = report.Groups.SelectMany((_, g) => measures.SelectMany(m => Enum.GetValues<GenderColumn>().Select(gender => report[g, gender, m.Key])));
         return new PageTable(
             [.. measures.Select(m => new TableMeasure(m.Label, m.Unit == MeasureUnit.Count && m.Key != Measures.Pupils))],
             rows,
-            rows.Any(r => r.Cells.Any(c => c.Any(x => x.Suppressed))));
+            rows.Any(r => r.Cells.Any(c => c.Any(x => x.Suppressed))))
+        {
+            // A table of nothing but zeros says so once; a hidden cell may hide a small number, so it is not "nothing".
+            AllZero = cells.All(c => !c.Suppressed && c.Value is null or 0),
+        };
     }
 
-    private static BarChart WeekChartOf(TermReport report) => BarChart.Of(report.Weeks.Select(w => new Bar(
-        $"v. {w.IsoWeek}", null,
-        w.Suppressed ? [] : [new Segment(0, w.ExcusedShare ?? 0), new Segment(1, w.UnexcusedShare ?? 0)],
-        $"Vecka {w.IsoWeek} ({Date(w.FirstDay)}–{Date(w.LastDay)}): " + (w.Suppressed
-            ? $"färre än {report.MinGroupSize} elever, visas inte"
-            : $"giltig {Pct(w.ExcusedShare)}, ogiltig {Pct(w.UnexcusedShare)}"))));
+    /// <summary>
+    /// The weeks from the schools' day and lesson exports: a lov week (no school day anywhere) is labelled "lov", and a week
+    /// whose pupil base is clearly smaller than the term's usual (a school's export missing) is marked with *.
+    /// </summary>
+    private static BarChart WeekChartOf(TermReport report)
+    {
+        var usual = UsualPupils(report);
+        return BarChart.Of(report.Weeks.Select(w =>
+        {
+            var smaller = !w.Lov && w.Pupils < SmallerBase * usual;
+            var label = w.Lov ? $"v. {w.IsoWeek} lov" : smaller ? $"v. {w.IsoWeek}*" : $"v. {w.IsoWeek}";
+            var title = $"Vecka {w.IsoWeek} ({Date(w.FirstDay)}–{Date(w.LastDay)}): " + (w.Lov ? "lov, ingen skoldag"
+                : w.Suppressed ? $"färre än {report.MinGroupSize} elever, visas inte"
+                : $"giltig {Pct(w.ExcusedShare)}, ogiltig {Pct(w.UnexcusedShare)}, {Count(w.Pupils)} elever" +
+                  (smaller ? $" (färre än vanligt, {Count(usual)})" : ""));
+            return new Bar(label, null, w.Suppressed || w.Lov ? [] : [new Segment(0, w.ExcusedShare ?? 0), new Segment(1, w.UnexcusedShare ?? 0)], title);
+        }));
+    }
+
+    /// <summary>A week with fewer pupils than this share of the term's usual week (the median) is marked as having a smaller base.</summary>
+    private const double SmallerBase = 0.9;
+
+    private static int UsualPupils(TermReport report)
+    {
+        var pupils = report.Weeks.Where(w => !w.Lov).Select(w => w.Pupils).Order().ToList();
+        return pupils.Count == 0 ? 0 : pupils[pupils.Count / 2];
+    }
 
     private static BarChart SchoolChartOf(TermReport report) => BarChart.Of(report.Groups.Select((g, i) => (g, i))
         .Where(x => x.g.Kind is GroupKind.Municipality or GroupKind.School).Select(x =>
@@ -177,7 +232,11 @@ internal sealed record PageSummary(
     string Pupils, string Attendance, string Excused, string Unexcused, string AtRisk, string High, string NewlyFlagged, string Digests);
 
 /// <summary>One table: a column group per measure, a row per group. <see cref="HasSuppressed"/>: the footnote on – is needed.</summary>
-internal sealed record PageTable(IReadOnlyList<TableMeasure> Measures, IReadOnlyList<TableRow> Rows, bool HasSuppressed);
+internal sealed record PageTable(IReadOnlyList<TableMeasure> Measures, IReadOnlyList<TableRow> Rows, bool HasSuppressed)
+{
+    /// <summary>Every figure is 0 (or has nothing to count): the table is replaced by one "Inga".</summary>
+    public bool AllZero { get; init; }
+}
 
 /// <summary><see cref="IsCount"/>: a number of pupils other than the group's size, headed "(antal)".</summary>
 internal sealed record TableMeasure(string Label, bool IsCount);

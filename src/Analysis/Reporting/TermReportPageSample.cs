@@ -32,7 +32,7 @@ internal static class TermReportPageSample
             "höstterminen 2026", "17 augusti 2026", "20 november 2026", "23 november 2026", 5,
             new PageSummary("1 234", "91,2 %", "6,1 %", "2,7 %", "120", "45", "98", "30"),
             chart, chart, chart, chart,
-            table, table, table,
+            table, table, table with { AllZero = true },
             4, [new DevelopmentPart(4, 20, 10, table), new DevelopmentPart(8, 40, 20, table)],
             new InvestigationPart(10, 4, table, table, chart, table, table),
             [
@@ -41,6 +41,7 @@ internal static class TermReportPageSample
                 school with { Name = "Tredje skolan", StaleAtLastRun = null, LastExportTo = "", ReportingRate = empty, ReportingRateMeasurable = false },
                 school with { Name = "Hela kommunen", Driftsform = "", IsTotal = true, StaleAtLastRun = null, LastExportTo = "" },
             ]);
+        page = page with { WeekNotes = ["lov: ingen skola hade skoldag den veckan."] };
         return [page, page with { DevelopmentChart = null, Investigations = page.Investigations with { Chart = null } }];
     }
 }

@@ -39,8 +39,14 @@ public sealed record PupilTerm(
     string Skolenhetskod, byte[] PupilKey, char Gender, int? Grade, Minutes Term, long RateScheduled, long RateRegistered,
     Level? HighestLevel, bool NewlyFlagged, bool Reported, PupilDevelopment? Development, PupilSteps Steps);
 
-/// <summary>The municipality's minutes in one ISO week, and how many pupil placements had scheduled time in it.</summary>
-public sealed record WeekMinutes(int IsoYear, int IsoWeek, DateOnly FirstDay, DateOnly LastDay, int Pupils, long Registered, long Excused, long Unexcused);
+/// <summary>
+/// The municipality's minutes in one ISO week from day and lesson exports, how many pupil placements had scheduled time in
+/// it there, and how many more had only summary-export facts (left out of the minutes).
+/// </summary>
+public sealed record WeekMinutes(int IsoYear, int IsoWeek, DateOnly FirstDay, DateOnly LastDay, int Pupils, long Registered, long Excused, long Unexcused)
+{
+    public int SummaryPupils { get; init; }
+}
 
 /// <summary>A school's register entry and its digests and exports in the term (not pupil data: never suppressed).</summary>
 public sealed record SchoolTerm(
@@ -191,16 +197,18 @@ public sealed class TermReportStore(NpgsqlDataSource db)
     {
         // Per pupil and week first, then per week: the same figures as count(distinct (skolenhetskod, pupil_key)) per week,
         // which sorted every fact by a record and took 68 s against 19 s at 100,000 pupils (issue 18).
+        // A summary export's total is spread over its period's days, lov included: its facts are counted apart, not in the shares.
         await using var cmd = db.CreateCommand("""
-            select isoyear, week, min(first_day), max(last_day), count(*)::int,
-                   sum(registered)::bigint, sum(excused)::bigint, sum(unexcused)::bigint
+            select isoyear, week, min(first_day), max(last_day), count(*) filter (where not summary)::int,
+                   coalesce(sum(registered) filter (where not summary), 0)::bigint, coalesce(sum(excused) filter (where not summary), 0)::bigint,
+                   coalesce(sum(unexcused) filter (where not summary), 0)::bigint, count(*) filter (where summary)::int
             from (
-                select extract(isoyear from date)::int as isoyear, extract(week from date)::int as week, skolenhetskod, pupil_key,
-                       min(date) as first_day, max(date) as last_day,
-                       sum(scheduled_min - not_reported_min) as registered, sum(excused_min) as excused, sum(unexcused_min) as unexcused
-                from attendance_fact
-                where date between @from and @to and scheduled_min > 0
-                group by 1, 2, skolenhetskod, pupil_key) pupil_week
+                select extract(isoyear from af.date)::int as isoyear, extract(week from af.date)::int as week, af.skolenhetskod, af.pupil_key,
+                       min(af.date) as first_day, max(af.date) as last_day, bool_and(f.kind is not distinct from 'Summary') as summary,
+                       sum(af.scheduled_min - af.not_reported_min) as registered, sum(af.excused_min) as excused, sum(af.unexcused_min) as unexcused
+                from attendance_fact af left join import_file f on f.id = af.import_file_id
+                where af.date between @from and @to and af.scheduled_min > 0
+                group by 1, 2, af.skolenhetskod, af.pupil_key) pupil_week
             group by 1, 2 order by 1, 2
             """);
         cmd.Parameters.AddWithValue("from", from);
@@ -210,7 +218,7 @@ public sealed class TermReportStore(NpgsqlDataSource db)
         while (await r.ReadAsync(ct))
         {
             weeks.Add(new WeekMinutes(r.GetInt32(0), r.GetInt32(1), r.GetFieldValue<DateOnly>(2), r.GetFieldValue<DateOnly>(3),
-                r.GetInt32(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7)));
+                r.GetInt32(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7)) { SummaryPupils = r.GetInt32(8) });
         }
 
         return weeks;

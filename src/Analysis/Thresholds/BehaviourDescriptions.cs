@@ -45,7 +45,7 @@ public static class BehaviourDescriptions
         lines.Add(p.RecurringWeekday is { } w ? Weekday(w) : null);
         lines.Add(p.OneSubject is { } s ? Subject(s, f) : null);
         lines.Add(p.LongSpell ? spell : null);
-        lines.Add(p.Scattered ? $"Frånvarande del av dagen {f.Recent.PartDays} av de senaste {f.Recent.Days} skoldagarna." : null);
+        lines.Add(p.Scattered ? PartDays(f.Recent.PartDays, f.Recent.Days) : null);
         lines.Add(p.LateArrivals ? late : null);
         lines.Add(recentShare);
         lines.Add(unexcusedRule is not null || f.Recent.UnexcusedMinutes >= 60 ? unexcused : null);
@@ -61,8 +61,41 @@ public static class BehaviourDescriptions
             return null;
         }
 
-        var still = f.CurrentSpellDays == f.LongestSpellDays ? " och är fortfarande frånvarande" : "";
+        var still = f.CurrentSpellDays != f.LongestSpellDays ? ""
+            : DataStopsEarly(f) ? $" till och med senaste exporten ({f.LastDate!.Value.ToString("d MMMM", Sv)})"
+            : " och är fortfarande frånvarande";
         return $"Frånvarande hela dagen {f.LongestSpellDays} skoldagar i följd från {start.ToString("d MMMM", Sv)}{still}.";
+    }
+
+    /// <summary>
+    /// The pupil's facts end school days before the run (the school's export stops early): whether they are still absent is
+    /// not known. A weekend or one missing day between the last export and the run is how exports normally arrive.
+    /// </summary>
+    private static bool DataStopsEarly(PupilFigures f)
+    {
+        if (f.LastDate is not { } last)
+        {
+            return false;
+        }
+
+        var weekdays = 0;
+        for (var d = last.AddDays(1); d < f.AsOf; d = d.AddDays(1))
+        {
+            weekdays += d.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday ? 0 : 1;
+        }
+
+        return weekdays >= 2;
+    }
+
+    /// <summary>"Frånvarande under en del av dagen 6 av de senaste 20 skoldagarna."</summary>
+    public static string PartDays(int partDays, int days) => $"Frånvarande under en del av dagen {partDays} av de senaste {days} skoldagarna.";
+
+    /// <summary>"Frånvarande alla de senaste 5 fredagarna", "Frånvarande, helt eller delvis, 4 av de senaste 5 måndagarna".</summary>
+    public static string Weekday(WeekdayFigures w)
+    {
+        var part = w.HalfDayOrMore == w.AbsentDays ? "" : ", helt eller delvis,";
+        var count = w.AbsentDays == w.Occurrences ? "alla" : $"{w.AbsentDays} av";
+        return $"Frånvarande{part} {count} de senaste {w.Occurrences} {WeekdaysPlural[(int)w.Day]}.";
     }
 
     private static string? RecentShare(PupilFigures f, bool lateCounts)
@@ -100,14 +133,8 @@ public static class BehaviourDescriptions
     private static string? Late(PupilFigures f) => f.Recent.LateDays == 0 ? null
         : $"Sen ankomst {f.Recent.LateDays} av de senaste {f.Recent.Days} skoldagarna, sammanlagt {RuleEvaluator.Hours(f.Recent.LateMinutes)}.";
 
-    private static string Weekday(WeekdayFigures w)
-    {
-        var part = w.HalfDayOrMore == w.AbsentDays ? "" : "hela eller delar av dagen ";
-        return $"Frånvarande {part}{w.AbsentDays} av de senaste {w.Occurrences} {WeekdaysPlural[(int)w.Day]}.";
-    }
-
     private static string Subject(SubjectFigures s, PupilFigures f) =>
-        $"Frånvarande {s.AbsentLessons} av {s.Lessons} lektioner i {InRunningText(s.Subject)} de senaste {f.Recent.Days} skoldagarna.";
+        $"Frånvarande vid {s.AbsentLessons} av de {s.Lessons} lektionerna i {InRunningText(s.Subject)} de senaste {f.Recent.Days} skoldagarna.";
 
     /// <summary>Subject names are written in lower case in running Swedish ("i matematik"), abbreviations kept ("i SO").</summary>
     public static string InRunningText(string subject) =>

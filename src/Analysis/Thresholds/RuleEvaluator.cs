@@ -13,6 +13,8 @@ public sealed record Assessment(PupilFigures Figures, Level? Level, IReadOnlyLis
     public bool LateCountsAsAbsence { get; init; }
     /// <summary>For a Trend flag: the model's probability and the features behind it; null for the rules' levels.</summary>
     public TrendScore? TrendScore { get; init; }
+    /// <summary>The first school day of the unbroken run at this level or above, from the facts (<see cref="LevelReached"/>); null for Trend flags.</summary>
+    public DateOnly? ReachedOn { get; init; }
 }
 
 /// <summary>Applies the agreed rules to a pupil's figures. Descriptions say what the pupil did, never why.</summary>

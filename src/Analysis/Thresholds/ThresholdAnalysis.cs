@@ -52,6 +52,7 @@ public sealed class ThresholdAnalysis(AttendanceFactStore facts, SubjectFactStor
 
         var seen = new List<(byte[] Key, DateOnly Last)>();
         var candidates = new List<PupilFigures>();
+        var reached = new Dictionary<byte[], DateOnly>(PupilKeyComparer.Instance);
         var schoolLast = DateOnly.MinValue;
 
         // The recent window reaches back over the break into the previous term while the school has fewer than a window of
@@ -133,9 +134,13 @@ public sealed class ThresholdAnalysis(AttendanceFactStore facts, SubjectFactStor
             var last = f.LastDate!.Value;
             schoolLast = last > schoolLast ? last : schoolLast;
             seen.Add((key, last));
-            if (RuleEvaluator.LevelOf(f, t) is not null)
+            if (RuleEvaluator.LevelOf(f, t) is { } level)
             {
                 candidates.Add(f);
+                if (LevelReached.On(key, school, span[windowStart..], level, t, settings, asOf, term.Start) is { } on)
+                {
+                    reached[key] = on;
+                }
             }
         }
 
@@ -152,7 +157,10 @@ public sealed class ThresholdAnalysis(AttendanceFactStore facts, SubjectFactStor
         var flagged = candidates.Where(f => onRoll.Contains(f.PupilKey)).ToList();
         var bySubject = await subjects.ReadAsync(school, flagged.Select(f => (f.PupilKey, f.Recent.From ?? asOf)).ToList(), asOf, ct);
         var showsDays = await facts.ShowsDaysAsync(school, flagged.Select(f => f.Recent.From ?? asOf).DefaultIfEmpty(asOf).Min(), asOf, ct);
-        var assessments = flagged.Select(f => RuleEvaluator.Evaluate(f, t, bySubject.GetValueOrDefault(f.PupilKey), showsDays)).ToList();
+        var assessments = flagged.Select(f => RuleEvaluator.Evaluate(f, t, bySubject.GetValueOrDefault(f.PupilKey), showsDays) with
+        {
+            ReachedOn = reached.TryGetValue(f.PupilKey, out var on) ? on : null,
+        }).ToList();
         return new SchoolAssessment(school, asOf, t, onRoll.Count, assessments, onRoll) { ShowsDays = showsDays };
     }
 }

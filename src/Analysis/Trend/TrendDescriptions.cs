@@ -10,9 +10,6 @@ namespace Skolnarvaro.Analysis.Trend;
 /// </summary>
 public static class TrendDescriptions
 {
-    private static readonly string[] WeekdaysPlural =
-        ["söndagarna", "måndagarna", "tisdagarna", "onsdagarna", "torsdagarna", "fredagarna", "lördagarna"];
-
     public static IReadOnlyList<string> Describe(TrendFeatures f, IEnumerable<int> featuresByContribution)
     {
         var lines = featuresByContribution.Select(i => Sentence(f, i)).OfType<string>().Distinct().Take(BehaviourDescriptions.Max).ToList();
@@ -29,17 +26,15 @@ public static class TrendDescriptions
         "share_5d" or "share_10d" or "share_prior_10d" or "slope_20d_per_week" or "days_since_last_absence" or "slope_40d_per_week"
             or "share_smoothed_10d_half_life" or "rising_weeks_of_6" or "share_40d_across_terms" => Rise(f) ?? Recent(f),
         "beyond_illness_share_20d" or "beyond_illness_change_10d" => f.PartDays20 > 0
-            ? $"Frånvarande del av dagen {f.PartDays20} av de senaste {f.Last20.Days} skoldagarna." : Rise(f),
+            ? BehaviourDescriptions.PartDays(f.PartDays20, f.Last20.Days) : Rise(f),
         "share_20d" => Recent(f),
         "share_term" or "term_days" => Term(f),
         "unexcused_share_20d" or "unexcused_part_of_absence_term" => f.UnexcusedMinutes20 > 0
             ? $"Ogiltig frånvaro {RuleEvaluator.Hours(f.UnexcusedMinutes20)} de senaste {f.Last20.Days} skoldagarna." : null,
-        "absence_days_20d" => f.AbsenceDays20 > 0 ? $"Frånvarande hela eller delar av dagen {f.AbsenceDays20} av de senaste {f.Last20.Days} skoldagarna." : null,
-        "part_days_20d" => f.PartDays20 > 0 ? $"Frånvarande del av dagen {f.PartDays20} av de senaste {f.Last20.Days} skoldagarna." : null,
+        "absence_days_20d" => f.AbsenceDays20 > 0 ? $"Frånvarande hela eller en del av dagen {f.AbsenceDays20} av de senaste {f.Last20.Days} skoldagarna." : null,
+        "part_days_20d" => f.PartDays20 > 0 ? BehaviourDescriptions.PartDays(f.PartDays20, f.Last20.Days) : null,
         "whole_day_spells_40d" or "longest_spell_40d" or "current_spell" => Spells(f),
-        "weekday_concentration_25d" => f.Weekday is { AbsentDays: >= 3 } w
-            ? $"Frånvarande {(w.HalfDayOrMore == w.AbsentDays ? "" : "hela eller delar av dagen ")}{w.AbsentDays} av de senaste {w.Occurrences} {WeekdaysPlural[(int)w.Day]}."
-            : null,
+        "weekday_concentration_25d" => f.Weekday is { AbsentDays: >= 3 } w ? BehaviourDescriptions.Weekday(w) : null,
         "late_days_20d" or "late_share_20d" => f.LateDays20 > 0
             ? $"Sen ankomst {f.LateDays20} av de senaste {f.Last20.Days} skoldagarna, sammanlagt {RuleEvaluator.Hours(f.LateMinutes20)}." : null,
         "previous_term_share" or "change_vs_previous_term" or "previous_term_last_20d" or "change_vs_previous_term_end" => f.PreviousTerm is { } p && f.Term.Value > p.Value && f.Term.Absent > 0

@@ -55,8 +55,13 @@ public static class DigestBuilder
         if (request.LeftLevels > 0)
         {
             notes.Add(request.LeftLevels == 1
-                ? "1 elev som hade frånvaro över gränserna sedan förra sammanfattningen är nu under dem."
-                : $"{request.LeftLevels} elever som hade frånvaro över gränserna sedan förra sammanfattningen är nu under dem.");
+                ? "En elev som har varit på någon av nivåerna sedan förra sammanfattningen är det inte längre."
+                : $"{request.LeftLevels} elever som har varit på någon av nivåerna sedan förra sammanfattningen är det inte längre.");
+        }
+
+        if (kind == DigestKind.News && LeftOut(request.Pupils) is { } leftOut)
+        {
+            notes.Add(leftOut);
         }
 
         if (!request.ShowsDays)
@@ -66,8 +71,12 @@ public static class DigestBuilder
 
         return new DigestModel(
             new DigestSchool(school.Skolenhetskod, school.Name, school.Huvudman, string.Join(", ", school.Rectors.Select(r => r.Name))),
-            Date(runDate), kind.ToString(), Summary(kind, pupils, lastDigest), levels, byGrade ? "Årskurs" : "Klass", groups, cards, more, listed,
-            notes, caveats, pupils.Count);
+            Date(runDate), kind.ToString(), Summary(kind, pupils, lastDigest, school.Independent), levels, byGrade ? "Årskurs" : "Klass", groups, cards, more, listed,
+            notes, caveats, pupils.Count)
+        {
+            AtLevels = pupils.Count(p => p.Entry.LevelCode != "Trend"),
+            Rising = pupils.Count(p => p.Entry.LevelCode == "Trend"),
+        };
     }
 
     public static string Date(DateOnly date) => date.ToString("d MMMM yyyy", Sv);
@@ -77,32 +86,87 @@ public static class DigestBuilder
 
     private static readonly string[] LevelCodes = ["High", "AtRisk", "Trend"];
 
-    private static string Summary(DigestKind kind, IReadOnlyList<FlaggedPupil> pupils, DateOnly? lastDigest)
+    /// <summary>
+    /// The digest's opening sentences. A pupil with stigande frånvaro is below every line, so they are counted apart from
+    /// the pupils whose absence is over the limits, never among them.
+    /// </summary>
+    private static string Summary(DigestKind kind, IReadOnlyList<FlaggedPupil> pupils, DateOnly? lastDigest, bool independent)
     {
-        string Count(string code) => Pupils(pupils.Count(p => p.Entry.LevelCode == code));
-        var high = pupils.Count(p => p.Entry.LevelCode == "High");
-        var atRisk = pupils.Count(p => p.Entry.LevelCode == "AtRisk");
-        var trend = pupils.Count(p => p.Entry.LevelCode == "Trend");
-        var levels = Join(
-            high > 0 ? $"{Count("High")} med hög frånvaro" : null,
-            atRisk > 0 ? $"{Count("AtRisk")} med riskfrånvaro" : null,
-            trend > 0 ? $"{Count("Trend")} med stigande frånvaro" : null);
+        int Count(string level, params string[] changes) =>
+            pupils.Count(p => p.Entry.LevelCode == level && (changes.Length == 0 || changes.Contains(p.Entry.ChangeCode)));
+        int AtLevels(params string[] changes) => Count("High", changes) + Count("AtRisk", changes);
         if (kind == DigestKind.Overview)
         {
-            return $"Det här är skolans första sammanfattning: {levels} har i dag frånvaro över de gränser kommunen har kommit överens om.";
+            return Overview(Count("High"), Count("AtRisk"), Count("Trend"), independent);
         }
 
-        var news = pupils.Count(p => p.Entry.ChangeCode == "New");
-        var escalated = pupils.Count(p => p.Entry.ChangeCode == "Escalated");
-        var reminders = pupils.Count(p => p.Entry.ChangeCode == "Reminder");
-        var since = lastDigest is { } last ? $" sedan förra sammanfattningen ({last.ToString("d MMMM", Sv)})" : "";
-        var what = Join(
+        var since = lastDigest is { } last ? $"Nytt sedan förra sammanfattningen ({last.ToString("d MMMM", Sv)})" : "Nytt sedan förra sammanfattningen";
+        var (news, escalated, risingNews) = (AtLevels("New"), AtLevels("Escalated"), Count("Trend", "New", "Escalated"));
+        if (kind == DigestKind.Urgent)
+        {
+            return $"Brådskande: {Pupils(news + escalated)} har fått hög frånvaro.";
+        }
+
+        var sentences = new List<string>();
+        var overLimits = Join(
             news > 0 ? $"{Pupils(news)} har fått frånvaro över gränserna" : null,
-            escalated > 0 ? $"{Pupils(escalated)} har fått ökad frånvaro" : null,
-            reminders > 0 ? $"{Pupils(reminders)} har fortfarande frånvaro över gränserna (påminnelse)" : null);
-        return kind == DigestKind.Urgent
-            ? $"Brådskande: {what}{since}."
-            : $"{char.ToUpper(what[0], Sv)}{what[1..]}{since}.";
+            escalated > 0 ? $"{Pupils(escalated)} har fått ökad frånvaro" : null);
+        if (overLimits.Length > 0)
+        {
+            sentences.Add($"{since}: {overLimits}.");
+        }
+
+        if (risingNews > 0)
+        {
+            sentences.Add(overLimits.Length > 0 ? $"Dessutom har {Pupils(risingNews)} {RisingBelow}." : $"{since}: {Pupils(risingNews)} har {RisingBelow}.");
+        }
+
+        var (reminded, risingReminded) = (AtLevels("Reminder"), Count("Trend", "Reminder"));
+        if (reminded + risingReminded > 0)
+        {
+            sentences.Add("Påminnelse: " + Join(
+                reminded > 0 ? $"{Pupils(reminded)} har fortfarande frånvaro över gränserna" : null,
+                risingReminded > 0 ? $"{Pupils(risingReminded)} har fortfarande {RisingBelow}" : null) + ".");
+        }
+
+        return string.Join(" ", sentences);
+    }
+
+    private const string RisingBelow = "en frånvaro som ökar men ännu är under gränserna";
+
+    /// <summary>
+    /// The first digest's opening: who is at the levels today, and apart from them who is rising below them. The limits are
+    /// the municipality's agreement for its own schools; a fristående school's huvudman is another, so its digest does not
+    /// claim the municipality agreed them for it.
+    /// </summary>
+    private static string Overview(int high, int atRisk, int rising, bool independent)
+    {
+        var levels = Join(high > 0 ? $"{Pupils(high)} hög frånvaro" : null, atRisk > 0 ? $"{Pupils(atRisk)} riskfrånvaro" : null);
+        var limits = independent ? "de gränser för hög frånvaro och riskfrånvaro som används för skolan" : "de gränser kommunen har kommit överens om";
+        var first = levels.Length > 0
+            ? $"Det här är skolans första sammanfattning. I dag har {levels} enligt {limits}."
+            : $"Det här är skolans första sammanfattning. I dag har ingen elev frånvaro över {limits}.";
+        return rising > 0 ? $"{first} {(rising == 1 ? "En elev" : $"{rising} elever")} har {RisingBelow}." : first;
+    }
+
+    /// <summary>
+    /// Pupils at a level the digest does not mention (an open investigation, or told about within the cool-down), so its counts
+    /// agree with the school's page: "1 elev med pågående utredning nämns inte i den här sammanfattningen."
+    /// </summary>
+    private static string? LeftOut(IReadOnlyList<DigestEntry> all)
+    {
+        var notTold = all.Where(p => p.ChangeCode == "AtLevel").ToList();
+        var investigated = notTold.Count(p => p.Investigation is { StartedOn: not null, ClosedOn: null });
+        var recent = notTold.Count - investigated;
+        if (notTold.Count == 0)
+        {
+            return null;
+        }
+
+        var who = Join(
+            investigated > 0 ? $"{Pupils(investigated)} med pågående utredning" : null,
+            recent > 0 ? $"{Pupils(recent)} som har nämnts nyligen" : null);
+        return $"{char.ToUpper(who[0], Sv)}{who[1..]} nämns inte i den här sammanfattningen.";
     }
 
     private static string Pupils(int n) => n == 1 ? "1 elev" : $"{n} elever";
@@ -116,9 +180,11 @@ public static class DigestBuilder
     private static DigestPupil Card(FlaggedPupil p, NameDisplay names, DateOnly runDate)
     {
         var e = p.Entry;
+        // A Trend pupil is on the card because the model saw their absence rise; a direction that says otherwise is left out.
         var (direction, symbol) = e.Direction switch
         {
             "Rising" => ("stigande", "↑"),
+            _ when e.LevelCode == "Trend" => ("", ""),
             "Falling" => ("sjunkande", "↓"),
             _ => ("oförändrad", "→"),
         };
@@ -126,12 +192,12 @@ public static class DigestBuilder
         var max = Math.Max(0.25, weeks.Max(w => w.Share) ?? 0);
         var bars = weeks.Select(w => new DigestBar(
             $"v. {ISOWeek.GetWeekOfYear(w.Monday.ToDateTime(TimeOnly.MinValue))}",
-            w.Share is { } s ? Percent(s) : "–",
+            w.Share is { } s ? Percent(s) : w.Lov ? "lov" : "–",
             w.Share is { } v ? Math.Max(v > 0 ? 2 : 0, (int)Math.Round(22 * v / max)) : 0)).ToList();
         return new DigestPupil(
             DisplayName(p, names), p.ClassName, LevelLabel(e.LevelCode), e.LevelCode, ChangeLabel(e),
             Date(e.Since), Percent(e.TermShare), Percent(e.RecentShare), e.RecentDays, direction, symbol,
-            e.Descriptions, bars, Blocks(weeks), e.FinishedSpell is { } spell ? $"En sammanhängande frånvaroperiod {Dates(spell)}, därefter närvarande." : null,
+            e.Descriptions, bars, Blocks(weeks), Legend(weeks, "lov", "–"), Legend(weeks, "L", "·"), e.FinishedSpell is { } spell ? $"En sammanhängande frånvaroperiod {Dates(spell)}, därefter närvarande." : null,
             Step(e.Investigation));
     }
 
@@ -157,11 +223,24 @@ public static class DigestBuilder
         return string.Join(" · ", parts);
     }
 
-    /// <summary>"▁▂▅█▃▁" — one block per week, "·" for a week without registered time; readable in any mail client.</summary>
+    /// <summary>"▁▂▅█▃▁" — one block per week, "L" for a lov, "·" for a week without data; readable in any mail client.</summary>
     private static string Blocks(IReadOnlyList<DigestWeek> weeks)
     {
         const string levels = "▁▂▃▄▅▆▇█";
-        return weeks.Count == 0 ? "" : string.Concat(weeks.Select(w => w.Share is { } s ? levels[Math.Clamp((int)(s * 2 * levels.Length), 0, levels.Length - 1)] : '·'));
+        return weeks.Count == 0 ? "" : string.Concat(weeks.Select(w => w.Share is { } s ? levels[Math.Clamp((int)(s * 2 * levels.Length), 0, levels.Length - 1)] : w.Lov ? 'L' : '·'));
+    }
+
+    /// <summary>One line that tells a lov from a week without data, when the weeks have either; else null.</summary>
+    private static string? Legend(IReadOnlyList<DigestWeek> weeks, string lovMark, string missingMark)
+    {
+        var (lov, missing) = (weeks.Any(w => w.Share is null && w.Lov), weeks.Any(w => w.Share is null && !w.Lov));
+        return (lov, missing) switch
+        {
+            (true, true) => $"{lovMark} = skolan hade lov, {missingMark} = inga uppgifter om eleven den veckan",
+            (true, false) => $"{lovMark} = skolan hade lov",
+            (false, true) => $"{missingMark} = inga uppgifter om eleven den veckan",
+            _ => null,
+        };
     }
 
     private static string Dates(DigestSpell s) =>

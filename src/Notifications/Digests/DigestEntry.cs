@@ -13,8 +13,8 @@ public sealed record DigestEntry(
     public bool IsNews => ChangeCode is "New" or "Escalated";
 }
 
-/// <summary>One school week of a pupil's course: the share of registered time absent, null without registered time.</summary>
-public sealed record DigestWeek(DateOnly Monday, double? Share);
+/// <summary>One school week of a pupil's course: the share of registered time absent, null without registered time; <paramref name="Lov"/> when the school had no school day that week.</summary>
+public sealed record DigestWeek(DateOnly Monday, double? Share, bool Lov = false);
 
 /// <summary>The legal steps the rektor has recorded for the pupil on the rektor's page (null dates: not taken).</summary>
 public sealed record DigestInvestigation(DateOnly? StartedOn, DateOnly? ReportedOn, DateOnly? ClosedOn);

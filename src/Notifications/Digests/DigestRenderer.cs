@@ -38,7 +38,7 @@ public sealed class DigestRenderer
     public static DigestModel SampleModel(DigestKind kind = DigestKind.News)
     {
         var monday = new DateOnly(2026, 11, 16);
-        DigestWeek[] weeks = [.. Enumerable.Range(0, 8).Select(i => new DigestWeek(monday.AddDays(7 * (i - 7)), i == 3 ? null : 0.05 * i))];
+        DigestWeek[] weeks = [.. Enumerable.Range(0, 8).Select(i => new DigestWeek(monday.AddDays(7 * (i - 7)), i is 2 or 3 ? null : 0.05 * i, Lov: i == 2))];
         var school = new SchoolRecipients
         {
             Skolenhetskod = "12345678", Name = "Exempelskolan", Huvudman = "Exempelstads kommun",

@@ -22,7 +22,11 @@ public sealed class SchoolRecipients
     public string Skolenhetskod { get; set; } = "";
     public string Name { get; set; } = "";
     public string Huvudman { get; set; } = "";
+    /// <summary>Municipal or Independent (fristående): an independent school's huvudman is not the municipality, and its digest says so.</summary>
+    public string Driftsform { get; set; } = "Municipal";
     public List<RectorSettings> Rectors { get; set; } = [];
+
+    public bool Independent => Driftsform.Equals("Independent", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>Skolnarvaro:Notifications, plus the school registry's recipients.</summary>

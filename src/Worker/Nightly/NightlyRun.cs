@@ -232,7 +232,7 @@ public sealed class NightlyRun(
             p.Flag.PupilKey, p.Flag.Level.ToString(), p.Reason.ToString(), p.FromLevel?.ToString(), p.Flag.Since, p.Flag.Descriptions,
             p.TermShare, p.RecentShare, p.RecentDays, p.Direction.ToString(),
             p.FinishedSpell is { } s ? new DigestSpell(s.From, s.To) : null,
-            p.Weeks?.Select(w => new DigestWeek(w.Monday, w.AbsenceShare)).ToList(),
+            p.Weeks?.Select(w => new DigestWeek(w.Monday, w.AbsenceShare, w.NoSchool)).ToList(),
             p.Investigation is { } i ? new DigestInvestigation(i.StartedOn, i.ReportedOn, i.ClosedOn) : null)).ToList(),
         news.FirstDigest, news.LeftLevels, news.ShowsDays);
 

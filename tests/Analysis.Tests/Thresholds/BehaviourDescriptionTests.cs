@@ -14,10 +14,11 @@ public sealed class BehaviourDescriptionTests
     private static readonly ThresholdOptions Defaults = new();
     private static readonly DateOnly Monday = new(2026, 9, 7);
 
-    private static Assessment Assess(IReadOnlyList<DayFact> days, IReadOnlyList<SubjectFigures>? subjects = null, ThresholdOptions? options = null)
+    private static Assessment Assess(
+        IReadOnlyList<DayFact> days, IReadOnlyList<SubjectFigures>? subjects = null, ThresholdOptions? options = null, DateOnly? asOf = null)
     {
         var t = (options ?? Defaults).For("12345678", "Municipal");
-        var f = PupilFigures.Compute([7], "12345678", days.ToArray(), days[^1].Date, new FigureSettings(t.RecentWindowDays, t.Patterns.RecurringWeekday.Weeks));
+        var f = PupilFigures.Compute([7], "12345678", days.ToArray(), asOf ?? days[^1].Date, new FigureSettings(t.RecentWindowDays, t.Patterns.RecurringWeekday.Weeks));
         return RuleEvaluator.Evaluate(f, t, subjects);
     }
 
@@ -42,7 +43,7 @@ public sealed class BehaviourDescriptionTests
 
         var a = Assess(days);
 
-        a.Descriptions.Should().Contain("Frånvarande hela eller delar av dagen 5 av de senaste 5 fredagarna.");
+        a.Descriptions.Should().Contain("Frånvarande, helt eller delvis, alla de senaste 5 fredagarna.");
     }
 
     [Fact]
@@ -71,7 +72,7 @@ public sealed class BehaviourDescriptionTests
         var a = Assess(days, subjects, new ThresholdOptions { AtRisk = new LevelRules { AbsenceShare = 0.05 }, High = new LevelRules { AbsenceShare = 0.2 } });
 
         a.Patterns.OneSubject!.Subject.Should().Be("Matematik");
-        a.Descriptions.Should().Contain("Frånvarande 5 av 8 lektioner i matematik de senaste 20 skoldagarna.");
+        a.Descriptions.Should().Contain("Frånvarande vid 5 av de 8 lektionerna i matematik de senaste 20 skoldagarna.");
     }
 
     [Fact]
@@ -95,6 +96,18 @@ public sealed class BehaviourDescriptionTests
         BehaviourDescriptions.InRunningText(exported).Should().Be(written);
 
     [Fact]
+    public void A_spell_up_to_an_export_that_stops_early_is_told_up_to_that_export_not_as_still_going_on()
+    {
+        var days = FactHistory.Days(Monday, 25, i => i >= 19 ? 300 : 0);
+        var weekend = Assess(days, asOf: days[^1].Date.AddDays(3));
+        var twoWeeksLater = Assess(days, asOf: days[^1].Date.AddDays(14));
+
+        weekend.Descriptions[0].Should().Be("Frånvarande hela dagen 6 skoldagar i följd från 2 oktober och är fortfarande frånvarande.",
+            "an export that reaches the last school day before the run is up to date");
+        twoWeeksLater.Descriptions[0].Should().Be("Frånvarande hela dagen 6 skoldagar i följd från 2 oktober till och med senaste exporten (9 oktober).");
+    }
+
+    [Fact]
     public void One_long_spell_and_scattered_part_days_are_told_apart()
     {
         var spell = Assess(FactHistory.Days(Monday, 25, i => i >= 19 ? 300 : 0));
@@ -103,7 +116,7 @@ public sealed class BehaviourDescriptionTests
         spell.Patterns.Shape.Should().Be(AbsenceShape.LongSpell);
         spell.Descriptions[0].Should().Be("Frånvarande hela dagen 6 skoldagar i följd från 2 oktober och är fortfarande frånvarande.");
         scattered.Patterns.Shape.Should().Be(AbsenceShape.Scattered);
-        scattered.Descriptions.Should().Contain("Frånvarande del av dagen 10 av de senaste 20 skoldagarna.");
+        scattered.Descriptions.Should().Contain("Frånvarande under en del av dagen 10 av de senaste 20 skoldagarna.");
         scattered.Descriptions.Should().NotContain(d => d.Contains("i följd"));
     }
 
@@ -154,12 +167,12 @@ public sealed class BehaviourDescriptionTests
     /// <summary>The sentences a digest may contain: behaviour and figures only.</summary>
     private static readonly Regex[] BehaviourSentences =
     [
-        new(@"^Frånvarande hela dagen \d+ skoldagar i följd från \d+ \w+( och är fortfarande frånvarande)?\.$"),
+        new(@"^Frånvarande hela dagen \d+ skoldagar i följd från \d+ \w+( och är fortfarande frånvarande| till och med senaste exporten \(\d+ \w+\))?\.$"),
         new(@"^Frånvarande \d+ % av den schemalagda tiden de senaste \d+ skoldagarna( \(sen ankomst inräknad\))?(, varav ogiltig frånvaro \d+ %)?\.$"),
         new(@"^Frånvarande \d+ % av den schemalagda tiden hittills i terminen \(\d+ skoldagar\)\.$"),
-        new(@"^Frånvarande (hela eller delar av dagen )?\d+ av de senaste \d+ (mån|tis|ons|tors|fre|lör|sön)dagarna\.$"),
-        new(@"^Frånvarande \d+ av \d+ lektioner i .+ de senaste \d+ skoldagarna\.$"),
-        new(@"^Frånvarande del av dagen \d+ av de senaste \d+ skoldagarna\.$"),
+        new(@"^Frånvarande(, helt eller delvis,)? (alla|\d+ av) de senaste \d+ (mån|tis|ons|tors|fre|lör|sön)dagarna\.$"),
+        new(@"^Frånvarande vid \d+ av de \d+ lektionerna i .+ de senaste \d+ skoldagarna\.$"),
+        new(@"^Frånvarande under en del av dagen \d+ av de senaste \d+ skoldagarna\.$"),
         new(@"^Ogiltig frånvaro [\d,]+ (minuter|timmar) (de senaste \d+ skoldagarna|hittills i terminen \(\d+ skoldagar\))\.$"),
         new(@"^Sen ankomst \d+ av de senaste \d+ skoldagarna, sammanlagt [\d,]+ (minuter|timmar)\.$"),
     ];

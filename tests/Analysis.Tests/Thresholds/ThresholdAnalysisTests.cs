@@ -126,7 +126,7 @@ public sealed class ThresholdAnalysisTests(TestDatabase db) : IClassFixture<Test
 
         var withSubjects = assessment.Flagged.Single(a => a.Figures.PupilKey.SequenceEqual(pupil));
         withSubjects.Patterns.OneSubject.Should().Be(new SubjectFigures("Matematik", 20, 12));
-        withSubjects.Descriptions.Should().Contain("Frånvarande 12 av 20 lektioner i matematik de senaste 20 skoldagarna.");
+        withSubjects.Descriptions.Should().Contain("Frånvarande vid 12 av de 20 lektionerna i matematik de senaste 20 skoldagarna.");
         var without = assessment.Flagged.Single(a => a.Figures.PupilKey.SequenceEqual(withoutLessons));
         without.Patterns.OneSubject.Should().BeNull("a pupil with no lesson-level facts simply has no subject pattern");
         without.Descriptions.Should().NotBeEmpty();

@@ -54,13 +54,33 @@ public sealed class DigestGoldenTests
 
     private static DigestModel Build(DigestKind kind, FlaggedPupil[] pupils, bool firstDigest = false, int left = 0, bool showsDays = true,
         NameDisplay names = NameDisplay.FirstNameInitialClass, IReadOnlyList<string>? caveats = null) =>
-        DigestBuilder.Build(Ekbacken, RunDate, kind, pupils, new DigestRequest([.. pupils.Select(p => p.Entry)], firstDigest, left, showsDays),
+        DigestBuilder.Build(Ekbacken, RunDate, kind, [.. pupils.Where(p => firstDigest || p.Entry.ChangeCode != "AtLevel")],
+            new DigestRequest([.. pupils.Select(p => p.Entry)], firstDigest, left, showsDays),
             caveats ?? [], names, 15, firstDigest ? null : LastDigest);
 
     private static readonly string[] CaseNames =
     [
         "go_live_overview", "weekly_more_news_than_max", "illness_only_pupil", "falling_term_share", "summary_export_school",
-        "escalation_at_risk_to_high", "stale_export_caveats", "personal_link_and_investigation",
+        "escalation_at_risk_to_high", "stale_export_caveats", "personal_link_and_investigation", "trend_only_news",
+        "lov_and_missing_weeks", "reminder_with_open_investigation",
+    ];
+
+    private static FlaggedPupil[] ReminderWithInvestigation() =>
+    [
+        Pupil(10, "High", "Reminder", "7A", 0.22, 0.25, "Unchanged", Share),
+        Pupil(11, "High", "AtLevel", "7B", 0.3, 0.35, "Rising", Share,
+            investigation: new DigestInvestigation(new DateOnly(2026, 11, 10), null, null)),
+        Pupil(12, "AtRisk", "AtLevel", "8A", 0.12, 0.13, "Unchanged", Monday),
+    ];
+
+    private static readonly string[] TrendRise = ["Frånvaron har ökat från 2 % till 9 % av den schemalagda tiden: de senaste 10 skoldagarna jämfört med de 10 före."];
+
+    /// <summary>Only stigande frånvaro: two new (one whose shares barely move, as the model's pupils often do) and one reminder.</summary>
+    private static FlaggedPupil[] TrendOnly() =>
+    [
+        Pupil(21, "Trend", "New", "7A", 0.01, 0.03, "Unchanged", TrendRise, weeks: Weeks(0, 0, 0, 0, 0, 0, 0.02, 0.09)),
+        Pupil(22, "Trend", "New", "8B", 0.04, 0.09, "Rising", TrendRise),
+        Pupil(23, "Trend", "Reminder", "9A", 0.06, 0.1, "Rising", TrendRise),
     ];
 
     public static TheoryData<string> Cases() => [.. CaseNames];
@@ -103,6 +123,14 @@ public sealed class DigestGoldenTests
         {
             Link = new DigestLink("https://skolnarvaro.exempelstad.example.se/in?t=ZXhlbXBlbA.c2lnbmF0dXI", "4 december 2026"),
         },
+        "trend_only_news" => Build(DigestKind.News, TrendOnly()),
+        // Höstlov in week 44 (the school had no school day), and the school's data stopping after week 46.
+        "lov_and_missing_weeks" => Build(DigestKind.News,
+        [
+            Pupil(9, "High", "New", "7C", 0.21, 0.3, "Rising", Spell, weeks: [.. Weeks(0, 0.1, 0.05, 0, 0.3, 0.6, null, null).Select((w, i) => i == 3 ? w with { Share = null, Lov = true } : w)]),
+        ]),
+        // A reminder week: one pupil's investigation is open and one was told about last week; both are only counted.
+        "reminder_with_open_investigation" => Build(DigestKind.News, ReminderWithInvestigation()),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
@@ -139,8 +167,97 @@ public sealed class DigestGoldenTests
         model.Pupils.Should().HaveCount(15);
         model.Listed.Sum(l => l.Count).Should().Be(5);
         model.More.Should().BeEmpty();
-        model.Summary.Should().StartWith("Det här är skolans första sammanfattning: 7 elever med hög frånvaro, 12 elever med riskfrånvaro och 1 elev med stigande frånvaro");
+        model.Summary.Should().Be("Det här är skolans första sammanfattning. I dag har 7 elever hög frånvaro och 12 elever riskfrånvaro " +
+                                  "enligt de gränser kommunen har kommit överens om. En elev har en frånvaro som ökar men ännu är under gränserna.",
+            "the pupil with stigande frånvaro is counted apart, never among those over the limits");
         model.Levels.Select(l => (l.LevelCode, l.Total)).Should().Equal(("High", 7), ("AtRisk", 12), ("Trend", 1));
+        Renderer.Render(model).Subject.Should().EndWith("översikt, 19 elever med frånvaro över gränserna och 1 med stigande frånvaro");
+    }
+
+    [Fact]
+    public void A_digest_with_only_Trend_news_never_says_over_the_limits_nor_shows_the_skollagen_box_as_for_them()
+    {
+        var model = Build(DigestKind.News, TrendOnly(), left: 2);
+        var digest = Renderer.Render(model);
+
+        model.Summary.Should().Be("Nytt sedan förra sammanfattningen (16 november): 2 elever har en frånvaro som ökar men ännu är under gränserna. " +
+                                  "Påminnelse: 1 elev har fortfarande en frånvaro som ökar men ännu är under gränserna.");
+        digest.Subject.Should().NotContain("över gränserna");
+        foreach (var body in new[] { System.Net.WebUtility.HtmlDecode(digest.Html), digest.Text })
+        {
+            body.Should().NotContain("över gränserna").And.NotContain("skollagen").And.NotContain("Utred skyndsamt");
+            body.Should().Contain("under gränserna");
+        }
+    }
+
+    [Fact]
+    public void A_digest_with_pupils_at_the_levels_and_Trend_news_counts_them_apart_and_addresses_the_legal_step_to_the_levels()
+    {
+        var model = Build(DigestKind.News, [Pupil(1, "High", "New", "7B", 0.21, 0.3, "Rising", Share), .. TrendOnly()]);
+        var text = Renderer.Render(model).Text;
+
+        model.Summary.Should().StartWith("Nytt sedan förra sammanfattningen (16 november): 1 elev har fått frånvaro över gränserna. " +
+                                         "Dessutom har 2 elever en frånvaro som ökar men ännu är under gränserna.");
+        text.Should().Contain("Utred skyndsamt frånvaron hos elever med hög frånvaro eller riskfrånvaro");
+    }
+
+    [Fact]
+    public void A_fristaende_schools_first_digest_does_not_say_the_municipality_agreed_its_limits()
+    {
+        var friskola = new SchoolRecipients
+        {
+            Skolenhetskod = "87654321", Name = "Björkö friskola", Huvudman = "Björkö Utbildning AB", Driftsform = "Independent",
+            Rectors = [new RectorSettings { Name = "Per Ek", Email = "per.ek@bjorko.example.se" }],
+        };
+        var pupils = School(news: false);
+        var model = DigestBuilder.Build(friskola, RunDate, DigestKind.Overview, pupils, new DigestRequest([.. pupils.Select(p => p.Entry)], true, 0, true),
+            [], NameDisplay.FirstNameInitialClass, 15);
+        var text = Renderer.Render(model).Text;
+
+        model.Summary.Should().Contain("enligt de gränser för hög frånvaro och riskfrånvaro som används för skolan");
+        text.Should().NotContain("kommunen").And.Contain("Skickat automatiskt av Skolnärvaro för Björkö Utbildning AB.");
+        Build(DigestKind.Overview, pupils, firstDigest: true).Summary.Should().Contain("de gränser kommunen har kommit överens om");
+    }
+
+    [Fact]
+    public void A_reminder_says_how_many_pupils_at_a_level_it_leaves_out_so_its_counts_agree_with_the_page()
+    {
+        var model = Build(DigestKind.News, ReminderWithInvestigation());
+
+        model.Levels.Sum(l => l.Total).Should().Be(1);
+        model.Notes.Should().Contain("1 elev med pågående utredning och 1 elev som har nämnts nyligen nämns inte i den här sammanfattningen.");
+        Renderer.Render(model).Text.Should().Contain("Hög frånvaro: 1 elev sedan tidigare");
+    }
+
+    [Fact]
+    public void Week_bars_tell_a_lov_from_a_week_without_data_and_say_so_in_one_line()
+    {
+        var card = Case("lov_and_missing_weeks").Pupils.Single();
+
+        card.Weeks.Select(w => w.Share).Should().Equal("0 %", "10 %", "5 %", "lov", "30 %", "60 %", "–", "–");
+        card.WeeksLegend.Should().Be("lov = skolan hade lov, – = inga uppgifter om eleven den veckan");
+        card.WeeksText.Should().Be("▁▂▁L▅█··");
+    }
+
+    [Fact]
+    public void Stiff_counts_read_as_Swedish()
+    {
+        new DigestLevelRow("Hög frånvaro", "High", 19, 0, 0, 19).Breakdown.Should().Be("19 nya elever");
+        new DigestLevelRow("Hög frånvaro", "High", 4, 1, 2, 7).Breakdown.Should().Be("7 elever: 4 nya, 1 från en lägre nivå och 2 sedan tidigare");
+        new DigestLevelRow("Riskfrånvaro", "AtRisk", 1, 0, 3, 4).Breakdown.Should().Be("4 elever: 1 ny och 3 sedan tidigare");
+        var text = Renderer.Render(Case("go_live_overview")).Text;
+        text.Should().Contain("Hög frånvaro: 7 elever").And.NotContain("nya, 0 ökat").And.NotContain("skolnärvaropipelinen");
+    }
+
+    [Fact]
+    public void A_Trend_card_shows_no_direction_that_contradicts_the_rise_the_model_saw()
+    {
+        var model = Build(DigestKind.News, TrendOnly());
+        var text = Renderer.Render(model).Text;
+
+        model.Pupils.Select(p => p.Direction).Should().Equal("", "stigande", "stigande");
+        text.Should().NotContain("oförändrad").And.NotContain("sjunkande");
+        text.ReplaceLineEndings("\n").Should().Contain("senaste 20 skoldagarna 3 %\n", "the card whose shares barely moved states them without a direction");
     }
 
     [Fact]
@@ -155,7 +272,7 @@ public sealed class DigestGoldenTests
             legal.Should().BeGreaterThan(0).And.BeLessThan(body.IndexOf(model.Pupils[0].DisplayName, StringComparison.Ordinal));
         }
 
-        digest.Text.Should().Contain("sedan förra sammanfattningen (16 november)").And.Contain("3 elever som hade frånvaro över gränserna sedan förra sammanfattningen är nu under dem");
+        digest.Text.Should().Contain("sedan förra sammanfattningen (16 november)").And.Contain("3 elever som har varit på någon av nivåerna sedan förra sammanfattningen är det inte längre");
     }
 
     [Fact]

@@ -134,7 +134,7 @@ public sealed class NightlyRunTests(TestDatabase db) : IClassFixture<TestDatabas
         reminded.Reminded.Should().Be(4);
         reminded.NewOrEscalated.Should().Be(0);
         var digest = await MimeMessage.LoadAsync(Path.Combine(temp.Path, "digests", $"digest-{Flagged.Skolenhetskod}-run{twoWeeksLater.RunId}.eml"));
-        digest.TextBody.Should().Contain("4 elever har fortfarande frånvaro över gränserna (påminnelse)").And.Contain("(påminnelse, sedan");
+        digest.TextBody.Should().Contain("Påminnelse: 4 elever har fortfarande frånvaro över gränserna").And.Contain("(påminnelse, sedan");
         digest.TextBody.Should().Contain("Senaste närvaroexporten gäller till och med", "the school has sent nothing for two weeks");
     }
 
@@ -155,7 +155,7 @@ public sealed class NightlyRunTests(TestDatabase db) : IClassFixture<TestDatabas
         var reminded = twoWeeksLater.Schools.Single(s => s.Skolenhetskod == Flagged.Skolenhetskod);
         reminded.Reminded.Should().Be(3, "Filip's investigation is open: the rektor is acting on it");
         var digest = await MimeMessage.LoadAsync(Path.Combine(temp.Path, "digests", $"digest-{Flagged.Skolenhetskod}-run{twoWeeksLater.RunId}.eml"));
-        digest.TextBody.Should().Contain("3 elever har fortfarande frånvaro över gränserna (påminnelse)").And.NotContain("Filip");
+        digest.TextBody.Should().Contain("Påminnelse: 3 elever har fortfarande frånvaro över gränserna").And.NotContain("Filip");
     }
 
     private async Task<byte[]> KeyOfAsync(string firstName)

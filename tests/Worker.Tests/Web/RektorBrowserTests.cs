@@ -52,9 +52,17 @@ public sealed class RektorBrowserTests(RektorPageFixture fixture) : IDisposable
         SubmitAndWait(browser.FindElement(By.CssSelector("form input[name='steg'][value='Started']"))
             .FindElement(By.XPath("..")).FindElement(By.CssSelector("button[value='spara']")));
 
-        browser.Url.Should().Be(pupil);
+        browser.Url.Should().Be(pupil + "?sparat=Started");
+        browser.FindElement(By.CssSelector(".steps .saved")).Text.Should().StartWith("Sparat: Utredning inledd ", "a save says what it saved");
         browser.FindElement(By.CssSelector(".steps")).Text.Should().Contain("Utredning inledd").And.NotContain("Registrera först");
         browser.FindElement(By.CssSelector(".steps details summary")).Text.Should().Be("Ändringar (1)");
+
+        // "Ta bort" asks first; leaving the question removes nothing.
+        SubmitAndWait(browser.FindElement(By.CssSelector("form input[name='steg'][value='Started']"))
+            .FindElement(By.XPath("..")).FindElement(By.CssSelector("button[value='ta-bort']")));
+        browser.FindElement(By.CssSelector(".steps form.error")).Text.Should().Contain("Ta bort utredning inledd").And.Contain("Ja, ta bort");
+        browser.Navigate().GoToUrl(pupil);
+        browser.FindElement(By.CssSelector(".steps details summary")).Text.Should().Be("Ändringar (1)", "the question was not answered");
 
         // A form posted without its antiforgery field (as another site's form would be): refused, nothing recorded.
         browser.ExecuteScript("document.querySelectorAll(\"input[name='__skolnarvaro']\").forEach(e => e.remove());");
@@ -76,7 +84,7 @@ public sealed class RektorBrowserTests(RektorPageFixture fixture) : IDisposable
         var mails = await fixture.Smtp.WaitForMessagesAsync(8, TimeSpan.FromMinutes(1));
         var next = mails.Select(m => MimeKit.MimeMessage.Load(new MemoryStream(m.Raw)))
             .First(m => m.To.Mailboxes.Single().Address == digest.Email).TextBody!;
-        next.Should().Contain("(påminnelse)");
+        next.Should().Contain("Påminnelse: ");
         next.Should().NotContain($"ref. {RektorPageFixture.DigestReference(key)}");
     }
 
