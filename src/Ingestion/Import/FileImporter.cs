@@ -24,7 +24,8 @@ public sealed class FileImporter(
     TimeProvider time,
     IOptions<IngestionOptions> options,
     IOptions<PlausibilityOptions> plausibility,
-    ILogger<FileImporter> logger)
+    ILogger<FileImporter> logger,
+    DemoDay? demoDay = null)
 {
     private const int MaxStoredProblems = 10_000;
 
@@ -34,14 +35,14 @@ public sealed class FileImporter(
     /// analyst has confirmed it, <c>import --allow-shrink</c>); otherwise such a file is held back.
     /// </param>
     /// <param name="asOf">
-    /// The school day the import is for (a run's date; the demo's fixed date): what "after today" means to the plausibility
-    /// rules. Today in school time when null.
+    /// The school day the import is for: what "after today" means to the plausibility rules. When null, the demo's fixed
+    /// date in demo mode, else today in school time (the injected clock).
     /// </param>
     public async Task<ImportResult> ImportAsync(
         SchoolSettings school, ResolvedProfile profile, string path, IProgress<double>? progress = null, CancellationToken ct = default,
         long? runId = null, bool allowShrink = false, DateOnly? asOf = null)
     {
-        var today = asOf ?? DateOnly.FromDateTime(time.GetLocalNow().DateTime);
+        var today = asOf ?? demoDay?.AsOf ?? DateOnly.FromDateTime(time.GetLocalNow().DateTime);
         var limits = options.Value;
         if (ReadableFile.Refusal(path, limits.MaxFileBytes) is { } refusal)
         {
