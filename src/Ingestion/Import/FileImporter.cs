@@ -168,7 +168,14 @@ public sealed class FileImporter(
             return ImportResult.AlreadyImported(path, id);
         }
 
-        if (EncodingProblem(profile, scan) is { } encoding)
+        if (FileSniff.NotText(path) is { } notText)
+        {
+            await tx.RollbackAsync(ct);
+            return await RejectAsync(school, profile, path, sha, runId, $"{fileName}: rejected, nothing imported: {notText}.", 0,
+                [new RowProblem(1, null, null, notText)], ct);
+        }
+
+        if (EncodingProblem(profile, scan, path) is { } encoding)
         {
             await tx.RollbackAsync(ct);
             var message = $"{fileName}: rejected, nothing imported: {encoding.Message}";
@@ -414,12 +421,18 @@ public sealed class FileImporter(
     /// Bytes that are not text in the profile's encoding reject the file: read anyway they would be stored as
     /// replacement characters (UTF-8) or as mojibake (a UTF-8 file read as Windows-1252).
     /// </summary>
-    private static (int Line, string Message)? EncodingProblem(ResolvedProfile profile, FileScan scan)
+    private static (int Line, string Message)? EncodingProblem(ResolvedProfile profile, FileScan scan, string path)
     {
         if (scan.FirstReplacementCharacter is { } r)
         {
             return (r.Line, $"line {r.Line}, byte {r.Offset}: the file holds the replacement character U+FFFD, so an earlier conversion " +
                 "already lost characters; export it again from the school's system");
+        }
+
+        if (profile.Encoding is UTF8Encoding && scan.FirstInvalidUtf8 is { } cut && FileSniff.IsCutUtf8Character(path, cut.Offset))
+        {
+            return (cut.Line, $"line {cut.Line}, byte {cut.Offset}: a character is cut in two (bytes of a UTF-8 character are missing), in a file " +
+                "that is otherwise UTF-8: the file was damaged on its way here; export it again from the school's system");
         }
 
         if (profile.Encoding is UTF8Encoding && scan.FirstInvalidUtf8 is { } bad)
