@@ -62,6 +62,8 @@ public static partial class IngestionServiceCollectionExtensions
         });
         services.AddSingleton(sp => new SchoolProfiles(sp.GetRequiredService<IOptions<IngestionOptions>>().Value, configuration));
         services.AddSingleton<SchoolRegistryStore>();
+        services.AddSingleton(new DemoDay(
+            configuration.GetValue<bool>("Skolnarvaro:Demo:Enabled") ? configuration.GetValue<DateOnly?>("Skolnarvaro:Demo:AsOf") : null));
         services.AddSingleton<FileImporter>();
         services.AddSingleton<InboxImporter>();
         services.AddSingleton<SchoolImports>();

@@ -24,7 +24,8 @@ public sealed class FileImporter(
     TimeProvider time,
     IOptions<IngestionOptions> options,
     IOptions<PlausibilityOptions> plausibility,
-    ILogger<FileImporter> logger)
+    ILogger<FileImporter> logger,
+    DemoDay? demoDay = null)
 {
     private const int MaxStoredProblems = 10_000;
 
@@ -34,14 +35,14 @@ public sealed class FileImporter(
     /// analyst has confirmed it, <c>import --allow-shrink</c>); otherwise such a file is held back.
     /// </param>
     /// <param name="asOf">
-    /// The school day the import is for (a run's date; the demo's fixed date): what "after today" means to the plausibility
-    /// rules. Today in school time when null.
+    /// The school day the import is for: what "after today" means to the plausibility rules. When null, the demo's fixed
+    /// date in demo mode, else today in school time (the injected clock).
     /// </param>
     public async Task<ImportResult> ImportAsync(
         SchoolSettings school, ResolvedProfile profile, string path, IProgress<double>? progress = null, CancellationToken ct = default,
         long? runId = null, bool allowShrink = false, DateOnly? asOf = null)
     {
-        var today = asOf ?? DateOnly.FromDateTime(time.GetLocalNow().DateTime);
+        var today = asOf ?? demoDay?.AsOf ?? DateOnly.FromDateTime(time.GetLocalNow().DateTime);
         var limits = options.Value;
         if (ReadableFile.Refusal(path, limits.MaxFileBytes) is { } refusal)
         {
@@ -167,7 +168,14 @@ public sealed class FileImporter(
             return ImportResult.AlreadyImported(path, id);
         }
 
-        if (EncodingProblem(profile, scan) is { } encoding)
+        if (FileSniff.NotText(path) is { } notText)
+        {
+            await tx.RollbackAsync(ct);
+            return await RejectAsync(school, profile, path, sha, runId, $"{fileName}: rejected, nothing imported: {notText}.", 0,
+                [new RowProblem(1, null, null, notText)], ct);
+        }
+
+        if (EncodingProblem(profile, scan, path) is { } encoding)
         {
             await tx.RollbackAsync(ct);
             var message = $"{fileName}: rejected, nothing imported: {encoding.Message}";
@@ -413,12 +421,18 @@ public sealed class FileImporter(
     /// Bytes that are not text in the profile's encoding reject the file: read anyway they would be stored as
     /// replacement characters (UTF-8) or as mojibake (a UTF-8 file read as Windows-1252).
     /// </summary>
-    private static (int Line, string Message)? EncodingProblem(ResolvedProfile profile, FileScan scan)
+    private static (int Line, string Message)? EncodingProblem(ResolvedProfile profile, FileScan scan, string path)
     {
         if (scan.FirstReplacementCharacter is { } r)
         {
             return (r.Line, $"line {r.Line}, byte {r.Offset}: the file holds the replacement character U+FFFD, so an earlier conversion " +
                 "already lost characters; export it again from the school's system");
+        }
+
+        if (profile.Encoding is UTF8Encoding && scan.FirstInvalidUtf8 is { } cut && FileSniff.IsCutUtf8Character(path, cut.Offset))
+        {
+            return (cut.Line, $"line {cut.Line}, byte {cut.Offset}: a character is cut in two (bytes of a UTF-8 character are missing), in a file " +
+                "that is otherwise UTF-8: the file was damaged on its way here; export it again from the school's system");
         }
 
         if (profile.Encoding is UTF8Encoding && scan.FirstInvalidUtf8 is { } bad)

@@ -8,8 +8,7 @@ public sealed class InboxImporter(FileImporter importer, SchoolProfiles profiles
 {
     private static readonly string[] Extensions = [".csv", ".txt", ".tsv", ".skv"];
 
-    /// <param name="asOf">The run's school day, what "after today" means to the plausibility rules; today when null.</param>
-    public async Task<IReadOnlyList<ImportResult>> ImportInboxAsync(SchoolSettings school, CancellationToken ct = default, long? runId = null, DateOnly? asOf = null)
+    public async Task<IReadOnlyList<ImportResult>> ImportInboxAsync(SchoolSettings school, CancellationToken ct = default, long? runId = null)
     {
         var folder = profiles.InboxOf(school);
         if (!Directory.Exists(folder))
@@ -24,12 +23,18 @@ public sealed class InboxImporter(FileImporter importer, SchoolProfiles profiles
         var results = new List<ImportResult>();
         foreach (var file in files)
         {
-            results.Add(await importer.ImportAsync(school, profiles.For(school), file, ct: ct, runId: runId, asOf: asOf));
+            results.Add(await importer.ImportAsync(school, profiles.For(school), file, ct: ct, runId: runId));
         }
 
         return results;
     }
 }
+
+/// <summary>
+/// The demo's fixed school day (Skolnarvaro:Demo:AsOf, in demo mode): the bundled sample's "today", which the plausibility
+/// rules' "after today" means there. Null outside demo mode.
+/// </summary>
+public sealed record DemoDay(DateOnly? AsOf);
 
 /// <summary>Every school's export profile, resolved and validated once at start-up.</summary>
 public sealed class SchoolProfiles
@@ -41,6 +46,8 @@ public sealed class SchoolProfiles
     {
         baseDirectory = options.BaseDirectory;
         var errors = configuration is null ? [] : SchoolRegistryCheck.Problems(options, configuration).ToList();
+        var badKinds = configuration is null ? [] : UnknownKinds(configuration);
+        errors.AddRange(badKinds.Values);
         for (var i = 0; i < options.Schools.Count; i++)
         {
             var school = options.Schools[i];
@@ -51,7 +58,11 @@ public sealed class SchoolProfiles
             }
             catch (ProfileConfigurationException e)
             {
-                errors.Add(e.Message);
+                // A profile left out for its kind is already named for that, not as unknown.
+                if (!badKinds.ContainsKey(school.Profile))
+                {
+                    errors.Add(e.Message);
+                }
             }
         }
 
@@ -62,6 +73,26 @@ public sealed class SchoolProfiles
     }
 
     public ResolvedProfile For(SchoolSettings school) => bySchool[school.Skolenhetskod];
+
+    /// <summary>
+    /// Custom profiles whose Kind is no kind of export: the binder leaves such a profile out, and the schools using it
+    /// would be told their profile is unknown. Named here for what is wrong, by key.
+    /// </summary>
+    private static Dictionary<string, string> UnknownKinds(Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        var bad = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var profile in configuration.GetSection($"{IngestionOptions.Section}:Profiles").GetChildren())
+        {
+            var kind = profile["Kind"];
+            if (kind is not null && !(Enum.TryParse<ExportKind>(kind, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !kind.Trim().All(char.IsAsciiDigit)))
+            {
+                bad[profile.Key] = $"{profile.Path}:Kind = '{kind}' is not a kind of export; expected {string.Join(", ", Enum.GetNames<ExportKind>()[..^1])} " +
+                                   $"or {Enum.GetNames<ExportKind>()[^1]}.";
+            }
+        }
+
+        return bad;
+    }
 
     public string InboxOf(SchoolSettings school) => Path.GetFullPath(school.Inbox, baseDirectory);
 }

@@ -25,6 +25,12 @@ public static partial class ReadableFile
         {
             var folder = Path.GetDirectoryName(full)!;
             var target = new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true)?.FullName;
+            if (target is not null && Kind(target, followLink: false).Type == FileType.Missing)
+            {
+                // A link to nothing cannot be opened: that fails as a missing file does, and is recorded so.
+                return null;
+            }
+
             if (target is null || !IsInside(target, folder))
             {
                 return "it is a symbolic link to a file outside the inbox; only files inside the inbox are read. Copy the export itself into the inbox";

@@ -28,7 +28,7 @@ public sealed class SchoolImports(
     {
         var school = options.Value.Schools.FirstOrDefault(s => s.Skolenhetskod == skolenhetskod)
             ?? throw new InvalidOperationException($"School {skolenhetskod} is no longer in the school registry.");
-        var files = await inbox.ImportInboxAsync(school, ct, runId, asOf);
+        var files = await inbox.ImportInboxAsync(school, ct, runId);
         // Before the data-quality queries and the analysis that follows, which are planned with these statistics.
         var analysed = await statistics.RefreshAfterImportAsync(files.Sum(f => f.FactsWritten + f.FactsReplaced), ct);
         var dq = await quality.ForSchoolAsync(skolenhetskod, asOf, options.Value.StaleAfterSchoolDays, reportingWindowDays, ct);

@@ -66,8 +66,8 @@ public sealed record ResolvedProfile(
         var encoding = ParseEncoding(p.Encoding, at, errors);
         var delimiter = SingleChar(p.Delimiter, "Delimiter", at, errors, allowed: c => c is ',' or ';' or '\t' or '|');
         var decimalSeparator = SingleChar(p.DecimalSeparator ?? ".", "DecimalSeparator", at, errors, allowed: c => c is ',' or '.');
-        var dateFormat = CheckFormat(p.DateFormat, "DateFormat", at, errors, f => DateOnly.MinValue.ToString(f, CultureInfo.InvariantCulture));
-        var timeFormat = CheckFormat(p.TimeFormat ?? "HH:mm", "TimeFormat", at, errors, f => TimeOnly.MinValue.ToString(f, CultureInfo.InvariantCulture));
+        var dateFormat = CheckFormat(p.DateFormat, "DateFormat", at, errors, RoundTripsDate);
+        var timeFormat = CheckFormat(p.TimeFormat ?? "HH:mm", "TimeFormat", at, errors, RoundTripsTime);
 
         var columns = new Dictionary<string, string>(p.Columns ?? [], StringComparer.OrdinalIgnoreCase);
         var known_fields = ExportField.Required(kind).Concat(ExportField.Optional(kind)).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -81,6 +81,12 @@ public sealed record ResolvedProfile(
             {
                 errors.Add($"{at}: Columns:{field} has an empty header name.");
             }
+        }
+
+        if (custom?.Columns is { Count: > 0 } own && !own.ContainsKey(ExportField.Personnummer))
+        {
+            // Its own headers for the rest: the default 'Personnummer' would be looked for, and every file rejected.
+            errors.Add($"{at}: Columns:Personnummer is missing; a profile that names its own columns must name the personnummer's header too.");
         }
 
         foreach (var field in ExportField.Required(kind).Where(f => !columns.ContainsKey(f)))
@@ -156,7 +162,19 @@ public sealed record ResolvedProfile(
         return ';';
     }
 
-    private static string? CheckFormat(string? format, string key, string at, List<string> errors, Action<string> probe)
+    // A format must give back the day it wrote ("qqqq" writes the letters and reads no date at all).
+    private static readonly DateOnly ProbeDate = new(2026, 9, 18);
+    private static readonly TimeOnly ProbeTime = new(13, 45);
+
+    private static bool RoundTripsDate(string format) =>
+        DateOnly.TryParseExact(ProbeDate.ToString(format, CultureInfo.InvariantCulture), format, CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+        && d == ProbeDate;
+
+    private static bool RoundTripsTime(string format) =>
+        TimeOnly.TryParseExact(ProbeTime.ToString(format, CultureInfo.InvariantCulture), format, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)
+        && t == ProbeTime;
+
+    private static string? CheckFormat(string? format, string key, string at, List<string> errors, Func<string, bool> roundTrips)
     {
         if (string.IsNullOrWhiteSpace(format))
         {
@@ -166,8 +184,14 @@ public sealed record ResolvedProfile(
 
         try
         {
-            probe(format);
-            return format;
+            if (roundTrips(format))
+            {
+                return format;
+            }
+
+            errors.Add($"{at}: {key} = '{format}' cannot be read back: a value written with it does not parse as the same " +
+                       (key == "DateFormat" ? "date; expected a format such as yyyy-MM-dd or dd/MM/yyyy." : "time; expected a format such as HH:mm."));
+            return null;
         }
         catch (FormatException)
         {

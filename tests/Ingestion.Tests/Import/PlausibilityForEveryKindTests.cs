@@ -72,7 +72,22 @@ public sealed class PlausibilityForEveryKindTests(TestDatabase db) : IClassFixtu
     }
 
     [Fact]
-    public async Task After_today_means_after_the_runs_day_not_the_wall_clocks()
+    public async Task In_demo_mode_after_today_means_after_the_demos_day_not_the_wall_clocks()
+    {
+        using var import = await ImportHarness.StartAsync(db, temp, BuiltInProfiles.LessonsDefault, maxBadRowShare: 0.95,
+            configuration: new Dictionary<string, string?> { ["Skolnarvaro:Demo:Enabled"] = "true", ["Skolnarvaro:Demo:AsOf"] = "2026-09-17" });
+        var path = await WriteAsync("two_days.csv", [
+            $"{Marta};2026-09-17;08:00;60;Svenska;N;0",
+            $"{Marta};2026-09-18;08:00;60;Svenska;N;0",
+        ]);
+
+        var result = await import.ImportAsync(path);
+
+        (await import.QuarantinedAsync(result.ImportFileId!.Value)).Should().ContainSingle().Which.Reason.Should().Be("the date is after today (2026-09-17)");
+    }
+
+    [Fact]
+    public async Task After_today_means_after_the_day_the_import_is_for_not_the_wall_clocks()
     {
         using var import = await ImportHarness.StartAsync(db, temp, BuiltInProfiles.LessonsDefault, maxBadRowShare: 0.95);
         var path = await WriteAsync("two_days.csv", [
