@@ -127,7 +127,7 @@ public sealed class SchoolPageStore(NpgsqlDataSource db, AttendanceFactStore fac
         double? termShare = null, recentShare = null;
         IReadOnlyList<string> descriptions = [];
         await using (var cmd = new NpgsqlCommand("""
-            select f.level, ep.entered_on, (f.figures_json->>'termAbsenceShare')::float8, (f.figures_json->>'recentAbsenceShare')::float8, f.descriptions
+            select f.level, least(f.since, ep.entered_on), (f.figures_json->>'termAbsenceShare')::float8, (f.figures_json->>'recentAbsenceShare')::float8, f.descriptions
             from level_episode ep
             join flag f on f.skolenhetskod = ep.skolenhetskod and f.pupil_key = ep.pupil_key
                 and f.run_id = (select max(run_id) from flag where skolenhetskod = ep.skolenhetskod and pupil_key = ep.pupil_key)

@@ -24,7 +24,9 @@ public static class DataQualityCaveats
 
         if (dq.RejectedFilesLast30Days > 0)
         {
-            caveats.Add($"{dq.RejectedFilesLast30Days} exportfil(er) från skolan har avvisats de senaste 30 dagarna på grund av fel i filen.");
+            caveats.Add(dq.RejectedFilesLast30Days == 1
+                ? "En exportfil från skolan har avvisats de senaste 30 dagarna på grund av fel i filen."
+                : $"{dq.RejectedFilesLast30Days} exportfiler från skolan har avvisats de senaste 30 dagarna på grund av fel i filerna.");
         }
 
         if (dq.KeptPupilDaysLast30Days > 0)

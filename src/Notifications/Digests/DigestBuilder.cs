@@ -42,7 +42,7 @@ public static class DigestBuilder
             .Select(code => (code, rest: rest.Where(p => p.Entry.LevelCode == code).ToList()))
             .Where(x => x.rest.Count > 0)
             .Select(x => $"och {x.rest.Count} till med {LevelLabel(x.code).ToLower(Sv)}: " +
-                         string.Join(", ", x.rest.GroupBy(Group).OrderBy(g => g.Key, ClassOrder.Instance).Select(g => $"{g.Key} {g.Count()}")))
+                         string.Join(", ", x.rest.GroupBy(Group).OrderBy(g => g.Key, ClassOrder.Instance).Select(g => $"{g.Key} ({g.Count()})")))
             .ToList();
         var listed = kind == DigestKind.Overview
             ? LevelCodes.SelectMany(code => rest.Where(p => p.Entry.LevelCode == code)
@@ -66,7 +66,7 @@ public static class DigestBuilder
 
         if (!request.ShowsDays)
         {
-            notes.Add("Skolans närvaroexporter är summor för perioder och visar inte enskilda dagar, så frånvaro per dag, veckodag och ämne och veckoförloppet kan inte visas.");
+            notes.Add("Skolans närvaroexporter är summor för perioder och visar inte enskilda dagar. Därför visas inte frånvaro per dag, veckodag, ämne eller vecka.");
         }
 
         return new DigestModel(

@@ -155,7 +155,7 @@ public sealed class DigestGoldenTests
         model.Pupils.Select(p => p.DisplayName).Should().Equal(newsFirst.Select(p => $"{p.FirstName} {p.LastName[0]}."),
             "news takes the cards before reminders, each in the concern order given");
         model.Pupils.Select(p => p.Change).Should().NotContain("Påminnelse", "there is more news than cards");
-        model.More.Should().Equal("och 2 till med hög frånvaro: Åk 8 1, Åk 9 1", "och 3 till med riskfrånvaro: Åk 6 3");
+        model.More.Should().Equal("och 2 till med hög frånvaro: Åk 8 (1), Åk 9 (1)", "och 3 till med riskfrånvaro: Åk 6 (3)");
         model.Listed.Should().BeEmpty();
     }
 
@@ -217,6 +217,15 @@ public sealed class DigestGoldenTests
         model.Summary.Should().Contain("enligt de gränser för hög frånvaro och riskfrånvaro som används för skolan");
         text.Should().NotContain("kommunen").And.Contain("Skickat automatiskt av Skolnärvaro för Björkö Utbildning AB.");
         Build(DigestKind.Overview, pupils, firstDigest: true).Summary.Should().Contain("de gränser kommunen har kommit överens om");
+    }
+
+    [Fact]
+    public void Rejected_exports_are_counted_in_words_not_with_a_bracketed_plural()
+    {
+        string Caveat(int rejected) => DataQualityCaveats.For(new DigestDataQuality(RunDate, 0, false, 0.95, rejected), RunDate, 0.9).Single();
+
+        Caveat(1).Should().Be("En exportfil från skolan har avvisats de senaste 30 dagarna på grund av fel i filen.");
+        Caveat(3).Should().Be("3 exportfiler från skolan har avvisats de senaste 30 dagarna på grund av fel i filerna.");
     }
 
     [Fact]

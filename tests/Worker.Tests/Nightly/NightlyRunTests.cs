@@ -134,7 +134,7 @@ public sealed class NightlyRunTests(TestDatabase db) : IClassFixture<TestDatabas
         reminded.Reminded.Should().Be(4);
         reminded.NewOrEscalated.Should().Be(0);
         var digest = await MimeMessage.LoadAsync(Path.Combine(temp.Path, "digests", $"digest-{Flagged.Skolenhetskod}-run{twoWeeksLater.RunId}.eml"));
-        digest.TextBody.Should().Contain("Påminnelse: 4 elever har fortfarande frånvaro över gränserna").And.Contain("(påminnelse, sedan");
+        digest.TextBody.Should().Contain("Påminnelse: 4 elever har fortfarande frånvaro över gränserna").And.Contain(" (påminnelse)");
         digest.TextBody.Should().Contain("Senaste närvaroexporten gäller till och med", "the school has sent nothing for two weeks");
     }
 

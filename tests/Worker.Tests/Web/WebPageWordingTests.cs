@@ -73,13 +73,16 @@ public sealed class WebPageWordingTests
     public void A_saved_step_says_what_was_saved_and_removing_one_asks_first()
     {
         var key = new byte[32];
-        var pupil = new PupilPage(key, Ekbacken.Skolenhetskod, "Märta", "Östlund", "7B", Level.High, Since, 0.18, 0.31, ["Frånvarande 31 %."],
-            Term.Containing(Since), [], true, [], Reported, []);
-        var view = WebPages.Pupil(Ekbacken, pupil, null, [], TimeProvider.System, canRecord: true);
+        var pupil = new PupilPage(key, Ekbacken.Skolenhetskod, "Märta", "Östlund", "7B", Level.High, Since, 0.18, 0.31,
+            ["Frånvarande hela dagen 12 skoldagar i följd från 2 november till och med senaste exporten (17 november)."], Term.Containing(Since),
+            [new PupilWeek(new DateOnly(2026, 10, 19), 1500, 60, 0, 0, 0), new PupilWeek(new DateOnly(2026, 11, 2), 1500, 1500, 0, 0, 0),
+             new PupilWeek(new DateOnly(2026, 11, 9), 1500, 0, 0, 0, 1500)], true, [], Reported, []);
+        var view = WebPages.Pupil(Ekbacken, pupil, null, [], new FixedTime(new DateTimeOffset(2026, 11, 30, 8, 0, 0, TimeSpan.Zero)), canRecord: true);
 
         WebPages.StepNotice(view, InvestigationStep.Started, removed: false).Should().Be("Sparat: Utredning inledd 23 november 2026.");
         WebPages.StepNotice(view, InvestigationStep.Reported, removed: true).Should().Be("Borttaget: Anmält till huvudmannen.");
         var asking = Render("pupil", view with { Confirm = view.Steps.Single(s => s.Code == "Reported") });
+        Golden("pupil_asks_before_removing_a_step.html", asking);
         asking.Should().Contain("Ta bort <strong>anmält till huvudmannen 25 november 2026</strong>?").And.Contain("name=\"bekraftat\" value=\"ja\"");
     }
 
@@ -100,6 +103,11 @@ public sealed class WebPageWordingTests
             ("Märta Ek", "Ekbackens skola", true), ("Saga Ek", "Björkö friskola", false), ("Björn Ek", "Ekbackens skola", false));
         html.Should().Contain("Kommunens översikt").And.Contain("Väntar på utredning").And.NotContain("Huvudmannens översikt");
         Golden("kommunens_oversikt.html", html);
+    }
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
     }
 
     private static void Golden(string file, string actual)
