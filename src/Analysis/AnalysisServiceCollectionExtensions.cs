@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Skolnarvaro.Calendar;
 using Skolnarvaro.Analysis.Backtesting;
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Flags;
@@ -10,6 +9,7 @@ using Skolnarvaro.Analysis.Patterns;
 using Skolnarvaro.Analysis.Reporting;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Analysis.Trend;
+using Skolnarvaro.Calendar;
 
 namespace Skolnarvaro.Analysis;
 

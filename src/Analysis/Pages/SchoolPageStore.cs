@@ -1,10 +1,10 @@
 using Npgsql;
 using NpgsqlTypes;
-using Skolnarvaro.Calendar;
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Flags;
 using Skolnarvaro.Analysis.Investigations;
 using Skolnarvaro.Analysis.Thresholds;
+using Skolnarvaro.Calendar;
 
 namespace Skolnarvaro.Analysis.Pages;
 

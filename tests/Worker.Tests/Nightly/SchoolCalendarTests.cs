@@ -112,6 +112,16 @@ public sealed class SchoolCalendarTests(TestDatabase db) : IClassFixture<TestDat
         (await OpsReportAsync(thirdDay.RunId)).TextBody.Should().Contain("Lovskolan (11111111): ingen ny export sedan 12 juni 2026");
     }
 
+    [Fact]
+    public async Task A_bad_calendar_entry_in_the_registry_stops_the_start_naming_the_key()
+    {
+        var start = () => StartAsync(sendInBreaks: false, settings: new() { ["Skolnarvaro:Schools:0:Calendar:Breaks:0:Name"] = "Lovdag",
+            ["Skolnarvaro:Schools:0:Calendar:Breaks:0:From"] = "2027-02-22", ["Skolnarvaro:Schools:0:Calendar:Breaks:0:To"] = "22/2" });
+
+        (await start.Should().ThrowAsync<Microsoft.Extensions.Options.OptionsValidationException>()).Which.Failures
+            .Should().Equal("Skolnarvaro:Schools:0:Calendar:Breaks:0:To = '22/2': expected a date such as 2026-12-18.");
+    }
+
     private async Task<Microsoft.Extensions.Hosting.IHost> StartAsync(
         bool sendInBreaks, IReadOnlyList<DateOnly>? days = null, Dictionary<string, string?>? settings = null)
     {
