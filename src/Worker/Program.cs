@@ -17,6 +17,7 @@ CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = culture;
 var root = new RootCommand("Skolnärvaro: nightly attendance early warning for a municipality's compulsory schools.")
 {
     RunOnceCommand.Create(),
+    CheckCommand.Create(),
     WorkerCommand.Create(),
     TriggerCommand.Create(),
     StatusCommand.Create(),

@@ -52,6 +52,13 @@ public sealed class SmtpTransport(SmtpSettings settings) : IMailTransport
 
     public string Describe() => $"SMTP {settings.Host}:{settings.Port} ({settings.Security})";
 
+    /// <summary>Connects (with TLS as configured) and logs in as a delivery would, and sends nothing: a go-live check.</summary>
+    public async Task ProbeAsync(CancellationToken ct)
+    {
+        await ConnectedAsync(ct);
+        DropConnection();
+    }
+
     public async Task SendAsync(OutboxMessage message, CancellationToken ct)
     {
         using var stream = new MemoryStream(message.Mime);

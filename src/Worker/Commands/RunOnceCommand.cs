@@ -46,7 +46,7 @@ public static class RunOnceCommand
         return command;
     }
 
-    private static void Print(NightlyRunSummary s, bool demo)
+    internal static void Print(NightlyRunSummary s, bool demo)
     {
         AnsiConsole.WriteLine();
         AnsiConsole.MarkupLine($"[bold]Nightly run #{s.RunId}[/] as of {s.AsOf:yyyy-MM-dd}{(demo ? " [yellow](demo mode: sample data, demo pseudonymisation key)[/]" : "")}");

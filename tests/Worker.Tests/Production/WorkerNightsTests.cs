@@ -42,6 +42,25 @@ public sealed class WorkerNightsTests(TestDatabase db) : IClassFixture<TestDatab
     }
 
     [Fact]
+    public async Task A_worker_that_starts_after_07_00_sends_the_digest_the_night_held_at_once()
+    {
+        using var smtp = SmtpSink.StartNew();
+        var schools = SchoolWithExportsUntil(new DateOnly(2026, 12, 11));
+        using (var night = WorkerProcess.Start(db, schools, temp.Path, smtp.Port, settings: At(Stockholm("2026-12-14 01:59:40"))))
+        {
+            await WaitForRunsAsync(1, night);
+        }
+
+        smtp.Messages.Should().BeEmpty("the digest is held for 07:00");
+        using var late = WorkerProcess.Start(db, schools, temp.Path, smtp.Port, settings: At(Stockholm("2026-12-14 08:30")));
+        await smtp.WaitForMessagesAsync(1, TimeSpan.FromMinutes(1));
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        smtp.Messages.Should().ContainSingle("the held digest goes once, as soon as a worker is up");
+        late.Output.Should().Contain("delivered to SMTP");
+    }
+
+    [Fact]
     public async Task The_nightly_job_runs_once_on_the_autumn_night_whose_02_00_comes_twice()
     {
         var schools = SchoolWithExportsUntil(new DateOnly(2026, 10, 23));
