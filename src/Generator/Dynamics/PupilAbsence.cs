@@ -21,6 +21,10 @@ internal enum DayEvent : byte
 /// </summary>
 internal sealed class PupilAbsence : IAbsenceBehaviour
 {
+    /// <summary>Whole days off on an ordinary Friday and on the last day before a lov (the 'Friday effect').</summary>
+    private const double LongWeekend = 0.006;
+    private const double LongWeekendBeforeLov = 0.015;
+
     private readonly int seed;
     private readonly int pupilId;
     private readonly RegionalCalendar calendar;
@@ -96,6 +100,12 @@ internal sealed class PupilAbsence : IAbsenceBehaviour
             {
                 DayParts.Partial(r, lessons, result, status, leaveEarly: Course.Kind == CourseKind.MondayFriday && dow == DayOfWeek.Friday);
             }
+            return;
+        }
+        if (r.NextDouble() < (this.calendar.BeforeBreak[g] ? LongWeekendBeforeLov : dow == DayOfWeek.Friday ? LongWeekend : 0))
+        {
+            // A Friday or the day before a lov taken off to make a long weekend or an earlier start of the holiday.
+            DayParts.WholeDay(r.NextDouble() < 0.8 ? LessonStatus.Excused : LessonStatus.Unexcused, lessons, result);
             return;
         }
         DayParts.Ordinary(r, lessons, result, Habits, dow);

@@ -28,6 +28,7 @@ internal sealed class RegionalCalendar
             AfterBreak[g] = g == 0 || WeekdaysBetween(Days[g - 1], Days[g]) >= 3;
             SinceBreak[g] = AfterBreak[g] ? 0 : SinceBreak[g - 1] + 1;
         }
+        BeforeBreak = Enumerable.Range(0, Days.Length).Select(g => g == Days.Length - 1 || AfterBreak[g + 1]).ToArray();
     }
 
     public int SportlovWeek { get; }
@@ -40,6 +41,9 @@ internal sealed class RegionalCalendar
 
     /// <summary>True on the first school day after a lov or a term break (and on the first day of the history).</summary>
     public bool[] AfterBreak { get; }
+
+    /// <summary>True on the last school day before a lov or a term break.</summary>
+    public bool[] BeforeBreak { get; }
 
     /// <summary>School days since the last break ended (0 on the first day back).</summary>
     public int[] SinceBreak { get; }
