@@ -150,7 +150,7 @@ internal static class PupilDraws
     /// more frail, starting a little more often on Mondays and Fridays.</summary>
     private static void LaySickSpells(Random r, int fYear, RegionalCalendar cal, DayEvent[] events)
     {
-        double frailty = Math.Exp(0.5 * Normal(r) - 0.125);
+        double frailty = Math.Exp(0.4 * Normal(r) - 0.08);
         for (int g = 0; g < events.Length; g++)
         {
             var date = cal.Days[g];
@@ -171,7 +171,7 @@ internal static class PupilDraws
         }
     }
 
-    /// <summary>Family trips: about one pupil in ten a school year takes one or two weeks, most often next to a lov;
+    /// <summary>Family trips: about one pupil in twelve a school year takes one or two weeks, most often next to a lov;
     /// the rektor grants most of them.</summary>
     private static void LayTrips(Random r, int fYear, RegionalCalendar cal, DayEvent[] events, List<string> trips)
     {
@@ -181,11 +181,11 @@ internal static class PupilDraws
         {
             int grade = year - fYear;
             var (from, count) = DaysOfYear(cal, year);
-            if (grade is < 0 or > 9 || count < 20 || r.NextDouble() >= (grade <= 6 ? 0.12 : 0.07) * Math.Min(1, count / (double)SchoolDaysPerYear))
+            if (grade is < 0 or > 9 || count < 20 || r.NextDouble() >= (grade <= 6 ? 0.09 : 0.06) * Math.Min(1, count / (double)SchoolDaysPerYear))
             {
                 continue;
             }
-            int length = r.NextDouble() < 0.6 ? 5 : 10;
+            int length = r.NextDouble() < 0.65 ? 5 : 10;
             int start = from + r.Next(count);
             if (r.NextDouble() < 0.6)
             {
