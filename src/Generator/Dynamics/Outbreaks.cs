@@ -60,7 +60,7 @@ internal static class Outbreaks
     private static Outbreak Spread(Random r, TermCalendar term, School school, SchoolClass cls, int start)
     {
         bool flu = r.NextDouble() < 0.45;
-        double attack = flu ? 0.2 + 0.2 * r.NextDouble() : 0.3 + 0.2 * r.NextDouble();
+        double attack = flu ? 0.15 + 0.15 * r.NextDouble() : 0.25 + 0.2 * r.NextDouble();
         int ill = 0, pupils = 0;
         foreach (var e in school.Enrollments.Where(e => e.Class == cls && e.FromDay <= start && e.ToDay > start))
         {

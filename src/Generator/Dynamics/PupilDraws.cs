@@ -33,9 +33,9 @@ internal static class PupilDraws
     /// grades, most common in 7–9; a little more common among girls in 7–9.</summary>
     internal static double OnsetsPerYear(int grade, bool male) => grade switch
     {
-        <= 3 => 0.024,
-        <= 6 => 0.042,
-        _ => male ? 0.07 : 0.08,
+        <= 3 => 0.03,
+        <= 6 => 0.052,
+        _ => male ? 0.085 : 0.095,
     };
 
     private static Course DrawCourse(Random r, bool male, int fYear, RegionalCalendar cal)
@@ -155,14 +155,14 @@ internal static class PupilDraws
         {
             var date = cal.Days[g];
             int grade = RegionalCalendar.SchoolYearOf(date) - fYear;
-            double hazard = (grade <= 3 ? 0.02 : grade <= 6 ? 0.016 : 0.015) * frailty * Season[date.Month - 1]
+            double hazard = (grade <= 3 ? 0.016 : grade <= 6 ? 0.013 : 0.012) * frailty * Season[date.Month - 1]
                 * (date.DayOfWeek == DayOfWeek.Friday ? 1.2 : date.DayOfWeek == DayOfWeek.Monday ? 1.1 : 1);
             if (events[g] != DayEvent.None || r.NextDouble() >= hazard)
             {
                 continue;
             }
             double u = r.NextDouble();
-            int length = u < 0.4 ? 1 : u < 0.65 ? 2 : u < 0.82 ? 3 : u < 0.92 ? 4 : 5;
+            int length = u < 0.45 ? 1 : u < 0.72 ? 2 : u < 0.87 ? 3 : u < 0.95 ? 4 : 5;
             for (int d = g; d < Math.Min(events.Length, g + length) && events[d] == DayEvent.None; d++)
             {
                 events[d] = DayEvent.Sick;
@@ -185,7 +185,7 @@ internal static class PupilDraws
             {
                 continue;
             }
-            int length = r.NextDouble() < 0.65 ? 5 : 10;
+            int length = r.NextDouble() < 0.75 ? 5 : 10;
             int start = from + r.Next(count);
             if (r.NextDouble() < 0.6)
             {
