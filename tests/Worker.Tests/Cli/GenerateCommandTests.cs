@@ -23,6 +23,24 @@ public sealed class GenerateCommandTests
         Directory.Exists(temp.File("x")).Should().BeFalse();
     }
 
+    [Fact]
+    public async Task Dynamics_published_writes_a_history_with_its_outbreaks_and_is_refused_without_a_history()
+    {
+        using var temp = TestFiles.CreateTempDirectory("published-cli");
+
+        var (ok, _) = await Cli(temp.Path, "generate", "--history", "--dynamics", "published", "--as-of", "2025-09-12", "--pupils", "80",
+            "--schools", "8", "--out", temp.File("p"));
+        var (refused, error) = await Cli(temp.Path, "generate", "--dynamics", "published", "--out", temp.File("x"));
+
+        ok.Should().Be(0);
+        File.Exists(temp.File("p", SampleGenerator.TruthFileName)).Should().BeTrue();
+        File.Exists(temp.File("p", "history-outbreaks.csv")).Should().BeTrue();
+        Directory.GetDirectories(temp.File("p", "inbox")).Should().HaveCount(8);
+        refused.Should().Be(2);
+        error.Should().Contain("--history or --from");
+        Directory.Exists(temp.File("x")).Should().BeFalse();
+    }
+
     private static async Task<(int ExitCode, string Error)> Cli(string home, params string[] args)
     {
         var start = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "skolnarvaro.dll"), .. args])
