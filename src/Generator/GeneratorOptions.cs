@@ -15,7 +15,8 @@ public sealed record GeneratorOptions(
     int Schools = 6,
     DateOnly TermStart = default,
     DateOnly AsOf = default,
-    DateOnly From = default)
+    DateOnly From = default,
+    HistoryDynamics Dynamics = HistoryDynamics.Drift)
 {
     public static readonly DateOnly DefaultTermStart = new(2026, 8, 17);
     public static readonly DateOnly DefaultAsOf = new(2026, 11, 20);
@@ -32,6 +33,16 @@ public sealed record GeneratorOptions(
     public DateOnly EffectiveAsOf => AsOf != default
         ? AsOf
         : TermStart == default || IsHistory ? DefaultAsOf : TermStart.AddDays(7 * 14 - 3);
+}
+
+/// <summary>Which generator writes a history's absence.</summary>
+public enum HistoryDynamics
+{
+    /// <summary>The first generator: a latent propensity per pupil that drifts, rises and recovers (the model was designed on it).</summary>
+    Drift,
+    /// <summary>The second generator, designed apart from the first after published descriptions of how absence develops
+    /// (src/Generator/Dynamics, docs/history-generators.md).</summary>
+    Published,
 }
 
 /// <summary>What the generator wrote: schools, distinct pupils, CSV files and data rows (headers excluded).</summary>

@@ -44,6 +44,11 @@ public static class SampleGenerator
         {
             throw new ArgumentOutOfRangeException(nameof(options), asOf, "AsOf must not be before TermStart.");
         }
+        if (options.IsHistory && options.Dynamics == HistoryDynamics.Published)
+        {
+            result = Dynamics.PublishedHistory.Generate(options, progress);
+            return [];
+        }
         if (options.IsHistory)
         {
             return GenerateHistory(options, progress, out result);
@@ -127,6 +132,7 @@ public static class SampleGenerator
         string schoolsFile = Path.Combine(outDir, SchoolsFileName);
         File.Delete(schoolsFile);
         File.Delete(Path.Combine(outDir, TruthFileName));
+        File.Delete(Path.Combine(outDir, Dynamics.PublishedHistory.OutbreaksFileName));
         Directory.CreateDirectory(inbox);
         SchoolsJsonWriter.Write(schoolsFile, schools);
         return inbox;

@@ -21,9 +21,18 @@ public static class GenerateCommand
                 + "calendar in between, pupils whose absence evolves over time, one file set per term per school.",
         };
         var history = new Option<bool>("--history") { Description = "The sample history for the trend model: --from 2025-08-18 --as-of 2026-11-20 (HT2025, VT2026, HT2026)." };
+        var dynamics = new Option<HistoryDynamics>("--dynamics")
+        {
+            Description = "How a history's absence develops (with --history or --from). Drift: the first generator, the one the trend "
+                + "model was designed on. Published: a second generator designed apart from it after published descriptions of "
+                + "absence (gradual withdrawal, onset after a lov, Monday/Friday, sudden refusal, chronic illness with returns, "
+                + "class outbreaks, family trips, pupils who move), F–9, a regional calendar; also writes history-outbreaks.csv. "
+                + "See docs/history-generators.md.",
+            DefaultValueFactory = _ => HistoryDynamics.Drift,
+        };
         var command = new Command("generate", "Write synthetic attendance exports and a school registry: seeded, deterministic, any size.")
         {
-            output, seed, pupils, schools, termStart, asOf, from, history,
+            output, seed, pupils, schools, termStart, asOf, from, history, dynamics,
         };
         command.SetAction(parse =>
         {
@@ -33,11 +42,16 @@ public static class GenerateCommand
                 Console.Error.WriteLine("--term-start is for a single term; a history starts at --from (or --history). Give one of them.");
                 return ExitCodes.BadConfiguration;
             }
+            if (fromDate == default && parse.GetValue(dynamics) != HistoryDynamics.Drift)
+            {
+                Console.Error.WriteLine($"--dynamics {parse.GetValue(dynamics)} shapes a multi-term history: add --history or --from.");
+                return ExitCodes.BadConfiguration;
+            }
             var options = new GeneratorOptions(
                 parse.GetValue(output)?.FullName
                     ?? Path.Combine(WorkerHost.Home, fromDate != default ? Path.Combine(".local", "history") : "sample-data"),
                 parse.GetValue(seed), parse.GetValue(pupils), parse.GetValue(schools),
-                parse.GetValue(termStart) ?? default, parse.GetValue(asOf) ?? default, fromDate);
+                parse.GetValue(termStart) ?? default, parse.GetValue(asOf) ?? default, fromDate, parse.GetValue(dynamics));
             if (options.EffectiveAsOf < options.EffectiveTermStart)
             {
                 Console.Error.WriteLine($"--as-of {options.EffectiveAsOf:yyyy-MM-dd} is before the start {options.EffectiveTermStart:yyyy-MM-dd}; nothing was written.");
