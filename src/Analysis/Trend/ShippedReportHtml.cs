@@ -111,7 +111,8 @@ public sealed class ShippedReportHtml
         new(measure, Percent(shipped), Percent(alone), $"{Points(100 * (shipped - alone))} procentenheter", explanation);
 
     private static ShippedHeadlineRow Gap(string measure, double shipped, double alone) =>
-        new(measure, $"{Points(100 * shipped)} enheter", $"{Points(100 * alone)} enheter", "", "Målet är högst 5 procentenheter åt något håll.");
+        new(measure, $"{Points(100 * shipped)} procentenheter", $"{Points(100 * alone)} procentenheter", "–",
+            "Målet är högst 5 procentenheter åt något håll. Med några tiotal elever per grupp är skillnader på flera procentenheter ofta slump.");
 
     private static string Pair(double a, double b) => $"{Percent(a)} / {Percent(b)}";
 
