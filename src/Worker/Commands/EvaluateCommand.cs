@@ -64,8 +64,16 @@ public static class EvaluateCommand
             }
 
             ShippedComparison result = null!;
-            await AnsiConsole.Status().StartAsync("Replaying", async ctx =>
-                result = await host.Get<ShippedEvaluator>().EvaluateAsync(request, new Progress<string>(line => ctx.Status(Markup.Escape(line))), ct));
+            try
+            {
+                await AnsiConsole.Status().StartAsync("Replaying", async ctx =>
+                    result = await host.Get<ShippedEvaluator>().EvaluateAsync(request, new Progress<string>(line => ctx.Status(Markup.Escape(line))), ct));
+            }
+            catch (InvalidOperationException e)
+            {
+                await Console.Error.WriteLineAsync(e.Message);
+                return ExitCodes.BadConfiguration;
+            }
 
             var folder = parse.GetValue(output)?.FullName ?? Path.Combine(WorkerHost.Home, "out", "trend");
             Directory.CreateDirectory(folder);

@@ -36,6 +36,13 @@ public sealed class NightlyReplay(
     {
         var schools = imports.Schools.Select(s => s.Skolenhetskod).ToList();
         var schoolDays = await SchoolDaysAsync(schools, from, to, ct);
+        if (schoolDays.Values.All(d => d.Count == 0))
+        {
+            throw new InvalidOperationException(
+                $"No school in the registry (Skolnarvaro:SchoolsFile: {string.Join(", ", schools)}) has facts from {from:yyyy-MM-dd} to {to:yyyy-MM-dd}; " +
+                "the nightly run replays the registry's schools. Give the registry the facts were imported with.");
+        }
+
         var nights = DigestDays(schools, from, to, schoolDays);
         var digest = notifications.Value.Digest;
         await using var conn = await db.OpenConnectionAsync(ct);

@@ -216,6 +216,9 @@ public sealed class TrendCommandTests(TestDatabase db) : IClassFixture<TestDatab
         var report = Path.Combine(temp.Path, "report");
         var (period, periodOutput) = await RunAsync("evaluate", "--model", "1", "--from", $"{Days[20]:yyyy-MM-dd}", "--warm-up-weeks", "2", "--out", report);
         var (badWarmUp, badWarmUpOutput) = await RunAsync("evaluate", "--warm-up-weeks", "60");
+        var otherRegistry = Directory.CreateDirectory(Path.Combine(temp.Path, "other")).FullName;
+        var (otherSchools, otherSchoolsOutput) = await RunWithSchoolsAsync(
+            PipelineHost.WriteSchoolsFile(otherRegistry, new TestSchool("44444444", "Annanskolan", "rektor@annan.example.se")), "evaluate");
         var (missing, missingOutput) = await RunAsync("models", "activate", "9");
         var (empty, emptyOutput) = await RunAsync("train", "--from", $"{Days[^1]:yyyy-MM-dd}", "--to", $"{Days[0]:yyyy-MM-dd}");
         var file = Path.Combine(temp.Path, "model.json");
@@ -232,6 +235,8 @@ public sealed class TrendCommandTests(TestDatabase db) : IClassFixture<TestDatab
         period.Should().Be(0, periodOutput);
         periodOutput.Should().Contain("The nightly run replayed 2026-09-14 – 2026-11-06 (after a 2-week warm-up)");
         periodOutput.Should().Contain("overlaps the model's training period", "the test evaluates on dates it trained on, and is told so");
+        otherSchools.Should().Be(2, otherSchoolsOutput);
+        otherSchoolsOutput.Should().Contain("No school in the registry (Skolnarvaro:SchoolsFile: 44444444) has facts", "the replay runs the registry's schools");
         badWarmUp.Should().Be(2);
         badWarmUpOutput.Should().Contain("--warm-up-weeks 60");
         var html = await File.ReadAllTextAsync(Path.Combine(report, "evaluation-v1-20260914-20261106.html"));
@@ -254,9 +259,11 @@ public sealed class TrendCommandTests(TestDatabase db) : IClassFixture<TestDatab
         activateOutput.Should().Contain("Model v2 is active. Nightly run: model v2 active");
     }
 
-    private async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
+    private Task<(int ExitCode, string Output)> RunAsync(params string[] args) => RunWithSchoolsAsync(schoolsFile, args);
+
+    private async Task<(int ExitCode, string Output)> RunWithSchoolsAsync(string schools, params string[] args)
     {
-        var start = PipelineHost.CliStartInfo(db, schoolsFile, temp.Path, args);
+        var start = PipelineHost.CliStartInfo(db, schools, temp.Path, args);
         foreach (var (key, value) in Small)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
