@@ -18,11 +18,14 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<TimeProvider, SchoolTimeProvider>();
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.Section));
         services.AddSingleton<RunDates>();
+        services.AddSingleton<DemoTrendModel>();
         services.AddOptions<OrchestrationOptions>().Bind(configuration.GetSection(OrchestrationOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<OrchestrationOptions>, Orchestration.OrchestrationOptionsValidator>();
         services.AddSingleton<RunConfiguration>();
         services.AddSingleton<RunStore>();
         services.AddSingleton<NightlyRun>();
+        services.AddSingleton<NightlyReplay>();
+        services.AddSingleton<ShippedEvaluator>();
         return services;
     }
 }

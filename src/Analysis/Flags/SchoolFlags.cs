@@ -42,6 +42,13 @@ public sealed class SchoolFlags(
         return new SchoolLevels(scored.MergeInto(assessment), scored.Concerns);
     }
 
+    /// <summary>As above with a given model (or thresholds alone) instead of the active one: the evaluation's replay.</summary>
+    public async Task<SchoolLevels> AssessAsync(string school, DateOnly asOf, ScoringModel model, CancellationToken ct = default)
+    {
+        var (assessment, scored) = await trend.AssessAndScoreSchoolAsync(school, asOf, model, ct);
+        return new SchoolLevels(scored.MergeInto(assessment), scored.Concerns);
+    }
+
     /// <summary>Records the flags and the level history on the caller's transaction.</summary>
     public async Task<RecordedFlags> RecordAsync(NpgsqlConnection conn, long runId, SchoolLevels levels, CancellationToken ct = default)
     {

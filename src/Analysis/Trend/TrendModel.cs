@@ -74,8 +74,33 @@ public sealed class TrendModel
         using var stream = new MemoryStream();
         var schema = ml.Data.LoadFromEnumerable(Array.Empty<TrendRow>()).Schema;
         ml.Model.Save(transformer, schema, stream);
-        return stream.ToArray();
+        return WithFixedEntryTimes(stream.ToArray());
     }
+
+    /// <summary>
+    /// ML.NET stamps each entry of its zip with the time of saving; with one fixed time the same trees give the same bytes
+    /// (and SHA-256), so a model trained again from the same facts and seed can be checked to be the one shipped.
+    /// </summary>
+    private static byte[] WithFixedEntryTimes(byte[] zip)
+    {
+        using var input = new System.IO.Compression.ZipArchive(new MemoryStream(zip), System.IO.Compression.ZipArchiveMode.Read);
+        using var output = new MemoryStream();
+        using (var archive = new System.IO.Compression.ZipArchive(output, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var entry in input.Entries)
+            {
+                var copy = archive.CreateEntry(entry.FullName, System.IO.Compression.CompressionLevel.Optimal);
+                copy.LastWriteTime = FixedEntryTime;
+                using var from = entry.Open();
+                using var to = copy.Open();
+                from.CopyTo(to);
+            }
+        }
+
+        return output.ToArray();
+    }
+
+    private static readonly DateTimeOffset FixedEntryTime = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public static TrendModel Load(byte[] bytes, float[] baselines, PlattCalibration calibration)
     {

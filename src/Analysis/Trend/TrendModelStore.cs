@@ -24,6 +24,22 @@ public sealed record TrendModelInfo(
 
     /// <summary>Whether the model reads the vector this code computes: same names in the same order.</summary>
     public bool MatchesFeatures => Features.SequenceEqual(TrendFeatures.Names);
+
+    /// <summary>
+    /// The record without what differs between two trainings of the same model from the same facts and seed: when it was
+    /// made and activated, and how long the training took. The rest, the bytes included, is the same.
+    /// </summary>
+    public TrendModelInfo Reproducible()
+    {
+        var metrics = System.Text.Json.Nodes.JsonNode.Parse(MetricsJson)?.AsObject();
+        metrics?.Remove("datasetSeconds");
+        metrics?.Remove("trainingSeconds");
+        return this with
+        {
+            CreatedAt = new DateTimeOffset(TrainedTo.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
+            Active = false, ActivatedAt = null, MetricsJson = metrics?.ToJsonString() ?? MetricsJson,
+        };
+    }
 }
 
 /// <summary>What training adds to the registry.</summary>

@@ -17,6 +17,9 @@ public sealed record TrendModelStatus(long? Version, bool Scoring, string Summar
         new(null, false, $"thresholds only: {why}", "Nivåerna bygger enbart på tröskelvärdena: ingen kvalificerad trendmodell är aktiv.");
 }
 
+/// <summary>The model a run scores with and how the run says so; no model: thresholds only.</summary>
+public sealed record ScoringModel(TrendModelStatus Status, TrendModel? Model);
+
 /// <summary>The Trend flags of one school on one date, and the model that made them.</summary>
 public sealed record TrendSchoolResult(TrendModelStatus Model, IReadOnlyList<Assessment> Trend, int Candidates)
 {
@@ -50,6 +53,7 @@ public sealed class TrendScoring(
     /// <summary>The model the nightly run would score with now, or why it would use thresholds only.</summary>
     public async Task<TrendModelStatus> StatusAsync(CancellationToken ct = default) => (await ModelAsync(ct)).Status;
 
+
     public async Task<TrendSchoolResult> ScoreSchoolAsync(string skolenhetskod, DateOnly asOf, SchoolAssessment thresholds, CancellationToken ct = default)
     {
         var (status, model) = await ModelAsync(ct);
@@ -68,9 +72,17 @@ public sealed class TrendScoring(
     /// stream. Without a model it is the rules' analysis alone, reading only the term's facts.
     /// </summary>
     public async Task<(SchoolAssessment Assessment, TrendSchoolResult Trend)> AssessAndScoreSchoolAsync(
-        string skolenhetskod, DateOnly asOf, CancellationToken ct = default)
+        string skolenhetskod, DateOnly asOf, CancellationToken ct = default) =>
+        await AssessAndScoreSchoolAsync(skolenhetskod, asOf, await ModelAsync(ct), ct);
+
+    /// <summary>
+    /// As above with a given model instead of the active one (or thresholds alone): how the evaluation replays the nightly
+    /// run with the model it evaluates, through the same code.
+    /// </summary>
+    public async Task<(SchoolAssessment Assessment, TrendSchoolResult Trend)> AssessAndScoreSchoolAsync(
+        string skolenhetskod, DateOnly asOf, ScoringModel scoring, CancellationToken ct = default)
     {
-        var (status, model) = await ModelAsync(ct);
+        var (status, model) = scoring;
         if (model is null)
         {
             return (await analysis.AssessSchoolAsync(skolenhetskod, asOf, thresholdOptions.Value, ct), new TrendSchoolResult(status, [], 0));
@@ -171,23 +183,28 @@ public sealed class TrendScoring(
     /// <summary>The model's own cut-off (chosen for Trend:MaxAddedShare on its held-out period), never below Trend:CutOff.</summary>
     private double CutOff(TrendModelStatus status) => Math.Max(options.Value.CutOff, status.TrendCutOff ?? options.Value.CutOff);
 
-    private async Task<(TrendModelStatus Status, TrendModel? Model)> ModelAsync(CancellationToken ct)
+    /// <summary>The nightly run's scoring with <paramref name="info"/> as if it were the active model; null: thresholds alone.</summary>
+    public async Task<ScoringModel> ScoringWithAsync(TrendModelInfo? info, CancellationToken ct = default) =>
+        info is null ? new ScoringModel(TrendModelStatus.ThresholdsOnly("thresholds alone, by choice"), null) : await ModelAsync(info, ct);
+
+    private async Task<ScoringModel> ModelAsync(CancellationToken ct)
     {
         var active = await models.ActiveAsync(ct);
-        if (active is null)
-        {
-            return (TrendModelStatus.ThresholdsOnly("no active model"), null);
-        }
+        return active is null ? new ScoringModel(TrendModelStatus.ThresholdsOnly("no active model"), null) : await ModelAsync(active, ct);
+    }
+
+    private async Task<ScoringModel> ModelAsync(TrendModelInfo active, CancellationToken ct)
+    {
 
         if (!active.MatchesFeatures)
         {
-            return (TrendModelStatus.ThresholdsOnly($"the active model v{active.Version} reads other features than this version computes; retrain"), null);
+            return new ScoringModel(TrendModelStatus.ThresholdsOnly($"the active model v{active.Version} reads other features than this version computes; retrain"), null);
         }
 
         var minimum = options.Value.MinimumAuc;
         if (active.HeldOutAuc < minimum)
         {
-            return (TrendModelStatus.ThresholdsOnly(
+            return new ScoringModel(TrendModelStatus.ThresholdsOnly(
                 $"the active model v{active.Version} has held-out AUC {F(active.HeldOutAuc)}, below Skolnarvaro:Trend:MinimumAuc {F(minimum)}"), null);
         }
 
@@ -208,7 +225,7 @@ public sealed class TrendScoring(
                 TrendLabel.Onset => $"att en frånvaro som de följande {active.HorizonWeeks} skolveckorna sammantaget når nivån börjar inom kort",
                 _ => $"att nå hög frånvaro inom {active.HorizonWeeks} skolveckor",
             };
-            return (new TrendModelStatus(active.Version, true, $"model v{active.Version} active (held-out AUC {F(active.HeldOutAuc)})",
+            return new ScoringModel(new TrendModelStatus(active.Version, true, $"model v{active.Version} active (held-out AUC {F(active.HeldOutAuc)})",
                 $"Trendmodell v{active.Version} är aktiv (AUC {auc} på sin testperiod): stigande frånvaro när sannolikheten {what} " +
                 $"är minst {cutOff}.") { TrendCutOff = active.TrendCutOff }, loaded.Value.Model);
         }

@@ -58,6 +58,11 @@ public sealed class TrendTrainer(
             new Progress<TrendDatasetProgress>(p => progress?.Report(new TrendTrainingProgress($"Features and labels: {p.School}", 0.7 * p.SchoolsDone / Math.Max(1, p.Schools)))), ct);
         var datasetTime = clock.Elapsed;
         var split = Split(samples, o.HeldOutShare, o.HeldOutPupilShare, o.HorizonWeeks, first);
+        if (split.Train.Count == 0)
+        {
+            throw new TrendTrainingException(await TooLittleHistoryAsync(from, to, o, ct));
+        }
+
         if (o.TrainOn != TrainingPopulation.All)
         {
             split = split with { Train = split.Train.Where(s => o.TrainOn == TrainingPopulation.NotAtLevel ? s.NotAtLevel : s.LevelNow != Level.High).ToList() };
@@ -202,6 +207,40 @@ public sealed class TrendTrainer(
         await using var r = await cmd.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);
         return (r.IsDBNull(0) ? null : r.GetFieldValue<DateOnly>(0), r.IsDBNull(1) ? null : r.GetFieldValue<DateOnly>(1));
+    }
+
+    /// <summary>
+    /// What is missing when no day can be trained on: each day's label looks the horizon ahead, and the training days' horizons
+    /// must end before the held-out last part of the days begins.
+    /// </summary>
+    private async Task<string> TooLittleHistoryAsync(DateOnly from, DateOnly to, TrendOptions o, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("select count(distinct date), min(date), max(date) from attendance_fact where date between @from and @to");
+        cmd.Parameters.AddWithValue("from", from);
+        cmd.Parameters.AddWithValue("to", to);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        var days = r.GetInt64(0);
+        var terms = r.IsDBNull(1) ? [] : TermsBetween(r.GetFieldValue<DateOnly>(1), r.GetFieldValue<DateOnly>(2));
+        var horizon = 5 * o.HorizonWeeks;
+        var needed = (int)Math.Ceiling(horizon + horizon / (1 - o.HeldOutShare)) + 2 * 5;
+        var held = 100 * o.HeldOutShare;
+        return $"{(terms.Count == 1 ? "one term" : $"{terms.Count} terms")} of data ({string.Join(", ", terms)}: {days} school days from {from:yyyy-MM-dd} to {to:yyyy-MM-dd}); " +
+               $"training needs at least about {needed} school days: each day's label looks {horizon} school days ahead " +
+               $"(Skolnarvaro:Trend:HorizonWeeks {o.HorizonWeeks}), the last {held.ToString("0", CultureInfo.InvariantCulture)} % of the days are held out to " +
+               "check the model, and the days trained on must see their outcome before that. Import earlier terms' exports (a school year or more: " +
+               "the model also reads the previous term), or bring a model trained elsewhere with `skolnarvaro models import`.";
+    }
+
+    private static List<string> TermsBetween(DateOnly first, DateOnly last)
+    {
+        var terms = new List<string>();
+        for (var t = Term.Containing(last); t.End >= first; t = t.Previous)
+        {
+            terms.Insert(0, t.Name);
+        }
+
+        return terms;
     }
 
     private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Spectre.Console;
 using Skolnarvaro.Analysis.Trend;
 using Skolnarvaro.Worker.Composition;
@@ -65,7 +64,12 @@ public static class ModelsCommand
 
         var exportVersion = new Argument<long>("version") { Description = "The model version to export." };
         var exportFile = new Option<FileInfo>("--file") { Description = "The file to write (JSON: the registry record and the model).", Required = true };
-        var export = new Command("export", "Write a model and its record to a file, to import it into another database.") { exportVersion, exportFile };
+        var reproducible = new Option<bool>("--reproducible")
+        {
+            Description = "Leave out the creation and activation times and the training's durations: the same facts and seed then write the same file " +
+                          "(how sample-data/trend-model.json is made, scripts/sample-model.sh).",
+        };
+        var export = new Command("export", "Write a model and its record to a file, to import it into another database.") { exportVersion, exportFile, reproducible };
         export.SetAction(async (parse, ct) =>
         {
             using var host = await WorkerHost.StartAsync(ct: ct);
@@ -79,7 +83,8 @@ public static class ModelsCommand
 
             var path = parse.GetValue(exportFile)!.FullName;
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await File.WriteAllTextAsync(path, JsonSerializer.Serialize(new ExportedModel(info, await store.BytesAsync(v, ct))), ct);
+            var record = parse.GetValue(reproducible) ? info.Reproducible() : info;
+            await File.WriteAllTextAsync(path, new TrendModelFile(record, await store.BytesAsync(v, ct)).ToJson(), ct);
             AnsiConsole.MarkupLine($"Model v{v} written to {Markup.Escape(path)}");
             return ExitCodes.Ok;
         });
@@ -90,20 +95,10 @@ public static class ModelsCommand
         {
             using var host = await WorkerHost.StartAsync(ct: ct);
             var path = parse.GetValue(importFile)!.FullName;
-            ExportedModel? exported;
-            try
+            var (exported, error) = await TrendModelFile.ReadAsync(path, ct);
+            if (exported is null)
             {
-                exported = JsonSerializer.Deserialize<ExportedModel>(await File.ReadAllTextAsync(path, ct));
-            }
-            catch (Exception e) when (e is JsonException or IOException)
-            {
-                await Console.Error.WriteLineAsync($"{path}: not a model file written by `models export` ({e.Message}).");
-                return ExitCodes.BadConfiguration;
-            }
-
-            if (exported?.Info is null || exported.Model is null)
-            {
-                await Console.Error.WriteLineAsync($"{path}: not a model file written by `models export` (no record or no model).");
+                await Console.Error.WriteLineAsync(error);
                 return ExitCodes.BadConfiguration;
             }
 
@@ -125,6 +120,4 @@ public static class ModelsCommand
         command.Subcommands.Add(import);
         return command;
     }
-
-    private sealed record ExportedModel(TrendModelInfo Info, byte[] Model);
 }

@@ -25,6 +25,10 @@ public static class RunOnceCommand
         {
             using var host = await WorkerHost.StartAsync(ct: ct);
             var date = parse.GetValue(asOf) ?? host.Get<RunDates>().Today;
+            if (await host.Get<DemoTrendModel>().EnsureAsync(ct) is { } demoModel)
+            {
+                AnsiConsole.MarkupLine($"[grey]{Markup.Escape(demoModel)}[/]");
+            }
 
             NightlyRunSummary summary;
             try

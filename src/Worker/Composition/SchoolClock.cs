@@ -22,6 +22,12 @@ public sealed class DemoOptions
     public bool Enabled { get; set; }
     /// <summary>The date the sample's runs are for, so that its exports are never stale whatever today is.</summary>
     public DateOnly? AsOf { get; set; }
+
+    /// <summary>
+    /// A trend model for the sample (written by scripts/sample-model.sh from earlier generated terms): activated by the first
+    /// run when the registry holds no model, so the sample shows what the model does. Relative to the checkout.
+    /// </summary>
+    public string? TrendModelFile { get; set; }
 }
 
 /// <summary>The school day a run or a report is for: Skolnarvaro:Demo:AsOf in demo mode, else today in school time.</summary>

@@ -227,7 +227,7 @@ public sealed class NightlyRun(
         }
     }
 
-    private static DigestRequest Request(SchoolNews news) => new(
+    internal static DigestRequest Request(SchoolNews news) => new(
         news.Pupils.Select(p => new DigestEntry(
             p.Flag.PupilKey, p.Flag.Level.ToString(), p.Reason.ToString(), p.FromLevel?.ToString(), p.Flag.Since, p.Flag.Descriptions,
             p.TermShare, p.RecentShare, p.RecentDays, p.Direction.ToString(),

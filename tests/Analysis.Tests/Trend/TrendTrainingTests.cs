@@ -39,6 +39,30 @@ public sealed class TrendTrainingTests(TestDatabase db) : IClassFixture<TestData
     }
 
     [Fact]
+    public async Task Training_twice_with_the_same_seed_writes_the_same_bytes_even_a_second_later()
+    {
+        var samples = await TrendHistory.Dataset(db).BuildAsync(Term[0], Term[^1], new ThresholdOptions(), new TrendLabelling(3, TrendLabel.Crossing));
+        var settings = TrendHistory.Options().Trainer;
+
+        var first = TrendModel.Train(samples, settings, seed: 7).ToBytes();
+        await Task.Delay(TimeSpan.FromSeconds(2.1)); // a zip stamps entries to the even second
+        var again = TrendModel.Train(samples, settings, seed: 7).ToBytes();
+
+        again.Should().Equal(first, "the shipped sample model is checked by training it again from the same facts and seed");
+    }
+
+    [Fact]
+    public async Task Too_short_a_history_is_refused_with_what_is_missing()
+    {
+        var train = () => TrendHistory.Trainer(db, TrendHistory.Options()).TrainAndMaybeActivateAsync(new TrendTrainingRequest(Term[0], Term[30], 1));
+
+        var refused = await train.Should().ThrowAsync<TrendTrainingException>();
+        refused.Which.Message.Should().StartWith("one term of data (HT2026: 31 school days from 2026-08-17 to 2026-09-28)")
+            .And.Contain("training needs at least about 45 school days").And.Contain("each day's label looks 15 school days ahead");
+        (await TrendHistory.Store(db).ListAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task Another_seed_trains_another_model()
     {
         var samples = await TrendHistory.Dataset(db).BuildAsync(Term[0], Term[^1], new ThresholdOptions(), new TrendLabelling(3));

@@ -22,6 +22,10 @@ public sealed partial class SampleDigestTests(TestDatabase db) : IClassFixture<T
         var (exitCode, log) = await RunOnceAsync();
 
         exitCode.Should().Be(0, log);
+        log.Should().Contain("Demo mode: the sample's trend model trend-model.json", "the sample's first run activates the model shipped with it");
+        var trend = Regex.Match(log, @"flagged: [\d,]+ high, [\d,]+ at risk, (\d+) trend \(model v1 active");
+        trend.Success.Should().BeTrue(log);
+        int.Parse(trend.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture).Should().BePositive("the sample shows Trend flags from an ML.NET model");
         var digests = Directory.GetFiles(Path.Combine(temp.Path, "digests"), "*.eml");
         digests.Should().HaveCount(6, "every sample school has pupils new at a level on the first run");
 
@@ -69,6 +73,7 @@ public sealed partial class SampleDigestTests(TestDatabase db) : IClassFixture<T
     {
         var start = PipelineHost.CliStartInfo(db, TestFiles.InRepo("sample-data", "schools.json"), temp.Path, "run-once", "--dry-run");
         start.Environment["Skolnarvaro__Demo__Enabled"] = "true";
+        start.Environment["Skolnarvaro__Demo__TrendModelFile"] = TestFiles.InRepo("sample-data", "trend-model.json");
         start.Environment["Skolnarvaro__Notifications__NameDisplay"] = "None";
         start.Environment["Skolnarvaro__Notifications__DryRunFolder"] = Path.Combine(temp.Path, "digests");
         start.Environment["Logging__LogLevel__Default"] = "Debug";

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using MimeKit;
+using Skolnarvaro.Analysis.Flags;
+using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Analysis.Trend;
 using Skolnarvaro.TestSupport;
 using Skolnarvaro.Worker.Composition;
@@ -95,6 +97,111 @@ public sealed class TrendCommandTests(TestDatabase db) : IClassFixture<TestDatab
     }
 
     [Fact]
+    public async Task The_evaluations_replay_records_what_the_nightly_run_records_night_by_night_and_counts_the_same()
+    {
+        // As in production: a weekly digest (on Mondays), composed by the nightly run on the digest day.
+        using var host = await PipelineHost.StartAsync(db, schoolsFile, temp.Path,
+            new Dictionary<string, string?>(Small) { ["Skolnarvaro:Notifications:Digest:Schedule"] = "Weekly" });
+        var run = host.Get<NightlyRun>();
+        await run.RunAsync(Days[5], dryRun: true);
+        await host.Get<TrendTrainer>().TrainAndMaybeActivateAsync(new TrendTrainingRequest(Days[0], Days[^1], 7));
+        await ExecuteAsync("delete from flag; delete from level_episode; delete from school_digest; delete from outbox");
+        var nights = Days.Skip(20).Take(26).ToList();
+        var real = new List<ReplayNight>();
+        var toldCounts = new Dictionary<DateOnly, (int, int)>();
+        foreach (var night in nights)
+        {
+            var summary = await run.RunAsync(night, dryRun: true);
+            real.Add(await RecordedNightAsync(summary.RunId, night));
+            toldCounts[night] = (await ScalarAsync<int>($"select new_or_escalated from run_school where run_id = {summary.RunId}"),
+                await ScalarAsync<int>($"select reminded from run_school where run_id = {summary.RunId}"));
+        }
+
+        var scoring = await host.Get<TrendScoring>().ScoringWithAsync(await host.Get<TrendModelStore>().ActiveAsync());
+        var replayed = await host.Get<NightlyReplay>().ReplayAsync(nights[0], nights[^1], scoring);
+
+        replayed.Select(n => n.Date).Should().Equal(nights, "every school day is replayed (and the Mondays' digests fall on school days)");
+        foreach (var (mine, theirs) in replayed.Zip(real))
+        {
+            mine.Flagged.Select(Flag).Should().BeEquivalentTo(theirs.Flagged.Select(Flag), $"the flags of {mine.Date:yyyy-MM-dd}");
+            mine.Digest?.Select(t => Convert.ToHexString(t.PupilKey)).Should().BeEquivalentTo(theirs.Digest!.Select(t => Convert.ToHexString(t.PupilKey)),
+                $"the digest of {mine.Date:yyyy-MM-dd} names the same pupils");
+            if (mine.Digest is not null)
+            {
+                var runSchool = toldCounts[mine.Date];
+                (mine.Digest.Count(t => t.IsNews), mine.Digest.Count(t => !t.IsNews)).Should().Be(runSchool, $"news and reminders on {mine.Date:yyyy-MM-dd}");
+            }
+            else
+            {
+                theirs.Digest.Should().BeNull();
+            }
+        }
+
+        replayed.Count(n => n.Digest is not null).Should().BeInRange(4, 6, "a weekly digest, on Mondays");
+        replayed.SelectMany(n => n.Flagged).Should().Contain(f => f.Level == Level.Trend, "the replay scores with the model");
+        (await CountAsync("select count(*) from outbox where idempotency_key like 'digest-%'")).Should().Be(real.Count(n => n.Digest is not null),
+            "the replay queued nothing for real: its outbox was a temporary table");
+
+        var samples = await host.Get<TrendDataset>().BuildAsync(Days[0], Days[^1], new ThresholdOptions(), new TrendLabelling(3));
+        var onsets = ShippedEvaluation.Onsets(samples, nights[0], nights[^1]);
+        var fromReplay = ShippedEvaluation.Count(samples, onsets, replayed, nights[0], nights[^1], 3);
+        var fromRuns = ShippedEvaluation.Count(samples, onsets, real, nights[0], nights[^1], 3);
+        onsets.Should().NotBeEmpty();
+        var (a, b) = (fromReplay.Overall.Rates, fromRuns.Overall.Rates);
+        (a.Pupils, a.FlaggedEarly, a.NamedEarly, a.Flagged, a.Named, a.MedianLeadFlagged, a.MedianLeadNamed).Should().Be(
+            (b.Pupils, b.FlaggedEarly, b.NamedEarly, b.Flagged, b.Named, b.MedianLeadFlagged, b.MedianLeadNamed),
+            "flagged and named in a digest: the same pupils on the same nights, counted from the runs' own records");
+        a.Named.Should().BeGreaterThan(0);
+        (fromReplay.NightlyEntries, fromReplay.Digests).Should().Be((fromRuns.NightlyEntries, fromRuns.Digests));
+        fromReplay.NewsEntries.Should().Be(toldCounts.Values.Sum(c => c.Item1), "the digests' news, as the runs recorded them");
+        fromReplay.Reminders.Should().Be(toldCounts.Values.Sum(c => c.Item2));
+    }
+
+    private static (string, Level, LevelChange) Flag(ReplayFlag f) => (Convert.ToHexString(f.PupilKey), f.Level, f.Change);
+
+    /// <summary>
+    /// What the nightly run recorded for the night: its flags, and whom its digest told (the pupils whose episode the run
+    /// marked reported on this date); whether each was news or a reminder the run records only as counts.
+    /// </summary>
+    private async Task<ReplayNight> RecordedNightAsync(long runId, DateOnly night)
+    {
+        var flagged = new List<ReplayFlag>();
+        await using (var cmd = db.DataSource.CreateCommand($"select pupil_key, level, change from flag where run_id = {runId}"))
+        await using (var r = await cmd.ExecuteReaderAsync())
+        {
+            while (await r.ReadAsync())
+            {
+                flagged.Add(new ReplayFlag(r.GetFieldValue<byte[]>(0), Enum.Parse<Level>(r.GetString(1)), Enum.Parse<LevelChange>(r.GetString(2))));
+            }
+        }
+
+        if (!await ScalarAsync<bool>($"select coalesce(bool_or(digest_queued), false) from run_school where run_id = {runId}"))
+        {
+            return new ReplayNight(School.Skolenhetskod, night, true, flagged, null);
+        }
+
+        var told = new List<ReplayTold>();
+        await using (var cmd = db.DataSource.CreateCommand(
+            $"select f.pupil_key, f.level from flag f join level_episode e on e.pupil_key = f.pupil_key and e.last_reported_on = '{night:yyyy-MM-dd}' " +
+            $"where f.run_id = {runId} and e.left_on is null"))
+        await using (var r = await cmd.ExecuteReaderAsync())
+        {
+            while (await r.ReadAsync())
+            {
+                told.Add(new ReplayTold(r.GetFieldValue<byte[]>(0), Enum.Parse<Level>(r.GetString(1)), false, false));
+            }
+        }
+
+        return new ReplayNight(School.Skolenhetskod, night, true, flagged, told);
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var cmd = db.DataSource.CreateCommand(sql);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
     public async Task Train_models_evaluate_and_activate_on_the_command_line()
     {
         using (var host = await PipelineHost.StartAsync(db, schoolsFile, temp.Path, Small))
@@ -102,18 +209,16 @@ public sealed class TrendCommandTests(TestDatabase db) : IClassFixture<TestDatab
             await host.Get<NightlyRun>().RunAsync(Days[^1], dryRun: true);
         }
 
-        var (trained, trainOutput) = await RunAsync("train", "--from", $"{Days[0]:yyyy-MM-dd}", "--to", $"{Days[^1]:yyyy-MM-dd}", "--seed", "5");
+        // train then evaluate, each with its defaults: trained up to the last fact, evaluated on the held-out days.
+        var (trained, trainOutput) = await RunAsync("train", "--seed", "5");
+        var (evaluated, evaluateOutput) = await RunAsync("evaluate");
         var (listed, listOutput) = await RunAsync("models");
         var report = Path.Combine(temp.Path, "report");
-        var (evaluated, evaluateOutput) = await RunAsync(
-            "evaluate", "--model", "1", "--from", $"{Days[20]:yyyy-MM-dd}", "--out", report, "--truth", Path.Combine(temp.Path, "truth.csv"));
-        var (atCutOff, atCutOffOutput) = await RunAsync(
-            "evaluate", "--model", "1", "--from", $"{Days[20]:yyyy-MM-dd}", "--out", Path.Combine(temp.Path, "report-at-cut-off"), "--trend-cut-off", "0.45");
-        var (badCutOff, badCutOffOutput) = await RunAsync("evaluate", "--model", "1", "--trend-cut-off", "1.5");
-        var (everyone, everyoneOutput) = await RunAsync(
-            "evaluate", "--model", "1", "--from", $"{Days[20]:yyyy-MM-dd}", "--out", Path.Combine(temp.Path, "report-everyone"), "--model-names", "Everyone");
-        var (warmedUp, warmedUpOutput) = await RunAsync(
-            "evaluate", "--model", "1", "--from", $"{Days[20]:yyyy-MM-dd}", "--out", Path.Combine(temp.Path, "report-warm-up"), "--warm-up-weeks", "2");
+        var (period, periodOutput) = await RunAsync("evaluate", "--model", "1", "--from", $"{Days[20]:yyyy-MM-dd}", "--warm-up-weeks", "2", "--out", report);
+        var (badWarmUp, badWarmUpOutput) = await RunAsync("evaluate", "--warm-up-weeks", "60");
+        var otherRegistry = Directory.CreateDirectory(Path.Combine(temp.Path, "other")).FullName;
+        var (otherSchools, otherSchoolsOutput) = await RunWithSchoolsAsync(
+            PipelineHost.WriteSchoolsFile(otherRegistry, new TestSchool("44444444", "Annanskolan", "rektor@annan.example.se")), "evaluate");
         var (missing, missingOutput) = await RunAsync("models", "activate", "9");
         var (empty, emptyOutput) = await RunAsync("train", "--from", $"{Days[^1]:yyyy-MM-dd}", "--to", $"{Days[0]:yyyy-MM-dd}");
         var file = Path.Combine(temp.Path, "model.json");
@@ -124,31 +229,25 @@ public sealed class TrendCommandTests(TestDatabase db) : IClassFixture<TestDatab
         trained.Should().Be(0, trainOutput);
         trainOutput.Should().Contain("Trend model v1 trained on 2026-08-17 – 2026-11-06").And.Contain("Activated: no model was active.");
         trainOutput.Should().Contain("upper bound, margin", "the decision says how the stored Trend cut-off was chosen");
-        atCutOff.Should().Be(0, atCutOffOutput);
-        atCutOffOutput.Should().Contain("Trend at ≥ 0.45", "the nightly figure at the cut-off asked for, not the model's own");
-        warmedUp.Should().Be(0, warmedUpOutput);
-        warmedUpOutput.Should().Contain("on 2026-09-14 – 2026-11-06", "the warm-up's weeks are scored but the period is the one asked for");
-        everyone.Should().Be(0, everyoneOutput);
-        everyoneOutput.Should().Contain("Model at the rule's alert budget: probability").And.NotContain("pupils not at hög frånvaro");
-        badCutOff.Should().Be(2);
-        badCutOffOutput.Should().Contain("--trend-cut-off 1.5");
+        evaluated.Should().Be(0, evaluateOutput);
+        evaluateOutput.Should().Contain("No facts after the model's training period; evaluated on its held-out days");
+        evaluateOutput.Should().Contain("The nightly run replayed").And.Contain("Model v1").And.Contain("Named in a digest");
+        period.Should().Be(0, periodOutput);
+        periodOutput.Should().Contain("The nightly run replayed 2026-09-14 – 2026-11-06 (after a 2-week warm-up)");
+        periodOutput.Should().Contain("overlaps the model's training period", "the test evaluates on dates it trained on, and is told so");
+        otherSchools.Should().Be(2, otherSchoolsOutput);
+        otherSchoolsOutput.Should().Contain("No school in the registry (Skolnarvaro:SchoolsFile: 44444444) has facts", "the replay runs the registry's schools");
+        badWarmUp.Should().Be(2);
+        badWarmUpOutput.Should().Contain("--warm-up-weeks 60");
+        var html = await File.ReadAllTextAsync(Path.Combine(report, "evaluation-v1-20260914-20261106.html"));
+        html.Should().Contain("Med trendmodellen").And.Contain("Enbart gränserna").And.Contain("Per kön").And.Contain("Flickor").And.Contain("slumpfrö 5");
+        html.Should().NotContain("Elev1", "the page shows no pupil");
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(report, "evaluation-v1-20260914-20261106.json")));
+        json.RootElement.GetProperty("Thresholds").GetProperty("SchoolDays").GetInt32().Should().Be(40, "2026-09-14 – 2026-11-06 has 40 school days");
+        json.RootElement.GetProperty("Models")[0].GetProperty("Shipped").GetProperty("Overall").GetProperty("Rates").GetProperty("Pupils").GetInt32()
+            .Should().Be(json.RootElement.GetProperty("Onsets").GetInt32());
         listed.Should().Be(0, listOutput);
         listOutput.Should().Contain("v1").And.Contain("active").And.Contain("Nightly run: model v1 active");
-        evaluated.Should().Be(0, evaluateOutput);
-        evaluateOutput.Should().Contain("Model at the rule's alert budget (pupils not at hög frånvaro)", "by default the model names pupils the rule has not at hög frånvaro");
-        evaluateOutput.Should().Contain("overlaps the model's training period", "the test evaluates on dates it trained on, and is told so");
-        var html = await File.ReadAllTextAsync(Path.Combine(report, "evaluation-v1-20260914-20261106.html"));
-        html.Should().Contain("<svg").And.Contain("Per kön").And.Contain("Flickor").And.Contain("Pojkar").And.Contain("Per driftsform");
-        html.Should().NotContain("Elev1", "the report shows no pupil");
-        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(report, "evaluation-v1-20260914-20261106.json")));
-        json.RootElement.GetProperty("alertBudget").GetProperty("ModelNames").GetString().Should().Be("NotHigh");
-        var overall = json.RootElement.GetProperty("evaluation").GetProperty("Overall");
-        overall.GetProperty("Model").GetProperty("Flags").GetInt32().Should().Be(overall.GetProperty("Rule").GetProperty("Flags").GetInt32(),
-            "the model is compared at the rule's flag rate");
-        overall.GetProperty("ModelAuc").GetDouble().Should().BeGreaterThan(overall.GetProperty("RuleAuc").GetDouble());
-        json.RootElement.GetProperty("evaluation").GetProperty("ByTrajectory").EnumerateArray().Select(g => g.GetProperty("Group").GetString())
-            .Should().Equal("Rising", "Stable");
-        html.Should().Contain("Per förlopp");
         missing.Should().Be(2);
         missingOutput.Should().Contain("No model v9");
         empty.Should().Be(2);
@@ -160,9 +259,11 @@ public sealed class TrendCommandTests(TestDatabase db) : IClassFixture<TestDatab
         activateOutput.Should().Contain("Model v2 is active. Nightly run: model v2 active");
     }
 
-    private async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
+    private Task<(int ExitCode, string Output)> RunAsync(params string[] args) => RunWithSchoolsAsync(schoolsFile, args);
+
+    private async Task<(int ExitCode, string Output)> RunWithSchoolsAsync(string schools, params string[] args)
     {
-        var start = PipelineHost.CliStartInfo(db, schoolsFile, temp.Path, args);
+        var start = PipelineHost.CliStartInfo(db, schools, temp.Path, args);
         foreach (var (key, value) in Small)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
