@@ -164,7 +164,8 @@ public sealed class FileImporter(
             ct, ("school", Char(school.Skolenhetskod)), ("sha", sha));
         if (existing is { } id)
         {
-            logger.LogInformation("{File} for school {School} was already imported as #{Id}", fileName, school.Skolenhetskod, id);
+            // Debug: files stay in the inbox, and every night would otherwise log each of them again; the inbox says it once.
+            logger.LogDebug("{File} for school {School} was already imported as #{Id}", fileName, school.Skolenhetskod, id);
             return ImportResult.AlreadyImported(path, id);
         }
 

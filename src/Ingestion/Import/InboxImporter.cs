@@ -4,7 +4,7 @@ using Skolnarvaro.Ingestion.Schools;
 namespace Skolnarvaro.Ingestion.Import;
 
 /// <summary>Imports every file waiting in a school's inbox, oldest name first; files imported before are no-ops.</summary>
-public sealed class InboxImporter(FileImporter importer, SchoolProfiles profiles)
+public sealed class InboxImporter(FileImporter importer, SchoolProfiles profiles, Microsoft.Extensions.Logging.ILogger<InboxImporter> logger)
 {
     private static readonly string[] Extensions = [".csv", ".txt", ".tsv", ".skv"];
 
@@ -24,6 +24,12 @@ public sealed class InboxImporter(FileImporter importer, SchoolProfiles profiles
         foreach (var file in files)
         {
             results.Add(await importer.ImportAsync(school, profiles.For(school), file, ct: ct, runId: runId));
+        }
+
+        if (results.Count(r => r.Status == ImportStatus.AlreadyImported) is var seen and > 0)
+        {
+            logger.LogInformation("School {School}: {Seen} of the inbox's {Files} files were imported before and are unchanged (archive them " +
+                "to spare the nightly re-reading)", school.Skolenhetskod, seen, results.Count);
         }
 
         return results;

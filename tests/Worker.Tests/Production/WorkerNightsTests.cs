@@ -39,6 +39,8 @@ public sealed class WorkerNightsTests(TestDatabase db) : IClassFixture<TestDatab
         await Task.Delay(TimeSpan.FromSeconds(5)); // nothing more may start
 
         (await NightsAsync()).Should().Equal(["2026-12-14", "2026-12-15", "2026-12-16"], back.Output);
+        back.Output.Should().NotContain("was already imported", "a file still in the inbox is not logged again every night")
+            .And.Contain("1 of the inbox's 1 files were imported before");
     }
 
     [Fact]
