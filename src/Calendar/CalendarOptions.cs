@@ -72,3 +72,14 @@ public sealed class SchoolCalendarEntry
     public string Skolenhetskod { get; set; } = "";
     public CalendarSettings? Calendar { get; set; }
 }
+
+/// <summary>
+/// The school registry as the calendar reads it (each school's own calendar at Skolnarvaro:Schools:n:Calendar): declared
+/// so that the start-up check of configuration keys knows a school's <c>Calendar</c> key.
+/// </summary>
+public sealed class CalendarRegistryView
+{
+    public const string Section = "Skolnarvaro";
+
+    public List<SchoolCalendarEntry> Schools { get; set; } = [];
+}

@@ -44,7 +44,7 @@ public sealed class OutboxSender(OutboxStore outbox, IOptions<NotificationOption
             tried.Add(message.Id);
             if (message.PreviousAttemptInterrupted)
             {
-                logger.LogWarning("Outbox message {Id} ({Key}): the attempt started {Started} ended without an outcome; sending again " +
+                logger.LogWarning("Outbox message {Id} ({Key}): the attempt started {Started:yyyy-MM-dd HH:mm:ss zzz} ended without an outcome; sending again " +
                     "with the same Message-Id, so it may arrive twice", message.Id, message.IdempotencyKey, message.InterruptedAttemptStartedAt);
             }
 

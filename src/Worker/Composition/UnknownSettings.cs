@@ -24,7 +24,8 @@ public static class UnknownSettings
     private static readonly string[] CheckedElsewhere = [ThresholdOptions.Section, TrendOptions.Section];
 
     private static readonly Assembly[] Stages =
-        [typeof(IngestionOptions).Assembly, typeof(NotificationOptions).Assembly, typeof(ThresholdOptions).Assembly, typeof(WebOptions).Assembly, typeof(UnknownSettings).Assembly];
+        [typeof(IngestionOptions).Assembly, typeof(NotificationOptions).Assembly, typeof(ThresholdOptions).Assembly, typeof(WebOptions).Assembly, typeof(UnknownSettings).Assembly,
+         typeof(Skolnarvaro.Calendar.CalendarOptions).Assembly];
 
     /// <summary>One message per unknown key, naming it and what was expected there; empty when every key is read.</summary>
     public static IReadOnlyList<string> Find(IConfiguration configuration)

@@ -84,7 +84,7 @@ public sealed class NightlyRun(
     {
         await imports.SyncRegistryAsync(ct);
         var runId = await runs.BeginNightlyAsync(asOf, dryRun, sendNow, triggerKey, imports.Schools.Select(s => s.Skolenhetskod).ToList(), ct);
-        logger.LogInformation("Nightly run {RunId} as of {AsOf} for {Schools} schools ({Trigger})", runId, asOf, imports.Schools.Count, triggerKey);
+        logger.LogInformation("Nightly run {RunId} as of {AsOf:yyyy-MM-dd} for {Schools} schools ({Trigger})", runId, asOf, imports.Schools.Count, triggerKey);
         return runId;
     }
 

@@ -20,7 +20,7 @@ public sealed class RetrainJob(TrendTrainer trainer, ILogger<RetrainJob> logger)
         try
         {
             var result = await trainer.TrainAndMaybeActivateAsync(new TrendTrainingRequest(), ct: ct);
-            logger.LogInformation("Trend model v{Version} trained on {From}–{To}: held-out AUC {Auc:0.000} (active v{Previous}: {PreviousAuc:0.000}); {Decision}",
+            logger.LogInformation("Trend model v{Version} trained on {From:yyyy-MM-dd}–{To:yyyy-MM-dd}: held-out AUC {Auc:0.000} (active v{Previous}: {PreviousAuc:0.000}); {Decision}",
                 result.Version, result.From, result.To, result.HeldOutAuc, result.PreviousVersion, result.PreviousAuc, result.Decision);
         }
         catch (TrendTrainingException e)

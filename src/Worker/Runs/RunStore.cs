@@ -108,7 +108,7 @@ public sealed class RunStore(
                 throw new RunInProgressException(id, started);
             }
 
-            logger.LogWarning("Nightly run {RunId} started {Started} never finished; marked Abandoned", id, started);
+            logger.LogWarning("Nightly run {RunId} started {Started:yyyy-MM-dd HH:mm:ss zzz} never finished; marked Abandoned", id, started);
             await using var cmd = new NpgsqlCommand("update run set status = 'Abandoned', finished_at = @now where id = @id", conn);
             cmd.Parameters.AddWithValue("now", time.GetUtcNow());
             cmd.Parameters.AddWithValue("id", id);

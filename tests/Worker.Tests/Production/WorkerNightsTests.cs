@@ -41,6 +41,8 @@ public sealed class WorkerNightsTests(TestDatabase db) : IClassFixture<TestDatab
         (await NightsAsync()).Should().Equal(["2026-12-14", "2026-12-15", "2026-12-16"], back.Output);
         back.Output.Should().NotContain("was already imported", "a file still in the inbox is not logged again every night")
             .And.Contain("1 of the inbox's 1 files were imported before");
+        back.Output.Should().Contain("Nightly run 2 as of 2026-12-15", "dates in logs are ISO dates")
+            .And.MatchRegex(@"(?m)^2026-12-16 00:59:\d\d \+00:00 info", "every log line carries its date and offset");
     }
 
     [Fact]
