@@ -1,10 +1,11 @@
+using Microsoft.Extensions.Logging;
 using Skolnarvaro.Ingestion.Profiles;
 using Skolnarvaro.Ingestion.Schools;
 
 namespace Skolnarvaro.Ingestion.Import;
 
 /// <summary>Imports every file waiting in a school's inbox, oldest name first; files imported before are no-ops.</summary>
-public sealed class InboxImporter(FileImporter importer, SchoolProfiles profiles, Microsoft.Extensions.Logging.ILogger<InboxImporter> logger)
+public sealed class InboxImporter(FileImporter importer, SchoolProfiles profiles, ILogger<InboxImporter> logger)
 {
     private static readonly string[] Extensions = [".csv", ".txt", ".tsv", ".skv"];
 
