@@ -34,7 +34,7 @@ public sealed class AttendanceFactStore(NpgsqlDataSource db)
     /// <summary>
     /// The analysis's read of a school, in one round trip: its driftsform, its pupils' arrivals at other schools up to
     /// <paramref name="to"/> (see <see cref="ArrivalsElsewhereAsync"/>), and the stream of its facts between the dates. Each
-    /// of these was a statement of its own, and under load each round trip waits for a core (issue 18).
+    /// of these was a statement of its own, and under load each round trip waits for a core.
     /// </summary>
     public Task<SchoolRead> ReadSchoolAsync(string school, DateOnly from, DateOnly to, CancellationToken ct = default) =>
         OpenSchoolAsync(school, from, to, withSchool: true, ct);

@@ -23,7 +23,7 @@ public static class Measures
 
     public static readonly int[] DevelopmentWeeks = [4, 8];
 
-    // The legal steps after the alert (issue 17): first alert to "utredning inledd", hög frånvaro investigated in time,
+    // The legal steps after the alert: first alert to "utredning inledd", hög frånvaro investigated in time,
     // and the four weeks after the alert with and without an investigation.
     public const string Alerted = "utr_elever_forsta_besked";
     public const string AlertedStarted = "utr_utredning_inledd";

@@ -102,7 +102,7 @@ public sealed class TermReportStore(NpgsqlDataSource db)
                 select distinct on (skolenhetskod, pupil_key) skolenhetskod, pupil_key, entered_on as flagged_on
                 from level_episode order by skolenhetskod, pupil_key, entered_on, id),
             -- The anchor: the first digest sent at the school on a night the pupil was at a level, from their first flag on.
-            -- With weekly digests that is the next digest day, not the night of the flag (issue 17).
+            -- With weekly digests that is the next digest day, not the night of the flag.
             alerted as (
                 select ff.skolenhetskod, ff.pupil_key,
                        (select min(s.as_of) from sent s
@@ -196,7 +196,7 @@ public sealed class TermReportStore(NpgsqlDataSource db)
     public async Task<IReadOnlyList<WeekMinutes>> WeeksAsync(DateOnly from, DateOnly to, CancellationToken ct = default)
     {
         // Per pupil and week first, then per week: the same figures as count(distinct (skolenhetskod, pupil_key)) per week,
-        // which sorted every fact by a record and took 68 s against 19 s at 100,000 pupils (issue 18).
+        // which sorted every fact by a record and took 68 s against 19 s at 100,000 pupils.
         // A summary export's total is spread over its period's days, lov included: its facts are counted apart, not in the shares.
         await using var cmd = db.CreateCommand("""
             select isoyear, week, min(first_day), max(last_day), count(*) filter (where not summary)::int,

@@ -3,7 +3,7 @@ namespace Skolnarvaro.Analysis.Trend;
 /// <summary>
 /// Whether a pupil's recent absence looks like an illness (or a trip) rather than a drift away from school: it fell mostly
 /// on whole days of giltig frånvaro. The rules flag such a spell as readily as a drift; the digest names a finished one
-/// as such and puts it last (issue 16).
+/// as such and puts it last.
 /// </summary>
 public static class IllnessSpell
 {

@@ -10,7 +10,7 @@ public sealed record TrendModelInfo(
     int Seed, int HorizonWeeks, IReadOnlyList<string> Features, float[] Baselines, double HeldOutAuc, string MetricsJson,
     string ModelSha256, bool Active, DateTimeOffset? ActivatedAt, string Decision)
 {
-    /// <summary>What the model predicts (models before issue 16: Crossing).</summary>
+    /// <summary>What the model predicts (models trained before the lasting-absence label: Crossing).</summary>
     public TrendLabel Label { get; init; } = TrendLabel.Crossing;
 
     /// <summary>Platt calibration fitted on the held-out samples: (a, b) in p = σ(a·logit(raw) + b).</summary>

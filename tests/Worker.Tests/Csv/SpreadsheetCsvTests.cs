@@ -8,7 +8,7 @@ using Skolnarvaro.Worker.Commands;
 namespace Skolnarvaro.Worker.Tests.Csv;
 
 /// <summary>
-/// The one CSV writer of the product: formula-leading text is neutralised (issue 13, finding 11), everything else is
+/// The one CSV writer of the product: formula-leading text is neutralised, everything else is
 /// written byte for byte as the hand-written CSVs before it were.
 /// </summary>
 public sealed class SpreadsheetCsvTests

@@ -17,7 +17,7 @@ public sealed class ImportCrashTests(TestDatabase db) : IClassFixture<TestDataba
         using var temp = TestFiles.CreateTempDirectory("crash");
         var schools = PipelineHost.WriteSchoolsFile(temp.Path, School);
         var file = temp.File("lessons_big.csv");
-        // A term (65 school days, all before today: later dates are implausible and quarantined since issue 13) of many pupils.
+        // A term (65 school days, all before today: later dates are implausible and quarantined) of many pupils.
         var rows = WriteLessons(file, pupils: 6000, days: 65);
 
         using (var import = StartImport(schools, file, temp.Path))
