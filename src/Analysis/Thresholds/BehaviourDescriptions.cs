@@ -1,6 +1,7 @@
 using System.Globalization;
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Patterns;
+using Skolnarvaro.Analysis.Thresholds.Rules;
 
 namespace Skolnarvaro.Analysis.Thresholds;
 
@@ -18,28 +19,22 @@ public static class BehaviourDescriptions
     private static readonly string[] WeekdaysPlural =
         ["söndagarna", "måndagarna", "tisdagarna", "onsdagarna", "torsdagarna", "fredagarna", "lördagarna"];
 
+    /// <param name="rulesMet">The rules that put the pupil at the level, as <c>Rule[:Window]</c> in <see cref="ThresholdRule.All"/>'s order.</param>
     public static IReadOnlyList<string> Describe(
         PupilFigures f, IReadOnlyList<string> rulesMet, PupilPatterns p, EffectiveThresholds t, bool showsDays = true)
     {
-        bool Met(string rule) => rulesMet.Any(r => r.EndsWith(":" + rule, StringComparison.Ordinal));
-
         // Without single days (summary exports), days in a row and late arrivals are artefacts of spreading a total.
         var spell = showsDays ? Spell(f) : null;
         var recentShare = RecentShare(f, t.LateCountsAsAbsence);
         var termShare = TermShare(f, t.LateCountsAsAbsence);
-        var unexcusedRule = rulesMet.FirstOrDefault(r => r.Contains(":UnexcusedMinutes", StringComparison.Ordinal));
-        var unexcused = Unexcused(f, unexcusedRule?.EndsWith(":Term", StringComparison.Ordinal) == true ? Window.Term : Window.Recent);
+        var unexcusedRule = rulesMet.FirstOrDefault(r => r.StartsWith("UnexcusedMinutes", StringComparison.Ordinal));
+        var unexcused = Unexcused(f, UnexcusedMinutesRule.WindowOf(unexcusedRule));
         var late = showsDays ? Late(f) : null;
 
-        // What put the pupil at the level, in the order a rektor would find most telling.
-        var lines = new List<string?>
-        {
-            Met("ConsecutiveDaysAbsent") ? spell : null,
-            Met("AbsenceShare:Recent") ? recentShare : null,
-            Met("AbsenceShare:Term") ? termShare : null,
-            unexcusedRule is not null ? unexcused : null,
-            Met("LateArrivals") ? late : null,
-        }.OfType<string>().Take(1).ToList<string?>();
+        // What put the pupil at the level: the first rule that held and can say so.
+        var lines = rulesMet
+            .Select(met => ThresholdRule.Of(met).Describe(f, met, t, showsDays))
+            .OfType<string>().Take(1).ToList<string?>();
 
         // Then the patterns, then the figures that support them.
         lines.Add(p.RecurringWeekday is { } w ? Weekday(w) : null);
@@ -54,7 +49,7 @@ public static class BehaviourDescriptions
         return lines.OfType<string>().Distinct().Take(Max).ToList();
     }
 
-    private static string? Spell(PupilFigures f)
+    internal static string? Spell(PupilFigures f)
     {
         if (f.LongestSpellDays < 2 || f.LongestSpellStart is not { } start)
         {
@@ -98,7 +93,7 @@ public static class BehaviourDescriptions
         return $"Frånvarande{part} {count} de senaste {w.Occurrences} {WeekdaysPlural[(int)w.Day]}.";
     }
 
-    private static string? RecentShare(PupilFigures f, bool lateCounts)
+    internal static string? RecentShare(PupilFigures f, bool lateCounts)
     {
         var share = f.Recent.AbsenceShare(lateCounts);
         if (share <= 0)
@@ -111,14 +106,14 @@ public static class BehaviourDescriptions
         return $"Frånvarande {RuleEvaluator.Percent(share)} av den schemalagda tiden de senaste {f.Recent.Days} skoldagarna{late}{unexcused}.";
     }
 
-    private static string? TermShare(PupilFigures f, bool lateCounts)
+    internal static string? TermShare(PupilFigures f, bool lateCounts)
     {
         var share = f.Term.AbsenceShare(lateCounts);
         return share <= 0 ? null
             : $"Frånvarande {RuleEvaluator.Percent(share)} av den schemalagda tiden hittills i terminen ({f.Term.Days} skoldagar).";
     }
 
-    private static string? Unexcused(PupilFigures f, Window window)
+    internal static string? Unexcused(PupilFigures f, Window window)
     {
         var w = window == Window.Term ? f.Term : f.Recent;
         if (w.UnexcusedMinutes <= 0)
@@ -130,7 +125,7 @@ public static class BehaviourDescriptions
         return $"Ogiltig frånvaro {RuleEvaluator.Hours(w.UnexcusedMinutes)} {when}.";
     }
 
-    private static string? Late(PupilFigures f) => f.Recent.LateDays == 0 ? null
+    internal static string? Late(PupilFigures f) => f.Recent.LateDays == 0 ? null
         : $"Sen ankomst {f.Recent.LateDays} av de senaste {f.Recent.Days} skoldagarna, sammanlagt {RuleEvaluator.Hours(f.Recent.LateMinutes)}.";
 
     private static string Subject(SubjectFigures s, PupilFigures f) =>

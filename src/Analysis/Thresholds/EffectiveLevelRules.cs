@@ -1,10 +1,12 @@
+using Skolnarvaro.Analysis.Thresholds.Rules;
+
 namespace Skolnarvaro.Analysis.Thresholds;
 
 /// <summary>The rules of one level as they apply to one school; null means the rule is not used.</summary>
 public sealed record EffectiveLevelRules(
     double? AbsenceShare, ShareWindow AbsenceShareWindow, int? UnexcusedMinutes, Window UnexcusedWindow, int? ConsecutiveDaysAbsent, int? LateArrivals)
 {
-    public bool HasAnyRule => AbsenceShare is not null || UnexcusedMinutes is not null || ConsecutiveDaysAbsent is not null || LateArrivals is not null;
+    public bool HasAnyRule => ThresholdRule.All.Any(rule => rule.Setting(this).Bar is not null);
 
     internal static EffectiveLevelRules Merge(LevelRules baseRules, IEnumerable<LevelRules?> overrides)
     {

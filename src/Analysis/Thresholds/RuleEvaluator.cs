@@ -1,6 +1,7 @@
 using System.Globalization;
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Patterns;
+using Skolnarvaro.Analysis.Thresholds.Rules;
 
 namespace Skolnarvaro.Analysis.Thresholds;
 
@@ -21,7 +22,6 @@ public sealed record Assessment(PupilFigures Figures, Level? Level, IReadOnlyLis
 public static class RuleEvaluator
 {
     private static readonly CultureInfo Sv = CultureInfo.GetCultureInfo("sv-SE");
-    private const double Tolerance = 1e-9;
 
     /// <summary>The level alone, allocation-free: what the nightly run needs for every pupil and the back-test for every day.</summary>
     public static Level? LevelOf(PupilFigures f, EffectiveThresholds t) =>
@@ -43,9 +43,10 @@ public static class RuleEvaluator
             return new Assessment(f, null, []) { LateCountsAsAbsence = t.LateCountsAsAbsence };
         }
 
-        var rules = RulesMet(f, t.Rules(l), t).Select(r => $"{l}:{r}").ToList();
+        var met = RulesMet(f, t.Rules(l), t).ToList();
+        var rules = met.Select(r => $"{l}:{r}").ToList();
         var patterns = showsDays ? PupilPatterns.Find(f, subjects, t.Patterns) : PupilPatterns.None;
-        return new Assessment(f, l, BehaviourDescriptions.Describe(f, rules, patterns, t, showsDays))
+        return new Assessment(f, l, BehaviourDescriptions.Describe(f, met, patterns, t, showsDays))
         {
             RulesMet = rules,
             Patterns = patterns,
@@ -56,46 +57,22 @@ public static class RuleEvaluator
     /// <summary>The municipality-wide defaults applied to a school without overrides.</summary>
     public static Assessment Evaluate(PupilFigures f, ThresholdOptions o) => Evaluate(f, o.For(f.Skolenhetskod, null));
 
-    private static bool Meets(PupilFigures f, EffectiveLevelRules r, EffectiveThresholds t) =>
-        (r.AbsenceShare is { } share && MeetsShare(f, share, r.AbsenceShareWindow, t) is not null)
-        || (r.UnexcusedMinutes is { } minutes && WindowOf(f, r.UnexcusedWindow).UnexcusedMinutes >= minutes)
-        || (r.ConsecutiveDaysAbsent is { } days && f.LongestSpellDays >= days)
-        || (r.LateArrivals is { } late && f.Recent.LateDays >= late);
-
-    public static IEnumerable<string> RulesMet(PupilFigures f, EffectiveLevelRules r, EffectiveThresholds t)
+    private static bool Meets(PupilFigures f, EffectiveLevelRules r, EffectiveThresholds t)
     {
-        if (r.ConsecutiveDaysAbsent is { } days && f.LongestSpellDays >= days)
+        foreach (var rule in ThresholdRule.All)
         {
-            yield return "ConsecutiveDaysAbsent";
+            if (rule.Met(f, r, t) is not null)
+            {
+                return true;
+            }
         }
 
-        if (r.AbsenceShare is { } share && MeetsShare(f, share, r.AbsenceShareWindow, t) is { } window)
-        {
-            yield return $"AbsenceShare:{window}";
-        }
-
-        if (r.UnexcusedMinutes is { } minutes && WindowOf(f, r.UnexcusedWindow).UnexcusedMinutes >= minutes)
-        {
-            yield return $"UnexcusedMinutes:{r.UnexcusedWindow}";
-        }
-
-        if (r.LateArrivals is { } late && f.Recent.LateDays >= late)
-        {
-            yield return "LateArrivals";
-        }
+        return false;
     }
 
-    /// <summary>
-    /// The window in which the share is reached (the recent one first), or null. The term share counts only once the term
-    /// has enough days: on ten school days, two days off sick are 20 %.
-    /// </summary>
-    private static Window? MeetsShare(PupilFigures f, double share, ShareWindow window, EffectiveThresholds t) =>
-        window != ShareWindow.Term && f.Recent.AbsenceShare(t.LateCountsAsAbsence) >= share - Tolerance ? Window.Recent
-        : window != ShareWindow.Recent && f.Term.Days >= t.MinimumTermDaysForTermShare
-          && f.Term.AbsenceShare(t.LateCountsAsAbsence) >= share - Tolerance ? Window.Term
-        : null;
-
-    private static WindowFigures WindowOf(PupilFigures f, Window window) => window == Window.Term ? f.Term : f.Recent;
+    /// <summary>The rules that hold at a level, as <c>Rule[:Window]</c>, in <see cref="ThresholdRule.All"/>'s order.</summary>
+    public static IEnumerable<string> RulesMet(PupilFigures f, EffectiveLevelRules r, EffectiveThresholds t) =>
+        ThresholdRule.All.Select(rule => rule.Met(f, r, t)).OfType<string>();
 
     public static string Percent(double share) => (share * 100).ToString("0", Sv) + " %";
 

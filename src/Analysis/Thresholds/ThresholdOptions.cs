@@ -1,5 +1,6 @@
 using System.Globalization;
 using Skolnarvaro.Analysis.Patterns;
+using Skolnarvaro.Analysis.Thresholds.Rules;
 
 namespace Skolnarvaro.Analysis.Thresholds;
 
@@ -160,24 +161,20 @@ public sealed class ThresholdOptions
         {
             if (!rules.HasAnyRule)
             {
-                errors.Add($"{where}{Name(name)} has no rule in effect; set at least one of AbsenceShare, UnexcusedMinutes, " +
-                           "ConsecutiveDaysAbsent, LateArrivals above 0.");
+                errors.Add($"{where}{Name(name)} has no rule in effect; set at least one of " +
+                           $"{string.Join(", ", ThresholdRule.All.Select(r => r.Name))} above 0.");
             }
         }
 
-        void Compare<T>(string rule, T? atRisk, T? high, bool sameWindow = true) where T : struct, IComparable<T>
+        foreach (var rule in ThresholdRule.All)
         {
-            if (atRisk is { } a && high is { } h && sameWindow && h.CompareTo(a) < 0)
+            var (atRisk, high) = (rule.Setting(t.AtRisk), rule.Setting(t.High));
+            if (atRisk.Bar is { } a && high.Bar is { } h && Equals(atRisk.Window, high.Window) && h < a)
             {
-                errors.Add($"{where}{Name("High")}:{rule} = {Format(h)}: below {Name("AtRisk")}:{rule} = {Format(a)}; " +
+                errors.Add($"{where}{Name("High")}:{rule.Name} = {Format(h)}: below {Name("AtRisk")}:{rule.Name} = {Format(a)}; " +
                            "hög frånvaro must not be a lower bar than riskfrånvaro.");
             }
         }
-
-        Compare("AbsenceShare", t.AtRisk.AbsenceShare, t.High.AbsenceShare, t.AtRisk.AbsenceShareWindow == t.High.AbsenceShareWindow);
-        Compare("UnexcusedMinutes", t.AtRisk.UnexcusedMinutes, t.High.UnexcusedMinutes, t.AtRisk.UnexcusedWindow == t.High.UnexcusedWindow);
-        Compare("ConsecutiveDaysAbsent", t.AtRisk.ConsecutiveDaysAbsent, t.High.ConsecutiveDaysAbsent);
-        Compare("LateArrivals", t.AtRisk.LateArrivals, t.High.LateArrivals);
     }
 
     internal static string Format(object value) => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";

@@ -112,7 +112,7 @@ public sealed class ThresholdOptionsTests
 
         o.Validate().Should().ContainSingle().Which.Should()
             .Be("Skolnarvaro:Thresholds:Driftsform:Independent: with this override, High has no rule in effect; " +
-                "set at least one of AbsenceShare, UnexcusedMinutes, ConsecutiveDaysAbsent, LateArrivals above 0.");
+                "set at least one of ConsecutiveDaysAbsent, AbsenceShare, UnexcusedMinutes, LateArrivals above 0.");
     }
 
     [Fact]
