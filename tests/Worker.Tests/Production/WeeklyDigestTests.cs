@@ -46,6 +46,19 @@ public sealed class WeeklyDigestTests(TestDatabase db) : IClassFixture<TestDatab
     }
 
     [Fact]
+    public async Task In_summer_time_the_digest_composed_at_night_is_held_for_07_00_in_Stockholm_which_is_05_00_UTC()
+    {
+        var schools = TestSchools.WriteFile(temp.Path, School);
+        var summer = new LaneNights(db, temp.Path, TestExports.SchoolDays(new DateOnly(2026, 9, 7), 20));
+
+        (await summer.DigestsOnAsync(schools, School, "2026-10-05", (Steady, _ => 90))).Should().Be(1, "the go-live overview");
+
+        await using var cmd = db.DataSource.CreateCommand("select next_attempt_at from outbox where skolenhetskod is not null");
+        new DateTimeOffset((DateTime)(await cmd.ExecuteScalarAsync())!).Should().Be(new DateTimeOffset(2026, 10, 5, 5, 0, 0, TimeSpan.Zero));
+        (await summer.LatestDigestAsync()).Date.Should().Be(new DateTimeOffset(2026, 10, 5, 7, 0, 0, TimeSpan.FromHours(2)));
+    }
+
+    [Fact]
     public async Task A_school_that_goes_live_on_a_weekend_gets_its_overview_on_Monday_not_on_Sunday_morning()
     {
         var schools = TestSchools.WriteFile(temp.Path, School);
