@@ -217,7 +217,8 @@ public static class WebPages
         var own = schools.Where(s => s.Independent && s.Huvudman == huvudman).ToList();
         var part = Part(own, lines, expected, null, null, "Alla skolor", "till huvudmannen", false);
         return new HuvudmanPage($"Huvudmannens översikt · {huvudman}", "Utredningar per skola",
-            $"Skolorna som {huvudman} är huvudman för. Rektorn anmäler till huvudmannen att en utredning har inletts.", TermName(term), expected, [part]);
+            $"{(own.Count == 1 ? "Skolan" : "Skolorna")} som {huvudman} är huvudman för. Rektorn anmäler till huvudmannen att en utredning har inletts.",
+            TermName(term), expected, [part]);
     }
 
     private static OverviewPart Part(

@@ -34,7 +34,8 @@ public sealed partial class HuvudmanScopingTests(RektorPageFixture fixture)
 
         var (status, view) = await client.GetAsync("/huvudman");
         status.Should().Be(HttpStatusCode.OK);
-        view.Should().Contain($"Huvudmannens översikt · {huvudman}").And.Contain(schools[own].Name).And.NotContain("Kommunens översikt");
+        view.Should().Contain($"Huvudmannens översikt · {huvudman}").And.Contain($"Skolan som {huvudman} är huvudman för.")
+            .And.Contain(schools[own].Name).And.NotContain("Kommunens översikt");
         SchoolHrefs().Matches(view).Select(m => m.Groups[1].Value).Distinct().Should().Equal(own);
         PageClient.PupilLinks(view).Select(l => l[^64..]).Should().OnlyContain(key => enrolled[own].Contains(key));
         foreach (var (code, other) in schools.Where(s => s.Key != own))
@@ -74,11 +75,12 @@ public sealed partial class HuvudmanScopingTests(RektorPageFixture fixture)
 
         status.Should().Be(HttpStatusCode.OK);
         view.Should().Contain("Kommunens översikt").And.NotContain("Huvudmannens översikt");
-        var split = view.IndexOf("<h2 class=\"part\">Fristående skolor</h2>", StringComparison.Ordinal);
-        split.Should().BePositive("the fristående schools have a part of their own");
-        var (kommunal, fristaende) = (view[..split], view[split..]);
-        kommunal.Should().Contain("Exempelstads kommun är huvudman");
-        fristaende.Should().Contain("Kommunen är inte huvudman för de fristående skolorna");
+        // The schools' tables first, kommunal then fristående, then each part's pupils waiting for an investigation.
+        var sections = Sections(view, "<h2 class=\"part\">Kommunala skolor</h2>", "<h2 class=\"part\">Fristående skolor</h2>",
+            "<h2>Väntar på utredning · kommunala skolor</h2>", "<h2>Väntar på utredning · fristående skolor</h2>");
+        var (kommunal, fristaende) = (sections[0] + sections[2], sections[1] + sections[3]);
+        sections[0].Should().Contain("Exempelstads kommun är huvudman");
+        sections[1].Should().Contain("Kommunen är inte huvudman för de fristående skolorna");
         foreach (var (code, school) in schools)
         {
             var (mine, theirs) = school.Independent ? (fristaende, kommunal) : (kommunal, fristaende);
@@ -86,9 +88,17 @@ public sealed partial class HuvudmanScopingTests(RektorPageFixture fixture)
             theirs.Should().NotContain($"/skola/{code}");
             if (school.Independent)
             {
-                fristaende.Should().Contain(school.Huvudman);
+                sections[1].Should().Contain(school.Huvudman);
             }
         }
+    }
+
+    /// <summary>The page cut at each marker, which must all be there in this order: the text from each marker to the next.</summary>
+    private static List<string> Sections(string html, params string[] markers)
+    {
+        var at = markers.Select(m => html.IndexOf(m, StringComparison.Ordinal)).ToList();
+        at.Should().NotContain(-1).And.BeInAscendingOrder();
+        return [.. at.Select((start, i) => html[start..(i + 1 < at.Count ? at[i + 1] : html.Length)])];
     }
 
     [Fact]
