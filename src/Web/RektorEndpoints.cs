@@ -12,6 +12,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Skolnarvaro.Notifications;
+using Skolnarvaro.Calendar;
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Investigations;
 using Skolnarvaro.Analysis.Pages;
@@ -183,7 +185,7 @@ public static class RektorEndpoints
     }
 
     private static async Task SchoolList(
-        HttpContext c, WebUsers users, SchoolPageStore store, AttendanceFactStore facts, IOptions<InvestigationOptions> expected, string school,
+        HttpContext c, WebUsers users, SchoolPageStore store, SchoolCalendar calendar, TimeProvider time, IOptions<InvestigationOptions> expected, string school,
         [FromQuery(Name = "klass")] string? className, [FromQuery(Name = "sortera")] string? sort, CancellationToken ct)
     {
         if (await Scope(c, users, school) is not { } allowed)
@@ -192,9 +194,11 @@ public static class RektorEndpoints
         }
 
         var listed = await store.ListAsync(allowed, school, ct);
-        var days = listed.Count == 0 ? [] : await facts.SchoolDaysAsync(school, listed.Min(p => p.Since), DateOnly.MaxValue, ct);
         var info = users.School(school)!;
-        await Page(c, 200, "list", info.Name, WebPages.List(info, listed, className is { Length: > 0 } ? className : null, sort, expected.Value.ExpectedWithinSchoolDays, days));
+        // The calendar's school days, as on the huvudman's page: a school whose exports stopped does not stop the clock.
+        var today = time.SchoolToday();
+        await Page(c, 200, "list", info.Name, WebPages.List(info, listed, className is { Length: > 0 } ? className : null, sort,
+            expected.Value.ExpectedWithinSchoolDays, since => calendar.DaysBetween(school, since, today)));
     }
 
     private static async Task PupilPage(
@@ -322,7 +326,7 @@ public static class RektorEndpoints
             return;
         }
 
-        var today = WebPages.Today(time);
+        var today = time.SchoolToday();
         var term = Term.Containing(today);
         var days = expected.Value.ExpectedWithinSchoolDays;
         if (c.User.IsInRole(WebUsers.AnalystRole) && users.Allowed(c.User) is { Count: > 0 } all)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Skolnarvaro.Notifications;
 using Skolnarvaro.Analysis.Flags;
 using Skolnarvaro.Analysis.Investigations;
 using Skolnarvaro.Analysis.Pages;
@@ -124,7 +125,9 @@ public static class WebPages
         _ => overdue ? "Väntar på utredning" : "Ingen utredning",
     };
 
-    public static ListPage List(WebSchool school, IReadOnlyList<ListedPupil> all, string? className, string? sort, int expectedDays, IReadOnlyList<DateOnly> schoolDays)
+    /// <param name="schoolDaysSince">School days after a date up to today, by the school calendar.</param>
+    public static ListPage List(
+        WebSchool school, IReadOnlyList<ListedPupil> all, string? className, string? sort, int expectedDays, Func<DateOnly, int> schoolDaysSince)
     {
         var shown = all.Where(p => className is null || p.ClassName == className);
         shown = sort switch
@@ -136,7 +139,7 @@ public static class WebPages
         };
         var rows = shown.Select(p =>
         {
-            var overdue = p.Level == Level.High && p.Investigation?.StartedOn is null && schoolDays.Count(d => d > p.Since) > expectedDays;
+            var overdue = p.Level == Level.High && p.Investigation?.StartedOn is null && schoolDaysSince(p.Since) > expectedDays;
             return new ListRow(
                 PupilHref(school.Skolenhetskod, p.PupilKey), $"{p.FirstName} {p.LastName}".Trim(), p.ClassName, DigestBuilder.LevelLabel(p.Level.ToString()),
                 p.Level.ToString(), Date(p.AtALevelSince), DigestBuilder.Percent(p.TermShare), DigestBuilder.Percent(p.RecentShare),
@@ -163,7 +166,7 @@ public static class WebPages
     {
         var level = p.Level?.ToString();
         // A step not yet taken offers today's date: recording it "today" is one press.
-        var today = Today(time);
+        var today = time.SchoolToday();
         var steps = Enum.GetValues<InvestigationStep>().Select(s => new StepView(
             s.ToString(), StepLabel(s), p.Investigation?.On(s) is { } d ? Date(d) : null,
             (p.Investigation?.On(s) ?? today).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
@@ -317,7 +320,6 @@ public static class WebPages
         }).ToList();
     }
 
-    public static DateOnly Today(TimeProvider time) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), time.LocalTimeZone).DateTime);
 
     private static IReadOnlyList<MonthTick> Months(Analysis.Figures.Term term)
     {

@@ -54,8 +54,8 @@ public sealed class WebRenderer
         yield return ("message", new MessagePage("Rubrik", ["Rad"], "Länk", "/", null));
         yield return ("login", new LoginPage("Fel", true, true));
         yield return ("schools", new { Schools = new[] { new NavLink("Exempelskolan", "/skola/12345678", false) } });
-        yield return ("list", WebPages.List(school, [listed], null, null, 10, [since.AddDays(1)]));
-        yield return ("list", WebPages.List(school, [], "7B", "klass", 10, []));
+        yield return ("list", WebPages.List(school, [listed], null, null, 10, _ => 1));
+        yield return ("list", WebPages.List(school, [], "7B", "klass", 10, _ => 0));
         yield return ("pupil", WebPages.Pupil(school, pupil, "Fel", ["Varning"], TimeProvider.System, true));
         yield return ("pupil", WebPages.Pupil(school, pupil, null, [], TimeProvider.System, false));
         var friskola = new WebSchool("87654321", "Exempelfriskolan", true, ["per.rektor@example.se"]) { Huvudman = "Exempel Skolor AB" };

@@ -34,6 +34,14 @@ public sealed record DigestModel(
 
     /// <summary>Pupils in the digest with stigande frånvaro: below every limit, counted apart from <see cref="AtLevels"/>.</summary>
     public int Rising { get; init; }
+
+    /// <summary>In a digest with no pupils, sent because the school's exports stopped: the last export's date ("18 december 2026").</summary>
+    public string? ExportsStopped { get; init; }
+
+    /// <summary>The opening sentence; in a digest sent only because the exports stopped, what that means.</summary>
+    public string Opening => ExportsStopped is { } last
+        ? $"Inga nya uppgifter om frånvaro har kommit: skolans senaste närvaroexport gäller till och med {last}. Den som sköter skolans export behöver skicka en ny."
+        : Summary;
 }
 
 /// <summary>A personal sign-in link: the address and "12 december 2026", the last day it opens.</summary>

@@ -68,7 +68,10 @@ public sealed class SchoolDigests(
             ? settings.Digest.NextDate(school, asOf.AddDays(1), asOf, calendar)
             : settings.Digest.NextDate(school, asOf, lastComposed, calendar);
         var waiting = request.Pupils.Count(p => p.IsNews) - told.Count(p => p.IsNews);
-        if (told.Count == 0)
+        // A digest day with no news is silent, except when the school's exports have stopped: the rektor would otherwise
+        // hear nothing at all while the list goes out of date (a school whose exports ended with the term, say).
+        var exportsStopped = due && quality.IsStale && quality.LastExportDate is not null;
+        if (told.Count == 0 && !exportsStopped)
         {
             return new QueuedDigest(due ? DigestOutcome.Nothing : DigestOutcome.NotDue, [], next, waiting);
         }
@@ -81,9 +84,14 @@ public sealed class SchoolDigests(
         }
 
         var pupils = await PupilDirectory.ReadAsync(conn, school, told, ct);
+        // Without new data, pupils leave the levels for want of days in the term, not because they came back.
+        request = told.Count == 0 ? request with { LeftLevels = 0 } : request;
         var model = DigestBuilder.Build(recipients, asOf, kind, pupils, request,
             DataQualityCaveats.For(quality, asOf, settings.LowReportingRate), settings.NameDisplay, settings.Digest.MaxPupils,
-            request.FirstDigest ? null : lastTold);
+            request.FirstDigest ? null : lastTold) with
+            {
+                ExportsStopped = told.Count == 0 ? DigestBuilder.Date(quality.LastExportDate!.Value) : null,
+            };
         var now = time.GetUtcNow();
         var notBefore = sendNow ? now : SendAt(school, asOf, now);
         var key = $"digest-{school}-run{runId}";

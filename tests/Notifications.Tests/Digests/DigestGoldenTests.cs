@@ -68,7 +68,7 @@ public sealed class DigestGoldenTests
     [
         "go_live_overview", "fristaende_go_live_overview", "weekly_more_news_than_max", "illness_only_pupil", "falling_term_share", "summary_export_school",
         "escalation_at_risk_to_high", "stale_export_caveats", "personal_link_and_investigation", "trend_only_news",
-        "lov_and_missing_weeks", "reminder_with_open_investigation",
+        "lov_and_missing_weeks", "reminder_with_open_investigation", "exports_stopped",
     ];
 
     private static FlaggedPupil[] ReminderWithInvestigation() =>
@@ -139,6 +139,11 @@ public sealed class DigestGoldenTests
         ]),
         // A reminder week: one pupil's investigation is open and one was told about last week; both are only counted.
         "reminder_with_open_investigation" => Build(DigestKind.News, ReminderWithInvestigation()),
+        // Nothing new to tell, but the school's exports stopped: the digest goes to say so.
+        "exports_stopped" => Build(DigestKind.News, [], caveats:
+        [
+            "Senaste närvaroexporten gäller till och med 12 november 2026 (7 skoldagar före 23 november 2026). Frånvaro efter det datumet syns inte här.",
+        ]) with { ExportsStopped = "12 november 2026" },
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 

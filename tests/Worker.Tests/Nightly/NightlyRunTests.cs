@@ -129,7 +129,8 @@ public sealed class NightlyRunTests(TestDatabase db) : IClassFixture<TestDatabas
         var twoWeeksLater = await run.RunAsync(AsOf.AddDays(14), dryRun: true);
 
         first.Schools.Single(s => s.Skolenhetskod == Flagged.Skolenhetskod).NewOrEscalated.Should().Be(4);
-        weekLater.Digests.Should().Be(0, "nothing is new and the cool-down has not passed");
+        weekLater.Schools.Sum(s => s.Reminded + s.NewOrEscalated).Should().Be(0, "nothing is new and the cool-down has not passed");
+        weekLater.Digests.Should().Be(2, "no export came for a week: each school is told so, naming no pupil");
         var reminded = twoWeeksLater.Schools.Single(s => s.Skolenhetskod == Flagged.Skolenhetskod);
         reminded.Reminded.Should().Be(4);
         reminded.NewOrEscalated.Should().Be(0);

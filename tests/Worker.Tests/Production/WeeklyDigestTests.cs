@@ -1,5 +1,3 @@
-using System.Globalization;
-using MimeKit;
 using Skolnarvaro.TestSupport;
 using static Skolnarvaro.Worker.Tests.Production.ProductionClock;
 
@@ -17,8 +15,13 @@ public sealed class WeeklyDigestTests(TestDatabase db) : IClassFixture<TestDatab
     private static readonly DateOnly Start = new(2026, 11, 2);
 
     private readonly TempDirectory temp = TestFiles.CreateTempDirectory("weekly");
+    private LaneNights nights = null!;
 
-    public Task InitializeAsync() => db.ResetAsync();
+    public Task InitializeAsync()
+    {
+        nights = new LaneNights(db, temp.Path, TestExports.SchoolDays(Start, 40));
+        return db.ResetAsync();
+    }
 
     public Task DisposeAsync() => Task.CompletedTask;
 
@@ -32,11 +35,11 @@ public sealed class WeeklyDigestTests(TestDatabase db) : IClassFixture<TestDatab
         var bo = (Late, (Func<DateOnly, int>)(d => d >= new DateOnly(2026, 12, 7) ? 300 : 0));
         var sara = (Steady, (Func<DateOnly, int>)(_ => 90));
 
-        (await NightAsync(schools, "2026-11-30", sara, bo)).Should().Be(1, "the go-live overview");
-        (await NightAsync(schools, "2026-12-07", sara, bo)).Should().Be(0, "nothing new on the second Monday: no mail");
-        (await NightAsync(schools, "2026-12-14", sara, bo)).Should().Be(1);
+        (await nights.DigestsOnAsync(schools, School, "2026-11-30", sara, bo)).Should().Be(1, "the go-live overview");
+        (await nights.DigestsOnAsync(schools, School, "2026-12-07", sara, bo)).Should().Be(0, "nothing new on the second Monday: no mail");
+        (await nights.DigestsOnAsync(schools, School, "2026-12-14", sara, bo)).Should().Be(1);
 
-        var digest = await LatestDigestAsync();
+        var digest = await nights.LatestDigestAsync();
         digest.TextBody.Should().Contain("Bo B.");
         digest.TextBody.Should().Contain("sedan förra sammanfattningen (30 november)", "on 7 December nothing was sent")
             .And.NotContain("sammanfattningen (7 december)");
@@ -48,10 +51,10 @@ public sealed class WeeklyDigestTests(TestDatabase db) : IClassFixture<TestDatab
         var schools = TestSchools.WriteFile(temp.Path, School);
         var sara = (Steady, (Func<DateOnly, int>)(_ => 90));
 
-        (await NightAsync(schools, "2026-11-28", sara)).Should().Be(0, "Saturday");
-        (await NightAsync(schools, "2026-11-29", sara)).Should().Be(0, "Sunday");
-        (await NightAsync(schools, "2026-11-30", sara)).Should().Be(1, "the overview on Monday");
-        (await LatestDigestAsync()).Subject.Should().Contain("översikt");
+        (await nights.DigestsOnAsync(schools, School, "2026-11-28", sara)).Should().Be(0, "Saturday");
+        (await nights.DigestsOnAsync(schools, School, "2026-11-29", sara)).Should().Be(0, "Sunday");
+        (await nights.DigestsOnAsync(schools, School, "2026-11-30", sara)).Should().Be(1, "the overview on Monday");
+        (await nights.LatestDigestAsync()).Subject.Should().Contain("översikt");
     }
 
     [Fact]
@@ -59,7 +62,7 @@ public sealed class WeeklyDigestTests(TestDatabase db) : IClassFixture<TestDatab
     {
         var other = new TestSchool("44444444", "Trasiga skolan", "rektor@trasiga.example.se");
         var schools = TestSchools.WriteFile(temp.Path, School, other);
-        WriteWeek(other, new DateOnly(2026, 11, 30), (Steady, _ => 90));
+        nights.WriteExport(other, new DateOnly(2026, 11, 30), (Steady, _ => 90));
         await using (var refuse = db.DataSource.CreateCommand("""
             create function refuse_digest() returns trigger language plpgsql as $$
             begin
@@ -72,11 +75,11 @@ public sealed class WeeklyDigestTests(TestDatabase db) : IClassFixture<TestDatab
             await refuse.ExecuteNonQueryAsync();
         }
 
-        var (exit, output) = await NightCliAsync(schools, "2026-11-30", (Steady, _ => 90));
+        var (exit, output) = await nights.RunAsync(schools, School, "2026-11-30", (Steady, _ => 90));
 
         exit.Should().Be(1, "a school's digest failed: " + output);
-        (await CountAsync("select count(*) from flag where skolenhetskod = '44444444'")).Should().BeGreaterThan(0, "the flags stand");
-        (await CountAsync("select count(*) from outbox where skolenhetskod = '22222222'")).Should().Be(1, "the other school's digest is queued");
+        (await nights.CountAsync("select count(*) from flag where skolenhetskod = '44444444'")).Should().BeGreaterThan(0, "the flags stand");
+        (await nights.CountAsync("select count(*) from outbox where skolenhetskod = '22222222'")).Should().Be(1, "the other school's digest is queued");
         var (_, status) = await RunCliAsync(PipelineHost.CliStartInfo(db, schools, temp.Path, "status"), At(Stockholm("2026-11-30 02:30")));
         status.Should().Contain("1/1 of 2").And.Contain("Analysed, digest").And.Contain("digest: P0001")
             .And.Contain("1 held for their send time").And.Contain("0 waiting to retry");
@@ -86,43 +89,8 @@ public sealed class WeeklyDigestTests(TestDatabase db) : IClassFixture<TestDatab
             await mend.ExecuteNonQueryAsync();
         }
 
-        var (nextExit, next) = await NightCliAsync(schools, "2026-12-01", (Steady, _ => 90));
+        var (nextExit, next) = await nights.RunAsync(schools, School, "2026-12-01", (Steady, _ => 90));
         nextExit.Should().Be(0, next);
-        (await CountAsync("select count(*) from outbox where skolenhetskod = '44444444'")).Should().Be(1, "the digest goes the next night");
-    }
-
-    /// <summary>One night at 02:06 on <paramref name="monday"/>: the week's export up to the Friday before, then run-once. Returns the digests queued.</summary>
-    private async Task<long> NightAsync(string schools, string monday, params (TestPupil Pupil, Func<DateOnly, int> Absent)[] pupils)
-    {
-        var before = await CountAsync("select count(*) from outbox where skolenhetskod is not null");
-
-        var (exit, output) = await NightCliAsync(schools, monday, pupils);
-
-        exit.Should().Be(0, output);
-        output.Should().Contain($"as of {monday}");
-        output.Should().NotMatchRegex(@"\d\d/\d\d/\d{4}", "dates in the log are ISO dates");
-        return await CountAsync("select count(*) from outbox where skolenhetskod is not null") - before;
-    }
-
-    private async Task<(int ExitCode, string Output)> NightCliAsync(string schools, string date, params (TestPupil Pupil, Func<DateOnly, int> Absent)[] pupils)
-    {
-        WriteWeek(School, DateOnly.Parse(date, CultureInfo.InvariantCulture), pupils);
-        return await RunCliAsync(PipelineHost.CliStartInfo(db, schools, temp.Path, "run-once"), At(Stockholm($"{date} 02:06")));
-    }
-
-    /// <summary>The school's export of every school day before <paramref name="night"/>, as a file of its own.</summary>
-    private void WriteWeek(TestSchool school, DateOnly night, params (TestPupil Pupil, Func<DateOnly, int> Absent)[] pupils)
-    {
-        var days = TestExports.SchoolDays(Start, 40).Where(d => d < night).ToList();
-        TestExports.WriteDays(Path.Combine(temp.Path, "inbox", school.Skolenhetskod, $"days-{night:yyyyMMdd}.csv"), days,
-            pupils.Select(p => (p.Pupil, (Func<int, int>)(i => p.Absent(days[i])))).ToArray());
-    }
-
-    private Task<long> CountAsync(string sql) => Orchestration.OrchestrationHarness.CountAsync(db.DataSource, sql);
-
-    private async Task<MimeMessage> LatestDigestAsync()
-    {
-        await using var cmd = db.DataSource.CreateCommand("select mime from outbox where skolenhetskod is not null order by id desc limit 1");
-        return MimeMessage.Load(new MemoryStream((byte[])(await cmd.ExecuteScalarAsync())!));
+        (await nights.CountAsync("select count(*) from outbox where skolenhetskod = '44444444'")).Should().Be(1, "the digest goes the next night");
     }
 }
