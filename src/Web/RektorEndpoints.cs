@@ -22,7 +22,7 @@ namespace Skolnarvaro.Web;
 
 /// <summary>
 /// The rektor's page: sign-in by a digest's link (or, for analysts, a password or OpenID Connect), the school's list, a pupil's
-/// course and legal steps, and the huvudman's view. Server-rendered Swedish HTML, no scripts, no outside resources. A request
+/// course and legal steps, Kommunens översikt for the municipality's analysts and Huvudmannens översikt for a fristående huvudman. Server-rendered Swedish HTML, no scripts, no outside resources. A request
 /// without a session gets 401, another school's page 403, a POST without the antiforgery token 400 — each a plain Swedish page.
 /// </summary>
 public static class RektorEndpoints
@@ -69,7 +69,7 @@ public static class RektorEndpoints
     private static async Task Home(HttpContext c, WebUsers users)
     {
         var allowed = users.Allowed(c.User);
-        if (c.User.IsInRole(WebUsers.AnalystRole) && allowed.Count > 0)
+        if ((c.User.IsInRole(WebUsers.AnalystRole) && allowed.Count > 0) || users.HuvudmanOf(c.User) is not null)
         {
             c.Response.Redirect("/huvudman");
         }
@@ -143,7 +143,7 @@ public static class RektorEndpoints
         if (schools.Count == 0)
         {
             await Page(c, 403, "message", "Ingen behörighet", new MessagePage("Länken gäller inte längre",
-                ["Adressen är inte längre rektor för skolan i kommunens skolregister. Kontakta huvudmannens analytiker om det är fel."], null, null, null));
+                ["Adressen är inte längre rektor för skolan i kommunens skolregister. Kontakta kommunens analytiker om det är fel."], null, null, null));
             return null;
         }
 
@@ -153,7 +153,8 @@ public static class RektorEndpoints
     private static async Task LoginForm(HttpContext c, IOptions<WebOptions> options, [FromQuery(Name = "fel")] string? error) =>
         await Page(c, error is null ? 200 : 401, "login", "Logga in", new LoginPage(
             error is null ? null : "Inloggningen hos identitetsleverantören gav ingen behörighet här.",
-            options.Value.Oidc.IsConfigured, options.Value.Analysts.Any(a => !string.IsNullOrEmpty(a.Password))));
+            options.Value.Oidc.IsConfigured,
+            options.Value.Analysts.Any(a => !string.IsNullOrEmpty(a.Password)) || options.Value.HuvudmanAccounts.Any(a => !string.IsNullOrEmpty(a.Password))));
 
     private static async Task Login(
         HttpContext c, WebUsers users, SignInThrottle throttle, IOptions<WebOptions> options, [FromForm(Name = "epost")] string? email, [FromForm(Name = "losenord")] string? password)
@@ -164,15 +165,15 @@ public static class RektorEndpoints
             return;
         }
 
-        var analyst = email is null ? null : users.Analyst(email);
-        if (analyst?.Password is not { Length: > 0 } expected || password is null
+        // An analyst's or a huvudman's password; a rektor signs in by the digest's link or the identity provider.
+        if (email is null || users.Password(email) is not { Length: > 0 } expected || password is null
             || !CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(password)), SHA256.HashData(Encoding.UTF8.GetBytes(expected))))
         {
             await Page(c, 401, "login", "Logga in", new LoginPage("Fel e-postadress eller lösenord.", options.Value.Oidc.IsConfigured, true));
             return;
         }
 
-        await c.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, users.PrincipalFor(analyst.Email, CookieAuthenticationDefaults.AuthenticationScheme)!);
+        await c.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, users.PrincipalFor(email, CookieAuthenticationDefaults.AuthenticationScheme)!);
         c.Response.StatusCode = StatusCodes.Status303SeeOther;
         c.Response.Headers.Location = "/huvudman";
     }
@@ -312,6 +313,10 @@ public static class RektorEndpoints
         }
     }
 
+    /// <summary>
+    /// Kommunens översikt for an analyst; Huvudmannens översikt for a fristående huvudman's person, its reads scoped in SQL to that
+    /// huvudman's schools only (a person who is also rektor elsewhere sees no more here); 403 for anyone else.
+    /// </summary>
     private static async Task Huvudman(
         HttpContext c, WebUsers users, SchoolPageStore store, TimeProvider time, IOptions<InvestigationOptions> expected, CancellationToken ct)
     {
@@ -321,16 +326,23 @@ public static class RektorEndpoints
             return;
         }
 
-        if (!c.User.IsInRole(WebUsers.AnalystRole) || users.Allowed(c.User) is not { Count: > 0 } allowed)
-        {
-            await Forbidden(c);
-            return;
-        }
-
         var today = time.SchoolToday();
         var term = Term.Containing(today);
-        var lines = await store.InvestigationsAsync(allowed, term, today, expected.Value.ExpectedWithinSchoolDays, ct);
-        await Page(c, 200, "huvudman", "Kommunens översikt", WebPages.Huvudman(users.Schools, lines, term, expected.Value.ExpectedWithinSchoolDays));
+        var days = expected.Value.ExpectedWithinSchoolDays;
+        if (c.User.IsInRole(WebUsers.AnalystRole) && users.Allowed(c.User) is { Count: > 0 } all)
+        {
+            var lines = await store.InvestigationsAsync(all, term, today, days, ct);
+            await Page(c, 200, "huvudman", "Kommunens översikt", WebPages.Kommun(users.Schools, lines, term, days));
+        }
+        else if (users.HuvudmanOf(c.User) is { } huvudman && users.HuvudmanSchools(c.User) is { Count: > 0 } own)
+        {
+            var lines = await store.InvestigationsAsync(own, term, today, days, ct);
+            await Page(c, 200, "huvudman", "Huvudmannens översikt", WebPages.Huvudman(huvudman, users.Schools, lines, term, days));
+        }
+        else
+        {
+            await Forbidden(c);
+        }
     }
 
     /// <summary>The user's schools when <paramref name="school"/> is one of them; otherwise answers 401 or 403 and returns null.</summary>
@@ -357,7 +369,7 @@ public static class RektorEndpoints
 
     private static Task NotSignedIn(HttpContext c) => Page(c, 401, "message", "Logga in", new MessagePage("Logga in",
         ["Öppna länken i den senaste sammanfattningen från Skolnärvaro för att se skolans lista. Länken är personlig och gäller i två veckor."],
-        "Logga in som analytiker", "/logga-in", null));
+        "Logga in som analytiker eller huvudman", "/logga-in", null));
 
     private static Task Forbidden(HttpContext c) => Page(c, 403, "message", "Ingen behörighet", new MessagePage("Ingen behörighet",
         ["Sidan gäller en skola du inte har behörighet till."], "Till dina skolor", "/", null));
@@ -382,11 +394,13 @@ public static class RektorEndpoints
         var nav = new List<NavLink>();
         if (signedIn)
         {
-            nav.AddRange(users.Allowed(c.User).Take(c.User.IsInRole(WebUsers.AnalystRole) ? 0 : 10)
+            var analyst = c.User.IsInRole(WebUsers.AnalystRole);
+            nav.AddRange(users.Allowed(c.User).Take(analyst ? 0 : 10)
                 .Select(s => new NavLink(users.School(s)!.Name, $"/skola/{s}", c.Request.Path.StartsWithSegments($"/skola/{s}"))));
-            if (c.User.IsInRole(WebUsers.AnalystRole))
+            var overview = analyst ? "Kommunens översikt" : users.HuvudmanOf(c.User) is not null ? "Huvudmannens översikt" : null;
+            if (overview is not null)
             {
-                nav.Add(new NavLink("Kommunens översikt", "/huvudman", c.Request.Path.StartsWithSegments("/huvudman")));
+                nav.Add(new NavLink(overview, "/huvudman", c.Request.Path.StartsWithSegments("/huvudman")));
             }
         }
 

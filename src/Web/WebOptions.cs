@@ -23,8 +23,17 @@ public sealed class WebOptions
     /// <summary>Password attempts on one account a minute, and sign-in links that do not hold from one client address; more get 429.</summary>
     public int SignInAttemptsPerMinute { get; set; } = 10;
 
-    /// <summary>Analysts (the huvudman's view of every school), who sign in with an e-mail address and a password from configuration.</summary>
+    /// <summary>
+    /// The municipality's analysts (Kommunens översikt: every school), who sign in with an e-mail address and a password from
+    /// configuration or by OpenID Connect.
+    /// </summary>
     public List<AnalystAccount> Analysts { get; set; } = [];
+
+    /// <summary>
+    /// People of a fristående school's huvudman (the company or foundation behind it): each sees Huvudmannens översikt and the
+    /// pages of the schools the registry gives that huvudman, nothing else; they sign in like analysts.
+    /// </summary>
+    public List<HuvudmanAccount> HuvudmanAccounts { get; set; } = [];
 
     /// <summary>OpenID Connect, for municipalities with an identity provider: the e-mail claim is matched to the registry.</summary>
     public OidcSettings Oidc { get; set; } = new();
@@ -72,6 +81,19 @@ public sealed class WebOptions
             }
         }
 
+        for (var i = 0; i < HuvudmanAccounts.Count; i++)
+        {
+            var account = HuvudmanAccounts[i];
+            if (string.IsNullOrWhiteSpace(account.Email) || !account.Email.Contains('@'))
+            {
+                yield return $"{Section}:HuvudmanAccounts:{i}:Email = '{account.Email}': expected an e-mail address.";
+            }
+            else if (Analysts.Any(a => string.Equals(a.Email.Trim(), account.Email.Trim(), StringComparison.OrdinalIgnoreCase)))
+            {
+                yield return $"{Section}:HuvudmanAccounts:{i}:Email = '{account.Email}' is also one of {Section}:Analysts: an address is the municipality's or a huvudman's, not both.";
+            }
+        }
+
         if (Oidc.IsConfigured && (string.IsNullOrWhiteSpace(Oidc.ClientId) || !Uri.TryCreate(Oidc.Authority, UriKind.Absolute, out _)))
         {
             yield return $"{Section}:Oidc needs both Authority (an absolute address) and ClientId.";
@@ -82,6 +104,16 @@ public sealed class WebOptions
 /// <summary>An analyst: e-mail address, name, and a password from the environment (never the repo); no password: OpenID Connect only.</summary>
 public sealed class AnalystAccount
 {
+    public string Email { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string? Password { get; set; }
+}
+
+/// <summary>One person of a fristående huvudman: the huvudman as the school registry names it, e-mail, name, password from the environment.</summary>
+public sealed class HuvudmanAccount
+{
+    /// <summary>Exactly as the registry's fristående schools name their huvudman (Skolnarvaro:Schools:n:Huvudman).</summary>
+    public string Huvudman { get; set; } = "";
     public string Email { get; set; } = "";
     public string Name { get; set; } = "";
     public string? Password { get; set; }

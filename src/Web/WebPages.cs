@@ -68,13 +68,26 @@ public sealed record StepView(string Code, string Label, string? Date, string Va
 
 public sealed record ChangeView(string When, string Who, string What);
 
-public sealed record HuvudmanPage(string TermName, int Expected, string Lead, IReadOnlyList<HuvudmanRow> Rows, IReadOnlyList<OverdueRow> Overdue, HuvudmanRow Total)
+/// <summary>
+/// An overview of investigations per school: Kommunens översikt (the municipality's own schools, and apart from them the
+/// fristående schools it follows) or Huvudmannens översikt (one fristående huvudman's schools).
+/// </summary>
+/// <param name="Kicker">"Kommunens översikt" or "Huvudmannens översikt · Kunskapsträdet Skolor AB".</param>
+public sealed record HuvudmanPage(string Kicker, string Heading, string Intro, string TermName, int Expected, IReadOnlyList<OverviewPart> Parts)
 {
     /// <summary>Stigande frånvaro is the trend model's: its column is left out where no school has any (no model scores).</summary>
-    public bool ShowTrend => Total.Trend > 0;
+    public bool ShowTrend => Parts.Any(p => p.Total.Trend > 0);
 }
 
-public sealed record HuvudmanRow(string School, string Href, string Driftsform, int High, int AtRisk, int Trend, int Started, int Reported, int Closed, int Overdue);
+/// <summary>
+/// One group of schools with one kind of huvudman: its schools' lines, their total, and its pupils waiting for an investigation.
+/// </summary>
+/// <param name="Heading">"Kommunala skolor", "Fristående skolor", or null on a huvudman's own page.</param>
+/// <param name="ShowHuvudman">Each school's huvudman under its name (the fristående schools on the municipality's page).</param>
+public sealed record OverviewPart(
+    string? Heading, string? Note, string Lead, IReadOnlyList<HuvudmanRow> Rows, HuvudmanRow Total, IReadOnlyList<OverdueRow> Overdue, bool ShowHuvudman);
+
+public sealed record HuvudmanRow(string School, string Href, string Huvudman, int High, int AtRisk, int Trend, int Started, int Reported, int Closed, int Overdue);
 
 public sealed record OverdueRow(string School, string Href, string Name, string ClassName, string HighSince, int SchoolDays)
 {
@@ -175,13 +188,51 @@ public static class WebPages
         : view.Steps.FirstOrDefault(s => s.Code == step.ToString())?.Date is { } date ? $"Sparat: {StepLabel(step)} {date}."
         : null;
 
-    public static HuvudmanPage Huvudman(IReadOnlyList<WebSchool> schools, IReadOnlyList<SchoolInvestigations> lines, Analysis.Figures.Term term, int expected)
+    /// <summary>
+    /// Kommunens översikt: the kommunal schools, whose huvudman the municipality is, and apart from them the fristående schools,
+    /// whose rektorer report to their own huvudman. The municipality follows them to reach every pupil, it is not their huvudman.
+    /// </summary>
+    public static HuvudmanPage Kommun(IReadOnlyList<WebSchool> schools, IReadOnlyList<SchoolInvestigations> lines, Analysis.Figures.Term term, int expected)
     {
+        var kommunal = schools.Where(s => !s.Independent).ToList();
+        var owner = kommunal.Select(s => s.Huvudman).Where(h => h.Length > 0).Distinct().ToList() is [var one] ? one : "kommunen";
+        var parts = new List<OverviewPart>();
+        if (kommunal.Count > 0)
+        {
+            parts.Add(Part(kommunal, lines, expected, "Kommunala skolor",
+                $"{owner} är huvudman: rektorerna anmäler till kommunen att en utredning har inletts.", "Alla kommunala skolor", "till huvudmannen", false));
+        }
+
+        if (schools.Where(s => s.Independent).ToList() is { Count: > 0 } fristaende)
+        {
+            parts.Add(Part(fristaende, lines, expected, "Fristående skolor",
+                "Kommunen är inte huvudman för de fristående skolorna. Den följer närvaron där för att nå alla elever i kommunen, men utredningen " +
+                "och anmälan görs av skolan och dess egen huvudman.", "Alla fristående skolor", "till sin huvudman", true));
+        }
+
+        return new HuvudmanPage("Kommunens översikt", "Utredningar per skola",
+            "Alla grundskolor i kommunen, kommunala och fristående, var för sig.", TermName(term), expected, parts);
+    }
+
+    /// <summary>Huvudmannens översikt: one fristående huvudman's schools, and nothing of any other school.</summary>
+    public static HuvudmanPage Huvudman(string huvudman, IReadOnlyList<WebSchool> schools, IReadOnlyList<SchoolInvestigations> lines, Analysis.Figures.Term term, int expected)
+    {
+        var own = schools.Where(s => s.Independent && s.Huvudman == huvudman).ToList();
+        var part = Part(own, lines, expected, null, null, "Alla skolor", "till huvudmannen", false);
+        return new HuvudmanPage($"Huvudmannens översikt · {huvudman}", "Utredningar per skola",
+            $"{(own.Count == 1 ? "Skolan" : "Skolorna")} som {huvudman} är huvudman för. Rektorn anmäler till huvudmannen att en utredning har inletts.",
+            TermName(term), expected, [part]);
+    }
+
+    private static OverviewPart Part(
+        IReadOnlyList<WebSchool> schools, IReadOnlyList<SchoolInvestigations> all, int expected, string? heading, string? note, string totalLabel,
+        string reportedTo, bool showHuvudman)
+    {
+        var lines = all.Where(l => schools.Any(s => s.Skolenhetskod == l.Skolenhetskod)).ToList();
         var rows = lines.Select(l =>
         {
             var s = schools.First(x => x.Skolenhetskod == l.Skolenhetskod);
-            return new HuvudmanRow(s.Name, $"/skola/{s.Skolenhetskod}", s.Independent ? "Fristående" : "Kommunal", l.High, l.AtRisk, l.Trend,
-                l.Started, l.Reported, l.Closed, l.Overdue.Count);
+            return new HuvudmanRow(s.Name, $"/skola/{s.Skolenhetskod}", s.Huvudman, l.High, l.AtRisk, l.Trend, l.Started, l.Reported, l.Closed, l.Overdue.Count);
         }).OrderBy(r => r.School, StringComparer.Create(Sv, false)).ToList();
         var waiting = lines.SelectMany(l => l.Waiting.Select(o =>
         {
@@ -191,12 +242,12 @@ public static class WebPages
                 Overdue = o.SchoolDays > expected,
             };
         })).OrderByDescending(o => o.SchoolDays).ToList();
-        var total = new HuvudmanRow("Alla skolor", "", "", rows.Sum(r => r.High), rows.Sum(r => r.AtRisk), rows.Sum(r => r.Trend),
+        var total = new HuvudmanRow(totalLabel, "", "", rows.Sum(r => r.High), rows.Sum(r => r.AtRisk), rows.Sum(r => r.Trend),
             rows.Sum(r => r.Started), rows.Sum(r => r.Reported), rows.Sum(r => r.Closed), rows.Sum(r => r.Overdue));
         var lead = $"{Count(total.High, "elev", "elever")} med hög frånvaro · {Count(total.Started, "utredning inledd", "utredningar inledda")} och " +
-                   $"{total.Reported} {(total.Reported == 1 ? "anmäld" : "anmälda")} till huvudmannen under terminen · " +
+                   $"{total.Reported} {(total.Reported == 1 ? "anmäld" : "anmälda")} {reportedTo} under terminen · " +
                    $"{Count(total.Overdue, "elev", "elever")} med hög frånvaro i mer än {expected} skoldagar utan registrerad utredning";
-        return new HuvudmanPage(TermName(term), expected, lead, rows, waiting, total);
+        return new OverviewPart(heading, note, lead, rows, total, waiting, showHuvudman);
     }
 
     private static string Count(int n, string one, string many) => n == 1 ? $"1 {one}" : $"{n} {many}";

@@ -58,7 +58,9 @@ public sealed class WebRenderer
         yield return ("list", WebPages.List(school, [], "7B", "klass", 10, _ => 0));
         yield return ("pupil", WebPages.Pupil(school, pupil, "Fel", ["Varning"], TimeProvider.System, true));
         yield return ("pupil", WebPages.Pupil(school, pupil, null, [], TimeProvider.System, false));
-        yield return ("huvudman", WebPages.Huvudman([school], [lines], term, 10));
+        var friskola = new WebSchool("87654321", "Exempelfriskolan", true, ["per.rektor@example.se"]) { Huvudman = "Exempel Skolor AB" };
+        yield return ("huvudman", WebPages.Kommun([school, friskola], [lines, lines with { Skolenhetskod = friskola.Skolenhetskod }], term, 10));
+        yield return ("huvudman", WebPages.Huvudman(friskola.Huvudman, [school, friskola], [lines with { Skolenhetskod = friskola.Skolenhetskod }], term, 10));
     }
 
     public string Render(string page, PageFrame frame, object model) =>

@@ -25,7 +25,7 @@ public static class WebServiceCollectionExtensions
         services.AddOptions<WebOptions>()
             .Bind(configuration.GetSection(WebOptions.Section))
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<WebOptions>, WebOptionsValidator>();
+        services.AddSingleton<IValidateOptions<WebOptions>>(new WebOptionsValidator(configuration));
         services.AddSingleton<SignInLinks>();
         services.AddSingleton<WebUsers>();
         services.AddSingleton(_ => new WebRenderer(Path.GetFullPath(
@@ -101,7 +101,7 @@ public static class WebServiceCollectionExtensions
                     var principal = email is null ? null : users.PrincipalFor(email, CookieAuthenticationDefaults.AuthenticationScheme);
                     if (principal is null)
                     {
-                        c.Fail("Adressen finns inte bland skolornas rektorer eller analytikerna.");
+                        c.Fail("Adressen finns inte bland skolornas rektorer, analytikerna eller huvudmännens konton.");
                     }
                     else
                     {
@@ -134,9 +134,11 @@ public static class WebServiceCollectionExtensions
 
     private static WebSessions Sessions(HttpContext c) => c.RequestServices.GetRequiredService<WebSessions>();
 
-    private sealed class WebOptionsValidator : IValidateOptions<WebOptions>
+    private sealed class WebOptionsValidator(IConfiguration configuration) : IValidateOptions<WebOptions>
     {
         public ValidateOptionsResult Validate(string? name, WebOptions options) =>
-            options.Validate().ToList() is { Count: > 0 } errors ? ValidateOptionsResult.Fail(errors) : ValidateOptionsResult.Success;
+            options.Validate().Concat(WebUsers.RegistryProblems(options, WebUsers.ReadSchools(configuration))).ToList() is { Count: > 0 } errors
+                ? ValidateOptionsResult.Fail(errors)
+                : ValidateOptionsResult.Success;
     }
 }

@@ -71,7 +71,7 @@ public static class DigestBuilder
 
         return new DigestModel(
             new DigestSchool(school.Skolenhetskod, school.Name, school.Huvudman, string.Join(", ", school.Rectors.Select(r => r.Name))),
-            Date(runDate), kind.ToString(), Summary(kind, pupils, lastDigest, school.Independent), levels, byGrade ? "Årskurs" : "Klass", groups, cards, more, listed,
+            Date(runDate), kind.ToString(), Summary(kind, pupils, lastDigest, school.Independent ? school.Huvudman : null), levels, byGrade ? "Årskurs" : "Klass", groups, cards, more, listed,
             notes, caveats, pupils.Count)
         {
             AtLevels = pupils.Count(p => p.Entry.LevelCode != "Trend"),
@@ -90,14 +90,15 @@ public static class DigestBuilder
     /// The digest's opening sentences. A pupil with stigande frånvaro is below every line, so they are counted apart from
     /// the pupils whose absence is over the limits, never among them.
     /// </summary>
-    private static string Summary(DigestKind kind, IReadOnlyList<FlaggedPupil> pupils, DateOnly? lastDigest, bool independent)
+    /// <param name="fristaendeHuvudman">A fristående school's own huvudman, or null for a kommunal school.</param>
+    private static string Summary(DigestKind kind, IReadOnlyList<FlaggedPupil> pupils, DateOnly? lastDigest, string? fristaendeHuvudman)
     {
         int Count(string level, params string[] changes) =>
             pupils.Count(p => p.Entry.LevelCode == level && (changes.Length == 0 || changes.Contains(p.Entry.ChangeCode)));
         int AtLevels(params string[] changes) => Count("High", changes) + Count("AtRisk", changes);
         if (kind == DigestKind.Overview)
         {
-            return Overview(Count("High"), Count("AtRisk"), Count("Trend"), independent);
+            return Overview(Count("High"), Count("AtRisk"), Count("Trend"), fristaendeHuvudman);
         }
 
         var since = lastDigest is { } last ? $"Nytt sedan förra sammanfattningen ({last.ToString("d MMMM", Sv)})" : "Nytt sedan förra sammanfattningen";
@@ -136,13 +137,14 @@ public static class DigestBuilder
 
     /// <summary>
     /// The first digest's opening: who is at the levels today, and apart from them who is rising below them. The limits are
-    /// the municipality's agreement for its own schools; a fristående school's huvudman is another, so its digest does not
-    /// claim the municipality agreed them for it.
+    /// the municipality's agreement for its own schools; a fristående school's huvudman is the company or foundation behind it,
+    /// which took the common limits on by joining the municipality's work, so its digest names that huvudman.
     /// </summary>
-    private static string Overview(int high, int atRisk, int rising, bool independent)
+    private static string Overview(int high, int atRisk, int rising, string? fristaendeHuvudman)
     {
         var levels = Join(high > 0 ? $"{Pupils(high)} hög frånvaro" : null, atRisk > 0 ? $"{Pupils(atRisk)} riskfrånvaro" : null);
-        var limits = independent ? "de gränser för hög frånvaro och riskfrånvaro som används för skolan" : "de gränser kommunen har kommit överens om";
+        var limits = fristaendeHuvudman is null ? "de gränser kommunen har kommit överens om"
+            : $"de gränser som {(string.IsNullOrWhiteSpace(fristaendeHuvudman) ? "skolans huvudman" : fristaendeHuvudman.Trim())} har kommit överens om med kommunen";
         var first = levels.Length > 0
             ? $"Det här är skolans första sammanfattning. I dag har {levels} enligt {limits}."
             : $"Det här är skolans första sammanfattning. I dag har ingen elev frånvaro över {limits}.";

@@ -22,6 +22,12 @@ public sealed class DigestGoldenTests
         Rectors = [new RectorSettings { Name = "Åsa Öberg", Email = "asa.oberg@ekbacken.example.se" }],
     };
 
+    private static readonly SchoolRecipients Friskola = new()
+    {
+        Skolenhetskod = "87654321", Name = "Björkö friskola", Huvudman = "Björkö Utbildning AB", Driftsform = "Independent",
+        Rectors = [new RectorSettings { Name = "Per Ek", Email = "per.ek@bjorko.example.se" }],
+    };
+
     private static readonly string[] FirstNames = ["Märta", "Björn", "Ali", "Lina", "Noah", "Elsa", "Omar", "Saga", "Liam", "Ebba", "Hugo", "Maja"];
     private static readonly string[] LastNames = ["Östlund", "Ärlig", "Hassan", "Nguyen", "Åberg", "Lind", "Karimi", "Berg", "Holm", "Sjö", "Falk", "Ek"];
 
@@ -53,14 +59,14 @@ public sealed class DigestGoldenTests
     ];
 
     private static DigestModel Build(DigestKind kind, FlaggedPupil[] pupils, bool firstDigest = false, int left = 0, bool showsDays = true,
-        NameDisplay names = NameDisplay.FirstNameInitialClass, IReadOnlyList<string>? caveats = null) =>
-        DigestBuilder.Build(Ekbacken, RunDate, kind, [.. pupils.Where(p => firstDigest || p.Entry.ChangeCode != "AtLevel")],
+        NameDisplay names = NameDisplay.FirstNameInitialClass, IReadOnlyList<string>? caveats = null, SchoolRecipients? school = null) =>
+        DigestBuilder.Build(school ?? Ekbacken, RunDate, kind, [.. pupils.Where(p => firstDigest || p.Entry.ChangeCode != "AtLevel")],
             new DigestRequest([.. pupils.Select(p => p.Entry)], firstDigest, left, showsDays),
             caveats ?? [], names, 15, firstDigest ? null : LastDigest);
 
     private static readonly string[] CaseNames =
     [
-        "go_live_overview", "weekly_more_news_than_max", "illness_only_pupil", "falling_term_share", "summary_export_school",
+        "go_live_overview", "fristaende_go_live_overview", "weekly_more_news_than_max", "illness_only_pupil", "falling_term_share", "summary_export_school",
         "escalation_at_risk_to_high", "stale_export_caveats", "personal_link_and_investigation", "trend_only_news",
         "lov_and_missing_weeks", "reminder_with_open_investigation", "exports_stopped",
     ];
@@ -88,6 +94,8 @@ public sealed class DigestGoldenTests
     private static DigestModel Case(string name) => name switch
     {
         "go_live_overview" => Build(DigestKind.Overview, School(news: false), firstDigest: true),
+        // A fristående school: its huvudman is the company behind it, not the municipality.
+        "fristaende_go_live_overview" => Build(DigestKind.Overview, School(news: false), firstDigest: true, school: Friskola),
         "weekly_more_news_than_max" => Build(DigestKind.News, School(news: true), left: 3),
         "illness_only_pupil" => Build(DigestKind.News,
         [
@@ -207,21 +215,22 @@ public sealed class DigestGoldenTests
     }
 
     [Fact]
-    public void A_fristaende_schools_first_digest_does_not_say_the_municipality_agreed_its_limits()
+    public void A_fristaende_schools_first_digest_words_the_limits_for_its_own_huvudman_not_as_the_municipalitys()
     {
-        var friskola = new SchoolRecipients
-        {
-            Skolenhetskod = "87654321", Name = "Björkö friskola", Huvudman = "Björkö Utbildning AB", Driftsform = "Independent",
-            Rectors = [new RectorSettings { Name = "Per Ek", Email = "per.ek@bjorko.example.se" }],
-        };
-        var pupils = School(news: false);
-        var model = DigestBuilder.Build(friskola, RunDate, DigestKind.Overview, pupils, new DigestRequest([.. pupils.Select(p => p.Entry)], true, 0, true),
-            [], NameDisplay.FirstNameInitialClass, 15);
-        var text = Renderer.Render(model).Text;
+        var model = Case("fristaende_go_live_overview");
+        var digest = Renderer.Render(model);
 
-        model.Summary.Should().Contain("enligt de gränser för hög frånvaro och riskfrånvaro som används för skolan");
-        text.Should().NotContain("kommunen").And.Contain("Skickat automatiskt av Skolnärvaro för Björkö Utbildning AB.");
-        Build(DigestKind.Overview, pupils, firstDigest: true).Summary.Should().Contain("de gränser kommunen har kommit överens om");
+        model.Summary.Should().Be("Det här är skolans första sammanfattning. I dag har 7 elever hög frånvaro och 12 elever riskfrånvaro " +
+                                  "enligt de gränser som Björkö Utbildning AB har kommit överens om med kommunen. " +
+                                  "En elev har en frånvaro som ökar men ännu är under gränserna.");
+        foreach (var body in new[] { System.Net.WebUtility.HtmlDecode(digest.Html), digest.Text })
+        {
+            body.Should().NotContain("de gränser kommunen har kommit överens om").And.Contain("Skickat automatiskt av Skolnärvaro för Björkö Utbildning AB.");
+        }
+
+        Build(DigestKind.Overview, [], firstDigest: true, school: Friskola).Summary.Should().Be(
+            "Det här är skolans första sammanfattning. I dag har ingen elev frånvaro över de gränser som Björkö Utbildning AB har kommit överens om med kommunen.");
+        Build(DigestKind.Overview, School(news: false), firstDigest: true).Summary.Should().Contain("enligt de gränser kommunen har kommit överens om.");
     }
 
     [Fact]

@@ -49,6 +49,17 @@ public sealed class StartupValidationTests(TestDatabase db) : IClassFixture<Test
     }
 
     [Fact]
+    public async Task A_huvudman_account_for_a_huvudman_no_fristaende_school_has_stops_the_start_with_exit_2_naming_the_key()
+    {
+        var (code, output) = await RunAsync(["run-once"],
+            ("Skolnarvaro__Web__HuvudmanAccounts__0__Huvudman", "Okänd Skolor AB"), ("Skolnarvaro__Web__HuvudmanAccounts__0__Email", "a@okand.example.se"));
+
+        code.Should().Be(2, output);
+        output.Should().Contain("Skolnarvaro:Web:HuvudmanAccounts:0:Huvudman = 'Okänd Skolor AB': no fristående school in Skolnarvaro:Schools has this huvudman")
+            .And.NotContain("   at ").And.Contain("nothing was done");
+    }
+
+    [Fact]
     public async Task A_misspelt_key_in_a_school_of_the_registry_file_stops_the_start_with_exit_2_naming_the_school_and_key()
     {
         var schools = TestSchools.WriteFile(temp.Path, new TestSchool("12345678", "Kontrollskolan", "r@k.example.se"));

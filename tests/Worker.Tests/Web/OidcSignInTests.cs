@@ -36,6 +36,21 @@ public sealed class OidcSignInTests(RektorPageFixture fixture)
         (await stranger.GetAsync("/skola/33726561")).Status.Should().Be(HttpStatusCode.Unauthorized);
     }
 
+    [Fact]
+    public async Task A_fristaende_huvudmans_address_from_the_identity_provider_opens_their_own_overview_and_school_only()
+    {
+        using var client = new PageClient(fixture.BaseUrl);
+        (await SignInAsync(client, RektorPageFixture.NorrvikEmail)).Should().Be("/");
+
+        (await client.RedirectAsync("/")).Location.Should().Be("/huvudman");
+        var (status, view) = await client.GetAsync("/huvudman");
+        status.Should().Be(HttpStatusCode.OK);
+        view.Should().Contain("Huvudmannens översikt · Norrvik International Education AB");
+        (await client.GetAsync("/skola/74570926")).Status.Should().Be(HttpStatusCode.OK);
+        (await client.GetAsync("/skola/55309539")).Status.Should().Be(HttpStatusCode.Forbidden);
+        (await client.GetAsync("/skola/33726561")).Status.Should().Be(HttpStatusCode.Forbidden);
+    }
+
     /// <summary>The code flow as a browser runs it: to the provider, which answers the callback with a code; returns where the worker sends the browser then.</summary>
     private async Task<string> SignInAsync(PageClient client, string email)
     {

@@ -19,6 +19,11 @@ public sealed partial class RektorPageFixture : IAsyncLifetime
     // An account of its own for the guessing tests, which leave it locked for a minute.
     public const string GuessedAnalystEmail = "gissad@exempelstad.example.se";
     public const string GuessedAnalystPassword = "test-guessed-analyst-password";
+    // People of the sample's two fristående huvudmän, each huvudman with one school.
+    public const string KunskapstradetEmail = "karin.holm@kunskapstradet-skolor.example.se";
+    public const string KunskapstradetPassword = "test-huvudman-kunskapstradet";
+    public const string NorrvikEmail = "leo.berg@norrvik-education.example.se";
+    public const string NorrvikPassword = "test-huvudman-norrvik";
 
     public TestDatabase Db { get; } = new();
     public SmtpSink Smtp { get; } = new();
@@ -86,6 +91,14 @@ public sealed partial class RektorPageFixture : IAsyncLifetime
         ["Skolnarvaro__Web__Analysts__0__Password"] = AnalystPassword,
         ["Skolnarvaro__Web__Analysts__1__Email"] = GuessedAnalystEmail,
         ["Skolnarvaro__Web__Analysts__1__Password"] = GuessedAnalystPassword,
+        ["Skolnarvaro__Web__HuvudmanAccounts__0__Huvudman"] = "Kunskapsträdet Skolor AB",
+        ["Skolnarvaro__Web__HuvudmanAccounts__0__Email"] = KunskapstradetEmail,
+        ["Skolnarvaro__Web__HuvudmanAccounts__0__Name"] = "Karin Holm",
+        ["Skolnarvaro__Web__HuvudmanAccounts__0__Password"] = KunskapstradetPassword,
+        ["Skolnarvaro__Web__HuvudmanAccounts__1__Huvudman"] = "Norrvik International Education AB",
+        ["Skolnarvaro__Web__HuvudmanAccounts__1__Email"] = NorrvikEmail,
+        ["Skolnarvaro__Web__HuvudmanAccounts__1__Name"] = "Leo Berg",
+        ["Skolnarvaro__Web__HuvudmanAccounts__1__Password"] = NorrvikPassword,
         ["Skolnarvaro__Web__Oidc__Authority"] = Idp.Authority,
         ["Skolnarvaro__Web__Oidc__ClientId"] = TestIdentityProvider.ClientId,
         ["Skolnarvaro__Web__Oidc__ClientSecret"] = TestIdentityProvider.ClientSecret,

@@ -15,7 +15,10 @@ namespace Skolnarvaro.Worker.Tests.Web;
 public sealed class WebPageWordingTests
 {
     private static readonly WebRenderer Renderer = new(TestFiles.InRepo("templates"));
-    private static readonly WebSchool Ekbacken = new("12345678", "Ekbackens skola", false, ["asa.oberg@ekbacken.example.se"]);
+    private static readonly WebSchool Ekbacken = new("12345678", "Ekbackens skola", false, ["asa.oberg@ekbacken.example.se"]) { Huvudman = "Exempelstads kommun" };
+    private static readonly WebSchool Bjorko = new("87654321", "Björkö friskola", true, ["per.ek@bjorko.example.se"]) { Huvudman = "Björkö Utbildning AB" };
+    private static readonly WebSchool Lindo = new("11223344", "Lindö montessoriskola", true, ["eva.lind@lindo.example.se"]) { Huvudman = "Lindö Montessori AB" };
+    private static readonly WebSchool Bjorkvik = new("44332211", "Björkviks skola", true, ["ola.vik@bjorkvik.example.se"]) { Huvudman = "Björkö Utbildning AB" };
     private static readonly DateOnly Since = new(2026, 11, 2);
 
     private static ListedPupil Listed(int id, Level level, string first, string last, string cls, Investigation? investigation = null) =>
@@ -59,13 +62,13 @@ public sealed class WebPageWordingTests
     {
         var list = SchoolWithoutModel();
         var lines = new SchoolInvestigations(Ekbacken.Skolenhetskod, 2, 1, 0, 2, 2, 1, []);
-        var huvudman = WebPages.Huvudman([Ekbacken], [lines], Term.Containing(Since), 10);
+        var huvudman = WebPages.Kommun([Ekbacken], [lines], Term.Containing(Since), 10);
 
         list.Counts.Should().Be("2 med hög frånvaro · 1 med riskfrånvaro");
         huvudman.ShowTrend.Should().BeFalse();
         Render("huvudman", huvudman).Should().NotContain("Stigande");
-        huvudman.Lead.Should().StartWith("2 elever med hög frånvaro · 2 utredningar inledda och 2 anmälda till huvudmannen");
-        WebPages.Huvudman([Ekbacken], [lines with { Reported = 1, Started = 1 }], Term.Containing(Since), 10).Lead
+        huvudman.Parts.Single().Lead.Should().StartWith("2 elever med hög frånvaro · 2 utredningar inledda och 2 anmälda till huvudmannen");
+        WebPages.Kommun([Ekbacken], [lines with { Reported = 1, Started = 1 }], Term.Containing(Since), 10).Parts.Single().Lead
             .Should().StartWith("2 elever med hög frånvaro · 1 utredning inledd och 1 anmäld till huvudmannen");
     }
 
@@ -86,23 +89,59 @@ public sealed class WebPageWordingTests
         asking.Should().Contain("Ta bort <strong>anmält till huvudmannen 25 november 2026</strong>?").And.Contain("name=\"bekraftat\" value=\"ja\"");
     }
 
-    [Fact]
-    public void The_municipalitys_view_is_named_for_what_it_is_and_lists_every_pupil_waiting_for_an_investigation_across_schools()
-    {
-        var friskola = new WebSchool("87654321", "Björkö friskola", true, ["per.ek@bjorko.example.se"]);
-        OverduePupil Waiting(int id, string first, int days) => new([(byte)id, .. new byte[31]], first, "Ek", "7A", Since, days);
-        var lines = new[]
-        {
-            new SchoolInvestigations(Ekbacken.Skolenhetskod, 3, 1, 2, 1, 0, 0, [Waiting(1, "Märta", 14)]) { Waiting = [Waiting(1, "Märta", 14), Waiting(2, "Björn", 3)] },
-            new SchoolInvestigations(friskola.Skolenhetskod, 1, 0, 0, 0, 0, 0, []) { Waiting = [Waiting(3, "Saga", 6)] },
-        };
-        var page = WebPages.Huvudman([Ekbacken, friskola], lines, Term.Containing(Since), 10);
-        var html = Render("huvudman", page);
+    private static OverduePupil Waiting(int id, string first, int days) => new([(byte)id, .. new byte[31]], first, "Ek", "7A", Since, days);
 
-        page.Overdue.Select(o => (o.Name, o.School, o.Overdue)).Should().Equal(
-            ("Märta Ek", "Ekbackens skola", true), ("Saga Ek", "Björkö friskola", false), ("Björn Ek", "Ekbackens skola", false));
-        html.Should().Contain("Kommunens översikt").And.Contain("Väntar på utredning").And.NotContain("Huvudmannens översikt");
-        Golden("kommunens_oversikt.html", html);
+    /// <summary>A kommunal school and three fristående ones under two huvudmän, each with pupils waiting for an investigation.</summary>
+    private static SchoolInvestigations[] FourSchools() =>
+    [
+        new(Ekbacken.Skolenhetskod, 3, 1, 2, 1, 0, 0, [Waiting(1, "Märta", 14)]) { Waiting = [Waiting(1, "Märta", 14), Waiting(2, "Björn", 3)] },
+        new(Bjorko.Skolenhetskod, 1, 0, 0, 1, 1, 0, []) { Waiting = [Waiting(3, "Saga", 6)] },
+        new(Bjorkvik.Skolenhetskod, 2, 1, 0, 0, 0, 0, [Waiting(4, "Omar", 12)]) { Waiting = [Waiting(4, "Omar", 12)] },
+        new(Lindo.Skolenhetskod, 1, 2, 0, 0, 0, 0, []) { Waiting = [Waiting(5, "Ebba", 2)] },
+    ];
+
+    [Fact]
+    public void The_municipalitys_view_shows_its_own_schools_apart_from_the_fristaende_ones_and_is_not_their_huvudman()
+    {
+        var page = WebPages.Kommun([Ekbacken, Bjorko, Bjorkvik, Lindo], FourSchools(), Term.Containing(Since), 10);
+        var html = System.Net.WebUtility.HtmlDecode(Render("huvudman", page));
+
+        page.Kicker.Should().Be("Kommunens översikt");
+        page.Parts.Select(p => (p.Heading, p.Note)).Should().Equal(
+            ("Kommunala skolor", "Exempelstads kommun är huvudman: rektorerna anmäler till kommunen att en utredning har inletts."),
+            ("Fristående skolor", "Kommunen är inte huvudman för de fristående skolorna. Den följer närvaron där för att nå alla elever i kommunen, " +
+                                  "men utredningen och anmälan görs av skolan och dess egen huvudman."));
+        var (kommunal, fristaende) = (page.Parts[0], page.Parts[1]);
+        kommunal.Rows.Select(r => r.School).Should().Equal("Ekbackens skola");
+        kommunal.Overdue.Select(o => (o.Name, o.Overdue)).Should().Equal(("Märta Ek", true), ("Björn Ek", false));
+        kommunal.Lead.Should().Be("3 elever med hög frånvaro · 1 utredning inledd och 0 anmälda till huvudmannen under terminen · " +
+                                  "1 elev med hög frånvaro i mer än 10 skoldagar utan registrerad utredning");
+        fristaende.Rows.Select(r => (r.School, r.Huvudman)).Should().Equal(
+            ("Björkviks skola", "Björkö Utbildning AB"), ("Björkö friskola", "Björkö Utbildning AB"), ("Lindö montessoriskola", "Lindö Montessori AB"));
+        fristaende.Overdue.Select(o => o.School).Should().Equal("Björkviks skola", "Björkö friskola", "Lindö montessoriskola");
+        fristaende.Lead.Should().Contain("1 anmäld till sin huvudman under terminen").And.NotContain("till huvudmannen");
+        html.Should().NotContain("Huvudmannens översikt");
+        html[..html.IndexOf("<h2 class=\"part\">Fristående skolor", StringComparison.Ordinal)].Should().NotContain("/skola/87654321")
+            .And.NotContain("/skola/44332211").And.NotContain("/skola/11223344");
+        Golden("kommunens_oversikt.html", Render("huvudman", page));
+    }
+
+    [Fact]
+    public void A_fristaende_huvudmans_overview_holds_its_own_schools_only_however_many_lines_it_is_given()
+    {
+        var page = WebPages.Huvudman("Björkö Utbildning AB", [Ekbacken, Bjorko, Bjorkvik, Lindo], FourSchools(), Term.Containing(Since), 10);
+        var html = System.Net.WebUtility.HtmlDecode(Render("huvudman", page));
+
+        page.Kicker.Should().Be("Huvudmannens översikt · Björkö Utbildning AB");
+        var part = page.Parts.Single();
+        part.Heading.Should().BeNull("the whole page is the one huvudman's");
+        part.Rows.Select(r => r.School).Should().Equal("Björkviks skola", "Björkö friskola");
+        part.Overdue.Select(o => o.Name).Should().Equal("Omar Ek", "Saga Ek");
+        part.Lead.Should().Be("3 elever med hög frånvaro · 1 utredning inledd och 1 anmäld till huvudmannen under terminen · " +
+                              "1 elev med hög frånvaro i mer än 10 skoldagar utan registrerad utredning");
+        html.Should().NotContain("Ekbackens skola").And.NotContain("Lindö").And.NotContain("Märta").And.NotContain("Kommunens översikt")
+            .And.NotContain("kommun är huvudman", "the municipality is not this huvudman");
+        Golden("huvudmannens_oversikt.html", Render("huvudman", page));
     }
 
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider
