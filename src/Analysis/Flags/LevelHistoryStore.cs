@@ -128,6 +128,25 @@ public sealed class LevelHistoryStore(NpgsqlDataSource db)
         return result;
     }
 
+    /// <summary>The pupils whose open episode is at <paramref name="level"/> and whom no digest has told the rektor about yet.</summary>
+    internal static async Task<IReadOnlyList<byte[]>> OpenUntoldAsync(NpgsqlConnection conn, string school, Level level, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            select pupil_key from level_episode
+            where skolenhetskod = @school and left_on is null and level = @level and last_reported_on is null
+            """, conn);
+        cmd.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
+        cmd.Parameters.AddWithValue("level", level.ToString());
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var keys = new List<byte[]>();
+        while (await r.ReadAsync(ct))
+        {
+            keys.Add(r.GetFieldValue<byte[]>(0));
+        }
+
+        return keys;
+    }
+
     /// <summary>The last date a digest told the school's rektor about anyone: the school's last digest; null before its first.</summary>
     internal static async Task<DateOnly?> LastReportedAtSchoolAsync(NpgsqlConnection conn, string school, CancellationToken ct)
     {

@@ -8,7 +8,11 @@ using Skolnarvaro.Analysis.Trend;
 namespace Skolnarvaro.Analysis.Flags;
 
 /// <summary>A school's levels on a date, assessed and scored, ready to be recorded; the trend model's view of each pupil it scored.</summary>
-public sealed record SchoolLevels(SchoolAssessment Assessment, IReadOnlyDictionary<byte[], PupilConcern> Trend);
+public sealed record SchoolLevels(SchoolAssessment Assessment, IReadOnlyDictionary<byte[], PupilConcern> Trend)
+{
+    /// <summary>A Trend flag for a pupil scored tonight at no level (see <see cref="TrendSchoolResult.Hold"/>).</summary>
+    public Func<byte[], Assessment?> HoldTrend { get; init; } = _ => null;
+}
 
 /// <summary>What a school's flags in a run came to: every pupil at a level.</summary>
 public sealed record RecordedFlags(long RunId, IReadOnlyList<FlagRecord> All)
@@ -39,14 +43,14 @@ public sealed class SchoolFlags(
     public async Task<SchoolLevels> AssessAsync(string school, DateOnly asOf, CancellationToken ct = default)
     {
         var (assessment, scored) = await trend.AssessAndScoreSchoolAsync(school, asOf, ct);
-        return new SchoolLevels(scored.MergeInto(assessment), scored.Concerns);
+        return new SchoolLevels(scored.MergeInto(assessment), scored.Concerns) { HoldTrend = scored.Hold };
     }
 
     /// <summary>As above with a given model (or thresholds alone) instead of the active one: the evaluation's replay.</summary>
     public async Task<SchoolLevels> AssessAsync(string school, DateOnly asOf, ScoringModel model, CancellationToken ct = default)
     {
         var (assessment, scored) = await trend.AssessAndScoreSchoolAsync(school, asOf, model, ct);
-        return new SchoolLevels(scored.MergeInto(assessment), scored.Concerns);
+        return new SchoolLevels(scored.MergeInto(assessment), scored.Concerns) { HoldTrend = scored.Hold };
     }
 
     /// <summary>Records the flags and the level history on the caller's transaction.</summary>
@@ -62,6 +66,7 @@ public sealed class SchoolFlags(
     public async Task<(RecordedFlags Recorded, SchoolNews News)> RecordWithNewsAsync(
         NpgsqlConnection conn, long runId, SchoolLevels levels, CancellationToken ct = default)
     {
+        levels = await WithHeldTrendAsync(conn, levels, ct);
         SchoolNews? news = null;
         var records = await flags.RecordAsync(conn, runId, levels.Assessment, async all =>
         {
@@ -69,6 +74,21 @@ public sealed class SchoolFlags(
             return news.Pupils.Select(p => p.Flag.PupilKey).ToList();
         }, ct);
         return (new RecordedFlags(runId, records), news!);
+    }
+
+    /// <summary>
+    /// A Trend flag raised on a night since the last digest is held, while the pupil stays at no level, until a digest has
+    /// told the rektor about it: the model may see a rise on a Wednesday that its scores no longer show by Monday, and a
+    /// weekly digest that names only Monday's flags would never carry it.
+    /// </summary>
+    private static async Task<SchoolLevels> WithHeldTrendAsync(NpgsqlConnection conn, SchoolLevels levels, CancellationToken ct)
+    {
+        var a = levels.Assessment;
+        var flagged = a.Flagged.Where(x => x.Level is not null).Select(x => x.Figures.PupilKey).ToHashSet(PupilKeyComparer.Instance);
+        var held = (await LevelHistoryStore.OpenUntoldAsync(conn, a.Skolenhetskod, Level.Trend, ct))
+            .Where(k => !flagged.Contains(k))
+            .Select(levels.HoldTrend).OfType<Assessment>().ToList();
+        return held.Count == 0 ? levels : levels with { Assessment = a with { Flagged = [.. a.Flagged, .. held] } };
     }
 
     /// <summary>

@@ -32,6 +32,12 @@ public sealed record TrendSchoolResult(TrendModelStatus Model, IReadOnlyList<Ass
     /// <summary>The school's threshold assessment with the Trend flags added, ready for <c>FlagStore.RecordAsync</c>.</summary>
     public SchoolAssessment MergeInto(SchoolAssessment thresholds) =>
         Trend.Count == 0 ? thresholds : thresholds with { Flagged = [.. thresholds.Flagged, .. Trend] };
+
+    /// <summary>
+    /// A Trend flag for a pupil the model scored tonight at no level, whatever their probability: how a Trend flag raised on
+    /// an earlier night is held until a digest has told the rektor about it. Null: not scored tonight, or at a level.
+    /// </summary>
+    public Func<byte[], Assessment?> Hold { get; init; } = _ => null;
 }
 
 /// <summary>A pupil not at a level, with the figures the rules saw and the features the model reads.</summary>
@@ -128,18 +134,27 @@ public sealed class TrendScoring(
                 continue;
             }
 
-            var c = candidates[i];
-            var contributions = model.Explain(c.Features.ToVector());
-            flagged.Add(new Assessment(c.Figures, Level.Trend, TrendDescriptions.Describe(c.Features, contributions.Select(x => x.Feature)))
-            {
-                RulesMet = [$"Trend:Model:v{status.Version}"],
-                LateCountsAsAbsence = thresholds.Thresholds.LateCountsAsAbsence,
-                TrendScore = new TrendScore(status.Version!.Value, scores[i],
-                    contributions.Take(5).Select(x => new TrendContribution(TrendFeatures.Names[x.Feature], x.Contribution)).ToList()),
-            });
+            flagged.Add(TrendAssessment(status, model, thresholds, candidates[i], scores[i]));
         }
 
-        return new TrendSchoolResult(status, flagged, candidates.Count) { Concerns = concerns };
+        var byKey = candidates.ToDictionary(c => c.Figures.PupilKey, PupilKeyComparer.Instance);
+        return new TrendSchoolResult(status, flagged, candidates.Count)
+        {
+            Concerns = concerns,
+            Hold = key => byKey.TryGetValue(key, out var c) ? TrendAssessment(status, model, thresholds, c, concerns[key].Probability!.Value) : null,
+        };
+    }
+
+    private static Assessment TrendAssessment(TrendModelStatus status, TrendModel model, SchoolAssessment thresholds, TrendCandidate c, float probability)
+    {
+        var contributions = model.Explain(c.Features.ToVector());
+        return new Assessment(c.Figures, Level.Trend, TrendDescriptions.Describe(c.Features, contributions.Select(x => x.Feature)))
+        {
+            RulesMet = [$"Trend:Model:v{status.Version}"],
+            LateCountsAsAbsence = thresholds.Thresholds.LateCountsAsAbsence,
+            TrendScore = new TrendScore(status.Version!.Value, probability,
+                contributions.Take(5).Select(x => new TrendContribution(TrendFeatures.Names[x.Feature], x.Contribution)).ToList()),
+        };
     }
 
     /// <summary>
