@@ -23,6 +23,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<OrchestrationOptions>, Orchestration.OrchestrationOptionsValidator>();
         services.AddSingleton<RunConfiguration>();
         services.AddSingleton<RunStore>();
+        services.AddSingleton<Desk.BacktestDesk>();
         services.AddSingleton<NightlyRun>();
         services.AddSingleton<NightlyReplay>();
         services.AddSingleton<ShippedEvaluator>();

@@ -12,39 +12,48 @@ public static class ModelsCommand
     public static Command Create()
     {
         var command = new Command("models", "List the trend models: version, training period, held-out AUC, active or not, and why.");
-        command.SetAction(async (_, ct) =>
+        command.SetAction(async (_, ct) => await ListAsync(ct));
+        command.Subcommands.Add(Activate());
+        command.Subcommands.Add(Export());
+        command.Subcommands.Add(Import());
+        return command;
+    }
+
+    private static async Task<int> ListAsync(CancellationToken ct)
+    {
+        using var host = await WorkerHost.StartAsync(ct: ct);
+        var models = await host.Get<TrendModelStore>().ListAsync(ct);
+        var status = await host.Get<TrendScoring>().StatusAsync(ct);
+        if (Console.IsOutputRedirected)
         {
-            using var host = await WorkerHost.StartAsync(ct: ct);
-            var models = await host.Get<TrendModelStore>().ListAsync(ct);
-            var status = await host.Get<TrendScoring>().StatusAsync(ct);
-            if (Console.IsOutputRedirected)
+            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 180);
+        }
+
+        if (models.Count == 0)
+        {
+            AnsiConsole.MarkupLine("No trend models yet; train one with `skolnarvaro train`.");
+        }
+        else
+        {
+            var table = new Table().Border(TableBorder.Rounded)
+                .AddColumns("Version", "Created (UTC)", "Trained on", "Held out", "Seed", "Horizon", "Held-out AUC", "Active", "Decision");
+            foreach (var m in models)
             {
-                AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 180);
+                table.AddRow($"v{m.Version}", m.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                    $"{m.TrainedFrom:yyyy-MM-dd} – {m.TrainedTo:yyyy-MM-dd}", $"{m.HeldOutFrom:yyyy-MM-dd} – {m.HeldOutTo:yyyy-MM-dd}",
+                    m.Seed.ToString(CultureInfo.InvariantCulture), $"{m.HorizonWeeks} weeks", m.HeldOutAuc.ToString("0.000", CultureInfo.InvariantCulture),
+                    m.Active ? "[green]active[/]" : "", Markup.Escape(m.Decision));
             }
 
-            if (models.Count == 0)
-            {
-                AnsiConsole.MarkupLine("No trend models yet; train one with `skolnarvaro train`.");
-            }
-            else
-            {
-                var table = new Table().Border(TableBorder.Rounded)
-                    .AddColumns("Version", "Created (UTC)", "Trained on", "Held out", "Seed", "Horizon", "Held-out AUC", "Active", "Decision");
-                foreach (var m in models)
-                {
-                    table.AddRow($"v{m.Version}", m.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
-                        $"{m.TrainedFrom:yyyy-MM-dd} – {m.TrainedTo:yyyy-MM-dd}", $"{m.HeldOutFrom:yyyy-MM-dd} – {m.HeldOutTo:yyyy-MM-dd}",
-                        m.Seed.ToString(CultureInfo.InvariantCulture), $"{m.HorizonWeeks} weeks", m.HeldOutAuc.ToString("0.000", CultureInfo.InvariantCulture),
-                        m.Active ? "[green]active[/]" : "", Markup.Escape(m.Decision));
-                }
+            AnsiConsole.Write(table);
+        }
 
-                AnsiConsole.Write(table);
-            }
+        AnsiConsole.MarkupLine($"Nightly run: {Markup.Escape(status.Summary)}");
+        return ExitCodes.Ok;
+    }
 
-            AnsiConsole.MarkupLine($"Nightly run: {Markup.Escape(status.Summary)}");
-            return ExitCodes.Ok;
-        });
-
+    private static Command Activate()
+    {
         var version = new Argument<long>("version") { Description = "The model version, as `models` lists it." };
         var activate = new Command("activate",
             "Make a model the active one by hand (e.g. to roll back); the nightly run scores with it if it qualifies.") { version };
@@ -61,7 +70,11 @@ public static class ModelsCommand
             AnsiConsole.MarkupLine($"Model v{v} is active. Nightly run: {Markup.Escape((await host.Get<TrendScoring>().StatusAsync(ct)).Summary)}");
             return ExitCodes.Ok;
         });
+        return activate;
+    }
 
+    private static Command Export()
+    {
         var exportVersion = new Argument<long>("version") { Description = "The model version to export." };
         var exportFile = new Option<FileInfo>("--file") { Description = "The file to write (JSON: the registry record and the model).", Required = true };
         var reproducible = new Option<bool>("--reproducible")
@@ -88,7 +101,11 @@ public static class ModelsCommand
             AnsiConsole.MarkupLine($"Model v{v} written to {Markup.Escape(path)}");
             return ExitCodes.Ok;
         });
+        return export;
+    }
 
+    private static Command Import()
+    {
         var importFile = new Option<FileInfo>("--file") { Description = "A file written by `models export`.", Required = true };
         var import = new Command("import", "Add a model exported from another database, inactive; `models activate` makes it active.") { importFile };
         import.SetAction(async (parse, ct) =>
@@ -114,10 +131,6 @@ public static class ModelsCommand
                 return ExitCodes.BadConfiguration;
             }
         });
-
-        command.Subcommands.Add(activate);
-        command.Subcommands.Add(export);
-        command.Subcommands.Add(import);
-        return command;
+        return import;
     }
 }

@@ -3,6 +3,7 @@ using Skolnarvaro.Analysis.Backtesting;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.TestSupport;
 using Skolnarvaro.Worker.Commands;
+using Skolnarvaro.Worker.Desk;
 
 namespace Skolnarvaro.Worker.Tests.Cli;
 
@@ -33,7 +34,7 @@ public sealed class BacktestCsvTests
         using var temp = TestFiles.CreateTempDirectory("backtest");
         var path = temp.File("out", "backtest.csv");
 
-        BacktestCommand.WriteCsv(path, new BacktestResult(From, To, 12, schools, totals, []));
+        BacktestCsv.Write(path, new BacktestResult(From, To, 12, schools, totals, []));
 
         var bytes = await File.ReadAllBytesAsync(path);
         bytes.Take(3).Should().Equal([0xEF, 0xBB, 0xBF], "Excel recognises UTF-8 by its BOM");

@@ -4,6 +4,7 @@ using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Csv;
 using Skolnarvaro.TestSupport;
 using Skolnarvaro.Worker.Commands;
+using Skolnarvaro.Worker.Desk;
 
 namespace Skolnarvaro.Worker.Tests.Csv;
 
@@ -25,7 +26,7 @@ public sealed class SpreadsheetCsvTests
         var rows = FormulaNames.Select((name, i) => new BacktestRow($"1111111{i}", name, "Municipal", Level.High, 60, 12, 1, 2, 1, 0, 1, [3, -1], 1, 2))
             .ToList();
 
-        BacktestCommand.WriteCsv(path, new BacktestResult(new DateOnly(2026, 8, 17), new DateOnly(2026, 11, 6), 12, rows, [], []));
+        BacktestCsv.Write(path, new BacktestResult(new DateOnly(2026, 8, 17), new DateOnly(2026, 11, 6), 12, rows, [], []));
 
         var cells = Cells(File.ReadAllText(path, Encoding.UTF8));
         cells.Skip(1).Select(r => r[1]).Should().Equal(FormulaNames.Select(n => "'" + n));
