@@ -363,13 +363,14 @@ public sealed class FileImporter(
                 phases.Mark("shrink check");
                 if (shrink.Share > options.Value.MaxShrinkShare && !allowShrink)
                 {
+                    var stray = await StrayRowsNoteAsync(conn, school.Skolenhetskod, importId, pass.Weeks, profile, ct);
                     await tx.RollbackAsync(ct);
                     var message =
                         $"{fileName}: held back, nothing imported: it would remove {shrink.Days:N0} of the {shrink.Before:N0} facts (pupil school days) " +
                         $"the school's earlier exports hold for its dates ({shrink.Share:P1}, the limit is {options.Value.MaxShrinkShare:P1}): " +
                         $"{shrink.Pupils:N0} pupils would lose days{(shrink.PupilsGone > 0 ? $", {shrink.PupilsGone:N0} of them every day" : "")}. " +
                         "A file cut off on its way here looks exactly like this. If the school really did remove them, import it with " +
-                        $"`skolnarvaro import --school {school.Skolenhetskod} --allow-shrink {fileName}`.";
+                        $"`skolnarvaro import --school {school.Skolenhetskod} --allow-shrink {fileName}`.{stray}";
                     return await RejectAsync(school, profile, path, sha, runId, message, rowsRead, [], ct, problemCount, protectedCount, lines,
                         heldBack: true);
                 }
@@ -571,6 +572,21 @@ public sealed class FileImporter(
         var before = r.GetInt64(0);
         var days = r.GetInt64(1);
         return (days, r.GetInt64(2), r.GetInt64(3), before, before == 0 ? 0 : (double)days / before);
+    }
+
+    /// <summary>What of a shrink falls on the dates of stray rows of another week, named by line; empty when nothing does.</summary>
+    private static async Task<string> StrayRowsNoteAsync(
+        NpgsqlConnection conn, string school, long importId, FileWeeks weeks, ResolvedProfile profile, CancellationToken ct)
+    {
+        var strays = weeks.StrayDates();
+        if (strays.Count == 0)
+        {
+            return "";
+        }
+
+        var dates = strays.Select(s => s.Date).ToArray();
+        var lost = (await ShrinkAsync(conn, school, importId, dates, ct)).Days;
+        return FileWeeks.Note(strays, weeks.MainSpan(dates), lost, profile.Columns[ExportField.Date], profile.DateFormat);
     }
 
     /// <summary>
