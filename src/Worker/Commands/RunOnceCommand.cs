@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Hosting;
 using Spectre.Console;
 using Skolnarvaro.Ingestion.Import;
 using Skolnarvaro.Worker.Composition;
@@ -24,6 +25,9 @@ public static class RunOnceCommand
         command.SetAction(async (parse, ct) =>
         {
             using var host = await WorkerHost.StartAsync(ct: ct);
+            // SIGTERM reaches the host's lifetime, which keeps the process alive for a graceful stop: the work must hear it too.
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct, host.Get<IHostApplicationLifetime>().ApplicationStopping);
+            ct = stopping.Token;
             var date = parse.GetValue(asOf) ?? host.Get<RunDates>().Today;
             if (await host.Get<DemoTrendModel>().EnsureAsync(ct) is { } demoModel)
             {
@@ -41,6 +45,11 @@ public static class RunOnceCommand
             {
                 await Console.Error.WriteLineAsync(e.Message);
                 return ExitCodes.Failed;
+            }
+            catch (RunInterruptedException e)
+            {
+                await Console.Error.WriteLineAsync(e.Message);
+                return ExitCodes.Interrupted;
             }
 
             Print(summary, host.Get<RunDates>().Demo);
