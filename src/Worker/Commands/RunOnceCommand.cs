@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Microsoft.Extensions.Hosting;
 using Spectre.Console;
 using Skolnarvaro.Ingestion.Import;
 using Skolnarvaro.Worker.Composition;
@@ -25,8 +24,7 @@ public static class RunOnceCommand
         command.SetAction(async (parse, ct) =>
         {
             using var host = await WorkerHost.StartAsync(ct: ct);
-            // SIGTERM reaches the host's lifetime, which keeps the process alive for a graceful stop: the work must hear it too.
-            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct, host.Get<IHostApplicationLifetime>().ApplicationStopping);
+            using var stopping = host.StopOrCancel(ct);
             ct = stopping.Token;
             var date = parse.GetValue(asOf) ?? host.Get<RunDates>().Today;
             if (await host.Get<DemoTrendModel>().EnsureAsync(ct) is { } demoModel)

@@ -76,6 +76,29 @@ public sealed class RunOnceInterruptTests(TestDatabase db, ITestOutputHelper out
         await AssertEndedCleanlyAsync(run, exit);
     }
 
+    [Fact]
+    public async Task SIGTERM_while_the_import_command_streams_a_large_file_ends_it_promptly_and_nothing_of_the_file_is_kept()
+    {
+        var schools = PipelineHost.WriteSchoolsFile(temp.Path, School);
+        var file = temp.File("lessons_term.csv");
+        ImportCrashTests.WriteLessons(file, pupils: 6000, days: 65);
+        var import = started = Process.Start(PipelineHost.CliStartInfo(db, schools, temp.Path, "import", "--school", School.Skolenhetskod, file))!;
+
+        await WaitUntilAsync(import, "the import streams rows into PostgreSQL", """
+            select count(*) from pg_stat_activity
+            where datname = current_database() and state = 'active' and (query like 'copy attendance_fact%' or query like 'copy stage_fact%')
+            """);
+        var exit = await TerminateAsync(import);
+
+        var stderr = await import.StandardError.ReadToEndAsync();
+        output.WriteLine($"import exited {exit.TotalSeconds:N1} s after SIGTERM with {import.ExitCode}: {stderr}");
+        exit.Should().BeLessThan(Prompt, "SIGTERM must end the import within seconds");
+        import.ExitCode.Should().Be(130, stderr);
+        stderr.Should().Contain("Interrupted: lessons_term.csv was being imported; nothing of it was kept.");
+        (await CountAsync("select count(*) from attendance_fact")).Should().Be(0, "nothing half-written");
+        (await CountAsync("select count(*) from import_file where status = 'Imported'")).Should().Be(0);
+    }
+
     private Process Start(string schools)
     {
         var start = PipelineHost.CliStartInfo(db, schools, temp.Path, "run-once", "--as-of", "2026-12-04", "--dry-run");
