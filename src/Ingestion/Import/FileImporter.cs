@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Skolnarvaro.Ingestion.Identity;
+using Skolnarvaro.Ingestion.Import.Checks;
 using Skolnarvaro.Ingestion.Parsing;
 using Skolnarvaro.Ingestion.Plausibility;
 using Skolnarvaro.Ingestion.Profiles;
@@ -46,8 +47,8 @@ public sealed class FileImporter(
         var limits = options.Value;
         if (ReadableFile.Refusal(path, limits.MaxFileBytes) is { } refusal)
         {
-            return await RejectAsync(school, profile, path, [], runId, $"{Path.GetFileName(path)}: rejected, nothing read: {refusal}.", 0,
-                [new RowProblem(1, null, null, refusal)], ct);
+            return await RejectAsync(new ImportedFile(school, profile, path, [], runId),
+                Rejection.Whole($"{Path.GetFileName(path)}: rejected, nothing read: {refusal}.", 1, refusal), ct);
         }
 
         // The time cap ends an import that reads without end (a file that keeps growing) or waits on a stuck disk.
@@ -68,14 +69,14 @@ public sealed class FileImporter(
         }
         catch (FileRejectedException e) when (scan is null)
         {
-            return await RejectAsync(school, profile, path, [], runId, $"{Path.GetFileName(path)}: rejected, nothing imported: {e.Reason}.", 0,
-                [new RowProblem(e.Line, null, null, e.Reason)], outer);
+            return await RejectAsync(new ImportedFile(school, profile, path, [], runId),
+                Rejection.Whole($"{Path.GetFileName(path)}: rejected, nothing imported: {e.Reason}.", e.Line, e.Reason), outer);
         }
         catch (OperationCanceledException) when (timeCap.IsCancellationRequested && !outer.IsCancellationRequested)
         {
             var reason = $"the import took longer than {limits.MaxFileImportTime} (Skolnarvaro:MaxFileImportTime) and was stopped";
-            return await RejectAsync(school, profile, path, scan?.Sha256 ?? [], runId, $"{Path.GetFileName(path)}: rejected, nothing imported: {reason}.", 0,
-                [new RowProblem(1, null, null, reason)], outer);
+            return await RejectAsync(new ImportedFile(school, profile, path, scan?.Sha256 ?? [], runId),
+                Rejection.Whole($"{Path.GetFileName(path)}: rejected, nothing imported: {reason}.", 1, reason), outer);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -84,7 +85,7 @@ public sealed class FileImporter(
             var message = $"{Path.GetFileName(path)}: the import failed, nothing imported: {Shortened(QuarantineMasking.MaskValue(e.Message))}";
             try
             {
-                await RecordAsync(school, profile, path, scan?.Sha256 ?? [], runId, "Failed", message, 0, [], null, 0, outer);
+                await RecordAsync(new ImportedFile(school, profile, path, scan?.Sha256 ?? [], runId), "Failed", new Rejection(message, []), outer);
             }
             catch (Exception recordError) when (recordError is not OperationCanceledException)
             {
@@ -142,313 +143,368 @@ public sealed class FileImporter(
         }
     }
 
+    /// <summary>
+    /// The import proper, under the school's lock and in one transaction, as a sequence of steps: the file's bytes are
+    /// checked, its rows read into staging (or straight into the facts), the rows checked, the pupils stored, the facts
+    /// merged (a shrink holds the file back), and the import recorded. Any check that refuses the file rolls it all back.
+    /// </summary>
     private async Task<ImportResult> ImportScannedAsync(
         SchoolSettings school, ResolvedProfile profile, string path, FileScan scan, Task<KeyOrder?> planning, ImportPhases phases,
         IProgress<double>? progress, long? runId, bool allowShrink, DateOnly today, CancellationToken ct)
     {
-        var fileName = Path.GetFileName(path);
-        var sha = scan.Sha256;
+        var file = new ImportedFile(school, profile, path, scan.Sha256, runId);
         var rules = new PlausibilityRules(plausibility.Value, today);
 
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-
-        // Sorting and adding up a term of facts spills to disk with the default 4 MB.
-        await Exec(conn, "set local work_mem = '256MB'", ct);
-
-        // One import per school at a time: replacement and summary differencing depend on the order of files.
-        await Exec(conn, "select pg_advisory_xact_lock(hashtext('import:' || @school))", ct, ("school", Char(school.Skolenhetskod)));
-
-        var existing = await Scalar<long?>(conn,
-            "select id from import_file where skolenhetskod = @school and content_sha256 = @sha and status = 'Imported'",
-            ct, ("school", Char(school.Skolenhetskod)), ("sha", sha));
-        if (existing is { } id)
+        await LockSchoolAsync(conn, school.Skolenhetskod, ct);
+        if (await AlreadyImportedAsync(conn, file, ct) is { } already)
         {
-            // Debug: files stay in the inbox, and every night would otherwise log each of them again; the inbox says it once.
-            logger.LogDebug("{File} for school {School} was already imported as #{Id}", fileName, school.Skolenhetskod, id);
-            return ImportResult.AlreadyImported(path, id);
+            return already;
         }
 
-        if (FileSniff.NotText(path) is { } notText)
+        if (ImportChecks.BeforeReading(file.Name, path, profile, scan) is { } unreadable)
         {
-            await tx.RollbackAsync(ct);
-            return await RejectAsync(school, profile, path, sha, runId, $"{fileName}: rejected, nothing imported: {notText}.", 0,
-                [new RowProblem(1, null, null, notText)], ct);
+            return await RollBackAndRejectAsync(tx, file, unreadable, ct);
         }
 
-        if (EncodingProblem(profile, scan, path) is { } encoding)
-        {
-            await tx.RollbackAsync(ct);
-            var message = $"{fileName}: rejected, nothing imported: {encoding.Message}";
-            return await RejectAsync(school, profile, path, sha, runId, message, 0, [new RowProblem(encoding.Line, null, null, encoding.Message)], ct);
-        }
-
-        await Exec(conn, """
-            create temp table stage_fact (
-                pupil_key bytea, date date, start_minute int, scheduled int, excused int, unexcused int, late int, not_reported int,
-                lessons int, registered int, line int, subject text
-            ) on commit drop;
-            create temp table stage_snapshot (
-                pupil_key bytea, period_from date, period_to date, scheduled int, excused int, unexcused int, line int
-            ) on commit drop;
-            create temp table stage_pupil (
-                pupil_key bytea, first_name text, last_name text, gender char(1), birth_year int, class_name text, grade int,
-                first_date date, last_date date, first_line int, conflict_line int, conflict_name text
-            ) on commit drop;
-            create temp table stage_guarded (pupil_key bytea) on commit drop;
-            create temp table stage_unidentified (name text, date date) on commit drop;
-            create temp table stage_kept (pupil_key bytea, date date, reason text, primary key (pupil_key, date)) on commit drop;
-            """, ct);
-
-        ExportReader OpenReader() => new(path, profile, hasher, rules, scan);
-        ExportReader reader;
+        await CreateStagingTablesAsync(conn, ct);
+        ExportReader OpenReader(KeyOrder? order) => new(path, profile, hasher, rules, scan, order);
+        ReaderSlot reader;
         try
         {
-            reader = OpenReader();
+            reader = new ReaderSlot(OpenReader(null));
         }
         catch (ExportFormatException e)
         {
-            await tx.RollbackAsync(ct);
-            return await RejectAsync(school, profile, path, sha, runId, e.Message, 0, [new RowProblem(1, null, null, e.Message)], ct);
+            return await RollBackAndRejectAsync(tx, file, Rejection.Whole(e.Message, 1, e.Message), ct);
         }
 
-        try
+        using (reader)
         {
-            if (reader.ExtraColumns.Count > 0)
-            {
-                logger.LogInformation("{File}: ignoring columns the profile does not use: {Columns}", fileName,
-                    string.Join(", ", reader.ExtraColumns.Take(12)) + (reader.ExtraColumns.Count > 12 ? $" and {reader.ExtraColumns.Count - 12} more" : ""));
-            }
-
-            var length = Math.Max(1, scan.Length);
-
-            // The import is recorded first so facts can be written under its id as they are parsed; a rejection
-            // rolls it back with everything else and records itself afresh.
-            await schools.UpsertAsync(conn, school, ct);
-            var importId = await Scalar<long>(conn, """
-                insert into import_file (skolenhetskod, file_name, content_sha256, profile, kind, status, imported_at, run_id)
-                values (@school, @file, @sha, @profile, @kind, 'Imported', @now, @run) returning id
-                """, ct, ("school", Char(school.Skolenhetskod)), ("file", fileName), ("sha", sha), ("profile", profile.Name),
-                ("kind", profile.Kind.ToString()), ("now", time.GetUtcNow()), ("run", (object?)runId ?? DBNull.Value));
-
-            // Lessons listed pupil-day by pupil-day (the usual order) and days exports are written straight into
-            // attendance_fact while parsing. A lessons file in another order is read again into staging and added up there.
-            var direct = profile.Kind != ExportKind.Summary;
-            // Whether the school has any facts yet, asked before this file's are written (under the school's lock): a first
-            // import has nothing to replace, and is spared two passes over the facts it has just written.
-            var olderFacts = await Scalar<bool>(conn, "select exists (select 1 from attendance_fact where skolenhetskod = @school)",
-                ct, ("school", Char(school.Skolenhetskod)));
-            await Exec(conn, "savepoint direct_write", ct);
-            var storedSubjects = await SubjectCodesAsync(conn, school.Skolenhetskod, ct);
-            var subjectCodes = new SubjectCodes(storedSubjects);
-            StagingPass pass;
+            LogExtraColumns(file.Name, reader.Current);
+            var started = await RecordStartAsync(conn, file, ct);
             phases.Mark("setup");
-            if (direct && !olderFacts && await planning is { } order && order.Fits(scan, reader.PersonnummerColumn))
-            {
-                // A school's first import, read pupil by pupil in key order: PostgreSQL appends to the primary key's
-                // rightmost page instead of searching and splitting it everywhere (half the server's work for the facts).
-                reader.Dispose();
-                reader = new ExportReader(path, profile, hasher, rules, scan, order);
-                phases.Mark("key order");
-            }
+            Staged staged;
             try
             {
-                pass = await StagingPass.RunAsync(conn, reader, profile.Kind, groupLessons: true, length, progress, ct,
-                    direct ? (school.Skolenhetskod, importId, subjectCodes) : null, phases: phases, maxMinutesPerDay: rules.Options.MaxMinutesPerDay);
-                if (pass.Recurred)
-                {
-                    logger.LogInformation("{File}: a pupil's day appears in more than one place in the file; reading it again lesson by lesson", fileName);
-                    await Exec(conn, "rollback to savepoint direct_write", ct);
-                    reader.Dispose();
-                    reader = OpenReader();
-                    direct = false;
-                    phases.Mark("parse and COPY (abandoned)");
-                    pass = await StagingPass.RunAsync(conn, reader, profile.Kind, groupLessons: false, length, progress, ct,
-                        subjectLimit: new SubjectCodes(storedSubjects), phases: phases, maxMinutesPerDay: rules.Options.MaxMinutesPerDay);
-                }
+                staged = await ReadAsync(conn, file, reader, OpenReader, started, scan, planning, phases, progress, rules.Options.MaxMinutesPerDay, ct);
             }
             catch (FileRejectedException e)
             {
-                await tx.RollbackAsync(ct);
-                var message = $"{fileName}: rejected, nothing imported: line {e.Line}: {e.Reason}.";
-                return await RejectAsync(school, profile, path, sha, runId, message, reader.RowsRead, [new RowProblem(e.Line, null, null, e.Reason)], ct);
+                var message = $"{file.Name}: rejected, nothing imported: line {e.Line}: {e.Reason}.";
+                return await RollBackAndRejectAsync(tx, file, Rejection.Whole(message, e.Line, e.Reason) with { RowsRead = reader.Current.RowsRead }, ct);
             }
 
-            var rowsRead = reader.RowsRead;
-            var lines = reader.Lines;
-            var problems = pass.Problems;
-            var problemCount = pass.ProblemCount;
-            var protectedCount = pass.ProtectedCount;
-            phases.Mark("parse and COPY");
-            await CopyPupilsAsync(conn, reader.Pupils, ct);
-            await CopyGuardedAsync(conn, pass.QuarantinedPupils, ct);
-            phases.Mark("pupils");
-
-            if (profile.Kind == ExportKind.Lessons && !direct)
+            if (ImportChecks.AfterReading(file.Name, staged.Read, options.Value.MaxBadRowShare) is { } bad)
             {
-                // Read lesson by lesson, a lesson listed twice is found set-based: the first row wins.
-                var duplicates = await FindDuplicateLessonsAsync(conn, ct);
-                duplicates.AddRange(await FindOverlongDaysAsync(conn, rules.Options.MaxMinutesPerDay, ct));
-                problemCount += duplicates.Count;
-                lines.Requarantine(duplicates.Count);
-                problems.AddRange(duplicates.Take(Math.Max(0, MaxStoredProblems - problems.Count)));
-                await CopyGuardedAsync(conn, duplicates.Select(d => d.PupilKey!).Distinct(Parsing.ByteContent.Instance).ToList(), ct);
-                phases.Mark("duplicates");
+                return await RollBackAndRejectAsync(tx, file, bad, ct);
             }
 
-            if (!lines.AddsUp)
+            var conflicts = await StorePupilsAndSubjectsAsync(conn, file, staged, started, phases, ct);
+            var merged = await MergeAsync(conn, file, staged, started, allowShrink, phases, ct);
+            if (merged.HeldBack is { } held)
             {
-                await tx.RollbackAsync(ct);
-                var message = $"{fileName}: rejected, nothing imported: its lines do not add up, so some were read wrongly: {lines}.";
-                return await RejectAsync(school, profile, path, sha, runId, message, rowsRead, [new RowProblem(1, null, null, message)], ct, lines: lines);
+                return await RollBackAndRejectAsync(tx, file, held, ct);
             }
 
-            var badShare = rowsRead == 0 ? 0 : (double)problemCount / rowsRead;
-            if (badShare > options.Value.MaxBadRowShare)
-            {
-                await tx.RollbackAsync(ct);
-                var first = problems.OrderBy(p => p.Line).First();
-                var message =
-                    $"{fileName}: rejected, nothing imported: {problemCount} of {rowsRead} rows ({badShare:P1}) are bad; the limit is " +
-                    $"{options.Value.MaxBadRowShare:P1}. First: line {first.Line}{(first.Column is null ? "" : $", column '{QuarantineMasking.Excerpt(first.Column)}'")}" +
-                    $"{(first.Value is null ? "" : $", value '{QuarantineMasking.Excerpt(first.Value)}'")}: {first.Reason}.";
-                return await RejectAsync(school, profile, path, sha, runId, message, rowsRead, problems, ct, problemCount, protectedCount, lines);
-            }
-
-            var conflicts = await FindIdentityConflictsAsync(conn, school.Skolenhetskod, importId, fileName, ct);
-            phases.Mark("identity check");
-            await MergePupilsAsync(conn, school.Skolenhetskod, ct);
-            phases.Mark("merge pupils");
-            if (direct && !pass.Recurred)
-            {
-                await Exec(conn, """
-                    insert into school_subject (skolenhetskod, code, name)
-                    select @school, code, name from unnest(@codes, @names) as s(code, name)
-                    """, ct, ("school", Char(school.Skolenhetskod)),
-                    ("codes", subjectCodes.Added.Select(a => (short)a.Code).ToArray()), ("names", subjectCodes.Added.Select(a => a.Name).ToArray()));
-            }
-
-            long written;
-            long replaced;
-            string note = "";
-            var kept = KeptFacts.None;
-            if (profile.Kind == ExportKind.Summary)
-            {
-                (written, replaced, note) = await MergeSnapshotsAsync(conn, school.Skolenhetskod, importId, ct);
-                phases.Mark("merge snapshots");
-            }
-            else
-            {
-                DateOnly[] dates;
-                if (direct)
-                {
-                    written = pass.Facts;
-                    dates = pass.Dates.Dates().ToArray();
-                }
-                else
-                {
-                    (written, dates) = await MergeStagedFactsAsync(conn, school.Skolenhetskod, importId, ct);
-                }
-
-                phases.Mark("merge facts");
-                if (olderFacts && problemCount > 0)
-                {
-                    await CopyUnidentifiedAsync(conn, pass.Unidentified, ct);
-                    kept = await KeepOlderFactsAsync(conn, school.Skolenhetskod, importId, dates, pass.UnidentifiedQuarantined, ct);
-                    written -= kept.Discarded;
-                    phases.Mark("keep older facts");
-                }
-
-                var shrink = olderFacts ? await ShrinkAsync(conn, school.Skolenhetskod, importId, dates, ct) : default;
-                phases.Mark("shrink check");
-                if (shrink.Share > options.Value.MaxShrinkShare && !allowShrink)
-                {
-                    await tx.RollbackAsync(ct);
-                    var message =
-                        $"{fileName}: held back, nothing imported: it would remove {shrink.Days:N0} of the {shrink.Before:N0} facts (pupil school days) " +
-                        $"the school's earlier exports hold for its dates ({shrink.Share:P1}, the limit is {options.Value.MaxShrinkShare:P1}): " +
-                        $"{shrink.Pupils:N0} pupils would lose days{(shrink.PupilsGone > 0 ? $", {shrink.PupilsGone:N0} of them every day" : "")}. " +
-                        "A file cut off on its way here looks exactly like this. If the school really did remove them, import it with " +
-                        $"`skolnarvaro import --school {school.Skolenhetskod} --allow-shrink {fileName}`.";
-                    return await RejectAsync(school, profile, path, sha, runId, message, rowsRead, [], ct, problemCount, protectedCount, lines,
-                        heldBack: true);
-                }
-
-                replaced = olderFacts ? await ReplaceOlderFactsAsync(conn, school.Skolenhetskod, importId, dates, ct) : 0;
-                phases.Mark("replace older facts");
-            }
-
-            await QuarantineStore.InsertAsync(conn, importId, problems, ct);
-            var imported = rowsRead - problemCount - protectedCount;
-            var summary =
-                $"{fileName}: imported {imported} rows into {written} facts ({replaced} older facts replaced), " +
-                $"{problemCount} quarantined, {protectedCount} protected-identity rows skipped.{note} Lines: {lines}.{kept.Note}" +
-                (conflicts > 0 ? $" {conflicts} pupils have another name here than stored or than on an earlier line of this file: see `skolnarvaro quarantine --school {school.Skolenhetskod}`." : "");
-            await Exec(conn, """
-                update import_file f set
-                    rows_read = @read, rows_imported = @imported, rows_quarantined = @quarantined, rows_protected = @protected,
-                    facts_written = @written, facts_replaced = @replaced, facts_kept = @kept, message = @message,
-                    period_from = coalesce(s.lo, f2.lo), period_to = coalesce(s.hi, f2.hi),
-                    lessons_scheduled = nullif(@lessons, 0), lessons_registered = nullif(@registered, 0),
-                    lines_total = @lTotal, lines_imported = @lImported, lines_quarantined = @lQuarantined, lines_protected = @lProtected,
-                    lines_blank = @lBlank, lines_header = @lHeader
-                from (select min(period_from) lo, max(period_to) hi from stage_snapshot) s,
-                     (select min(d) lo, max(d) hi from unnest(@dates::date[]) d) f2
-                where f.id = @id
-                """, ct, ("read", (int)rowsRead), ("imported", (int)imported), ("quarantined", (int)problemCount),
-                ("protected", (int)protectedCount), ("written", (int)written), ("replaced", (int)replaced), ("kept", (int)kept.Total), ("message", summary), ("id", importId),
-                ("lessons", (int)pass.Lessons), ("registered", (int)pass.Registered), ("dates", pass.Dates.Dates().ToArray()),
-                ("lTotal", lines.Total), ("lImported", lines.Imported), ("lQuarantined", lines.Quarantined), ("lProtected", lines.Protected),
-                ("lBlank", lines.Blank), ("lHeader", lines.Header));
-
-            phases.Mark("record");
-            await tx.CommitAsync(ct);
-            phases.Mark("commit");
-            logger.LogInformation("{Summary} {Seconds:N1} s: {Phases}.", summary, phases.Total.TotalSeconds, phases);
-            return new ImportResult(path, ImportStatus.Imported, importId, rowsRead, imported, problemCount, protectedCount, written, replaced, summary)
-            {
-                Lines = lines,
-                FactsKept = kept.Total,
-                Phases = phases,
-            };
+            return await RecordAndCommitAsync(conn, tx, file, staged, started, merged, conflicts, phases, ct);
         }
-        finally
+    }
+
+    /// <summary>The file being imported, as its record and any rejection of it name it.</summary>
+    private sealed record ImportedFile(SchoolSettings School, ResolvedProfile Profile, string Path, byte[] Sha, long? RunId)
+    {
+        public string Name => System.IO.Path.GetFileName(Path);
+        public string Skolenhetskod => School.Skolenhetskod;
+    }
+
+    /// <summary>The file's reader, replaced when the file is read again in another order; the last one is disposed.</summary>
+    private sealed class ReaderSlot(ExportReader first) : IDisposable
+    {
+        public ExportReader Current { get; private set; } = first;
+
+        public void Replace(ExportReader next)
         {
-            reader.Dispose();
+            Current.Dispose();
+            Current = next;
+        }
+
+        public void Dispose() => Current.Dispose();
+    }
+
+    /// <param name="OlderFacts">Whether the school had facts before this file, asked under the school's lock.</param>
+    private sealed record Started(long ImportId, bool OlderFacts, Dictionary<string, byte> StoredSubjects, SubjectCodes SubjectCodes);
+
+    /// <param name="Direct">The facts were written straight into attendance_fact while parsing, not staged.</param>
+    private sealed record Staged(StagingPass Pass, bool Direct, RowsRead Read);
+
+    /// <param name="HeldBack">The file would remove too many older facts: nothing of it is kept.</param>
+    private sealed record Merged(long Written, long Replaced, string Note, KeptFacts Kept, Rejection? HeldBack = null);
+
+    private async Task<ImportResult> RollBackAndRejectAsync(NpgsqlTransaction tx, ImportedFile file, Rejection rejection, CancellationToken ct)
+    {
+        await tx.RollbackAsync(ct);
+        return await RejectAsync(file, rejection, ct);
+    }
+
+    /// <summary>One import per school at a time: replacement and summary differencing depend on the order of files.</summary>
+    private static async Task LockSchoolAsync(NpgsqlConnection conn, string school, CancellationToken ct)
+    {
+        // Sorting and adding up a term of facts spills to disk with the default 4 MB.
+        await Exec(conn, "set local work_mem = '256MB'", ct);
+        await Exec(conn, "select pg_advisory_xact_lock(hashtext('import:' || @school))", ct, ("school", Char(school)));
+    }
+
+    private async Task<ImportResult?> AlreadyImportedAsync(NpgsqlConnection conn, ImportedFile file, CancellationToken ct)
+    {
+        var existing = await Scalar<long?>(conn,
+            "select id from import_file where skolenhetskod = @school and content_sha256 = @sha and status = 'Imported'",
+            ct, ("school", Char(file.Skolenhetskod)), ("sha", file.Sha));
+        if (existing is not { } id)
+        {
+            return null;
+        }
+
+        // Debug: files stay in the inbox, and every night would otherwise log each of them again; the inbox says it once.
+        logger.LogDebug("{File} for school {School} was already imported as #{Id}", file.Name, file.Skolenhetskod, id);
+        return ImportResult.AlreadyImported(file.Path, id);
+    }
+
+    private static Task CreateStagingTablesAsync(NpgsqlConnection conn, CancellationToken ct) => Exec(conn, """
+        create temp table stage_fact (
+            pupil_key bytea, date date, start_minute int, scheduled int, excused int, unexcused int, late int, not_reported int,
+            lessons int, registered int, line int, subject text
+        ) on commit drop;
+        create temp table stage_snapshot (
+            pupil_key bytea, period_from date, period_to date, scheduled int, excused int, unexcused int, line int
+        ) on commit drop;
+        create temp table stage_pupil (
+            pupil_key bytea, first_name text, last_name text, gender char(1), birth_year int, class_name text, grade int,
+            first_date date, last_date date, first_line int, conflict_line int, conflict_name text
+        ) on commit drop;
+        create temp table stage_guarded (pupil_key bytea) on commit drop;
+        create temp table stage_unidentified (name text, date date) on commit drop;
+        create temp table stage_kept (pupil_key bytea, date date, reason text, primary key (pupil_key, date)) on commit drop;
+        """, ct);
+
+    private void LogExtraColumns(string fileName, ExportReader reader)
+    {
+        if (reader.ExtraColumns.Count > 0)
+        {
+            logger.LogInformation("{File}: ignoring columns the profile does not use: {Columns}", fileName,
+                string.Join(", ", reader.ExtraColumns.Take(12)) + (reader.ExtraColumns.Count > 12 ? $" and {reader.ExtraColumns.Count - 12} more" : ""));
         }
     }
 
     /// <summary>
-    /// Bytes that are not text in the profile's encoding reject the file: read anyway they would be stored as
-    /// replacement characters (UTF-8) or as mojibake (a UTF-8 file read as Windows-1252).
+    /// The import is recorded first so facts can be written under its id as they are parsed; a rejection rolls it back
+    /// with everything else and records itself afresh.
     /// </summary>
-    private static (int Line, string Message)? EncodingProblem(ResolvedProfile profile, FileScan scan, string path)
+    private async Task<Started> RecordStartAsync(NpgsqlConnection conn, ImportedFile file, CancellationToken ct)
     {
-        if (scan.FirstReplacementCharacter is { } r)
+        await schools.UpsertAsync(conn, file.School, ct);
+        var importId = await Scalar<long>(conn, """
+            insert into import_file (skolenhetskod, file_name, content_sha256, profile, kind, status, imported_at, run_id)
+            values (@school, @file, @sha, @profile, @kind, 'Imported', @now, @run) returning id
+            """, ct, ("school", Char(file.Skolenhetskod)), ("file", file.Name), ("sha", file.Sha), ("profile", file.Profile.Name),
+            ("kind", file.Profile.Kind.ToString()), ("now", time.GetUtcNow()), ("run", (object?)file.RunId ?? DBNull.Value));
+
+        // Whether the school has any facts yet, asked before this file's are written (under the school's lock): a first
+        // import has nothing to replace, and is spared two passes over the facts it has just written.
+        var olderFacts = await Scalar<bool>(conn, "select exists (select 1 from attendance_fact where skolenhetskod = @school)",
+            ct, ("school", Char(file.Skolenhetskod)));
+        await Exec(conn, "savepoint direct_write", ct);
+        var storedSubjects = await SubjectCodesAsync(conn, file.Skolenhetskod, ct);
+        return new Started(importId, olderFacts, storedSubjects, new SubjectCodes(storedSubjects));
+    }
+
+    /// <summary>Every row read into staging (or straight into the facts), then the pupils staged and lessons listed twice found.</summary>
+    private async Task<Staged> ReadAsync(
+        NpgsqlConnection conn, ImportedFile file, ReaderSlot reader, Func<KeyOrder?, ExportReader> open, Started started, FileScan scan,
+        Task<KeyOrder?> planning, ImportPhases phases, IProgress<double>? progress, int maxMinutesPerDay, CancellationToken ct)
+    {
+        var (pass, direct) = await RunPassAsync(conn, file, reader, open, started, scan, planning, phases, progress, maxMinutesPerDay, ct);
+        var rows = reader.Current.RowsRead;
+        var lines = reader.Current.Lines;
+        var problemCount = pass.ProblemCount;
+        phases.Mark("parse and COPY");
+        await CopyPupilsAsync(conn, reader.Current.Pupils, ct);
+        await CopyGuardedAsync(conn, pass.QuarantinedPupils, ct);
+        phases.Mark("pupils");
+
+        if (file.Profile.Kind == ExportKind.Lessons && !direct)
         {
-            return (r.Line, $"line {r.Line}, byte {r.Offset}: the file holds the replacement character U+FFFD, so an earlier conversion " +
-                "already lost characters; export it again from the school's system");
+            problemCount += await QuarantineRepeatedLessonsAsync(conn, lines, pass.Problems, maxMinutesPerDay, ct);
+            phases.Mark("duplicates");
         }
 
-        if (profile.Encoding is UTF8Encoding && scan.FirstInvalidUtf8 is { } cut && FileSniff.IsCutUtf8Character(path, cut.Offset))
+        return new Staged(pass, direct, new RowsRead(rows, lines, pass.Problems, problemCount, pass.ProtectedCount));
+    }
+
+    /// <summary>
+    /// Lessons listed pupil-day by pupil-day (the usual order) and days exports are written straight into attendance_fact
+    /// while parsing. A lessons file in another order is read again into staging and added up there.
+    /// </summary>
+    private async Task<(StagingPass Pass, bool Direct)> RunPassAsync(
+        NpgsqlConnection conn, ImportedFile file, ReaderSlot reader, Func<KeyOrder?, ExportReader> open, Started started, FileScan scan,
+        Task<KeyOrder?> planning, ImportPhases phases, IProgress<double>? progress, int maxMinutesPerDay, CancellationToken ct)
+    {
+        var length = Math.Max(1, scan.Length);
+        var kind = file.Profile.Kind;
+        var direct = kind != ExportKind.Summary;
+        if (direct && !started.OlderFacts && await planning is { } order && order.Fits(scan, reader.Current.PersonnummerColumn))
         {
-            return (cut.Line, $"line {cut.Line}, byte {cut.Offset}: a character is cut in two (bytes of a UTF-8 character are missing), in a file " +
-                "that is otherwise UTF-8: the file was damaged on its way here; export it again from the school's system");
+            // A school's first import, read pupil by pupil in key order: PostgreSQL appends to the primary key's
+            // rightmost page instead of searching and splitting it everywhere (half the server's work for the facts).
+            reader.Replace(open(order));
+            phases.Mark("key order");
         }
 
-        if (profile.Encoding is UTF8Encoding && scan.FirstInvalidUtf8 is { } bad)
+        var pass = await StagingPass.RunAsync(conn, reader.Current, kind, groupLessons: true, length, progress, ct,
+            direct ? (file.Skolenhetskod, started.ImportId, started.SubjectCodes) : null, phases: phases, maxMinutesPerDay: maxMinutesPerDay);
+        if (!pass.Recurred)
         {
-            return (bad.Line, $"line {bad.Line}, byte {bad.Offset}: not valid UTF-8, the encoding of profile '{profile.Name}'; " +
-                "it looks like Windows-1252: set Encoding in the school's ProfileOverrides (\"Encoding\": \"windows-1252\")");
+            return (pass, direct);
         }
 
-        if (profile.Encoding is not UTF8Encoding && scan.IsValidUtf8 && scan.FirstNonAscii is { } utf8)
+        logger.LogInformation("{File}: a pupil's day appears in more than one place in the file; reading it again lesson by lesson", file.Name);
+        await Exec(conn, "rollback to savepoint direct_write", ct);
+        reader.Replace(open(null));
+        phases.Mark("parse and COPY (abandoned)");
+        pass = await StagingPass.RunAsync(conn, reader.Current, kind, groupLessons: false, length, progress, ct,
+            subjectLimit: new SubjectCodes(started.StoredSubjects), phases: phases, maxMinutesPerDay: maxMinutesPerDay);
+        return (pass, false);
+    }
+
+    /// <summary>
+    /// Read lesson by lesson, a lesson listed twice is found set-based (the first row wins), and a day whose lessons add up
+    /// to more than a day holds is quarantined whole. Returns how many rows were quarantined.
+    /// </summary>
+    private static async Task<long> QuarantineRepeatedLessonsAsync(
+        NpgsqlConnection conn, LineAccount lines, List<RowProblem> problems, int maxMinutesPerDay, CancellationToken ct)
+    {
+        var duplicates = await FindDuplicateLessonsAsync(conn, ct);
+        duplicates.AddRange(await FindOverlongDaysAsync(conn, maxMinutesPerDay, ct));
+        lines.Requarantine(duplicates.Count);
+        problems.AddRange(duplicates.Take(Math.Max(0, MaxStoredProblems - problems.Count)));
+        await CopyGuardedAsync(conn, duplicates.Select(d => d.PupilKey!).Distinct(Parsing.ByteContent.Instance).ToList(), ct);
+        return duplicates.Count;
+    }
+
+    /// <summary>Identity conflicts recorded, the pupils and their enrolment merged, subjects new to the school stored. Returns the conflicts.</summary>
+    private static async Task<long> StorePupilsAndSubjectsAsync(
+        NpgsqlConnection conn, ImportedFile file, Staged staged, Started started, ImportPhases phases, CancellationToken ct)
+    {
+        var conflicts = await FindIdentityConflictsAsync(conn, file.Skolenhetskod, started.ImportId, file.Name, ct);
+        phases.Mark("identity check");
+        await MergePupilsAsync(conn, file.Skolenhetskod, ct);
+        phases.Mark("merge pupils");
+        if (staged.Direct)
         {
-            return (utf8.Line, $"line {utf8.Line}, byte {utf8.Offset}: the file is UTF-8 but profile '{profile.Name}' reads {profile.Encoding.WebName}, which would garble every å, ä and ö; " +
-                "it looks like UTF-8: set Encoding in the school's ProfileOverrides (\"Encoding\": \"utf-8\")");
+            await Exec(conn, """
+                insert into school_subject (skolenhetskod, code, name)
+                select @school, code, name from unnest(@codes, @names) as s(code, name)
+                """, ct, ("school", Char(file.Skolenhetskod)),
+                ("codes", started.SubjectCodes.Added.Select(a => (short)a.Code).ToArray()), ("names", started.SubjectCodes.Added.Select(a => a.Name).ToArray()));
         }
 
-        return null;
+        return conflicts;
+    }
+
+    private async Task<Merged> MergeAsync(
+        NpgsqlConnection conn, ImportedFile file, Staged staged, Started started, bool allowShrink, ImportPhases phases, CancellationToken ct)
+    {
+        if (file.Profile.Kind != ExportKind.Summary)
+        {
+            return await MergeFactsAsync(conn, file, staged, started, allowShrink, phases, ct);
+        }
+
+        var (written, replaced, note) = await MergeSnapshotsAsync(conn, file.Skolenhetskod, started.ImportId, ct);
+        phases.Mark("merge snapshots");
+        return new Merged(written, replaced, note, KeptFacts.None);
+    }
+
+    /// <summary>
+    /// Lessons and days: the file's facts merged, the older facts of pupils with quarantined rows kept, the shrink checked,
+    /// and the school's older facts of the file's dates replaced.
+    /// </summary>
+    private async Task<Merged> MergeFactsAsync(
+        NpgsqlConnection conn, ImportedFile file, Staged staged, Started started, bool allowShrink, ImportPhases phases, CancellationToken ct)
+    {
+        var (school, importId, pass) = (file.Skolenhetskod, started.ImportId, staged.Pass);
+        var (written, dates) = staged.Direct ? (pass.Facts, pass.Dates.Dates().ToArray()) : await MergeStagedFactsAsync(conn, school, importId, ct);
+        phases.Mark("merge facts");
+        var kept = KeptFacts.None;
+        if (started.OlderFacts && staged.Read.ProblemCount > 0)
+        {
+            await CopyUnidentifiedAsync(conn, pass.Unidentified, ct);
+            kept = await KeepOlderFactsAsync(conn, school, importId, dates, pass.UnidentifiedQuarantined, ct);
+            written -= kept.Discarded;
+            phases.Mark("keep older facts");
+        }
+
+        var shrink = started.OlderFacts ? await ShrinkAsync(conn, school, importId, dates, ct) : default;
+        phases.Mark("shrink check");
+        var maxShrink = options.Value.MaxShrinkShare;
+        if (ShrinkCheck.HoldsBack(shrink, maxShrink, allowShrink))
+        {
+            var stray = await StrayRowsNoteAsync(conn, school, importId, pass.Weeks, file.Profile, ct);
+            return new Merged(0, 0, "", kept, ShrinkCheck.HeldBack(file.Name, school, shrink, maxShrink, staged.Read, stray));
+        }
+
+        var replaced = started.OlderFacts ? await ReplaceOlderFactsAsync(conn, school, importId, dates, ct) : 0;
+        phases.Mark("replace older facts");
+        return new Merged(written, replaced, "", kept);
+    }
+
+    /// <summary>The quarantined rows stored, the import's counts and summary recorded on import_file, and all committed.</summary>
+    private async Task<ImportResult> RecordAndCommitAsync(
+        NpgsqlConnection conn, NpgsqlTransaction tx, ImportedFile file, Staged staged, Started started, Merged merged, long conflicts,
+        ImportPhases phases, CancellationToken ct)
+    {
+        var read = staged.Read;
+        await QuarantineStore.InsertAsync(conn, started.ImportId, read.Problems, ct);
+        var imported = read.Rows - read.ProblemCount - read.ProtectedCount;
+        var summary =
+            $"{file.Name}: imported {imported} rows into {merged.Written} facts ({merged.Replaced} older facts replaced), " +
+            $"{read.ProblemCount} quarantined, {read.ProtectedCount} protected-identity rows skipped.{merged.Note} Lines: {read.Lines}.{merged.Kept.Note}" +
+            (conflicts > 0 ? $" {conflicts} pupils have another name here than stored or than on an earlier line of this file: see `skolnarvaro quarantine --school {file.Skolenhetskod}`." : "");
+        await RecordImportedAsync(conn, started.ImportId, staged, merged, imported, summary, ct);
+        phases.Mark("record");
+        await tx.CommitAsync(ct);
+        phases.Mark("commit");
+        logger.LogInformation("{Summary} {Seconds:N1} s: {Phases}.", summary, phases.Total.TotalSeconds, phases);
+        return new ImportResult(file.Path, ImportStatus.Imported, started.ImportId, read.Rows, imported, read.ProblemCount, read.ProtectedCount,
+            merged.Written, merged.Replaced, summary)
+        {
+            Lines = read.Lines,
+            FactsKept = merged.Kept.Total,
+            Phases = phases,
+        };
+    }
+
+    private static Task RecordImportedAsync(
+        NpgsqlConnection conn, long importId, Staged staged, Merged merged, long imported, string summary, CancellationToken ct)
+    {
+        var (read, lines, pass) = (staged.Read, staged.Read.Lines, staged.Pass);
+        return Exec(conn, """
+            update import_file f set
+                rows_read = @read, rows_imported = @imported, rows_quarantined = @quarantined, rows_protected = @protected,
+                facts_written = @written, facts_replaced = @replaced, facts_kept = @kept, message = @message,
+                period_from = coalesce(s.lo, f2.lo), period_to = coalesce(s.hi, f2.hi),
+                lessons_scheduled = nullif(@lessons, 0), lessons_registered = nullif(@registered, 0),
+                lines_total = @lTotal, lines_imported = @lImported, lines_quarantined = @lQuarantined, lines_protected = @lProtected,
+                lines_blank = @lBlank, lines_header = @lHeader
+            from (select min(period_from) lo, max(period_to) hi from stage_snapshot) s,
+                 (select min(d) lo, max(d) hi from unnest(@dates::date[]) d) f2
+            where f.id = @id
+            """, ct, ("read", (int)read.Rows), ("imported", (int)imported), ("quarantined", (int)read.ProblemCount),
+            ("protected", (int)read.ProtectedCount), ("written", (int)merged.Written), ("replaced", (int)merged.Replaced), ("kept", (int)merged.Kept.Total),
+            ("message", summary), ("id", importId),
+            ("lessons", (int)pass.Lessons), ("registered", (int)pass.Registered), ("dates", pass.Dates.Dates().ToArray()),
+            ("lTotal", lines.Total), ("lImported", lines.Imported), ("lQuarantined", lines.Quarantined), ("lProtected", lines.Protected),
+            ("lBlank", lines.Blank), ("lHeader", lines.Header));
     }
 
     private static async Task CopyGuardedAsync(NpgsqlConnection conn, IReadOnlyCollection<byte[]> pupils, CancellationToken ct)
@@ -548,7 +604,7 @@ public sealed class FileImporter(
     /// What replacing the school's older facts of these dates would remove without a new fact in its place: pupil-days
     /// the earlier exports had and this file has not (its quarantined rows' days are kept, not removed).
     /// </summary>
-    private static async Task<(long Days, long Pupils, long PupilsGone, long Before, double Share)> ShrinkAsync(
+    private static async Task<Shrink> ShrinkAsync(
         NpgsqlConnection conn, string school, long importId, DateOnly[] dates, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
@@ -570,7 +626,22 @@ public sealed class FileImporter(
         await r.ReadAsync(ct);
         var before = r.GetInt64(0);
         var days = r.GetInt64(1);
-        return (days, r.GetInt64(2), r.GetInt64(3), before, before == 0 ? 0 : (double)days / before);
+        return new Shrink(days, r.GetInt64(2), r.GetInt64(3), before, before == 0 ? 0 : (double)days / before);
+    }
+
+    /// <summary>What of a shrink falls on the dates of stray rows of another week, named by line; empty when nothing does.</summary>
+    private static async Task<string> StrayRowsNoteAsync(
+        NpgsqlConnection conn, string school, long importId, FileWeeks weeks, ResolvedProfile profile, CancellationToken ct)
+    {
+        var strays = weeks.StrayDates();
+        if (strays.Count == 0)
+        {
+            return "";
+        }
+
+        var dates = strays.Select(s => s.Date).ToArray();
+        var lost = (await ShrinkAsync(conn, school, importId, dates, ct)).Days;
+        return FileWeeks.Note(strays, weeks.MainSpan(dates), lost, profile.Columns[ExportField.Date], profile.DateFormat);
     }
 
     /// <summary>
@@ -774,7 +845,17 @@ public sealed class FileImporter(
     private static async Task<(long Written, long Replaced, string Note)> MergeSnapshotsAsync(
         NpgsqlConnection conn, string school, long importId, CancellationToken ct)
     {
-        await Exec(conn, """
+        await DifferenceSnapshotsAsync(conn, school, ct);
+        var replaced = await RemoveDifferencedDaysAsync(conn, school, ct);
+        var written = await SpreadDifferencesAsync(conn, school, importId, ct);
+        await PutWeekendDifferencesOnAWeekdayAsync(conn, school, importId, ct);
+        await StoreSnapshotsAsync(conn, school, importId, ct);
+        return (written, replaced, await SnapshotNoteAsync(conn, ct));
+    }
+
+    /// <summary>Each pupil's snapshot against their previous one of the same term: a first, a difference, or a decrease.</summary>
+    private static Task DifferenceSnapshotsAsync(NpgsqlConnection conn, string school, CancellationToken ct) =>
+        Exec(conn, """
             create temp table snapshot_delta on commit drop as
             with prev as (
                 select distinct on (c.pupil_key) c.pupil_key, p.period_to, p.scheduled_min, p.excused_min, p.unexcused_min
@@ -797,7 +878,9 @@ public sealed class FileImporter(
             where kind = 'decreased';
             """, ct, ("school", Char(school)));
 
-        var replaced = await Scalar<long>(conn, """
+    /// <summary>The facts of the days a difference covers (the whole term so far after a decrease) make room for it.</summary>
+    private static Task<long> RemoveDifferencedDaysAsync(NpgsqlConnection conn, string school, CancellationToken ct) =>
+        Scalar<long>(conn, """
             with deleted as (
                 delete from attendance_fact f using snapshot_delta d
                 where f.skolenhetskod = @school and f.pupil_key = d.pupil_key and f.date > d.prev_to and f.date <= d.period_to
@@ -805,7 +888,9 @@ public sealed class FileImporter(
             select count(*) from deleted
             """, ct, ("school", Char(school)));
 
-        var written = await Scalar<long>(conn, """
+    /// <summary>Each difference spread evenly over the weekdays it covers, what does not divide a minute each on the first of them.</summary>
+    private static Task<long> SpreadDifferencesAsync(NpgsqlConnection conn, string school, long importId, CancellationToken ct) =>
+        Scalar<long>(conn, """
             with inserted as (
                 insert into attendance_fact (skolenhetskod, pupil_key, date, scheduled_min, excused_min, unexcused_min, late_min, not_reported_min, import_file_id)
                 select @school, d.pupil_key, day.date,
@@ -822,9 +907,12 @@ public sealed class FileImporter(
             select count(*) from inserted
             """, ct, ("school", Char(school)), ("id", importId));
 
-        // A difference over days without a weekday (a snapshot taken on a Sunday after one taken on the Friday) goes
-        // onto the last weekday on or before the snapshot, so that no minute is lost.
-        await Exec(conn, """
+    /// <summary>
+    /// A difference over days without a weekday (a snapshot taken on a Sunday after one taken on the Friday) goes onto the
+    /// last weekday on or before the snapshot, so that no minute is lost.
+    /// </summary>
+    private static Task PutWeekendDifferencesOnAWeekdayAsync(NpgsqlConnection conn, string school, long importId, CancellationToken ct) =>
+        Exec(conn, """
             with orphan as (
                 select d.pupil_key, d.d_scheduled, d.d_excused, d.d_unexcused,
                        (select max(g)::date from generate_series(d.period_to - 6, d.period_to, interval '1 day') g
@@ -844,7 +932,9 @@ public sealed class FileImporter(
             from orphan o where o.pupil_key not in (select pupil_key from updated)
             """, ct, ("school", Char(school)), ("id", importId));
 
-        await Exec(conn, """
+    /// <summary>The snapshots themselves, for the next file to be differenced against.</summary>
+    private static Task StoreSnapshotsAsync(NpgsqlConnection conn, string school, long importId, CancellationToken ct) =>
+        Exec(conn, """
             insert into summary_snapshot (skolenhetskod, pupil_key, period_from, period_to, scheduled_min, excused_min, unexcused_min, import_file_id)
             select @school, pupil_key, period_from, period_to, scheduled, excused, unexcused, @id from stage_snapshot
             on conflict (skolenhetskod, pupil_key, period_to) do update set
@@ -852,6 +942,9 @@ public sealed class FileImporter(
                 unexcused_min = excluded.unexcused_min, import_file_id = excluded.import_file_id
             """, ct, ("school", Char(school)), ("id", importId));
 
+    /// <summary>The sentence the import's summary gives the snapshots: how many were differenced, first, or corrections.</summary>
+    private static async Task<string> SnapshotNoteAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
         await using var cmd = new NpgsqlCommand("select kind, count(*) from snapshot_delta group by kind order by kind", conn);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var counts = new Dictionary<string, long>();
@@ -865,45 +958,39 @@ public sealed class FileImporter(
         note += counts.TryGetValue("decreased", out var decreased) && decreased > 0
             ? $", {decreased} with a cumulative value lower than before (a correction by the school): their term so far was recomputed."
             : ".";
-        return (written, replaced, note);
+        return note;
     }
 
-    private Task<ImportResult> RejectAsync(
-        SchoolSettings school, ResolvedProfile profile, string path, byte[] sha, long? runId, string message, long rowsRead,
-        IReadOnlyList<RowProblem> problems, CancellationToken ct, long? problemCount = null, long protectedCount = 0, LineAccount? lines = null,
-        bool heldBack = false) =>
-        RecordAsync(school, profile, path, sha, runId, "Rejected", message, rowsRead, problems, problemCount, protectedCount, ct, lines, heldBack);
+    private Task<ImportResult> RejectAsync(ImportedFile file, Rejection rejection, CancellationToken ct) => RecordAsync(file, "Rejected", rejection, ct);
 
-    private async Task<ImportResult> RecordAsync(
-        SchoolSettings school, ResolvedProfile profile, string path, byte[] sha, long? runId, string status, string message, long rowsRead,
-        IReadOnlyList<RowProblem> problems, long? problemCount, long protectedCount, CancellationToken ct, LineAccount? lines = null,
-        bool heldBack = false)
+    private async Task<ImportResult> RecordAsync(ImportedFile file, string status, Rejection rejection, CancellationToken ct)
     {
         // The rejection is recorded on its own: the file's data is gone with the rolled-back transaction, its reasons are not.
-        message = QuarantineMasking.ForStorage(message);
+        var message = QuarantineMasking.ForStorage(rejection.Message);
+        var (lines, problemCount) = (rejection.Lines, rejection.ProblemCount ?? rejection.Problems.Count);
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await schools.UpsertAsync(conn, school, ct);
+        await schools.UpsertAsync(conn, file.School, ct);
         var id = await Scalar<long>(conn, """
             insert into import_file (skolenhetskod, file_name, content_sha256, profile, kind, status, imported_at, rows_read, rows_quarantined,
                                      rows_protected, message, run_id, held_back, lines_total, lines_imported, lines_quarantined, lines_protected,
                                      lines_blank, lines_header)
             values (@school, @file, @sha, @profile, @kind, @status, @now, @read, @bad, @protected, @message, @run, @heldBack, @lTotal, @lImported,
                     @lQuarantined, @lProtected, @lBlank, @lHeader) returning id
-            """, ct, ("school", Char(school.Skolenhetskod)), ("file", Path.GetFileName(path)), ("sha", sha), ("profile", profile.Name),
-            ("kind", profile.Kind.ToString()), ("status", status), ("now", time.GetUtcNow()), ("read", (int)rowsRead),
-            ("bad", (int)(problemCount ?? problems.Count)), ("protected", (int)protectedCount), ("message", message),
-            ("run", (object?)runId ?? DBNull.Value), ("heldBack", heldBack),
+            """, ct, ("school", Char(file.Skolenhetskod)), ("file", file.Name), ("sha", file.Sha), ("profile", file.Profile.Name),
+            ("kind", file.Profile.Kind.ToString()), ("status", status), ("now", time.GetUtcNow()), ("read", (int)rejection.RowsRead),
+            ("bad", (int)problemCount), ("protected", (int)rejection.ProtectedCount), ("message", message),
+            ("run", (object?)file.RunId ?? DBNull.Value), ("heldBack", rejection.HeldBack),
             ("lTotal", (object?)lines?.Total ?? DBNull.Value), ("lImported", (object?)lines?.Imported ?? DBNull.Value),
             ("lQuarantined", (object?)lines?.Quarantined ?? DBNull.Value), ("lProtected", (object?)lines?.Protected ?? DBNull.Value),
             ("lBlank", (object?)lines?.Blank ?? DBNull.Value), ("lHeader", (object?)lines?.Header ?? DBNull.Value));
-        await QuarantineStore.InsertAsync(conn, id, problems, ct);
+        await QuarantineStore.InsertAsync(conn, id, rejection.Problems, ct);
         await tx.CommitAsync(ct);
         logger.LogWarning("{Message}", message);
-        return new ImportResult(path, status == "Failed" ? ImportStatus.Failed : ImportStatus.Rejected, id, rowsRead, 0,
-            problemCount ?? problems.Count, protectedCount, 0, 0, message)
+        return new ImportResult(file.Path, status == "Failed" ? ImportStatus.Failed : ImportStatus.Rejected, id, rejection.RowsRead, 0,
+            problemCount, rejection.ProtectedCount, 0, 0, message)
         {
-            HeldBack = heldBack,
+            HeldBack = rejection.HeldBack,
             Lines = lines,
         };
     }

@@ -26,6 +26,8 @@ internal sealed class StagingPass
     public bool Recurred { get; private set; }
     /// <summary>The dates the file has facts for, and how many facts and lessons it gave.</summary>
     public DaySet Dates { get; } = new();
+    /// <summary>The facts per date and week with their first lines, to name stray rows of another week.</summary>
+    public FileWeeks Weeks { get; } = new();
     public long Facts { get; private set; }
     public long Lessons { get; private set; }
     public long Registered { get; private set; }
@@ -222,6 +224,7 @@ internal sealed class StagingPass
             Lessons += fact.Lessons;
             Registered += fact.Registered;
             Dates.Add(fact.Date);
+            Weeks.Add(fact.Date, fact.Line);
             await FlushWhenFull();
         }
 

@@ -67,152 +67,90 @@ public sealed class KeyOrder
     /// </remarks>
     public static KeyOrder? Plan(string path, ResolvedProfile profile, PupilKeyHasher hasher, DateOnly today, CancellationToken ct = default)
     {
-        if (profile.Delimiter > 127 || profile.Delimiter is '"' or '\r' or '\n' or ' '
-            || !(profile.Encoding is UTF8Encoding || profile.Encoding.IsSingleByte)
-            || !profile.Columns.TryGetValue(ExportField.Personnummer, out var pnrHeader))
+        if (!Cuttable(profile) || !profile.Columns.TryGetValue(ExportField.Personnummer, out var pnrHeader))
         {
             return null;
         }
 
-        var personnummerColumn = -1;
-
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
-        var delimiter = (byte)profile.Delimiter;
-        var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
-        try
+        var cutter = new Cutter(profile, pnrHeader, hasher, today);
+        return cutter.Cut(handle, ct) ? cutter.Order() : null;
+    }
+
+    /// <summary>A delimiter and an encoding in which a line break, a quote and the delimiter are each one byte of their own.</summary>
+    private static bool Cuttable(ResolvedProfile profile) =>
+        profile.Delimiter <= 127 && profile.Delimiter is not ('"' or '\r' or '\n' or ' ')
+        && (profile.Encoding is UTF8Encoding || profile.Encoding.IsSingleByte);
+
+    /// <summary>No quote or NUL anywhere, not UTF-16 or UTF-32, and lines that end with LF or CR LF, never a lone CR.</summary>
+    private static bool PlainText(ReadOnlySpan<byte> data, bool atStart)
+    {
+        if (atStart && data.Length >= 2 && (data[0] is 0xFF or 0xFE) && (data[1] is 0xFF or 0xFE))
         {
-            var blocks = new List<Block>();
-            var keyOf = new Dictionary<byte[], byte[]?>(ByteContent.Instance);
-            var keys = new HashSet<byte[]>(ByteContent.Instance);
-            byte[]? currentPnr = null;
-            long blockStart = -1;
-            var blockLine = 2;
-            var line = 0;              // lines ended so far
-            long offset = 0;           // file offset of buffer[0]
-            var filled = 0;
-            long headerLength = -1;
-            int read;
-            while ((read = RandomAccess.Read(handle, buffer.AsSpan(filled), offset + filled)) > 0 || filled > 0)
+            return false; // UTF-16 or UTF-32: not the bytes this pass reads
+        }
+
+        if (data.IndexOfAny((byte)'"', (byte)0) >= 0)
+        {
+            return false;
+        }
+
+        // A lone CR is a line break of its own to the CSV reader.
+        var crs = data;
+        for (var cr = crs.IndexOf((byte)'\r'); cr >= 0; cr = crs.IndexOf((byte)'\r'))
+        {
+            if (cr + 1 < crs.Length && crs[cr + 1] != (byte)'\n')
             {
-                ct.ThrowIfCancellationRequested();
-                var data = buffer.AsSpan(0, filled + read);
-                if (offset == 0 && data.Length >= 2 && (data[0] is 0xFF or 0xFE) && (data[1] is 0xFF or 0xFE))
-                {
-                    return null; // UTF-16 or UTF-32: not the bytes this pass reads
-                }
-
-                if (data.IndexOfAny((byte)'"', (byte)0) >= 0)
-                {
-                    return null;
-                }
-
-                // Lines end with LF or CR LF, never with a lone CR (which the CSV reader counts as a line break of its own).
-                var crs = data;
-                for (var cr = crs.IndexOf((byte)'\r'); cr >= 0; cr = crs.IndexOf((byte)'\r'))
-                {
-                    if (cr + 1 < crs.Length && crs[cr + 1] != (byte)'\n')
-                    {
-                        return null;
-                    }
-
-                    crs = crs[(cr + 1)..];
-                }
-
-                var consumed = 0;
-                while (true)
-                {
-                    var rest = data[consumed..];
-                    var end = rest.IndexOf((byte)'\n');
-                    if (end < 0)
-                    {
-                        break;
-                    }
-
-                    var text = rest[..end];
-                    var lineOffset = offset + consumed;
-                    line++;
-                    consumed += end + 1;
-                    if (line == 1)
-                    {
-                        headerLength = offset + consumed;
-                        blockStart = headerLength;
-                        personnummerColumn = HeaderColumn(text, delimiter, profile.Encoding, pnrHeader);
-                        if (personnummerColumn < 0)
-                        {
-                            return null;
-                        }
-
-                        continue;
-                    }
-
-                    // The usual line: the personnummer first, as on the line before.
-                    if (personnummerColumn == 0 && currentPnr is not null && text.Length > currentPnr.Length
-                        && text[currentPnr.Length] == delimiter && text.StartsWith(currentPnr))
-                    {
-                        continue;
-                    }
-
-                    if (text.Length > 0 && text[^1] == (byte)'\r')
-                    {
-                        text = text[..^1];
-                    }
-
-                    var pnr = Field(text, delimiter, personnummerColumn).Trim((byte)' ');
-                    if (pnr.IsEmpty || (currentPnr is not null && pnr.SequenceEqual(currentPnr)))
-                    {
-                        continue;
-                    }
-
-                    if (currentPnr is null)
-                    {
-                        currentPnr = pnr.ToArray();
-                        continue;
-                    }
-
-                    // A new pupil starts on this line: the previous block ends before it.
-                    if (!Close(blockStart, lineOffset, blockLine, line - blockLine, currentPnr))
-                    {
-                        return null;
-                    }
-
-                    currentPnr = pnr.ToArray();
-                    blockStart = lineOffset;
-                    blockLine = line;
-                }
-
-                offset += consumed;
-                filled = data.Length - consumed;
-                if (read == 0)
-                {
-                    // The file ends with a line break (checked above), so nothing can be left over.
-                    if (filled > 0)
-                    {
-                        return null;
-                    }
-
-                    break;
-                }
-
-                if (filled == buffer.Length)
-                {
-                    return null; // a line longer than the buffer: nothing this pass is for
-                }
-
-                data[consumed..].CopyTo(buffer);
+                return false;
             }
 
-            if (currentPnr is null || headerLength < 0 || line < 3 || !Close(blockStart, offset, blockLine, line + 1 - blockLine, currentPnr))
-            {
-                return null;
-            }
+            crs = crs[(cr + 1)..];
+        }
 
-            if (keys.Count < 2)
-            {
-                return null; // nothing to reorder
-            }
+        return true;
+    }
 
-            // By key (unsigned bytes, as PostgreSQL orders bytea), blocks without a key first. The last block stays last:
-            // the file's trailing empty lines are its own, and the reader counts them at the end.
+    /// <summary>One pass over the file's bytes that cuts it into pupil blocks; any step may find the file is not one it can cut.</summary>
+    private sealed class Cutter(ResolvedProfile profile, string pnrHeader, PupilKeyHasher hasher, DateOnly today)
+    {
+        private readonly byte delimiter = (byte)profile.Delimiter;
+        private readonly List<Block> blocks = [];
+        private readonly Dictionary<byte[], byte[]?> keyOf = new(ByteContent.Instance);
+        private readonly HashSet<byte[]> keys = new(ByteContent.Instance);
+        private byte[]? currentPnr;
+        private long blockStart = -1;
+        private int blockLine = 2;
+        private int line;              // lines ended so far
+        private long offset;           // file offset of the buffer's first byte
+        private long headerLength = -1;
+        private int personnummerColumn = -1;
+
+        /// <summary>Reads the file; false when it is not one this pass can cut, or there is nothing to reorder.</summary>
+        public bool Cut(SafeFileHandle handle, CancellationToken ct)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+            try
+            {
+                if (!ReadAll(handle, buffer, ct)
+                    || currentPnr is null || headerLength < 0 || line < 3 || !Close(blockStart, offset, blockLine, line + 1 - blockLine, currentPnr))
+                {
+                    return false;
+                }
+
+                return keys.Count >= 2; // fewer: nothing to reorder
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        /// <summary>
+        /// The blocks by key (unsigned bytes, as PostgreSQL orders bytea), blocks without a key first. The last block stays
+        /// last: the file's trailing empty lines are its own, and the reader counts them at the end.
+        /// </summary>
+        public KeyOrder Order()
+        {
             var last = blocks[^1];
             var ordered = blocks.Take(blocks.Count - 1)
                 .OrderBy(b => b.Key, Comparer<byte[]?>.Create((x, y) => x is null ? (y is null ? 0 : -1) : y is null ? 1 : x.AsSpan().SequenceCompareTo(y)))
@@ -227,35 +165,132 @@ public sealed class KeyOrder
             }
 
             return new KeyOrder(headerLength, ordered, personnummerColumn, line);
+        }
 
-            bool Close(long start, long end, int firstLine, int lines, byte[] pnr)
+        private bool ReadAll(SafeFileHandle handle, byte[] buffer, CancellationToken ct)
+        {
+            var filled = 0;
+            int read;
+            while ((read = RandomAccess.Read(handle, buffer.AsSpan(filled), offset + filled)) > 0 || filled > 0)
             {
-                if (blocks.Count == MaxBlocks)
+                ct.ThrowIfCancellationRequested();
+                var data = buffer.AsSpan(0, filled + read);
+                if (!PlainText(data, atStart: offset == 0) || !TakeLines(data, out var consumed))
                 {
                     return false;
                 }
 
-                if (!keyOf.TryGetValue(pnr, out var key))
+                offset += consumed;
+                filled = data.Length - consumed;
+                if (read == 0)
                 {
-                    key = KeyFor(pnr, profile, hasher, today);
-                    keyOf.Add(pnr, key);
-                    if (key is not null && !keys.Add(key))
-                    {
-                        return false; // the same pupil written another way, elsewhere in the file
-                    }
-                }
-                else if (key is not null)
-                {
-                    return false; // the pupil's rows are in more than one place
+                    // The file ends with a line break (checked below), so nothing can be left over.
+                    return filled == 0;
                 }
 
-                blocks.Add(new Block(start, checked((int)(end - start)), firstLine, lines, key, blocks.Count));
-                return true;
+                if (filled == buffer.Length)
+                {
+                    return false; // a line longer than the buffer: nothing this pass is for
+                }
+
+                data[consumed..].CopyTo(buffer);
+            }
+
+            return true;
+        }
+
+        private bool TakeLines(ReadOnlySpan<byte> data, out int consumed)
+        {
+            consumed = 0;
+            while (true)
+            {
+                var rest = data[consumed..];
+                var end = rest.IndexOf((byte)'\n');
+                if (end < 0)
+                {
+                    return true;
+                }
+
+                var lineOffset = offset + consumed;
+                line++;
+                consumed += end + 1;
+                if (!TakeLine(rest[..end], lineOffset, offset + consumed))
+                {
+                    return false;
+                }
             }
         }
-        finally
+
+        /// <param name="next">Where the next line starts.</param>
+        private bool TakeLine(ReadOnlySpan<byte> text, long lineOffset, long next)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (line == 1)
+            {
+                headerLength = next;
+                blockStart = headerLength;
+                personnummerColumn = HeaderColumn(text, delimiter, profile.Encoding, pnrHeader);
+                return personnummerColumn >= 0;
+            }
+
+            // The usual line: the personnummer first, as on the line before.
+            if (personnummerColumn == 0 && currentPnr is not null && text.Length > currentPnr.Length
+                && text[currentPnr.Length] == delimiter && text.StartsWith(currentPnr))
+            {
+                return true;
+            }
+
+            if (text.Length > 0 && text[^1] == (byte)'\r')
+            {
+                text = text[..^1];
+            }
+
+            var pnr = Field(text, delimiter, personnummerColumn).Trim((byte)' ');
+            if (pnr.IsEmpty || (currentPnr is not null && pnr.SequenceEqual(currentPnr)))
+            {
+                return true;
+            }
+
+            if (currentPnr is null)
+            {
+                currentPnr = pnr.ToArray();
+                return true;
+            }
+
+            // A new pupil starts on this line: the previous block ends before it.
+            if (!Close(blockStart, lineOffset, blockLine, line - blockLine, currentPnr))
+            {
+                return false;
+            }
+
+            currentPnr = pnr.ToArray();
+            blockStart = lineOffset;
+            blockLine = line;
+            return true;
+        }
+
+        private bool Close(long start, long end, int firstLine, int lines, byte[] pnr)
+        {
+            if (blocks.Count == MaxBlocks)
+            {
+                return false;
+            }
+
+            if (!keyOf.TryGetValue(pnr, out var key))
+            {
+                key = KeyFor(pnr, profile, hasher, today);
+                keyOf.Add(pnr, key);
+                if (key is not null && !keys.Add(key))
+                {
+                    return false; // the same pupil written another way, elsewhere in the file
+                }
+            }
+            else if (key is not null)
+            {
+                return false; // the pupil's rows are in more than one place
+            }
+
+            blocks.Add(new Block(start, checked((int)(end - start)), firstLine, lines, key, blocks.Count));
+            return true;
         }
     }
 

@@ -10,4 +10,6 @@ public static class ExitCodes
     public const int BadConfiguration = 2;
     /// <summary>At least one file was rejected; the others were imported.</summary>
     public const int FileRejected = 3;
+    /// <summary>Stopped by SIGTERM or Ctrl+C before the work was done (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
 }

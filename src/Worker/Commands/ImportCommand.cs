@@ -27,6 +27,8 @@ public static class ImportCommand
         command.SetAction(async (parse, ct) =>
         {
             using var host = await WorkerHost.StartAsync(ct: ct);
+            using var stopping = host.StopOrCancel(ct);
+            ct = stopping.Token;
             var code = parse.GetValue(school)!;
             var settings = host.Ingestion().Schools.FirstOrDefault(s => s.Skolenhetskod == code)
                 ?? throw new ConfigurationException($"--school {code}: no school with that skolenhetskod in the registry (Skolnarvaro:Schools).");
@@ -44,16 +46,24 @@ public static class ImportCommand
                 }
 
                 ImportResult result = null!;
-                await AnsiConsole.Progress()
-                    .AutoClear(true)
-                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                    .StartAsync(async ctx =>
-                    {
-                        var task = ctx.AddTask(Markup.Escape(file.Name), maxValue: 1.0);
-                        result = await host.Get<FileImporter>().ImportAsync(settings, resolved, file.FullName,
-                            new Progress<double>(p => task.Value = p), ct, allowShrink: parse.GetValue(allowShrink));
-                        task.Value = 1.0;
-                    });
+                try
+                {
+                    await AnsiConsole.Progress()
+                        .AutoClear(true)
+                        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                        .StartAsync(async ctx =>
+                        {
+                            var task = ctx.AddTask(Markup.Escape(file.Name), maxValue: 1.0);
+                            result = await host.Get<FileImporter>().ImportAsync(settings, resolved, file.FullName,
+                                new Progress<double>(p => task.Value = p), ct, allowShrink: parse.GetValue(allowShrink));
+                            task.Value = 1.0;
+                        });
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    await Console.Error.WriteLineAsync($"Interrupted: {file.Name} was being imported; nothing of it was kept. The files before it stay imported.");
+                    return ExitCodes.Interrupted;
+                }
                 results.Add(result);
                 var colour = result.Status switch { ImportStatus.Imported => "green", ImportStatus.AlreadyImported => "grey", _ => "red" };
                 AnsiConsole.MarkupLine($"[{colour}]{Markup.Escape(result.Message)}[/]");

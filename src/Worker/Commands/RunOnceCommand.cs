@@ -24,6 +24,8 @@ public static class RunOnceCommand
         command.SetAction(async (parse, ct) =>
         {
             using var host = await WorkerHost.StartAsync(ct: ct);
+            using var stopping = host.StopOrCancel(ct);
+            ct = stopping.Token;
             var date = parse.GetValue(asOf) ?? host.Get<RunDates>().Today;
             if (await host.Get<DemoTrendModel>().EnsureAsync(ct) is { } demoModel)
             {
@@ -41,6 +43,11 @@ public static class RunOnceCommand
             {
                 await Console.Error.WriteLineAsync(e.Message);
                 return ExitCodes.Failed;
+            }
+            catch (RunInterruptedException e)
+            {
+                await Console.Error.WriteLineAsync(e.Message);
+                return ExitCodes.Interrupted;
             }
 
             Print(summary, host.Get<RunDates>().Demo);

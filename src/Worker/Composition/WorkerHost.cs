@@ -148,6 +148,13 @@ public static class WorkerHost
     public static IngestionOptions Ingestion(this IHost host) => host.Services.GetRequiredService<IOptions<IngestionOptions>>().Value;
 
     public static T Get<T>(this IHost host) where T : notnull => host.Services.GetRequiredService<T>();
+
+    /// <summary>
+    /// The command's token, cancelled also when the host stops: SIGTERM reaches the host's lifetime, which keeps the process
+    /// alive for a graceful stop and so never lets the command line's own token hear it. A command's work takes this one.
+    /// </summary>
+    public static CancellationTokenSource StopOrCancel(this IHost host, CancellationToken ct) =>
+        CancellationTokenSource.CreateLinkedTokenSource(ct, host.Get<IHostApplicationLifetime>().ApplicationStopping);
 }
 
 public sealed class ConfigurationException(string message) : Exception(message);

@@ -66,14 +66,25 @@ public sealed class NightlyRun(
     {
         var runId = await BeginAsync(asOf, dryRun, $"cli:{Guid.NewGuid():N}", ct, sendNow);
         await using var owner = await runs.TakeOwnershipAsync(runId, ct);
-        foreach (var school in imports.Schools)
+        try
         {
-            progress?.Report($"{school.Name}: importing");
-            await ImportSchoolAsync(runId, school.Skolenhetskod, ct);
-        }
+            foreach (var school in imports.Schools)
+            {
+                progress?.Report($"{school.Name}: importing");
+                await ImportSchoolAsync(runId, school.Skolenhetskod, ct);
+            }
 
-        progress?.Report("Analysing, recording flags and digests, delivering");
-        return await FinishAsync(runId, ct);
+            progress?.Report("Analysing, recording flags and digests, delivering");
+            return await FinishAsync(runId, ct);
+        }
+        catch (OperationCanceledException e) when (ct.IsCancellationRequested)
+        {
+            // Stopped by its operator or the system: said in the run's record now, not left Running for the next run to find.
+            using var recording = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await runs.InterruptAsync(runId, recording.Token);
+            logger.LogWarning("Nightly run {RunId} was stopped before it finished; recorded as Abandoned", runId);
+            throw new RunInterruptedException(runId, e);
+        }
     }
 
     /// <summary>

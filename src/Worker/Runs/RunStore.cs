@@ -145,6 +145,23 @@ public sealed class RunStore(
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>
+    /// Records a command-line run stopped before it finished: Abandoned, and its schools not yet imported failed with the
+    /// reason, so nothing is left Running or Importing for the next run or `skolnarvaro status` to wonder about.
+    /// </summary>
+    public async Task InterruptAsync(long runId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            update run_school set status = 'Failed', finished_at = @now,
+                error = 'the run was stopped (SIGTERM or Ctrl+C) before this school was imported; nothing of an unfinished file was kept'
+            where run_id = @id and status in ('Pending', 'Importing');
+            update run set status = 'Abandoned', finished_at = @now where id = @id and status = 'Running';
+            """);
+        cmd.Parameters.AddWithValue("now", time.GetUtcNow());
+        cmd.Parameters.AddWithValue("id", runId);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     public async Task<RunRow> ReadRunAsync(long runId, CancellationToken ct = default)
     {
         await using var cmd = db.CreateCommand("select id, kind, as_of, status, dry_run, send_now from run where id = @id");

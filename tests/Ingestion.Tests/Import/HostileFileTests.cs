@@ -61,6 +61,35 @@ public sealed class HostileFileTests(TestDatabase db) : IClassFixture<TestDataba
     }
 
     [Fact]
+    public async Task A_stray_row_of_another_week_holds_the_file_back_naming_its_line_column_and_value()
+    {
+        using var import = await ImportHarness.StartAsync(db, temp, BuiltInProfiles.DaysDefault);
+        await import.ImportAsync(Hostile("days_week.csv"));
+        var before = await import.FactsAsync();
+
+        var result = await import.ImportAsync(Hostile("days_next_week_with_a_stray_row_of_the_week_before.csv"));
+
+        result.HeldBack.Should().BeTrue(result.Message);
+        result.Message.Should().StartWith("days_next_week_with_a_stray_row_of_the_week_before.csv: held back, nothing imported: it would remove 39 of the 40 facts")
+            .And.EndWith(" 39 of these facts are on the dates of 1 stray row of another week than the rest of the file (2026-11-23 to 2026-11-27): " +
+                         "line 79, column 'Datum', value '2026-11-18'. Expected a date in the file's own weeks: a stray row makes the file cover its " +
+                         "date for every pupil; correct its date or remove it, and send the file again.");
+        (await import.FactsAsync()).Should().Equal(before, "a held-back file changes nothing");
+    }
+
+    [Fact]
+    public async Task A_file_held_back_without_stray_rows_names_none()
+    {
+        using var import = await ImportHarness.StartAsync(db, temp, BuiltInProfiles.DaysDefault);
+        await import.ImportAsync(Hostile("days_week.csv"));
+
+        var result = await import.ImportAsync(Hostile("days_week_truncated_at_line_end.csv"));
+
+        result.HeldBack.Should().BeTrue(result.Message);
+        result.Message.Should().NotContain("stray").And.EndWith("--allow-shrink days_week_truncated_at_line_end.csv`.");
+    }
+
+    [Fact]
     public async Task A_last_line_cut_off_in_the_middle_of_a_record_rejects_the_file_as_truncated()
     {
         using var import = await ImportHarness.StartAsync(db, temp, BuiltInProfiles.LessonsDefault);

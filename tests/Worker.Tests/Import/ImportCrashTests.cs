@@ -67,7 +67,8 @@ public sealed class ImportCrashTests(TestDatabase db) : IClassFixture<TestDataba
         return process;
     }
 
-    private static long WriteLessons(string path, int pupils, int days)
+    /// <summary>A lessons export of many pupils over <paramref name="days"/> school days from 17 August 2026; returns its rows.</summary>
+    internal static long WriteLessons(string path, int pupils, int days)
     {
         var schoolDays = TestExports.SchoolDays(new DateOnly(2026, 8, 17), days);
         long rows = 0;

@@ -114,3 +114,9 @@ c = extra[20].split(b";")
 c[3] = b'"' + c[3][:8] + b"\n" + c[3][8:] + b'"'
 extra[20] = b";".join(c)
 write("days_extra_fields_and_line_break_in_a_date.csv", b"\n".join(extra) + b"\n\n\n")
+
+# A stray row of another week: the next week's export with one row (line 79) dated in the week before, a typo of the day.
+next_week = [days[0]] + [row.replace(b";2026-11-" + d, b";2026-11-" + b"%d" % (int(d) + 7)) for row in days[1:] if row
+                         for d in [row.split(b";")[3][-2:]]]
+next_week[78] = next_week[78].replace(b";2026-11-25;", b";2026-11-18;")
+write("days_next_week_with_a_stray_row_of_the_week_before.csv", b"\n".join(next_week) + b"\n")
