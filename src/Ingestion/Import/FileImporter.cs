@@ -39,7 +39,7 @@ public sealed class FileImporter(
     /// date in demo mode, else today in school time (the injected clock).
     /// </param>
     public async Task<ImportResult> ImportAsync(
-        SchoolSettings school, ResolvedProfile profile, string path, IProgress<double>? progress = null, CancellationToken ct = default,
+        SchoolSettings school, ResolvedProfile profile, string path, IProgress<ImportProgress>? progress = null, CancellationToken ct = default,
         long? runId = null, bool allowShrink = false, DateOnly? asOf = null)
     {
         var today = asOf ?? demoDay?.AsOf ?? DateOnly.FromDateTime(time.GetLocalNow().DateTime);
@@ -144,9 +144,10 @@ public sealed class FileImporter(
 
     private async Task<ImportResult> ImportScannedAsync(
         SchoolSettings school, ResolvedProfile profile, string path, FileScan scan, Task<KeyOrder?> planning, ImportPhases phases,
-        IProgress<double>? progress, long? runId, bool allowShrink, DateOnly today, CancellationToken ct)
+        IProgress<ImportProgress>? progress, long? runId, bool allowShrink, DateOnly today, CancellationToken ct)
     {
         var fileName = Path.GetFileName(path);
+        progress = progress is null ? null : new ImportProgress.ForFile(progress, fileName);
         var sha = scan.Sha256;
         var rules = new PlausibilityRules(plausibility.Value, today);
 

@@ -31,16 +31,22 @@ public static class RunOnceCommand
             }
 
             NightlyRunSummary summary;
+            // On a terminal a long import shows its rows and MB/s on a line of its own; a log gets the steps only.
+            var terminal = Console.IsOutputRedirected ? null : new TerminalProgress(Console.Out, host.Get<TimeProvider>());
             try
             {
                 summary = await host.Get<NightlyRun>().RunAsync(date, parse.GetValue(dryRun),
-                    new Progress<string>(line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]")), ct,
-                    sendNow: parse.GetValue(sendNow) || host.Get<RunDates>().Demo);
+                    terminal ?? (IProgress<string>)new Progress<string>(line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]")), ct,
+                    sendNow: parse.GetValue(sendNow) || host.Get<RunDates>().Demo, importProgress: terminal);
             }
             catch (RunInProgressException e)
             {
                 await Console.Error.WriteLineAsync(e.Message);
                 return ExitCodes.Failed;
+            }
+            finally
+            {
+                terminal?.Clear();
             }
 
             Print(summary, host.Get<RunDates>().Demo);
