@@ -177,6 +177,8 @@ internal sealed class StagingPass
         ChannelWriter<(FactRow[], SnapshotRow[], int)> output, long fileLength,
         IProgress<ImportProgress>? progress, CancellationToken ct)
     {
+        // The file's start, so the rate a reader shows is over the whole file even when it is read in one batch.
+        progress?.Report(new ImportProgress("", 0, fileLength, 0));
         var facts = RentFacts(kind);
         var snapshots = RentSnapshots(kind);
         var n = 0;

@@ -106,7 +106,7 @@ public static class RunOnceCommand
         AnsiConsole.MarkupLine(
             $"{s.Schools.Count} schools · {s.FilesImported} files imported ({s.FilesRejected} rejected) · {s.RowsImported:N0} rows · " +
             $"{s.RowsQuarantined:N0} quarantined · flagged: [red]{s.High} high[/], [yellow]{s.AtRisk} at risk[/], {s.Trend} trend ({Markup.Escape(s.TrendModel)}) · " +
-            $"{s.Digests} digests queued, {s.Delivery.Sent} delivered to {Markup.Escape(s.Transport)}" +
+            $"{s.Digests} digests queued, {s.Delivery.Sent} mails delivered to {Markup.Escape(s.Transport)}" +
             (s.Delivery.Failed > 0 ? $", [red]{s.Delivery.Failed} failed (kept in the outbox, retried later)[/]" : "") +
             (s.Delivery.GaveUp > 0 ? $", [red]{s.Delivery.GaveUp} given up after too many attempts (see the outbox)[/]" : ""));
     }

@@ -55,9 +55,12 @@ public static class StatusCommand
             return null;
         }
 
-        return await runs.IdRangeAsync(ct) is { } range
-            ? $"--run {runId}: no such run; the runs recorded are #{range.First} to #{range.Last} (skolnarvaro status lists the latest)."
-            : $"--run {runId}: no such run; nothing has run yet on this database.";
+        return await runs.IdRangeAsync(ct) switch
+        {
+            null => $"--run {runId}: no such run; nothing has run yet on this database.",
+            var (first, last) when first == last => $"--run {runId}: no such run; the only run recorded is #{first}.",
+            var (first, last) => $"--run {runId}: no such run; the runs recorded are #{first} to #{last} (skolnarvaro status lists the latest).",
+        };
     }
 
     private static void WidenForLogs()

@@ -45,8 +45,10 @@ public static class WorkerCommand
                 builder.Services.AddWebHosting(web);
             }
 
-            // The dashboard's form tokens too: a key ring in the database, not in a home folder a service may not have.
+            // The dashboard's form tokens too: a key ring in the database, not in a home folder a service may not have. Its
+            // keys are unencrypted by decision; the framework's one-line warning about that gives way to KeyRingNotice below.
             builder.Services.AddPostgresKeyRing();
+            builder.Logging.AddFilter(typeof(Microsoft.AspNetCore.DataProtection.XmlEncryption.NullXmlEncryptor).FullName, LogLevel.Error);
             builder.WebHost.UseUrls(dashboardOn || web.Enabled ? dashboard.Url : "http://127.0.0.1:0");
             // With antiforgery registered, Hangfire's dashboard refuses a POST (trigger, delete, requeue) without the token
             // of its own pages: Basic credentials alone, which a browser sends by itself, do not let another site act.
