@@ -1,4 +1,4 @@
--- How the trajectories of an imported history look (see README, "A multi-term history").
+-- How the trajectories of an imported history look (see docs/history-generators.md, "A multi-term history").
 --   TRUTH=$PWD/.local/history-train/history-truth.csv psql "<connection>" -f scripts/history-trajectories.sql
 -- The part that joins the answer key needs pgcrypto and a database imported in demo mode (the demo key).
 -- Crossings of the high level (default thresholds: >= 20 % of registered time over the last 20 school days or the

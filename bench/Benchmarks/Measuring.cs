@@ -4,7 +4,7 @@ using Npgsql;
 
 namespace Skolnarvaro.Benchmarks;
 
-/// <summary>Median and spread of repeated measurements, as the README's tables give them.</summary>
+/// <summary>Median and spread of repeated measurements, as the tables in docs/benchmarks.md give them.</summary>
 public static class Stats
 {
     public static double Median(IReadOnlyCollection<double> values)

@@ -51,7 +51,7 @@ public static class NightlyBenchmark
         // Five rounds, each a fresh pair: (a) psql \copy of every file into a fresh database, one after the other as the
         // nightly imports them, parsing by the server; (b) our first night in another fresh database, in a child process.
         // The order alternates, and before each side the server is made quiet (no autovacuum worker busy, a checkpoint), so
-        // neither side pays for the other's 10 million rows: see the README's note on the first run.
+        // neither side pays for the other's 10 million rows: see docs/benchmarks.md's note on the first run.
         var ratios = new List<double>();
         var oursTimes = new List<double>();
         var copyTimes = new List<double>();

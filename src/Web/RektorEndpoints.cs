@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Skolnarvaro.Notifications;
 using Skolnarvaro.Calendar;
@@ -275,7 +276,7 @@ public static class RektorEndpoints
         }
         else if (action == "ta-bort")
         {
-            error = await Record(investigations, school, key, kind, null, c.User, ct);
+            error = await Record(investigations, Log(c), school, key, kind, null, c.User, ct);
         }
         else if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
         {
@@ -283,7 +284,7 @@ public static class RektorEndpoints
         }
         else
         {
-            error = await Record(investigations, school, key, kind, day, c.User, ct);
+            error = await Record(investigations, Log(c), school, key, kind, day, c.User, ct);
         }
 
         if (error is not null)
@@ -300,11 +301,26 @@ public static class RektorEndpoints
     private static InvestigationStep? StepNamed(string? value) =>
         Enum.GetValues<InvestigationStep>().Where(s => s.ToString() == value).Select(s => (InvestigationStep?)s).FirstOrDefault();
 
-    private static async Task<string?> Record(InvestigationStore store, string school, byte[] key, InvestigationStep step, DateOnly? date, ClaimsPrincipal user, CancellationToken ct)
+    private static void LogStep(ILogger logger, string school, byte[] key, InvestigationStep step, DateOnly? date, ClaimsPrincipal user)
+    {
+        var who = WebLog.UserId(user.FindFirstValue(ClaimTypes.Email));
+        if (date is { } day)
+        {
+            WebLog.StepRecorded(logger, step.ToString(), WebLog.PupilReference(key), school, day, who);
+        }
+        else
+        {
+            WebLog.StepWithdrawn(logger, step.ToString(), WebLog.PupilReference(key), school, who);
+        }
+    }
+
+    private static async Task<string?> Record(
+        InvestigationStore store, ILogger logger, string school, byte[] key, InvestigationStep step, DateOnly? date, ClaimsPrincipal user, CancellationToken ct)
     {
         try
         {
             await store.RecordAsync(school, key, step, date, user.FindFirstValue(ClaimTypes.Email)!, ct);
+            LogStep(logger, school, key, step, date, user);
             return null;
         }
         catch (InvestigationRefused e)
@@ -312,6 +328,8 @@ public static class RektorEndpoints
             return e.Message;
         }
     }
+
+    private static ILogger Log(HttpContext c) => c.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(WebLog.Category);
 
     /// <summary>
     /// Kommunens översikt for an analyst; Huvudmannens översikt for a fristående huvudman's person, its reads scoped in SQL to that

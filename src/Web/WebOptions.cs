@@ -5,6 +5,9 @@ public sealed class WebOptions
 {
     public const string Section = "Skolnarvaro:Web";
 
+    /// <summary>The public key demo mode signs the sample's links with; refused outside demo mode.</summary>
+    public const string DemoLinkKey = "skolnarvaro-demo-link-key-for-the-bundled-sample-only";
+
     /// <summary>Serve the pages in the worker (on Skolnarvaro:Worker:Dashboard:Url, 127.0.0.1 by default).</summary>
     public bool Enabled { get; set; }
 
@@ -41,8 +44,15 @@ public sealed class WebOptions
     /// <summary>Links go into digests only with a public address and a key.</summary>
     public bool SignsLinks => !string.IsNullOrWhiteSpace(PublicUrl) && !string.IsNullOrEmpty(LinkKey);
 
-    public IEnumerable<string> Validate()
+    /// <param name="demo">Demo mode (Skolnarvaro:Demo:Enabled), the only place the public demo link key may sign links.</param>
+    public IEnumerable<string> Validate(bool demo = false)
     {
+        if (!demo && LinkKey == DemoLinkKey)
+        {
+            yield return $"{Section}:LinkKey is the public demo key, which anyone can read in the source: outside demo mode set a secret " +
+                "of your own (32+ random characters) in the environment, Skolnarvaro__Web__LinkKey.";
+        }
+
         if (!string.IsNullOrEmpty(LinkKey) && LinkKey.Length < 32)
         {
             yield return $"{Section}:LinkKey must be at least 32 characters (it has {LinkKey.Length}); set it in the environment, e.g. Skolnarvaro__Web__LinkKey.";

@@ -4,11 +4,13 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -25,7 +27,7 @@ public static class WebServiceCollectionExtensions
         services.AddOptions<WebOptions>()
             .Bind(configuration.GetSection(WebOptions.Section))
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<WebOptions>>(new WebOptionsValidator(configuration));
+        services.AddSingleton<IValidateOptions<WebOptions>>(new WebOptionsValidator(configuration, configuration.GetValue<bool>("Skolnarvaro:Demo:Enabled")));
         services.AddSingleton<SignInLinks>();
         services.AddSingleton<WebUsers>();
         services.AddSingleton(_ => new WebRenderer(Path.GetFullPath(
@@ -39,9 +41,7 @@ public static class WebServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddWebHosting(this IServiceCollection services, WebOptions options)
     {
-        services.AddDataProtection().SetApplicationName("skolnarvaro");
-        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
-            new ConfigureOptions<KeyManagementOptions>(k => k.XmlRepository = new PostgresKeyRing(sp.GetRequiredService<NpgsqlDataSource>())));
+        services.AddPostgresKeyRing();
         var auth = services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(o =>
             {
@@ -60,6 +60,7 @@ public static class WebServiceCollectionExtensions
                 {
                     var id = await Sessions(c.HttpContext).StartAsync(c.Principal!.FindFirstValue(ClaimTypes.Email) ?? "", c.HttpContext.RequestAborted);
                     ((ClaimsIdentity)c.Principal!.Identity!).AddClaim(new Claim(WebSessions.IdClaim, id));
+                    WebLog.SignedIn(Log(c.HttpContext), c.Principal!, c.Request.Path.Value ?? "");
                 };
                 o.Events.OnValidatePrincipal = async c =>
                 {
@@ -74,6 +75,7 @@ public static class WebServiceCollectionExtensions
                     if (WebSessions.IdOf(c.HttpContext.User) is { } id)
                     {
                         await Sessions(c.HttpContext).EndAsync(id, c.HttpContext.RequestAborted);
+                        WebLog.SignedOut(Log(c.HttpContext), WebLog.UserId(c.HttpContext.User.FindFirstValue(ClaimTypes.Email)));
                     }
                 };
             });
@@ -132,12 +134,37 @@ public static class WebServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// The data-protection keys (session cookies, the pages' and the dashboard's form tokens) in the database's web_key table,
+    /// unencrypted by decision: every worker reads the same keys and a restart signs no one out. The framework's terse warning
+    /// about that is replaced by <see cref="KeyRingNotice"/>, which says what it means.
+    /// </summary>
+    public static IServiceCollection AddPostgresKeyRing(this IServiceCollection services)
+    {
+        services.AddDataProtection().SetApplicationName("skolnarvaro");
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(k =>
+        {
+            k.XmlRepository = new PostgresKeyRing(sp.GetRequiredService<NpgsqlDataSource>());
+            k.XmlEncryptor = new NullXmlEncryptor(sp);
+        }));
+        return services;
+    }
+
+    /// <summary>What the unencrypted key ring means and what to do about it, logged once when a worker starts.</summary>
+    public const string KeyRingNotice =
+        "Data protection: the keys that protect the session cookies and form tokens of the rektor's page and the dashboard are " +
+        "kept unencrypted in the database table web_key. They are persistent and shared, so every worker on this database reads " +
+        "the same cookies and a restart signs no one out; nothing needs to be set for that. Whoever can read that table could " +
+        "forge a session, as they could read the pupils' data anyway: give only the pipeline's own login access to the database.";
+
+    private static ILogger Log(HttpContext c) => c.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(WebLog.Category);
+
     private static WebSessions Sessions(HttpContext c) => c.RequestServices.GetRequiredService<WebSessions>();
 
-    private sealed class WebOptionsValidator(IConfiguration configuration) : IValidateOptions<WebOptions>
+    private sealed class WebOptionsValidator(IConfiguration configuration, bool demo) : IValidateOptions<WebOptions>
     {
         public ValidateOptionsResult Validate(string? name, WebOptions options) =>
-            options.Validate().Concat(WebUsers.RegistryProblems(options, WebUsers.ReadSchools(configuration))).ToList() is { Count: > 0 } errors
+            options.Validate(demo).Concat(WebUsers.RegistryProblems(options, WebUsers.ReadSchools(configuration))).ToList() is { Count: > 0 } errors
                 ? ValidateOptionsResult.Fail(errors)
                 : ValidateOptionsResult.Success;
     }

@@ -46,7 +46,7 @@ catch (Exception e) when (e is ConfigurationException or OptionsValidationExcept
                               or InvalidOperationException { Source: "Microsoft.Extensions.Configuration.Binder" })
 {
     // One failure, one line (scripts and logs read it whole); several, one line each under the heading.
-    var failures = e is OptionsValidationException ove ? ove.Failures.ToList() : [e.Message];
+    var failures = e is OptionsValidationException ove ? ove.Failures.ToList() : [ConfigurationValueError.Describe(e.Message) ?? e.Message];
     await Console.Error.WriteLineAsync(failures.Count == 1
         ? $"Configuration error, nothing was done: {failures[0]}"
         : $"Configuration error, nothing was done:{Environment.NewLine}{string.Join(Environment.NewLine, failures)}");

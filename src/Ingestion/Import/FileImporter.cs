@@ -40,7 +40,7 @@ public sealed class FileImporter(
     /// date in demo mode, else today in school time (the injected clock).
     /// </param>
     public async Task<ImportResult> ImportAsync(
-        SchoolSettings school, ResolvedProfile profile, string path, IProgress<double>? progress = null, CancellationToken ct = default,
+        SchoolSettings school, ResolvedProfile profile, string path, IProgress<ImportProgress>? progress = null, CancellationToken ct = default,
         long? runId = null, bool allowShrink = false, DateOnly? asOf = null)
     {
         var today = asOf ?? demoDay?.AsOf ?? DateOnly.FromDateTime(time.GetLocalNow().DateTime);
@@ -150,9 +150,10 @@ public sealed class FileImporter(
     /// </summary>
     private async Task<ImportResult> ImportScannedAsync(
         SchoolSettings school, ResolvedProfile profile, string path, FileScan scan, Task<KeyOrder?> planning, ImportPhases phases,
-        IProgress<double>? progress, long? runId, bool allowShrink, DateOnly today, CancellationToken ct)
+        IProgress<ImportProgress>? progress, long? runId, bool allowShrink, DateOnly today, CancellationToken ct)
     {
         var file = new ImportedFile(school, profile, path, scan.Sha256, runId);
+        progress = progress is null ? null : new ImportProgress.ForFile(progress, Path.GetFileName(path));
         var rules = new PlausibilityRules(plausibility.Value, today);
 
         await using var conn = await db.OpenConnectionAsync(ct);
@@ -322,7 +323,7 @@ public sealed class FileImporter(
     /// <summary>Every row read into staging (or straight into the facts), then the pupils staged and lessons listed twice found.</summary>
     private async Task<Staged> ReadAsync(
         NpgsqlConnection conn, ImportedFile file, ReaderSlot reader, Func<KeyOrder?, ExportReader> open, Started started, FileScan scan,
-        Task<KeyOrder?> planning, ImportPhases phases, IProgress<double>? progress, int maxMinutesPerDay, CancellationToken ct)
+        Task<KeyOrder?> planning, ImportPhases phases, IProgress<ImportProgress>? progress, int maxMinutesPerDay, CancellationToken ct)
     {
         var (pass, direct) = await RunPassAsync(conn, file, reader, open, started, scan, planning, phases, progress, maxMinutesPerDay, ct);
         var rows = reader.Current.RowsRead;
@@ -348,7 +349,7 @@ public sealed class FileImporter(
     /// </summary>
     private async Task<(StagingPass Pass, bool Direct)> RunPassAsync(
         NpgsqlConnection conn, ImportedFile file, ReaderSlot reader, Func<KeyOrder?, ExportReader> open, Started started, FileScan scan,
-        Task<KeyOrder?> planning, ImportPhases phases, IProgress<double>? progress, int maxMinutesPerDay, CancellationToken ct)
+        Task<KeyOrder?> planning, ImportPhases phases, IProgress<ImportProgress>? progress, int maxMinutesPerDay, CancellationToken ct)
     {
         var length = Math.Max(1, scan.Length);
         var kind = file.Profile.Kind;

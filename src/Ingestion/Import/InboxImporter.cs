@@ -9,7 +9,8 @@ public sealed class InboxImporter(FileImporter importer, SchoolProfiles profiles
 {
     private static readonly string[] Extensions = [".csv", ".txt", ".tsv", ".skv"];
 
-    public async Task<IReadOnlyList<ImportResult>> ImportInboxAsync(SchoolSettings school, CancellationToken ct = default, long? runId = null)
+    public async Task<IReadOnlyList<ImportResult>> ImportInboxAsync(
+        SchoolSettings school, CancellationToken ct = default, long? runId = null, IProgress<ImportProgress>? progress = null)
     {
         var folder = profiles.InboxOf(school);
         if (!Directory.Exists(folder))
@@ -24,7 +25,7 @@ public sealed class InboxImporter(FileImporter importer, SchoolProfiles profiles
         var results = new List<ImportResult>();
         foreach (var file in files)
         {
-            results.Add(await importer.ImportAsync(school, profiles.For(school), file, ct: ct, runId: runId));
+            results.Add(await importer.ImportAsync(school, profiles.For(school), file, progress, ct, runId));
         }
 
         if (results.Count(r => r.Status == ImportStatus.AlreadyImported) is var seen and > 0)

@@ -24,11 +24,12 @@ public sealed class SchoolImports(
     /// Imports every file waiting in the school's inbox, then measures the school's data quality on <paramref name="asOf"/>,
     /// its reporting rate over the last <paramref name="reportingWindowDays"/> school days.
     /// </summary>
-    public async Task<SchoolImportResult> ImportAsync(string skolenhetskod, long? runId, DateOnly asOf, int reportingWindowDays, CancellationToken ct = default)
+    public async Task<SchoolImportResult> ImportAsync(
+        string skolenhetskod, long? runId, DateOnly asOf, int reportingWindowDays, CancellationToken ct = default, IProgress<ImportProgress>? progress = null)
     {
         var school = options.Value.Schools.FirstOrDefault(s => s.Skolenhetskod == skolenhetskod)
             ?? throw new InvalidOperationException($"School {skolenhetskod} is no longer in the school registry.");
-        var files = await inbox.ImportInboxAsync(school, ct, runId);
+        var files = await inbox.ImportInboxAsync(school, ct, runId, progress);
         // Before the data-quality queries and the analysis that follows, which are planned with these statistics.
         var analysed = await statistics.RefreshAfterImportAsync(files.Sum(f => f.FactsWritten + f.FactsReplaced), ct);
         var dq = await quality.ForSchoolAsync(skolenhetskod, asOf, options.Value.StaleAfterSchoolDays, reportingWindowDays, ct);

@@ -47,7 +47,7 @@ internal sealed class StagingPass
     /// pupil and day by construction.
     /// </param>
     public static async Task<StagingPass> RunAsync(
-        NpgsqlConnection conn, ExportReader reader, ExportKind kind, bool groupLessons, long fileLength, IProgress<double>? progress, CancellationToken ct,
+        NpgsqlConnection conn, ExportReader reader, ExportKind kind, bool groupLessons, long fileLength, IProgress<ImportProgress>? progress, CancellationToken ct,
         (string School, long ImportId, SubjectCodes Subjects)? direct = null, SubjectCodes? subjectLimit = null, ImportPhases? phases = null,
         int maxMinutesPerDay = int.MaxValue)
     {
@@ -116,7 +116,7 @@ internal sealed class StagingPass
         }
 
         await parse;
-        progress?.Report(1.0);
+        progress?.Report(new ImportProgress("", fileLength, fileLength, reader.RowsRead));
         if (phases is not null)
         {
             // The parsing thread's own work, and what the COPY side waited for it: parsing is the bottleneck when the
@@ -177,8 +177,10 @@ internal sealed class StagingPass
     private async Task ParseAsync(
         ExportReader reader, ExportKind kind, bool groupLessons, SubjectCodes? codes, SubjectCodes? subjectLimit,
         ChannelWriter<(FactRow[], SnapshotRow[], int)> output, long fileLength,
-        IProgress<double>? progress, CancellationToken ct)
+        IProgress<ImportProgress>? progress, CancellationToken ct)
     {
+        // The file's start, so the rate a reader shows is over the whole file even when it is read in one batch.
+        progress?.Report(new ImportProgress("", 0, fileLength, 0));
         var facts = RentFacts(kind);
         var snapshots = RentSnapshots(kind);
         var n = 0;
@@ -196,7 +198,7 @@ internal sealed class StagingPass
                 facts = RentFacts(kind);
                 snapshots = RentSnapshots(kind);
                 n = 0;
-                progress?.Report((double)reader.BytesRead / fileLength);
+                progress?.Report(new ImportProgress("", reader.BytesRead, fileLength, reader.RowsRead));
             }
         }
 

@@ -85,7 +85,7 @@ public sealed class OutboxSender(OutboxStore outbox, IOptions<NotificationOption
             }
 
             // The server has the mail: recording that must not be cancelled halfway, or it would be sent again.
-            await outbox.MarkSentAsync(message.Id, CancellationToken.None);
+            await outbox.MarkSentAsync(message.Id, CancellationToken.None, writtenToFile: transport is EmlFolderTransport);
             logger.LogInformation("Outbox message {Id} ({Key}) delivered to {Transport}", message.Id, message.IdempotencyKey, transport.Describe());
             sent++;
         }

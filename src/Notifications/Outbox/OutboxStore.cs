@@ -12,7 +12,7 @@ public sealed record OutboxMessage(
 }
 
 /// <summary>Where a recorded message stands: sent, waiting for its (next) attempt, or given up after the last one.</summary>
-public enum DeliveryState { Sent, Waiting, GivenUp }
+public enum DeliveryState { Sent, WrittenToFile, Waiting, GivenUp }
 
 /// <summary>One message of a run as <c>status</c> shows it.</summary>
 public sealed record OutboxEntry(
@@ -81,7 +81,8 @@ public sealed class OutboxStore(NpgsqlDataSource db, TimeProvider time)
     public async Task<IReadOnlyList<OutboxEntry>> ForRunAsync(long runId, CancellationToken ct = default)
     {
         await using var cmd = db.CreateCommand("""
-            select idempotency_key, skolenhetskod, cardinality(recipients), sent_at, gave_up_at is not null, attempts, next_attempt_at, last_error
+            select idempotency_key, skolenhetskod, cardinality(recipients), sent_at, gave_up_at is not null, attempts, next_attempt_at, last_error,
+                   written_to_file
             from outbox where run_id = @run order by id
             """);
         cmd.Parameters.AddWithValue("run", runId);
@@ -90,7 +91,8 @@ public sealed class OutboxStore(NpgsqlDataSource db, TimeProvider time)
         while (await r.ReadAsync(ct))
         {
             DateTimeOffset? sent = r.IsDBNull(3) ? null : r.GetFieldValue<DateTimeOffset>(3);
-            var state = sent is not null ? DeliveryState.Sent : r.GetBoolean(4) ? DeliveryState.GivenUp : DeliveryState.Waiting;
+            var state = sent is not null ? (r.GetBoolean(8) ? DeliveryState.WrittenToFile : DeliveryState.Sent)
+                : r.GetBoolean(4) ? DeliveryState.GivenUp : DeliveryState.Waiting;
             entries.Add(new OutboxEntry(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetInt32(2), state, r.GetInt32(5), sent,
                 r.GetFieldValue<DateTimeOffset>(6), r.IsDBNull(7) ? null : r.GetString(7)));
         }
@@ -152,13 +154,15 @@ public sealed class OutboxStore(NpgsqlDataSource db, TimeProvider time)
     /// Records delivery. Not conditional on the claim token: the mail has been accepted, whoever holds the message now,
     /// and marking it sent stops any further attempt.
     /// </summary>
-    public async Task MarkSentAsync(long id, CancellationToken ct = default)
+    /// <param name="writtenToFile">The message went to an .eml file (dry run), not to a mail server.</param>
+    public async Task MarkSentAsync(long id, CancellationToken ct = default, bool writtenToFile = false)
     {
         await using var cmd = db.CreateCommand("""
-            update outbox set sent_at = @now, claim_token = null, gave_up_at = null, last_error = null
+            update outbox set sent_at = @now, claim_token = null, gave_up_at = null, last_error = null, written_to_file = @file
             where id = @id and sent_at is null
             """);
         cmd.Parameters.AddWithValue("now", time.GetUtcNow());
+        cmd.Parameters.AddWithValue("file", writtenToFile);
         cmd.Parameters.AddWithValue("id", id);
         await cmd.ExecuteNonQueryAsync(ct);
     }

@@ -11,8 +11,18 @@ public static class CommandLineErrors
 {
     public static string Describe(ParseResult parsed)
     {
-        var messages = parsed.Errors.Select(Describe).Distinct().ToList();
         var command = parsed.CommandResult.Command;
+        // At the top level a word that is no command is the whole mistake: the parser's second complaint, that no command
+        // was given, would only repeat it.
+        if (!command.Parents.Any() && command.Subcommands.Count > 0)
+        {
+            var commands = string.Join(", ", command.Subcommands.Select(c => c.Name));
+            return parsed.UnmatchedTokens is [var first, ..]
+                ? $"Unknown command '{first}'; the commands are {commands} (see skolnarvaro --help)."
+                : $"No command given; the commands are {commands} (see skolnarvaro --help).";
+        }
+
+        var messages = parsed.Errors.Select(Describe).Distinct().ToList();
         var help = command.Parents.Any() ? $"skolnarvaro {Path(command)} --help" : "skolnarvaro --help";
         return $"{string.Join("; ", messages)} (see {help}).";
     }

@@ -55,7 +55,7 @@ public static class ImportCommand
                         {
                             var task = ctx.AddTask(Markup.Escape(file.Name), maxValue: 1.0);
                             result = await host.Get<FileImporter>().ImportAsync(settings, resolved, file.FullName,
-                                new Progress<double>(p => task.Value = p), ct, allowShrink: parse.GetValue(allowShrink));
+                                new Progress<ImportProgress>(p => task.Value = p.Fraction), ct, allowShrink: parse.GetValue(allowShrink));
                             task.Value = 1.0;
                         });
                 }

@@ -33,11 +33,13 @@ public static class RunOnceCommand
             }
 
             NightlyRunSummary summary;
+            // On a terminal a long import shows its rows and MB/s on a line of its own; a log gets the steps only.
+            var terminal = Console.IsOutputRedirected ? null : new TerminalProgress(Console.Out, host.Get<TimeProvider>());
             try
             {
                 summary = await host.Get<NightlyRun>().RunAsync(date, parse.GetValue(dryRun),
-                    new Progress<string>(line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]")), ct,
-                    sendNow: parse.GetValue(sendNow) || host.Get<RunDates>().Demo);
+                    terminal ?? (IProgress<string>)new Progress<string>(line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]")), ct,
+                    sendNow: parse.GetValue(sendNow) || host.Get<RunDates>().Demo, importProgress: terminal);
             }
             catch (RunInProgressException e)
             {
@@ -48,6 +50,10 @@ public static class RunOnceCommand
             {
                 await Console.Error.WriteLineAsync(e.Message);
                 return ExitCodes.Interrupted;
+            }
+            finally
+            {
+                terminal?.Clear();
             }
 
             Print(summary, host.Get<RunDates>().Demo);
@@ -107,7 +113,7 @@ public static class RunOnceCommand
         AnsiConsole.MarkupLine(
             $"{s.Schools.Count} schools · {s.FilesImported} files imported ({s.FilesRejected} rejected) · {s.RowsImported:N0} rows · " +
             $"{s.RowsQuarantined:N0} quarantined · flagged: [red]{s.High} high[/], [yellow]{s.AtRisk} at risk[/], {s.Trend} trend ({Markup.Escape(s.TrendModel)}) · " +
-            $"{s.Digests} digests queued, {s.Delivery.Sent} delivered to {Markup.Escape(s.Transport)}" +
+            $"{s.Digests} digests queued, {s.Delivery.Sent} mails delivered to {Markup.Escape(s.Transport)}" +
             (s.Delivery.Failed > 0 ? $", [red]{s.Delivery.Failed} failed (kept in the outbox, retried later)[/]" : "") +
             (s.Delivery.GaveUp > 0 ? $", [red]{s.Delivery.GaveUp} given up after too many attempts (see the outbox)[/]" : ""));
     }

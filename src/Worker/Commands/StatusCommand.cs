@@ -28,6 +28,12 @@ public static class StatusCommand
         command.SetAction(async (parse, ct) =>
         {
             using var host = await WorkerHost.StartAsync(ct: ct);
+            if (parse.GetValue(run) is { } asked && await NoSuchRunAsync(host.Get<RunStore>(), asked, ct) is { } message)
+            {
+                await Console.Error.WriteLineAsync(message);
+                return ExitCodes.BadConfiguration;
+            }
+
             WidenForLogs();
             await PrintRunsAsync(host, parse.GetValue(last), ct);
             if ((parse.GetValue(run) ?? await host.Get<RunStore>().LatestNightlyAsync(ct)) is { } runId)
@@ -39,6 +45,22 @@ public static class StatusCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>Null when the run exists; else one line saying which runs there are.</summary>
+    private static async Task<string?> NoSuchRunAsync(RunStore runs, long runId, CancellationToken ct)
+    {
+        if (await runs.ExistsAsync(runId, ct))
+        {
+            return null;
+        }
+
+        return await runs.IdRangeAsync(ct) switch
+        {
+            null => $"--run {runId}: no such run; nothing has run yet on this database.",
+            var (first, last) when first == last => $"--run {runId}: no such run; the only run recorded is #{first}.",
+            var (first, last) => $"--run {runId}: no such run; the runs recorded are #{first} to #{last} (skolnarvaro status lists the latest).",
+        };
     }
 
     private static void WidenForLogs()
@@ -98,6 +120,7 @@ public static class StatusCommand
                     m.State switch
                     {
                         DeliveryState.Sent => "[green]sent[/]",
+                        DeliveryState.WrittenToFile => "written as .eml (dry run)",
                         DeliveryState.GivenUp => "[red]given up[/]",
                         _ when m.Attempts == 0 => "held for its send time",
                         _ => "[yellow]waiting to retry[/]",

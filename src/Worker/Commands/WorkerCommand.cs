@@ -45,6 +45,10 @@ public static class WorkerCommand
                 builder.Services.AddWebHosting(web);
             }
 
+            // The dashboard's form tokens too: a key ring in the database, not in a home folder a service may not have. Its
+            // keys are unencrypted by decision; the framework's one-line warning about that gives way to KeyRingNotice below.
+            builder.Services.AddPostgresKeyRing();
+            builder.Logging.AddFilter(typeof(Microsoft.AspNetCore.DataProtection.XmlEncryption.NullXmlEncryptor).FullName, LogLevel.Error);
             builder.WebHost.UseUrls(dashboardOn || web.Enabled ? dashboard.Url : "http://127.0.0.1:0");
             // With antiforgery registered, Hangfire's dashboard refuses a POST (trigger, delete, requeue) without the token
             // of its own pages: Basic credentials alone, which a browser sends by itself, do not let another site act.
@@ -91,14 +95,21 @@ public static class WorkerCommand
             if (web.Enabled)
             {
                 app.MapRektorPages();
+                if (app.Services.GetRequiredService<RunDates>().Demo)
+                {
+                    logger.LogWarning("Demo mode: the rektor's page signs its links with the public demo key and serves {Url}; " +
+                        "never use demo mode with real exports", web.PublicUrl);
+                }
             }
 
             await app.StartAsync(ct);
+            logger.LogInformation(WebServiceCollectionExtensions.KeyRingNotice);
             logger.LogInformation("Worker {Worker} started: {Count} job slots, nightly '{Cron}' ({Zone}){Dashboard}",
                 RunStore.WorkerName, options.WorkerCount, options.NightlyCron, options.TimeZone,
                 (dashboardOn ? $", dashboard on {dashboard.Url}/hangfire" : "") + (web.Enabled ? $", the rektor's page on {dashboard.Url}/" : ""));
             // After the start: a recurring job whose lock a killed predecessor left behind must not keep this worker from
             // taking over its predecessor's jobs, nor stop it (which a supervisor would answer with a restart loop).
+            app.Lifetime.ApplicationStopping.Register(() => logger.LogInformation("Worker {Worker} stopping (shutdown requested)", RunStore.WorkerName));
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct, app.Lifetime.ApplicationStopping);
             try
             {
@@ -111,6 +122,7 @@ public static class WorkerCommand
             }
 
             await app.WaitForShutdownAsync(ct);
+            logger.LogInformation("Worker {Worker} stopped", RunStore.WorkerName);
             return ExitCodes.Ok;
         });
         return command;

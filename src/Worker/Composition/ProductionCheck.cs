@@ -28,7 +28,7 @@ public sealed class ProductionCheck(IHost host)
         var dates = host.Get<RunDates>();
         if (dates.Demo)
         {
-            problems.Add("Skolnarvaro:Demo:Enabled is true: demo mode uses the public demo key and the sample's date. Set it to false.");
+            problems.Add("Skolnarvaro:Demo:Enabled is true: demo mode uses the public demo keys (for pupils and for the page's links) and the sample's date. Set it to false.");
         }
 
         var folder = Path.Combine(WorkerHost.Home, "out", "check", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture));

@@ -93,6 +93,7 @@ public static class WorkerHost
         }
 
         UnknownSettings.ThrowIfAny(builder.Configuration);
+        DemoWebDefaults.AddIfDemo(builder.Configuration, builder.Configuration);
         builder.Logging.ClearProviders();
         // Skolnarvaro:LogFormat = json writes one JSON object per line (for a log collector); the default is one readable line.
         if (string.Equals(builder.Configuration["Skolnarvaro:LogFormat"], "json", StringComparison.OrdinalIgnoreCase))

@@ -62,7 +62,8 @@ public sealed class NightlyRun(
     /// <summary>The whole nightly job, now, in this process: what <c>skolnarvaro run-once</c> does.</summary>
     /// <param name="sendNow">Compose every school's digest now and send it at once, whatever its schedule.</param>
     public async Task<NightlyRunSummary> RunAsync(
-        DateOnly asOf, bool dryRun, IProgress<string>? progress = null, CancellationToken ct = default, bool sendNow = false)
+        DateOnly asOf, bool dryRun, IProgress<string>? progress = null, CancellationToken ct = default, bool sendNow = false,
+        IProgress<ImportProgress>? importProgress = null)
     {
         var runId = await BeginAsync(asOf, dryRun, $"cli:{Guid.NewGuid():N}", ct, sendNow);
         await using var owner = await runs.TakeOwnershipAsync(runId, ct);
@@ -71,7 +72,7 @@ public sealed class NightlyRun(
             foreach (var school in imports.Schools)
             {
                 progress?.Report($"{school.Name}: importing");
-                await ImportSchoolAsync(runId, school.Skolenhetskod, ct);
+                await ImportSchoolAsync(runId, school.Skolenhetskod, ct, importProgress);
             }
 
             progress?.Report("Analysing, recording flags and digests, delivering");
@@ -106,7 +107,7 @@ public sealed class NightlyRun(
     /// Imports one school's inbox for the run and records the outcome. A failure is recorded and returned, not thrown, so
     /// the run goes on with the other schools. Done already, or being done by another worker: nothing happens.
     /// </summary>
-    public async Task<SchoolStep> ImportSchoolAsync(long runId, string skolenhetskod, CancellationToken ct = default)
+    public async Task<SchoolStep> ImportSchoolAsync(long runId, string skolenhetskod, CancellationToken ct = default, IProgress<ImportProgress>? progress = null)
     {
         await using var schoolLock = await SessionLock.TryTakeAsync(db, $"run-school:{runId}:{skolenhetskod}", ct);
         if (schoolLock is null)
@@ -128,7 +129,7 @@ public sealed class NightlyRun(
         try
         {
             var window = await flags.RecentWindowDaysAsync(skolenhetskod, ct);
-            var imported = await imports.ImportAsync(skolenhetskod, runId, run.AsOf, window, ct);
+            var imported = await imports.ImportAsync(skolenhetskod, runId, run.AsOf, window, ct, progress);
             await runs.RecordImportedAsync(runId, skolenhetskod, imported.Files, imported.Quality, took.Elapsed, ct);
             logger.LogInformation("School {School} of run {RunId} imported in {Ms} ms: {Files} files", skolenhetskod, runId,
                 took.ElapsedMilliseconds, imported.Files.Count);

@@ -176,6 +176,21 @@ public sealed class RunStore(
     }
 
     /// <summary>The latest nightly run, if any.</summary>
+    /// <summary>The lowest and highest run ids, or null when nothing has run yet.</summary>
+    public async Task<(long First, long Last)?> IdRangeAsync(CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("select min(id), max(id) from run");
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) && !r.IsDBNull(0) ? (r.GetInt64(0), r.GetInt64(1)) : null;
+    }
+
+    public async Task<bool> ExistsAsync(long runId, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("select exists (select 1 from run where id = @id)");
+        cmd.Parameters.AddWithValue("id", runId);
+        return await cmd.ExecuteScalarAsync(ct) is true;
+    }
+
     public async Task<long?> LatestNightlyAsync(CancellationToken ct = default)
     {
         await using var cmd = db.CreateCommand("select max(id) from run where kind = 'nightly'");

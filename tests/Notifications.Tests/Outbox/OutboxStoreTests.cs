@@ -58,6 +58,49 @@ public sealed class OutboxStoreTests(TestDatabase db) : IClassFixture<TestDataba
     }
 
     [Fact]
+    public async Task A_mail_written_as_an_eml_file_is_listed_as_written_to_file_and_one_sent_by_smtp_as_sent()
+    {
+        using var folder = TestFiles.CreateTempDirectory("eml");
+        using var smtp = SmtpSink.StartNew();
+        await outbox.EnqueueDigestAsync("11111111", "Ängsskolan", 1, ("Åke Öst", "rektor@angsskolan.example.se"));
+        await using (var eml = new Skolnarvaro.Notifications.Delivery.EmlFolderTransport(folder.Path))
+        {
+            (await outbox.Sender().DeliverDueAsync(eml)).Sent.Should().Be(1);
+        }
+
+        await outbox.EnqueueDigestAsync("22222222", "Björkskolan", 1, ("Bo Ek", "rektor@bjorkskolan.example.se"));
+        await using (var server = new Skolnarvaro.Notifications.Delivery.SmtpTransport(OutboxHarness.PlainSmtp(smtp)))
+        {
+            (await outbox.Sender().DeliverDueAsync(server)).Sent.Should().Be(1);
+        }
+
+        var runId = await RunOfAllMailsAsync();
+
+        (await outbox.Store.ForRunAsync(runId)).Select(m => (m.Skolenhetskod, m.State)).Should().Equal(
+            ("11111111", DeliveryState.WrittenToFile), ("22222222", DeliveryState.Sent));
+    }
+
+    private async Task<long> RunOfAllMailsAsync()
+    {
+        long runId;
+        await using (var cmd = db.DataSource.CreateCommand("""
+            insert into run (kind, started_at, as_of, status, config_json, config_sha256) values ('nightly', now(), '2026-11-20', 'Succeeded', '{}', '')
+            returning id
+            """))
+        {
+            runId = (long)(await cmd.ExecuteScalarAsync())!;
+        }
+
+        await using (var cmd = db.DataSource.CreateCommand("update outbox set run_id = @run"))
+        {
+            cmd.Parameters.AddWithValue("run", runId);
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        return runId;
+    }
+
+    [Fact]
     public async Task Recording_the_same_digest_twice_keeps_one_outbox_row()
     {
         await outbox.EnqueueDigestAsync("11111111", "Ängsskolan", 1, ("Åke Öst", "rektor@angsskolan.example.se"));

@@ -48,6 +48,40 @@ public sealed class StartupValidationTests(TestDatabase db) : IClassFixture<Test
         OneLine(output).Should().Contain(expected).And.Contain("nothing was done");
     }
 
+    [Theory]
+    [InlineData("status", "Skolnarvaro__Thresholds__High__AbsenceShare", "abc",
+        "Skolnarvaro:Thresholds:High:AbsenceShare = 'abc': expected a number with a decimal point, e.g. 0.2")]
+    [InlineData("worker", "Skolnarvaro__Worker__WorkerCount", "two", "Skolnarvaro:Worker:WorkerCount = 'two': expected a whole number")]
+    [InlineData("run-once", "Skolnarvaro__Demo__Enabled", "kanske", "Skolnarvaro:Demo:Enabled = 'kanske': expected true or false")]
+    [InlineData("status", "Skolnarvaro__Notifications__NameDisplay", "Fullt", "Skolnarvaro:Notifications:NameDisplay = 'Fullt': expected one of Full, FirstNameInitialClass, None")]
+    public async Task A_value_of_the_wrong_kind_stops_the_start_with_exit_2_and_the_products_line_not_the_frameworks(
+        string command, string variable, string value, string expected)
+    {
+        var (code, output) = await RunAsync([command], (variable, value));
+
+        code.Should().Be(2, output);
+        OneLine(output).Should().Contain(expected).And.NotContain("Failed to convert").And.NotContain("System.");
+    }
+
+    [Fact]
+    public async Task An_unknown_command_gets_one_message_naming_it_and_the_commands()
+    {
+        var (code, output) = await RunAsync(["frobnicate"]);
+
+        code.Should().Be(2, output);
+        OneLine(output).Should().StartWith("Unknown command 'frobnicate'; the commands are run-once, check, worker")
+            .And.EndWith("(see skolnarvaro --help).").And.NotContain("Required command");
+    }
+
+    [Fact]
+    public async Task Status_of_a_run_that_does_not_exist_says_so_and_exits_2()
+    {
+        var (code, output) = await RunAsync(["status", "--run", "99"]);
+
+        code.Should().Be(2, output);
+        OneLine(output).Should().StartWith("--run 99: no such run;");
+    }
+
     [Fact]
     public async Task A_huvudman_account_for_a_huvudman_no_fristaende_school_has_stops_the_start_with_exit_2_naming_the_key()
     {

@@ -38,9 +38,10 @@ public sealed class UnknownSettingsTests
             e => e.Should().StartWith("Skolnarvaro:Tresholds: unknown key (did you mean Thresholds?)").And.Contain("Web"));
     }
 
-    /// <summary>Every Skolnarvaro__… variable the README names, as a configuration key.</summary>
+    /// <summary>Every Skolnarvaro__… variable the README and the reference under docs/ name, as a configuration key.</summary>
     private static IEnumerable<string> DocumentedEnvironmentKeys() =>
-        System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(TestFiles.InRepo("README.md")), @"Skolnarvaro__[A-Za-z0-9_]*[A-Za-z0-9]")
+        new[] { TestFiles.InRepo("README.md") }.Concat(Directory.GetFiles(TestFiles.InRepo("docs"), "*.md"))
+            .SelectMany(f => System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(f), @"Skolnarvaro__[A-Za-z0-9_]*[A-Za-z0-9]"))
             .Select(m => m.Value.Replace("__", ":", StringComparison.Ordinal))
             .Distinct();
 }

@@ -27,7 +27,7 @@ public sealed partial class SampleDigestTests(TestDatabase db) : IClassFixture<T
         trend.Success.Should().BeTrue(log);
         int.Parse(trend.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture).Should().BePositive("the sample shows Trend flags from an ML.NET model");
         var digests = Directory.GetFiles(Path.Combine(temp.Path, "digests"), "*.eml");
-        digests.Should().HaveCount(6, "every sample school has pupils new at a level on the first run");
+        digests.Should().HaveCount(8, "every sample school has pupils new at a level on the first run, and demo mode writes each of the eight rektorer their own digest with their link");
 
         foreach (var path in digests)
         {

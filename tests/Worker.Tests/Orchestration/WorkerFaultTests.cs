@@ -130,7 +130,7 @@ public sealed class WorkerFaultTests(TestDatabase db) : IClassFixture<TestDataba
         await Task.Delay(TimeSpan.FromSeconds(5)); // a few delivery jobs fail meanwhile
 
         status.Should().Be("Succeeded", "a delivery failure does not fail the run; the mails wait in the outbox");
-        (await CountAsync(db.DataSource, "select count(*) from outbox where sent_at is null and attempts >= 1")).Should().Be(6);
+        (await CountAsync(db.DataSource, "select count(*) from outbox where sent_at is null and attempts >= 1")).Should().Be(DemoDigests);
 
         smtp.Start();
         await AssertEachDigestArrivedOnceAsync(smtp);
@@ -143,9 +143,9 @@ public sealed class WorkerFaultTests(TestDatabase db) : IClassFixture<TestDataba
 
     private static async Task AssertEachDigestArrivedOnceAsync(SmtpSink smtp)
     {
-        await smtp.WaitForMessagesAsync(6, TimeSpan.FromMinutes(1));
+        await smtp.WaitForMessagesAsync(DemoDigests, TimeSpan.FromMinutes(1));
         await Task.Delay(TimeSpan.FromSeconds(4)); // delivery runs every 2 s: a duplicate would come now
-        DigestMessageIds(smtp).Should().HaveCount(6).And.OnlyHaveUniqueItems();
+        DigestMessageIds(smtp).Should().HaveCount(DemoDigests).And.OnlyHaveUniqueItems();
     }
 
     /// <summary>A PostgreSQL server of the test's own (scripts/postgres.sh with its own folder and port), to restart at will.</summary>

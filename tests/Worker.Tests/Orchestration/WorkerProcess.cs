@@ -138,6 +138,9 @@ public sealed class WorkerProcess : IDisposable
     /// <summary>SIGSTOP: the process stands still where it is (connections, transactions and locks held) until <see cref="Resume"/>.</summary>
     public void Suspend() => Signal("STOP");
 
+    /// <summary>SIGTERM: a shutdown as systemd asks for it; wait for it with <see cref="WaitForExitAsync"/>.</summary>
+    public void Terminate() => Signal("TERM");
+
     /// <summary>SIGCONT after <see cref="Suspend"/>.</summary>
     public void Resume() => Signal("CONT");
 

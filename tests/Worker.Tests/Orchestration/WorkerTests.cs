@@ -36,9 +36,9 @@ public sealed class WorkerTests(TestDatabase db) : IClassFixture<TestDatabase>, 
 
         status.Should().Be("Succeeded", worker.Output);
         (await FingerprintAsync(db.DataSource)).Should().Be(await CleanReferenceAsync(), "the worker's run leaves what a clean run-once leaves");
-        await smtp.WaitForMessagesAsync(6, TimeSpan.FromSeconds(30));
+        await smtp.WaitForMessagesAsync(DemoDigests, TimeSpan.FromSeconds(30));
         await Task.Delay(TimeSpan.FromSeconds(3)); // the delivery job runs every 2 s: nothing more may come
-        DigestMessageIds(smtp).Should().HaveCount(6).And.OnlyHaveUniqueItems();
+        DigestMessageIds(smtp).Should().HaveCount(DemoDigests).And.OnlyHaveUniqueItems();
         (await CountAsync(db.DataSource, $"select count(*) from run_school where run_id = {runId} and status = 'Imported' and analyzed_at is not null"))
             .Should().Be(6);
 
@@ -70,9 +70,9 @@ public sealed class WorkerTests(TestDatabase db) : IClassFixture<TestDatabase>, 
             """))
             .Should().Be(0, "no Hangfire job was processed twice");
         (await FingerprintAsync(db.DataSource)).Should().Be(await CleanReferenceAsync());
-        await smtp.WaitForMessagesAsync(6, TimeSpan.FromSeconds(30));
+        await smtp.WaitForMessagesAsync(DemoDigests, TimeSpan.FromSeconds(30));
         await Task.Delay(TimeSpan.FromSeconds(3));
-        DigestMessageIds(smtp).Should().HaveCount(6).And.OnlyHaveUniqueItems();
+        DigestMessageIds(smtp).Should().HaveCount(DemoDigests).And.OnlyHaveUniqueItems();
     }
 
     [Fact]
