@@ -33,20 +33,7 @@ public sealed class OutboxStoreTests(TestDatabase db) : IClassFixture<TestDataba
         var third = (await outbox.Store.ClaimNextAsync(Lease, 10, [first.Id, second.Id]))!;
         await outbox.Store.GiveUpAsync(third, "SMTP 550", default);
 
-        long runId;
-        await using (var cmd = db.DataSource.CreateCommand("""
-            insert into run (kind, started_at, as_of, status, config_json, config_sha256) values ('nightly', now(), '2026-11-20', 'Succeeded', '{}', '')
-            returning id
-            """))
-        {
-            runId = (long)(await cmd.ExecuteScalarAsync())!;
-        }
-
-        await using (var cmd = db.DataSource.CreateCommand("update outbox set run_id = @run"))
-        {
-            cmd.Parameters.AddWithValue("run", runId);
-            await cmd.ExecuteNonQueryAsync();
-        }
+        var runId = await RunOfAllMailsAsync();
 
         var mails = await outbox.Store.ForRunAsync(runId);
 

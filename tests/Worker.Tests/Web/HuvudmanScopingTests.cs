@@ -26,8 +26,8 @@ public sealed partial class HuvudmanScopingTests(RektorPageFixture fixture)
         string email, string password, string huvudman, string own)
     {
         var schools = await SchoolsAsync();
-        var enrolled = await EnrolledAsync();
-        var steps = await StepsAsync();
+        var enrolled = await fixture.EnrolledAsync();
+        var steps = await fixture.StepsAsync();
         using var client = new PageClient(fixture.BaseUrl);
         (await SignInAsync(client, email, password)).Should().Be("/huvudman");
         (await client.RedirectAsync("/")).Location.Should().Be("/huvudman");
@@ -61,7 +61,7 @@ public sealed partial class HuvudmanScopingTests(RektorPageFixture fixture)
             (await client.PostAsync($"/skola/{other}/elev/{foreign}/steg", Step(form))).Status.Should().Be(HttpStatusCode.Forbidden);
         }
 
-        (await StepsAsync()).Should().Be(steps);
+        (await fixture.StepsAsync()).Should().Be(steps);
     }
 
     [Fact]
@@ -143,26 +143,6 @@ public sealed partial class HuvudmanScopingTests(RektorPageFixture fixture)
 
         result.Should().HaveCount(6);
         return result;
-    }
-
-    private async Task<Dictionary<string, HashSet<string>>> EnrolledAsync()
-    {
-        await using var cmd = fixture.Db.DataSource.CreateCommand("select skolenhetskod, encode(pupil_key, 'hex') from enrolment order by 1, 2");
-        await using var r = await cmd.ExecuteReaderAsync();
-        var result = new Dictionary<string, HashSet<string>>();
-        while (await r.ReadAsync())
-        {
-            var school = r.GetString(0);
-            (result.TryGetValue(school, out var set) ? set : result[school] = []).Add(r.GetString(1));
-        }
-
-        return result;
-    }
-
-    private async Task<long> StepsAsync()
-    {
-        await using var cmd = fixture.Db.DataSource.CreateCommand("select count(*) from investigation_step");
-        return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
     [GeneratedRegex("/skola/(\\d{8})")]

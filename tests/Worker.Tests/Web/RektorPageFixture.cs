@@ -78,6 +78,28 @@ public sealed partial class RektorPageFixture : IAsyncLifetime
         return (process.ExitCode, (await stdout) + (await stderr));
     }
 
+    /// <summary>Each school's enrolled pupils, by the hex of their pupil key.</summary>
+    public async Task<Dictionary<string, HashSet<string>>> EnrolledAsync()
+    {
+        await using var cmd = Db.DataSource.CreateCommand("select skolenhetskod, encode(pupil_key, 'hex') from enrolment order by 1, 2");
+        await using var r = await cmd.ExecuteReaderAsync();
+        var result = new Dictionary<string, HashSet<string>>();
+        while (await r.ReadAsync())
+        {
+            var school = r.GetString(0);
+            (result.TryGetValue(school, out var set) ? set : result[school] = []).Add(r.GetString(1));
+        }
+
+        return result;
+    }
+
+    /// <summary>The legal steps recorded so far, at every school.</summary>
+    public async Task<long> StepsAsync()
+    {
+        await using var cmd = Db.DataSource.CreateCommand("select count(*) from investigation_step");
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
     private Dictionary<string, string> Settings() => new()
     {
         ["Skolnarvaro__Demo__Enabled"] = "true",

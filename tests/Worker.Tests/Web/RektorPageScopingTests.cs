@@ -13,9 +13,9 @@ public sealed class RektorPageScopingTests(RektorPageFixture fixture)
     [Fact]
     public async Task No_rektor_reaches_a_pupil_of_another_school_by_any_page_or_endpoint()
     {
-        var enrolled = await EnrolledAsync();
+        var enrolled = await fixture.EnrolledAsync();
         enrolled.Keys.Should().HaveCount(6);
-        var steps = await StepsAsync();
+        var steps = await fixture.StepsAsync();
         fixture.Digests.Select(d => d.School).Distinct().Should().HaveCount(6, "every sample school's rektorer got a digest with a link");
 
         foreach (var digest in fixture.Digests)
@@ -65,16 +65,16 @@ public sealed class RektorPageScopingTests(RektorPageFixture fixture)
             (await client.GetAsync("/huvudman")).Status.Should().Be(HttpStatusCode.Forbidden, "the huvudman's view is for analysts");
         }
 
-        (await StepsAsync()).Should().Be(steps, "no step was recorded for a pupil of another school");
+        (await fixture.StepsAsync()).Should().Be(steps, "no step was recorded for a pupil of another school");
     }
 
     [Fact]
     public async Task Without_a_session_every_page_answers_401_and_every_post_without_its_token_400()
     {
         using var client = new PageClient(fixture.BaseUrl);
-        var enrolled = await EnrolledAsync();
+        var enrolled = await fixture.EnrolledAsync();
         var (school, pupils) = enrolled.First();
-        var steps = await StepsAsync();
+        var steps = await fixture.StepsAsync();
 
         foreach (var path in new[] { "/", $"/skola/{school}", $"/skola/{school}/elev/{pupils.First()}", "/huvudman" })
         {
@@ -90,7 +90,7 @@ public sealed class RektorPageScopingTests(RektorPageFixture fixture)
             html.Should().Contain("säkerhetskod");
         }
 
-        (await StepsAsync()).Should().Be(steps);
+        (await fixture.StepsAsync()).Should().Be(steps);
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class RektorPageScopingTests(RektorPageFixture fixture)
         right.Status.Should().Be(HttpStatusCode.SeeOther);
         var (status, view) = await client.GetAsync("/huvudman");
         status.Should().Be(HttpStatusCode.OK);
-        foreach (var school in (await EnrolledAsync()).Keys)
+        foreach (var school in (await fixture.EnrolledAsync()).Keys)
         {
             view.Should().Contain($"/skola/{school}");
             (await client.GetAsync($"/skola/{school}")).Status.Should().Be(HttpStatusCode.OK);
@@ -198,9 +198,9 @@ public sealed class RektorPageScopingTests(RektorPageFixture fixture)
     {
         using var client = new PageClient(fixture.BaseUrl);
         await SignInAsAnalystAsync(client, RektorPageFixture.AnalystEmail, RektorPageFixture.AnalystPassword);
-        var steps = await StepsAsync();
+        var steps = await fixture.StepsAsync();
 
-        foreach (var (school, pupils) in await EnrolledAsync())
+        foreach (var (school, pupils) in await fixture.EnrolledAsync())
         {
             var pupil = $"/skola/{school}/elev/{pupils.First()}";
             var (status, page) = await client.GetAsync(pupil);
@@ -212,7 +212,7 @@ public sealed class RektorPageScopingTests(RektorPageFixture fixture)
             html.Should().Contain("registreras av skolans rektor");
         }
 
-        (await StepsAsync()).Should().Be(steps, "an analyst owns no school: the steps are the rektor's to record");
+        (await fixture.StepsAsync()).Should().Be(steps, "an analyst owns no school: the steps are the rektor's to record");
     }
 
     [Theory]
@@ -232,14 +232,14 @@ public sealed class RektorPageScopingTests(RektorPageFixture fixture)
         var (_, list) = await client.GetAsync(landing);
         var pupil = PageClient.PupilLinks(list).First();
         var (_, page) = await client.GetAsync(pupil);
-        var steps = await StepsAsync();
+        var steps = await fixture.StepsAsync();
 
         var (status, html, _) = await client.PostAsync($"{pupil}/steg",
             new Dictionary<string, string>([PageClient.FormToken(page), new("steg", value), new("datum", "2026-11-20"), new("atgard", "spara")]));
 
         status.Should().Be(HttpStatusCode.BadRequest);
         html.Should().Contain("Okänt steg");
-        (await StepsAsync()).Should().Be(steps);
+        (await fixture.StepsAsync()).Should().Be(steps);
     }
 
     private static async Task SignInAsAnalystAsync(PageClient client, string email, string password)
@@ -252,24 +252,4 @@ public sealed class RektorPageScopingTests(RektorPageFixture fixture)
 
     private static Dictionary<string, string> Step(KeyValuePair<string, string> form) =>
         new([form, new("steg", "Started"), new("datum", "2026-11-20"), new("atgard", "spara")]);
-
-    private async Task<Dictionary<string, HashSet<string>>> EnrolledAsync()
-    {
-        await using var cmd = fixture.Db.DataSource.CreateCommand("select skolenhetskod, encode(pupil_key, 'hex') from enrolment order by 1, 2");
-        await using var r = await cmd.ExecuteReaderAsync();
-        var result = new Dictionary<string, HashSet<string>>();
-        while (await r.ReadAsync())
-        {
-            var school = r.GetString(0);
-            (result.TryGetValue(school, out var set) ? set : result[school] = []).Add(r.GetString(1));
-        }
-
-        return result;
-    }
-
-    private async Task<long> StepsAsync()
-    {
-        await using var cmd = fixture.Db.DataSource.CreateCommand("select count(*) from investigation_step");
-        return (long)(await cmd.ExecuteScalarAsync())!;
-    }
 }
