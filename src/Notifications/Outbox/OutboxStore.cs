@@ -11,8 +11,11 @@ public sealed record OutboxMessage(
     public bool PreviousAttemptInterrupted => InterruptedAttemptStartedAt is not null;
 }
 
-/// <summary>Where a recorded message stands: sent, waiting for its (next) attempt, or given up after the last one.</summary>
-public enum DeliveryState { Sent, WrittenToFile, Waiting, GivenUp }
+/// <summary>
+/// Where a recorded message stands: sent (or written to an .eml file), due now, held for its send time (never tried), waiting
+/// to retry after a failed attempt, or given up. <see cref="OutboxStore.PendingAsync"/> counts the unsent by the same rules.
+/// </summary>
+public enum DeliveryState { Sent, WrittenToFile, Due, Held, Retrying, GivenUp }
 
 /// <summary>One message of a run as <c>status</c> shows it.</summary>
 public sealed record OutboxEntry(
@@ -86,13 +89,18 @@ public sealed class OutboxStore(NpgsqlDataSource db, TimeProvider time)
             from outbox where run_id = @run order by id
             """);
         cmd.Parameters.AddWithValue("run", runId);
+        var now = time.GetUtcNow();
         var entries = new List<OutboxEntry>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
             DateTimeOffset? sent = r.IsDBNull(3) ? null : r.GetFieldValue<DateTimeOffset>(3);
+            var (attempts, next) = (r.GetInt32(5), r.GetFieldValue<DateTimeOffset>(6));
             var state = sent is not null ? (r.GetBoolean(8) ? DeliveryState.WrittenToFile : DeliveryState.Sent)
-                : r.GetBoolean(4) ? DeliveryState.GivenUp : DeliveryState.Waiting;
+                : r.GetBoolean(4) ? DeliveryState.GivenUp
+                : next <= now ? DeliveryState.Due
+                : attempts == 0 ? DeliveryState.Held
+                : DeliveryState.Retrying;
             entries.Add(new OutboxEntry(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetInt32(2), state, r.GetInt32(5), sent,
                 r.GetFieldValue<DateTimeOffset>(6), r.IsDBNull(7) ? null : r.GetString(7)));
         }

@@ -122,8 +122,9 @@ public static class StatusCommand
                         DeliveryState.Sent => "[green]sent[/]",
                         DeliveryState.WrittenToFile => "written as .eml (dry run)",
                         DeliveryState.GivenUp => "[red]given up[/]",
-                        _ when m.Attempts == 0 => "held for its send time",
-                        _ => "[yellow]waiting to retry[/]",
+                        DeliveryState.Held => "held for its send time",
+                        DeliveryState.Retrying => "[yellow]waiting to retry[/]",
+                        _ => "due",
                     },
                     m.Attempts.ToString(),
                     (m.SentAt ?? m.NextAttemptAt).UtcDateTime.ToString("yyyy-MM-dd HH:mm"), Markup.Escape(m.LastError ?? ""));

@@ -21,7 +21,7 @@ public sealed class OutboxStoreTests(TestDatabase db) : IClassFixture<TestDataba
     public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
-    public async Task A_runs_mails_are_listed_as_sent_waiting_or_given_up()
+    public async Task A_runs_mails_are_listed_as_sent_waiting_to_retry_or_given_up()
     {
         await outbox.EnqueueDigestAsync("11111111", "Ängsskolan", 1, ("Åke Öst", "rektor@angsskolan.example.se"));
         await outbox.EnqueueDigestAsync("22222222", "Björkskolan", 1, ("Bo Ek", "rektor@bjorkskolan.example.se"));
@@ -38,7 +38,7 @@ public sealed class OutboxStoreTests(TestDatabase db) : IClassFixture<TestDataba
         var mails = await outbox.Store.ForRunAsync(runId);
 
         mails.Select(m => (m.Skolenhetskod, m.State)).Should().Equal(
-            ("11111111", DeliveryState.Sent), ("22222222", DeliveryState.Waiting), ("33333333", DeliveryState.GivenUp));
+            ("11111111", DeliveryState.Sent), ("22222222", DeliveryState.Retrying), ("33333333", DeliveryState.GivenUp));
         mails[1].LastError.Should().Be("SMTP 451");
         mails[1].NextAttemptAt.Should().Be(clock.Now.AddMinutes(5));
         mails.Should().OnlyContain(m => m.Recipients == 1 && m.Attempts == 1);
