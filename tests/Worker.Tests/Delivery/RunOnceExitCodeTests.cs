@@ -30,7 +30,7 @@ public sealed class RunOnceExitCodeTests(TestDatabase db) : IClassFixture<TestDa
         down.Should().Be(1, downOutput);
         downOutput.Should().Contain("1 failed (kept in the outbox, retried later)");
         up.Should().Be(0, upOutput);
-        upOutput.Should().Contain("1 delivered to").And.NotContain("failed (kept in the outbox");
+        upOutput.Should().Contain("1 mails delivered to").And.NotContain("failed (kept in the outbox");
         (await smtp.WaitForMessagesAsync(1, TimeSpan.FromSeconds(10))).Should().ContainSingle();
     }
 
