@@ -79,7 +79,7 @@ public sealed class SchoolDigests(
         var recipients = settings.Schools.FirstOrDefault(s => s.Skolenhetskod == school);
         if (recipients is null || recipients.Rectors.Count == 0)
         {
-            logger.LogWarning("School {School} has flagged pupils but no rector e-mail in the registry; no digest recorded", school);
+            logger.LogWarning("School {School} has a digest to send but no rector e-mail in the registry; no digest recorded", school);
             return new QueuedDigest(DigestOutcome.NoRecipients, [], next, request.Pupils.Count(p => p.IsNews));
         }
 
