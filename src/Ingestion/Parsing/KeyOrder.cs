@@ -111,9 +111,13 @@ public sealed class KeyOrder
     }
 
     /// <summary>One pass over the file's bytes that cuts it into pupil blocks; any step may find the file is not one it can cut.</summary>
-    private sealed class Cutter(ResolvedProfile profile, string pnrHeader, PupilKeyHasher hasher, DateOnly today)
+    private sealed class Cutter
     {
-        private readonly byte delimiter = (byte)profile.Delimiter;
+        private readonly ResolvedProfile profile;
+        private readonly string pnrHeader;
+        private readonly PupilKeyHasher hasher;
+        private readonly DateOnly today;
+        private readonly byte delimiter;
         private readonly List<Block> blocks = [];
         private readonly Dictionary<byte[], byte[]?> keyOf = new(ByteContent.Instance);
         private readonly HashSet<byte[]> keys = new(ByteContent.Instance);
@@ -124,6 +128,12 @@ public sealed class KeyOrder
         private long offset;           // file offset of the buffer's first byte
         private long headerLength = -1;
         private int personnummerColumn = -1;
+
+        public Cutter(ResolvedProfile profile, string pnrHeader, PupilKeyHasher hasher, DateOnly today)
+        {
+            (this.profile, this.pnrHeader, this.hasher, this.today) = (profile, pnrHeader, hasher, today);
+            delimiter = (byte)profile.Delimiter;
+        }
 
         /// <summary>Reads the file; false when it is not one this pass can cut, or there is nothing to reorder.</summary>
         public bool Cut(SafeFileHandle handle, CancellationToken ct)
