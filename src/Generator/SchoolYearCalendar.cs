@@ -63,36 +63,8 @@ internal static class SchoolYearCalendar
     /// The terms from <paramref name="from"/> to <paramref name="asOf"/>, each cut to that range, in order, with their
     /// school days numbered continuously across terms (summer and Christmas are not school days).
     /// </summary>
-    public static List<TermCalendar> Terms(DateOnly from, DateOnly asOf)
-    {
-        var terms = new List<TermCalendar>();
-        int dayBase = 0, weekBase = 0;
-        for (int year = from.Year - 1; year <= asOf.Year; year++)
-        {
-            foreach (var (name, start, end) in new[]
-            {
-                ("VT" + year.ToString(CultureInfo.InvariantCulture), VtStart(year), VtEnd(year)),
-                ("HT" + year.ToString(CultureInfo.InvariantCulture), HtStart(year), HtEnd(year)),
-            })
-            {
-                var s = start < from ? from : start;
-                var e = end > asOf ? asOf : end;
-                if (s > e)
-                {
-                    continue;
-                }
-                var cal = new TermCalendar(s, e, HolidaysOf(start), name, dayBase, weekBase);
-                if (cal.Days.Count == 0)
-                {
-                    continue;
-                }
-                terms.Add(cal);
-                dayBase += cal.Days.Count;
-                weekBase += cal.Weeks.Count;
-            }
-        }
-        return terms;
-    }
+    public static List<TermCalendar> Terms(DateOnly from, DateOnly asOf) =>
+        TermCalendar.Sequence(from, asOf, y => (VtStart(y), VtEnd(y)), y => (HtStart(y), HtEnd(y)), start => HolidaysOf(start));
 
     private static (DateOnly, DateOnly) IsoWeek(int year, int week)
     {

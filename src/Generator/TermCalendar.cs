@@ -15,6 +15,43 @@ internal sealed record SchoolWeek(int Index, DateOnly Monday, int FirstDay, int 
 /// </summary>
 internal sealed class TermCalendar
 {
+    /// <summary>
+    /// The VT and HT terms of the years around the range, each cut to it, in order, numbered continuously: the one loop
+    /// every calendar's terms come from, with the calendar's own term dates and holidays.
+    /// </summary>
+    public static List<TermCalendar> Sequence(
+        DateOnly from, DateOnly asOf, Func<int, (DateOnly Start, DateOnly End)> vt, Func<int, (DateOnly Start, DateOnly End)> ht,
+        Func<DateOnly, IReadOnlyList<(DateOnly From, DateOnly To)>> holidaysOf)
+    {
+        var terms = new List<TermCalendar>();
+        int dayBase = 0, weekBase = 0;
+        for (int year = from.Year - 1; year <= asOf.Year; year++)
+        {
+            foreach (var (name, start, end) in new[]
+            {
+                ("VT" + year.ToString(CultureInfo.InvariantCulture), vt(year).Start, vt(year).End),
+                ("HT" + year.ToString(CultureInfo.InvariantCulture), ht(year).Start, ht(year).End),
+            })
+            {
+                var s = start < from ? from : start;
+                var e = end > asOf ? asOf : end;
+                if (s > e)
+                {
+                    continue;
+                }
+                var cal = new TermCalendar(s, e, holidaysOf(start), name, dayBase, weekBase);
+                if (cal.Days.Count == 0)
+                {
+                    continue;
+                }
+                terms.Add(cal);
+                dayBase += cal.Days.Count;
+                weekBase += cal.Weeks.Count;
+            }
+        }
+        return terms;
+    }
+
     /// <summary>The single-term sample's calendar: every weekday except höstlov (ISO week 44).</summary>
     public TermCalendar(DateOnly termStart, DateOnly asOf)
         : this(termStart, asOf, HostlovOnly(termStart, asOf), name: "", dayBase: 0, weekBase: 0)

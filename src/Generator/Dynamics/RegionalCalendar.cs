@@ -106,36 +106,8 @@ internal sealed class RegionalCalendar
         ];
     }
 
-    private List<TermCalendar> BuildTerms(DateOnly from, DateOnly asOf)
-    {
-        var terms = new List<TermCalendar>();
-        int dayBase = 0, weekBase = 0;
-        for (int year = from.Year - 1; year <= asOf.Year; year++)
-        {
-            foreach (var (name, start, end) in new[]
-            {
-                ("VT" + year.ToString(CultureInfo.InvariantCulture), VtStart(year), VtEnd(year)),
-                ("HT" + year.ToString(CultureInfo.InvariantCulture), HtStart(year), HtEnd(year)),
-            })
-            {
-                var s = start < from ? from : start;
-                var e = end > asOf ? asOf : end;
-                if (s > e)
-                {
-                    continue;
-                }
-                var cal = new TermCalendar(s, e, HolidaysOf(start), name, dayBase, weekBase);
-                if (cal.Days.Count == 0)
-                {
-                    continue;
-                }
-                terms.Add(cal);
-                dayBase += cal.Days.Count;
-                weekBase += cal.Weeks.Count;
-            }
-        }
-        return terms;
-    }
+    private List<TermCalendar> BuildTerms(DateOnly from, DateOnly asOf) =>
+        TermCalendar.Sequence(from, asOf, y => (VtStart(y), VtEnd(y)), y => (HtStart(y), HtEnd(y)), HolidaysOf);
 
     private static int WeekdaysBetween(DateOnly a, DateOnly b)
     {
