@@ -40,18 +40,15 @@ public sealed class SchoolFlags(
     /// Reads the school's facts once and assesses every pupil: the rules' levels and, with a qualifying model, every pupil's
     /// probability; pupils at no level whose probability reaches the model's cut-off join as Trend.
     /// </summary>
-    public async Task<SchoolLevels> AssessAsync(string school, DateOnly asOf, CancellationToken ct = default)
-    {
-        var (assessment, scored) = await trend.AssessAndScoreSchoolAsync(school, asOf, ct);
-        return new SchoolLevels(scored.MergeInto(assessment), scored.Concerns) { HoldTrend = scored.Hold };
-    }
+    public async Task<SchoolLevels> AssessAsync(string school, DateOnly asOf, CancellationToken ct = default) =>
+        Levels(await trend.AssessAndScoreSchoolAsync(school, asOf, ct));
 
     /// <summary>As above with a given model (or thresholds alone) instead of the active one: the evaluation's replay.</summary>
-    public async Task<SchoolLevels> AssessAsync(string school, DateOnly asOf, ScoringModel model, CancellationToken ct = default)
-    {
-        var (assessment, scored) = await trend.AssessAndScoreSchoolAsync(school, asOf, model, ct);
-        return new SchoolLevels(scored.MergeInto(assessment), scored.Concerns) { HoldTrend = scored.Hold };
-    }
+    public async Task<SchoolLevels> AssessAsync(string school, DateOnly asOf, ScoringModel model, CancellationToken ct = default) =>
+        Levels(await trend.AssessAndScoreSchoolAsync(school, asOf, model, ct));
+
+    private static SchoolLevels Levels((SchoolAssessment Assessment, TrendSchoolResult Scored) x) =>
+        new(x.Scored.MergeInto(x.Assessment), x.Scored.Concerns) { HoldTrend = x.Scored.Hold };
 
     /// <summary>Records the flags and the level history on the caller's transaction.</summary>
     public async Task<RecordedFlags> RecordAsync(NpgsqlConnection conn, long runId, SchoolLevels levels, CancellationToken ct = default)
