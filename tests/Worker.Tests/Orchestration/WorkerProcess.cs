@@ -118,6 +118,14 @@ public sealed class WorkerProcess : IDisposable
         throw new TimeoutException($"The worker did not start within {timeout}:\n{Output}");
     }
 
+    /// <summary>Waits until the worker has registered its recurring jobs (the nightly run, delivery, retraining, the term report).</summary>
+    public Task WaitUntilSchedulesRegisteredAsync(TimeSpan timeout) =>
+        Orchestration.OrchestrationHarness.WaitUntilAsync(
+            () => HasExited
+                ? throw new InvalidOperationException($"The worker exited with {process.ExitCode}:\n{Output}")
+                : Task.FromResult(Output.Contains("Recurring jobs registered", StringComparison.Ordinal)),
+            timeout, $"the worker to register its recurring jobs:\n{Output}");
+
     /// <summary>Waits for a worker that is expected to stop by itself (a refused start) and returns its exit code and output.</summary>
     public async Task<(int ExitCode, string Output)> WaitForExitAsync(TimeSpan timeout)
     {

@@ -23,9 +23,7 @@ public sealed class WorkerStartTests(TestDatabase db) : IClassFixture<TestDataba
     {
         using (var first = WorkerProcess.Start(db, SampleSchools, temp.Path, settings: SampleSettings()))
         {
-            await first.WaitUntilReadyAsync(TimeSpan.FromMinutes(1));
-            await WaitUntilAsync(() => Task.FromResult(first.Output.Contains("Recurring jobs registered", StringComparison.Ordinal)),
-                TimeSpan.FromMinutes(1), "the first worker to register the recurring jobs");
+            await first.WaitUntilSchedulesRegisteredAsync(TimeSpan.FromMinutes(2));
         }
 
         // The lock a worker killed while scheduling 'deliver' leaves behind (the first worker may just have left it; this
@@ -47,9 +45,7 @@ public sealed class WorkerStartTests(TestDatabase db) : IClassFixture<TestDataba
         restarted.HasExited.Should().BeFalse($"a held lock is waited for, not a reason to stop:\n{restarted.Output}");
 
         held.Dispose();
-        await WaitUntilAsync(() => Task.FromResult(restarted.Output.Contains("Recurring jobs registered", StringComparison.Ordinal) || restarted.HasExited),
-            TimeSpan.FromMinutes(1), "the restarted worker to register the job once the lock is free");
-        restarted.HasExited.Should().BeFalse(restarted.Output);
+        await restarted.WaitUntilSchedulesRegisteredAsync(TimeSpan.FromMinutes(1));
         restarted.Output.Should().Contain("Recurring job 'deliver' registered at attempt");
     }
 
@@ -66,10 +62,7 @@ public sealed class WorkerStartTests(TestDatabase db) : IClassFixture<TestDataba
             using var first = WorkerProcess.Start(db, SampleSchools, temp.Path, settings: SampleSettings());
             using var second = WorkerProcess.Start(db, SampleSchools, temp.Path, settings: SampleSettings());
 
-            await Task.WhenAll(first.WaitUntilReadyAsync(TimeSpan.FromMinutes(1)), second.WaitUntilReadyAsync(TimeSpan.FromMinutes(1)));
-            await WaitUntilAsync(() => Task.FromResult(first.Output.Contains("Recurring jobs registered", StringComparison.Ordinal)
-                    && second.Output.Contains("Recurring jobs registered", StringComparison.Ordinal)),
-                TimeSpan.FromMinutes(1), "both workers to register the recurring jobs");
+            await Task.WhenAll(first.WaitUntilSchedulesRegisteredAsync(TimeSpan.FromMinutes(2)), second.WaitUntilSchedulesRegisteredAsync(TimeSpan.FromMinutes(2)));
             first.HasExited.Should().BeFalse($"round {round}:\n{first.Output}");
             second.HasExited.Should().BeFalse($"round {round}:\n{second.Output}");
             (await CountAsync(db.DataSource, "select count(*) from schema_version")).Should().BeGreaterThan(0);

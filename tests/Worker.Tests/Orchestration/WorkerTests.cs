@@ -103,7 +103,11 @@ public sealed class WorkerTests(TestDatabase db) : IClassFixture<TestDatabase>, 
     }
 }
 
-/// <summary>Tests that start worker processes run one class at a time: each worker wants both cores for a while.</summary>
+/// <summary>
+/// Tests that start worker processes run one class at a time: each worker wants both cores for a while. The production
+/// lane's workers, which mostly wait for their fake clock to reach 02:00, are a collection of their own
+/// (<see cref="Production.ProductionLaneCollection"/>) and run beside these.
+/// </summary>
 [CollectionDefinition(Name)]
 public sealed class WorkerProcessCollection
 {

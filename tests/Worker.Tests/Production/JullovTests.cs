@@ -11,7 +11,7 @@ namespace Skolnarvaro.Worker.Tests.Production;
 /// calendar (HT2026 ends Friday 18 December, VT2027 starts Friday 8 January): one school whose exports end with the
 /// term, one whose exports stopped after 3 December.
 /// </summary>
-[Collection(Orchestration.WorkerProcessCollection.Name)]
+[Collection(ProductionLaneCollection.Name)]
 public sealed partial class JullovTests(TestDatabase db) : IClassFixture<TestDatabase>, IAsyncLifetime, IDisposable
 {
     private const string LinkKey = "production-lane-link-key-0123456789abcdef";

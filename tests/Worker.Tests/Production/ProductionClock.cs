@@ -45,6 +45,24 @@ internal static class ProductionClock
         return settings;
     }
 
+    /// <summary>
+    /// Starts a production worker whose clock starts at <paramref name="startsAt"/>, on a database where a worker already
+    /// ran earlier that evening, as the deployed one has: it registered the night's schedules. A worker started just
+    /// before 02:00 on a fresh database registers them only once it is up, and on a loaded machine that can be after
+    /// 02:00, when its first night is tomorrow's. The evening's worker stops as systemd stops it, releasing its locks.
+    /// </summary>
+    public static async Task<WorkerProcess> StartAfterAnEveningAsync(DateTimeOffset startsAt, Func<Dictionary<string, string>, WorkerProcess> start)
+    {
+        using (var evening = start(At(startsAt.AddMinutes(-7))))
+        {
+            await evening.WaitUntilSchedulesRegisteredAsync(TimeSpan.FromMinutes(3));
+            evening.Terminate();
+            await evening.WaitForExitAsync(TimeSpan.FromMinutes(1));
+        }
+
+        return start(At(startsAt));
+    }
+
     /// <summary>A moment in school time (Europe/Stockholm) as an instant.</summary>
     public static DateTimeOffset Stockholm(string localDateTime)
     {

@@ -11,7 +11,7 @@ namespace Skolnarvaro.Worker.Tests.Production;
 /// digest on Monday at 07:00, the nightly job at 02:00 Europe/Stockholm) fire their recurring jobs by themselves under
 /// a clock set by libfaketime, over the bundled sample.
 /// </summary>
-[Collection(Orchestration.WorkerProcessCollection.Name)]
+[Collection(ProductionLaneCollection.Name)]
 public sealed class ProductionLaneTests(TestDatabase db) : IClassFixture<TestDatabase>, IAsyncLifetime, IDisposable
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(4);
@@ -27,7 +27,7 @@ public sealed class ProductionLaneTests(TestDatabase db) : IClassFixture<TestDat
     public async Task On_a_Monday_the_02_00_night_records_the_flags_and_each_school_digest_leaves_at_07_00_school_time()
     {
         using var smtp = SmtpSink.StartNew();
-        using (var night = WorkerProcess.Start(db, SampleSchools, temp.Path, smtp.Port, settings: At(Stockholm("2026-12-14 01:59:40"))))
+        using (var night = await StartAfterAnEveningAsync(Stockholm("2026-12-14 01:59:40"), s => WorkerProcess.Start(db, SampleSchools, temp.Path, smtp.Port, settings: s)))
         {
             await night.WaitUntilReadyAsync(TimeSpan.FromMinutes(1));
             var run = await WaitForNightlyRunAsync(new DateOnly(2026, 12, 14), () => night.Output);
@@ -47,7 +47,10 @@ public sealed class ProductionLaneTests(TestDatabase db) : IClassFixture<TestDat
         sent.Should().HaveCount(6);
         sent.Should().OnlyContain(m => m.Date == new DateTimeOffset(2026, 12, 14, 7, 0, 0, TimeSpan.FromHours(1)),
             "a mail is dated when it leaves, not when the night composed it");
-        (await DigestsAsync(await LatestRunAsync())).Should().OnlyContain(d => d.SentAt >= new DateTimeOffset(2026, 12, 14, 6, 0, 0, TimeSpan.Zero));
+        // The sink has a mail as soon as SMTP accepts it; the worker records it as sent a moment later.
+        var runId = await LatestRunAsync();
+        await WaitUntilAsync(async () => (await DigestsAsync(runId)).All(d => d.SentAt is not null), TimeSpan.FromMinutes(1), "every digest recorded as sent");
+        (await DigestsAsync(runId)).Should().OnlyContain(d => d.SentAt >= new DateTimeOffset(2026, 12, 14, 6, 0, 0, TimeSpan.Zero));
     }
 
     private sealed record HeldDigest(string Key, DateTimeOffset NotBefore, DateTimeOffset? SentAt);

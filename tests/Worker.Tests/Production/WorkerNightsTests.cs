@@ -9,7 +9,7 @@ namespace Skolnarvaro.Worker.Tests.Production;
 /// The production lane's nights: a real worker fires the 02:00 job by itself, under a clock set by libfaketime, on a
 /// hand-made school — nights missed, daylight-saving nights, a worker started after the send time.
 /// </summary>
-[Collection(Orchestration.WorkerProcessCollection.Name)]
+[Collection(ProductionLaneCollection.Name)]
 public sealed class WorkerNightsTests(TestDatabase db) : IClassFixture<TestDatabase>, IAsyncLifetime, IDisposable
 {
     private static readonly TestSchool School = new("33333333", "Nattskolan", "rektor@nattskolan.example.se");
@@ -28,7 +28,7 @@ public sealed class WorkerNightsTests(TestDatabase db) : IClassFixture<TestDatab
     public async Task A_worker_down_for_a_night_and_started_at_01_59_makes_up_the_missed_night_under_its_own_date_and_runs_tonight_once()
     {
         var schools = SchoolWithExportsUntil(new DateOnly(2026, 12, 11));
-        using (var first = Start(schools, "2026-12-14 01:59:40"))
+        using (var first = await StartAfterAnEveningAsync(schools, "2026-12-14 01:59:40"))
         {
             await WaitForRunsAsync(1, first);
         }
@@ -50,7 +50,7 @@ public sealed class WorkerNightsTests(TestDatabase db) : IClassFixture<TestDatab
     {
         using var smtp = SmtpSink.StartNew();
         var schools = SchoolWithExportsUntil(new DateOnly(2026, 12, 11));
-        using (var night = WorkerProcess.Start(db, schools, temp.Path, smtp.Port, settings: At(Stockholm("2026-12-14 01:59:40"))))
+        using (var night = await ProductionClock.StartAfterAnEveningAsync(Stockholm("2026-12-14 01:59:40"), s => WorkerProcess.Start(db, schools, temp.Path, smtp.Port, settings: s)))
         {
             await WaitForRunsAsync(1, night);
         }
@@ -58,10 +58,12 @@ public sealed class WorkerNightsTests(TestDatabase db) : IClassFixture<TestDatab
         smtp.Messages.Should().BeEmpty("the digest is held for 07:00");
         using var late = WorkerProcess.Start(db, schools, temp.Path, smtp.Port, settings: At(Stockholm("2026-12-14 08:30")));
         await smtp.WaitForMessagesAsync(1, TimeSpan.FromMinutes(1));
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // The worker logs the delivery once it has recorded it, a moment after SMTP accepted the mail.
+        await WaitUntilAsync(() => Task.FromResult(late.Output.Contains("delivered to SMTP", StringComparison.Ordinal)), TimeSpan.FromMinutes(1),
+            "the worker to log the delivery");
+        await Task.Delay(TimeSpan.FromSeconds(3)); // a second delivery would come now
 
         smtp.Messages.Should().ContainSingle("the held digest goes once, as soon as a worker is up");
-        late.Output.Should().Contain("delivered to SMTP");
     }
 
     [Fact]
@@ -69,7 +71,7 @@ public sealed class WorkerNightsTests(TestDatabase db) : IClassFixture<TestDatab
     {
         var schools = SchoolWithExportsUntil(new DateOnly(2026, 10, 23));
         // 02:00 summer time (00:00 UTC), then at 03:00 the clocks go back to 02:00 winter time (01:00 UTC).
-        using (var summer = Start(schools, "2026-10-25 01:59:40"))
+        using (var summer = await StartAfterAnEveningAsync(schools, "2026-10-25 01:59:40"))
         {
             await WaitForRunsAsync(1, summer);
         }
@@ -84,7 +86,7 @@ public sealed class WorkerNightsTests(TestDatabase db) : IClassFixture<TestDatab
     public async Task The_nightly_job_runs_once_on_the_spring_night_that_has_no_02_00()
     {
         var schools = SchoolWithExportsUntil(new DateOnly(2027, 3, 26));
-        using var worker = Start(schools, "2027-03-28 01:59:40");
+        using var worker = await StartAfterAnEveningAsync(schools, "2027-03-28 01:59:40");
         await WaitForRunsAsync(1, worker);
         await Task.Delay(TimeSpan.FromSeconds(5));
 
@@ -95,7 +97,7 @@ public sealed class WorkerNightsTests(TestDatabase db) : IClassFixture<TestDatab
     public async Task A_Sunday_retraining_that_cannot_train_fails_visibly_with_its_reason_and_is_not_retried()
     {
         var schools = SchoolWithExportsUntil(new DateOnly(2026, 12, 11));
-        using var worker = Start(schools, "2026-12-13 03:59:40");
+        using var worker = await StartAfterAnEveningAsync(schools, "2026-12-13 03:59:40");
         await worker.WaitUntilReadyAsync(TimeSpan.FromMinutes(1));
 
         await WaitUntilAsync(async () => await CountAsync(db.DataSource,
@@ -119,13 +121,15 @@ public sealed class WorkerNightsTests(TestDatabase db) : IClassFixture<TestDatab
     }
 
     /// <summary>A production worker whose clock starts at a time in Stockholm, or in UTC when it ends with Z.</summary>
-    private WorkerProcess Start(string schools, string startsAt)
-    {
-        var instant = startsAt.EndsWith('Z')
-            ? DateTimeOffset.Parse(startsAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)
-            : Stockholm(startsAt);
-        return WorkerProcess.Start(db, schools, temp.Path, settings: At(instant));
-    }
+    private WorkerProcess Start(string schools, string startsAt) => WorkerProcess.Start(db, schools, temp.Path, settings: At(Instant(startsAt)));
+
+    /// <summary>The same, after a worker ran earlier that evening (<see cref="ProductionClock.StartAfterAnEveningAsync"/>).</summary>
+    private Task<WorkerProcess> StartAfterAnEveningAsync(string schools, string startsAt) =>
+        ProductionClock.StartAfterAnEveningAsync(Instant(startsAt), s => WorkerProcess.Start(db, schools, temp.Path, settings: s));
+
+    private static DateTimeOffset Instant(string startsAt) => startsAt.EndsWith('Z')
+        ? DateTimeOffset.Parse(startsAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)
+        : Stockholm(startsAt);
 
     private async Task WaitForRunsAsync(int finished, WorkerProcess worker)
     {
