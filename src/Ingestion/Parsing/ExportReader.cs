@@ -463,6 +463,31 @@ public sealed class ExportReader : IDisposable
 
     private void ReadRow()
     {
+        if (ReadPupil() is not { } pupil)
+        {
+            Outcome = RowOutcome.Protected;
+            return;
+        }
+
+        rowPupilKey = pupil.Key;
+        var date = profile.Kind == ExportKind.Summary ? ReadSnapshot(pupil) : ReadFact(pupil);
+        CurrentPupil = pupil;
+        if (date < pupil.FirstDate)
+        {
+            pupil.FirstDate = date;
+        }
+
+        if (date > pupil.LastDate)
+        {
+            // The latest row decides the class: pupils change class during a term.
+            pupil.LastDate = date;
+            RefreshClass(pupil);
+        }
+    }
+
+    /// <summary>The row's pupil, or null for a pupil with protected identity (an empty or a protected personnummer).</summary>
+    private PupilInfo? ReadPupil()
+    {
         var pnrField = csv.GetSpan(pnrColumn);
         PupilInfo pupil;
         // Exports list a pupil's rows together: the same personnummer as the row before needs no parsing or hashing.
@@ -488,8 +513,7 @@ public sealed class ExportReader : IDisposable
             var pnrText = Encoding.UTF8.GetString(pnrField);
             if (pnrText.Length == 0 || profile.ProtectedValues.Contains(pnrText))
             {
-                Outcome = RowOutcome.Protected;
-                return;
+                return null;
             }
 
             if (!Personnummer.TryParse(pnrText, today, out var pnr, out var pnrError))
@@ -526,79 +550,71 @@ public sealed class ExportReader : IDisposable
             pupilsByBytes[pnrField.ToArray()] = pupil;
         }
 
-        rowPupilKey = pupil.Key;
-        DateOnly date;
-        if (profile.Kind == ExportKind.Summary)
+        return pupil;
+    }
+
+    /// <summary>A summary row: the pupil's totals over a period, which ends on the date returned.</summary>
+    private DateOnly ReadSnapshot(PupilInfo pupil)
+    {
+        var from = ParseDate(ExportField.From);
+        var date = ParseDate(ExportField.To);
+        if (date < from)
         {
-            var from = ParseDate(ExportField.From);
-            date = ParseDate(ExportField.To);
-            if (date < from)
-            {
-                throw new RowException(Header(ExportField.To), Text(ExportField.To), $"period ends before it starts ({QuarantineMasking.Excerpt(Text(ExportField.From))})");
-            }
-
-            Plausible(ExportField.From, rules.CheckDate(from));
-            Plausible(ExportField.To, rules.CheckDate(date));
-            var scheduled = Hours(ExportField.ScheduledHours, required: true);
-            var excused = Hours(ExportField.ExcusedHours, required: true);
-            var unexcused = Hours(ExportField.UnexcusedHours, required: true);
-            var weekdays = Weekdays(from, date);
-            if (scheduled > (long)weekdays * rules.Options.MaxMinutesPerDay)
-            {
-                throw new RowException(Header(ExportField.ScheduledHours), Text(ExportField.ScheduledHours),
-                    $"more scheduled time than {weekdays} weekdays of at most {rules.Options.MaxMinutesPerDay} minutes hold " +
-                    "(Skolnarvaro:Plausibility:MaxMinutesPerDay)");
-            }
-
-            if (index.ContainsKey(ExportField.TotalAbsentHours))
-            {
-                var total = Hours(ExportField.TotalAbsentHours, required: false);
-                if (Math.Abs(total - (excused + unexcused)) > 1)
-                {
-                    throw new RowException(Header(ExportField.TotalAbsentHours), Text(ExportField.TotalAbsentHours),
-                        $"total absence is not the sum of excused ({QuarantineMasking.Excerpt(Text(ExportField.ExcusedHours))}) and unexcused " +
-                        $"({QuarantineMasking.Excerpt(Text(ExportField.UnexcusedHours))})");
-                }
-            }
-
-            CheckAbsenceWithinScheduled(scheduled, (long)excused + unexcused, ExportField.ScheduledHours);
-            Outcome = RowOutcome.Snapshot;
-            Snapshot = new SnapshotRow(pupil.Key, from, date, scheduled, excused, unexcused, Line);
-        }
-        else
-        {
-            date = ParseDate(ExportField.Date, dateColumn);
-            if (date != checkedDate)
-            {
-                checkedDate = date;
-                dateProblem = rules.CheckDate(date);
-                schoolDayProblem = rules.CheckSchoolDay(date);
-            }
-
-            Plausible(ExportField.Date, dateProblem);
-            rowDate = date;
-            var fact = profile.Kind == ExportKind.Lessons ? ReadLesson(pupil, date) : ReadDay(pupil, date);
-            if (fact.Scheduled > 0)
-            {
-                Plausible(ExportField.Date, schoolDayProblem);
-            }
-
-            Outcome = RowOutcome.Fact;
-            Fact = fact;
+            throw new RowException(Header(ExportField.To), Text(ExportField.To), $"period ends before it starts ({QuarantineMasking.Excerpt(Text(ExportField.From))})");
         }
 
-        CurrentPupil = pupil;
-        if (date < pupil.FirstDate)
+        Plausible(ExportField.From, rules.CheckDate(from));
+        Plausible(ExportField.To, rules.CheckDate(date));
+        var scheduled = Hours(ExportField.ScheduledHours, required: true);
+        var excused = Hours(ExportField.ExcusedHours, required: true);
+        var unexcused = Hours(ExportField.UnexcusedHours, required: true);
+        var weekdays = Weekdays(from, date);
+        if (scheduled > (long)weekdays * rules.Options.MaxMinutesPerDay)
         {
-            pupil.FirstDate = date;
+            throw new RowException(Header(ExportField.ScheduledHours), Text(ExportField.ScheduledHours),
+                $"more scheduled time than {weekdays} weekdays of at most {rules.Options.MaxMinutesPerDay} minutes hold " +
+                "(Skolnarvaro:Plausibility:MaxMinutesPerDay)");
         }
 
-        if (date > pupil.LastDate)
+        if (index.ContainsKey(ExportField.TotalAbsentHours))
         {
-            // The latest row decides the class: pupils change class during a term.
-            pupil.LastDate = date;
-            RefreshClass(pupil);
+            var total = Hours(ExportField.TotalAbsentHours, required: false);
+            if (Math.Abs(total - (excused + unexcused)) > 1)
+            {
+                throw new RowException(Header(ExportField.TotalAbsentHours), Text(ExportField.TotalAbsentHours),
+                    $"total absence is not the sum of excused ({QuarantineMasking.Excerpt(Text(ExportField.ExcusedHours))}) and unexcused " +
+                    $"({QuarantineMasking.Excerpt(Text(ExportField.UnexcusedHours))})");
+            }
         }
+
+        CheckAbsenceWithinScheduled(scheduled, (long)excused + unexcused, ExportField.ScheduledHours);
+        Outcome = RowOutcome.Snapshot;
+        Snapshot = new SnapshotRow(pupil.Key, from, date, scheduled, excused, unexcused, Line);
+        return date;
+    }
+
+    /// <summary>A lessons or days row: one fact of the pupil's day, on the date returned.</summary>
+    private DateOnly ReadFact(PupilInfo pupil)
+    {
+        var date = ParseDate(ExportField.Date, dateColumn);
+        if (date != checkedDate)
+        {
+            checkedDate = date;
+            dateProblem = rules.CheckDate(date);
+            schoolDayProblem = rules.CheckSchoolDay(date);
+        }
+
+        Plausible(ExportField.Date, dateProblem);
+        rowDate = date;
+        var fact = profile.Kind == ExportKind.Lessons ? ReadLesson(pupil, date) : ReadDay(pupil, date);
+        if (fact.Scheduled > 0)
+        {
+            Plausible(ExportField.Date, schoolDayProblem);
+        }
+
+        Outcome = RowOutcome.Fact;
+        Fact = fact;
+        return date;
     }
 
     private FactRow ReadLesson(PupilInfo pupil, DateOnly date)
