@@ -98,15 +98,40 @@ public sealed class ExportReader : IDisposable
         csv = order is null ? CsvReader.FromFile(path, options) : CsvReader.Create(order.Open(path), options, leaveOpen: false);
 
         var headers = csv.Headers;
-        // A quote in the header that is not closed on its line makes the lines after it part of the header: no row would be
-        // read, and the line count could not say which line went wrong.
+        CheckHeader(path, headers);
+        MapColumns(path, headers);
+        pnrColumn = index[ExportField.Personnummer];
+        classColumn = index[ExportField.Class];
+        subjectColumn = index.GetValueOrDefault(ExportField.Subject, -1);
+        dateColumn = index.GetValueOrDefault(ExportField.Date, -1);
+        startColumn = index.GetValueOrDefault(ExportField.StartTime, -1);
+        lengthColumn = index.GetValueOrDefault(ExportField.LengthMinutes, -1);
+        statusColumn = index.GetValueOrDefault(ExportField.Status, -1);
+        absentColumn = index.GetValueOrDefault(ExportField.AbsentMinutes, -1);
+        isoDates = profile.DateFormat == "yyyy-MM-dd";
+        var mapped = index.Values.ToHashSet();
+        // Header cells are the file's content: shown only as excerpts.
+        ExtraColumns = headers.Where((_, i) => !mapped.Contains(i)).Select(QuarantineMasking.Excerpt).ToList();
+        MarkMultiLineColumns(headers.Count, mapped);
+        Lines.Total = scan.Lines;
+        Lines.Header = scan.Lines == 0 ? 0 : 1;
+    }
+
+    /// <summary>A quote left open in the header makes the lines after it part of the header: refused at line 1.</summary>
+    private void CheckHeader(string path, IReadOnlyList<string> headers)
+    {
+        // No row would be read, and the line count could not say which line went wrong.
         if (unclosedQuoteLine == 1 || headers.Any(h => h.Contains('\n') || h.Contains('\r')))
         {
             throw new ExportFormatException(
                 $"{Path.GetFileName(path)}, line 1: a quote opens a field in the header that is not closed on that line, so the lines after it " +
                 "read as part of the header; close the quote or remove it.");
         }
+    }
 
+    /// <summary>Finds the profile's columns in the header; a required one missing refuses the file, naming what the header has.</summary>
+    private void MapColumns(string path, IReadOnlyList<string> headers)
+    {
         var missing = new List<string>();
         foreach (var field in ExportField.Required(profile.Kind).Concat(ExportField.Optional(profile.Kind)))
         {
@@ -141,19 +166,11 @@ public sealed class ExportReader : IDisposable
                 $"{Path.GetFileName(path)}, line 1: missing column {string.Join(", ", missing)} required by export profile " +
                 $"'{profile.Name}' (delimiter '{Printable(profile.Delimiter)}'). The header has: {found}.");
         }
+    }
 
-        pnrColumn = index[ExportField.Personnummer];
-        classColumn = index[ExportField.Class];
-        subjectColumn = index.GetValueOrDefault(ExportField.Subject, -1);
-        dateColumn = index.GetValueOrDefault(ExportField.Date, -1);
-        startColumn = index.GetValueOrDefault(ExportField.StartTime, -1);
-        lengthColumn = index.GetValueOrDefault(ExportField.LengthMinutes, -1);
-        statusColumn = index.GetValueOrDefault(ExportField.Status, -1);
-        absentColumn = index.GetValueOrDefault(ExportField.AbsentMinutes, -1);
-        isoDates = profile.DateFormat == "yyyy-MM-dd";
-        var mapped = index.Values.ToHashSet();
-        // Header cells are the file's content: shown only as excerpts.
-        ExtraColumns = headers.Where((_, i) => !mapped.Contains(i)).Select(QuarantineMasking.Excerpt).ToList();
+    /// <summary>Names, subjects and columns the profile does not use may hold a line break; no other column may.</summary>
+    private void MarkMultiLineColumns(int columns, HashSet<int> mapped)
+    {
         foreach (var field in new[] { ExportField.Name, ExportField.FirstName, ExportField.LastName, ExportField.Subject })
         {
             if (index.TryGetValue(field, out var i))
@@ -162,16 +179,13 @@ public sealed class ExportReader : IDisposable
             }
         }
 
-        for (var i = 0; i < headers.Count; i++)
+        for (var i = 0; i < columns; i++)
         {
             if (!mapped.Contains(i))
             {
                 multiLineColumns.Add(i);
             }
         }
-
-        Lines.Total = scan.Lines;
-        Lines.Header = scan.Lines == 0 ? 0 : 1;
     }
 
     /// <summary>A header cell that is a value: digits (a personnummer, a date, minutes) never name a column.</summary>
@@ -215,26 +229,9 @@ public sealed class ExportReader : IDisposable
 
     public bool Read()
     {
-        while (true)
+        if (!NextRecord())
         {
-            if (!csv.Read())
-            {
-                // Lines after the last record are empty lines the reader skipped; the scan counted them on its own.
-                Lines.Blank += Math.Min(scan.TrailingEmptyLines, Math.Max(0, scan.Lines - (nextLine - 1)));
-                return false;
-            }
-
-            var start = (int)csv.LineNumber;
-            var span = FileScan.Breaks(csv.RawRecord.TrimEnd("\r\n"u8)) + 1;
-            Lines.Blank += Math.Max(0, start - nextLine);
-            nextLine = start + span;
-            LineSpan = span;
-            if (!IsBlankRecord())
-            {
-                break;
-            }
-
-            Lines.Blank += span;
+            return false;
         }
 
         RowsRead++;
@@ -281,6 +278,39 @@ public sealed class ExportReader : IDisposable
             throw Truncated();
         }
 
+        CountLines();
+        return true;
+    }
+
+    /// <summary>Moves to the next record that is not blank, counting the blank lines on the way; false at the end.</summary>
+    private bool NextRecord()
+    {
+        while (true)
+        {
+            if (!csv.Read())
+            {
+                // Lines after the last record are empty lines the reader skipped; the scan counted them on its own.
+                Lines.Blank += Math.Min(scan.TrailingEmptyLines, Math.Max(0, scan.Lines - (nextLine - 1)));
+                return false;
+            }
+
+            var start = (int)csv.LineNumber;
+            var span = FileScan.Breaks(csv.RawRecord.TrimEnd("\r\n"u8)) + 1;
+            Lines.Blank += Math.Max(0, start - nextLine);
+            nextLine = start + span;
+            LineSpan = span;
+            if (!IsBlankRecord())
+            {
+                return true;
+            }
+
+            Lines.Blank += span;
+        }
+    }
+
+    /// <summary>The row's lines go to the account of its outcome.</summary>
+    private void CountLines()
+    {
         switch (Outcome)
         {
             case RowOutcome.Problem:
@@ -293,8 +323,6 @@ public sealed class ExportReader : IDisposable
                 Lines.Imported += LineSpan;
                 break;
         }
-
-        return true;
     }
 
     /// <summary>
