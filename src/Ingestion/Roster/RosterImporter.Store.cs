@@ -59,7 +59,7 @@ public sealed partial class RosterImporter
             : $"; {verdict.Repeats.Count} repeated {(verdict.Repeats.Count == 1 ? "row" : "rows")} counted once " +
               $"({string.Join(", ", verdict.Repeats.Take(5).Select(r => $"line {r.Line} repeats line {r.First}"))}{(verdict.Repeats.Count > 5 ? ", …" : "")})";
         var missing = without.Count == 0 ? "" : $"; {without.Count} of the school's classes {(without.Count == 1 ? "has" : "have")} no mentor: {string.Join(", ", without)}";
-        return $"{file.Name}: roster imported, in force from {file.Night:yyyy-MM-dd}: {verdict.Entries.Count} mentors of {classes} " +
+        return $"{file.Name}: roster imported, in force from {file.Night:yyyy-MM-dd}: {verdict.Entries.Count} {(verdict.Entries.Count == 1 ? "mentor" : "mentors")} of {classes} " +
                $"{(classes == 1 ? "class" : "classes")} ({added} started, {ended} ended){repeats}{missing}.";
     }
 
