@@ -89,7 +89,7 @@ public sealed partial class RosterImporter(
         var profile = profiles.For(file.School);
         if (ImportChecks.BeforeReading(file.Name, file.Path, profile, scan) is { } unreadable)
         {
-            return await RejectAsync(file, [], $"{Rejected} {unreadable.Problems[0].Reason}.", ct);
+            return await RejectAsync(file, [], $"{Rejected} {ForRoster(unreadable.Problems[0].Reason, profile.Encoding)}.", ct);
         }
 
         if (scan.Lines == 0)
@@ -131,6 +131,17 @@ public sealed partial class RosterImporter(
         await tx.CommitAsync(ct);
         logger.LogInformation("School {School}: {Message}", file.Code, result.Message);
         return result;
+    }
+
+    /// <summary>
+    /// The encoding check advises changing the exports' profile; a roster is saved in the exports' encoding instead, since
+    /// the one setting serves both.
+    /// </summary>
+    private static string ForRoster(string reason, System.Text.Encoding encoding)
+    {
+        var advice = reason.IndexOf(": set Encoding in the school's ProfileOverrides", StringComparison.Ordinal);
+        var name = encoding is System.Text.UTF8Encoding ? "UTF-8" : encoding.WebName;
+        return advice < 0 ? reason : $"{reason[..advice]}: save the roster as {name}, the encoding of the school's exports (its export profile)";
     }
 
     /// <summary>The same content as the roster in force is not read again (the nightly run meets it every night).</summary>

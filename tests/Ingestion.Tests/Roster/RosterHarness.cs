@@ -13,9 +13,9 @@ internal sealed class RosterHarness(ImportHarness import, TempDirectory temp) : 
 {
     public static readonly DateOnly Night = new(2026, 9, 14);
 
-    public static async Task<RosterHarness> StartAsync(TestDatabase db, TempDirectory temp)
+    public static async Task<RosterHarness> StartAsync(TestDatabase db, TempDirectory temp, IReadOnlyDictionary<string, string?>? configuration = null)
     {
-        var import = await ImportHarness.StartAsync(db, temp, BuiltInProfiles.DaysDefault);
+        var import = await ImportHarness.StartAsync(db, temp, BuiltInProfiles.DaysDefault, configuration: configuration);
         var days = await import.ImportAsync(Data("days_three_classes.csv"));
         days.Status.Should().Be(ImportStatus.Imported, days.Message);
         return new RosterHarness(import, temp);

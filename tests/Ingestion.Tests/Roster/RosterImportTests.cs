@@ -78,8 +78,8 @@ public sealed class RosterImportTests(TestDatabase db) : IClassFixture<TestDatab
         "The header has: 'Klass', 'Mentor'.")]
     [InlineData("mentorer_empty.csv", "the file is empty; a roster's first line is the header Klass;Mentor;E-post, then one row per mentor and class.")]
     [InlineData("mentorer_header_only.csv", "the file has its header but no mentors")]
-    [InlineData("mentorer_windows1252.csv", "line 2, byte ", "not valid UTF-8, the encoding of profile 'days-default'; it looks like Windows-1252: set Encoding " +
-        "in the school's ProfileOverrides")]
+    [InlineData("mentorer_windows1252.csv", "line 2, byte ", "not valid UTF-8, the encoding of profile 'days-default'; it looks like Windows-1252: " +
+        "save the roster as UTF-8, the encoding of the school's exports (its export profile).")]
     [InlineData("mentorer_personnummer_in_mentor_column.csv", "1 row is wrong:", "line 3, column 'Mentor', value '19800412-****': it holds what reads as a " +
         "personnummer; a roster names classes and mentors and never holds a personnummer: remove it.")]
     [InlineData("mentorer_one_address_two_names.csv", "1 row is wrong:", "line 3, column 'Mentor', value 'Åsa Berg': the address asa.oberg@angsskolan.example.se " +
@@ -175,6 +175,19 @@ public sealed class RosterImportTests(TestDatabase db) : IClassFixture<TestDatab
         result.Status.Should().Be(RosterImportStatus.Rejected);
         result.Message.Should().Be("mentorer.csv: rejected, nothing read: it is a symbolic link to a file outside the inbox; only files inside the inbox " +
             "are read. Copy the export itself into the inbox.");
+    }
+
+    [Fact]
+    public async Task A_roster_over_the_size_cap_is_not_read_and_the_roster_in_force_stays()
+    {
+        using var roster = await RosterHarness.StartAsync(db, temp, new Dictionary<string, string?> { ["Skolnarvaro:MaxFileBytes"] = "1700" });
+        (await roster.ImportAsync("mentorer_good.csv")).Status.Should().Be(RosterImportStatus.Imported);
+
+        var result = await roster.ImportAsync("mentorer_over_size_cap.csv", Night.AddDays(7));
+
+        result.Status.Should().Be(RosterImportStatus.Rejected);
+        result.Message.Should().StartWith("mentorer_over_size_cap.csv: rejected, nothing read: 2,302 bytes is more than the 1,700 ");
+        (await roster.Mentors.OfClassAsync(School, "7B", Night.AddDays(7))).Should().Equal(new Mentor("Per Ström", "per.strom@angsskolan.example.se"));
     }
 
     [Fact]
