@@ -28,6 +28,7 @@ internal static class Det
         public const int Cohort = 18;
         public const int HistoryMovers = 19;
         public const int Trips = 20;
+        public const int Mentors = 21;
     }
 
     public static ulong Mix(ulong x)

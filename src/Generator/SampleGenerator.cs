@@ -5,7 +5,8 @@ namespace Skolnarvaro.Generator;
 
 /// <summary>
 /// Seeded, deterministic generator of a synthetic municipality: a school registry (<c>schools.json</c>)
-/// and each school's attendance exports under <c>inbox/&lt;skolenhetskod&gt;/</c>.
+/// and each school's attendance exports under <c>inbox/&lt;skolenhetskod&gt;/</c>, with the school's roster of mentors
+/// beside them in the single-term sample (<see cref="RosterWriter"/>).
 /// The same options always give byte-identical output. Rows are streamed to disk; memory depends
 /// on the number of pupils, not on the number of rows.
 /// </summary>
@@ -70,6 +71,7 @@ public static class SampleGenerator
         foreach (var school in schools)
         {
             var s = new SchoolExporter(options.Seed, school, calendar, inbox).Write();
+            RosterWriter.Write(options.Seed, school, inbox);
             files += s.Files;
             rows += s.Rows;
             all.Add((school, s));

@@ -9,6 +9,7 @@ using Skolnarvaro.Ingestion.Identity;
 using Skolnarvaro.Ingestion.Import;
 using Skolnarvaro.Ingestion.Plausibility;
 using Skolnarvaro.Ingestion.Quarantine;
+using Skolnarvaro.Ingestion.Roster;
 using Skolnarvaro.Ingestion.Schools;
 
 namespace Skolnarvaro.Ingestion;
@@ -70,6 +71,8 @@ public static partial class IngestionServiceCollectionExtensions
         services.AddSingleton<FactStatistics>();
         services.AddSingleton<QuarantineStore>();
         services.AddSingleton<DataQualityStore>();
+        services.AddSingleton<RosterImporter>();
+        services.AddSingleton<ClassMentors>();
         return services;
     }
 

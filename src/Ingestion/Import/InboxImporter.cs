@@ -1,10 +1,14 @@
 using Microsoft.Extensions.Logging;
 using Skolnarvaro.Ingestion.Profiles;
+using Skolnarvaro.Ingestion.Roster;
 using Skolnarvaro.Ingestion.Schools;
 
 namespace Skolnarvaro.Ingestion.Import;
 
-/// <summary>Imports every file waiting in a school's inbox, oldest name first; files imported before are no-ops.</summary>
+/// <summary>
+/// Imports every export waiting in a school's inbox, oldest name first; files imported before are no-ops. The school's
+/// roster, in the same inbox, is the roster importer's (<see cref="RosterFiles"/>).
+/// </summary>
 public sealed class InboxImporter(FileImporter importer, SchoolProfiles profiles, ILogger<InboxImporter> logger)
 {
     private static readonly string[] Extensions = [".csv", ".txt", ".tsv", ".skv"];
@@ -19,7 +23,7 @@ public sealed class InboxImporter(FileImporter importer, SchoolProfiles profiles
         }
 
         var files = Directory.EnumerateFiles(folder)
-            .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+            .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase) && !RosterFiles.IsRoster(f))
             .Order(StringComparer.Ordinal)
             .ToList();
         var results = new List<ImportResult>();

@@ -3,6 +3,7 @@ using Spectre.Console;
 using Skolnarvaro.Ingestion.Import;
 using Skolnarvaro.Ingestion.Profiles;
 using Skolnarvaro.Ingestion.Quarantine;
+using Skolnarvaro.Ingestion.Roster;
 using Skolnarvaro.Ingestion.Schools;
 using Skolnarvaro.Worker.Composition;
 
@@ -37,12 +38,21 @@ public static class ImportCommand
                 : host.Get<SchoolProfiles>().For(settings);
 
             var results = new List<ImportResult>();
+            var rosterRejected = false;
             foreach (var file in parse.GetValue(files)!)
             {
                 if (!file.Exists)
                 {
                     AnsiConsole.MarkupLine($"[red]{Markup.Escape(file.FullName)}: file not found.[/]");
                     return ExitCodes.BadConfiguration;
+                }
+
+                if (RosterFiles.IsRoster(file.Name))
+                {
+                    var roster = await host.Get<RosterImporter>().ImportAsync(settings, file.FullName, ct: ct);
+                    rosterRejected |= roster.Status == RosterImportStatus.Rejected;
+                    AnsiConsole.MarkupLine($"[{(roster.Status == RosterImportStatus.Rejected ? "red" : "green")}]{Markup.Escape(roster.Message)}[/]");
+                    continue;
                 }
 
                 ImportResult result = null!;
@@ -69,7 +79,7 @@ public static class ImportCommand
                 AnsiConsole.MarkupLine($"[{colour}]{Markup.Escape(result.Message)}[/]");
             }
 
-            return results.Any(r => r.Status == ImportStatus.Rejected) ? ExitCodes.FileRejected : ExitCodes.Ok;
+            return rosterRejected || results.Any(r => r.Status == ImportStatus.Rejected) ? ExitCodes.FileRejected : ExitCodes.Ok;
         });
         return command;
     }
