@@ -5,7 +5,7 @@ using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.TestSupport;
 using Skolnarvaro.Web;
 
-namespace Skolnarvaro.Worker.Tests.Web;
+namespace Skolnarvaro.Web.Tests;
 
 /// <summary>
 /// What the rektor's and the huvudman's pages say, rendered through the shipped templates from page models built the way the
@@ -151,7 +151,7 @@ public sealed class WebPageWordingTests
 
     private static void Golden(string file, string actual)
     {
-        var path = TestFiles.InRepo("tests", "Worker.Tests", "Web", "Golden", file);
+        var path = TestFiles.InRepo("tests", "Web.Tests", "Golden", file);
         if (Environment.GetEnvironmentVariable("SKOLNARVARO_UPDATE_GOLDEN") == "1")
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
