@@ -14,6 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Skolnarvaro.Notifications;
+using Skolnarvaro.Notifications.Digests;
 using Skolnarvaro.Calendar;
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Investigations;
@@ -223,7 +224,7 @@ public static class RektorEndpoints
             return;
         }
 
-        var caveats = services.GetService<ISchoolCaveats>() is { } source ? await source.ForSchoolAsync(school, ct) : [];
+        var caveats = await services.GetRequiredService<SchoolCaveats>().ForSchoolAsync(school, ct);
         var view = WebPages.Pupil(users.School(school)!, page, error, caveats, time, users.MayRecordSteps(c.User, school));
         view = view with
         {

@@ -129,7 +129,8 @@ public static class WorkerHost
         builder.Services.AddAnalysis(builder.Configuration, Home);
         builder.Services.AddNotifications(builder.Configuration, Home);
         builder.Services.AddWeb(builder.Configuration, Home);
-        builder.Services.AddSingleton<ISchoolCaveats, SchoolCaveats>();
+        // The night asks for the digests' sign-in links; the rektor's page, which opens them, signs them.
+        builder.Services.AddSingleton<IDigestLinks>(sp => sp.GetRequiredService<SignInLinks>());
         return connectionString;
     }
 

@@ -8,7 +8,6 @@ using Skolnarvaro.Ingestion.Schools;
 using Skolnarvaro.Notifications.Delivery;
 using Skolnarvaro.Notifications.Digests;
 using Skolnarvaro.Notifications.Ops;
-using Skolnarvaro.Web;
 using Skolnarvaro.Worker.Runs;
 
 namespace Skolnarvaro.Worker.Nightly;
@@ -53,10 +52,11 @@ public sealed class NightlyRun(
     SchoolImports imports,
     SchoolFlags flags,
     SchoolDigests digests,
+    SchoolCaveats caveats,
     OpsReport opsReport,
     OutboxSender sender,
     RunStore runs,
-    SignInLinks links,
+    IDigestLinks links,
     ILogger<NightlyRun> logger)
 {
     /// <summary>The whole nightly job, now, in this process: what <c>skolnarvaro run-once</c> does.</summary>
@@ -205,6 +205,7 @@ public sealed class NightlyRun(
         }
 
         var (recorded, news) = await flags.RecordWithNewsAsync(conn, runId, levels, ct);
+        await caveats.RecordAsync(conn, runId, code, asOf, DigestQuality(quality), ct);
         var (digest, digestError) = await QueueDigestAsync(tx, runId, code, asOf, news, DigestQuality(quality), sendNow, ct);
         if (digest.Recorded)
         {
@@ -249,7 +250,7 @@ public sealed class NightlyRun(
         news.FirstDigest, news.LeftLevels, news.ShowsDays);
 
     /// <summary>Ingestion's data quality as the digest (and the rektor's page) words it.</summary>
-    internal static DigestDataQuality DigestQuality(SchoolDataQuality q) =>
+    private static DigestDataQuality DigestQuality(SchoolDataQuality q) =>
         new(q.LastExportDate, q.SchoolDaysSinceLastExport, q.IsStale, q.ReportingRate, q.RejectedFilesLast30Days, q.KeptFactsLast30Days);
 
     private static OpsSchoolFacts OpsFacts(SchoolOutcome o) => new(
