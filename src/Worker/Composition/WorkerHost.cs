@@ -142,7 +142,6 @@ public static class WorkerHost
         _ = services.GetRequiredService<DigestRenderer>();
         _ = services.GetRequiredService<Skolnarvaro.Notifications.Ops.OpsDigestRenderer>();
         _ = services.GetRequiredService<Skolnarvaro.Analysis.Reporting.TermReportHtml>();
-        _ = services.GetRequiredService<WebRenderer>();
         DatabaseConnection.CheckReachable(connectionString);
         DatabaseMigrator.Migrate(connectionString, services.GetRequiredService<ILoggerFactory>().CreateLogger("Migrations"));
     }
