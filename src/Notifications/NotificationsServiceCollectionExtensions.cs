@@ -37,6 +37,7 @@ public static class NotificationsServiceCollectionExtensions
         services.AddSingleton<OutboxStore>();
         services.AddSingleton<OutboxSender>();
         services.AddSingleton<SchoolDigests>();
+        services.AddSingleton<SchoolCaveats>();
         services.AddSingleton<OpsReport>();
         return services;
     }

@@ -14,6 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Skolnarvaro.Notifications;
+using Skolnarvaro.Notifications.Digests;
 using Skolnarvaro.Calendar;
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Investigations;
@@ -46,7 +47,7 @@ public static class RektorEndpoints
                 405 => ("Sidan finns inte", "Adressen leder inte till någon sida här."),
                 _ => ("Något gick fel", "Försök igen om en stund."),
             };
-            await Page(c, c.Response.StatusCode, "message", heading, new MessagePage(heading, [line], "Till startsidan", "/", null));
+            await Page(c, c.Response.StatusCode, WebPage.Message, heading, new MessagePage(heading, [line], "Till startsidan", "/", null));
         });
         app.UseAuthentication();
         app.UseAntiforgery();
@@ -80,7 +81,7 @@ public static class RektorEndpoints
         }
         else if (allowed.Count > 1)
         {
-            await Page(c, 200, "schools", "Dina skolor", new { Schools = allowed.Select(s => new NavLink(users.School(s)!.Name, $"/skola/{s}", false)).ToList() });
+            await Page(c, 200, WebPage.Schools, "Dina skolor", new { Schools = allowed.Select(s => new NavLink(users.School(s)!.Name, $"/skola/{s}", false)).ToList() });
         }
         else
         {
@@ -98,7 +99,7 @@ public static class RektorEndpoints
         var names = string.Join(", ", schools.Select(s => users.School(s)!.Name));
         // A button, not an automatic sign-in: a mail scanner that follows links opens nothing, and the session cookie (SameSite=Strict)
         // is set by a request from this site, so the browser sends it on the next one.
-        await Page(c, 200, "message", "Logga in", new MessagePage("Logga in", [$"Länken gäller {names}."], "Öppna skolans lista", SignInLinks.Path, token));
+        await Page(c, 200, WebPage.Message, "Logga in", new MessagePage("Logga in", [$"Länken gäller {names}."], "Öppna skolans lista", SignInLinks.Path, token));
     }
 
     private static async Task SignIn(HttpContext c, SignInLinks links, WebUsers users, [FromForm(Name = "t")] string? token)
@@ -130,11 +131,11 @@ public static class RektorEndpoints
         {
             case LinkCheck.Tampered:
                 throttle.LinkFailed(address);
-                await Page(c, 400, "message", "Ogiltig länk", new MessagePage("Länken är ogiltig",
+                await Page(c, 400, WebPage.Message, "Ogiltig länk", new MessagePage("Länken är ogiltig",
                     ["Länken är inte hel eller har ändrats. Använd länken i den senaste sammanfattningen, hela och oförändrad."], null, null, null));
                 return null;
             case LinkCheck.Expired:
-                await Page(c, 410, "message", "Länken har gått ut", new MessagePage("Länken har gått ut",
+                await Page(c, 410, WebPage.Message, "Länken har gått ut", new MessagePage("Länken har gått ut",
                     [$"Länken gällde till och med {WebPages.Date(DateOnly.FromDateTime(claim!.Expires.AddSeconds(-1).UtcDateTime))}.",
                      "Nästa sammanfattning har en ny länk."], null, null, null));
                 return null;
@@ -143,7 +144,7 @@ public static class RektorEndpoints
         var schools = users.SchoolsOfRektor(claim!.Email).Where(claim.Schools.Contains).ToList();
         if (schools.Count == 0)
         {
-            await Page(c, 403, "message", "Ingen behörighet", new MessagePage("Länken gäller inte längre",
+            await Page(c, 403, WebPage.Message, "Ingen behörighet", new MessagePage("Länken gäller inte längre",
                 ["Adressen är inte längre rektor för skolan i kommunens skolregister. Kontakta kommunens analytiker om det är fel."], null, null, null));
             return null;
         }
@@ -152,7 +153,7 @@ public static class RektorEndpoints
     }
 
     private static async Task LoginForm(HttpContext c, IOptions<WebOptions> options, [FromQuery(Name = "fel")] string? error) =>
-        await Page(c, error is null ? 200 : 401, "login", "Logga in", new LoginPage(
+        await Page(c, error is null ? 200 : 401, WebPage.Login, "Logga in", new LoginPage(
             error is null ? null : "Inloggningen hos identitetsleverantören gav ingen behörighet här.",
             options.Value.Oidc.IsConfigured,
             options.Value.Analysts.Any(a => !string.IsNullOrEmpty(a.Password)) || options.Value.HuvudmanAccounts.Any(a => !string.IsNullOrEmpty(a.Password))));
@@ -170,7 +171,7 @@ public static class RektorEndpoints
         if (email is null || users.Password(email) is not { Length: > 0 } expected || password is null
             || !CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(password)), SHA256.HashData(Encoding.UTF8.GetBytes(expected))))
         {
-            await Page(c, 401, "login", "Logga in", new LoginPage("Fel e-postadress eller lösenord.", options.Value.Oidc.IsConfigured, true));
+            await Page(c, 401, WebPage.Login, "Logga in", new LoginPage("Fel e-postadress eller lösenord.", options.Value.Oidc.IsConfigured, true));
             return;
         }
 
@@ -182,7 +183,7 @@ public static class RektorEndpoints
     private static async Task SignOut(HttpContext c, [FromForm(Name = "ut")] string? _)
     {
         await c.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-        await Page(c, 200, "message", "Utloggad", new MessagePage("Du är utloggad", ["Öppna länken i en sammanfattning för att logga in igen."], null, null, null));
+        await Page(c, 200, WebPage.Message, "Utloggad", new MessagePage("Du är utloggad", ["Öppna länken i en sammanfattning för att logga in igen."], null, null, null));
     }
 
     private static async Task SchoolList(
@@ -198,7 +199,7 @@ public static class RektorEndpoints
         var info = users.School(school)!;
         // The calendar's school days, as on the huvudman's page: a school whose exports stopped does not stop the clock.
         var today = time.SchoolToday();
-        await Page(c, 200, "list", info.Name, WebPages.List(info, listed, className is { Length: > 0 } ? className : null, sort,
+        await Page(c, 200, WebPage.List, info.Name, WebPages.List(info, listed, className is { Length: > 0 } ? className : null, sort,
             expected.Value.ExpectedWithinSchoolDays, since => calendar.DaysBetween(school, since, today)));
     }
 
@@ -218,19 +219,19 @@ public static class RektorEndpoints
 
         if (Key(pupil) is not { } key || await store.PupilAsync(allowed, school, key, ct) is not { } page)
         {
-            await Page(c, 404, "message", "Eleven finns inte", new MessagePage("Eleven finns inte",
+            await Page(c, 404, WebPage.Message, "Eleven finns inte", new MessagePage("Eleven finns inte",
                 ["Ingen elev med den adressen finns på skolan."], "Till skolans lista", $"/skola/{school}", null));
             return;
         }
 
-        var caveats = services.GetService<ISchoolCaveats>() is { } source ? await source.ForSchoolAsync(school, ct) : [];
+        var caveats = await services.GetRequiredService<SchoolCaveats>().ForSchoolAsync(school, ct);
         var view = WebPages.Pupil(users.School(school)!, page, error, caveats, time, users.MayRecordSteps(c.User, school));
         view = view with
         {
             Notice = done is { } d ? WebPages.StepNotice(view, d.Step, d.Removed) : null,
             Confirm = confirm is { } k ? view.Steps.FirstOrDefault(s => s.Code == k.ToString() && s.Date is not null) : null,
         };
-        await Page(c, status, "pupil", view.Name, view);
+        await Page(c, status, WebPage.Pupil, view.Name, view);
     }
 
     /// <summary>The step the redirect after a save names (?sparat=Started, ?borttaget=Reported), to say what was done.</summary>
@@ -252,14 +253,14 @@ public static class RektorEndpoints
 
         if (!users.MayRecordSteps(c.User, school))
         {
-            await Page(c, 403, "message", "Ingen behörighet", new MessagePage("Ingen behörighet",
+            await Page(c, 403, WebPage.Message, "Ingen behörighet", new MessagePage("Ingen behörighet",
                 ["Utredningens steg registreras av skolans rektor. Du kan se stegen men inte ändra dem."], "Tillbaka till eleven", $"/skola/{school}/elev/{pupil}", null));
             return;
         }
 
         if (Key(pupil) is not { } key || await store.PupilAsync(allowed, school, key, ct) is null)
         {
-            await Page(c, 404, "message", "Eleven finns inte", new MessagePage("Eleven finns inte", ["Ingen elev med den adressen finns på skolan."], null, null, null));
+            await Page(c, 404, WebPage.Message, "Eleven finns inte", new MessagePage("Eleven finns inte", ["Ingen elev med den adressen finns på skolan."], null, null, null));
             return;
         }
 
@@ -350,12 +351,12 @@ public static class RektorEndpoints
         if (c.User.IsInRole(WebUsers.AnalystRole) && users.Allowed(c.User) is { Count: > 0 } all)
         {
             var lines = await store.InvestigationsAsync(all, term, today, days, ct);
-            await Page(c, 200, "huvudman", "Kommunens översikt", WebPages.Kommun(users.Schools, lines, term, days));
+            await Page(c, 200, WebPage.Huvudman, "Kommunens översikt", WebPages.Kommun(users.Schools, lines, term, days));
         }
         else if (users.HuvudmanOf(c.User) is { } huvudman && users.HuvudmanSchools(c.User) is { Count: > 0 } own)
         {
             var lines = await store.InvestigationsAsync(own, term, today, days, ct);
-            await Page(c, 200, "huvudman", "Huvudmannens översikt", WebPages.Huvudman(huvudman, users.Schools, lines, term, days));
+            await Page(c, 200, WebPage.Huvudman, "Huvudmannens översikt", WebPages.Huvudman(huvudman, users.Schools, lines, term, days));
         }
         else
         {
@@ -382,14 +383,14 @@ public static class RektorEndpoints
         return allowed;
     }
 
-    private static Task TooManyAttemptsAsync(HttpContext c) => Page(c, StatusCodes.Status429TooManyRequests, "message", "För många försök",
+    private static Task TooManyAttemptsAsync(HttpContext c) => Page(c, StatusCodes.Status429TooManyRequests, WebPage.Message, "För många försök",
         new MessagePage("För många försök", ["För många inloggningsförsök på kort tid. Vänta en minut och försök igen."], null, null, null));
 
-    private static Task NotSignedIn(HttpContext c) => Page(c, 401, "message", "Logga in", new MessagePage("Logga in",
+    private static Task NotSignedIn(HttpContext c) => Page(c, 401, WebPage.Message, "Logga in", new MessagePage("Logga in",
         ["Öppna länken i den senaste sammanfattningen från Skolnärvaro för att se skolans lista. Länken är personlig och gäller i två veckor."],
         "Logga in som analytiker eller huvudman", "/logga-in", null));
 
-    private static Task Forbidden(HttpContext c) => Page(c, 403, "message", "Ingen behörighet", new MessagePage("Ingen behörighet",
+    private static Task Forbidden(HttpContext c) => Page(c, 403, WebPage.Message, "Ingen behörighet", new MessagePage("Ingen behörighet",
         ["Sidan gäller en skola du inte har behörighet till."], "Till dina skolor", "/", null));
 
     private static byte[]? Key(string pupil)
@@ -402,7 +403,7 @@ public static class RektorEndpoints
         return Convert.FromHexString(pupil);
     }
 
-    private static async Task Page(HttpContext c, int status, string page, string title, object model)
+    private static async Task Page(HttpContext c, int status, WebPage page, string title, object model)
     {
         var renderer = c.RequestServices.GetRequiredService<WebRenderer>();
         var users = c.RequestServices.GetRequiredService<WebUsers>();

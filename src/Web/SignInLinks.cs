@@ -18,7 +18,7 @@ public enum LinkCheck { Valid, Tampered, Expired }
 /// key from configuration. Nothing is stored: a link is checked by its signature, and it opens only while the address is
 /// still a rektor of those schools in the registry.
 /// </summary>
-public sealed class SignInLinks(IOptions<WebOptions> options, WebUsers users, TimeProvider time)
+public sealed class SignInLinks(IOptions<WebOptions> options, WebUsers users, TimeProvider time) : IDigestLinks
 {
     public const string Path = "/in";
 

@@ -14,29 +14,43 @@ public sealed record PageBody(FormToken? Form, object Page);
 public sealed record LayoutModel(string Title, string? User, FormToken? Form, IReadOnlyList<NavLink> Nav, string Body);
 
 /// <summary>
+/// The pages the endpoints render, each from its template templates/web/{name in lower case}.html.sbn. An endpoint can only
+/// name a page of this list, and every one of them is loaded and rendered when the host starts.
+/// </summary>
+public enum WebPage { Message, Login, Schools, List, Pupil, Huvudman }
+
+/// <summary>
 /// The pages' Scriban templates (templates/web/), strict like the digest's: a missing file or an unknown variable stops the
 /// worker's start with file, line and column, not a rektor's request.
 /// </summary>
 public sealed class WebRenderer
 {
-    public static readonly string[] Pages = ["message", "login", "list", "pupil", "huvudman", "schools"];
-
     private readonly CheckedTemplate layout;
-    private readonly Dictionary<string, CheckedTemplate> pages;
+    private readonly Dictionary<WebPage, CheckedTemplate> pages;
 
     public WebRenderer(string templateFolder)
     {
         var folder = Path.Combine(templateFolder, "web");
         layout = new CheckedTemplate(Path.Combine(folder, "layout.html.sbn"));
-        pages = Pages.ToDictionary(p => p, p => new CheckedTemplate(Path.Combine(folder, $"{p}.html.sbn")));
-        foreach (var (page, model) in Samples())
+        pages = Enum.GetValues<WebPage>().ToDictionary(p => p, p => new CheckedTemplate(Path.Combine(folder, TemplateFile(p))));
+        var samples = Samples().ToList();
+        foreach (var (page, model) in samples)
         {
             Render(page, new PageFrame("Exempel", "Anna Rektor", new FormToken("__skolnarvaro", "token"), [new NavLink("Exempelskolan", "/skola/12345678", true)]), model);
         }
+
+        // A page without a sample would have its template parsed but never rendered before a rektor asks for it.
+        if (Enum.GetValues<WebPage>().Except(samples.Select(s => s.Page)).ToList() is { Count: > 0 } unsampled)
+        {
+            throw new InvalidOperationException($"WebRenderer has no sample model for page(s) {string.Join(", ", unsampled)}: add one to its Samples().");
+        }
     }
 
+    /// <summary>The page's template file name in templates/web/.</summary>
+    public static string TemplateFile(WebPage page) => $"{page.ToString().ToLowerInvariant()}.html.sbn";
+
     /// <summary>Every page with every field set, rendered at start-up so a template error stops the start, not a rektor's request.</summary>
-    private static IEnumerable<(string Page, object Model)> Samples()
+    private static IEnumerable<(WebPage Page, object Model)> Samples()
     {
         var school = new WebSchool("12345678", "Exempelskolan", false, ["anna.rektor@example.se"]);
         var key = new byte[32];
@@ -50,19 +64,19 @@ public sealed class WebRenderer
             [week, week with { Monday = new DateOnly(2026, 10, 19), Scheduled = 0, NotReported = 0 }], false, [episode],
             investigation, [new InvestigationChange(InvestigationStep.Started, since, "anna.rektor@example.se", DateTimeOffset.UnixEpoch)]);
         var lines = new SchoolInvestigations(school.Skolenhetskod, 1, 2, 0, 1, 1, 0, [new OverduePupil(key, "Märta", "Östlund", "7B", since, 12)]);
-        yield return ("message", new MessagePage("Rubrik", ["Rad"], "Knapp", "/in", "token"));
-        yield return ("message", new MessagePage("Rubrik", ["Rad"], "Länk", "/", null));
-        yield return ("login", new LoginPage("Fel", true, true));
-        yield return ("schools", new { Schools = new[] { new NavLink("Exempelskolan", "/skola/12345678", false) } });
-        yield return ("list", WebPages.List(school, [listed], null, null, 10, _ => 1));
-        yield return ("list", WebPages.List(school, [], "7B", "klass", 10, _ => 0));
-        yield return ("pupil", WebPages.Pupil(school, pupil, "Fel", ["Varning"], TimeProvider.System, true));
-        yield return ("pupil", WebPages.Pupil(school, pupil, null, [], TimeProvider.System, false));
+        yield return (WebPage.Message, new MessagePage("Rubrik", ["Rad"], "Knapp", "/in", "token"));
+        yield return (WebPage.Message, new MessagePage("Rubrik", ["Rad"], "Länk", "/", null));
+        yield return (WebPage.Login, new LoginPage("Fel", true, true));
+        yield return (WebPage.Schools, new { Schools = new[] { new NavLink("Exempelskolan", "/skola/12345678", false) } });
+        yield return (WebPage.List, WebPages.List(school, [listed], null, null, 10, _ => 1));
+        yield return (WebPage.List, WebPages.List(school, [], "7B", "klass", 10, _ => 0));
+        yield return (WebPage.Pupil, WebPages.Pupil(school, pupil, "Fel", ["Varning"], TimeProvider.System, true));
+        yield return (WebPage.Pupil, WebPages.Pupil(school, pupil, null, [], TimeProvider.System, false));
         var friskola = new WebSchool("87654321", "Exempelfriskolan", true, ["per.rektor@example.se"]) { Huvudman = "Exempel Skolor AB" };
-        yield return ("huvudman", WebPages.Kommun([school, friskola], [lines, lines with { Skolenhetskod = friskola.Skolenhetskod }], term, 10));
-        yield return ("huvudman", WebPages.Huvudman(friskola.Huvudman, [school, friskola], [lines with { Skolenhetskod = friskola.Skolenhetskod }], term, 10));
+        yield return (WebPage.Huvudman, WebPages.Kommun([school, friskola], [lines, lines with { Skolenhetskod = friskola.Skolenhetskod }], term, 10));
+        yield return (WebPage.Huvudman, WebPages.Huvudman(friskola.Huvudman, [school, friskola], [lines with { Skolenhetskod = friskola.Skolenhetskod }], term, 10));
     }
 
-    public string Render(string page, PageFrame frame, object model) =>
+    public string Render(WebPage page, PageFrame frame, object model) =>
         layout.Render(new LayoutModel(frame.Title, frame.User, frame.Form, frame.Nav, pages[page].Render(new PageBody(frame.Form, model))));
 }

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -19,8 +20,9 @@ namespace Skolnarvaro.Web;
 public static class WebServiceCollectionExtensions
 {
     /// <summary>
-    /// The rektor's page's options (validated at start), the sign-in links digests carry and the registry's users. Enough for
-    /// the nightly run to put links in digests; <see cref="AddWebHosting"/> adds what serving the pages needs.
+    /// The rektor's page's options (validated at start), the sign-in links digests carry, the registry's users and the pages'
+    /// templates (loaded and rendered when the host starts). Enough to sign the links digests carry;
+    /// <see cref="AddWebHosting"/> adds what serving the pages needs.
     /// </summary>
     public static IServiceCollection AddWeb(this IServiceCollection services, IConfiguration configuration, string baseDirectory)
     {
@@ -32,6 +34,7 @@ public static class WebServiceCollectionExtensions
         services.AddSingleton<WebUsers>();
         services.AddSingleton(_ => new WebRenderer(Path.GetFullPath(
             configuration["Skolnarvaro:Notifications:TemplateFolder"] is { Length: > 0 } folder ? folder : "templates", baseDirectory)));
+        services.AddHostedService<PageTemplatesCheck>();
         return services;
     }
 
@@ -160,6 +163,18 @@ public static class WebServiceCollectionExtensions
     private static ILogger Log(HttpContext c) => c.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(WebLog.Category);
 
     private static WebSessions Sessions(HttpContext c) => c.RequestServices.GetRequiredService<WebSessions>();
+
+    /// <summary>Loads and renders every page's template as the host starts: a missing or broken one stops the start, naming its file.</summary>
+    private sealed class PageTemplatesCheck(IServiceProvider services) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            _ = services.GetRequiredService<WebRenderer>();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 
     private sealed class WebOptionsValidator(IConfiguration configuration, bool demo) : IValidateOptions<WebOptions>
     {

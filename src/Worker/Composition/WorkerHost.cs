@@ -129,7 +129,8 @@ public static class WorkerHost
         builder.Services.AddAnalysis(builder.Configuration, Home);
         builder.Services.AddNotifications(builder.Configuration, Home);
         builder.Services.AddWeb(builder.Configuration, Home);
-        builder.Services.AddSingleton<ISchoolCaveats, SchoolCaveats>();
+        // The night asks for the digests' sign-in links; the rektor's page, which opens them, signs them.
+        builder.Services.AddSingleton<IDigestLinks>(sp => sp.GetRequiredService<SignInLinks>());
         return connectionString;
     }
 
@@ -141,7 +142,6 @@ public static class WorkerHost
         _ = services.GetRequiredService<DigestRenderer>();
         _ = services.GetRequiredService<Skolnarvaro.Notifications.Ops.OpsDigestRenderer>();
         _ = services.GetRequiredService<Skolnarvaro.Analysis.Reporting.TermReportHtml>();
-        _ = services.GetRequiredService<WebRenderer>();
         DatabaseConnection.CheckReachable(connectionString);
         DatabaseMigrator.Migrate(connectionString, services.GetRequiredService<ILoggerFactory>().CreateLogger("Migrations"));
     }

@@ -8,7 +8,6 @@ using Skolnarvaro.Ingestion.Schools;
 using Skolnarvaro.Notifications.Delivery;
 using Skolnarvaro.Notifications.Digests;
 using Skolnarvaro.Notifications.Ops;
-using Skolnarvaro.Web;
 using Skolnarvaro.Worker.Runs;
 
 namespace Skolnarvaro.Worker.Nightly;
@@ -40,8 +39,9 @@ public sealed record SchoolStep(SchoolStepResult Result, bool ReadyToFinish, Exc
 /// <list type="number">
 /// <item><see cref="BeginAsync"/> records the run and one row per school (one nightly run at a time);</item>
 /// <item><see cref="ImportSchoolAsync"/> imports one school's inbox and its data quality (fan-out);</item>
-/// <item><see cref="FinishAsync"/>, once every school has finished or failed, records each school's flags and the digest
-/// that reports them in one transaction per school, queues the analysts' run report and delivers (fan-in).</item>
+/// <item><see cref="FinishAsync"/>, once every school has finished or failed, records each school's flags, the data-quality
+/// caveats its page shows and the digest that reports them in one transaction per school, queues the analysts' run report
+/// and delivers (fan-in).</item>
 /// </list>
 /// Every step can be retried or run twice: imports are content-hashed, each school is analysed once per run
 /// (<c>run_school.analyzed_at</c>, set in the flags' transaction), digests are keyed by school and run, and a pupil already
@@ -53,10 +53,11 @@ public sealed class NightlyRun(
     SchoolImports imports,
     SchoolFlags flags,
     SchoolDigests digests,
+    SchoolCaveats caveats,
     OpsReport opsReport,
     OutboxSender sender,
     RunStore runs,
-    SignInLinks links,
+    IDigestLinks links,
     ILogger<NightlyRun> logger)
 {
     /// <summary>The whole nightly job, now, in this process: what <c>skolnarvaro run-once</c> does.</summary>
@@ -191,7 +192,7 @@ public sealed class NightlyRun(
     /// <summary>Delivers whatever in the outbox is due (the recurring delivery job: mails held back by an SMTP outage).</summary>
     public async Task<DeliveryResult> DeliverDueAsync(CancellationToken ct = default) => (await sender.DeliverDueAsync(dryRun: false, ct)).Result;
 
-    /// <summary>One school's flags and the digest that reports them, in one transaction, once per run.</summary>
+    /// <summary>One school's flags, its page's caveats and the digest that reports them, in one transaction, once per run.</summary>
     private async Task AnalyzeSchoolAsync(long runId, string code, DateOnly asOf, bool sendNow, CancellationToken ct)
     {
         var took = System.Diagnostics.Stopwatch.StartNew();
@@ -205,7 +206,9 @@ public sealed class NightlyRun(
         }
 
         var (recorded, news) = await flags.RecordWithNewsAsync(conn, runId, levels, ct);
-        var (digest, digestError) = await QueueDigestAsync(tx, runId, code, asOf, news, DigestQuality(quality), sendNow, ct);
+        var dataQuality = DigestQuality(quality);
+        await caveats.RecordAsync(conn, runId, code, asOf, dataQuality, ct);
+        var (digest, digestError) = await QueueDigestAsync(tx, runId, code, asOf, news, dataQuality, sendNow, ct);
         if (digest.Recorded)
         {
             await flags.MarkReportedAsync(conn, code, digest.Told.Select(t => t.PupilKey), asOf, ct);
@@ -249,7 +252,7 @@ public sealed class NightlyRun(
         news.FirstDigest, news.LeftLevels, news.ShowsDays);
 
     /// <summary>Ingestion's data quality as the digest (and the rektor's page) words it.</summary>
-    internal static DigestDataQuality DigestQuality(SchoolDataQuality q) =>
+    private static DigestDataQuality DigestQuality(SchoolDataQuality q) =>
         new(q.LastExportDate, q.SchoolDaysSinceLastExport, q.IsStale, q.ReportingRate, q.RejectedFilesLast30Days, q.KeptFactsLast30Days);
 
     private static OpsSchoolFacts OpsFacts(SchoolOutcome o) => new(

@@ -93,6 +93,28 @@ public sealed class StartupValidationTests(TestDatabase db) : IClassFixture<Test
             .And.NotContain("   at ").And.Contain("nothing was done");
     }
 
+    [Theory]
+    [InlineData("worker")]
+    [InlineData("run-once")]
+    public async Task A_missing_page_template_stops_the_start_with_exit_2_naming_the_file_and_the_setting(string command)
+    {
+        var templates = Path.Combine(temp.Path, "templates");
+        foreach (var file in Directory.GetFiles(TestFiles.InRepo("templates"), "*", SearchOption.AllDirectories))
+        {
+            var copy = Path.Combine(templates, Path.GetRelativePath(TestFiles.InRepo("templates"), file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
+
+        File.Delete(Path.Combine(templates, "web", "pupil.html.sbn"));
+
+        var (code, output) = await RunAsync([command], ("Skolnarvaro__Notifications__TemplateFolder", templates));
+
+        code.Should().Be(2, output);
+        output.Should().Contain($"{Path.Combine(templates, "web", "pupil.html.sbn")}: template file not found (Skolnarvaro:Notifications:TemplateFolder)")
+            .And.Contain("nothing was done").And.NotContain("   at ");
+    }
+
     [Fact]
     public async Task A_misspelt_key_in_a_school_of_the_registry_file_stops_the_start_with_exit_2_naming_the_school_and_key()
     {

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
+using Skolnarvaro.Notifications.Digests;
 using Skolnarvaro.TestSupport;
 using Skolnarvaro.Worker.Composition;
 using Skolnarvaro.Worker.Nightly;
@@ -137,6 +138,28 @@ public sealed class NightlyRunTests(TestDatabase db) : IClassFixture<TestDatabas
         var digest = await MimeMessage.LoadAsync(Path.Combine(temp.Path, "digests", $"digest-{Flagged.Skolenhetskod}-run{twoWeeksLater.RunId}.eml"));
         digest.TextBody.Should().Contain("Påminnelse: 4 elever har fortfarande frånvaro över gränserna").And.Contain(" (påminnelse)");
         digest.TextBody.Should().Contain("Senaste närvaroexporten gäller till och med", "the school has sent nothing for two weeks");
+    }
+
+    [Fact]
+    public async Task The_rektors_page_shows_the_data_quality_caveats_of_the_last_night_worded_as_its_digest()
+    {
+        WriteExports();
+        using var host = await PipelineHost.StartAsync(db, PipelineHost.WriteSchoolsFile(temp.Path, Flagged, Calm), temp.Path);
+        var run = host.Get<NightlyRun>();
+        var caveats = host.Get<SchoolCaveats>();
+        (await caveats.ForSchoolAsync(Flagged.Skolenhetskod, default)).Should().BeEmpty("no night has analysed the school yet");
+
+        await run.RunAsync(AsOf, dryRun: true);
+        (await caveats.ForSchoolAsync(Flagged.Skolenhetskod, default)).Should().BeEmpty("the export is that night's");
+        var later = await run.RunAsync(AsOf.AddDays(14), dryRun: true);
+        var stale = await caveats.ForSchoolAsync(Flagged.Skolenhetskod, default);
+        await run.RunAsync(AsOf.AddDays(7), dryRun: true);
+
+        stale.Should().ContainSingle().Which.Should().StartWith("Senaste närvaroexporten gäller till och med")
+            .And.Contain($"skoldagar före {DigestBuilder.Date(AsOf.AddDays(14))}");
+        var digest = await MimeMessage.LoadAsync(Path.Combine(temp.Path, "digests", $"digest-{Flagged.Skolenhetskod}-run{later.RunId}.eml"));
+        digest.TextBody.Should().Contain(stale[0], "the page and the digest word the data's quality alike");
+        (await caveats.ForSchoolAsync(Flagged.Skolenhetskod, default)).Should().Equal(stale, "an earlier night run later does not replace a later night's caveats");
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using Skolnarvaro.Notifications.Digests;
 using Skolnarvaro.TestSupport;
 using Skolnarvaro.Web;
 
-namespace Skolnarvaro.Worker.Tests.Web;
+namespace Skolnarvaro.Web.Tests;
 
 /// <summary>The personal links and the pages' templates, without a server.</summary>
 public sealed class SignInLinkTests : IDisposable

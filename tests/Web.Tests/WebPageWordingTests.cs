@@ -5,7 +5,7 @@ using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.TestSupport;
 using Skolnarvaro.Web;
 
-namespace Skolnarvaro.Worker.Tests.Web;
+namespace Skolnarvaro.Web.Tests;
 
 /// <summary>
 /// What the rektor's and the huvudman's pages say, rendered through the shipped templates from page models built the way the
@@ -24,14 +24,14 @@ public sealed class WebPageWordingTests
     private static ListedPupil Listed(int id, Level level, string first, string last, string cls, Investigation? investigation = null) =>
         new([(byte)id, .. new byte[31]], first, last, cls, level, Since, Since.AddDays(-id), 0.02 * id, 0.03 * id, id, investigation);
 
-    private static string Render(string page, object model) =>
+    private static string Render(WebPage page, object model) =>
         Renderer.Render(page, new PageFrame("Exempel", "Åsa Öberg", new FormToken("__skolnarvaro", "token"), []), model);
 
     [Fact]
     public void The_school_list_never_calls_a_pupil_with_rising_absence_over_the_limits()
     {
         var page = WebPages.List(Ekbacken, [Listed(1, Level.Trend, "Ebba", "Sjö", "7A"), Listed(2, Level.Trend, "Hugo", "Falk", "8B")], null, null, 10, _ => 0);
-        var html = System.Net.WebUtility.HtmlDecode(Render("list", page));
+        var html = System.Net.WebUtility.HtmlDecode(Render(WebPage.List, page));
 
         html.Should().NotContain("över gränserna", "both pupils have stigande frånvaro, below every limit");
         html.Should().Contain("Utred skyndsamt</strong> frånvaron hos elever med hög frånvaro eller riskfrånvaro");
@@ -54,7 +54,7 @@ public sealed class WebPageWordingTests
 
         page.Rows.Select(r => r.Step).Should().Equal("Anmäld 25 november", "Väntar på utredning", "Avslutad 3 december");
         page.Rows[0].Steps.Should().Be("Utredning inledd 23 november · anmäld till huvudmannen 25 november");
-        Golden("school_list_without_model.html", Render("list", page));
+        Golden("school_list_without_model.html", Render(WebPage.List, page));
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class WebPageWordingTests
 
         list.Counts.Should().Be("2 med hög frånvaro · 1 med riskfrånvaro");
         huvudman.ShowTrend.Should().BeFalse();
-        Render("huvudman", huvudman).Should().NotContain("Stigande");
+        Render(WebPage.Huvudman, huvudman).Should().NotContain("Stigande");
         huvudman.Parts.Single().Lead.Should().StartWith("2 elever med hög frånvaro · 2 utredningar inledda och 2 anmälda till huvudmannen");
         WebPages.Kommun([Ekbacken], [lines with { Reported = 1, Started = 1 }], Term.Containing(Since), 10).Parts.Single().Lead
             .Should().StartWith("2 elever med hög frånvaro · 1 utredning inledd och 1 anmäld till huvudmannen");
@@ -84,7 +84,7 @@ public sealed class WebPageWordingTests
 
         WebPages.StepNotice(view, InvestigationStep.Started, removed: false).Should().Be("Sparat: Utredning inledd 23 november 2026.");
         WebPages.StepNotice(view, InvestigationStep.Reported, removed: true).Should().Be("Borttaget: Anmält till huvudmannen.");
-        var asking = Render("pupil", view with { Confirm = view.Steps.Single(s => s.Code == "Reported") });
+        var asking = Render(WebPage.Pupil, view with { Confirm = view.Steps.Single(s => s.Code == "Reported") });
         Golden("pupil_asks_before_removing_a_step.html", asking);
         asking.Should().Contain("Ta bort <strong>anmält till huvudmannen 25 november 2026</strong>?").And.Contain("name=\"bekraftat\" value=\"ja\"");
     }
@@ -104,7 +104,7 @@ public sealed class WebPageWordingTests
     public void The_municipalitys_view_shows_its_own_schools_apart_from_the_fristaende_ones_and_is_not_their_huvudman()
     {
         var page = WebPages.Kommun([Ekbacken, Bjorko, Bjorkvik, Lindo], FourSchools(), Term.Containing(Since), 10);
-        var html = System.Net.WebUtility.HtmlDecode(Render("huvudman", page));
+        var html = System.Net.WebUtility.HtmlDecode(Render(WebPage.Huvudman, page));
 
         page.Kicker.Should().Be("Kommunens översikt");
         page.Parts.Select(p => (p.Heading, p.Note)).Should().Equal(
@@ -123,14 +123,14 @@ public sealed class WebPageWordingTests
         html.Should().NotContain("Huvudmannens översikt");
         html[..html.IndexOf("<h2 class=\"part\">Fristående skolor", StringComparison.Ordinal)].Should().NotContain("/skola/87654321")
             .And.NotContain("/skola/44332211").And.NotContain("/skola/11223344");
-        Golden("kommunens_oversikt.html", Render("huvudman", page));
+        Golden("kommunens_oversikt.html", Render(WebPage.Huvudman, page));
     }
 
     [Fact]
     public void A_fristaende_huvudmans_overview_holds_its_own_schools_only_however_many_lines_it_is_given()
     {
         var page = WebPages.Huvudman("Björkö Utbildning AB", [Ekbacken, Bjorko, Bjorkvik, Lindo], FourSchools(), Term.Containing(Since), 10);
-        var html = System.Net.WebUtility.HtmlDecode(Render("huvudman", page));
+        var html = System.Net.WebUtility.HtmlDecode(Render(WebPage.Huvudman, page));
 
         page.Kicker.Should().Be("Huvudmannens översikt · Björkö Utbildning AB");
         var part = page.Parts.Single();
@@ -141,7 +141,7 @@ public sealed class WebPageWordingTests
                               "1 elev med hög frånvaro i mer än 10 skoldagar utan registrerad utredning");
         html.Should().NotContain("Ekbackens skola").And.NotContain("Lindö").And.NotContain("Märta").And.NotContain("Kommunens översikt")
             .And.NotContain("kommun är huvudman", "the municipality is not this huvudman");
-        Golden("huvudmannens_oversikt.html", Render("huvudman", page));
+        Golden("huvudmannens_oversikt.html", Render(WebPage.Huvudman, page));
     }
 
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider
@@ -151,7 +151,7 @@ public sealed class WebPageWordingTests
 
     private static void Golden(string file, string actual)
     {
-        var path = TestFiles.InRepo("tests", "Worker.Tests", "Web", "Golden", file);
+        var path = TestFiles.InRepo("tests", "Web.Tests", "Golden", file);
         if (Environment.GetEnvironmentVariable("SKOLNARVARO_UPDATE_GOLDEN") == "1")
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Skolnarvaro.Web;
 
-namespace Skolnarvaro.Worker.Tests.Web;
+namespace Skolnarvaro.Web.Tests;
 
 /// <summary>
 /// Who a fristående huvudman's person is and what they may see, from a school registry and accounts in configuration: the

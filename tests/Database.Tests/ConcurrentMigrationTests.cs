@@ -4,7 +4,7 @@ using Npgsql;
 using Skolnarvaro.Database;
 using Skolnarvaro.TestSupport;
 
-namespace Skolnarvaro.Worker.Tests.Database;
+namespace Skolnarvaro.Database.Tests;
 
 /// <summary>Two workers (two service units on a first deployment) migrating the same fresh database at the same moment.</summary>
 public sealed class ConcurrentMigrationTests

@@ -1,18 +1,13 @@
 using System.Text;
 using Skolnarvaro.Analysis.Backtesting;
 using Skolnarvaro.Analysis.Thresholds;
-using Skolnarvaro.Csv;
 using Skolnarvaro.TestSupport;
-using Skolnarvaro.Worker.Commands;
 using Skolnarvaro.Worker.Desk;
 
-namespace Skolnarvaro.Worker.Tests.Csv;
+namespace Skolnarvaro.Worker.Tests.Cli;
 
-/// <summary>
-/// The one CSV writer of the product: formula-leading text is neutralised, everything else is
-/// written byte for byte as the hand-written CSVs before it were.
-/// </summary>
-public sealed class SpreadsheetCsvTests
+/// <summary>The back-test's CSV writes school names through the spreadsheet writer (its own tests: Csv.Tests).</summary>
+public sealed class BacktestCsvFormulaTests
 {
     // The four crafted school names of the finding, and the other characters OWASP lists.
     private static readonly string[] FormulaNames =
@@ -33,53 +28,6 @@ public sealed class SpreadsheetCsvTests
         cells.Skip(1).SelectMany(r => r).Should().NotContain(c => c.Length > 0 && "=+-@\t\r".Contains(c[0]),
             "no cell a spreadsheet opens may start a formula");
         cells[1][^8..].Should().Equal(["3", "1", "1", "0", "1", "2", "0,08", "0,17"], "numbers are written as numbers, with a decimal comma");
-    }
-
-    [Fact]
-    public void A_negative_number_is_not_mistaken_for_a_formula()
-    {
-        var text = Write(csv => csv.Number(-5).Number(-0.25, "0.00").Text("-5").EndRow());
-
-        text.Should().Be($"{(-5).ToString(SpreadsheetCsv.Sv)};{(-0.25).ToString("0.00", SpreadsheetCsv.Sv)};\"'-5\"\r\n");
-    }
-
-    [Fact]
-    public void Text_without_a_formula_is_written_as_the_hand_written_csvs_wrote_it()
-    {
-        string[] values = ["Björkskolan", "", "Skola; med semikolon", "\"Citat\"", "rad1\nrad2", "rad1\r\nrad2", " mellanslag ", "2026-11-20", "42", "ja"];
-
-        var text = Write(csv => csv.Texts(values).EndRow());
-
-        // The formatting of TermReportCsv and BacktestCommand before this writer.
-        static string Quote(string value) =>
-            value.IndexOfAny([';', '"', '\n', '\r']) >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
-        text.Should().Be(string.Join(';', values.Select(Quote)) + "\r\n");
-    }
-
-    [Fact]
-    public void The_file_starts_with_a_utf8_byte_order_mark_for_Excel()
-    {
-        using var temp = TestFiles.CreateTempDirectory("csv");
-        var path = temp.File("a.csv");
-        using (var csv = SpreadsheetCsv.Create(path))
-        {
-            csv.Header("skola");
-        }
-
-        File.ReadAllBytes(path).Should().Equal([0xEF, 0xBB, 0xBF, .. "skola\r\n"u8.ToArray()]);
-    }
-
-    private static string Write(Action<SpreadsheetCsv> write)
-    {
-        using var stream = new MemoryStream();
-        using (var csv = SpreadsheetCsv.Create(stream))
-        {
-            write(csv);
-        }
-
-        var bytes = stream.ToArray();
-        bytes.Take(3).Should().Equal([0xEF, 0xBB, 0xBF]);
-        return Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3);
     }
 
     /// <summary>A minimal RFC 4180 reader for ';' files, enough to see the cells as a spreadsheet would.</summary>

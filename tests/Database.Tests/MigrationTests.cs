@@ -2,7 +2,7 @@ using Npgsql;
 using Skolnarvaro.TestSupport;
 using Skolnarvaro.Database;
 
-namespace Skolnarvaro.Worker.Tests.Database;
+namespace Skolnarvaro.Database.Tests;
 
 public sealed class MigrationTests(TestDatabase db) : IClassFixture<TestDatabase>
 {

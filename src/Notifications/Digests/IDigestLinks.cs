@@ -1,0 +1,11 @@
+namespace Skolnarvaro.Notifications.Digests;
+
+/// <summary>
+/// The personal links a school's digests carry to its page, by rektor address (lower case). The stage that serves the page
+/// signs them; the night only asks, so it does not depend on the page.
+/// </summary>
+public interface IDigestLinks
+{
+    /// <summary>Each rektor of the school's link, by address; empty when the page is not reachable by link.</summary>
+    IReadOnlyDictionary<string, DigestLink> ForSchool(string school);
+}
