@@ -8,6 +8,7 @@ using Skolnarvaro.Ingestion.Schools;
 using Skolnarvaro.Notifications.Delivery;
 using Skolnarvaro.Notifications.Digests;
 using Skolnarvaro.Notifications.Ops;
+using Skolnarvaro.Schools;
 using Skolnarvaro.Web;
 using Skolnarvaro.Worker.Runs;
 
@@ -204,7 +205,7 @@ public sealed class NightlyRun(
             return; // analysed by an earlier attempt
         }
 
-        var (recorded, news) = await flags.RecordWithNewsAsync(conn, runId, levels, ct);
+        var (recorded, news) = await flags.RecordWithNewsAsync(conn, runId, levels, digests.ReminderCooldownDays, ct);
         var (digest, digestError) = await QueueDigestAsync(tx, runId, code, asOf, news, DigestQuality(quality), sendNow, ct);
         if (digest.Recorded)
         {
