@@ -61,7 +61,7 @@ public static class FanInProfile
                 var recorded = await flags.RecordAsync(conn, runId, levels);
                 sums[1] += sw.Elapsed.TotalSeconds;
                 sw.Restart();
-                await flags.NewsAsync(conn, levels, recorded);
+                await flags.NewsAsync(conn, levels, recorded, reminderCooldownDays: 14);
                 sums[2] += sw.Elapsed.TotalSeconds;
                 await tx.RollbackAsync();
 

@@ -103,7 +103,7 @@ public static class ImportBenchmark
     public static async Task<int> ChildAsync(string file, string db, string work)
     {
         using var host = await StartChildHostAsync(db, work);
-        var school = host.Services.GetRequiredService<IOptions<IngestionOptions>>().Value.Schools[0];
+        var school = host.Services.GetRequiredService<ImportedSchools>().All[0];
         var sw = Stopwatch.StartNew();
         var result = await host.Services.GetRequiredService<FileImporter>()
             .ImportAsync(school, host.Services.GetRequiredService<SchoolProfiles>().For(school), file);
@@ -144,7 +144,7 @@ public static class ImportBenchmark
     {
         var db = await FreshDatabaseAsync(admin, "bench_parse");
         using var host = await StartChildHostAsync(db, work);
-        var school = host.Services.GetRequiredService<IOptions<IngestionOptions>>().Value.Schools[0];
+        var school = host.Services.GetRequiredService<ImportedSchools>().All[0];
         var profile = host.Services.GetRequiredService<SchoolProfiles>().For(school);
         var hasher = host.Services.GetRequiredService<Skolnarvaro.Ingestion.Identity.PupilKeyHasher>();
         var rules = new Skolnarvaro.Ingestion.Plausibility.PlausibilityRules(

@@ -9,7 +9,8 @@ using Skolnarvaro.Analysis.Patterns;
 using Skolnarvaro.Analysis.Reporting;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Analysis.Trend;
-using Skolnarvaro.Calendar;
+using Skolnarvaro.Schools;
+using Skolnarvaro.Templating;
 
 namespace Skolnarvaro.Analysis;
 
@@ -22,35 +23,29 @@ public static class AnalysisServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddAnalysis(this IServiceCollection services, IConfiguration configuration, string baseDirectory)
     {
-        services.AddSchoolCalendar(configuration);
+        services.AddSchoolRegistry(configuration);
         services.AddOptions<ThresholdOptions>()
             .Bind(configuration.GetSection(ThresholdOptions.Section))
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ThresholdOptions>>(new ThresholdOptionsValidator(configuration));
+        services.AddSingleton<IValidateOptions<ThresholdOptions>>(sp => new ThresholdOptionsValidator(configuration, sp.GetRequiredService<SchoolRegistry>()));
         services.AddSingleton<AttendanceFactStore>();
         services.AddSingleton<SubjectFactStore>();
         services.AddSingleton<ThresholdAnalysis>();
         services.AddSingleton<FlagStore>();
         services.AddSingleton<LevelHistoryStore>();
-        services.AddOptions<ReminderOptions>()
-            .Bind(configuration.GetSection(ReminderOptions.Section))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ReminderOptions>, ReminderOptionsValidator>();
         services.AddSingleton<SchoolFlags>();
         services.AddSingleton<InvestigationStore>();
         services.AddOptions<InvestigationOptions>()
             .Bind(configuration.GetSection(InvestigationOptions.Section))
-            .Validate(o => o.ExpectedWithinSchoolDays is >= 1 and <= 200,
-                $"{InvestigationOptions.Section}:ExpectedWithinSchoolDays must be between 1 and 200 school days.")
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<InvestigationOptions>, InvestigationOptionsValidator>();
         services.AddSingleton<Pages.SchoolPageStore>();
         services.AddSingleton<Backtester>();
         services.AddOptions<ReportOptions>()
             .Bind(configuration.GetSection(ReportOptions.Section))
             // By default the term report's template sits with the digests' (one folder of templates for the analysts).
-            .PostConfigure(o => o.TemplateFolder = Path.GetFullPath(
-                o.TemplateFolder is { Length: > 0 } folder ? folder : configuration["Skolnarvaro:Notifications:TemplateFolder"] is { Length: > 0 } shared ? shared : "templates",
-                baseDirectory))
+            .PostConfigure(o => o.TemplateFolder = TemplateFolders.Resolve(
+                o.TemplateFolder is { Length: > 0 } folder ? folder : configuration[TemplateFolders.Key], baseDirectory))
             .Validate(o => o.MinGroupSize >= 1, $"{ReportOptions.Section}:MinGroupSize must be at least 1: the fewest pupils a shown figure may rest on.")
             .ValidateOnStart();
         services.AddSingleton(sp => new TermReportHtml(sp.GetRequiredService<IOptions<ReportOptions>>().Value.TemplateFolder));
@@ -68,11 +63,11 @@ public static class AnalysisServiceCollectionExtensions
     }
 
     /// <summary>Unknown keys first (a misspelt key leaves a default in force), then values, naming each key and value.</summary>
-    private sealed class ThresholdOptionsValidator(IConfiguration configuration) : IValidateOptions<ThresholdOptions>
+    private sealed class ThresholdOptionsValidator(IConfiguration configuration, SchoolRegistry schools) : IValidateOptions<ThresholdOptions>
     {
         public ValidateOptionsResult Validate(string? name, ThresholdOptions options)
         {
-            var registry = Registry(configuration);
+            var registry = schools.Driftsforms();
             var errors = ConfigurationKeys.Unknown(configuration.GetSection(ThresholdOptions.Section), typeof(ThresholdOptions))
                 .Concat(options.Validate(registry))
                 .ToList();
@@ -90,11 +85,4 @@ public static class AnalysisServiceCollectionExtensions
             return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
         }
     }
-
-    /// <summary>Analysis's view of the school registry (Skolnarvaro:Schools): skolenhetskod → driftsform.</summary>
-    public static Dictionary<string, string> Registry(IConfiguration configuration) =>
-        configuration.GetSection("Skolnarvaro:Schools").GetChildren()
-            .Where(s => !string.IsNullOrEmpty(s["Skolenhetskod"]))
-            .GroupBy(s => s["Skolenhetskod"]!, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Last()["Driftsform"] is { Length: > 0 } form ? form : "Municipal", StringComparer.Ordinal);
 }

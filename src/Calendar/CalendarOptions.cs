@@ -66,20 +66,9 @@ public sealed class CalendarOptions : CalendarSettings
     public List<SchoolCalendarEntry> Schools { get; set; } = [];
 }
 
-/// <summary>The part of a registry entry the calendar reads (Skolnarvaro:Schools:n).</summary>
+/// <summary>A school's own calendar, as the school registry gives it (Skolnarvaro:Schools:n:Calendar).</summary>
 public sealed class SchoolCalendarEntry
 {
     public string Skolenhetskod { get; set; } = "";
     public CalendarSettings? Calendar { get; set; }
-}
-
-/// <summary>
-/// The school registry as the calendar reads it (each school's own calendar at Skolnarvaro:Schools:n:Calendar): declared
-/// so that the start-up check of configuration keys knows a school's <c>Calendar</c> key.
-/// </summary>
-public sealed class CalendarRegistryView
-{
-    public const string Section = "Skolnarvaro";
-
-    public List<SchoolCalendarEntry> Schools { get; set; } = [];
 }

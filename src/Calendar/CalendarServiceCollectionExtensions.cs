@@ -8,8 +8,8 @@ namespace Skolnarvaro.Calendar;
 public static class CalendarServiceCollectionExtensions
 {
     /// <summary>
-    /// The school calendar (Skolnarvaro:Calendar, with each registry entry's Calendar where a school differs), validated at
-    /// start-up. Every stage that counts school days adds it; it is registered once.
+    /// The school calendar (Skolnarvaro:Calendar), validated at start-up; each school's own calendar comes from the school
+    /// registry, which adds this. Registered once.
     /// </summary>
     public static IServiceCollection AddSchoolCalendar(this IServiceCollection services, IConfiguration configuration)
     {
@@ -20,7 +20,6 @@ public static class CalendarServiceCollectionExtensions
 
         services.AddOptions<CalendarOptions>()
             .Bind(configuration.GetSection(CalendarOptions.Section))
-            .PostConfigure(o => o.Schools = configuration.GetSection("Skolnarvaro:Schools").Get<List<SchoolCalendarEntry>>() ?? [])
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CalendarOptions>, CalendarOptionsValidator>());
         services.AddSingleton<SchoolCalendar>();

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -11,10 +10,11 @@ using Skolnarvaro.Ingestion.Plausibility;
 using Skolnarvaro.Ingestion.Quarantine;
 using Skolnarvaro.Ingestion.Roster;
 using Skolnarvaro.Ingestion.Schools;
+using Skolnarvaro.Schools;
 
 namespace Skolnarvaro.Ingestion;
 
-public static partial class IngestionServiceCollectionExtensions
+public static class IngestionServiceCollectionExtensions
 {
     /// <summary>Only for the bundled sample data: real installations must set their own secret.</summary>
     public const string DemoKey = "skolnarvaro-demo-key-for-synthetic-sample-data-only";
@@ -29,9 +29,12 @@ public static partial class IngestionServiceCollectionExtensions
             .Bind(configuration.GetSection(IngestionOptions.Section))
             .PostConfigure(o => o.BaseDirectory = schoolsBaseDirectory)
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<IngestionOptions>, IngestionOptionsValidator>();
-        services.AddSchoolCalendar(configuration);
-        services.AddOptions<PseudonymisationOptions>().Bind(configuration.GetSection(PseudonymisationOptions.Section));
+        services.AddSingleton<IValidateOptions<IngestionOptions>>(sp => new IngestionOptionsValidator(sp.GetRequiredService<ImportedSchools>(), configuration));
+        services.AddSchoolRegistry(configuration);
+        services.AddSingleton(sp => ImportedSchools.Of(sp.GetRequiredService<SchoolRegistry>(), configuration));
+        var demo = configuration.GetValue<bool>("Skolnarvaro:Demo:Enabled");
+        services.AddOptions<PseudonymisationOptions>().Bind(configuration.GetSection(PseudonymisationOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PseudonymisationOptions>>(new PseudonymisationOptionsValidator(demo));
         services.AddOptions<PlausibilityOptions>().Bind(configuration.GetSection(PlausibilityOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PlausibilityOptions>, PlausibilityOptionsValidator>();
         services.AddSingleton(sp =>
@@ -39,29 +42,15 @@ public static partial class IngestionServiceCollectionExtensions
             var key = sp.GetRequiredService<IOptions<PseudonymisationOptions>>().Value.Key;
             if (string.IsNullOrEmpty(key))
             {
-                if (!configuration.GetValue<bool>("Skolnarvaro:Demo:Enabled"))
-                {
-                    throw new OptionsValidationException(PseudonymisationOptions.Section, typeof(PseudonymisationOptions), [
-                        "Skolnarvaro:Pseudonymisation:Key is not set. Set the environment variable Skolnarvaro__Pseudonymisation__Key " +
-                        "to a secret of at least 32 characters and keep it safe: pupil keys depend on it, and changing it disconnects history.",
-                    ]);
-                }
-
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger("Skolnarvaro.Ingestion")
                     .LogWarning("Demo mode: pupils are pseudonymised with the public demo key. Never use demo mode with real exports.");
                 key = DemoKey;
             }
-            else if (key.Length < 32)
-            {
-                throw new OptionsValidationException(PseudonymisationOptions.Section, typeof(PseudonymisationOptions), [
-                    $"Skolnarvaro:Pseudonymisation:Key is {key.Length} characters long: it must be at least 32 (environment variable " +
-                    "Skolnarvaro__Pseudonymisation__Key). Pupil keys depend on it: choose it once, keep it safe.",
-                ]);
-            }
 
             return new PupilKeyHasher(key);
         });
-        services.AddSingleton(sp => new SchoolProfiles(sp.GetRequiredService<IOptions<IngestionOptions>>().Value, configuration));
+        services.AddSingleton(sp => new SchoolProfiles(
+            sp.GetRequiredService<IOptions<IngestionOptions>>().Value, sp.GetRequiredService<ImportedSchools>().All, configuration));
         services.AddSingleton<SchoolRegistryStore>();
         services.AddSingleton(new DemoDay(
             configuration.GetValue<bool>("Skolnarvaro:Demo:Enabled") ? configuration.GetValue<DateOnly?>("Skolnarvaro:Demo:AsOf") : null));
@@ -76,7 +65,11 @@ public static partial class IngestionServiceCollectionExtensions
         return services;
     }
 
-    private sealed partial class IngestionOptionsValidator : IValidateOptions<IngestionOptions>
+    /// <summary>
+    /// The import limits, and what ingestion needs of each registry entry beyond what every stage does: an inbox folder that
+    /// is there and an export profile that can read the school's files.
+    /// </summary>
+    private sealed class IngestionOptionsValidator(ImportedSchools schools, IConfiguration configuration) : IValidateOptions<IngestionOptions>
     {
         public ValidateOptionsResult Validate(string? name, IngestionOptions options)
         {
@@ -111,41 +104,25 @@ public static partial class IngestionServiceCollectionExtensions
                 errors.Add($"Skolnarvaro:StaleAfterSchoolDays = {options.StaleAfterSchoolDays}: must be at least 1.");
             }
 
-            var seen = new HashSet<string>();
-            for (var i = 0; i < options.Schools.Count; i++)
-            {
-                var s = options.Schools[i];
-                var at = $"Skolnarvaro:Schools:{i}";
-                if (!EightDigits().IsMatch(s.Skolenhetskod))
-                {
-                    errors.Add($"{at}:Skolenhetskod = '{s.Skolenhetskod}': expected 8 digits.");
-                }
-                else if (!seen.Add(s.Skolenhetskod))
-                {
-                    errors.Add($"{at}:Skolenhetskod = '{s.Skolenhetskod}': listed twice.");
-                }
-
-                if (string.IsNullOrWhiteSpace(s.Name))
-                {
-                    errors.Add($"{at}:Name is missing.");
-                }
-
-                if (string.IsNullOrWhiteSpace(s.Inbox))
-                {
-                    errors.Add($"{at}:Inbox is missing ({s.Name}).");
-                }
-
-                if (string.IsNullOrWhiteSpace(s.Profile))
-                {
-                    errors.Add($"{at}:Profile is missing ({s.Name}).");
-                }
-            }
+            errors.AddRange(SchoolProfiles.Problems(options, schools.All, configuration));
 
             return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
         }
+    }
 
-        [GeneratedRegex("^[0-9]{8}$")]
-        private static partial Regex EightDigits();
+    /// <summary>The secret pupil keys depend on: required outside demo mode (which uses the public demo key), and long enough.</summary>
+    private sealed class PseudonymisationOptionsValidator(bool demo) : IValidateOptions<PseudonymisationOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, PseudonymisationOptions options) => options.Key switch
+        {
+            null or "" when !demo => ValidateOptionsResult.Fail(
+                "Skolnarvaro:Pseudonymisation:Key is not set. Set the environment variable Skolnarvaro__Pseudonymisation__Key " +
+                "to a secret of at least 32 characters and keep it safe: pupil keys depend on it, and changing it disconnects history."),
+            { Length: > 0 and < 32 } key => ValidateOptionsResult.Fail(
+                $"Skolnarvaro:Pseudonymisation:Key is {key.Length} characters long: it must be at least 32 (environment variable " +
+                "Skolnarvaro__Pseudonymisation__Key). Pupil keys depend on it: choose it once, keep it safe."),
+            _ => ValidateOptionsResult.Success,
+        };
     }
 
     private sealed class PlausibilityOptionsValidator : IValidateOptions<PlausibilityOptions>

@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Skolnarvaro.Calendar;
 using Skolnarvaro.Notifications.Delivery;
 using Skolnarvaro.Notifications.Digests;
 using Skolnarvaro.Notifications.Ops;
 using Skolnarvaro.Notifications.Outbox;
 using Skolnarvaro.Notifications.Recipients;
+using Skolnarvaro.Schools;
+using Skolnarvaro.Templating;
 
 namespace Skolnarvaro.Notifications;
 
@@ -18,17 +19,14 @@ public static class NotificationsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddNotifications(this IServiceCollection services, IConfiguration configuration, string baseDirectory)
     {
-        services.AddSchoolCalendar(configuration);
+        services.AddSchoolRegistry(configuration);
         services.AddOptions<NotificationOptions>()
             .Bind(configuration.GetSection(NotificationOptions.Section))
             .PostConfigure(o =>
             {
-                configuration.GetSection("Skolnarvaro:Schools").Bind(o.Schools);
-                o.TemplateFolder = Path.GetFullPath(o.TemplateFolder, baseDirectory);
+                o.TemplateFolder = TemplateFolders.Resolve(o.TemplateFolder, baseDirectory);
                 o.DryRunFolder = Path.GetFullPath(o.DryRunFolder, baseDirectory);
             })
-            .Validate(o => o.NameDisplay is NameDisplay.Full or NameDisplay.FirstNameInitialClass or NameDisplay.None,
-                $"{NotificationOptions.Section}:NameDisplay must be Full, FirstNameInitialClass or None.")
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<NotificationOptions>, DeliverySettingsValidator>();
         services.AddSingleton<IValidateOptions<NotificationOptions>, RecipientsValidator>();

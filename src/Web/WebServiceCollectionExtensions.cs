@@ -14,6 +14,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Skolnarvaro.Schools;
+using Skolnarvaro.Templating;
 
 namespace Skolnarvaro.Web;
 
@@ -29,11 +31,12 @@ public static class WebServiceCollectionExtensions
         services.AddOptions<WebOptions>()
             .Bind(configuration.GetSection(WebOptions.Section))
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<WebOptions>>(new WebOptionsValidator(configuration, configuration.GetValue<bool>("Skolnarvaro:Demo:Enabled")));
+        services.AddSchoolRegistry(configuration);
+        services.AddSingleton<IValidateOptions<WebOptions>>(sp => new WebOptionsValidator(
+            sp.GetRequiredService<SchoolRegistry>(), configuration.GetValue<bool>("Skolnarvaro:Demo:Enabled")));
         services.AddSingleton<SignInLinks>();
         services.AddSingleton<WebUsers>();
-        services.AddSingleton(_ => new WebRenderer(Path.GetFullPath(
-            configuration["Skolnarvaro:Notifications:TemplateFolder"] is { Length: > 0 } folder ? folder : "templates", baseDirectory)));
+        services.AddSingleton(_ => new WebRenderer(TemplateFolders.Resolve(configuration[TemplateFolders.Key], baseDirectory)));
         services.AddHostedService<PageTemplatesCheck>();
         return services;
     }
@@ -176,10 +179,10 @@ public static class WebServiceCollectionExtensions
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
-    private sealed class WebOptionsValidator(IConfiguration configuration, bool demo) : IValidateOptions<WebOptions>
+    private sealed class WebOptionsValidator(SchoolRegistry registry, bool demo) : IValidateOptions<WebOptions>
     {
         public ValidateOptionsResult Validate(string? name, WebOptions options) =>
-            options.Validate(demo).Concat(WebUsers.RegistryProblems(options, WebUsers.ReadSchools(configuration))).ToList() is { Count: > 0 } errors
+            options.Validate(demo).Concat(WebUsers.RegistryProblems(options, WebUsers.ReadSchools(registry))).ToList() is { Count: > 0 } errors
                 ? ValidateOptionsResult.Fail(errors)
                 : ValidateOptionsResult.Success;
     }

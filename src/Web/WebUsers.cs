@@ -1,6 +1,6 @@
 using System.Security.Claims;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using Skolnarvaro.Schools;
 
 namespace Skolnarvaro.Web;
 
@@ -13,9 +13,10 @@ public sealed record WebSchool(string Skolenhetskod, string Name, bool Independe
 
 /// <summary>
 /// Who may see what, from the school registry and the accounts in configuration: the municipality's analysts every school, a
-/// fristående huvudman's people that huvudman's schools, a rektor the schools they lead.
+/// fristående huvudman's people that huvudman's schools, a rektor the schools they lead. The registry is the one read at
+/// start, not reloaded while the worker runs; each request's session is checked against it.
 /// </summary>
-public sealed class WebUsers(IConfiguration configuration, IOptions<WebOptions> options)
+public sealed class WebUsers(SchoolRegistry registry, IOptions<WebOptions> options)
 {
     public const string RektorRole = "Rektor";
     public const string AnalystRole = "Analytiker";
@@ -23,28 +24,28 @@ public sealed class WebUsers(IConfiguration configuration, IOptions<WebOptions> 
     public const string SchoolClaim = "skola";
     public const string HuvudmanClaim = "huvudman";
 
-    // The registry is read from configuration once: it is not reloaded while the worker runs.
-    private readonly Lazy<IReadOnlyList<WebSchool>> schools = new(() => ReadSchools(configuration));
+    private readonly IReadOnlyList<WebSchool> schools = ReadSchools(registry);
 
-    public static IReadOnlyList<WebSchool> ReadSchools(IConfiguration configuration) => configuration.GetSection("Skolnarvaro:Schools").GetChildren()
-        .Where(s => !string.IsNullOrEmpty(s["Skolenhetskod"]))
+    /// <summary>The registry's schools as the pages name them, rektorer by their address in lower case.</summary>
+    public static IReadOnlyList<WebSchool> ReadSchools(SchoolRegistry registry) => registry
+        .Where(s => s.Skolenhetskod.Length > 0)
         .Select(s => new WebSchool(
-            s["Skolenhetskod"]!, s["Name"] ?? s["Skolenhetskod"]!, string.Equals(s["Driftsform"], "Independent", StringComparison.OrdinalIgnoreCase),
-            s.GetSection("Rectors").GetChildren().Select(r => (r["Email"] ?? "").Trim().ToLowerInvariant()).Where(e => e.Length > 0).ToList())
+            s.Skolenhetskod, s.Name.Length > 0 ? s.Name : s.Skolenhetskod, s.Independent,
+            s.Rectors.Select(r => r.Email.Trim().ToLowerInvariant()).Where(e => e.Length > 0).ToList())
         {
-            Huvudman = (s["Huvudman"] ?? "").Trim(),
+            Huvudman = s.Huvudman.Trim(),
         })
         .ToList();
 
-    public IReadOnlyList<WebSchool> Schools => schools.Value;
+    public IReadOnlyList<WebSchool> Schools => schools;
 
     public WebSchool? School(string code) => Schools.FirstOrDefault(s => s.Skolenhetskod == code);
 
-    /// <summary>The schools the address is rektor of in the registry now.</summary>
+    /// <summary>The schools the address is rektor of in the registry.</summary>
     public IReadOnlyList<string> SchoolsOfRektor(string email) =>
         Schools.Where(s => s.RectorEmails.Contains(email.Trim().ToLowerInvariant())).Select(s => s.Skolenhetskod).ToList();
 
-    /// <summary>The fristående schools the registry gives this huvudman now; never a kommunal school, whatever its huvudman is called.</summary>
+    /// <summary>The fristående schools the registry gives this huvudman; never a kommunal school, whatever its huvudman is called.</summary>
     public IReadOnlyList<string> SchoolsOfHuvudman(string huvudman) =>
         Schools.Where(s => s.Independent && string.Equals(s.Huvudman, huvudman.Trim(), StringComparison.Ordinal)).Select(s => s.Skolenhetskod).ToList();
 
@@ -140,9 +141,12 @@ public sealed class WebUsers(IConfiguration configuration, IOptions<WebOptions> 
         return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, ClaimTypes.Name, ClaimTypes.Role));
     }
 
-    public string? RektorName(string email) => configuration.GetSection("Skolnarvaro:Schools").GetChildren()
-        .SelectMany(s => s.GetSection("Rectors").GetChildren())
-        .FirstOrDefault(r => string.Equals((r["Email"] ?? "").Trim(), email.Trim(), StringComparison.OrdinalIgnoreCase))?["Name"];
+    /// <summary>The rektor's name as the registry gives it with this address, or null (no such rektor, or no name given).</summary>
+    public string? RektorName(string email) => registry
+        .SelectMany(s => s.Rectors)
+        .FirstOrDefault(r => string.Equals(r.Email.Trim(), email.Trim(), StringComparison.OrdinalIgnoreCase)) is { Name.Length: > 0 } rektor
+            ? rektor.Name
+            : null;
 
     public static ClaimsPrincipal Principal(string email, string name, string role, IEnumerable<string> schools, string scheme) =>
         new(new ClaimsIdentity(

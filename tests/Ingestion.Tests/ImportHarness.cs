@@ -76,7 +76,7 @@ public sealed class ImportHarness : IDisposable
         return new ImportHarness(IngestionHost.Start(db, schoolsFile, settings), db);
     }
 
-    public SchoolSettings School => host.GetRequiredService<IOptions<IngestionOptions>>().Value.Schools.Single();
+    public SchoolSettings School => host.GetRequiredService<ImportedSchools>().All.Single();
 
     public ResolvedProfile Profile => host.GetRequiredService<SchoolProfiles>().For(School);
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Skolnarvaro.Ingestion.Import;
 using Skolnarvaro.Ingestion.Schools;
+using Skolnarvaro.Schools;
 using Skolnarvaro.TestSupport;
 
 namespace Skolnarvaro.Ingestion.Tests;
@@ -39,6 +40,7 @@ public static class IngestionHost
         try
         {
             // What ValidateOnStart would check when a host starts: a bad registry or profile fails here, not in the test.
+            _ = services.GetRequiredService<IOptions<SchoolRegistryOptions>>().Value;
             _ = services.GetRequiredService<IOptions<IngestionOptions>>().Value;
             _ = services.GetRequiredService<SchoolProfiles>();
             return services;

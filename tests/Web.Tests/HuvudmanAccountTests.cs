@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using Skolnarvaro.Schools;
 using Skolnarvaro.Web;
 
 namespace Skolnarvaro.Web.Tests;
@@ -24,7 +25,7 @@ public sealed class HuvudmanAccountTests
     ];
 
     private static WebUsers Users(params HuvudmanAccount[] accounts) =>
-        new(Configuration(), Options.Create(new WebOptions
+        new(SchoolRegistry.Read(Configuration()), Options.Create(new WebOptions
         {
             Analysts = [new AnalystAccount { Email = "analys@exempelstad.example.se", Password = "analys-lösenord" }],
             HuvudmanAccounts = [.. accounts],
@@ -111,7 +112,7 @@ public sealed class HuvudmanAccountTests
     [Fact]
     public void Huvudman_accounts_the_registry_cannot_place_stop_the_start_with_the_key_named()
     {
-        var schools = WebUsers.ReadSchools(Configuration());
+        var schools = WebUsers.ReadSchools(SchoolRegistry.Read(Configuration()));
         var options = new WebOptions
         {
             Analysts = [new AnalystAccount { Email = "analys@exempelstad.example.se" }],

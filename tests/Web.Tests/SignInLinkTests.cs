@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Skolnarvaro.Notifications.Digests;
+using Skolnarvaro.Schools;
 using Skolnarvaro.TestSupport;
 using Skolnarvaro.Web;
 
@@ -26,7 +27,7 @@ public sealed class SignInLinkTests : IDisposable
             ["Skolnarvaro:Schools:1:Rectors:0:Email"] = "rektor@angsskolan.example.se",
         }).Build();
         var clock = new Clock { Now = new DateTimeOffset(2026, 11, 20, 6, 0, 0, TimeSpan.Zero) };
-        return (new SignInLinks(options, new WebUsers(configuration, options), clock), clock);
+        return (new SignInLinks(options, new WebUsers(SchoolRegistry.Read(configuration), options), clock), clock);
     }
 
     [Fact]

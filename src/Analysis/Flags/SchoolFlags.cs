@@ -27,7 +27,7 @@ public sealed record RecordedFlags(long RunId, IReadOnlyList<FlagRecord> All)
 /// </summary>
 public sealed class SchoolFlags(
     TrendScoring trend, FlagStore flags, LevelHistoryStore history, AttendanceFactStore facts,
-    IOptions<ThresholdOptions> thresholds, IOptions<ReminderOptions> reminders)
+    IOptions<ThresholdOptions> thresholds)
 {
     /// <summary>Whether a trend model scores tonight, and how the run should say so.</summary>
     public Task<TrendModelStatus> ModelStatusAsync(CancellationToken ct = default) => trend.StatusAsync(ct);
@@ -61,13 +61,13 @@ public sealed class SchoolFlags(
     /// step and before the flags are written, so each flag is written once, with its place in the concern order.
     /// </summary>
     public async Task<(RecordedFlags Recorded, SchoolNews News)> RecordWithNewsAsync(
-        NpgsqlConnection conn, long runId, SchoolLevels levels, CancellationToken ct = default)
+        NpgsqlConnection conn, long runId, SchoolLevels levels, int reminderCooldownDays, CancellationToken ct = default)
     {
         levels = await WithHeldTrendAsync(conn, levels, ct);
         SchoolNews? news = null;
         var records = await flags.RecordAsync(conn, runId, levels.Assessment, async all =>
         {
-            news = await NewsAsync(conn, levels, new RecordedFlags(runId, all), ct);
+            news = await NewsAsync(conn, levels, new RecordedFlags(runId, all), reminderCooldownDays, ct);
             return news.Pupils.Select(p => p.Flag.PupilKey).ToList();
         }, ct);
         return (new RecordedFlags(runId, records), news!);
@@ -92,9 +92,11 @@ public sealed class SchoolFlags(
     /// Every pupil at a level in concern order, with what is news since the last digest told the rektor about anyone (or
     /// everything, before the school's first digest), each pupil's course over the last weeks, and whether their absence is
     /// one finished illness spell. Read on the caller's transaction, once the level history is in step
-    /// (<see cref="RecordAsync"/>, or inside <see cref="RecordWithNewsAsync"/>, which stores the order with the flags).
+    /// (<see cref="RecordAsync"/>, or inside <see cref="RecordWithNewsAsync"/>, which stores the order with the flags). A pupil
+    /// still at the same level is due a reminder <paramref name="reminderCooldownDays"/> after the last digest told of them.
     /// </summary>
-    public async Task<SchoolNews> NewsAsync(NpgsqlConnection conn, SchoolLevels levels, RecordedFlags recorded, CancellationToken ct = default)
+    public async Task<SchoolNews> NewsAsync(
+        NpgsqlConnection conn, SchoolLevels levels, RecordedFlags recorded, int reminderCooldownDays, CancellationToken ct = default)
     {
         var a = levels.Assessment;
         var (school, asOf) = (a.Skolenhetskod, a.AsOf);
@@ -103,7 +105,7 @@ public sealed class SchoolFlags(
         var episodes = await LevelHistoryStore.RecentAsync(conn, school, Min(lastDigest ?? asOf, asOf.AddDays(-400)), ct);
         var assessed = a.Flagged.ToDictionary(x => x.Figures.PupilKey, PupilKeyComparer.Instance);
         var days = await DaysAsync(school, recorded.All.Select(f => f.PupilKey), asOf, ct);
-        var cooldown = reminders.Value.ReminderCooldownDays;
+        var cooldown = reminderCooldownDays;
         var termStart = Term.Containing(asOf).Start;
         var investigations = await InvestigationStore.ForSchoolAsync(conn, school, null, ct);
         var schoolDays = a.ShowsDays ? await facts.SchoolDaysAsync(school, asOf.AddDays(-7 * (PupilCourse.Weeks + 1)), asOf, ct) : [];

@@ -54,15 +54,31 @@ public sealed class SchoolProfiles
     private readonly Dictionary<string, ResolvedProfile> bySchool = new(StringComparer.Ordinal);
     private readonly string baseDirectory;
 
-    public SchoolProfiles(IngestionOptions options, Microsoft.Extensions.Configuration.IConfiguration? configuration = null)
+    public SchoolProfiles(IngestionOptions options, IReadOnlyList<SchoolSettings> schools, Microsoft.Extensions.Configuration.IConfiguration? configuration = null)
+        : this(options, schools, configuration, out var errors)
+    {
+        if (errors.Count > 0)
+        {
+            throw new ProfileConfigurationException(string.Join(Environment.NewLine, errors));
+        }
+    }
+
+    private SchoolProfiles(
+        IngestionOptions options, IReadOnlyList<SchoolSettings> schools, Microsoft.Extensions.Configuration.IConfiguration? configuration, out List<string> errors)
     {
         baseDirectory = options.BaseDirectory;
-        var errors = configuration is null ? [] : SchoolRegistryCheck.Problems(options, configuration).ToList();
+        errors = MissingInboxes(schools).ToList();
         var badKinds = configuration is null ? [] : UnknownKinds(configuration);
         errors.AddRange(badKinds.Values);
-        for (var i = 0; i < options.Schools.Count; i++)
+        for (var i = 0; i < schools.Count; i++)
         {
-            var school = options.Schools[i];
+            var school = schools[i];
+            if (string.IsNullOrWhiteSpace(school.Profile))
+            {
+                errors.Add($"Skolnarvaro:Schools:{i}:Profile is missing ({school.Name}).");
+                continue;
+            }
+
             try
             {
                 bySchool[school.Skolenhetskod] = ResolvedProfile.Resolve(
@@ -77,11 +93,14 @@ public sealed class SchoolProfiles
                 }
             }
         }
+    }
 
-        if (errors.Count > 0)
-        {
-            throw new ProfileConfigurationException(string.Join(Environment.NewLine, errors));
-        }
+    /// <summary>What in the schools' inboxes and export profiles would stop the start, each naming its key; empty when nothing does.</summary>
+    public static IReadOnlyList<string> Problems(
+        IngestionOptions options, IReadOnlyList<SchoolSettings> schools, Microsoft.Extensions.Configuration.IConfiguration? configuration)
+    {
+        _ = new SchoolProfiles(options, schools, configuration, out var errors);
+        return errors;
     }
 
     public ResolvedProfile For(SchoolSettings school) => bySchool[school.Skolenhetskod];
@@ -107,4 +126,21 @@ public sealed class SchoolProfiles
     }
 
     public string InboxOf(SchoolSettings school) => Path.GetFullPath(school.Inbox, baseDirectory);
+
+    /// <summary>A school whose inbox folder is not there would be skipped every night without a word: named at start instead.</summary>
+    private IEnumerable<string> MissingInboxes(IReadOnlyList<SchoolSettings> schools)
+    {
+        for (var i = 0; i < schools.Count; i++)
+        {
+            var s = schools[i];
+            if (string.IsNullOrWhiteSpace(s.Inbox))
+            {
+                yield return $"Skolnarvaro:Schools:{i}:Inbox is missing ({s.Name}).";
+            }
+            else if (!Directory.Exists(InboxOf(s)))
+            {
+                yield return $"Skolnarvaro:Schools:{i}:Inbox = '{s.Inbox}' ({s.Name}): folder not found ({InboxOf(s)}).";
+            }
+        }
+    }
 }

@@ -17,14 +17,14 @@ public sealed record SchoolImportResult(IReadOnlyList<ImportResult> Files, Schoo
 
 /// <summary>The registry's schools and the import of each one's inbox: what a nightly run asks of ingestion.</summary>
 public sealed class SchoolImports(
-    IOptions<IngestionOptions> options, SchoolRegistryStore registry, InboxImporter inbox, DataQualityStore quality, FactStatistics statistics,
-    RosterImporter rosters)
+    IOptions<IngestionOptions> options, ImportedSchools schools, SchoolRegistryStore registry, InboxImporter inbox, DataQualityStore quality,
+    FactStatistics statistics, RosterImporter rosters)
 {
     /// <summary>The schools in the registry, in its order.</summary>
-    public IReadOnlyList<SchoolSettings> Schools => options.Value.Schools;
+    public IReadOnlyList<SchoolSettings> Schools => schools.All;
 
     /// <summary>Writes the registry's schools to the database, so that runs and facts can refer to them.</summary>
-    public Task SyncRegistryAsync(CancellationToken ct = default) => registry.SyncAsync(options.Value.Schools, ct);
+    public Task SyncRegistryAsync(CancellationToken ct = default) => registry.SyncAsync(schools.All, ct);
 
     /// <summary>
     /// Imports every file waiting in the school's inbox and then its roster, for the night <paramref name="asOf"/>; then
@@ -34,7 +34,7 @@ public sealed class SchoolImports(
     public async Task<SchoolImportResult> ImportAsync(
         string skolenhetskod, long? runId, DateOnly asOf, int reportingWindowDays, CancellationToken ct = default, IProgress<ImportProgress>? progress = null)
     {
-        var school = options.Value.Schools.FirstOrDefault(s => s.Skolenhetskod == skolenhetskod)
+        var school = schools.All.FirstOrDefault(s => s.Skolenhetskod == skolenhetskod)
             ?? throw new InvalidOperationException($"School {skolenhetskod} is no longer in the school registry.");
         var files = await inbox.ImportInboxAsync(school, ct, runId, progress);
         var roster = await rosters.ImportInboxAsync(school, asOf, runId, ct);

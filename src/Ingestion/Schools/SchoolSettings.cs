@@ -1,12 +1,12 @@
+using Microsoft.Extensions.Configuration;
 using Skolnarvaro.Ingestion.Profiles;
+using Skolnarvaro.Schools;
 
 namespace Skolnarvaro.Ingestion.Schools;
 
-public enum Driftsform { Municipal, Independent }
-
 /// <summary>
-/// The part of a school's registry entry that ingestion needs (Skolnarvaro:Schools:n). Other projects bind
-/// their own view of the same entries, so the registry is written once.
+/// A school of the registry as ingestion imports it: the registry's entry with its export profile's overrides, the one key
+/// of an entry only ingestion reads (its type is the export profile's).
 /// </summary>
 public sealed class SchoolSettings
 {
@@ -18,14 +18,48 @@ public sealed class SchoolSettings
     public ExportProfileSettings? ProfileOverrides { get; set; }
     /// <summary>Folder the school's exports arrive in; relative paths are relative to the schools file.</summary>
     public string Inbox { get; set; } = "";
+
+    public static SchoolSettings Of(School school, ExportProfileSettings? overrides) => new()
+    {
+        Skolenhetskod = school.Skolenhetskod,
+        Name = school.Name,
+        Driftsform = school.Driftsform,
+        Huvudman = school.Huvudman,
+        Profile = school.Profile,
+        ProfileOverrides = overrides,
+        Inbox = school.Inbox,
+    };
 }
 
-/// <summary>Skolnarvaro section: the school registry, custom export profiles and import limits.</summary>
+/// <summary>The registry's schools as ingestion imports them, in the registry's order.</summary>
+public sealed record ImportedSchools(IReadOnlyList<SchoolSettings> All)
+{
+    /// <summary>Each registry entry with its Skolnarvaro:Schools:n:ProfileOverrides, bound under the entry's key.</summary>
+    public static ImportedSchools Of(SchoolRegistry registry, IConfiguration configuration) =>
+        new(registry.Select(s => SchoolSettings.Of(s, configuration.GetSection($"{s.Key}:ProfileOverrides").Get<ExportProfileSettings>())).ToList());
+}
+
+/// <summary>
+/// Ingestion's own key of a registry entry (Skolnarvaro:Schools:n:ProfileOverrides), declared beside the registry's so that
+/// the start-up check of configuration keys knows it.
+/// </summary>
+public sealed class ProfileOverridesKey
+{
+    public const string Section = "Skolnarvaro";
+
+    public List<Entry> Schools { get; set; } = [];
+
+    public sealed class Entry
+    {
+        public ExportProfileSettings? ProfileOverrides { get; set; }
+    }
+}
+
+/// <summary>Skolnarvaro section: custom export profiles and import limits (the schools are the registry's).</summary>
 public sealed class IngestionOptions
 {
     public const string Section = "Skolnarvaro";
 
-    public List<SchoolSettings> Schools { get; set; } = [];
     public Dictionary<string, ExportProfileSettings> Profiles { get; set; } = new(StringComparer.OrdinalIgnoreCase);
     /// <summary>A file with a larger share of bad rows than this is rejected whole.</summary>
     public double MaxBadRowShare { get; set; } = 0.05;

@@ -8,7 +8,7 @@ namespace Skolnarvaro.Notifications.Digests;
 /// </summary>
 public sealed class CheckedTemplate(string path)
 {
-    private readonly StrictTemplate template = new(path, "Skolnarvaro:Notifications:TemplateFolder", message => new TemplateException(message));
+    private readonly StrictTemplate template = new(path, TemplateFolders.Key, message => new TemplateException(message));
 
     /// <summary>Renders with the model's properties as snake_case globals (school.name, pupils…), in Swedish culture.</summary>
     public string Render(object model) => template.Render(model);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Skolnarvaro.Notifications.Recipients;
+using Skolnarvaro.Schools;
 
 namespace Skolnarvaro.Notifications.Digests;
 
@@ -15,7 +16,7 @@ public static class DigestBuilder
     public const int MaxClassRows = 10;
 
     public static DigestModel Build(
-        SchoolRecipients school, DateOnly runDate, DigestKind kind, IReadOnlyList<FlaggedPupil> pupils, DigestRequest request,
+        School school, DateOnly runDate, DigestKind kind, IReadOnlyList<FlaggedPupil> pupils, DigestRequest request,
         IReadOnlyList<string> caveats, NameDisplay names, int maxPupils, DateOnly? lastDigest = null)
     {
         // News takes the cards before reminders (each in concern order): a weekly digest with a 14-day cool-down would

@@ -1,4 +1,5 @@
 using Skolnarvaro.Notifications.Recipients;
+using Skolnarvaro.Schools;
 
 namespace Skolnarvaro.Notifications.Digests;
 
@@ -39,10 +40,9 @@ public sealed class DigestRenderer
     {
         var monday = new DateOnly(2026, 11, 16);
         DigestWeek[] weeks = [.. Enumerable.Range(0, 8).Select(i => new DigestWeek(monday.AddDays(7 * (i - 7)), i is 2 or 3 ? null : 0.05 * i, Lov: i == 2))];
-        var school = new SchoolRecipients
+        var school = new School("12345678", "Exempelskolan")
         {
-            Skolenhetskod = "12345678", Name = "Exempelskolan", Huvudman = "Exempelstads kommun",
-            Rectors = [new RectorSettings { Name = "Anna Rektor", Email = "anna.rektor@example.se" }],
+            Huvudman = "Exempelstads kommun", Rectors = [new Recipient("Anna Rektor", "anna.rektor@example.se")],
         };
         FlaggedPupil Pupil(byte id, string level, string change, string? from, string cls, DigestSpell? spell = null) => new(
             new DigestEntry([id, 0, 0], level, change, from, new DateOnly(2026, 11, 20), ["Frånvarande 31 % av den schemalagda tiden de senaste 20 skoldagarna."],

@@ -5,6 +5,7 @@ using NpgsqlTypes;
 using Skolnarvaro.Calendar;
 using Skolnarvaro.Notifications.Outbox;
 using Skolnarvaro.Notifications.Recipients;
+using Skolnarvaro.Schools;
 
 namespace Skolnarvaro.Notifications.Digests;
 
@@ -41,9 +42,12 @@ public sealed record QueuedDigest(DigestOutcome Outcome, IReadOnlyList<DigestEnt
 /// template and the MIME message — recorded on the caller's transaction so the digest and the flags commit together.
 /// </summary>
 public sealed class SchoolDigests(
-    IOptions<NotificationOptions> options, DigestRenderer renderer, OutboxStore outbox, SchoolCalendar calendar, TimeProvider time,
-    ILogger<SchoolDigests> logger)
+    IOptions<NotificationOptions> options, SchoolRegistry registry, DigestRenderer renderer, OutboxStore outbox, SchoolCalendar calendar,
+    TimeProvider time, ILogger<SchoolDigests> logger)
 {
+    /// <summary>How often a pupil still at the same level is mentioned again: the analysis picks the reminders with it.</summary>
+    public int ReminderCooldownDays => options.Value.ReminderCooldownDays;
+
     /// <param name="sendNow">Compose whatever the schedule and send at once (run-once --send-now, demo mode).</param>
     public async Task<QueuedDigest> QueueAsync(
         NpgsqlConnection conn, long runId, string school, DateOnly asOf, DigestRequest request, DigestDataQuality quality, bool sendNow,
@@ -76,7 +80,7 @@ public sealed class SchoolDigests(
             return new QueuedDigest(due ? DigestOutcome.Nothing : DigestOutcome.NotDue, [], next, waiting);
         }
 
-        var recipients = settings.Schools.FirstOrDefault(s => s.Skolenhetskod == school);
+        var recipients = registry.Find(school);
         if (recipients is null || recipients.Rectors.Count == 0)
         {
             logger.LogWarning("School {School} has a digest to send but no rector e-mail in the registry; no digest recorded", school);
@@ -100,7 +104,7 @@ public sealed class SchoolDigests(
             ? [(key, recipients.Rectors, model)]
             : recipients.Rectors.Select((rector, i) => (
                 recipients.Rectors.Count == 1 ? key : $"{key}-{i + 1}",
-                (IReadOnlyList<RectorSettings>)[rector],
+                (IReadOnlyList<Recipient>)[rector],
                 model with
                 {
                     School = model.School with { Rectors = rector.Name },

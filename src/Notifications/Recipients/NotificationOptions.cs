@@ -1,3 +1,5 @@
+using Skolnarvaro.Templating;
+
 namespace Skolnarvaro.Notifications.Recipients;
 
 public enum NameDisplay
@@ -10,26 +12,7 @@ public enum NameDisplay
     None,
 }
 
-public sealed class RectorSettings
-{
-    public string Name { get; set; } = "";
-    public string Email { get; set; } = "";
-}
-
-/// <summary>The part of a school's registry entry that notifications need (Skolnarvaro:Schools:n).</summary>
-public sealed class SchoolRecipients
-{
-    public string Skolenhetskod { get; set; } = "";
-    public string Name { get; set; } = "";
-    public string Huvudman { get; set; } = "";
-    /// <summary>Municipal or Independent (fristående): an independent school's huvudman is not the municipality, and its digest says so.</summary>
-    public string Driftsform { get; set; } = "Municipal";
-    public List<RectorSettings> Rectors { get; set; } = [];
-
-    public bool Independent => Driftsform.Equals("Independent", StringComparison.OrdinalIgnoreCase);
-}
-
-/// <summary>Skolnarvaro:Notifications, plus the school registry's recipients.</summary>
+/// <summary>Skolnarvaro:Notifications: sender, templates, digests and delivery (the recipients are the school registry's).</summary>
 public sealed class NotificationOptions
 {
     public const string Section = "Skolnarvaro:Notifications";
@@ -39,17 +22,21 @@ public sealed class NotificationOptions
     public NameDisplay NameDisplay { get; set; } = NameDisplay.FirstNameInitialClass;
     /// <summary>The analysts' address for the run report (stale and rejected exports, failed schools); empty: none is sent.</summary>
     public string? OpsAddress { get; set; }
-    /// <summary>Folder with digest.html.sbn, digest.txt.sbn and digest.subject.sbn.</summary>
-    public string TemplateFolder { get; set; } = "templates";
+    /// <summary>Folder with digest.html.sbn, digest.txt.sbn and digest.subject.sbn (and the other stages' templates beside them).</summary>
+    public string TemplateFolder { get; set; } = TemplateFolders.Default;
     /// <summary>Where .eml files go in dry-run mode or when no SMTP host is configured.</summary>
     public string DryRunFolder { get; set; } = "out/digests";
     /// <summary>Reporting rate (share of scheduled time with attendance registered) below which digests carry a caveat.</summary>
     public double LowReportingRate { get; set; } = 0.9;
+    /// <summary>
+    /// A pupil still at the same level is reminded in the digest at most this often. The analysis decides who is worth
+    /// mentioning again (<c>SchoolFlags</c>); the nightly run hands it this number.
+    /// </summary>
+    public int ReminderCooldownDays { get; set; } = 14;
     /// <summary>Cadence, length and urgency of the digests.</summary>
     public Digests.DigestSettings Digest { get; set; } = new();
     public SmtpSettings Smtp { get; set; } = new();
     public DeliverySettings Delivery { get; set; } = new();
-    public List<SchoolRecipients> Schools { get; set; } = [];
 }
 
 /// <summary>How the connection to the SMTP server is protected (Skolnarvaro:Notifications:Smtp:Security).</summary>

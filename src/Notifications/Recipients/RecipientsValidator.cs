@@ -1,26 +1,17 @@
 using Microsoft.Extensions.Options;
-using MimeKit;
+using Skolnarvaro.Schools;
 
 namespace Skolnarvaro.Notifications.Recipients;
 
-/// <summary>A mistyped address is caught at start, naming its key, not after a night of retries.</summary>
-internal sealed class RecipientsValidator : IValidateOptions<NotificationOptions>
+/// <summary>
+/// A mistyped address is caught at start, naming its key, not after a night of retries (the rektorer's are the registry's to
+/// check); how much of a name mails carry, and the digest's settings likewise, per school only for schools in the registry.
+/// </summary>
+internal sealed class RecipientsValidator(SchoolRegistry registry) : IValidateOptions<NotificationOptions>
 {
     public ValidateOptionsResult Validate(string? name, NotificationOptions options)
     {
         var errors = new List<string>();
-        for (var i = 0; i < options.Schools.Count; i++)
-        {
-            var school = options.Schools[i];
-            for (var j = 0; j < school.Rectors.Count; j++)
-            {
-                if (!IsAddress(school.Rectors[j].Email))
-                {
-                    errors.Add($"Skolnarvaro:Schools:{i}:Rectors:{j}:Email = '{school.Rectors[j].Email}' ({school.Name}): not an e-mail address.");
-                }
-            }
-        }
-
         if (!string.IsNullOrWhiteSpace(options.OpsAddress) && !IsAddress(options.OpsAddress))
         {
             errors.Add($"{NotificationOptions.Section}:OpsAddress = '{options.OpsAddress}': not an e-mail address.");
@@ -29,6 +20,16 @@ internal sealed class RecipientsValidator : IValidateOptions<NotificationOptions
         if (!IsAddress(options.FromAddress))
         {
             errors.Add($"{NotificationOptions.Section}:FromAddress = '{options.FromAddress}': not an e-mail address.");
+        }
+
+        if (!Enum.IsDefined(options.NameDisplay))
+        {
+            errors.Add($"{NotificationOptions.Section}:NameDisplay = {options.NameDisplay}: expected Full, FirstNameInitialClass or None.");
+        }
+
+        if (options.ReminderCooldownDays < 1)
+        {
+            errors.Add($"{NotificationOptions.Section}:ReminderCooldownDays = {options.ReminderCooldownDays}: must be at least 1.");
         }
 
         var digest = options.Digest;
@@ -50,7 +51,7 @@ internal sealed class RecipientsValidator : IValidateOptions<NotificationOptions
             }
         }
 
-        foreach (var code in digest.Schools.Keys.Where(code => options.Schools.All(s => s.Skolenhetskod != code)))
+        foreach (var code in digest.Schools.Keys.Where(code => !registry.Contains(code)))
         {
             errors.Add($"{NotificationOptions.Section}:Digest:Schools:{code}: no school with that skolenhetskod in the registry.");
         }
@@ -58,7 +59,5 @@ internal sealed class RecipientsValidator : IValidateOptions<NotificationOptions
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    private static bool IsAddress(string? value) =>
-        !string.IsNullOrWhiteSpace(value) && MailboxAddress.TryParse(value, out var address) && address.Address.Contains('@', StringComparison.Ordinal)
-        && !address.Address.StartsWith('@') && !address.Address.EndsWith('@');
+    private static bool IsAddress(string? value) => EmailAddress.IsValid(value);
 }

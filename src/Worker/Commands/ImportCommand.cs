@@ -31,7 +31,7 @@ public static class ImportCommand
             using var stopping = host.StopOrCancel(ct);
             ct = stopping.Token;
             var code = parse.GetValue(school)!;
-            var settings = host.Ingestion().Schools.FirstOrDefault(s => s.Skolenhetskod == code)
+            var settings = host.Get<ImportedSchools>().All.FirstOrDefault(s => s.Skolenhetskod == code)
                 ?? throw new ConfigurationException($"--school {code}: no school with that skolenhetskod in the registry (Skolnarvaro:Schools).");
             var resolved = parse.GetValue(profile) is { } name
                 ? ResolvedProfile.Resolve(name, null, host.Ingestion().Profiles, $"--profile {name}")
@@ -101,7 +101,7 @@ public static class QuarantineCommand
         {
             using var host = await WorkerHost.StartAsync(ct: ct);
             var code = parse.GetValue(school)!;
-            if (host.Ingestion().Schools.All(s => s.Skolenhetskod != code))
+            if (host.Get<ImportedSchools>().All.All(s => s.Skolenhetskod != code))
             {
                 throw new ConfigurationException($"--school {code}: no school with that skolenhetskod in the registry (Skolnarvaro:Schools).");
             }

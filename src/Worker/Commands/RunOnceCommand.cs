@@ -88,7 +88,7 @@ public static class RunOnceCommand
                     o.Quality.ReportingRate is { } r ? $"reported {r:P0}" : null,
                 }.Where(x => x is not null));
             table.AddRow(
-                Markup.Escape($"{o.Name} ({o.Skolenhetskod}{(o.Driftsform == Ingestion.Schools.Driftsform.Independent ? ", fristående" : "")})"),
+                Markup.Escape($"{o.Name} ({o.Skolenhetskod}{(o.Driftsform == Schools.Driftsform.Independent ? ", fristående" : "")})"),
                 $"{imported}/{seen}/{(rejected > 0 ? $"[red]{rejected}[/]" : "0")}",
                 o.Imports.Sum(i => i.RowsImported).ToString("N0"), o.Imports.Sum(i => i.RowsQuarantined).ToString("N0"),
                 o.Imports.Sum(i => i.RowsProtected).ToString("N0"),

@@ -102,7 +102,7 @@ public static class WorkerCommand
                 }
             }
 
-            await app.StartAsync(ct);
+            await app.StartValidatedAsync(ct);
             logger.LogInformation(WebServiceCollectionExtensions.KeyRingNotice);
             logger.LogInformation("Worker {Worker} started: {Count} job slots, nightly '{Cron}' ({Zone}){Dashboard}",
                 RunStore.WorkerName, options.WorkerCount, options.NightlyCron, options.TimeZone,

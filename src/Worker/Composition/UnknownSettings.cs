@@ -5,6 +5,7 @@ using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Analysis.Trend;
 using Skolnarvaro.Ingestion.Schools;
 using Skolnarvaro.Notifications.Recipients;
+using Skolnarvaro.Schools;
 using Skolnarvaro.Web;
 
 namespace Skolnarvaro.Worker.Composition;
@@ -13,8 +14,8 @@ namespace Skolnarvaro.Worker.Composition;
 /// Keys under Skolnarvaro that nothing reads. The binder ignores them, so a misspelt section (<c>Tresholds</c>) or a school's
 /// misspelt key (<c>Inbx</c>) would leave a default silently in force. Whatever source a key comes from (appsettings, the
 /// school registry file, the environment), it must be a property of an options class bound from its section: each class
-/// that declares <c>const string Section</c> under Skolnarvaro, several classes of one section (each stage binds its own view
-/// of a school's entry) together.
+/// that declares <c>const string Section</c> under Skolnarvaro, several classes of one section (the school registry's entry
+/// and ingestion's own key of it) together.
 /// </summary>
 public static class UnknownSettings
 {
@@ -25,7 +26,7 @@ public static class UnknownSettings
 
     private static readonly Assembly[] Stages =
         [typeof(IngestionOptions).Assembly, typeof(NotificationOptions).Assembly, typeof(ThresholdOptions).Assembly, typeof(WebOptions).Assembly, typeof(UnknownSettings).Assembly,
-         typeof(Skolnarvaro.Calendar.CalendarOptions).Assembly];
+         typeof(Skolnarvaro.Calendar.CalendarOptions).Assembly, typeof(SchoolRegistryOptions).Assembly];
 
     /// <summary>One message per unknown key, naming it and what was expected there; empty when every key is read.</summary>
     public static IReadOnlyList<string> Find(IConfiguration configuration)
@@ -185,8 +186,5 @@ public static class UnknownSettings
 
         /// <summary>json or text (WorkerHost).</summary>
         public string? LogFormat { get; set; }
-
-        /// <summary>Notifications' and the web's view of each school's entry, beside ingestion's.</summary>
-        public List<SchoolRecipients> Schools { get; set; } = [];
     }
 }

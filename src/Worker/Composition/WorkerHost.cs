@@ -15,6 +15,7 @@ using Skolnarvaro.Notifications;
 using Skolnarvaro.Notifications.Digests;
 using Skolnarvaro.Notifications.Recipients;
 using Skolnarvaro.Database;
+using Skolnarvaro.Schools;
 using Skolnarvaro.Web;
 using Skolnarvaro.Worker.Nightly;
 using Skolnarvaro.Worker.Runs;
@@ -47,7 +48,7 @@ public static class WorkerHost
         var host = builder.Build();
         try
         {
-            await host.StartAsync(ct);
+            await host.StartValidatedAsync(ct);
             Validate(host.Services, connectionString);
         }
         catch
@@ -71,17 +72,17 @@ public static class WorkerHost
         }
 
         // The school registry is its own file so analysts can keep it apart from technical settings.
-        var schoolsFile = builder.Configuration["Skolnarvaro:SchoolsFile"];
+        var schoolsFile = builder.Configuration[SchoolsFile.Key];
         var schoolsBase = Home;
         if (!string.IsNullOrWhiteSpace(schoolsFile))
         {
             var path = Path.GetFullPath(schoolsFile, Home);
             if (!File.Exists(path))
             {
-                throw new ConfigurationException($"Skolnarvaro:SchoolsFile = '{schoolsFile}': file not found ({path}).");
+                throw new ConfigurationException($"{SchoolsFile.Key} = '{schoolsFile}': file not found ({path}).");
             }
 
-            Skolnarvaro.Ingestion.Schools.SchoolRegistryCheck.ParseFile(path, "Skolnarvaro:SchoolsFile");
+            SchoolsFile.CheckSyntax(path);
 
             // Added before the environment (and any overrides), so those still override single keys of it.
             var sources = builder.Configuration.Sources;
@@ -144,6 +145,23 @@ public static class WorkerHost
         _ = services.GetRequiredService<Skolnarvaro.Analysis.Reporting.TermReportHtml>();
         DatabaseConnection.CheckReachable(connectionString);
         DatabaseMigrator.Migrate(connectionString, services.GetRequiredService<ILoggerFactory>().CreateLogger("Migrations"));
+    }
+
+    /// <summary>
+    /// Starts the host. Each options class that fails its start-up validation throws on its own, several together as an
+    /// AggregateException: they become one exception listing every failure, as the command line reports them.
+    /// </summary>
+    public static async Task StartValidatedAsync(this IHost host, CancellationToken ct)
+    {
+        try
+        {
+            await host.StartAsync(ct);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(i => i is OptionsValidationException))
+        {
+            var failures = e.InnerExceptions.Cast<OptionsValidationException>().SelectMany(o => o.Failures).Distinct().ToList();
+            throw new OptionsValidationException(Options.DefaultName, typeof(WorkerHost), failures);
+        }
     }
 
     public static IngestionOptions Ingestion(this IHost host) => host.Services.GetRequiredService<IOptions<IngestionOptions>>().Value;

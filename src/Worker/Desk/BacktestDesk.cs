@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Skolnarvaro.Analysis;
+using Skolnarvaro.Schools;
 using Skolnarvaro.Analysis.Backtesting;
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Thresholds;
@@ -33,14 +34,14 @@ public sealed class BacktestRefusedException(string message) : Exception(message
 /// history with both (<see cref="Backtester"/>), writes the CSV files and records it all as a run.
 /// </summary>
 public sealed class BacktestDesk(
-    IConfiguration configuration, IOptions<ThresholdOptions> current, NpgsqlDataSource db, RunStore runs, Backtester backtester)
+    IConfiguration configuration, SchoolRegistry schools, IOptions<ThresholdOptions> current, NpgsqlDataSource db, RunStore runs, Backtester backtester)
 {
     public async Task<BacktestPlan> PlanAsync(BacktestRequest request, CancellationToken ct)
     {
         ThresholdOptions candidate;
         try
         {
-            candidate = CandidateThresholds.Load(request.CandidateFile, configuration, AnalysisServiceCollectionExtensions.Registry(configuration));
+            candidate = CandidateThresholds.Load(request.CandidateFile, configuration, schools.Driftsforms());
         }
         catch (CandidateConfigurationException e)
         {

@@ -70,7 +70,7 @@ public sealed class NightlyReplay(
     private async Task<ReplayNight> NightAsync(NpgsqlConnection conn, long runId, string school, DateOnly night, ScoringModel model, int maxPupils, CancellationToken ct)
     {
         var levels = await flags.AssessAsync(school, night, model, ct);
-        var (recorded, news) = await flags.RecordWithNewsAsync(conn, runId, levels, ct);
+        var (recorded, news) = await flags.RecordWithNewsAsync(conn, runId, levels, digests.ReminderCooldownDays, ct);
         var request = NightlyRun.Request(news);
         var queued = await digests.QueueAsync(conn, runId, school, night, request, NoCaveats, sendNow: false, ct);
         if (queued.Recorded)

@@ -8,6 +8,7 @@ using Skolnarvaro.Ingestion.Schools;
 using Skolnarvaro.Notifications.Delivery;
 using Skolnarvaro.Notifications.Digests;
 using Skolnarvaro.Notifications.Ops;
+using Skolnarvaro.Schools;
 using Skolnarvaro.Worker.Runs;
 
 namespace Skolnarvaro.Worker.Nightly;
@@ -205,7 +206,7 @@ public sealed class NightlyRun(
             return; // analysed by an earlier attempt
         }
 
-        var (recorded, news) = await flags.RecordWithNewsAsync(conn, runId, levels, ct);
+        var (recorded, news) = await flags.RecordWithNewsAsync(conn, runId, levels, digests.ReminderCooldownDays, ct);
         var dataQuality = DigestQuality(quality);
         await caveats.RecordAsync(conn, runId, code, asOf, dataQuality, ct);
         var (digest, digestError) = await QueueDigestAsync(tx, runId, code, asOf, news, dataQuality, sendNow, ct);

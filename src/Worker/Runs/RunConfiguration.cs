@@ -9,7 +9,7 @@ namespace Skolnarvaro.Worker.Runs;
 
 /// <summary>The effective configuration a nightly run records, so that every flag can be traced to the rules that made it.</summary>
 public sealed class RunConfiguration(
-    IOptions<IngestionOptions> ingestion, IOptions<ThresholdOptions> thresholds, IOptions<NotificationOptions> notifications)
+    IOptions<IngestionOptions> ingestion, ImportedSchools schools, IOptions<ThresholdOptions> thresholds, IOptions<NotificationOptions> notifications)
 {
     private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
 
@@ -20,7 +20,7 @@ public sealed class RunConfiguration(
         {
             ingestion.Value.MaxBadRowShare,
             ingestion.Value.StaleAfterSchoolDays,
-            schools = ingestion.Value.Schools.Select(s => new { s.Skolenhetskod, s.Name, s.Driftsform, s.Profile, s.ProfileOverrides }),
+            schools = schools.All.Select(s => new { s.Skolenhetskod, s.Name, s.Driftsform, s.Profile, s.ProfileOverrides }),
             ingestion.Value.Profiles,
         },
         notifications = new { notifications.Value.NameDisplay, notifications.Value.LowReportingRate, notifications.Value.TemplateFolder },

@@ -4,7 +4,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Skolnarvaro.Ingestion.DataQuality;
 using Skolnarvaro.Ingestion.Import;
-using Skolnarvaro.Ingestion.Schools;
+using Skolnarvaro.Schools;
 using Skolnarvaro.Worker.Nightly;
 
 namespace Skolnarvaro.Worker.Runs;

@@ -1,6 +1,6 @@
 using Skolnarvaro.Ingestion.DataQuality;
 using Skolnarvaro.Ingestion.Import;
-using Skolnarvaro.Ingestion.Schools;
+using Skolnarvaro.Schools;
 
 namespace Skolnarvaro.Worker.Runs;
 

@@ -73,7 +73,7 @@ public sealed class HeldTrendTests(TestDatabase db) : IClassFixture<TestDatabase
         };
         await using var conn = await db.DataSource.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();
-        var result = await services.GetRequiredService<SchoolFlags>().RecordWithNewsAsync(conn, await RunAsync(conn, night), levels);
+        var result = await services.GetRequiredService<SchoolFlags>().RecordWithNewsAsync(conn, await RunAsync(conn, night), levels, reminderCooldownDays: 14);
         await tx.CommitAsync();
         return result;
     }

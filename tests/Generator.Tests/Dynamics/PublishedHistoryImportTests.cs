@@ -56,7 +56,7 @@ public sealed class PublishedHistoryImportTests(TestDatabase db) : IClassFixture
         var importer = host.GetRequiredService<InboxImporter>();
 
         var results = new List<ImportResult>();
-        foreach (var school in host.GetRequiredService<IOptions<IngestionOptions>>().Value.Schools)
+        foreach (var school in host.GetRequiredService<ImportedSchools>().All)
         {
             results.AddRange(await importer.ImportInboxAsync(school));
         }

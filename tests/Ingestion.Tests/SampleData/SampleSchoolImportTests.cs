@@ -16,7 +16,7 @@ public sealed class SampleSchoolImportTests(TestDatabase db) : IClassFixture<Tes
     public async Task Importing_a_sample_school_lands_one_fact_per_valid_pupil_and_day()
     {
         using var host = IngestionHost.Start(db, TestFiles.InRepo("sample-data", "schools.json"));
-        var school = host.GetRequiredService<IOptions<IngestionOptions>>().Value.Schools.Single(s => s.Skolenhetskod == Ekdalsskolan);
+        var school = host.GetRequiredService<ImportedSchools>().All.Single(s => s.Skolenhetskod == Ekdalsskolan);
 
         var results = await host.GetRequiredService<InboxImporter>().ImportInboxAsync(school);
 

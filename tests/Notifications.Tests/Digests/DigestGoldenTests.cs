@@ -1,5 +1,6 @@
 using Skolnarvaro.Notifications.Digests;
 using Skolnarvaro.Notifications.Recipients;
+using Skolnarvaro.Schools;
 using Skolnarvaro.TestSupport;
 
 namespace Skolnarvaro.Notifications.Tests.Digests;
@@ -14,18 +15,16 @@ public sealed class DigestGoldenTests
     private static readonly DateOnly LastDigest = new(2026, 11, 16);
     private static readonly DigestRenderer Renderer = new(TestFiles.InRepo("templates"));
 
-    private static readonly SchoolRecipients Ekbacken = new()
+    private static readonly School Ekbacken = new("12345678", "Ekbackens skola")
     {
-        Skolenhetskod = "12345678",
-        Name = "Ekbackens skola",
         Huvudman = "Exempelstads kommun",
-        Rectors = [new RectorSettings { Name = "Åsa Öberg", Email = "asa.oberg@ekbacken.example.se" }],
+        Rectors = [new Recipient("Åsa Öberg", "asa.oberg@ekbacken.example.se")],
     };
 
-    private static readonly SchoolRecipients Friskola = new()
+    private static readonly School Friskola = new("87654321", "Björkö friskola")
     {
-        Skolenhetskod = "87654321", Name = "Björkö friskola", Huvudman = "Björkö Utbildning AB", Driftsform = "Independent",
-        Rectors = [new RectorSettings { Name = "Per Ek", Email = "per.ek@bjorko.example.se" }],
+        Huvudman = "Björkö Utbildning AB", Driftsform = Driftsform.Independent,
+        Rectors = [new Recipient("Per Ek", "per.ek@bjorko.example.se")],
     };
 
     private static readonly string[] FirstNames = ["Märta", "Björn", "Ali", "Lina", "Noah", "Elsa", "Omar", "Saga", "Liam", "Ebba", "Hugo", "Maja"];
@@ -59,7 +58,7 @@ public sealed class DigestGoldenTests
     ];
 
     private static DigestModel Build(DigestKind kind, FlaggedPupil[] pupils, bool firstDigest = false, int left = 0, bool showsDays = true,
-        NameDisplay names = NameDisplay.FirstNameInitialClass, IReadOnlyList<string>? caveats = null, SchoolRecipients? school = null) =>
+        NameDisplay names = NameDisplay.FirstNameInitialClass, IReadOnlyList<string>? caveats = null, School? school = null) =>
         DigestBuilder.Build(school ?? Ekbacken, RunDate, kind, [.. pupils.Where(p => firstDigest || p.Entry.ChangeCode != "AtLevel")],
             new DigestRequest([.. pupils.Select(p => p.Entry)], firstDigest, left, showsDays),
             caveats ?? [], names, 15, firstDigest ? null : LastDigest);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Skolnarvaro.Notifications.Ops;
 using Skolnarvaro.Notifications.Recipients;
+using Skolnarvaro.Schools;
 using Skolnarvaro.TestSupport;
 
 namespace Skolnarvaro.Notifications.Tests.Ops;
@@ -57,10 +58,13 @@ public sealed class OpsDigestTests
         using var services = new ServiceCollection().AddSingleton(TimeProvider.System)
             .AddNotifications(configuration, TestFiles.RepoRoot).BuildServiceProvider();
 
-        var read = () => services.GetRequiredService<IOptions<NotificationOptions>>().Value;
+        // What ValidateOnStart checks at a host's start: the registry (the rektorer's addresses) and the notifications' options.
+        var readRegistry = () => services.GetRequiredService<IOptions<SchoolRegistryOptions>>().Value;
+        var readNotifications = () => services.GetRequiredService<IOptions<NotificationOptions>>().Value;
 
-        read.Should().Throw<OptionsValidationException>().Which.Message
-            .Should().Contain("Skolnarvaro:Schools:0:Rectors:0:Email = 'rektor.bjorkskolan.example.se'")
-            .And.Contain("OpsAddress = 'analys@'");
+        readRegistry.Should().Throw<OptionsValidationException>().Which.Message
+            .Should().Contain("Skolnarvaro:Schools:0:Rectors:0:Email = 'rektor.bjorkskolan.example.se'");
+        readNotifications.Should().Throw<OptionsValidationException>().Which.Message
+            .Should().Contain("OpsAddress = 'analys@'");
     }
 }

@@ -5,7 +5,7 @@ using Skolnarvaro.TestSupport;
 namespace Skolnarvaro.Worker.Tests.Cli;
 
 /// <summary>
-/// Issue 13, finding 8 (ingestion's part): a registry the pipeline would skip a school of, or only warn about at night,
+/// Through the real composition root: a registry the pipeline would skip a school of, or only warn about at night,
 /// stops the start with the key named; the command line turns these into exit code 2 and one message.
 /// </summary>
 public sealed class SchoolRegistryStartupTests(TestDatabase db) : IClassFixture<TestDatabase>, IDisposable
@@ -59,6 +59,18 @@ public sealed class SchoolRegistryStartupTests(TestDatabase db) : IClassFixture<
             """);
 
         message.Should().Contain("Skolnarvaro:Schools:0:Inbox = 'inbox/saknas' (Ängsskolan): folder not found");
+    }
+
+    [Fact]
+    public async Task Problems_of_the_registry_and_of_ingestions_part_of_it_stop_the_start_together_each_naming_its_key()
+    {
+        var message = await StartWithAsync($$"""
+            { "Skolenhetskod": "1234", "Name": "Ängsskolan", "Driftsform": "Municipal", "Huvudman": "Kommunen",
+              "Profile": "days-default", "Inbox": "inbox/saknas", {{Rectors}} }
+            """);
+
+        message.Should().Contain("Skolnarvaro:Schools:0:Skolenhetskod = '1234': expected 8 digits.")
+            .And.Contain("Skolnarvaro:Schools:0:Inbox = 'inbox/saknas' (Ängsskolan): folder not found");
     }
 
     [Fact]

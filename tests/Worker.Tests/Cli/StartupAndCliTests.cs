@@ -24,7 +24,7 @@ public sealed class StartupAndCliTests(TestDatabase db) : IClassFixture<TestData
 
         var start = () => PipelineHost.StartAsync(db, schools, temp.Path);
 
-        var error = (await start.Should().ThrowAsync<ProfileConfigurationException>()).Which.Message;
+        var error = (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Message;
         error.Should().Contain("Skolnarvaro:Schools:0 (12345678 Felskolan)")
             .And.Contain("Delimiter = 'xx'")
             .And.Contain("Encoding = 'ebcdic'");
