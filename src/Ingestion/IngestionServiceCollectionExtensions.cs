@@ -68,6 +68,7 @@ public static partial class IngestionServiceCollectionExtensions
         services.AddSingleton<InboxImporter>();
         services.AddSingleton<SchoolImports>();
         services.AddSingleton<FactStatistics>();
+        services.AddSingleton<ImportedExports>();
         services.AddSingleton<QuarantineStore>();
         services.AddSingleton<DataQualityStore>();
         return services;

@@ -1,7 +1,6 @@
-using Skolnarvaro.Analysis.Backtesting;
 using Skolnarvaro.Csv;
 
-namespace Skolnarvaro.Worker.Desk;
+namespace Skolnarvaro.Insights.Backtesting;
 
 /// <summary>The back-test's CSV files, for spreadsheets.</summary>
 public static class BacktestCsv

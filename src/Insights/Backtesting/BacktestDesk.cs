@@ -1,15 +1,12 @@
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Skolnarvaro.Analysis;
-using Skolnarvaro.Analysis.Backtesting;
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Thresholds;
-using Skolnarvaro.Worker.Composition;
-using Skolnarvaro.Worker.Runs;
+using Skolnarvaro.Ingestion.Import;
 
-namespace Skolnarvaro.Worker.Desk;
+namespace Skolnarvaro.Insights.Backtesting;
 
 /// <summary>What an analyst asks the back-test for: the candidate file, the period (defaults from the data), the schools and the files.</summary>
 public sealed record BacktestRequest(string CandidateFile, DateOnly? From, DateOnly? To, IReadOnlySet<string>? Schools, string? CsvFile, string? NightsFile);
@@ -33,7 +30,7 @@ public sealed class BacktestRefusedException(string message) : Exception(message
 /// history with both (<see cref="Backtester"/>), writes the CSV files and records it all as a run.
 /// </summary>
 public sealed class BacktestDesk(
-    IConfiguration configuration, IOptions<ThresholdOptions> current, NpgsqlDataSource db, RunStore runs, Backtester backtester)
+    IConfiguration configuration, IOptions<ThresholdOptions> current, ImportedExports exports, IDeskRuns runs, Backtester backtester, DeskFolders folders)
 {
     public async Task<BacktestPlan> PlanAsync(BacktestRequest request, CancellationToken ct)
     {
@@ -47,7 +44,7 @@ public sealed class BacktestDesk(
             throw new BacktestRefusedException($"Candidate configuration error, nothing was done:{Environment.NewLine}{e.Message}");
         }
 
-        var to = request.To ?? await LastExportDateAsync(ct)
+        var to = request.To ?? await exports.LastExportDateAsync(ct)
             ?? throw new BacktestRefusedException("No imported exports yet, so there is no history to replay; give --to, or import first.");
         var from = request.From ?? Term.Containing(to).Start;
         if (from > to)
@@ -81,7 +78,7 @@ public sealed class BacktestDesk(
         }
 
         var csvFile = plan.Request.CsvFile
-            ?? Path.Combine(WorkerHost.Home, "out", "backtest", $"backtest-{plan.From:yyyyMMdd}-{plan.To:yyyyMMdd}-{plan.CandidateHash[..8]}.csv");
+            ?? folders.Resolve("out", "backtest", $"backtest-{plan.From:yyyyMMdd}-{plan.To:yyyyMMdd}-{plan.CandidateHash[..8]}.csv");
         BacktestCsv.Write(csvFile, result);
         if (plan.Request.NightsFile is { } nightsFile)
         {
@@ -100,12 +97,5 @@ public sealed class BacktestDesk(
             csv = csvFile,
         }), ct);
         return new BacktestOutcome(runId, result, csvFile, plan.Request.NightsFile);
-    }
-
-    private async Task<DateOnly?> LastExportDateAsync(CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("select max(period_to) from import_file where status = 'Imported'");
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        return await r.ReadAsync(ct) && !r.IsDBNull(0) ? r.GetFieldValue<DateOnly>(0) : null;
     }
 }

@@ -5,7 +5,7 @@ using NpgsqlTypes;
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Thresholds;
 
-namespace Skolnarvaro.Analysis.Backtesting;
+namespace Skolnarvaro.Insights.Backtesting;
 
 /// <summary>One pupil at one level in a back-test: when each configuration first put them there (null: never).</summary>
 public sealed record BacktestPupil(string Skolenhetskod, byte[] PupilKey, Level Level, DateOnly? CurrentFirst, DateOnly? CandidateFirst)

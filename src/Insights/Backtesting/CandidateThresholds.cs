@@ -6,7 +6,7 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.Configuration;
 using Skolnarvaro.Analysis.Thresholds;
 
-namespace Skolnarvaro.Analysis.Backtesting;
+namespace Skolnarvaro.Insights.Backtesting;
 
 /// <summary>A candidate configuration that cannot be used; the message names the file, the key and the value.</summary>
 public sealed class CandidateConfigurationException(string message) : Exception(message);

@@ -1,4 +1,6 @@
-namespace Skolnarvaro.Analysis.Figures;
+using Skolnarvaro.Analysis.Figures;
+
+namespace Skolnarvaro.Insights.Backtesting;
 
 /// <summary>
 /// One pupil's facts replayed over a school's days as the nightly run would have seen them on each day: the facts from

@@ -1,4 +1,4 @@
-namespace Skolnarvaro.Analysis.Reporting;
+namespace Skolnarvaro.Insights.Reporting;
 
 /// <summary>
 /// Small-group protection for the report's cells, so no pupil can be singled out in a report that leaves the office.

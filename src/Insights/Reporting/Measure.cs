@@ -1,4 +1,4 @@
-namespace Skolnarvaro.Analysis.Reporting;
+namespace Skolnarvaro.Insights.Reporting;
 
 /// <summary>
 /// A figure of the report. A count counts pupils; a percent is computed from pupils, and <see cref="Bases"/> names the

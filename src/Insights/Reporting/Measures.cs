@@ -1,4 +1,4 @@
-namespace Skolnarvaro.Analysis.Reporting;
+namespace Skolnarvaro.Insights.Reporting;
 
 /// <summary>The report's measures, in the order of its tables. Keys are the CSV's <c>mått</c> column.</summary>
 public static class Measures

@@ -1,4 +1,4 @@
-namespace Skolnarvaro.Analysis.Reporting;
+namespace Skolnarvaro.Insights.Reporting;
 
 /// <summary>
 /// One row of the report's tables: the municipality, a driftsform, a school or a grade. A pupil counts once per school

@@ -1,4 +1,4 @@
-namespace Skolnarvaro.Analysis.Reporting;
+namespace Skolnarvaro.Insights.Reporting;
 
 /// <summary>Skolnarvaro:Report — the term report.</summary>
 public sealed class ReportOptions

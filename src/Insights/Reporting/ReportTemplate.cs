@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Scriban.Runtime;
 using Skolnarvaro.Templating;
 
-namespace Skolnarvaro.Analysis.Reporting;
+namespace Skolnarvaro.Insights.Reporting;
 
 /// <summary>
 /// The analysts' report templates (the term report, the trend evaluation): parsed from the template folder and rendered with

@@ -1,4 +1,4 @@
-namespace Skolnarvaro.Analysis.Reporting;
+namespace Skolnarvaro.Insights.Reporting;
 
 /// <summary>
 /// The municipality's absence in one ISO week, from day and lesson exports only (a summary export spreads a period's total

@@ -1,7 +1,7 @@
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Thresholds;
 
-namespace Skolnarvaro.Analysis.Reporting;
+namespace Skolnarvaro.Insights.Reporting;
 
 /// <summary>Everything the term report shows, with suppression already applied: the HTML and the CSV both render this.</summary>
 public sealed record TermReport(

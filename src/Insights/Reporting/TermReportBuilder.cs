@@ -3,7 +3,7 @@ using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Calendar;
 
-namespace Skolnarvaro.Analysis.Reporting;
+namespace Skolnarvaro.Insights.Reporting;
 
 /// <summary>
 /// Turns the pupils, weeks and schools of a term into the report's cells, then suppresses small groups. Pure: the store

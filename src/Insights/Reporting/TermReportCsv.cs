@@ -1,7 +1,7 @@
 using System.Globalization;
 using Skolnarvaro.Csv;
 
-namespace Skolnarvaro.Analysis.Reporting;
+namespace Skolnarvaro.Insights.Reporting;
 
 /// <summary>
 /// The report's numbers as CSV for Swedish spreadsheets, like the back-test's: <c>;</c>, decimal comma, UTF-8 with BOM.

@@ -3,7 +3,7 @@ using Scriban.Parsing;
 using Scriban.Runtime;
 using Skolnarvaro.Templating;
 
-namespace Skolnarvaro.Analysis.Reporting;
+namespace Skolnarvaro.Insights.Reporting;
 
 /// <summary>
 /// The committees' report as one self-contained HTML file, laid out by <c>term-report.html.sbn</c> (which includes

@@ -2,7 +2,7 @@ using System.Globalization;
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Thresholds;
 
-namespace Skolnarvaro.Analysis.Reporting;
+namespace Skolnarvaro.Insights.Reporting;
 
 /// <summary>
 /// What <c>templates/term-report.html.sbn</c> sees (as snake_case: <c>term_name</c>, <c>summary.pupils</c>…): the report's

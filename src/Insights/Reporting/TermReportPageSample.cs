@@ -1,4 +1,4 @@
-namespace Skolnarvaro.Analysis.Reporting;
+namespace Skolnarvaro.Insights.Reporting;
 
 /// <summary>
 /// Pages with every field set and every branch taken (hidden figures, a fristående school, stale and unmeasurable data,

@@ -2,7 +2,7 @@ using Npgsql;
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Thresholds;
 
-namespace Skolnarvaro.Analysis.Reporting;
+namespace Skolnarvaro.Insights.Reporting;
 
 /// <summary>Minutes over a stretch of school days, and on how many days time was registered.</summary>
 public readonly record struct Minutes(long Registered, long Excused, long Unexcused, long Late, int Days)

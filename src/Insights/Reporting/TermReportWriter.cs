@@ -4,7 +4,7 @@ using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Investigations;
 using Skolnarvaro.Analysis.Thresholds;
 
-namespace Skolnarvaro.Analysis.Reporting;
+namespace Skolnarvaro.Insights.Reporting;
 
 /// <summary>
 /// Computes and writes a term's report: <c>terminsrapport-HT2026.html</c> (self-contained, for the committees) and three

@@ -1,7 +1,8 @@
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Thresholds;
+using Skolnarvaro.Analysis.Trend;
 
-namespace Skolnarvaro.Analysis.Trend;
+namespace Skolnarvaro.Insights.Trend;
 
 /// <summary>
 /// One way of naming pupils to the rektor, on a group: its digest entries (a pupil newly named, or escalated) and what

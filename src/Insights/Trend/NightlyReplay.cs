@@ -1,31 +1,27 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Skolnarvaro.Analysis.Flags;
-using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Analysis.Trend;
 using Skolnarvaro.Ingestion.Import;
-using Skolnarvaro.Notifications.Digests;
 using Skolnarvaro.Notifications.Recipients;
 
-namespace Skolnarvaro.Worker.Nightly;
+namespace Skolnarvaro.Insights.Trend;
 
 /// <summary>
-/// The nightly run replayed over a period for the evaluation: every school, night by night, through the same calls in the
-/// same order as <see cref="NightlyRun"/>'s analysis of a school — levels and Trend flags (<see cref="SchoolFlags.AssessAsync(string, DateOnly, ScoringModel, CancellationToken)"/>,
-/// with the model being evaluated or thresholds alone), the level history and news, the digest on the school's cadence with
-/// its card limit (<see cref="SchoolDigests.QueueAsync"/>), the cool-down — and what it produced kept as
-/// <see cref="ReplayNight"/>s. Nothing of it stays: the run's state tables (flags, level history, digest days, outbox,
-/// investigations) are shadowed by empty temporary tables of the same shape in one transaction that is rolled back, so the
-/// replay starts as a fresh installation would, and no mail is ever queued for real.
+/// The nightly run replayed over a period for the evaluation: every school, night by night, through the night's own step
+/// (<see cref="INightlySchoolStep"/>, which the Worker's nightly run implements with the same calls in the same order) —
+/// levels and Trend flags (<see cref="SchoolFlags.AssessAsync(string, DateOnly, ScoringModel, CancellationToken)"/>, with
+/// the model being evaluated or thresholds alone), the level history and news, the digest on the school's cadence with its
+/// card limit, the cool-down — and what it produced kept as <see cref="ReplayNight"/>s. Nothing of it stays: the run's
+/// state tables (flags, level history, digest days, outbox, investigations) are shadowed by empty temporary tables of the
+/// same shape in one transaction that is rolled back, so the replay starts as a fresh installation would, and no mail is
+/// ever queued for real.
 /// </summary>
 public sealed class NightlyReplay(
-    NpgsqlDataSource db, SchoolImports imports, SchoolFlags flags, SchoolDigests digests, IOptions<NotificationOptions> notifications)
+    NpgsqlDataSource db, SchoolImports imports, INightlySchoolStep night, IOptions<NotificationOptions> notifications)
 {
     /// <summary>The tables a night's analysis writes or reads state from; everything else (facts, pupils, schools) is read as it is.</summary>
     private static readonly string[] StateTables = ["flag", "level_episode", "school_digest", "outbox", "investigation", "investigation_step"];
-
-    /// <summary>A digest with no data-quality caveat: the caveats change a digest's words, not whom it names.</summary>
-    private static readonly DigestDataQuality NoCaveats = new(null, 0, false, null, 0);
 
     /// <summary>
     /// Replays the nights from <paramref name="from"/> to <paramref name="to"/>: each school's school days (dates with facts)
@@ -44,7 +40,6 @@ public sealed class NightlyReplay(
         }
 
         var nights = DigestDays(schools, from, to, schoolDays);
-        var digest = notifications.Value.Digest;
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await ShadowStateAsync(conn, ct);
@@ -57,40 +52,13 @@ public sealed class NightlyReplay(
             runId++;
             foreach (var school in schools.Where(s => nights[s].Contains(dates[i])))
             {
-                var night = await NightAsync(conn, runId, school, dates[i], model, digest.MaxPupils, ct);
-                produced.Add(night with { SchoolDay = schoolDays[school].Contains(dates[i]) });
+                var replayed = await night.ReplayAsync(conn, runId, school, dates[i], model, ct);
+                produced.Add(replayed with { SchoolDay = schoolDays[school].Contains(dates[i]) });
             }
         }
 
         await tx.RollbackAsync(ct);
         return produced;
-    }
-
-    /// <summary>One school's night, as <see cref="NightlyRun"/> analyses it: assess, record with news, queue the digest, mark the told.</summary>
-    private async Task<ReplayNight> NightAsync(NpgsqlConnection conn, long runId, string school, DateOnly night, ScoringModel model, int maxPupils, CancellationToken ct)
-    {
-        var levels = await flags.AssessAsync(school, night, model, ct);
-        var (recorded, news) = await flags.RecordWithNewsAsync(conn, runId, levels, ct);
-        var request = NightlyRun.Request(news);
-        var queued = await digests.QueueAsync(conn, runId, school, night, request, NoCaveats, sendNow: false, ct);
-        if (queued.Recorded)
-        {
-            await flags.MarkReportedAsync(conn, school, queued.Told.Select(t => t.PupilKey), night, ct);
-        }
-
-        var flagged = recorded.All.Select(f => new ReplayFlag(f.PupilKey, f.Level, f.Change)).ToList();
-        return new ReplayNight(school, night, true, flagged, queued.Recorded ? Told(queued.Told, request.FirstDigest, maxPupils) : null);
-    }
-
-    /// <summary>
-    /// Who the digest named, and who of them got a card: the first <paramref name="maxPupils"/> in its order, news before
-    /// reminders except in the go-live overview (as <see cref="DigestBuilder"/> lays the cards out).
-    /// </summary>
-    private static IReadOnlyList<ReplayTold> Told(IReadOnlyList<DigestEntry> told, bool overview, int maxPupils)
-    {
-        var cardOrder = overview ? told : [.. told.OrderByDescending(t => t.IsNews)];
-        var cards = cardOrder.Take(maxPupils).Select(t => t.PupilKey).ToHashSet(Analysis.Figures.PupilKeyComparer.Instance);
-        return told.Select(t => new ReplayTold(t.PupilKey, Enum.Parse<Level>(t.LevelCode), t.IsNews, cards.Contains(t.PupilKey))).ToList();
     }
 
     /// <summary>Per school, the dates with facts in the period: its school days.</summary>

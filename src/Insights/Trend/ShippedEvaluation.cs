@@ -1,8 +1,9 @@
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Flags;
 using Skolnarvaro.Analysis.Thresholds;
+using Skolnarvaro.Analysis.Trend;
 
-namespace Skolnarvaro.Analysis.Trend;
+namespace Skolnarvaro.Insights.Trend;
 
 /// <summary>A pupil at a level on a replayed night, with how the level history judged it.</summary>
 public sealed record ReplayFlag(byte[] PupilKey, Level Level, LevelChange Change);

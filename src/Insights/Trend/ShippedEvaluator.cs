@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Analysis.Trend;
 
-namespace Skolnarvaro.Worker.Nightly;
+namespace Skolnarvaro.Insights.Trend;
 
 /// <summary>What to evaluate: the period counted, the weeks replayed before it, and the models (each against thresholds alone).</summary>
 public sealed record ShippedEvaluationRequest(DateOnly From, DateOnly To, int WarmUpWeeks, IReadOnlyList<TrendModelInfo> Models);

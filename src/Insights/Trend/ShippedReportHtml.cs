@@ -1,8 +1,9 @@
 using System.Globalization;
-using Skolnarvaro.Analysis.Reporting;
+using Skolnarvaro.Insights.Reporting;
 using Skolnarvaro.Templating;
+using Skolnarvaro.Analysis.Trend;
 
-namespace Skolnarvaro.Analysis.Trend;
+namespace Skolnarvaro.Insights.Trend;
 
 /// <summary>One row of the headline: a measure, what ships with the model, thresholds alone, and the difference.</summary>
 public sealed record ShippedHeadlineRow(string Measure, string Shipped, string Thresholds, string Difference, string Explanation);

@@ -3,35 +3,10 @@ using Npgsql;
 using NpgsqlTypes;
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Thresholds;
+using Skolnarvaro.Analysis.Trend;
+using Skolnarvaro.Insights.Backtesting;
 
-namespace Skolnarvaro.Analysis.Trend;
-
-/// <summary>
-/// One pupil at one school on one school day: the features (facts up to the date only), the level the rules gave them
-/// that day, and what happened next (facts after the date, for the labels and the lead time only).
-/// </summary>
-public sealed record TrendSample(
-    string Skolenhetskod, byte[] PupilKey, DateOnly Date, float[] Features, Level? LevelNow,
-    int? SchoolDaysToHigh, DateOnly? HighOn, bool Label, string Gender, string Driftsform)
-{
-    /// <summary>The last school day the label looks at.</summary>
-    public DateOnly HorizonEnd { get; init; }
-
-    /// <summary>The school day's index in the period at the pupil's school: leads are counted in these.</summary>
-    public int Day { get; init; }
-
-    /// <summary>The pupil's grade on the date (-1 unknown), for the grade bands.</summary>
-    public int Grade { get; init; }
-
-    /// <summary>Lasting problematic absence: the share over the horizon, taken together, reaches the level's share.</summary>
-    public bool Lasting { get; init; }
-
-    /// <summary>The last 20 days' absence is mostly whole days of giltig frånvaro (illness, a trip): see <see cref="IllnessSpell"/>.</summary>
-    public bool IllnessLike { get; init; }
-
-    /// <summary>Not at any level on the date: the pupils the nightly run may flag Trend.</summary>
-    public bool NotAtLevel => LevelNow is null;
-}
+namespace Skolnarvaro.Insights.Trend;
 
 public sealed record TrendDatasetProgress(int SchoolsDone, int Schools, string School, int Samples);
 
@@ -199,47 +174,5 @@ public sealed class TrendDataset(NpgsqlDataSource db, AttendanceFactStore facts)
         }
 
         return schools;
-    }
-}
-
-/// <summary>What the features and the fairness breakdown need about a pupil at a school: grade (as last exported) and gender.</summary>
-public readonly record struct TrendPupil(int? Grade, DateOnly GradeAsOf, string? Gender)
-{
-    /// <summary>
-    /// The grade on a date. The enrolment holds the grade of the latest export, so an earlier school year had a lower
-    /// one: without this a sample from last year would carry this year's grade, a fact from its future.
-    /// </summary>
-    public int GradeOn(DateOnly date) => Grade is { } g ? g - (SchoolYear(GradeAsOf) - SchoolYear(date)) : -1;
-
-    private static int SchoolYear(DateOnly d) => d.Month >= 7 ? d.Year : d.Year - 1;
-}
-
-public static class TrendPupils
-{
-    /// <summary>The first date the features of a date need: the start of the term before its term, or a year back (the same weeks last year).</summary>
-    public static DateOnly FactsFrom(DateOnly date)
-    {
-        var previousTerm = Term.Containing(Term.Containing(date).Start.AddDays(-1)).Start;
-        var yearAgo = date.AddYears(-1);
-        return yearAgo < previousTerm ? yearAgo : previousTerm;
-    }
-
-    public static async Task<Dictionary<byte[], TrendPupil>> ReadAsync(NpgsqlDataSource db, string school, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("""
-            select e.pupil_key, e.grade, e.last_date, p.gender
-            from enrolment e join pupil p on p.pupil_key = e.pupil_key
-            where e.skolenhetskod = @school
-            """);
-        cmd.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
-        var pupils = new Dictionary<byte[], TrendPupil>(PupilKeyComparer.Instance);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
-        {
-            pupils[r.GetFieldValue<byte[]>(0)] = new TrendPupil(
-                r.IsDBNull(1) ? null : r.GetInt32(1), r.GetFieldValue<DateOnly>(2), r.GetString(3).Trim());
-        }
-
-        return pupils;
     }
 }

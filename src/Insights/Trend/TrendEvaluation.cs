@@ -1,7 +1,8 @@
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Thresholds;
+using Skolnarvaro.Analysis.Trend;
 
-namespace Skolnarvaro.Analysis.Trend;
+namespace Skolnarvaro.Insights.Trend;
 
 /// <summary>
 /// One predictor (the model, the rule, or the nightly run's combination) on a group of samples. Precision and recall are

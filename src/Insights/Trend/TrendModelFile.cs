@@ -1,6 +1,7 @@
 using System.Text.Json;
+using Skolnarvaro.Analysis.Trend;
 
-namespace Skolnarvaro.Analysis.Trend;
+namespace Skolnarvaro.Insights.Trend;
 
 /// <summary>A model and its registry record in one JSON file: what <c>models export</c> writes and <c>models import</c> reads.</summary>
 public sealed record TrendModelFile(TrendModelInfo Info, byte[] Model)

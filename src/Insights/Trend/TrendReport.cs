@@ -1,6 +1,7 @@
 using System.Text.Json;
+using Skolnarvaro.Analysis.Trend;
 
-namespace Skolnarvaro.Analysis.Trend;
+namespace Skolnarvaro.Insights.Trend;
 
 /// <summary>
 /// The evaluation's figures as JSON, the same the HTML page (<see cref="TrendReportHtml"/>, a Scriban template) shows.

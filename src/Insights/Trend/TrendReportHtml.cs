@@ -1,7 +1,8 @@
-using Skolnarvaro.Analysis.Reporting;
+using Skolnarvaro.Insights.Reporting;
 using Skolnarvaro.Templating;
+using Skolnarvaro.Analysis.Trend;
 
-namespace Skolnarvaro.Analysis.Trend;
+namespace Skolnarvaro.Insights.Trend;
 
 /// <summary>
 /// The evaluation report as one self-contained HTML file (tables and inline SVG, nothing fetched), laid out by

@@ -1,6 +1,7 @@
 using System.Globalization;
+using Skolnarvaro.Analysis.Trend;
 
-namespace Skolnarvaro.Analysis.Trend;
+namespace Skolnarvaro.Insights.Trend;
 
 /// <summary>
 /// What <c>trend-report.html.sbn</c> lays out: the evaluation's figures as Swedish text (numbers formatted here, once,

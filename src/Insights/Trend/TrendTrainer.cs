@@ -5,8 +5,9 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Thresholds;
+using Skolnarvaro.Analysis.Trend;
 
-namespace Skolnarvaro.Analysis.Trend;
+namespace Skolnarvaro.Insights.Trend;
 
 /// <summary>What to train on: a period of history (default: the last year of facts) and the seed.</summary>
 public sealed record TrendTrainingRequest(DateOnly? From = null, DateOnly? To = null, int Seed = 20260817);

@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using Skolnarvaro.Analysis.Backtesting;
+using Skolnarvaro.Insights.Backtesting;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Worker.Composition;
-using Skolnarvaro.Worker.Desk;
 using Spectre.Console;
 
 namespace Skolnarvaro.Worker.Commands;

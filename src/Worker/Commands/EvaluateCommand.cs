@@ -5,8 +5,9 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Spectre.Console;
-using Skolnarvaro.Analysis.Reporting;
+using Skolnarvaro.Insights.Reporting;
 using Skolnarvaro.Analysis.Trend;
+using Skolnarvaro.Insights.Trend;
 using Skolnarvaro.Worker.Composition;
 using Skolnarvaro.Worker.Nightly;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
 using Skolnarvaro.Analysis.Figures;
-using Skolnarvaro.Analysis.Reporting;
+using Skolnarvaro.Insights.Reporting;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Worker.Composition;
 

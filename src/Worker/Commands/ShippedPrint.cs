@@ -1,6 +1,7 @@
 using System.Globalization;
 using Spectre.Console;
 using Skolnarvaro.Analysis.Trend;
+using Skolnarvaro.Insights.Trend;
 
 namespace Skolnarvaro.Worker.Commands;
 

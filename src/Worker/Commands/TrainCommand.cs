@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 using Skolnarvaro.Analysis.Trend;
+using Skolnarvaro.Insights.Trend;
 using Skolnarvaro.Worker.Composition;
 
 namespace Skolnarvaro.Worker.Commands;

@@ -15,6 +15,7 @@ using Skolnarvaro.Notifications;
 using Skolnarvaro.Notifications.Digests;
 using Skolnarvaro.Notifications.Recipients;
 using Skolnarvaro.Database;
+using Skolnarvaro.Insights;
 using Skolnarvaro.Web;
 using Skolnarvaro.Worker.Nightly;
 using Skolnarvaro.Worker.Runs;
@@ -128,6 +129,7 @@ public static class WorkerHost
         builder.Services.AddIngestion(builder.Configuration, schoolsBase);
         builder.Services.AddAnalysis(builder.Configuration, Home);
         builder.Services.AddNotifications(builder.Configuration, Home);
+        builder.Services.AddInsights(builder.Configuration, Home);
         builder.Services.AddWeb(builder.Configuration, Home);
         builder.Services.AddSingleton<ISchoolCaveats, SchoolCaveats>();
         return connectionString;
@@ -140,7 +142,7 @@ public static class WorkerHost
         _ = services.GetRequiredService<PupilKeyHasher>();
         _ = services.GetRequiredService<DigestRenderer>();
         _ = services.GetRequiredService<Skolnarvaro.Notifications.Ops.OpsDigestRenderer>();
-        _ = services.GetRequiredService<Skolnarvaro.Analysis.Reporting.TermReportHtml>();
+        _ = services.GetRequiredService<Skolnarvaro.Insights.Reporting.TermReportHtml>();
         _ = services.GetRequiredService<WebRenderer>();
         DatabaseConnection.CheckReachable(connectionString);
         DatabaseMigrator.Migrate(connectionString, services.GetRequiredService<ILoggerFactory>().CreateLogger("Migrations"));

@@ -2,7 +2,7 @@ using System.ComponentModel;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Skolnarvaro.Analysis.Figures;
-using Skolnarvaro.Analysis.Reporting;
+using Skolnarvaro.Insights.Reporting;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Worker.Composition;
 

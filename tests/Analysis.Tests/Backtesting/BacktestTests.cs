@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Skolnarvaro.Analysis.Backtesting;
+using Skolnarvaro.Insights.Backtesting;
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Patterns;
 using Skolnarvaro.Analysis.Thresholds;

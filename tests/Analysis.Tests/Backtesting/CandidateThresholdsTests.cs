@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using Skolnarvaro.Analysis.Backtesting;
+using Skolnarvaro.Insights.Backtesting;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.TestSupport;
 

@@ -6,7 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Investigations;
-using Skolnarvaro.Analysis.Reporting;
+using Skolnarvaro.Insights;
+using Skolnarvaro.Insights.Reporting;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Calendar;
 using Skolnarvaro.TestSupport;
@@ -585,7 +586,7 @@ public sealed partial class TermReportTests(TestDatabase db) : IClassFixture<Tes
             ["Skolnarvaro:Report:TemplateFolder"] = report,
             ["Skolnarvaro:Notifications:TemplateFolder"] = digests,
         }).Build();
-        using var services = new ServiceCollection().AddAnalysis(configuration, temp.Path).BuildServiceProvider();
+        using var services = new ServiceCollection().AddInsights(configuration, temp.Path).BuildServiceProvider();
 
         services.GetRequiredService<IOptions<ReportOptions>>().Value.TemplateFolder.Should().Be(Path.Combine(temp.Path, expected));
     }

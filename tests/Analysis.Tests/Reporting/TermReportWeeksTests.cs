@@ -1,6 +1,6 @@
 using Skolnarvaro.Calendar;
 using Skolnarvaro.Analysis.Figures;
-using Skolnarvaro.Analysis.Reporting;
+using Skolnarvaro.Insights.Reporting;
 using Skolnarvaro.TestSupport;
 
 namespace Skolnarvaro.Analysis.Tests.Reporting;

@@ -1,6 +1,7 @@
 using Skolnarvaro.Analysis.Flags;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Analysis.Trend;
+using Skolnarvaro.Insights.Trend;
 
 namespace Skolnarvaro.Analysis.Tests.Trend;
 

@@ -1,5 +1,6 @@
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Analysis.Trend;
+using Skolnarvaro.Insights.Trend;
 
 namespace Skolnarvaro.Analysis.Tests.Trend;
 

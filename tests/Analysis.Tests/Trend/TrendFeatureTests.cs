@@ -1,6 +1,7 @@
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Analysis.Trend;
+using Skolnarvaro.Insights.Trend;
 using Skolnarvaro.TestSupport;
 
 namespace Skolnarvaro.Analysis.Tests.Trend;

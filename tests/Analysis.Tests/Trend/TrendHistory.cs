@@ -2,6 +2,7 @@ using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Patterns;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Analysis.Trend;
+using Skolnarvaro.Insights.Trend;
 using Skolnarvaro.TestSupport;
 
 namespace Skolnarvaro.Analysis.Tests.Trend;

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Analysis.Trend;
+using Skolnarvaro.Insights.Trend;
 using Skolnarvaro.TestSupport;
 
 namespace Skolnarvaro.Analysis.Tests.Trend;

@@ -1,5 +1,6 @@
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Analysis.Trend;
+using Skolnarvaro.Insights.Trend;
 using Skolnarvaro.TestSupport;
 
 namespace Skolnarvaro.Analysis.Tests.Trend;

@@ -1,10 +1,9 @@
 using System.Text;
-using Skolnarvaro.Analysis.Backtesting;
+using Skolnarvaro.Insights.Backtesting;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Csv;
 using Skolnarvaro.TestSupport;
 using Skolnarvaro.Worker.Commands;
-using Skolnarvaro.Worker.Desk;
 
 namespace Skolnarvaro.Worker.Tests.Csv;
 

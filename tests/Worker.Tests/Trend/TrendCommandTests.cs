@@ -4,6 +4,7 @@ using MimeKit;
 using Skolnarvaro.Analysis.Flags;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Analysis.Trend;
+using Skolnarvaro.Insights.Trend;
 using Skolnarvaro.TestSupport;
 using Skolnarvaro.Worker.Composition;
 using Skolnarvaro.Worker.Nightly;
