@@ -2,11 +2,10 @@ using System.Text;
 using Skolnarvaro.Insights.Backtesting;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.TestSupport;
-using Skolnarvaro.Worker.Commands;
 
-namespace Skolnarvaro.Worker.Tests.Cli;
+namespace Skolnarvaro.Insights.Tests.Backtesting;
 
-/// <summary>The back-test's CSV, from a result made by hand (the back-test itself: Analysis.Tests/Backtesting).</summary>
+/// <summary>The back-test's CSV, from a result made by hand (the back-test itself: BacktestTests).</summary>
 public sealed class BacktestCsvTests
 {
     private static readonly DateOnly From = new(2026, 8, 17);

@@ -4,8 +4,9 @@ using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Patterns;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.TestSupport;
+using Skolnarvaro.Analysis.Tests;
 
-namespace Skolnarvaro.Analysis.Tests.Backtesting;
+namespace Skolnarvaro.Insights.Tests.Backtesting;
 
 /// <summary>
 /// Back-testing on a seeded term of varied pupils at two schools: a stricter candidate flags a subset of the current

@@ -3,7 +3,7 @@ using Skolnarvaro.Insights.Backtesting;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.TestSupport;
 
-namespace Skolnarvaro.Analysis.Tests.Backtesting;
+namespace Skolnarvaro.Insights.Tests.Backtesting;
 
 /// <summary>A candidate file is layered on the current thresholds and validated like them, naming the file, the key and the value.</summary>
 public sealed class CandidateThresholdsTests : IDisposable

@@ -5,7 +5,7 @@ using NpgsqlTypes;
 using Skolnarvaro.Analysis.Investigations;
 using Skolnarvaro.TestSupport;
 
-namespace Skolnarvaro.Analysis.Tests.Reporting;
+namespace Skolnarvaro.Insights.Tests.Reporting;
 
 /// <summary>
 /// A small hand-built term for the report tests, written straight into the tables: two schools of different driftsform,

@@ -11,9 +11,9 @@ using Skolnarvaro.Insights.Reporting;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Calendar;
 using Skolnarvaro.TestSupport;
-using static Skolnarvaro.Analysis.Tests.Reporting.TermHistory;
+using static Skolnarvaro.Insights.Tests.Reporting.TermHistory;
 
-namespace Skolnarvaro.Analysis.Tests.Reporting;
+namespace Skolnarvaro.Insights.Tests.Reporting;
 
 /// <summary>
 /// The term report against a hand-built term (<see cref="TermHistory"/>): every figure in its CSV files is computed again
@@ -537,7 +537,7 @@ public sealed partial class TermReportTests(TestDatabase db) : IClassFixture<Tes
         var paths = await WriteReportAsync(minGroupSize: 5, "golden");
         var actual = await File.ReadAllTextAsync(paths[0], Encoding.UTF8);
 
-        var golden = TestFiles.InRepo("tests", "Analysis.Tests", "Reporting", "Golden", "terminsrapport-HT2026.html");
+        var golden = TestFiles.InRepo("tests", "Insights.Tests", "Reporting", "Golden", "terminsrapport-HT2026.html");
         if (Environment.GetEnvironmentVariable("SKOLNARVARO_UPDATE_GOLDEN") == "1")
         {
             Directory.CreateDirectory(Path.GetDirectoryName(golden)!);

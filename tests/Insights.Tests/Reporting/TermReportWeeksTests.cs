@@ -3,7 +3,7 @@ using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Insights.Reporting;
 using Skolnarvaro.TestSupport;
 
-namespace Skolnarvaro.Analysis.Tests.Reporting;
+namespace Skolnarvaro.Insights.Tests.Reporting;
 
 /// <summary>
 /// The week chart an analyst forwards: summary exports are counted apart (their totals are spread over lov too), a lov

@@ -3,7 +3,7 @@ using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Analysis.Trend;
 using Skolnarvaro.Insights.Trend;
 
-namespace Skolnarvaro.Analysis.Tests.Trend;
+namespace Skolnarvaro.Insights.Tests.Trend;
 
 /// <summary>How the evaluation of what ships counts a replay: beginnings, leads in school days, foreseeable and sudden, entries.</summary>
 public sealed class ShippedEvaluationTests

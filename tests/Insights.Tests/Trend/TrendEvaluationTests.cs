@@ -2,7 +2,7 @@ using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Analysis.Trend;
 using Skolnarvaro.Insights.Trend;
 
-namespace Skolnarvaro.Analysis.Tests.Trend;
+namespace Skolnarvaro.Insights.Tests.Trend;
 
 /// <summary>The evaluation's arithmetic on hand-made samples whose right answers are known.</summary>
 public sealed class TrendEvaluationTests

@@ -5,7 +5,7 @@ using Skolnarvaro.Analysis.Trend;
 using Skolnarvaro.Insights.Trend;
 using Skolnarvaro.TestSupport;
 
-namespace Skolnarvaro.Analysis.Tests.Trend;
+namespace Skolnarvaro.Insights.Tests.Trend;
 
 /// <summary>The evaluation's HTML page comes from <c>templates/trend-report.html.sbn</c>: golden file, strict template.</summary>
 public sealed class TrendReportTests
@@ -49,7 +49,7 @@ public sealed class TrendReportTests
         var (result, budget, model) = Evaluation();
         var actual = new TrendReportHtml(TestFiles.InRepo("templates")).Render(result, budget, model, "Perioden överlappar träningsperioden.");
 
-        var golden = TestFiles.InRepo("tests", "Analysis.Tests", "Trend", "Golden", "trendutvardering.html");
+        var golden = TestFiles.InRepo("tests", "Insights.Tests", "Trend", "Golden", "trendutvardering.html");
         if (Environment.GetEnvironmentVariable("SKOLNARVARO_UPDATE_GOLDEN") == "1")
         {
             File.WriteAllText(golden, actual, new UTF8Encoding(false));

@@ -2,8 +2,10 @@ using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Analysis.Trend;
 using Skolnarvaro.Insights.Trend;
 using Skolnarvaro.TestSupport;
+using Skolnarvaro.Analysis.Tests;
+using Skolnarvaro.Analysis.Tests.Trend;
 
-namespace Skolnarvaro.Analysis.Tests.Trend;
+namespace Skolnarvaro.Insights.Tests.Trend;
 
 /// <summary>
 /// Training on a seeded term: the same seed gives the same model, the gate keeps a better active model, and a pupil
@@ -24,7 +26,7 @@ public sealed class TrendTrainingTests(TestDatabase db) : IClassFixture<TestData
     [Fact]
     public async Task Training_twice_with_the_same_seed_gives_a_model_that_scores_the_same()
     {
-        var samples = await TrendHistory.Dataset(db).BuildAsync(Term[0], Term[^1], new ThresholdOptions(), new TrendLabelling(3, TrendLabel.Crossing));
+        var samples = await TrendDesk.Dataset(db).BuildAsync(Term[0], Term[^1], new ThresholdOptions(), new TrendLabelling(3, TrendLabel.Crossing));
         var settings = TrendHistory.Options().Trainer;
         var vectors = samples.Select(s => s.Features).ToList();
 
@@ -42,7 +44,7 @@ public sealed class TrendTrainingTests(TestDatabase db) : IClassFixture<TestData
     [Fact]
     public async Task Training_twice_with_the_same_seed_writes_the_same_bytes_even_a_second_later()
     {
-        var samples = await TrendHistory.Dataset(db).BuildAsync(Term[0], Term[^1], new ThresholdOptions(), new TrendLabelling(3, TrendLabel.Crossing));
+        var samples = await TrendDesk.Dataset(db).BuildAsync(Term[0], Term[^1], new ThresholdOptions(), new TrendLabelling(3, TrendLabel.Crossing));
         var settings = TrendHistory.Options().Trainer;
 
         var first = TrendModel.Train(samples, settings, seed: 7).ToBytes();
@@ -55,7 +57,7 @@ public sealed class TrendTrainingTests(TestDatabase db) : IClassFixture<TestData
     [Fact]
     public async Task Too_short_a_history_is_refused_with_what_is_missing()
     {
-        var train = () => TrendHistory.Trainer(db, TrendHistory.Options()).TrainAndMaybeActivateAsync(new TrendTrainingRequest(Term[0], Term[30], 1));
+        var train = () => TrendDesk.Trainer(db, TrendHistory.Options()).TrainAndMaybeActivateAsync(new TrendTrainingRequest(Term[0], Term[30], 1));
 
         var refused = await train.Should().ThrowAsync<TrendTrainingException>();
         refused.Which.Message.Should().StartWith("one term of data (HT2026: 31 school days from 2026-08-17 to 2026-09-28)")
@@ -66,7 +68,7 @@ public sealed class TrendTrainingTests(TestDatabase db) : IClassFixture<TestData
     [Fact]
     public async Task Another_seed_trains_another_model()
     {
-        var samples = await TrendHistory.Dataset(db).BuildAsync(Term[0], Term[^1], new ThresholdOptions(), new TrendLabelling(3));
+        var samples = await TrendDesk.Dataset(db).BuildAsync(Term[0], Term[^1], new ThresholdOptions(), new TrendLabelling(3));
         var settings = TrendHistory.Options().Trainer;
         var vectors = samples.Select(s => s.Features).ToList();
 
@@ -79,8 +81,8 @@ public sealed class TrendTrainingTests(TestDatabase db) : IClassFixture<TestData
     [Fact]
     public async Task With_label_lead_days_the_days_just_before_lasting_absence_begins_are_positive_and_lasting_itself_is_unchanged()
     {
-        var plain = await TrendHistory.Dataset(db).BuildAsync(Term[0], Term[^1], new ThresholdOptions(), new TrendLabelling(3));
-        var early = await TrendHistory.Dataset(db).BuildAsync(Term[0], Term[^1], new ThresholdOptions(), new TrendLabelling(3, LeadDays: 10));
+        var plain = await TrendDesk.Dataset(db).BuildAsync(Term[0], Term[^1], new ThresholdOptions(), new TrendLabelling(3));
+        var early = await TrendDesk.Dataset(db).BuildAsync(Term[0], Term[^1], new ThresholdOptions(), new TrendLabelling(3, LeadDays: 10));
 
         early.Select(s => s.Lasting).Should().Equal(plain.Select(s => s.Lasting), "the evaluation's truth does not move");
         plain.Should().OnlyContain(s => s.Label == s.Lasting);
@@ -98,8 +100,8 @@ public sealed class TrendTrainingTests(TestDatabase db) : IClassFixture<TestData
     [Fact]
     public async Task The_onset_label_marks_the_days_before_lasting_absence_begins_and_not_the_days_inside_it()
     {
-        var plain = await TrendHistory.Dataset(db).BuildAsync(Term[0], Term[^1], new ThresholdOptions(), new TrendLabelling(3));
-        var onset = await TrendHistory.Dataset(db).BuildAsync(Term[0], Term[^1], new ThresholdOptions(), new TrendLabelling(3, TrendLabel.Onset, LeadDays: 10));
+        var plain = await TrendDesk.Dataset(db).BuildAsync(Term[0], Term[^1], new ThresholdOptions(), new TrendLabelling(3));
+        var onset = await TrendDesk.Dataset(db).BuildAsync(Term[0], Term[^1], new ThresholdOptions(), new TrendLabelling(3, TrendLabel.Onset, LeadDays: 10));
 
         onset.Select(s => s.Lasting).Should().Equal(plain.Select(s => s.Lasting), "the evaluation's truth does not move");
         var checkedDays = 0;
@@ -124,7 +126,7 @@ public sealed class TrendTrainingTests(TestDatabase db) : IClassFixture<TestData
     [Fact]
     public async Task Calibrated_on_held_out_samples_a_probability_means_about_that_share()
     {
-        var samples = await TrendHistory.Dataset(db).BuildAsync(Term[0], Term[^1], new ThresholdOptions(), new TrendLabelling(3));
+        var samples = await TrendDesk.Dataset(db).BuildAsync(Term[0], Term[^1], new ThresholdOptions(), new TrendLabelling(3));
         var split = TrendTrainer.Split(samples, 0.5, 0.5, 3);
         var model = TrendModel.Train(split.Train, TrendHistory.Options().Trainer, seed: 1);
         var raw = model.ScoreUncalibrated(split.HeldOut.Select(s => s.Features).ToList());
@@ -143,7 +145,7 @@ public sealed class TrendTrainingTests(TestDatabase db) : IClassFixture<TestData
     public async Task The_rules_pass_gives_every_pupil_on_the_roll_the_models_probability_for_the_digests_concern_order()
     {
         var options = TrendHistory.Options(trees: 60);
-        await TrendHistory.Trainer(db, options).TrainAndMaybeActivateAsync(new TrendTrainingRequest(Term[0], Term[^1], 3));
+        await TrendDesk.Trainer(db, options).TrainAndMaybeActivateAsync(new TrendTrainingRequest(Term[0], Term[^1], 3));
         var date = Term[30];
         var scoring = TrendHistory.Scoring(db, options);
 
@@ -169,10 +171,10 @@ public sealed class TrendTrainingTests(TestDatabase db) : IClassFixture<TestData
     public async Task The_gate_keeps_the_active_model_when_a_new_one_is_worse_on_the_same_held_out_samples()
     {
         var store = TrendHistory.Store(db);
-        var good = await TrendHistory.Trainer(db, TrendHistory.Options(trees: 60)).TrainAndMaybeActivateAsync(new TrendTrainingRequest(Term[0], Term[^1], 1));
-        var worse = await TrendHistory.Trainer(db, Weak(TrendHistory.Options(trees: 1)))
+        var good = await TrendDesk.Trainer(db, TrendHistory.Options(trees: 60)).TrainAndMaybeActivateAsync(new TrendTrainingRequest(Term[0], Term[^1], 1));
+        var worse = await TrendDesk.Trainer(db, Weak(TrendHistory.Options(trees: 1)))
             .TrainAndMaybeActivateAsync(new TrendTrainingRequest(Term[0], Term[^1], 1));
-        var same = await TrendHistory.Trainer(db, TrendHistory.Options(trees: 60)).TrainAndMaybeActivateAsync(new TrendTrainingRequest(Term[0], Term[^1], 1));
+        var same = await TrendDesk.Trainer(db, TrendHistory.Options(trees: 60)).TrainAndMaybeActivateAsync(new TrendTrainingRequest(Term[0], Term[^1], 1));
 
         good.Activated.Should().BeTrue();
         worse.PreviousVersion.Should().Be(good.Version);
@@ -192,13 +194,13 @@ public sealed class TrendTrainingTests(TestDatabase db) : IClassFixture<TestData
     {
         var options = TrendHistory.Options(trees: 60);
         options.MaxAddedShare = 0.5;
-        var samples = await TrendHistory.Dataset(db).BuildAsync(Term[0], Term[^1], new ThresholdOptions(), TrendLabelling.From(options));
+        var samples = await TrendDesk.Dataset(db).BuildAsync(Term[0], Term[^1], new ThresholdOptions(), TrendLabelling.From(options));
         var split = TrendTrainer.Split(samples, options.HeldOutShare, options.HeldOutPupilShare, options.HorizonWeeks);
         split.HeldOutPupilsAllDays.Should().OnlyContain(s => TrendTrainer.HeldOutPupil(s.PupilKey, options.HeldOutPupilShare), "pupils the trees never see");
         split.HeldOutPupilsAllDays.Should().Contain(s => s.Date < split.HeldOutFrom, "their days before the held-out period count too: entries need no label");
         split.HeldOutPupilsAllDays.Should().Contain(split.HeldOut);
 
-        var result = await TrendHistory.Trainer(db, options).TrainAndMaybeActivateAsync(new TrendTrainingRequest(Term[0], Term[^1], 1));
+        var result = await TrendDesk.Trainer(db, options).TrainAndMaybeActivateAsync(new TrendTrainingRequest(Term[0], Term[^1], 1));
         var info = (await TrendHistory.Store(db).GetAsync(result.Version))!;
 
         info.TrendCutOff.Should().BeGreaterThanOrEqualTo(options.CutOff, "the stored cut-off is the one the nightly run uses, never below the floor");
@@ -234,7 +236,7 @@ public sealed class TrendTrainingTests(TestDatabase db) : IClassFixture<TestData
         // Room for Trend flags: on this small history the 10 % cap on added digest entries would leave almost none.
         var options = TrendHistory.Options(trees: 60);
         options.MaxAddedShare = 0.9;
-        await TrendHistory.Trainer(db, options).TrainAndMaybeActivateAsync(new TrendTrainingRequest(Term[0], Term[^1], 3));
+        await TrendDesk.Trainer(db, options).TrainAndMaybeActivateAsync(new TrendTrainingRequest(Term[0], Term[^1], 3));
         // A new pupil, at another school so training never saw them: present every day until day 30, then absent a
         // little longer each day (12 minutes more a day).
         var history = new FactHistory(db.DataSource);
@@ -289,7 +291,7 @@ public sealed class TrendTrainingTests(TestDatabase db) : IClassFixture<TestData
     public async Task An_active_model_below_the_minimum_AUC_does_not_score()
     {
         var options = TrendHistory.Options();
-        var trained = await TrendHistory.Trainer(db, options).TrainAndMaybeActivateAsync(new TrendTrainingRequest(Term[0], Term[^1], 1));
+        var trained = await TrendDesk.Trainer(db, options).TrainAndMaybeActivateAsync(new TrendTrainingRequest(Term[0], Term[^1], 1));
         options.MinimumAuc = Math.Min(0.99, trained.HeldOutAuc + 0.005);
         var thresholds = await TrendHistory.Analysis(db).AssessSchoolAsync(TrendHistory.School, Term[40]);
 
