@@ -53,7 +53,11 @@ public sealed record SchoolTerm(
     string Skolenhetskod, string Name, string Driftsform, int DigestsSent, int DigestsNotSent, int RejectedFiles,
     int NightlyRuns, int StaleRuns, bool? StaleAtLastRun, DateOnly? LastExportTo);
 
-/// <summary>Reads what the term report is computed from: facts, flags, level history, outbox, imports and run records.</summary>
+/// <summary>
+/// Reads what the term report is computed from: facts, flags, level history and legal steps, and — through the views their
+/// owners keep for it — the digests (<c>digest_mail</c>, Notifications), the exports (<c>import_file_record</c>, Ingestion)
+/// and the run records (<c>run_date</c>, <c>nightly_school_staleness</c>, the Worker's run books).
+/// </summary>
 public sealed class TermReportStore(NpgsqlDataSource db)
 {
     /// <summary>
@@ -74,22 +78,22 @@ public sealed class TermReportStore(NpgsqlDataSource db)
                        coalesce(sum(f.scheduled_min) filter (where i.kind in ('Lessons', 'Days')), 0) as rate_scheduled,
                        coalesce(sum(f.scheduled_min - f.not_reported_min) filter (where i.kind in ('Lessons', 'Days')), 0) as rate_registered
                 from attendance_fact f
-                left join import_file i on i.id = f.import_file_id
+                left join import_file_record i on i.id = f.import_file_id
                 where f.date between @from and @to
                 group by f.skolenhetskod, f.pupil_key
                 having sum(f.scheduled_min) > 0),
             levels as (
                 select fl.skolenhetskod, fl.pupil_key,
                        max(case fl.level when 'High' then 3 when 'AtRisk' then 2 else 1 end) as level
-                from flag fl join run r on r.id = fl.run_id
+                from flag fl join run_date r on r.run_id = fl.run_id
                 where r.as_of between @from and @to
                 group by fl.skolenhetskod, fl.pupil_key),
             newly as (
                 select distinct skolenhetskod, pupil_key from level_episode
                 where entered_as = 'New' and entered_on between @from and @to),
             sent as (
-                select o.skolenhetskod, o.run_id, r.as_of from outbox o join run r on r.id = o.run_id
-                where o.skolenhetskod is not null and o.sent_at is not null),
+                select o.skolenhetskod, o.run_id, r.as_of from digest_mail o join run_date r on r.run_id = o.run_id
+                where o.sent),
             reported as (
                 select fl.skolenhetskod, fl.pupil_key from flag fl
                 join sent s on s.run_id = fl.run_id and s.skolenhetskod = fl.skolenhetskod
@@ -206,7 +210,7 @@ public sealed class TermReportStore(NpgsqlDataSource db)
                 select extract(isoyear from af.date)::int as isoyear, extract(week from af.date)::int as week, af.skolenhetskod, af.pupil_key,
                        min(af.date) as first_day, max(af.date) as last_day, bool_and(f.kind is not distinct from 'Summary') as summary,
                        sum(af.scheduled_min - af.not_reported_min) as registered, sum(af.excused_min) as excused, sum(af.unexcused_min) as unexcused
-                from attendance_fact af left join import_file f on f.id = af.import_file_id
+                from attendance_fact af left join import_file_record f on f.id = af.import_file_id
                 where af.date between @from and @to and af.scheduled_min > 0
                 group by 1, 2, af.skolenhetskod, af.pupil_key) pupil_week
             group by 1, 2 order by 1, 2
@@ -233,24 +237,24 @@ public sealed class TermReportStore(NpgsqlDataSource db)
     {
         await using var cmd = db.CreateCommand("""
             with digests as (
-                select o.skolenhetskod, count(*) filter (where o.sent_at is not null) as sent, count(*) filter (where o.sent_at is null) as not_sent
-                from outbox o join run r on r.id = o.run_id
-                where o.skolenhetskod is not null and r.as_of between @from and @to
+                select o.skolenhetskod, count(*) filter (where o.sent) as sent, count(*) filter (where not o.sent) as not_sent
+                from digest_mail o join run_date r on r.run_id = o.run_id
+                where r.as_of between @from and @to
                 group by o.skolenhetskod),
             rejected as (
-                select skolenhetskod, count(*) as files from import_file
-                where status = 'Rejected' and (imported_at at time zone 'Europe/Stockholm')::date between @termStart and @termEnd
+                select skolenhetskod, count(*) as files from import_file_record
+                where status = 'Rejected' and imported_on between @termStart and @termEnd
                 group by skolenhetskod),
             runs as (
-                select rs.skolenhetskod, r.as_of, r.id, rs.stale
-                from run r join run_school rs on rs.run_id = r.id
-                where r.kind = 'nightly' and r.as_of between @from and @to and rs.stale is not null),
+                select skolenhetskod, as_of, run_id as id, stale
+                from nightly_school_staleness
+                where as_of between @from and @to and stale is not null),
             stale as (
                 select skolenhetskod, count(*) as runs, count(*) filter (where stale) as stale,
                        (array_agg(stale order by as_of desc, id desc))[1] as stale_last
                 from runs group by skolenhetskod),
             exports as (
-                select skolenhetskod, max(period_to) as last_to from import_file
+                select skolenhetskod, max(period_to) as last_to from import_file_record
                 where status = 'Imported' and period_from <= @to group by skolenhetskod)
             select s.skolenhetskod, s.name, s.driftsform, coalesce(d.sent, 0), coalesce(d.not_sent, 0), coalesce(j.files, 0),
                    coalesce(st.runs, 0), coalesce(st.stale, 0), st.stale_last, least(x.last_to, @to)
