@@ -21,10 +21,14 @@ public static class InsightsServiceCollectionExtensions
         services.AddSingleton<BacktestDesk>();
         services.AddOptions<ReportOptions>()
             .Bind(configuration.GetSection(ReportOptions.Section))
-            // By default the term report's template sits with the digests' (one folder of templates for the analysts).
-            .PostConfigure(o => o.TemplateFolder = Path.GetFullPath(
-                o.TemplateFolder is { Length: > 0 } folder ? folder : configuration["Skolnarvaro:Notifications:TemplateFolder"] is { Length: > 0 } shared ? shared : "templates",
-                baseDirectory))
+            .PostConfigure(o =>
+            {
+                // By default the term report's template sits with the digests' (one folder of templates for the analysts).
+                o.TemplateFolder = Path.GetFullPath(
+                    o.TemplateFolder is { Length: > 0 } folder ? folder : configuration["Skolnarvaro:Notifications:TemplateFolder"] is { Length: > 0 } shared ? shared : "templates",
+                    baseDirectory);
+                o.Folder = Path.GetFullPath(o.Folder, baseDirectory);
+            })
             .Validate(o => o.MinGroupSize >= 1, $"{ReportOptions.Section}:MinGroupSize must be at least 1: the fewest pupils a shown figure may rest on.")
             .ValidateOnStart();
         services.AddSingleton(sp => new TermReportHtml(sp.GetRequiredService<IOptions<ReportOptions>>().Value.TemplateFolder));
@@ -34,6 +38,8 @@ public static class InsightsServiceCollectionExtensions
         services.AddSingleton<TrendTrainer>();
         services.AddSingleton<NightlyReplay>();
         services.AddSingleton<ShippedEvaluator>();
+        services.AddSingleton<EvaluationDesk>();
+        services.AddSingleton<ModelRegistry>();
         return services;
     }
 }

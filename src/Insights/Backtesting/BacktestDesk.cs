@@ -79,11 +79,9 @@ public sealed class BacktestDesk(
 
         var csvFile = plan.Request.CsvFile
             ?? folders.Resolve("out", "backtest", $"backtest-{plan.From:yyyyMMdd}-{plan.To:yyyyMMdd}-{plan.CandidateHash[..8]}.csv");
-        BacktestCsv.Write(csvFile, result);
-        if (plan.Request.NightsFile is { } nightsFile)
-        {
-            BacktestCsv.WriteNights(nightsFile, result);
-        }
+        await DeskFiles.WriteAllAsync(plan.Request.NightsFile is { } nightsFile
+            ? [DeskFile.Csv(csvFile, to => BacktestCsv.Write(to, result)), DeskFile.Csv(nightsFile, to => BacktestCsv.WriteNights(to, result))]
+            : [DeskFile.Csv(csvFile, to => BacktestCsv.Write(to, result))]);
 
         await runs.FinishAsync(runId, true, JsonSerializer.Serialize(new
         {
@@ -95,7 +93,7 @@ public sealed class BacktestDesk(
                 t.Earlier, t.Later, t.Same, t.MedianDaysEarlier, t.MedianDaysLater, t.EntriesCurrent, t.EntriesCandidate,
             }),
             csv = csvFile,
-        }), ct);
+        }), CancellationToken.None); // the files are written: the record says so even if the back-test is being stopped
         return new BacktestOutcome(runId, result, csvFile, plan.Request.NightsFile);
     }
 }

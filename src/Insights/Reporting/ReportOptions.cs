@@ -8,7 +8,10 @@ public sealed class ReportOptions
     /// <summary>Cells computed from fewer pupils than this are not shown (nor any cell they could be computed back from).</summary>
     public int MinGroupSize { get; set; } = 5;
 
-    /// <summary>Where <c>report</c> writes by default: a folder per term under this one (relative to the home folder).</summary>
+    /// <summary>
+    /// Where <c>report</c> and the term-end job write by default: a folder per term under this one (relative to the home
+    /// folder; resolved against it at start).
+    /// </summary>
     public string Folder { get; set; } = "out/reports";
 
     /// <summary>

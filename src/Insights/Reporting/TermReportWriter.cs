@@ -14,6 +14,12 @@ public sealed class TermReportWriter(
     TermReportStore store, TermReportHtml html, IOptions<ThresholdOptions> thresholds, IOptions<ReportOptions> options,
     IOptions<InvestigationOptions> investigation, SchoolCalendar calendar, TimeProvider time)
 {
+    /// <summary>Where a term's report goes by default: a folder named for the term under <c>Skolnarvaro:Report:Folder</c>.</summary>
+    public string FolderFor(Term term) => Path.Combine(options.Value.Folder, term.Name);
+
+    /// <summary>Figures from fewer pupils than this are not shown.</summary>
+    public int MinGroupSize => options.Value.MinGroupSize;
+
     /// <summary>The report as of <paramref name="asOf"/> (the term's end when later), without writing it.</summary>
     public async Task<TermReport> BuildAsync(Term term, DateOnly asOf, CancellationToken ct = default)
     {
@@ -34,21 +40,24 @@ public sealed class TermReportWriter(
             calendar, investigation.Value.ExpectedWithinSchoolDays);
     }
 
-    /// <summary>Writes the HTML and CSV files into <paramref name="folder"/> (created if missing) and returns their paths, HTML first.</summary>
+    /// <summary>
+    /// Writes the HTML and CSV files into <paramref name="folder"/> (created if missing) and returns their paths, HTML first;
+    /// all of them or, stopped or failed, none.
+    /// </summary>
     public async Task<IReadOnlyList<string>> WriteAsync(Term term, DateOnly asOf, string folder, CancellationToken ct = default)
     {
         var report = await BuildAsync(term, asOf, ct);
-        Directory.CreateDirectory(folder);
         var name = $"terminsrapport-{term.Name}";
         var htmlFile = Path.Combine(folder, $"{name}.html");
         var groups = Path.Combine(folder, $"{name}-grupper.csv");
         var weeks = Path.Combine(folder, $"{name}-veckor.csv");
         var schools = Path.Combine(folder, $"{name}-skolor.csv");
         var created = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm")).DateTime);
-        await File.WriteAllTextAsync(htmlFile, html.Render(report, created), new System.Text.UTF8Encoding(false), ct);
-        TermReportCsv.WriteGroups(groups, report);
-        TermReportCsv.WriteWeeks(weeks, report);
-        TermReportCsv.WriteSchools(schools, report);
+        await DeskFiles.WriteAllAsync([
+            DeskFile.Text(htmlFile, html.Render(report, created), ct),
+            DeskFile.Csv(groups, to => TermReportCsv.WriteGroups(to, report)),
+            DeskFile.Csv(weeks, to => TermReportCsv.WriteWeeks(to, report)),
+            DeskFile.Csv(schools, to => TermReportCsv.WriteSchools(to, report))]);
         return [htmlFile, groups, weeks, schools];
     }
 }

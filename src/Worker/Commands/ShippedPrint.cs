@@ -10,6 +10,14 @@ internal static class ShippedPrint
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    /// <summary>The evaluation, then where its page and figures were written.</summary>
+    public static void Print(EvaluationOutcome outcome)
+    {
+        Print(outcome.Result);
+        AnsiConsole.MarkupLine($"Page: {Markup.Escape(outcome.HtmlFile)}");
+        AnsiConsole.MarkupLine($"JSON: {Markup.Escape(outcome.JsonFile)}");
+    }
+
     public static void Print(ShippedComparison r)
     {
         if (Console.IsOutputRedirected)
