@@ -4,6 +4,7 @@ using Npgsql;
 using Skolnarvaro.Analysis.Trend;
 using Skolnarvaro.Worker.Composition;
 using Skolnarvaro.Ingestion.Import;
+using Skolnarvaro.Insights.Trend;
 using Skolnarvaro.Worker.Nightly;
 using Skolnarvaro.Worker.Runs;
 

@@ -1,12 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Skolnarvaro.Analysis.Backtesting;
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Flags;
 using Skolnarvaro.Analysis.Investigations;
 using Skolnarvaro.Analysis.Patterns;
-using Skolnarvaro.Analysis.Reporting;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Analysis.Trend;
 using Skolnarvaro.Schools;
@@ -17,9 +15,8 @@ namespace Skolnarvaro.Analysis;
 public static class AnalysisServiceCollectionExtensions
 {
     /// <summary>
-    /// Thresholds (validated at start-up), figures and patterns, flags and the level history, runs, back-testing, the term report
-    /// and the trend model.
-    /// Expects an NpgsqlDataSource and a TimeProvider. <paramref name="baseDirectory"/> resolves a relative template folder.
+    /// The night's analysis: thresholds (validated at start-up), figures and patterns, flags and the level history, the legal
+    /// steps, and trend scoring with the model registry. Expects an NpgsqlDataSource and a TimeProvider.
     /// </summary>
     public static IServiceCollection AddAnalysis(this IServiceCollection services, IConfiguration configuration, string baseDirectory)
     {
@@ -40,24 +37,11 @@ public static class AnalysisServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<InvestigationOptions>, InvestigationOptionsValidator>();
         services.AddSingleton<Pages.SchoolPageStore>();
-        services.AddSingleton<Backtester>();
-        services.AddOptions<ReportOptions>()
-            .Bind(configuration.GetSection(ReportOptions.Section))
-            // By default the term report's template sits with the digests' (one folder of templates for the analysts).
-            .PostConfigure(o => o.TemplateFolder = TemplateFolders.Resolve(
-                o.TemplateFolder is { Length: > 0 } folder ? folder : configuration[TemplateFolders.Key], baseDirectory))
-            .Validate(o => o.MinGroupSize >= 1, $"{ReportOptions.Section}:MinGroupSize must be at least 1: the fewest pupils a shown figure may rest on.")
-            .ValidateOnStart();
-        services.AddSingleton(sp => new TermReportHtml(sp.GetRequiredService<IOptions<ReportOptions>>().Value.TemplateFolder));
-        services.AddSingleton<TermReportStore>();
-        services.AddSingleton<TermReportWriter>();
         services.AddOptions<TrendOptions>()
             .Bind(configuration.GetSection(TrendOptions.Section))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<TrendOptions>>(new TrendOptionsValidator(configuration));
-        services.AddSingleton<TrendDataset>();
         services.AddSingleton<TrendModelStore>();
-        services.AddSingleton<TrendTrainer>();
         services.AddSingleton<TrendScoring>();
         return services;
     }

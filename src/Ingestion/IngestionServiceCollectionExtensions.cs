@@ -58,6 +58,7 @@ public static class IngestionServiceCollectionExtensions
         services.AddSingleton<InboxImporter>();
         services.AddSingleton<SchoolImports>();
         services.AddSingleton<FactStatistics>();
+        services.AddSingleton<ImportedExports>();
         services.AddSingleton<QuarantineStore>();
         services.AddSingleton<DataQualityStore>();
         services.AddSingleton<RosterImporter>();

@@ -11,7 +11,8 @@ public static class WorkerServiceCollectionExtensions
 {
     /// <summary>
     /// The worker's own part: the school clock, the run date (fixed in demo mode), the orchestration settings, the runs'
-    /// bookkeeping and the nightly run that sequences the stages. Hangfire's server is added by the <c>worker</c> command.
+    /// bookkeeping (which the desk's back-test records itself through) and the nightly run that sequences the stages (whose
+    /// per-school step the desk's evaluation replays). Hangfire's server is added by the <c>worker</c> command.
     /// </summary>
     public static IServiceCollection AddWorker(this IServiceCollection services, IConfiguration configuration)
     {
@@ -23,10 +24,9 @@ public static class WorkerServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<OrchestrationOptions>, Orchestration.OrchestrationOptionsValidator>();
         services.AddSingleton<RunConfiguration>();
         services.AddSingleton<RunStore>();
-        services.AddSingleton<Desk.BacktestDesk>();
+        services.AddSingleton<Insights.IDeskRuns>(sp => sp.GetRequiredService<RunStore>());
         services.AddSingleton<NightlyRun>();
-        services.AddSingleton<NightlyReplay>();
-        services.AddSingleton<ShippedEvaluator>();
+        services.AddSingleton<Insights.Trend.INightlySchoolStep, NightlySchoolStep>();
         return services;
     }
 }

@@ -1,10 +1,6 @@
 using System.CommandLine;
-using System.Globalization;
-using Skolnarvaro.Analysis.Backtesting;
-using Skolnarvaro.Analysis.Thresholds;
+using Skolnarvaro.Insights.Backtesting;
 using Skolnarvaro.Worker.Composition;
-using Skolnarvaro.Worker.Desk;
-using Spectre.Console;
 
 namespace Skolnarvaro.Worker.Commands;
 
@@ -14,8 +10,6 @@ namespace Skolnarvaro.Worker.Commands;
 /// </summary>
 public static class BacktestCommand
 {
-    private static readonly CultureInfo Sv = CultureInfo.GetCultureInfo("sv-SE");
-
     public static Command Create()
     {
         var config = new Option<FileInfo>("--config")
@@ -40,106 +34,30 @@ public static class BacktestCommand
         command.SetAction(async (parse, ct) =>
         {
             using var host = await WorkerHost.StartAsync(ct: ct);
-            var desk = host.Get<BacktestDesk>();
             var only = parse.GetValue(schools) is { Length: > 0 } codes ? codes.ToHashSet(StringComparer.Ordinal) : null;
-            BacktestPlan plan;
-            try
-            {
-                plan = await desk.PlanAsync(new BacktestRequest(parse.GetValue(config)!.FullName, parse.GetValue(from), parse.GetValue(to), only,
-                    parse.GetValue(csv)?.FullName, parse.GetValue(nights)?.FullName), ct);
-            }
-            catch (BacktestRefusedException e)
-            {
-                await Console.Error.WriteLineAsync(e.Message);
-                return ExitCodes.BadConfiguration;
-            }
-
-            PrintHeader(plan);
-            var outcome = await WithProgressAsync(progress => desk.RunAsync(plan, progress, ct));
-            Print(outcome.Result);
-            foreach (var code in (only ?? []).Where(c => outcome.Result.Schools.All(r => r.Skolenhetskod != c)).Order(StringComparer.Ordinal))
-            {
-                AnsiConsole.MarkupLine($"[yellow]--school {Markup.Escape(code)}: no such school, or no school days with facts in the period.[/]");
-            }
-
-            AnsiConsole.MarkupLine($"CSV: {Markup.Escape(outcome.CsvFile)}   (back-test recorded as run #{outcome.RunId})");
-            if (outcome.NightsFile is { } nightsFile)
-            {
-                AnsiConsole.MarkupLine($"Flags per night: {Markup.Escape(nightsFile)}");
-            }
-
-            return ExitCodes.Ok;
+            var request = new BacktestRequest(parse.GetValue(config)!.FullName, parse.GetValue(from), parse.GetValue(to), only,
+                parse.GetValue(csv)?.FullName, parse.GetValue(nights)?.FullName);
+            return await Interruptible.RunAsync(host, ct, "the back-test was stopped before it finished; it is recorded as failed and wrote no CSV.",
+                ct => BacktestAsync(host.Get<BacktestDesk>(), request, ct));
         });
         return command;
     }
 
-    private static async Task<BacktestOutcome> WithProgressAsync(Func<IProgress<BacktestProgress>, Task<BacktestOutcome>> replay)
+    private static async Task<int> BacktestAsync(BacktestDesk desk, BacktestRequest request, CancellationToken ct)
     {
-        BacktestOutcome outcome = null!;
-        await AnsiConsole.Progress()
-            .AutoClear(true)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .StartAsync(async ctx =>
-            {
-                var task = ctx.AddTask("Replaying", maxValue: 1.0);
-                outcome = await replay(new Progress<BacktestProgress>(p =>
-                {
-                    task.Description = Markup.Escape(p.School.Length > 0 ? $"Replaying {p.School}" : "Replayed");
-                    task.Value = p.Schools == 0 ? 1.0 : (double)p.SchoolsDone / p.Schools;
-                }));
-                task.Value = 1.0;
-            });
-        return outcome;
+        BacktestPlan plan;
+        try
+        {
+            plan = await desk.PlanAsync(request, ct);
+        }
+        catch (BacktestRefusedException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return ExitCodes.BadConfiguration;
+        }
+
+        BacktestPrint.PrintHeader(plan);
+        BacktestPrint.Print(await BacktestPrint.WithProgressAsync(progress => desk.RunAsync(plan, progress, ct)), request.Schools);
+        return ExitCodes.Ok;
     }
-
-    private static void PrintHeader(BacktestPlan plan)
-    {
-        if (Console.IsOutputRedirected)
-        {
-            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 180);
-        }
-
-        AnsiConsole.MarkupLine($"[bold]Back-test[/] {plan.From:yyyy-MM-dd} – {plan.To:yyyy-MM-dd}, replayed school day by school day");
-        AnsiConsole.MarkupLine($"  current thresholds   sha256 {plan.CurrentHash[..12]}…");
-        AnsiConsole.MarkupLine($"  candidate thresholds sha256 {plan.CandidateHash[..12]}… from {Markup.Escape(plan.Request.CandidateFile)}");
-        var differences = plan.Differences;
-        if (differences.Count == 0)
-        {
-            AnsiConsole.MarkupLine("  [yellow]The candidate is the same as the current configuration: both columns will agree.[/]");
-        }
-
-        foreach (var (key, now, next) in differences)
-        {
-            AnsiConsole.MarkupLine($"  {Markup.Escape($"{ThresholdOptions.Section}:{key}")}: {Markup.Escape(now)} → [bold]{Markup.Escape(next)}[/]");
-        }
-    }
-
-    private static void Print(BacktestResult result)
-    {
-        AnsiConsole.WriteLine();
-        AnsiConsole.MarkupLine("Pupils: reached at least the level. Earlier/later: pupils both flag, by how many school days (median) the candidate " +
-                               "was earlier or later. Per week: digest entries at exactly the level (new or escalated), the rektors' load.");
-        var table = new Table().Border(TableBorder.Rounded).AddColumns(
-            "School", "Level", "Pupils now", "Pupils candidate", "Both", "Only now", "Only candidate",
-            "Earlier (median days)", "Later (median days)", "Same day", "Per week now", "Per week candidate");
-        foreach (var row in result.Schools.Concat(result.Totals))
-        {
-            var total = row.Skolenhetskod.Length == 0;
-            var name = total ? $"[bold]{Markup.Escape(row.School)}[/]" : Markup.Escape($"{row.School} ({row.Skolenhetskod})");
-            table.AddRow(
-                name, row.Level == Level.High ? "High" : "At risk",
-                row.PupilsCurrent.ToString(Sv), Highlight(row.PupilsCandidate, row.PupilsCurrent),
-                row.Both.ToString(Sv), row.OnlyCurrent.ToString(Sv), row.OnlyCandidate.ToString(Sv),
-                WithMedian(row.Earlier, row.MedianDaysEarlier), WithMedian(row.Later, row.MedianDaysLater), row.Same.ToString(Sv),
-                row.PerWeekCurrent.ToString("0.0", Sv), row.PerWeekCandidate.ToString("0.0", Sv));
-        }
-
-        AnsiConsole.Write(table);
-    }
-
-    private static string Highlight(int candidate, int current) =>
-        candidate == current ? candidate.ToString(Sv) : $"[bold]{candidate.ToString(Sv)}[/]";
-
-    private static string WithMedian(int count, double? median) =>
-        count == 0 ? "0" : $"{count.ToString(Sv)} ({median?.ToString("0.#", Sv)})";
 }

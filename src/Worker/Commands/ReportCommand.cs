@@ -1,8 +1,7 @@
 using System.CommandLine;
-using Microsoft.Extensions.Options;
 using Spectre.Console;
 using Skolnarvaro.Analysis.Figures;
-using Skolnarvaro.Analysis.Reporting;
+using Skolnarvaro.Insights.Reporting;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Worker.Composition;
 
@@ -37,27 +36,12 @@ public static class ReportCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            Term which;
-            try
+            if (await ParseAsync(parse.GetValue(term)!, parse.GetValue(minGroup)) is not { } which)
             {
-                which = Term.Parse(parse.GetValue(term)!.Trim());
-            }
-            catch (FormatException e)
-            {
-                await Console.Error.WriteLineAsync($"--term: {e.Message}");
                 return ExitCodes.BadConfiguration;
             }
 
-            if (parse.GetValue(minGroup) is < 1)
-            {
-                await Console.Error.WriteLineAsync($"--min-group-size {parse.GetValue(minGroup)}: expected 1 or more pupils.");
-                return ExitCodes.BadConfiguration;
-            }
-
-            var overrides = parse.GetValue(minGroup) is { } size
-                ? new Dictionary<string, string?> { [$"{ReportOptions.Section}:MinGroupSize"] = size.ToString(System.Globalization.CultureInfo.InvariantCulture) }
-                : null;
-            using var host = await WorkerHost.StartAsync(overrides, ct);
+            using var host = await WorkerHost.StartAsync(MinGroupSize(parse.GetValue(minGroup)), ct);
             var date = parse.GetValue(asOf) ?? host.Get<RunDates>().Today;
             if (date < which.Start)
             {
@@ -65,23 +49,54 @@ public static class ReportCommand
                 return ExitCodes.BadConfiguration;
             }
 
-            var options = host.Get<IOptions<ReportOptions>>().Value;
-            var folder = parse.GetValue(outFolder)?.FullName ?? Path.GetFullPath(Path.Combine(options.Folder, which.Name), WorkerHost.Home);
-            IReadOnlyList<string> paths = [];
-            await AnsiConsole.Status().StartAsync($"Computing the {which.Name} report as of {date:yyyy-MM-dd}…", async _ =>
+            var writer = host.Get<TermReportWriter>();
+            var folder = parse.GetValue(outFolder)?.FullName ?? writer.FolderFor(which);
+            return await Interruptible.RunAsync(host, ct, $"the {which.Name} report was stopped before it was written; its folder is as it was.", async ct =>
             {
-                paths = await host.Get<TermReportWriter>().WriteAsync(which, date, folder, ct);
+                IReadOnlyList<string> paths = [];
+                await AnsiConsole.Status().StartAsync($"Computing the {which.Name} report as of {date:yyyy-MM-dd}…", async _ =>
+                    paths = await writer.WriteAsync(which, date, folder, ct));
+                Print(which, date, writer.MinGroupSize, paths);
+                return ExitCodes.Ok;
             });
-
-            AnsiConsole.MarkupLine($"[bold]Term report {which.Name}[/] as of {(date < which.End ? date : which.End):yyyy-MM-dd}, figures from fewer than {options.MinGroupSize} pupils suppressed");
-            foreach (var path in paths)
-            {
-                // Plain, so a long path is never wrapped: scripts take the paths from here.
-                Console.WriteLine($"  {path}");
-            }
-
-            return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>The term, or null after saying what is wrong with the term or the group size.</summary>
+    private static async Task<Term?> ParseAsync(string term, int? minGroupSize)
+    {
+        Term which;
+        try
+        {
+            which = Term.Parse(term.Trim());
+        }
+        catch (FormatException e)
+        {
+            await Console.Error.WriteLineAsync($"--term: {e.Message}");
+            return null;
+        }
+
+        if (minGroupSize is < 1)
+        {
+            await Console.Error.WriteLineAsync($"--min-group-size {minGroupSize}: expected 1 or more pupils.");
+            return null;
+        }
+
+        return which;
+    }
+
+    private static Dictionary<string, string?>? MinGroupSize(int? size) => size is { } s
+        ? new Dictionary<string, string?> { [$"{ReportOptions.Section}:MinGroupSize"] = s.ToString(System.Globalization.CultureInfo.InvariantCulture) }
+        : null;
+
+    private static void Print(Term term, DateOnly date, int minGroupSize, IReadOnlyList<string> paths)
+    {
+        AnsiConsole.MarkupLine($"[bold]Term report {term.Name}[/] as of {(date < term.End ? date : term.End):yyyy-MM-dd}, figures from fewer than {minGroupSize} pupils suppressed");
+        foreach (var path in paths)
+        {
+            // Plain, so a long path is never wrapped: scripts take the paths from here.
+            Console.WriteLine($"  {path}");
+        }
     }
 }

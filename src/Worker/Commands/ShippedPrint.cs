@@ -1,6 +1,7 @@
 using System.Globalization;
 using Spectre.Console;
 using Skolnarvaro.Analysis.Trend;
+using Skolnarvaro.Insights.Trend;
 
 namespace Skolnarvaro.Worker.Commands;
 
@@ -8,6 +9,14 @@ namespace Skolnarvaro.Worker.Commands;
 internal static class ShippedPrint
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>The evaluation, then where its page and figures were written.</summary>
+    public static void Print(EvaluationOutcome outcome)
+    {
+        Print(outcome.Result);
+        AnsiConsole.MarkupLine($"Page: {Markup.Escape(outcome.HtmlFile)}");
+        AnsiConsole.MarkupLine($"JSON: {Markup.Escape(outcome.JsonFile)}");
+    }
 
     public static void Print(ShippedComparison r)
     {

@@ -1,7 +1,6 @@
 using System.CommandLine;
-using System.Globalization;
-using Spectre.Console;
 using Skolnarvaro.Analysis.Trend;
+using Skolnarvaro.Insights.Trend;
 using Skolnarvaro.Worker.Composition;
 
 namespace Skolnarvaro.Worker.Commands;
@@ -30,57 +29,22 @@ public static class TrainCommand
         command.SetAction(async (parse, ct) =>
         {
             using var host = await WorkerHost.StartAsync(ct: ct);
-            IReadOnlyList<TrendTrainingResult> results = [];
             var seeds = parse.GetValue(seed) ?? [20260817];
-            try
+            var request = new TrendTrainingRequest(parse.GetValue(from), parse.GetValue(to), seeds[0]);
+            return await Interruptible.RunAsync(host, ct, "training was stopped; no half-trained model was stored (`skolnarvaro models` lists those that were).", async ct =>
             {
-                await AnsiConsole.Progress()
-                    .AutoClear(true)
-                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                    .StartAsync(async ctx =>
-                    {
-                        var task = ctx.AddTask("Training", maxValue: 1.0);
-                        results = await host.Get<TrendTrainer>().TrainSeedsAsync(
-                            new TrendTrainingRequest(parse.GetValue(from), parse.GetValue(to), seeds[0]), seeds,
-                            new Progress<TrendTrainingProgress>(p =>
-                            {
-                                task.Description = Markup.Escape(p.Stage);
-                                task.Value = p.Fraction;
-                            }), ct);
-                    });
-            }
-            catch (TrendTrainingException e)
-            {
-                await Console.Error.WriteLineAsync($"Nothing was trained: {e.Message}");
-                return ExitCodes.BadConfiguration;
-            }
-
-            var inv = CultureInfo.InvariantCulture;
-            for (var k = 0; k < results.Count; k++)
-            {
-                Print(results[k], seeds[k], inv);
-            }
-
-            if (results.Count > 1)
-            {
-                var aucs = results.Select(r => r.HeldOutAuc).ToList();
-                AnsiConsole.MarkupLine($"Held-out AUC over {results.Count} seeds: {aucs.Min().ToString("0.000", inv)} – {aucs.Max().ToString("0.000", inv)} " +
-                                       $"(mean {aucs.Average().ToString("0.000", inv)})");
-            }
-
-            return ExitCodes.Ok;
+                try
+                {
+                    TrainPrint.Print(await TrainPrint.WithProgressAsync(progress => host.Get<TrendTrainer>().TrainSeedsAsync(request, seeds, progress, ct), ct), seeds);
+                    return ExitCodes.Ok;
+                }
+                catch (TrendTrainingException e)
+                {
+                    await Console.Error.WriteLineAsync($"Nothing was trained: {e.Message}");
+                    return ExitCodes.BadConfiguration;
+                }
+            });
         });
         return command;
-    }
-
-    private static void Print(TrendTrainingResult result, int seed, CultureInfo inv)
-    {
-        AnsiConsole.MarkupLine($"[bold]Trend model v{result.Version}[/] trained on {result.From:yyyy-MM-dd} – {result.To:yyyy-MM-dd} (seed {seed})");
-        AnsiConsole.MarkupLine($"  training:  {result.TrainingSamples:N0} samples, {result.TrainingPositives:N0} positive (the label within the horizon)");
-        AnsiConsole.MarkupLine($"  held out:  {result.HeldOutFrom:yyyy-MM-dd} – {result.HeldOutTo:yyyy-MM-dd}, other pupils: {result.HeldOutSamples:N0} samples, " +
-                               $"{result.HeldOutPositives:N0} positive; AUC [bold]{result.HeldOutAuc.ToString("0.000", inv)}[/]" +
-                               (result.PreviousAuc is { } p ? $" (active v{result.PreviousVersion}: {p.ToString("0.000", inv)})" : ""));
-        AnsiConsole.MarkupLine($"  time:      features and labels {result.DatasetTime.TotalSeconds.ToString("0.0", inv)} s, training {result.TrainingTime.TotalSeconds.ToString("0.0", inv)} s");
-        AnsiConsole.MarkupLine((result.Activated ? "[green]" : "[yellow]") + Markup.Escape(result.Decision) + "[/]");
     }
 }

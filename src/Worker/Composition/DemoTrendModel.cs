@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Skolnarvaro.Analysis.Trend;
+using Skolnarvaro.Insights.Trend;
 
 namespace Skolnarvaro.Worker.Composition;
 

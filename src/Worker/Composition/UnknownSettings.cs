@@ -26,7 +26,8 @@ public static class UnknownSettings
 
     private static readonly Assembly[] Stages =
         [typeof(IngestionOptions).Assembly, typeof(NotificationOptions).Assembly, typeof(ThresholdOptions).Assembly, typeof(WebOptions).Assembly, typeof(UnknownSettings).Assembly,
-         typeof(Skolnarvaro.Calendar.CalendarOptions).Assembly, typeof(SchoolRegistryOptions).Assembly];
+         typeof(Skolnarvaro.Calendar.CalendarOptions).Assembly, typeof(SchoolRegistryOptions).Assembly,
+         typeof(Skolnarvaro.Insights.Reporting.ReportOptions).Assembly];
 
     /// <summary>One message per unknown key, naming it and what was expected there; empty when every key is read.</summary>
     public static IReadOnlyList<string> Find(IConfiguration configuration)

@@ -15,6 +15,7 @@ using Skolnarvaro.Notifications;
 using Skolnarvaro.Notifications.Digests;
 using Skolnarvaro.Notifications.Recipients;
 using Skolnarvaro.Database;
+using Skolnarvaro.Insights;
 using Skolnarvaro.Schools;
 using Skolnarvaro.Web;
 using Skolnarvaro.Worker.Nightly;
@@ -129,6 +130,7 @@ public static class WorkerHost
         builder.Services.AddIngestion(builder.Configuration, schoolsBase);
         builder.Services.AddAnalysis(builder.Configuration, Home);
         builder.Services.AddNotifications(builder.Configuration, Home);
+        builder.Services.AddInsights(builder.Configuration, Home);
         builder.Services.AddWeb(builder.Configuration, Home);
         // The night asks for the digests' sign-in links; the rektor's page, which opens them, signs them.
         builder.Services.AddSingleton<IDigestLinks>(sp => sp.GetRequiredService<SignInLinks>());
@@ -142,7 +144,7 @@ public static class WorkerHost
         _ = services.GetRequiredService<PupilKeyHasher>();
         _ = services.GetRequiredService<DigestRenderer>();
         _ = services.GetRequiredService<Skolnarvaro.Notifications.Ops.OpsDigestRenderer>();
-        _ = services.GetRequiredService<Skolnarvaro.Analysis.Reporting.TermReportHtml>();
+        _ = services.GetRequiredService<Skolnarvaro.Insights.Reporting.TermReportHtml>();
         DatabaseConnection.CheckReachable(connectionString);
         DatabaseMigrator.Migrate(connectionString, services.GetRequiredService<ILoggerFactory>().CreateLogger("Migrations"));
     }

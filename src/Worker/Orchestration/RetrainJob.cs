@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Hangfire;
 using Microsoft.Extensions.Logging;
 using Skolnarvaro.Analysis.Trend;
+using Skolnarvaro.Insights.Trend;
 
 namespace Skolnarvaro.Worker.Orchestration;
 

@@ -1,9 +1,7 @@
 using System.ComponentModel;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Skolnarvaro.Analysis.Figures;
-using Skolnarvaro.Analysis.Reporting;
-using Skolnarvaro.Analysis.Thresholds;
+using Skolnarvaro.Insights.Reporting;
 using Skolnarvaro.Worker.Composition;
 
 namespace Skolnarvaro.Worker.Orchestration;
@@ -13,15 +11,14 @@ namespace Skolnarvaro.Worker.Orchestration;
 /// 22 December, after the terms' last school days) into <c>Skolnarvaro:Report:Folder</c>/&lt;term&gt;. Running it twice
 /// rewrites the same files.
 /// </summary>
-public sealed class TermReportJob(TermReportWriter writer, IOptions<ReportOptions> options, RunDates dates, ILogger<TermReportJob> logger)
+public sealed class TermReportJob(TermReportWriter writer, RunDates dates, ILogger<TermReportJob> logger)
 {
     [DisplayName("Term report")]
     public async Task WriteAsync(CancellationToken ct)
     {
         var date = dates.Today;
         var term = Term.Containing(date);
-        var folder = Path.GetFullPath(Path.Combine(options.Value.Folder, term.Name), WorkerHost.Home);
-        var paths = await writer.WriteAsync(term, date, folder, ct);
+        var paths = await writer.WriteAsync(term, date, writer.FolderFor(term), ct);
         logger.LogInformation("Term report {Term} written: {Paths}", term.Name, string.Join(", ", paths));
     }
 }

@@ -19,6 +19,7 @@ namespace Skolnarvaro.Worker.Runs;
 /// </summary>
 public sealed class RunStore(
     NpgsqlDataSource db, TimeProvider time, IOptions<OrchestrationOptions> orchestration, RunConfiguration configuration, ILogger<RunStore> logger)
+    : Insights.IDeskRuns
 {
     private const string CanonicalHash = "encode(sha256(convert_to(@config::jsonb::text, 'UTF8')), 'hex')";
 

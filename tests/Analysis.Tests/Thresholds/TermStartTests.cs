@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Skolnarvaro.Analysis.Backtesting;
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Patterns;
 using Skolnarvaro.Analysis.Thresholds;
@@ -127,53 +126,5 @@ public sealed class TermStartTests(TestDatabase db) : IClassFixture<TestDatabase
         assessment.Flagged.Should().BeEmpty();
         assessment.OnRoll.Should().NotContain(leaver);
         assessment.PupilsAssessed.Should().Be(1, "only the classmate has days this term");
-    }
-
-    [Theory]
-    [InlineData(8)]
-    [InlineData(9)]
-    [InlineData(14)]
-    [InlineData(19)]
-    [InlineData(22)]
-    public async Task A_replayed_day_at_term_start_flags_the_same_pupils_as_the_nightly_analysis_of_that_day(int day)
-    {
-        var random = new Random(20260615);
-        for (var n = 0; n < 40; n++)
-        {
-            var rate = random.NextDouble() * 0.35;
-            var pupil = FactHistory.Pupil(n);
-            Func<int, int> absent = _ => random.NextDouble() < rate ? (random.Next(3) == 0 ? 300 : 60 * random.Next(1, 4)) : 0;
-            if (n % 5 == 0)
-            {
-                await History.DaysAsync(A, pupil, FactHistory.Days(Ht[0], Ht.Count, absent));   // new to the school
-            }
-            else
-            {
-                await Attends(A, pupil, absent, absent);
-            }
-        }
-
-        var analysis = Analysis();
-        var candidate = new ThresholdOptions { RecentWindowDays = 15, MinimumTermDaysForTermShare = 5 };
-
-        var replay = await new Backtester(db.DataSource, new AttendanceFactStore(db.DataSource)).RunAsync(new ThresholdOptions(), candidate, Ht[day], Ht[day]);
-        var nightly = await analysis.AssessSchoolAsync(A, Ht[day]);
-        var nightlyCandidate = await Analysis(candidate).AssessSchoolAsync(A, Ht[day]);
-
-        var night = replay.Nights.Single(n => n.Skolenhetskod == A);
-        (night.HighCurrent, night.AtRiskCurrent).Should().Be(
-            (nightly.Flagged.Count(a => a.Level == Level.High), nightly.Flagged.Count(a => a.Level == Level.AtRisk)));
-        (night.HighCandidate, night.AtRiskCandidate).Should().Be(
-            (nightlyCandidate.Flagged.Count(a => a.Level == Level.High), nightlyCandidate.Flagged.Count(a => a.Level == Level.AtRisk)));
-        foreach (var level in new[] { Level.AtRisk, Level.High })
-        {
-            replay.Pupils.Where(p => p.Skolenhetskod == A && p.Level == level && p.CurrentFirst != null).Select(p => p.PupilKey)
-                .Should().BeEquivalentTo(nightly.Flagged.Where(a => a.Level >= level).Select(a => a.Figures.PupilKey), $"{level} on day {day + 1}");
-        }
-
-        if (day >= 9)
-        {
-            nightly.Flagged.Should().NotBeEmpty("the history is meant to flag someone");
-        }
     }
 }

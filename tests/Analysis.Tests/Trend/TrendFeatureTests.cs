@@ -6,8 +6,8 @@ using Skolnarvaro.TestSupport;
 namespace Skolnarvaro.Analysis.Tests.Trend;
 
 /// <summary>
-/// The features see nothing after their date, and the nightly scoring computes exactly the vector training saw for the
-/// same pupil and date.
+/// The features see nothing after their date (that the nightly scoring computes exactly the vector training saw for the
+/// same pupil and date is tried beside the training, in Insights.Tests).
 /// </summary>
 public sealed class TrendFeatureTests(TestDatabase db) : IClassFixture<TestDatabase>, IAsyncLifetime
 {
@@ -80,44 +80,6 @@ public sealed class TrendFeatureTests(TestDatabase db) : IClassFixture<TestDatab
     }
 
     [Fact]
-    public async Task Training_features_at_a_date_equal_the_nightly_features_computed_after_every_later_fact_is_deleted()
-    {
-        var date = Term[34];
-        var training = await SamplesOnAsync(date);
-
-        await using (var cmd = db.DataSource.CreateCommand("delete from attendance_fact where date > @d"))
-        {
-            cmd.Parameters.AddWithValue("d", date);
-            (await cmd.ExecuteNonQueryAsync()).Should().BeGreaterThan(0);
-        }
-
-        var nightly = await NightlyFeaturesAsync(date);
-
-        nightly.Should().HaveCountGreaterThan(40);
-        foreach (var (key, vector) in nightly)
-        {
-            training.ContainsKey(key).Should().BeTrue("every pupil the nightly run may flag was a training candidate that day");
-            vector.Should().Equal(training[key], "the features of {0} may only use facts up to {1:yyyy-MM-dd}", Convert.ToHexString(key)[..8], date);
-        }
-    }
-
-    [Fact]
-    public async Task Nightly_scoring_computes_the_same_feature_vector_as_training_for_the_same_pupil_and_date()
-    {
-        foreach (var date in new[] { Term[19], Term[39] })
-        {
-            var training = await SamplesOnAsync(date);
-            var nightly = await NightlyFeaturesAsync(date);
-
-            nightly.Should().NotBeEmpty();
-            foreach (var (key, vector) in nightly)
-            {
-                vector.Should().Equal(training[key]);
-            }
-        }
-    }
-
-    [Fact]
     public async Task The_grade_of_an_earlier_school_year_is_one_lower_than_the_grade_last_exported()
     {
         // Pupil 0 was last exported in grade 7 (HT2026); a sample from spring 2026 was in grade 6.
@@ -125,18 +87,5 @@ public sealed class TrendFeatureTests(TestDatabase db) : IClassFixture<TestDatab
         var pupil = pupils[FactHistory.Pupil(0)];
 
         (pupil.GradeOn(Term[10]), pupil.GradeOn(new DateOnly(2026, 3, 2))).Should().Be((7, 6));
-    }
-
-    private async Task<Dictionary<byte[], float[]>> SamplesOnAsync(DateOnly date)
-    {
-        var samples = await TrendHistory.Dataset(db).BuildAsync(Term[0], Term[^1], new ThresholdOptions(), new TrendLabelling(3, TrendLabel.Crossing));
-        return samples.Where(s => s.Date == date).ToDictionary(s => s.PupilKey, s => s.Features, PupilKeyComparer.Instance);
-    }
-
-    private async Task<Dictionary<byte[], float[]>> NightlyFeaturesAsync(DateOnly date)
-    {
-        var assessment = await TrendHistory.Analysis(db).AssessSchoolAsync(TrendHistory.School, date);
-        var candidates = await TrendHistory.Scoring(db, TrendHistory.Options()).CandidatesAsync(TrendHistory.School, date, assessment);
-        return candidates.ToDictionary(c => c.Figures.PupilKey, c => c.Features.ToVector(), PupilKeyComparer.Instance);
     }
 }

@@ -49,15 +49,10 @@ public static class TrendHistory
         }
     }
 
-    public static TrendDataset Dataset(TestDatabase db) => new(db.DataSource, new AttendanceFactStore(db.DataSource));
-
     public static ThresholdAnalysis Analysis(TestDatabase db) =>
         new(new AttendanceFactStore(db.DataSource), new SubjectFactStore(db.DataSource), Microsoft.Extensions.Options.Options.Create(new ThresholdOptions()));
 
     public static TrendModelStore Store(TestDatabase db) => new(db.DataSource, TimeProvider.System);
-
-    public static TrendTrainer Trainer(TestDatabase db, TrendOptions options) =>
-        new(db.DataSource, Dataset(db), Store(db), Microsoft.Extensions.Options.Options.Create(new ThresholdOptions()), Microsoft.Extensions.Options.Options.Create(options));
 
     public static TrendScoring Scoring(TestDatabase db, TrendOptions options) =>
         new(new AttendanceFactStore(db.DataSource), db.DataSource, Store(db), Analysis(db),

@@ -1,8 +1,7 @@
 using System.Text;
-using Skolnarvaro.Analysis.Backtesting;
+using Skolnarvaro.Insights.Backtesting;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.TestSupport;
-using Skolnarvaro.Worker.Desk;
 
 namespace Skolnarvaro.Worker.Tests.Cli;
 

@@ -4,6 +4,7 @@ using MimeKit;
 using Skolnarvaro.Analysis.Flags;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Analysis.Trend;
+using Skolnarvaro.Insights.Trend;
 using Skolnarvaro.TestSupport;
 using Skolnarvaro.Worker.Composition;
 using Skolnarvaro.Worker.Nightly;
@@ -259,9 +260,83 @@ public sealed class TrendCommandTests(TestDatabase db) : IClassFixture<TestDatab
         activateOutput.Should().Contain("Model v2 is active. Nightly run: model v2 active");
     }
 
+    [Fact]
+    public async Task SIGTERM_while_evaluate_replays_the_nightly_run_ends_it_within_seconds_with_130_and_writes_no_page()
+    {
+        using (var host = await PipelineHost.StartAsync(db, schoolsFile, temp.Path, Small))
+        {
+            await host.Get<NightlyRun>().RunAsync(Days[^1], dryRun: true);
+            await host.Get<TrendTrainer>().TrainAndMaybeActivateAsync(new TrendTrainingRequest(Days[0], Days[^1], 7));
+        }
+
+        // Another session holds the flags: the replay waits to shadow them, as a long replay is busy, until it is stopped.
+        await using var other = await db.DataSource.OpenConnectionAsync();
+        await using var otherTx = await other.BeginTransactionAsync();
+        await using (var hold = new Npgsql.NpgsqlCommand("lock table flag in access exclusive mode", other, otherTx))
+        {
+            await hold.ExecuteNonQueryAsync();
+        }
+
+        var folder = Path.Combine(temp.Path, "evaluation");
+        using var evaluate = Process.Start(CliStart(schoolsFile, "evaluate", "--out", folder))!;
+        try
+        {
+            await WaitUntilReplayWaitsAsync(evaluate);
+            var sent = Stopwatch.StartNew();
+            using (var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", evaluate.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!)
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await evaluate.WaitForExitAsync(patience.Token);
+            var stderr = await evaluate.StandardError.ReadToEndAsync();
+
+            sent.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10), "SIGTERM must end evaluate within seconds");
+            evaluate.ExitCode.Should().Be(130, stderr);
+            stderr.Should().Contain("Interrupted: the evaluation was stopped before it finished; no page was written.");
+            (Directory.Exists(folder) ? Directory.GetFiles(folder) : []).Should().BeEmpty("nothing half-written");
+        }
+        finally
+        {
+            if (!evaluate.HasExited)
+            {
+                evaluate.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    private async Task WaitUntilReplayWaitsAsync(Process evaluate)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (await CountAsync("""
+                   select count(*) from pg_stat_activity
+                   where datname = current_database() and wait_event_type = 'Lock' and query like 'create temporary table flag%'
+                   """) == 0)
+        {
+            if (evaluate.HasExited)
+            {
+                Assert.Fail($"evaluate ended before its replay began: exit {evaluate.ExitCode}; {await evaluate.StandardOutput.ReadToEndAsync()} " +
+                            await evaluate.StandardError.ReadToEndAsync());
+            }
+
+            DateTime.UtcNow.Should().BeBefore(deadline, "the replay never began");
+            await Task.Delay(20);
+        }
+    }
+
     private Task<(int ExitCode, string Output)> RunAsync(params string[] args) => RunWithSchoolsAsync(schoolsFile, args);
 
     private async Task<(int ExitCode, string Output)> RunWithSchoolsAsync(string schools, params string[] args)
+    {
+        using var process = Process.Start(CliStart(schools, args))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, (await stdout) + (await stderr));
+    }
+
+    private ProcessStartInfo CliStart(string schools, params string[] args)
     {
         var start = PipelineHost.CliStartInfo(db, schools, temp.Path, args);
         foreach (var (key, value) in Small)
@@ -269,11 +344,7 @@ public sealed class TrendCommandTests(TestDatabase db) : IClassFixture<TestDatab
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, (await stdout) + (await stderr));
+        return start;
     }
 
     private async Task<string> OpsTextAsync(long runId) =>

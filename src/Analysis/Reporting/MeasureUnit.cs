@@ -1,4 +1,0 @@
-namespace Skolnarvaro.Analysis.Reporting;
-
-/// <summary>A count of pupils, a share (0–1, shown as a percent), or a number of school days (a median).</summary>
-public enum MeasureUnit { Count, Percent, SchoolDays }
