@@ -34,7 +34,7 @@ public static class AnalysisBenchmark
         var schoolsFile = Path.Combine(work, $"analysis-schools-{schools}.json");
         await File.WriteAllTextAsync(schoolsFile, $$"""
             { "Skolnarvaro": { "Schools": [ {{string.Join(",\n", Enumerable.Range(0, schools).Select(s =>
-                $$"""{ "Skolenhetskod": "{{Code(s)}}", "Name": "Bänkskola {{s}}", "Driftsform": "{{Driftsform(s)}}", "Huvudman": "Bänkstads kommun", "Profile": "days-default", "Inbox": "inbox/{{Code(s)}}", "Rectors": [ { "Name": "Rektor", "Email": "rektor{{s}}@bankstad.example.se" } ] }"""))}} ] } }
+                $$"""{ "Skolenhetskod": "{{Code(s)}}", "Name": "Bänkskola {{s}}", "Driftsform": "{{Driftsform(s)}}", "Huvudman": "Bänkstads kommun", "Profile": "days-default", "Inbox": "inbox/{{Code(s)}}", "Rektorer": [ { "Name": "Rektor", "Email": "rektor{{s}}@bankstad.example.se" } ] }"""))}} ] } }
             """);
         foreach (var s in Enumerable.Range(0, schools))
         {

@@ -123,7 +123,7 @@ public static class ImportBenchmark
         await File.WriteAllTextAsync(schools, $$"""
             { "Skolnarvaro": { "Schools": [ { "Skolenhetskod": "{{School}}", "Name": "Benchmarkskolan", "Driftsform": "Municipal",
               "Huvudman": "Bänkstads kommun", "Profile": "lessons-default", "Inbox": "inbox",
-              "Rectors": [ { "Name": "Rektor", "Email": "rektor@benchmarkskolan.example.se" } ] } ] } }
+              "Rektorer": [ { "Name": "Rektor", "Email": "rektor@benchmarkskolan.example.se" } ] } ] } }
             """);
         Directory.CreateDirectory(Path.Combine(work, "inbox"));
         return await WorkerHost.StartAsync(new Dictionary<string, string?>

@@ -44,7 +44,7 @@ public static class NightlyBenchmark
 
         await File.WriteAllTextAsync(Path.Combine(folder, "schools.json"), $$"""
             { "Skolnarvaro": { "Schools": [ {{string.Join(",\n", codes.Select((c, i) =>
-                $$"""{ "Skolenhetskod": "{{c}}", "Name": "Bänkskola {{i}}", "Driftsform": "{{(i % 4 == 3 ? "Independent" : "Municipal")}}", "Huvudman": "Bänkstads kommun", "Profile": "lessons-default", "Inbox": "inbox/{{c}}", "Rectors": [ { "Name": "Rektor {{i}}", "Email": "rektor{{i}}@bankstad.example.se" } ] }"""))}} ] } }
+                $$"""{ "Skolenhetskod": "{{c}}", "Name": "Bänkskola {{i}}", "Driftsform": "{{(i % 4 == 3 ? "Independent" : "Municipal")}}", "Huvudman": "Bänkstads kommun", "Profile": "lessons-default", "Inbox": "inbox/{{c}}", "Rektorer": [ { "Name": "Rektor {{i}}", "Email": "rektor{{i}}@bankstad.example.se" } ] }"""))}} ] } }
             """);
         var megabytes = files.Sum(f => new FileInfo(f).Length) / 1e6;
         var lines = files.Sum(f => File.ReadLines(f).LongCount() - 1);

@@ -112,7 +112,7 @@ public static class ScaleBenchmark
 
         await File.WriteAllTextAsync(Path.Combine(folder, "schools.json"), $$"""
             { "Skolnarvaro": { "Schools": [ {{string.Join(",\n", codes.Select((c, i) =>
-                $$"""{ "Skolenhetskod": "{{c}}", "Name": "Skalskola {{i}}", "Driftsform": "{{(i % 4 == 3 ? "Independent" : "Municipal")}}", "Huvudman": "Skalstads kommun", "Profile": "days-default", "Inbox": "{{Path.Combine(folder, "inbox", c)}}", "Rectors": [ { "Name": "Rektor {{i}}", "Email": "rektor{{i}}@skalstad.example.se" } ] }"""))}} ] } }
+                $$"""{ "Skolenhetskod": "{{c}}", "Name": "Skalskola {{i}}", "Driftsform": "{{(i % 4 == 3 ? "Independent" : "Municipal")}}", "Huvudman": "Skalstads kommun", "Profile": "days-default", "Inbox": "{{Path.Combine(folder, "inbox", c)}}", "Rektorer": [ { "Name": "Rektor {{i}}", "Email": "rektor{{i}}@skalstad.example.se" } ] }"""))}} ] } }
             """);
     }
 

@@ -21,7 +21,7 @@ internal static class Det
         public const int ClassDayE = 11;
         public const int FixE = 12;
         public const int FixExcused = 13;
-        public const int Rectors = 14;
+        public const int Rektorer = 14;
         public const int HistoryProfile = 15;
         public const int HistoryDay = 16;
         public const int Drift = 17;

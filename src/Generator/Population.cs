@@ -54,7 +54,7 @@ internal sealed class Enrollment
     public int ToDay { get; set; }
 }
 
-internal sealed record Rector(string Name, string Email);
+internal sealed record Staff(string Name, string Email);
 
 internal sealed class School
 {
@@ -66,7 +66,7 @@ internal sealed class School
     public required bool Independent { get; init; }
     public required string Huvudman { get; init; }
     public required string Profile { get; init; }
-    public required IReadOnlyList<Rector> Rectors { get; init; }
+    public required IReadOnlyList<Staff> Rektorer { get; init; }
     public List<SchoolClass> Classes { get; } = [];
     public List<Enrollment> Enrollments { get; } = [];
     /// <summary>Last school-day index included in this school's exports (inclusive).</summary>
@@ -76,7 +76,7 @@ internal sealed class School
     public School Empty(int lastExportDay) => new()
     {
         Index = Index, Template = Template, Code = Code, Name = Name, Slug = Slug, Independent = Independent,
-        Huvudman = Huvudman, Profile = Profile, Rectors = Rectors, LastExportDay = lastExportDay,
+        Huvudman = Huvudman, Profile = Profile, Rektorer = Rektorer, LastExportDay = lastExportDay,
     };
 }
 
@@ -182,18 +182,18 @@ internal static class PopulationBuilder
             }
 
             string slug = NameLists.AsciiFold(name, '-');
-            var rectorRng = Det.Stream(seed, Det.Salt.Rectors, i);
-            int rectorCount = rectorRng.NextDouble() < 0.35 ? 2 : 1;
-            var rectors = new List<Rector>();
-            while (rectors.Count < rectorCount)
+            var rektorRng = Det.Stream(seed, Det.Salt.Rektorer, i);
+            int rektorCount = rektorRng.NextDouble() < 0.35 ? 2 : 1;
+            var rektorer = new List<Staff>();
+            while (rektorer.Count < rektorCount)
             {
-                bool male = rectorRng.NextDouble() < 0.45;
-                string first = (male ? NameLists.BoyNames : NameLists.GirlNames)[rectorRng.Next(male ? NameLists.BoyNames.Length : NameLists.GirlNames.Length)];
-                string last = NameLists.LastNames[rectorRng.Next(NameLists.LastNames.Length)];
+                bool male = rektorRng.NextDouble() < 0.45;
+                string first = (male ? NameLists.BoyNames : NameLists.GirlNames)[rektorRng.Next(male ? NameLists.BoyNames.Length : NameLists.GirlNames.Length)];
+                string last = NameLists.LastNames[rektorRng.Next(NameLists.LastNames.Length)];
                 string email = $"{NameLists.AsciiFold(first, '-')}.{NameLists.AsciiFold(last, '-')}@{slug}.example.se";
-                if (rectors.All(r => r.Email != email))
+                if (rektorer.All(r => r.Email != email))
                 {
-                    rectors.Add(new Rector($"{first} {last}", email));
+                    rektorer.Add(new Staff($"{first} {last}", email));
                 }
             }
 
@@ -208,7 +208,7 @@ internal static class PopulationBuilder
                 Independent = t.Independent,
                 Huvudman = huvudman,
                 Profile = t.Profile,
-                Rectors = rectors,
+                Rektorer = rektorer,
                 LastExportDay = lastDay,
             });
         }

@@ -12,7 +12,7 @@ internal static class RosterWriter
     public static void Write(int seed, School school, string inbox)
     {
         var rng = Det.Stream(seed, Det.Salt.Mentors, school.Index);
-        var used = school.Rectors.Select(r => r.Email).ToHashSet(StringComparer.Ordinal);
+        var used = school.Rektorer.Select(r => r.Email).ToHashSet(StringComparer.Ordinal);
         var format = new ExportFormat
         {
             Kind = school.Template.Format.Kind, Encoding = school.Template.Format.Encoding, Delimiter = ';',
@@ -20,10 +20,10 @@ internal static class RosterWriter
         };
         using var w = new CsvExportWriter(Path.Combine(inbox, school.Code, FileName), format);
         w.Header(format.Headers);
-        Rector? shared = null;
+        Staff? shared = null;
         foreach (var cls in school.Classes.OrderBy(c => c.Index))
         {
-            var mentors = new List<Rector> { shared ?? Person(rng, school, used) };
+            var mentors = new List<Staff> { shared ?? Person(rng, school, used) };
             // The next parallel class of the grade may share this class's first mentor.
             shared = rng.NextDouble() < 0.15 && school.Classes.Any(c => c.Grade == cls.Grade && c.Index == cls.Index + 1) ? mentors[0] : null;
             if (rng.NextDouble() < 0.25)
@@ -42,7 +42,7 @@ internal static class RosterWriter
     }
 
     /// <summary>A teacher at the school with an address of its own, as the rektorer's are formed.</summary>
-    private static Rector Person(Random rng, School school, HashSet<string> used)
+    private static Staff Person(Random rng, School school, HashSet<string> used)
     {
         while (true)
         {
@@ -52,7 +52,7 @@ internal static class RosterWriter
             string email = $"{NameLists.AsciiFold(first, '-')}.{NameLists.AsciiFold(last, '-')}@{school.Slug}.example.se";
             if (used.Add(email))
             {
-                return new Rector($"{first} {last}", email);
+                return new Staff($"{first} {last}", email);
             }
         }
     }

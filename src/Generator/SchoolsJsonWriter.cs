@@ -49,8 +49,8 @@ internal static class SchoolsJsonWriter
             w.WriteString("Name", s.Name);
             w.WriteString("Driftsform", s.Independent ? "Independent" : "Municipal");
             w.WriteString("Huvudman", s.Huvudman);
-            w.WriteStartArray("Rectors");
-            foreach (var r in s.Rectors)
+            w.WriteStartArray("Rektorer");
+            foreach (var r in s.Rektorer)
             {
                 w.WriteStartObject();
                 w.WriteString("Name", r.Name);

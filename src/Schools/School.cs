@@ -23,7 +23,7 @@ public sealed record School(string Skolenhetskod, string Name)
     public string Huvudman { get; init; } = "";
 
     /// <summary>The rektorer the school's digests and sign-in links go to, in the registry's order.</summary>
-    public IReadOnlyList<Recipient> Rectors { get; init; } = [];
+    public IReadOnlyList<Recipient> Rektorer { get; init; } = [];
 
     /// <summary>The export profile the school's files are read with (a built-in one or Skolnarvaro:Profiles).</summary>
     public string Profile { get; init; } = "";

@@ -56,7 +56,7 @@ public sealed class SchoolRegistry : IReadOnlyList<School>
             Key = $"{SchoolRegistryOptions.Section}:Schools:{index}",
             Driftsform = SchoolRegistryValidator.ParseDriftsform(entry.Driftsform) ?? Driftsform.Municipal,
             Huvudman = entry.Huvudman ?? "",
-            Rectors = entry.Rectors.Select(r => new Recipient(r.Name ?? "", r.Email ?? "")).ToList(),
+            Rektorer = entry.Rektorer.Select(r => new Recipient(r.Name ?? "", r.Email ?? "")).ToList(),
             Profile = entry.Profile ?? "",
             Inbox = entry.Inbox ?? "",
             Calendar = entry.Calendar,

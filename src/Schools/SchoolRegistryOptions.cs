@@ -25,7 +25,7 @@ public sealed class SchoolEntry
     /// <summary>Municipal (kommunal) or Independent (fristående).</summary>
     public string? Driftsform { get; set; }
     public string? Huvudman { get; set; }
-    public List<RecipientEntry> Rectors { get; set; } = [];
+    public List<RecipientEntry> Rektorer { get; set; } = [];
     public string? Profile { get; set; }
     /// <summary>Folder the school's exports arrive in; relative paths are relative to the schools file.</summary>
     public string? Inbox { get; set; }
@@ -33,7 +33,7 @@ public sealed class SchoolEntry
     public CalendarSettings? Calendar { get; set; }
 }
 
-/// <summary>A person of a recipient group as written (Skolnarvaro:Schools:n:Rectors:m).</summary>
+/// <summary>A person of a recipient group as written (Skolnarvaro:Schools:n:Rektorer:m).</summary>
 public sealed class RecipientEntry
 {
     public string? Name { get; set; }

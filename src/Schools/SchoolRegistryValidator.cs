@@ -56,14 +56,14 @@ public sealed partial class SchoolRegistryValidator : IValidateOptions<SchoolReg
             yield return $"{at}:Driftsform = '{s.Driftsform}' ({named}): expected Municipal (kommunal) or Independent (fristående).";
         }
 
-        foreach (var problem in Recipients(s.Rectors, $"{at}:Rectors", s.Name ?? ""))
+        foreach (var problem in Recipients(s.Rektorer, $"{at}:Rektorer", s.Name ?? ""))
         {
             yield return problem;
         }
 
-        if (!s.Rectors.Any(r => !string.IsNullOrWhiteSpace(r.Email)))
+        if (!s.Rektorer.Any(r => !string.IsNullOrWhiteSpace(r.Email)))
         {
-            yield return $"{at}:Rectors ({named}): no rektor with an e-mail address; the school's digests would reach nobody.";
+            yield return $"{at}:Rektorer ({named}): no rektor with an e-mail address; the school's digests would reach nobody.";
         }
     }
 

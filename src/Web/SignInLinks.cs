@@ -28,7 +28,7 @@ public sealed class SignInLinks(IOptions<WebOptions> options, WebUsers users, Ti
     public IReadOnlyDictionary<string, DigestLink> ForSchool(string school)
     {
         var links = new Dictionary<string, DigestLink>(StringComparer.Ordinal);
-        foreach (var email in users.School(school)?.RectorEmails ?? [])
+        foreach (var email in users.School(school)?.RektorEmails ?? [])
         {
             if (For(email, users.SchoolsOfRektor(email)) is { } link)
             {

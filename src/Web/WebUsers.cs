@@ -5,7 +5,7 @@ using Skolnarvaro.Schools;
 namespace Skolnarvaro.Web;
 
 /// <summary>A school as the pages name it.</summary>
-public sealed record WebSchool(string Skolenhetskod, string Name, bool Independent, IReadOnlyList<string> RectorEmails)
+public sealed record WebSchool(string Skolenhetskod, string Name, bool Independent, IReadOnlyList<string> RektorEmails)
 {
     /// <summary>Its huvudman as the registry names it: the municipality for a kommunal school, the company or foundation behind a fristående one.</summary>
     public string Huvudman { get; init; } = "";
@@ -31,7 +31,7 @@ public sealed class WebUsers(SchoolRegistry registry, IOptions<WebOptions> optio
         .Where(s => s.Skolenhetskod.Length > 0)
         .Select(s => new WebSchool(
             s.Skolenhetskod, s.Name.Length > 0 ? s.Name : s.Skolenhetskod, s.Independent,
-            s.Rectors.Select(r => r.Email.Trim().ToLowerInvariant()).Where(e => e.Length > 0).ToList())
+            s.Rektorer.Select(r => r.Email.Trim().ToLowerInvariant()).Where(e => e.Length > 0).ToList())
         {
             Huvudman = s.Huvudman.Trim(),
         })
@@ -43,7 +43,7 @@ public sealed class WebUsers(SchoolRegistry registry, IOptions<WebOptions> optio
 
     /// <summary>The schools the address is rektor of in the registry.</summary>
     public IReadOnlyList<string> SchoolsOfRektor(string email) =>
-        Schools.Where(s => s.RectorEmails.Contains(email.Trim().ToLowerInvariant())).Select(s => s.Skolenhetskod).ToList();
+        Schools.Where(s => s.RektorEmails.Contains(email.Trim().ToLowerInvariant())).Select(s => s.Skolenhetskod).ToList();
 
     /// <summary>The fristående schools the registry gives this huvudman; never a kommunal school, whatever its huvudman is called.</summary>
     public IReadOnlyList<string> SchoolsOfHuvudman(string huvudman) =>
@@ -143,7 +143,7 @@ public sealed class WebUsers(SchoolRegistry registry, IOptions<WebOptions> optio
 
     /// <summary>The rektor's name as the registry gives it with this address, or null (no such rektor, or no name given).</summary>
     public string? RektorName(string email) => registry
-        .SelectMany(s => s.Rectors)
+        .SelectMany(s => s.Rektorer)
         .FirstOrDefault(r => string.Equals(r.Email.Trim(), email.Trim(), StringComparison.OrdinalIgnoreCase)) is { Name.Length: > 0 } rektor
             ? rektor.Name
             : null;

@@ -55,7 +55,7 @@ public sealed class ImportHarness : IDisposable
                         Name = "Ängsskolan",
                         Driftsform = "Municipal",
                         Huvudman = "Testkommunen",
-                        Rectors = new[] { new { Name = "Rektor Ängsskolan", Email = "rektor@angsskolan.example.se" } },
+                        Rektorer = new[] { new { Name = "Rektor Ängsskolan", Email = "rektor@angsskolan.example.se" } },
                         Profile = profile,
                         ProfileOverrides = overrides,
                         Inbox = "inbox",

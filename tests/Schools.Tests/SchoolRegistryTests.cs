@@ -11,14 +11,14 @@ public sealed class SchoolRegistryTests
     private static readonly Dictionary<string, string?> Ekbacken = new()
     {
         ["Skolenhetskod"] = "12345678", ["Name"] = "Ekbackens skola", ["Driftsform"] = "Municipal", ["Huvudman"] = "Exempelstads kommun",
-        ["Rectors:0:Name"] = "Åsa Öberg", ["Rectors:0:Email"] = "asa.oberg@ekbacken.example.se", ["Profile"] = "days-default", ["Inbox"] = "inbox/ekbacken",
+        ["Rektorer:0:Name"] = "Åsa Öberg", ["Rektorer:0:Email"] = "asa.oberg@ekbacken.example.se", ["Profile"] = "days-default", ["Inbox"] = "inbox/ekbacken",
     };
 
     private static readonly Dictionary<string, string?> Bjorko = new()
     {
         ["Skolenhetskod"] = "87654321", ["Name"] = "Björkö friskola", ["Driftsform"] = "independent", ["Huvudman"] = "Björkö Utbildning AB",
-        ["Rectors:0:Name"] = "Per Ek", ["Rectors:0:Email"] = "per.ek@bjorko.example.se",
-        ["Rectors:1:Name"] = "Eva Ek", ["Rectors:1:Email"] = "eva.ek@bjorko.example.se",
+        ["Rektorer:0:Name"] = "Per Ek", ["Rektorer:0:Email"] = "per.ek@bjorko.example.se",
+        ["Rektorer:1:Name"] = "Eva Ek", ["Rektorer:1:Email"] = "eva.ek@bjorko.example.se",
         ["Profile"] = "lessons-default", ["Inbox"] = "inbox/bjorko", ["Calendar:SportlovWeek"] = "8",
     };
 
@@ -49,7 +49,7 @@ public sealed class SchoolRegistryTests
         bjorko.Driftsform.Should().Be(Driftsform.Independent, "the driftsform is read in any case");
         bjorko.Independent.Should().BeTrue();
         bjorko.Huvudman.Should().Be("Björkö Utbildning AB");
-        bjorko.Rectors.Should().Equal(new Recipient("Per Ek", "per.ek@bjorko.example.se"), new Recipient("Eva Ek", "eva.ek@bjorko.example.se"));
+        bjorko.Rektorer.Should().Equal(new Recipient("Per Ek", "per.ek@bjorko.example.se"), new Recipient("Eva Ek", "eva.ek@bjorko.example.se"));
         (bjorko.Profile, bjorko.Inbox).Should().Be(("lessons-default", "inbox/bjorko"));
         bjorko.Calendar!.SportlovWeek.Should().Be(8);
         registry[0].Calendar.Should().BeNull("a school without calendar settings keeps the municipality's");
@@ -73,18 +73,18 @@ public sealed class SchoolRegistryTests
     [InlineData("Driftsform", "Privat", "Skolnarvaro:Schools:0:Driftsform = 'Privat' (Ekbackens skola): expected Municipal (kommunal) or Independent (fristående).")]
     [InlineData("Driftsform", "1", "Skolnarvaro:Schools:0:Driftsform = '1' (Ekbackens skola): expected Municipal (kommunal) or Independent (fristående).")]
     [InlineData("Driftsform", null, "Skolnarvaro:Schools:0:Driftsform = '' (Ekbackens skola): expected Municipal (kommunal) or Independent (fristående).")]
-    [InlineData("Rectors:0:Email", "asa.oberg.ekbacken.example.se",
-        "Skolnarvaro:Schools:0:Rectors:0:Email = 'asa.oberg.ekbacken.example.se' (Ekbackens skola): not an e-mail address.")]
+    [InlineData("Rektorer:0:Email", "asa.oberg.ekbacken.example.se",
+        "Skolnarvaro:Schools:0:Rektorer:0:Email = 'asa.oberg.ekbacken.example.se' (Ekbackens skola): not an e-mail address.")]
     public void A_bad_value_in_an_entry_stops_the_start_naming_the_key_the_value_and_what_was_expected(string key, string? value, string expected) =>
         Problems(With(Ekbacken, key, value)).Should().Equal(expected);
 
     [Fact]
     public void A_school_without_a_rektor_to_write_to_stops_the_start()
     {
-        var school = Ekbacken.Where(kv => !kv.Key.StartsWith("Rectors", StringComparison.Ordinal)).ToDictionary();
+        var school = Ekbacken.Where(kv => !kv.Key.StartsWith("Rektorer", StringComparison.Ordinal)).ToDictionary();
 
         Problems(school).Should().Equal(
-            "Skolnarvaro:Schools:0:Rectors (Ekbackens skola): no rektor with an e-mail address; the school's digests would reach nobody.");
+            "Skolnarvaro:Schools:0:Rektorer (Ekbackens skola): no rektor with an e-mail address; the school's digests would reach nobody.");
     }
 
     [Fact]

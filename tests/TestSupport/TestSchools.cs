@@ -21,7 +21,7 @@ public static class TestSchools
                     s.Name,
                     s.Driftsform,
                     Huvudman = s.Driftsform == "Independent" ? "Testskolor AB" : "Testkommunen",
-                    Rectors = new[] { new { Name = $"Rektor {s.Name}", Email = s.RectorEmail } },
+                    Rektorer = new[] { new { Name = $"Rektor {s.Name}", Email = s.RektorEmail } },
                     s.Profile,
                     Inbox = $"inbox/{s.Skolenhetskod}",
                 }),
@@ -38,4 +38,4 @@ public static class TestSchools
     }
 }
 
-public sealed record TestSchool(string Skolenhetskod, string Name, string RectorEmail, string Driftsform = "Municipal", string Profile = "days-default");
+public sealed record TestSchool(string Skolenhetskod, string Name, string RektorEmail, string Driftsform = "Municipal", string Profile = "days-default");

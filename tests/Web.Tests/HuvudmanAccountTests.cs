@@ -41,7 +41,7 @@ public sealed class HuvudmanAccountTests
             values[$"Skolnarvaro:Schools:{i}:Name"] = name;
             values[$"Skolnarvaro:Schools:{i}:Driftsform"] = driftsform;
             values[$"Skolnarvaro:Schools:{i}:Huvudman"] = huvudman;
-            values[$"Skolnarvaro:Schools:{i}:Rectors:0:Email"] = rektor;
+            values[$"Skolnarvaro:Schools:{i}:Rektorer:0:Email"] = rektor;
         }
 
         return new ConfigurationBuilder().AddInMemoryCollection(values).Build();

@@ -22,9 +22,9 @@ public sealed class SignInLinkTests : IDisposable
         {
             ["Skolnarvaro:Schools:0:Skolenhetskod"] = "11111111",
             ["Skolnarvaro:Schools:0:Name"] = "Ängsskolan",
-            ["Skolnarvaro:Schools:0:Rectors:0:Email"] = "Rektor@Angsskolan.example.se",
+            ["Skolnarvaro:Schools:0:Rektorer:0:Email"] = "Rektor@Angsskolan.example.se",
             ["Skolnarvaro:Schools:1:Skolenhetskod"] = "22222222",
-            ["Skolnarvaro:Schools:1:Rectors:0:Email"] = "rektor@angsskolan.example.se",
+            ["Skolnarvaro:Schools:1:Rektorer:0:Email"] = "rektor@angsskolan.example.se",
         }).Build();
         var clock = new Clock { Now = new DateTimeOffset(2026, 11, 20, 6, 0, 0, TimeSpan.Zero) };
         return (new SignInLinks(options, new WebUsers(SchoolRegistry.Read(configuration), options), clock), clock);

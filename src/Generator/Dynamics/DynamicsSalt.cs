@@ -14,5 +14,5 @@ internal static class DynamicsSalt
     public const int Moves = 1009;
     public const int Cohort = 1010;
     public const int Outbreaks = 1011;
-    public const int Rectors = 1012;
+    public const int Rektorer = 1012;
 }

@@ -48,7 +48,7 @@ internal static class Municipality
             {
                 Index = i, Template = template, Code = code.ToString(CultureInfo.InvariantCulture), Name = name, Slug = slug,
                 Independent = spec.Independent, Huvudman = spec.Huvudman, Profile = template.Profile,
-                Rectors = Rectors(Det.Stream(seed, DynamicsSalt.Rectors, i), slug), LastExportDay = lastExportDay,
+                Rektorer = Rektorer(Det.Stream(seed, DynamicsSalt.Rektorer, i), slug), LastExportDay = lastExportDay,
             });
         }
         return schools;
@@ -68,22 +68,22 @@ internal static class Municipality
         WriteCorrection = spec.Format == 0, SizeWeight = spec.Size,
     };
 
-    private static List<Rector> Rectors(Random r, string slug)
+    private static List<Staff> Rektorer(Random r, string slug)
     {
-        var rectors = new List<Rector>();
+        var rektorer = new List<Staff>();
         int count = r.NextDouble() < 0.3 ? 2 : 1;
-        while (rectors.Count < count)
+        while (rektorer.Count < count)
         {
             bool male = r.NextDouble() < 0.4;
             var firsts = male ? NameLists.BoyNames : NameLists.GirlNames;
             string first = firsts[r.Next(firsts.Length)];
             string last = NameLists.LastNames[r.Next(NameLists.LastNames.Length)];
             string email = $"{NameLists.AsciiFold(first, '-')}.{NameLists.AsciiFold(last, '-')}@{slug}.example.se";
-            if (rectors.All(x => x.Email != email))
+            if (rektorer.All(x => x.Email != email))
             {
-                rectors.Add(new Rector($"{first} {last}", email));
+                rektorer.Add(new Staff($"{first} {last}", email));
             }
         }
-        return rectors;
+        return rektorer;
     }
 }

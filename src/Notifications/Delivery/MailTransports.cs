@@ -44,7 +44,7 @@ public sealed class EmlFolderTransport(string folder) : IMailTransport
 
 /// <summary>
 /// SMTP through MailKit, one connection reused for a batch of messages. The envelope recipients are the outbox row's,
-/// not re-derived from the headers, so a message reaches exactly the rectors it was recorded for.
+/// not re-derived from the headers, so a message reaches exactly the rektorer it was recorded for.
 /// </summary>
 public sealed class SmtpTransport(SmtpSettings settings) : IMailTransport
 {

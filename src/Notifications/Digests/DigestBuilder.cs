@@ -71,7 +71,7 @@ public static class DigestBuilder
         }
 
         return new DigestModel(
-            new DigestSchool(school.Skolenhetskod, school.Name, school.Huvudman, string.Join(", ", school.Rectors.Select(r => r.Name))),
+            new DigestSchool(school.Skolenhetskod, school.Name, school.Huvudman, string.Join(", ", school.Rektorer.Select(r => r.Name))),
             Date(runDate), kind.ToString(), Summary(kind, pupils, lastDigest, school.Independent ? school.Huvudman : null), levels, byGrade ? "Årskurs" : "Klass", groups, cards, more, listed,
             notes, caveats, pupils.Count)
         {

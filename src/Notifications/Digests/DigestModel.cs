@@ -47,7 +47,7 @@ public sealed record DigestModel(
 /// <summary>A personal sign-in link: the address and "12 december 2026", the last day it opens.</summary>
 public sealed record DigestLink(string Url, string ValidUntil);
 
-public sealed record DigestSchool(string Skolenhetskod, string Name, string Huvudman, string Rectors);
+public sealed record DigestSchool(string Skolenhetskod, string Name, string Huvudman, string Rektorer);
 
 public sealed record DigestLevelRow(string Level, string LevelCode, int New, int Escalated, int Still, int Total)
 {

@@ -42,7 +42,7 @@ public sealed class DigestRenderer
         DigestWeek[] weeks = [.. Enumerable.Range(0, 8).Select(i => new DigestWeek(monday.AddDays(7 * (i - 7)), i is 2 or 3 ? null : 0.05 * i, Lov: i == 2))];
         var school = new School("12345678", "Exempelskolan")
         {
-            Huvudman = "Exempelstads kommun", Rectors = [new Recipient("Anna Rektor", "anna.rektor@example.se")],
+            Huvudman = "Exempelstads kommun", Rektorer = [new Recipient("Anna Rektor", "anna.rektor@example.se")],
         };
         FlaggedPupil Pupil(byte id, string level, string change, string? from, string cls, DigestSpell? spell = null) => new(
             new DigestEntry([id, 0, 0], level, change, from, new DateOnly(2026, 11, 20), ["Frånvarande 31 % av den schemalagda tiden de senaste 20 skoldagarna."],

@@ -81,9 +81,9 @@ public sealed class SchoolDigests(
         }
 
         var recipients = registry.Find(school);
-        if (recipients is null || recipients.Rectors.Count == 0)
+        if (recipients is null || recipients.Rektorer.Count == 0)
         {
-            logger.LogWarning("School {School} has a digest to send but no rector e-mail in the registry; no digest recorded", school);
+            logger.LogWarning("School {School} has a digest to send but no rektor e-mail in the registry; no digest recorded", school);
             return new QueuedDigest(DigestOutcome.NoRecipients, [], next, request.Pupils.Count(p => p.IsNews));
         }
 
@@ -101,14 +101,14 @@ public sealed class SchoolDigests(
         var key = $"digest-{school}-run{runId}";
         // One mail to all the school's rektorer; with links, each rektor's own mail, since the link in it is personal.
         var mails = request.Links.Count == 0
-            ? [(key, recipients.Rectors, model)]
-            : recipients.Rectors.Select((rector, i) => (
-                recipients.Rectors.Count == 1 ? key : $"{key}-{i + 1}",
-                (IReadOnlyList<Recipient>)[rector],
+            ? [(key, recipients.Rektorer, model)]
+            : recipients.Rektorer.Select((rektor, i) => (
+                recipients.Rektorer.Count == 1 ? key : $"{key}-{i + 1}",
+                (IReadOnlyList<Recipient>)[rektor],
                 model with
                 {
-                    School = model.School with { Rectors = rector.Name },
-                    Link = request.Links.GetValueOrDefault(rector.Email.Trim().ToLowerInvariant()),
+                    School = model.School with { Rektorer = rektor.Name },
+                    Link = request.Links.GetValueOrDefault(rektor.Email.Trim().ToLowerInvariant()),
                 })).ToList();
         var queued = false;
         foreach (var (mailKey, to, mailModel) in mails)

@@ -8,7 +8,7 @@ public enum NameDisplay
     Full,
     /// <summary>"Märta Ö., 7B" — the default.</summary>
     FirstNameInitialClass,
-    /// <summary>"Elev i 7B (ref. 3F9A1C)": no name at all; the rector looks the pupil up in the report.</summary>
+    /// <summary>"Elev i 7B (ref. 3F9A1C)": no name at all; the rektor looks the pupil up in the report.</summary>
     None,
 }
 

@@ -151,7 +151,11 @@ public static class UnknownSettings
         || type == typeof(TimeOnly) || type == typeof(DateTime) || type == typeof(DateTimeOffset) || type == typeof(Uri) || type == typeof(object)
         || (Nullable.GetUnderlyingType(type) is { } underlying && IsLeaf(underlying));
 
+    /// <summary>Keys an earlier version used, and their names now: a configuration written for it is told what to rename.</summary>
+    private static readonly Dictionary<string, string> Renamed = new(StringComparer.OrdinalIgnoreCase) { ["Rectors"] = "Rektorer" };
+
     private static string Suggestion(string key, IEnumerable<string> expected) =>
+        Renamed.TryGetValue(key, out var now) ? $" (renamed {now}: rename the key)" :
         expected.Select(e => (Name: e, Distance: Distance(key.ToLowerInvariant(), e.ToLowerInvariant()))).Where(e => e.Distance <= 2)
             .OrderBy(e => e.Distance).FirstOrDefault().Name is { } near ? $" (did you mean {near}?)" : "";
 

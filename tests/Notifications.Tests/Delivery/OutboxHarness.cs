@@ -58,7 +58,7 @@ public sealed class OutboxHarness(NpgsqlDataSource db, TimeProvider clock)
         "<p>Björn Ä., 8C: riskfrånvaro.</p></body></html>";
 
     /// <summary>Records one digest for a school and run, as the nightly run does; returns its idempotency key.</summary>
-    public async Task<string> EnqueueDigestAsync(string skolenhetskod, string schoolName, long run, params (string Name, string Email)[] rectors)
+    public async Task<string> EnqueueDigestAsync(string skolenhetskod, string schoolName, long run, params (string Name, string Email)[] rektorer)
     {
         var key = $"digest-{skolenhetskod}-run{run}";
         await using var conn = await db.OpenConnectionAsync();
@@ -73,9 +73,9 @@ public sealed class OutboxHarness(NpgsqlDataSource db, TimeProvider clock)
             await school.ExecuteNonQueryAsync();
         }
 
-        var mime = DigestMail.Compose("Skolnärvaro – tidig varning", From, rectors,
+        var mime = DigestMail.Compose("Skolnärvaro – tidig varning", From, rektorer,
             new RenderedDigest(Subject(schoolName), Html(schoolName), Text(schoolName)), key, clock.GetUtcNow());
-        await Store.EnqueueAsync(conn, key, null, skolenhetskod, rectors.Select(r => r.Email).ToList(), Subject(schoolName), mime);
+        await Store.EnqueueAsync(conn, key, null, skolenhetskod, rektorer.Select(r => r.Email).ToList(), Subject(schoolName), mime);
         await tx.CommitAsync();
         return key;
     }

@@ -23,7 +23,7 @@ public sealed class SmtpDeliveryTests(TestDatabase db) : IClassFixture<TestDatab
     public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
-    public async Task A_digest_reaches_both_rectors_of_its_school_with_text_and_html_parts_and_Swedish_intact()
+    public async Task A_digest_reaches_both_rektorer_of_its_school_with_text_and_html_parts_and_Swedish_intact()
     {
         using var smtp = SmtpSink.StartNew();
         var key = await outbox.EnqueueDigestAsync("11111111", "Ängsskolan", 1,
@@ -49,7 +49,7 @@ public sealed class SmtpDeliveryTests(TestDatabase db) : IClassFixture<TestDatab
     }
 
     [Fact]
-    public async Task Each_rector_receives_only_the_digest_of_their_own_school()
+    public async Task Each_rektor_receives_only_the_digest_of_their_own_school()
     {
         using var smtp = SmtpSink.StartNew();
         await outbox.EnqueueDigestAsync("11111111", "Ängsskolan", 1, ("Åke Öst", "rektor@angsskolan.example.se"));

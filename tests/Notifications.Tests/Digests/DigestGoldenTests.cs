@@ -18,13 +18,13 @@ public sealed class DigestGoldenTests
     private static readonly School Ekbacken = new("12345678", "Ekbackens skola")
     {
         Huvudman = "Exempelstads kommun",
-        Rectors = [new Recipient("Åsa Öberg", "asa.oberg@ekbacken.example.se")],
+        Rektorer = [new Recipient("Åsa Öberg", "asa.oberg@ekbacken.example.se")],
     };
 
     private static readonly School Friskola = new("87654321", "Björkö friskola")
     {
         Huvudman = "Björkö Utbildning AB", Driftsform = Driftsform.Independent,
-        Rectors = [new Recipient("Per Ek", "per.ek@bjorko.example.se")],
+        Rektorer = [new Recipient("Per Ek", "per.ek@bjorko.example.se")],
     };
 
     private static readonly string[] FirstNames = ["Märta", "Björn", "Ali", "Lina", "Noah", "Elsa", "Omar", "Saga", "Liam", "Ebba", "Hugo", "Maja"];

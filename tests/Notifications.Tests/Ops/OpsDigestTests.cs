@@ -45,13 +45,13 @@ public sealed class OpsDigestTests
     }
 
     [Fact]
-    public void A_mistyped_rector_or_ops_address_stops_the_start_naming_its_key()
+    public void A_mistyped_rektor_or_ops_address_stops_the_start_naming_its_key()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Skolnarvaro:Schools:0:Skolenhetskod"] = "11111111",
             ["Skolnarvaro:Schools:0:Name"] = "Björkskolan",
-            ["Skolnarvaro:Schools:0:Rectors:0:Email"] = "rektor.bjorkskolan.example.se",
+            ["Skolnarvaro:Schools:0:Rektorer:0:Email"] = "rektor.bjorkskolan.example.se",
             ["Skolnarvaro:Notifications:OpsAddress"] = "analys@",
             ["Skolnarvaro:Notifications:TemplateFolder"] = TestFiles.InRepo("templates"),
         }).Build();
@@ -63,7 +63,7 @@ public sealed class OpsDigestTests
         var readNotifications = () => services.GetRequiredService<IOptions<NotificationOptions>>().Value;
 
         readRegistry.Should().Throw<OptionsValidationException>().Which.Message
-            .Should().Contain("Skolnarvaro:Schools:0:Rectors:0:Email = 'rektor.bjorkskolan.example.se'");
+            .Should().Contain("Skolnarvaro:Schools:0:Rektorer:0:Email = 'rektor.bjorkskolan.example.se'");
         readNotifications.Should().Throw<OptionsValidationException>().Which.Message
             .Should().Contain("OpsAddress = 'analys@'");
     }

@@ -26,28 +26,28 @@ public sealed class SchoolRegistryStartupTests(TestDatabase db) : IClassFixture<
         return error is OptionsValidationException o ? string.Join("\n", o.Failures) : error.Message;
     }
 
-    private const string Rectors = """ "Rectors": [ { "Name": "Rektor", "Email": "rektor@skolan.example.se" } ] """;
+    private const string Rektorer = """ "Rektorer": [ { "Name": "Rektor", "Email": "rektor@skolan.example.se" } ] """;
 
     [Fact]
     public async Task An_unknown_driftsform_stops_the_start_instead_of_dropping_the_school_from_every_run()
     {
         var message = await StartWithAsync($$"""
             { "Skolenhetskod": "12345678", "Name": "Privatskolan", "Driftsform": "Privat", "Huvudman": "AB", "Profile": "days-default",
-              "Inbox": "inbox", {{Rectors}} }
+              "Inbox": "inbox", {{Rektorer}} }
             """);
 
         message.Should().Contain("Skolnarvaro:Schools:0:Driftsform").And.Contain("Privat");
     }
 
     [Fact]
-    public async Task A_school_without_rectors_stops_the_start()
+    public async Task A_school_without_rektorer_stops_the_start()
     {
         var message = await StartWithAsync("""
             { "Skolenhetskod": "12345678", "Name": "Rektorslösa skolan", "Driftsform": "Municipal", "Huvudman": "Kommunen",
               "Profile": "days-default", "Inbox": "inbox" }
             """);
 
-        message.Should().Contain("Skolnarvaro:Schools:0:Rectors (Rektorslösa skolan): no rektor with an e-mail address");
+        message.Should().Contain("Skolnarvaro:Schools:0:Rektorer (Rektorslösa skolan): no rektor with an e-mail address");
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class SchoolRegistryStartupTests(TestDatabase db) : IClassFixture<
     {
         var message = await StartWithAsync($$"""
             { "Skolenhetskod": "12345678", "Name": "Ängsskolan", "Driftsform": "Municipal", "Huvudman": "Kommunen",
-              "Profile": "days-default", "Inbox": "inbox/saknas", {{Rectors}} }
+              "Profile": "days-default", "Inbox": "inbox/saknas", {{Rektorer}} }
             """);
 
         message.Should().Contain("Skolnarvaro:Schools:0:Inbox = 'inbox/saknas' (Ängsskolan): folder not found");
@@ -66,7 +66,7 @@ public sealed class SchoolRegistryStartupTests(TestDatabase db) : IClassFixture<
     {
         var message = await StartWithAsync($$"""
             { "Skolenhetskod": "1234", "Name": "Ängsskolan", "Driftsform": "Municipal", "Huvudman": "Kommunen",
-              "Profile": "days-default", "Inbox": "inbox/saknas", {{Rectors}} }
+              "Profile": "days-default", "Inbox": "inbox/saknas", {{Rektorer}} }
             """);
 
         message.Should().Contain("Skolnarvaro:Schools:0:Skolenhetskod = '1234': expected 8 digits.")
@@ -87,7 +87,7 @@ public sealed class SchoolRegistryStartupTests(TestDatabase db) : IClassFixture<
     {
         var message = await StartWithAsync($$"""
             { "Skolenhetskod": "12345678", "Name": "Ängsskolan", "Driftsform": "Municipal", "Huvudman": "Kommunen",
-              "Profile": "days-default", "Inbox": "inbox", {{Rectors}} }
+              "Profile": "days-default", "Inbox": "inbox", {{Rektorer}} }
             """, new Dictionary<string, string?> { ["Skolnarvaro:Pseudonymisation:Key"] = "för-kort" });
 
         message.Should().Contain("Skolnarvaro:Pseudonymisation:Key is 8 characters long: it must be at least 32");

@@ -36,7 +36,7 @@ public sealed class StartupValidationTests(TestDatabase db) : IClassFixture<Test
     [InlineData("run-once", "Skolnarvaro__Tresholds__AtRisk__AbsenceShare", "0.12", "Skolnarvaro:Tresholds: unknown key (did you mean Thresholds?)")]
     [InlineData("worker", "Skolnarvaro__Web__SesionLength", "01:00:00", "Skolnarvaro:Web:SesionLength: unknown key (did you mean SessionLength?)")]
     [InlineData("status", "Skolnarvaro__Schools__0__Inbx", "inbox", "Skolnarvaro:Schools:0:Inbx: unknown key (did you mean Inbox?)")]
-    [InlineData("status", "Skolnarvaro__Schools__0__Rectors__0__Epost", "r@k.example.se", "Skolnarvaro:Schools:0:Rectors:0:Epost: unknown key")]
+    [InlineData("status", "Skolnarvaro__Schools__0__Rektorer__0__Epost", "r@k.example.se", "Skolnarvaro:Schools:0:Rektorer:0:Epost: unknown key")]
     [InlineData("status", "Skolnarvaro__Notifications__Smtp__Hots", "smtp.example.se", "Skolnarvaro:Notifications:Smtp:Hots: unknown key (did you mean Host?)")]
     [InlineData("worker", "Skolnarvaro__LogFormat", "xml", "Skolnarvaro:LogFormat = 'xml': expected json")]
     public async Task A_key_nothing_reads_or_an_unknown_log_format_stops_the_start_with_exit_2_and_one_line_naming_it(

@@ -34,8 +34,21 @@ public sealed class UnknownSettingsTests
 
         UnknownSettings.Find(configuration).Should().HaveCount(3).And.SatisfyRespectively(
             e => e.Should().StartWith("Skolnarvaro:Profiles:egen:Delimitter: unknown key (did you mean Delimiter?)"),
-            e => e.Should().StartWith("Skolnarvaro:Schools:0:Inbx: unknown key (did you mean Inbox?)").And.Contain("Rectors"),
+            e => e.Should().StartWith("Skolnarvaro:Schools:0:Inbx: unknown key (did you mean Inbox?)").And.Contain("Rektorer"),
             e => e.Should().StartWith("Skolnarvaro:Tresholds: unknown key (did you mean Thresholds?)").And.Contain("Web"));
+    }
+
+    [Fact]
+    public void A_school_registry_written_with_the_old_key_Rectors_is_told_to_rename_it_Rektorer()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Skolnarvaro:Schools:0:Skolenhetskod"] = "12345678",
+            ["Skolnarvaro:Schools:0:Rectors:0:Email"] = "rektor@skolan.example.se",
+        }).Build();
+
+        UnknownSettings.Find(configuration).Should().ContainSingle()
+            .Which.Should().StartWith("Skolnarvaro:Schools:0:Rectors: unknown key (renamed Rektorer: rename the key)");
     }
 
     /// <summary>Every Skolnarvaro__… variable the README and the reference under docs/ name, as a configuration key.</summary>

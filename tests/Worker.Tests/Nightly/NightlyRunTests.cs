@@ -82,11 +82,11 @@ public sealed class NightlyRunTests(TestDatabase db) : IClassFixture<TestDatabas
         summary.Delivery.Sent.Should().Be(1);
 
         var message = await MimeMessage.LoadAsync(files[0]);
-        message.To.Mailboxes.Select(m => m.Address).Should().Equal(Flagged.RectorEmail);
+        message.To.Mailboxes.Select(m => m.Address).Should().Equal(Flagged.RektorEmail);
         message.Subject.Should().Contain("Ängsskolan").And.Contain("4 elever");
         var text = message.TextBody;
         text.Should().Contain("Cia E.").And.Contain("Eva G.").And.Contain("Filip H.").And.Contain("Dan F.");
-        text.Should().NotContain("Alva").And.NotContain("Bo D.").And.NotContain("Greta", "a rector only receives pupils of their own school");
+        text.Should().NotContain("Alva").And.NotContain("Bo D.").And.NotContain("Greta", "a rektor only receives pupils of their own school");
         text.Should().Contain("Utred skyndsamt").And.Contain("Anmäl till huvudmannen");
         message.HtmlBody.Should().Contain("Filip H.");
         foreach (var pupil in new[] { Fine, JustBelow, ExactlyTen, Nineteen, ExactlyTwenty, FiveDaysInARow, OtherSchool })
