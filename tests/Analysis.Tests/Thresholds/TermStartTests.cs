@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Options;
 using Skolnarvaro.Analysis.Figures;
-using Skolnarvaro.Analysis.Patterns;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.TestSupport;
 
@@ -12,33 +10,22 @@ namespace Skolnarvaro.Analysis.Tests.Thresholds;
 /// </summary>
 public sealed class TermStartTests(TestDatabase db) : IClassFixture<TestDatabase>, IAsyncLifetime
 {
-    private const string A = "11111111";
-    private const string B = "22222222";
-    /// <summary>VT2026's last 20 school days, 18 May – 12 June, and HT2026 from 17 August.</summary>
-    private static readonly IReadOnlyList<DateOnly> VtEnd = TestExports.SchoolDays(new DateOnly(2026, 5, 18), 20);
-    private static readonly IReadOnlyList<DateOnly> Ht = TestExports.SchoolDays(new DateOnly(2026, 8, 17), 30);
+    private const string A = TermStartHistory.A;
+    private const string B = TermStartHistory.B;
+    private static readonly IReadOnlyList<DateOnly> VtEnd = TermStartHistory.VtEnd;
+    private static readonly IReadOnlyList<DateOnly> Ht = TermStartHistory.Ht;
+    private readonly TermStartHistory term = new(db);
 
-    private FactHistory History => new(db.DataSource);
+    private FactHistory History => term.History;
 
-    public async Task InitializeAsync()
-    {
-        await db.ResetAsync();
-        await History.SchoolAsync(A);
-        await History.SchoolAsync(B);
-        // A classmate present throughout, so A has school days at both ends of the summer.
-        await Attends(A, FactHistory.Pupil(100), _ => 0, _ => 0);
-    }
+    public Task InitializeAsync() => term.WriteAsync();
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private ThresholdAnalysis Analysis(ThresholdOptions? options = null) =>
-        new(new AttendanceFactStore(db.DataSource), new SubjectFactStore(db.DataSource), Options.Create(options ?? new ThresholdOptions()));
+    private ThresholdAnalysis Analysis(ThresholdOptions? options = null) => term.Analysis(options);
 
-    private async Task Attends(string school, byte[] pupil, Func<int, int> absentInVt, Func<int, int> absentInHt)
-    {
-        await History.DaysAsync(school, pupil, FactHistory.Days(VtEnd[0], 20, absentInVt));
-        await History.DaysAsync(school, pupil, FactHistory.Days(Ht[0], Ht.Count, absentInHt));
-    }
+    private Task Attends(string school, byte[] pupil, Func<int, int> absentInVt, Func<int, int> absentInHt) =>
+        term.AttendsAsync(school, pupil, absentInVt, absentInHt);
 
     private async Task<Assessment?> AssessAsync(string school, byte[] pupil, DateOnly asOf, ThresholdOptions? options = null) =>
         (await Analysis(options).AssessSchoolAsync(school, asOf)).Flagged.SingleOrDefault(a => a.Figures.PupilKey.SequenceEqual(pupil));

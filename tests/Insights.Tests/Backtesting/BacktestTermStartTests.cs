@@ -1,7 +1,6 @@
-using Microsoft.Extensions.Options;
 using Skolnarvaro.Analysis.Figures;
-using Skolnarvaro.Analysis.Patterns;
 using Skolnarvaro.Analysis.Tests;
+using Skolnarvaro.Analysis.Tests.Thresholds;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Insights.Backtesting;
 using Skolnarvaro.TestSupport;
@@ -14,32 +13,20 @@ namespace Skolnarvaro.Insights.Tests.Backtesting;
 /// </summary>
 public sealed class BacktestTermStartTests(TestDatabase db) : IClassFixture<TestDatabase>, IAsyncLifetime
 {
-    private const string A = "11111111";
-    /// <summary>VT2026's last 20 school days, 18 May – 12 June, and HT2026 from 17 August.</summary>
-    private static readonly IReadOnlyList<DateOnly> VtEnd = TestExports.SchoolDays(new DateOnly(2026, 5, 18), 20);
-    private static readonly IReadOnlyList<DateOnly> Ht = TestExports.SchoolDays(new DateOnly(2026, 8, 17), 30);
+    private const string A = TermStartHistory.A;
+    private static readonly IReadOnlyList<DateOnly> Ht = TermStartHistory.Ht;
+    private readonly TermStartHistory term = new(db);
 
-    private FactHistory History => new(db.DataSource);
+    private FactHistory History => term.History;
 
-    public async Task InitializeAsync()
-    {
-        await db.ResetAsync();
-        await History.SchoolAsync(A);
-        await History.SchoolAsync("22222222");
-        // A classmate present throughout, so A has school days at both ends of the summer.
-        await Attends(A, FactHistory.Pupil(100), _ => 0, _ => 0);
-    }
+    public Task InitializeAsync() => term.WriteAsync();
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private ThresholdAnalysis Analysis(ThresholdOptions? options = null) =>
-        new(new AttendanceFactStore(db.DataSource), new SubjectFactStore(db.DataSource), Options.Create(options ?? new ThresholdOptions()));
+    private ThresholdAnalysis Analysis(ThresholdOptions? options = null) => term.Analysis(options);
 
-    private async Task Attends(string school, byte[] pupil, Func<int, int> absentInVt, Func<int, int> absentInHt)
-    {
-        await History.DaysAsync(school, pupil, FactHistory.Days(VtEnd[0], 20, absentInVt));
-        await History.DaysAsync(school, pupil, FactHistory.Days(Ht[0], Ht.Count, absentInHt));
-    }
+    private Task Attends(string school, byte[] pupil, Func<int, int> absentInVt, Func<int, int> absentInHt) =>
+        term.AttendsAsync(school, pupil, absentInVt, absentInHt);
 
     [Theory]
     [InlineData(8)]
