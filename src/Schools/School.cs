@@ -25,6 +25,12 @@ public sealed record School(string Skolenhetskod, string Name)
     /// <summary>The rektorer the school's digests and sign-in links go to, in the registry's order.</summary>
     public IReadOnlyList<Recipient> Rektorer { get; init; } = [];
 
+    /// <summary>The school's elevhälsoteam: the school's pupils at hög frånvaro and long whole-day spells; may be empty.</summary>
+    public IReadOnlyList<Recipient> Elevhalsan { get; init; } = [];
+
+    /// <summary>The skolnärvaroteam that takes the school's support requests; may be empty (no team to hand over to).</summary>
+    public IReadOnlyList<Recipient> Skolnarvaroteam { get; init; } = [];
+
     /// <summary>The export profile the school's files are read with (a built-in one or Skolnarvaro:Profiles).</summary>
     public string Profile { get; init; } = "";
 

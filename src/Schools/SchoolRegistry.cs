@@ -56,9 +56,13 @@ public sealed class SchoolRegistry : IReadOnlyList<School>
             Key = $"{SchoolRegistryOptions.Section}:Schools:{index}",
             Driftsform = SchoolRegistryValidator.ParseDriftsform(entry.Driftsform) ?? Driftsform.Municipal,
             Huvudman = entry.Huvudman ?? "",
-            Rektorer = entry.Rektorer.Select(r => new Recipient(r.Name ?? "", r.Email ?? "")).ToList(),
+            Rektorer = Typed(entry.Rektorer),
+            Elevhalsan = Typed(entry.Elevhalsan),
+            Skolnarvaroteam = Typed(entry.Skolnarvaroteam),
             Profile = entry.Profile ?? "",
             Inbox = entry.Inbox ?? "",
             Calendar = entry.Calendar,
         };
+
+    private static List<Recipient> Typed(List<RecipientEntry> group) => group.Select(r => new Recipient(r.Name ?? "", r.Email ?? "")).ToList();
 }

@@ -26,6 +26,10 @@ public sealed class SchoolEntry
     public string? Driftsform { get; set; }
     public string? Huvudman { get; set; }
     public List<RecipientEntry> Rektorer { get; set; } = [];
+    /// <summary>The school's elevhälsoteam (EHT): its shared address or its members.</summary>
+    public List<RecipientEntry> Elevhalsan { get; set; } = [];
+    /// <summary>The skolnärvaroteam that takes the school's support requests: the municipality's, or a fristående huvudman's own.</summary>
+    public List<RecipientEntry> Skolnarvaroteam { get; set; } = [];
     public string? Profile { get; set; }
     /// <summary>Folder the school's exports arrive in; relative paths are relative to the schools file.</summary>
     public string? Inbox { get; set; }

@@ -56,7 +56,9 @@ public sealed partial class SchoolRegistryValidator : IValidateOptions<SchoolReg
             yield return $"{at}:Driftsform = '{s.Driftsform}' ({named}): expected Municipal (kommunal) or Independent (fristående).";
         }
 
-        foreach (var problem in Recipients(s.Rektorer, $"{at}:Rektorer", s.Name ?? ""))
+        foreach (var problem in Recipients(s.Rektorer, $"{at}:Rektorer", s.Name ?? "")
+                     .Concat(Recipients(s.Elevhalsan, $"{at}:Elevhalsan", s.Name ?? ""))
+                     .Concat(Recipients(s.Skolnarvaroteam, $"{at}:Skolnarvaroteam", s.Name ?? "")))
         {
             yield return problem;
         }

@@ -19,6 +19,8 @@ public sealed class SchoolRegistryTests
         ["Skolenhetskod"] = "87654321", ["Name"] = "Björkö friskola", ["Driftsform"] = "independent", ["Huvudman"] = "Björkö Utbildning AB",
         ["Rektorer:0:Name"] = "Per Ek", ["Rektorer:0:Email"] = "per.ek@bjorko.example.se",
         ["Rektorer:1:Name"] = "Eva Ek", ["Rektorer:1:Email"] = "eva.ek@bjorko.example.se",
+        ["Elevhalsan:0:Name"] = "Elevhälsan Björkö", ["Elevhalsan:0:Email"] = "eht@bjorko.example.se",
+        ["Skolnarvaroteam:0:Name"] = "Björkö Utbildnings närvaroteam", ["Skolnarvaroteam:0:Email"] = "narvaro@bjorko.example.se",
         ["Profile"] = "lessons-default", ["Inbox"] = "inbox/bjorko", ["Calendar:SportlovWeek"] = "8",
     };
 
@@ -50,6 +52,9 @@ public sealed class SchoolRegistryTests
         bjorko.Independent.Should().BeTrue();
         bjorko.Huvudman.Should().Be("Björkö Utbildning AB");
         bjorko.Rektorer.Should().Equal(new Recipient("Per Ek", "per.ek@bjorko.example.se"), new Recipient("Eva Ek", "eva.ek@bjorko.example.se"));
+        bjorko.Elevhalsan.Should().Equal(new Recipient("Elevhälsan Björkö", "eht@bjorko.example.se"));
+        bjorko.Skolnarvaroteam.Should().Equal(new Recipient("Björkö Utbildnings närvaroteam", "narvaro@bjorko.example.se"));
+        registry[0].Elevhalsan.Should().BeEmpty("a school without an elevhälsoteam address writes to no one there");
         (bjorko.Profile, bjorko.Inbox).Should().Be(("lessons-default", "inbox/bjorko"));
         bjorko.Calendar!.SportlovWeek.Should().Be(8);
         registry[0].Calendar.Should().BeNull("a school without calendar settings keeps the municipality's");
@@ -75,6 +80,8 @@ public sealed class SchoolRegistryTests
     [InlineData("Driftsform", null, "Skolnarvaro:Schools:0:Driftsform = '' (Ekbackens skola): expected Municipal (kommunal) or Independent (fristående).")]
     [InlineData("Rektorer:0:Email", "asa.oberg.ekbacken.example.se",
         "Skolnarvaro:Schools:0:Rektorer:0:Email = 'asa.oberg.ekbacken.example.se' (Ekbackens skola): not an e-mail address.")]
+    [InlineData("Elevhalsan:0:Email", "eht@", "Skolnarvaro:Schools:0:Elevhalsan:0:Email = 'eht@' (Ekbackens skola): not an e-mail address.")]
+    [InlineData("Skolnarvaroteam:0:Email", "team", "Skolnarvaro:Schools:0:Skolnarvaroteam:0:Email = 'team' (Ekbackens skola): not an e-mail address.")]
     public void A_bad_value_in_an_entry_stops_the_start_naming_the_key_the_value_and_what_was_expected(string key, string? value, string expected) =>
         Problems(With(Ekbacken, key, value)).Should().Equal(expected);
 
