@@ -43,3 +43,16 @@ public sealed record School(string Skolenhetskod, string Name)
     /// <summary>Fristående: its huvudman is not the municipality, and digests and pages say so.</summary>
     public bool Independent => Driftsform == Driftsform.Independent;
 }
+
+/// <summary>Who at a school is told about its pupils, each with their own scope: the digests and pages are cut per group.</summary>
+public enum RecipientGroup
+{
+    /// <summary>The school's rektorer: every pupil over the lines, with the legal steps.</summary>
+    Rektor,
+    /// <summary>A class's mentor(s), from the school's roster: only their classes' pupils.</summary>
+    Mentor,
+    /// <summary>The school's elevhälsoteam (EHT): the school's pupils at hög frånvaro and long whole-day spells.</summary>
+    Elevhalsan,
+    /// <summary>The skolnärvaroteam: only pupils for whom the school has requested support, across the schools it serves.</summary>
+    Skolnarvaroteam,
+}
