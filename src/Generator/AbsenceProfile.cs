@@ -72,19 +72,7 @@ internal sealed class AbsenceProfile : IAbsenceBehaviour
     {
         var r = Det.Stream(seed, Det.Salt.Profile, pupil.Id);
         int n = cal.Days.Count;
-        int weeks = cal.Weeks.Count;
-        double u = r.NextDouble();
-        var t = u switch
-        {
-            < 0.70 => Trajectory.Fine,
-            < 0.76 => Trajectory.Rising,
-            < 0.81 => Trajectory.Weekday,
-            < 0.85 => Trajectory.LongSpell,
-            < 0.89 => Trajectory.Recovers,
-            < 0.93 => Trajectory.LateHeavy,
-            < 0.97 => Trajectory.Stro,
-            _ => Trajectory.High,
-        };
+        var t = DrawTrajectory(r);
         var p = new AbsenceProfile(seed, pupil.Id, t)
         {
             partialDayRate = 0.006 + 0.01 * r.NextDouble(),
@@ -99,65 +87,100 @@ internal sealed class AbsenceProfile : IAbsenceBehaviour
             p.spells.Add(new Spell(start, len, r.NextDouble() < 0.5));
         }
 
-        // Sick days: whole days of 1–3 days, mostly excused.
-        double sickFraction = (t == Trajectory.Fine ? 0.05 : 0.025) * Math.Pow(r.NextDouble(), 1.6);
+        p.DrawSickDays(r, n);
+        p.DrawTrajectoryParameters(r, cal, cls);
+        return p;
+    }
+
+    private static Trajectory DrawTrajectory(Random r) => r.NextDouble() switch
+    {
+        < 0.70 => Trajectory.Fine,
+        < 0.76 => Trajectory.Rising,
+        < 0.81 => Trajectory.Weekday,
+        < 0.85 => Trajectory.LongSpell,
+        < 0.89 => Trajectory.Recovers,
+        < 0.93 => Trajectory.LateHeavy,
+        < 0.97 => Trajectory.Stro,
+        _ => Trajectory.High,
+    };
+
+    /// <summary>Sick days: whole days of 1–3 days, mostly excused.</summary>
+    private void DrawSickDays(Random r, int n)
+    {
+        double sickFraction = (Trajectory == Trajectory.Fine ? 0.05 : 0.025) * Math.Pow(r.NextDouble(), 1.6);
         int sickDays = (int)Math.Round(sickFraction * n);
         for (int total = 0; total < sickDays && n > 0;)
         {
             double lu = r.NextDouble();
             int len = lu < 0.5 ? 1 : lu < 0.8 ? 2 : 3;
-            p.spells.Add(new Spell(r.Next(n), len, r.NextDouble() < 0.06));
+            spells.Add(new Spell(r.Next(n), len, r.NextDouble() < 0.06));
             total += len;
         }
+    }
 
-        switch (t)
+    /// <summary>What the trajectory needs beyond the rates every pupil has: its rates over the term, its weekday, its subject.</summary>
+    private void DrawTrajectoryParameters(Random r, TermCalendar cal, SchoolClass cls)
+    {
+        switch (Trajectory)
         {
             case Trajectory.Rising:
-                p.rate0 = 0.02 + 0.02 * r.NextDouble();
-                p.rate1 = 0.30 + 0.10 * r.NextDouble();
-                p.curve = 1.3 + 0.9 * r.NextDouble();
-                p.unexcused0 = 0.15 + 0.15 * r.NextDouble();
-                p.unexcused1 = 0.6 + 0.3 * r.NextDouble();
+                rate0 = 0.02 + 0.02 * r.NextDouble();
+                rate1 = 0.30 + 0.10 * r.NextDouble();
+                curve = 1.3 + 0.9 * r.NextDouble();
+                unexcused0 = 0.15 + 0.15 * r.NextDouble();
+                unexcused1 = 0.6 + 0.3 * r.NextDouble();
                 break;
             case Trajectory.Weekday:
-                p.patternDay = r.NextDouble() < 0.7 ? DayOfWeek.Monday : DayOfWeek.Friday;
-                if (weeks > 0)
-                {
-                    int lo = Math.Min(2, weeks - 1);
-                    int hi = Math.Max(lo + 1, Math.Min(9, weeks - 2));
-                    p.patternFromDay = cal.Weeks[r.Next(lo, hi)].FirstDay;
-                }
-                p.patternProb = 0.7 + 0.22 * r.NextDouble();
-                p.patternUnexcused = 0.7 + 0.2 * r.NextDouble();
+                DrawWeekday(r, cal);
                 break;
             case Trajectory.Recovers:
-                p.rate0 = 0.25 + 0.15 * r.NextDouble();
-                p.recoverUntil = 0.28 + 0.1 * r.NextDouble();
-                p.unexcused0 = p.unexcused1 = 0.3 + 0.3 * r.NextDouble();
+                rate0 = 0.25 + 0.15 * r.NextDouble();
+                recoverUntil = 0.28 + 0.1 * r.NextDouble();
+                unexcused0 = unexcused1 = 0.3 + 0.3 * r.NextDouble();
                 break;
             case Trajectory.LateHeavy:
-                p.lateRate = 0.4 + 0.3 * r.NextDouble();
-                p.lateMin = 5;
-                p.lateMax = 25;
+                lateRate = 0.4 + 0.3 * r.NextDouble();
+                lateMin = 5;
+                lateMax = 25;
                 break;
             case Trajectory.Stro:
-                p.stroRate = 0.10 + 0.10 * r.NextDouble();
-                if (r.NextDouble() < 0.5)
-                {
-                    var subjects = cls.Timetable.SelectMany(d => d).Select(l => l.Subject).Distinct().Order(StringComparer.Ordinal).ToList();
-                    p.stroSubject = subjects.Contains("Idrott och hälsa") && r.NextDouble() < 0.6
-                        ? "Idrott och hälsa"
-                        : subjects[r.Next(subjects.Count)];
-                    p.stroSubjectRate = 0.55 + 0.3 * r.NextDouble();
-                    p.stroRate *= 0.6;
-                }
+                DrawStro(r, cls);
                 break;
             case Trajectory.High:
-                p.rate0 = p.rate1 = 0.20 + 0.15 * r.NextDouble();
-                p.unexcused0 = p.unexcused1 = 0.35 + 0.35 * r.NextDouble();
+                rate0 = rate1 = 0.20 + 0.15 * r.NextDouble();
+                unexcused0 = unexcused1 = 0.35 + 0.35 * r.NextDouble();
                 break;
         }
-        return p;
+    }
+
+    /// <summary>Absent most Mondays (or Fridays) from a week early in the term on, mostly unexcused.</summary>
+    private void DrawWeekday(Random r, TermCalendar cal)
+    {
+        int weeks = cal.Weeks.Count;
+        patternDay = r.NextDouble() < 0.7 ? DayOfWeek.Monday : DayOfWeek.Friday;
+        if (weeks > 0)
+        {
+            int lo = Math.Min(2, weeks - 1);
+            int hi = Math.Max(lo + 1, Math.Min(9, weeks - 2));
+            patternFromDay = cal.Weeks[r.Next(lo, hi)].FirstDay;
+        }
+        patternProb = 0.7 + 0.22 * r.NextDouble();
+        patternUnexcused = 0.7 + 0.2 * r.NextDouble();
+    }
+
+    /// <summary>Ströfrånvaro: single lessons, half the time mostly one subject of the class's timetable (often idrott).</summary>
+    private void DrawStro(Random r, SchoolClass cls)
+    {
+        stroRate = 0.10 + 0.10 * r.NextDouble();
+        if (r.NextDouble() < 0.5)
+        {
+            var subjects = cls.Timetable.SelectMany(d => d).Select(l => l.Subject).Distinct().Order(StringComparer.Ordinal).ToList();
+            stroSubject = subjects.Contains("Idrott och hälsa") && r.NextDouble() < 0.6
+                ? "Idrott och hälsa"
+                : subjects[r.Next(subjects.Count)];
+            stroSubjectRate = 0.55 + 0.3 * r.NextDouble();
+            stroRate *= 0.6;
+        }
     }
 
     private double RateAt(double t) => Trajectory switch

@@ -123,6 +123,16 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
         // Base level beyond illness: log-normal around 0.8 %, a long tail; chronic pupils 4–11 %.
         p.baseLevel = 0.008 * Math.Exp(0.7 * Normal(r));
         p.unexcused0 = 0.05 + 0.3 * r.NextDouble() * (pupil.Male ? 1.2 : 1.0);
+        p.DrawCourse(r, grade0, n);
+        p.DrawBehaviour(r, n);
+        p.DrawSickSpells(r, history);
+        p.DrawTrips(history);
+        return p;
+    }
+
+    /// <summary>The pupil's course over the years: chronic, a rise (gradual or a jump) or stable, with its parameters.</summary>
+    private void DrawCourse(Random r, int grade0, int n)
+    {
         double course = r.NextDouble();
         // Rises begin at a steady rate per school year, a little more often in older grades, from the pupil's first school
         // year on: the first term then holds rises already under way (and those that never recovered pile up with the
@@ -133,73 +143,78 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
         double riseShare = Math.Min(0.7, RisesPerYear(grade0) * span / SchoolDaysPerYear);
         if (course < 0.07)
         {
-            p.Course = HistoryCourse.Chronic;
-            p.baseLevel = 0.04 + 0.07 * r.NextDouble();
-            p.unexcused0 = 0.15 + 0.45 * r.NextDouble();
+            Course = HistoryCourse.Chronic;
+            baseLevel = 0.04 + 0.07 * r.NextDouble();
+            unexcused0 = 0.15 + 0.45 * r.NextDouble();
         }
         else if (course < 0.07 + riseShare)
         {
-            bool jump = r.NextDouble() < 0.22;
-            p.Course = jump ? HistoryCourse.Jump : HistoryCourse.Rising;
-            // Onsets spread from the pupil's first school year to a little beyond the history's end, so rises are under
-            // way at the start (some long recovered) and some have not begun at the end.
-            p.RiseOnset = -leadIn + span * r.NextDouble();
-            p.RiseDays = jump ? 2 + 6 * r.NextDouble() : 25 + 65 * Math.Pow(r.NextDouble(), 0.8);
-            // About half climb past the high level; the rest level off below it (still worth an early word).
-            p.RisePeak = r.NextDouble() < 0.5 ? 0.17 + 0.28 * r.NextDouble() : 0.04 + 0.10 * r.NextDouble();
-            p.holdDays = 15 + 100 * r.NextDouble();
-            p.recoverDays = r.NextDouble() < 0.45 ? 15 + 35 * r.NextDouble() : double.PositiveInfinity;
-            bool truancy = r.NextDouble() < 0.55;
-            p.unexcused1 = truancy ? 0.45 + 0.4 * r.NextDouble() : 0.08 + 0.2 * r.NextDouble();
-            if (r.NextDouble() < 0.3)
-            {
-                p.riseDay = r.NextDouble() < 0.6 ? DayOfWeek.Monday : DayOfWeek.Friday;
-                p.riseDayWeight = 1.5 + 1.5 * r.NextDouble();
-            }
-            if (r.NextDouble() < 0.4)
-            {
-                p.lateRiseFrom = p.RiseOnset - 5 - 15 * r.NextDouble();
-                p.lateRise = 0.15 + 0.3 * r.NextDouble();
-            }
+            DrawRise(r, leadIn, span);
         }
         else
         {
-            p.Course = HistoryCourse.Stable;
+            Course = HistoryCourse.Stable;
         }
-        if (p.Course != HistoryCourse.Rising && p.Course != HistoryCourse.Jump)
+        if (Course != HistoryCourse.Rising && Course != HistoryCourse.Jump)
         {
-            p.unexcused1 = p.unexcused0;
+            unexcused1 = unexcused0;
         }
+    }
 
-        // Behaviours layered on any course.
+    /// <summary>A rise: when it begins, how fast and how high it climbs, whether it recovers, and what shows with it.</summary>
+    private void DrawRise(Random r, int leadIn, double span)
+    {
+        bool jump = r.NextDouble() < 0.22;
+        Course = jump ? HistoryCourse.Jump : HistoryCourse.Rising;
+        // Onsets spread from the pupil's first school year to a little beyond the history's end, so rises are under
+        // way at the start (some long recovered) and some have not begun at the end.
+        RiseOnset = -leadIn + span * r.NextDouble();
+        RiseDays = jump ? 2 + 6 * r.NextDouble() : 25 + 65 * Math.Pow(r.NextDouble(), 0.8);
+        // About half climb past the high level; the rest level off below it (still worth an early word).
+        RisePeak = r.NextDouble() < 0.5 ? 0.17 + 0.28 * r.NextDouble() : 0.04 + 0.10 * r.NextDouble();
+        holdDays = 15 + 100 * r.NextDouble();
+        recoverDays = r.NextDouble() < 0.45 ? 15 + 35 * r.NextDouble() : double.PositiveInfinity;
+        bool truancy = r.NextDouble() < 0.55;
+        unexcused1 = truancy ? 0.45 + 0.4 * r.NextDouble() : 0.08 + 0.2 * r.NextDouble();
+        if (r.NextDouble() < 0.3)
+        {
+            riseDay = r.NextDouble() < 0.6 ? DayOfWeek.Monday : DayOfWeek.Friday;
+            riseDayWeight = 1.5 + 1.5 * r.NextDouble();
+        }
+        if (r.NextDouble() < 0.4)
+        {
+            lateRiseFrom = RiseOnset - 5 - 15 * r.NextDouble();
+            lateRise = 0.15 + 0.3 * r.NextDouble();
+        }
+    }
+
+    /// <summary>Behaviours layered on any course: a weekday pattern, heavy late arrival, or ströfrånvaro.</summary>
+    private void DrawBehaviour(Random r, int n)
+    {
         double extra = r.NextDouble();
         if (extra < 0.04)
         {
-            p.patternDay = r.NextDouble() < 0.6 ? DayOfWeek.Monday : r.NextDouble() < 0.8 ? DayOfWeek.Friday : DayOfWeek.Wednesday;
-            p.patternFrom = -20 + (n + 20) * r.NextDouble();
-            p.patternProb = 0.5 + 0.4 * r.NextDouble();
-            p.patternUnexcused = 0.6 + 0.3 * r.NextDouble();
+            patternDay = r.NextDouble() < 0.6 ? DayOfWeek.Monday : r.NextDouble() < 0.8 ? DayOfWeek.Friday : DayOfWeek.Wednesday;
+            patternFrom = -20 + (n + 20) * r.NextDouble();
+            patternProb = 0.5 + 0.4 * r.NextDouble();
+            patternUnexcused = 0.6 + 0.3 * r.NextDouble();
         }
         else if (extra < 0.08)
         {
-            p.lateRate = 0.3 + 0.35 * r.NextDouble();
-            p.lateMin = 5;
-            p.lateMax = 25;
+            lateRate = 0.3 + 0.35 * r.NextDouble();
+            lateMin = 5;
+            lateMax = 25;
         }
         else if (extra < 0.12)
         {
-            p.stroRate = 0.04 + 0.08 * r.NextDouble();
+            stroRate = 0.04 + 0.08 * r.NextDouble();
             if (r.NextDouble() < 0.5)
             {
-                p.stroSubject = r.NextDouble() < 0.6 ? "Idrott och hälsa" : NameLists.Subjects[r.Next(NameLists.Subjects.Length)];
-                p.stroSubjectRate = 0.5 + 0.3 * r.NextDouble();
-                p.stroRate *= 0.5;
+                stroSubject = r.NextDouble() < 0.6 ? "Idrott och hälsa" : NameLists.Subjects[r.Next(NameLists.Subjects.Length)];
+                stroSubjectRate = 0.5 + 0.3 * r.NextDouble();
+                stroRate *= 0.5;
             }
         }
-
-        p.DrawSickSpells(r, history);
-        p.DrawTrips(history);
-        return p;
     }
 
     /// <summary>
@@ -308,17 +323,7 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
         int g = cal.DayBase + day;
         var date = cal.Days[day];
         var r = Det.Stream(Seed, Det.Salt.HistoryDay, PupilId, g);
-        var whole = LessonStatus.Present;
-
-        foreach (var s in this.spells)
-        {
-            if (g >= s.From && g < s.From + s.Length)
-            {
-                whole = s.Unexcused ? LessonStatus.Unexcused : LessonStatus.Excused;
-                break;
-            }
-        }
-
+        var whole = SpellStatus(g);
         double progress = RisePeak > 0 ? Rise(g) / RisePeak : 0;
         double unexcusedShare = unexcused0 + (unexcused1 - unexcused0) * progress;
 
@@ -356,12 +361,32 @@ internal sealed class HistoryAbsence : IAbsenceBehaviour
         }
 
         int first = LessonDay.SingleLessons(r, lessons, result, partialDayRate, stroSubject, stroSubjectRate, stroRate, singleLessonRate);
-        double lateRate = this.lateRate;
+        LessonDay.LateArrival(r, lessons, result, first, LateRateOn(g, progress), lateMin, lateMax);
+    }
+
+    /// <summary>The day's status from a spell of whole days (sickness, a trip) covering it, else present.</summary>
+    private LessonStatus SpellStatus(int g)
+    {
+        foreach (var s in this.spells)
+        {
+            if (g >= s.From && g < s.From + s.Length)
+            {
+                return s.Unexcused ? LessonStatus.Unexcused : LessonStatus.Excused;
+            }
+        }
+
+        return LessonStatus.Present;
+    }
+
+    /// <summary>The chance of arriving late on day <paramref name="g"/>: the pupil's own, plus any late arrival that comes with a rise.</summary>
+    private double LateRateOn(int g, double progress)
+    {
+        double rate = this.lateRate;
         if (g > lateRiseFrom)
         {
-            lateRate += lateRise * SmoothStep((g - lateRiseFrom) / (RiseDays + 10)) * (1 - 0.6 * progress);
+            rate += lateRise * SmoothStep((g - lateRiseFrom) / (RiseDays + 10)) * (1 - 0.6 * progress);
         }
-        LessonDay.LateArrival(r, lessons, result, first, lateRate, lateMin, lateMax);
+        return rate;
     }
 
     /// <summary>

@@ -147,56 +147,13 @@ internal static class PopulationBuilder
             while (!usedCodes.Add(code));
 
             var t = templates[i % templates.Length];
-            string name;
-            string huvudman = t.Huvudman;
-            if (i < templates.Length)
-            {
-                name = t.Name;
-            }
-            else
-            {
-                int k = i - templates.Length;
-                int round = k / NameLists.SchoolStems.Length;
-                string stem = NameLists.SchoolStems[k % NameLists.SchoolStems.Length];
-                name = (i % templates.Length) switch
-                {
-                    0 => $"{stem}skolan",
-                    1 => $"{stem}dalsskolan",
-                    2 => $"{stem}hagens skola",
-                    3 => $"{stem}backens skola",
-                    4 => $"Friskolan {stem}",
-                    _ => $"{stem} internationella skola",
-                };
-                if (round > 0)
-                {
-                    name += " " + (round + 1).ToString(CultureInfo.InvariantCulture);
-                }
-                if (t.Independent)
-                {
-                    huvudman = NameLists.IndependentOwners[(k + i) % NameLists.IndependentOwners.Length];
-                }
-            }
+            var (name, huvudman) = NameAndHuvudman(i, templates);
             while (!usedNames.Add(name))
             {
                 name += " II";
             }
 
             string slug = NameLists.AsciiFold(name, '-');
-            var rektorRng = Det.Stream(seed, Det.Salt.Rektorer, i);
-            int rektorCount = rektorRng.NextDouble() < 0.35 ? 2 : 1;
-            var rektorer = new List<Staff>();
-            while (rektorer.Count < rektorCount)
-            {
-                bool male = rektorRng.NextDouble() < 0.45;
-                string first = (male ? NameLists.BoyNames : NameLists.GirlNames)[rektorRng.Next(male ? NameLists.BoyNames.Length : NameLists.GirlNames.Length)];
-                string last = NameLists.LastNames[rektorRng.Next(NameLists.LastNames.Length)];
-                string email = $"{NameLists.AsciiFold(first, '-')}.{NameLists.AsciiFold(last, '-')}@{slug}.example.se";
-                if (rektorer.All(r => r.Email != email))
-                {
-                    rektorer.Add(new Staff($"{first} {last}", email));
-                }
-            }
-
             int lastDay = cal.Days.Count - 1 - t.StaleSchoolDays;
             schools.Add(new School
             {
@@ -208,11 +165,62 @@ internal static class PopulationBuilder
                 Independent = t.Independent,
                 Huvudman = huvudman,
                 Profile = t.Profile,
-                Rektorer = rektorer,
+                Rektorer = DrawRektorer(seed, i, slug),
                 LastExportDay = lastDay,
             });
         }
         return schools;
+    }
+
+    /// <summary>
+    /// The first schools are the templates themselves; the rest are named from a stem in their template's style (numbered
+    /// once the stems run out), an independent one under one of the independent huvudmän.
+    /// </summary>
+    private static (string Name, string Huvudman) NameAndHuvudman(int i, SchoolTemplate[] templates)
+    {
+        var t = templates[i % templates.Length];
+        if (i < templates.Length)
+        {
+            return (t.Name, t.Huvudman);
+        }
+
+        int k = i - templates.Length;
+        int round = k / NameLists.SchoolStems.Length;
+        string stem = NameLists.SchoolStems[k % NameLists.SchoolStems.Length];
+        string name = (i % templates.Length) switch
+        {
+            0 => $"{stem}skolan",
+            1 => $"{stem}dalsskolan",
+            2 => $"{stem}hagens skola",
+            3 => $"{stem}backens skola",
+            4 => $"Friskolan {stem}",
+            _ => $"{stem} internationella skola",
+        };
+        if (round > 0)
+        {
+            name += " " + (round + 1).ToString(CultureInfo.InvariantCulture);
+        }
+        return (name, t.Independent ? NameLists.IndependentOwners[(k + i) % NameLists.IndependentOwners.Length] : t.Huvudman);
+    }
+
+    /// <summary>One rektor, or two at about a third of the schools, with addresses at the school's domain.</summary>
+    private static List<Staff> DrawRektorer(int seed, int school, string slug)
+    {
+        var rektorRng = Det.Stream(seed, Det.Salt.Rektorer, school);
+        int rektorCount = rektorRng.NextDouble() < 0.35 ? 2 : 1;
+        var rektorer = new List<Staff>();
+        while (rektorer.Count < rektorCount)
+        {
+            bool male = rektorRng.NextDouble() < 0.45;
+            string first = (male ? NameLists.BoyNames : NameLists.GirlNames)[rektorRng.Next(male ? NameLists.BoyNames.Length : NameLists.GirlNames.Length)];
+            string last = NameLists.LastNames[rektorRng.Next(NameLists.LastNames.Length)];
+            string email = $"{NameLists.AsciiFold(first, '-')}.{NameLists.AsciiFold(last, '-')}@{slug}.example.se";
+            if (rektorer.All(r => r.Email != email))
+            {
+                rektorer.Add(new Staff($"{first} {last}", email));
+            }
+        }
+        return rektorer;
     }
 
     /// <summary>Largest-remainder apportionment of <paramref name="total"/> by weight (each part ≥ 1 when possible).</summary>

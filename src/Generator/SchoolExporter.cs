@@ -239,76 +239,86 @@ internal sealed class SchoolExporter
         {
             dates[d - week.FirstDay] = Date(this.cal.Days[d]);
         }
-        string[] codes = this.format.StatusCodes;
-        string notReportedMinutes = this.format.NotReportedMinutesEmpty ? "" : "0";
 
         using var w = Open(name);
         ForEachPupilDay(week, (_, e, day, lessons, outcomes) =>
         {
-            var p = e.Pupil;
-            var date = this.cal.Days[day];
             int g = this.cal.DayBase + day; // random draws keyed by the day of the whole history
-            bool fixExcused = corrected && Det.Unit(this.seed, Det.Salt.FixExcused, p.Id, g) < 0.3;
+            bool fixExcused = corrected && Det.Unit(this.seed, Det.Salt.FixExcused, e.Pupil.Id, g) < 0.3;
             for (int li = 0; li < lessons.Length; li++)
             {
-                var o = outcomes[li];
-                bool classE = Det.Unit(this.seed, Det.Salt.ClassLessonE, this.school.Index, e.Class.Index, g * 16 + li) < template.ClassLessonNotReported;
-                bool pupilE = template.PupilLessonNotReported > 0
-                    && Det.Unit(this.seed, Det.Salt.PupilLessonE, p.Id, g, li) < template.PupilLessonNotReported;
-                if (corrected)
-                {
-                    if (classE && Det.Unit(this.seed, Det.Salt.FixE, this.school.Index, e.Class.Index, g * 16 + li) < 0.6)
-                    {
-                        classE = false;
-                        if (!pupilE)
-                        {
-                            stats.CorrectedNotReported++;
-                        }
-                    }
-                    if (pupilE && Det.Unit(this.seed, Det.Salt.FixE, -1 - p.Id, g, li) < 0.6)
-                    {
-                        pupilE = false;
-                        if (!classE)
-                        {
-                            stats.CorrectedNotReported++;
-                        }
-                    }
-                    if (fixExcused && o.Status == LessonStatus.Excused && !classE && !pupilE)
-                    {
-                        o.Status = LessonStatus.Unexcused;
-                        stats.CorrectedExcusedToUnexcused++;
-                    }
-                }
-                if (classE || pupilE)
-                {
-                    o = new LessonOutcome { Status = LessonStatus.NotReported };
-                    stats.NotReportedRows++;
-                }
-
-                var bad = inj.Next(!p.Protected);
-                var lesson = lessons[li];
-                w.Field(PnrField(p, week.Index, bad, inj));
-                w.Field(p.Protected ? ProtectedFirstName : p.FirstName);
-                w.Field(p.Protected ? ProtectedLastName : p.LastName);
-                w.Field(e.Class.Name);
-                w.Field(DateField(date, dates[day - week.FirstDay], bad, inj));
-                w.Field(Time(lesson.StartMinute));
-                w.Field(lesson.Length);
-                w.Field(lesson.Subject);
-                w.Field(codes[(int)o.Status]);
-                if (o.Status == LessonStatus.NotReported)
-                {
-                    w.Field(notReportedMinutes);
-                }
-                else
-                {
-                    w.Field(o.Minutes);
-                }
-                w.EndRow();
-                CountIdentity(p);
+                var o = AsExported(e, g, li, outcomes[li], corrected, fixExcused);
+                WriteLessonRow(w, inj, week.Index, e, this.cal.Days[day], dates[day - week.FirstDay], lessons[li], o);
             }
         });
         stats.Rows += w.Rows;
+    }
+
+    /// <summary>
+    /// A lesson's outcome as the export shows it: not reported (for the whole class, or for the pupil), and in a corrected
+    /// file most of those registered after all and some giltig frånvaro turned ogiltig.
+    /// </summary>
+    private LessonOutcome AsExported(Enrollment e, int g, int li, LessonOutcome o, bool corrected, bool fixExcused)
+    {
+        var p = e.Pupil;
+        bool classE = Det.Unit(this.seed, Det.Salt.ClassLessonE, this.school.Index, e.Class.Index, g * 16 + li) < template.ClassLessonNotReported;
+        bool pupilE = template.PupilLessonNotReported > 0
+            && Det.Unit(this.seed, Det.Salt.PupilLessonE, p.Id, g, li) < template.PupilLessonNotReported;
+        if (corrected)
+        {
+            if (classE && Det.Unit(this.seed, Det.Salt.FixE, this.school.Index, e.Class.Index, g * 16 + li) < 0.6)
+            {
+                classE = false;
+                if (!pupilE)
+                {
+                    stats.CorrectedNotReported++;
+                }
+            }
+            if (pupilE && Det.Unit(this.seed, Det.Salt.FixE, -1 - p.Id, g, li) < 0.6)
+            {
+                pupilE = false;
+                if (!classE)
+                {
+                    stats.CorrectedNotReported++;
+                }
+            }
+            if (fixExcused && o.Status == LessonStatus.Excused && !classE && !pupilE)
+            {
+                o.Status = LessonStatus.Unexcused;
+                stats.CorrectedExcusedToUnexcused++;
+            }
+        }
+        if (classE || pupilE)
+        {
+            o = new LessonOutcome { Status = LessonStatus.NotReported };
+            stats.NotReportedRows++;
+        }
+        return o;
+    }
+
+    private void WriteLessonRow(CsvExportWriter w, BadRowInjector inj, int week, Enrollment e, DateOnly date, string formattedDate, Lesson lesson, LessonOutcome o)
+    {
+        var p = e.Pupil;
+        var bad = inj.Next(!p.Protected);
+        w.Field(PnrField(p, week, bad, inj));
+        w.Field(p.Protected ? ProtectedFirstName : p.FirstName);
+        w.Field(p.Protected ? ProtectedLastName : p.LastName);
+        w.Field(e.Class.Name);
+        w.Field(DateField(date, formattedDate, bad, inj));
+        w.Field(Time(lesson.StartMinute));
+        w.Field(lesson.Length);
+        w.Field(lesson.Subject);
+        w.Field(this.format.StatusCodes[(int)o.Status]);
+        if (o.Status == LessonStatus.NotReported)
+        {
+            w.Field(this.format.NotReportedMinutesEmpty ? "" : "0");
+        }
+        else
+        {
+            w.Field(o.Minutes);
+        }
+        w.EndRow();
+        CountIdentity(p);
     }
 
     private void WriteDaysFile(SchoolWeek week)
@@ -362,67 +372,78 @@ internal sealed class SchoolExporter
 
     private void WriteSummaryFiles()
     {
-        var enrollments = this.school.Enrollments;
-        var scheduled = new long[enrollments.Count];
-        var excused = new long[enrollments.Count];
-        var unexcused = new long[enrollments.Count];
+        int count = this.school.Enrollments.Count;
+        var scheduled = new long[count];
+        var excused = new long[count];
+        var unexcused = new long[count];
         var nfi = new NumberFormatInfo { NumberDecimalSeparator = this.format.DecimalSeparator, NegativeSign = "-" };
         string termStart = Date(this.cal.TermStart);
 
         foreach (var week in ExportedWeeks())
         {
-            int end = LastDayOf(week);
-            ForEachPupilDay(week, (i, e, day, lessons, outcomes) =>
-            {
-                for (int li = 0; li < lessons.Length; li++)
-                {
-                    scheduled[i] += lessons[li].Length;
-                    if (Det.Unit(this.seed, Det.Salt.ClassLessonE, this.school.Index, e.Class.Index, (this.cal.DayBase + day) * 16 + li) < template.ClassLessonNotReported)
-                    {
-                        continue; // not registered: counts as scheduled, not as absence
-                    }
-                    if (outcomes[li].Status == LessonStatus.Excused)
-                    {
-                        excused[i] += outcomes[li].Minutes;
-                    }
-                    else if (outcomes[li].Status == LessonStatus.Unexcused)
-                    {
-                        unexcused[i] += outcomes[li].Minutes;
-                    }
-                }
-            });
-
-            int snapshotDay = end - 1;
-            var snapshot = this.cal.Days[snapshotDay];
-            string till = Date(snapshot);
-            var inj = new BadRowInjector(Det.Stream(this.seed, Det.Salt.File, this.school.Index, this.cal.WeekBase + week.Index, 0));
-            using var w = Open($"summary_{snapshot.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.csv");
-            for (int i = 0; i < enrollments.Count; i++)
-            {
-                var e = enrollments[i];
-                if (e.FromDay > snapshotDay || e.ToDay <= snapshotDay)
-                {
-                    continue;
-                }
-                var p = e.Pupil;
-                decimal hScheduled = Hours(scheduled[i]);
-                decimal hExcused = Hours(excused[i]);
-                decimal hUnexcused = Hours(unexcused[i]);
-                var bad = inj.Next(!p.Protected);
-                w.Field(PnrField(p, week.Index, bad, inj));
-                w.Field(p.Protected ? ProtectedName : p.FullName);
-                w.Field(e.Class.Name);
-                w.Field(e.FromDay == 0 ? termStart : Date(this.cal.Days[e.FromDay]));
-                w.Field(DateField(snapshot, till, bad, inj));
-                w.Field(hScheduled.ToString("0.##", nfi));
-                w.Field((hExcused + hUnexcused).ToString("0.##", nfi));
-                w.Field(hExcused.ToString("0.##", nfi));
-                w.Field(hUnexcused.ToString("0.##", nfi));
-                w.EndRow();
-                CountIdentity(p);
-            }
-            stats.Rows += w.Rows;
+            AddWeekMinutes(week, scheduled, excused, unexcused);
+            WriteSummaryFile(week, scheduled, excused, unexcused, nfi, termStart);
         }
+    }
+
+    /// <summary>Adds the week's scheduled, giltig and ogiltig minutes to each enrolment's term so far.</summary>
+    private void AddWeekMinutes(SchoolWeek week, long[] scheduled, long[] excused, long[] unexcused)
+    {
+        ForEachPupilDay(week, (i, e, day, lessons, outcomes) =>
+        {
+            for (int li = 0; li < lessons.Length; li++)
+            {
+                scheduled[i] += lessons[li].Length;
+                if (Det.Unit(this.seed, Det.Salt.ClassLessonE, this.school.Index, e.Class.Index, (this.cal.DayBase + day) * 16 + li) < template.ClassLessonNotReported)
+                {
+                    continue; // not registered: counts as scheduled, not as absence
+                }
+                if (outcomes[li].Status == LessonStatus.Excused)
+                {
+                    excused[i] += outcomes[li].Minutes;
+                }
+                else if (outcomes[li].Status == LessonStatus.Unexcused)
+                {
+                    unexcused[i] += outcomes[li].Minutes;
+                }
+            }
+        });
+    }
+
+    /// <summary>The term so far as of the week's last exported day: one row for each pupil enrolled that day, in hours.</summary>
+    private void WriteSummaryFile(SchoolWeek week, long[] scheduled, long[] excused, long[] unexcused, NumberFormatInfo nfi, string termStart)
+    {
+        var enrollments = this.school.Enrollments;
+        int snapshotDay = LastDayOf(week) - 1;
+        var snapshot = this.cal.Days[snapshotDay];
+        string till = Date(snapshot);
+        var inj = new BadRowInjector(Det.Stream(this.seed, Det.Salt.File, this.school.Index, this.cal.WeekBase + week.Index, 0));
+        using var w = Open($"summary_{snapshot.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.csv");
+        for (int i = 0; i < enrollments.Count; i++)
+        {
+            var e = enrollments[i];
+            if (e.FromDay > snapshotDay || e.ToDay <= snapshotDay)
+            {
+                continue;
+            }
+            var p = e.Pupil;
+            decimal hScheduled = Hours(scheduled[i]);
+            decimal hExcused = Hours(excused[i]);
+            decimal hUnexcused = Hours(unexcused[i]);
+            var bad = inj.Next(!p.Protected);
+            w.Field(PnrField(p, week.Index, bad, inj));
+            w.Field(p.Protected ? ProtectedName : p.FullName);
+            w.Field(e.Class.Name);
+            w.Field(e.FromDay == 0 ? termStart : Date(this.cal.Days[e.FromDay]));
+            w.Field(DateField(snapshot, till, bad, inj));
+            w.Field(hScheduled.ToString("0.##", nfi));
+            w.Field((hExcused + hUnexcused).ToString("0.##", nfi));
+            w.Field(hExcused.ToString("0.##", nfi));
+            w.Field(hUnexcused.ToString("0.##", nfi));
+            w.EndRow();
+            CountIdentity(p);
+        }
+        stats.Rows += w.Rows;
     }
 
     private static decimal Hours(long minutes) => Math.Round(minutes / 60m, 2, MidpointRounding.AwayFromZero);

@@ -102,6 +102,51 @@ public sealed record TrendFeatures(
     /// </summary>
     public static TrendFeatures Compute(ReadOnlySpan<DayFact> days, DateOnly asOf, int grade)
     {
+        var (end, termStart, previousStart) = Bounds(days, asOf);
+        var current = days[termStart..end];
+        var before = days[previousStart..termStart];
+        // Scheduled days of the term, newest first: every window below is a prefix of this list.
+        var scheduled = Scheduled(current, newestFirst: true);
+        var all = Scheduled(days[..end], newestFirst: true);
+        var last20 = Window(scheduled, 0, RecentDays);
+        var termShare = Window(scheduled, 0, scheduled.Count);
+        var recent = Recent20.Of(scheduled);
+        var spells = Spells.Of(scheduled);
+        var illness = BeyondIllness.Of(scheduled);
+        var weekday = MostAbsentWeekday(current, WeekdayWeeks);
+
+        return new TrendFeatures(
+            asOf, scheduled.Count,
+            Window(scheduled, 0, 5), Window(scheduled, 0, 10), Window(scheduled, 10, 10), last20, termShare,
+            Slope(scheduled, RecentDays),
+            last20.UnexcusedMinutes,
+            termShare.Absent == 0 ? 0 : (double)termShare.Unexcused / termShare.Absent,
+            recent.AbsenceDays, recent.PartDays, spells.Count, spells.Longest, spells.Current,
+            weekday, Concentration(weekday),
+            recent.LateDays, recent.LateMinutes,
+            PreviousTermShare(before),
+            grade, SinceLastAbsence(scheduled))
+        {
+            Last40 = Window(scheduled, 0, SpellWindowDays),
+            Slope10 = Slope(scheduled, 10),
+            PartDaysChange10 = recent.PartDaysChange10,
+            LateDaysChange10 = recent.LateDaysChange10,
+            WholeDayExcusedPartOfAbsence20 = last20.Absent == 0 ? 0 : (double)illness.WholeDayExcused / last20.Absent,
+            DaysBackSinceSpell = BackSinceLastSpell(scheduled),
+            ShareYearAgoNext6Weeks = YearAgo(days[..end], asOf),
+            Slope40 = Slope(scheduled, SpellWindowDays),
+            Last40AcrossTerms = Window(all, 0, SpellWindowDays),
+            PreviousTermEnd = before.Length == 0 ? null : Window(Scheduled(before, newestFirst: true), 0, RecentDays) is { Days: > 0 } pe ? pe : null,
+            BeyondIllness20 = illness.Share20,
+            BeyondIllnessChange10 = illness.Change10,
+            Smoothed = Smooth(days[..end]),
+            RisingWeeks = RisingWeeksOf(all),
+        };
+    }
+
+    /// <summary>Where the facts up to <paramref name="asOf"/> end, and where its term and the term before it start.</summary>
+    private static (int End, int TermStart, int PreviousStart) Bounds(ReadOnlySpan<DayFact> days, DateOnly asOf)
+    {
         var end = days.Length;
         while (end > 0 && days[end - 1].Date > asOf)
         {
@@ -122,126 +167,125 @@ public sealed record TrendFeatures(
             previousStart--;
         }
 
-        var current = days[termStart..end];
-        var before = days[previousStart..termStart];
+        return (end, termStart, previousStart);
+    }
 
-        // Scheduled days of the term, newest first: every window below is a prefix of this list.
-        var scheduled = new List<DayFact>(current.Length);
-        for (var i = current.Length - 1; i >= 0; i--)
+    /// <summary>The previous term's share over its scheduled days; null when the pupil has none there.</summary>
+    private static Share? PreviousTermShare(ReadOnlySpan<DayFact> before) =>
+        before.Length == 0 ? null : Window(Scheduled(before), 0, int.MaxValue) is { Days: > 0 } p ? p : null;
+
+    /// <summary>Scheduled days since the last day with absence, newest first; <see cref="RecencyCap"/> when none that recent.</summary>
+    private static int SinceLastAbsence(List<DayFact> newestFirst)
+    {
+        for (var i = 0; i < newestFirst.Count && i < RecencyCap; i++)
         {
-            if (current[i].Scheduled > 0)
+            if (newestFirst[i].Absent > 0)
             {
-                scheduled.Add(current[i]);
+                return i;
             }
         }
 
-        var last20 = Window(scheduled, 0, RecentDays);
-        int absenceDays = 0, partDays = 0, lateDays = 0, lateMinutes = 0, partChange = 0, lateChange = 0, wholeExcused = 0, n = 0;
-        // Absence beyond whole days of giltig frånvaro, and registered time, in the last 10 days and the 10 before.
-        int beyondLast = 0, beyondPrior = 0, registeredLast = 0, registeredPrior = 0;
-        foreach (var d in scheduled.Take(RecentDays))
+        return RecencyCap;
+    }
+
+    /// <summary>Back since the last whole-day spell: registered days since it ended, newest first until the spell.</summary>
+    private static int BackSinceLastSpell(List<DayFact> newestFirst)
+    {
+        for (int i = 0, present = 0; i < newestFirst.Count && i < SpellWindowDays; i++)
         {
-            absenceDays += d.Absent > 0 ? 1 : 0;
-            partDays += d.IsPartDayAbsent ? 1 : 0;
-            lateDays += d.Late > 0 ? 1 : 0;
-            lateMinutes += d.Late;
-            var recent = n++ < 10;
-            var sign = recent ? 1 : -1;
-            partChange += d.IsPartDayAbsent ? sign : 0;
-            lateChange += d.Late > 0 ? sign : 0;
-            var illness = d.IsWholeDayAbsent && d.Excused >= d.Unexcused;
-            wholeExcused += illness ? d.Absent : 0;
-            var beyond = illness ? 0 : d.Absent;
-            if (recent)
+            if (newestFirst[i].IsWholeDayAbsent)
             {
-                beyondLast += beyond;
-                registeredLast += d.Registered;
+                return present;
             }
-            else
-            {
-                beyondPrior += beyond;
-                registeredPrior += d.Registered;
-            }
+
+            present += newestFirst[i].Registered > 0 ? 1 : 0;
         }
 
-        // Whole-day spells (runs of whole days absent) in the last 40 days; unregistered days neither break nor extend one.
-        int spells = 0, longest = 0, run = 0, currentSpell = 0;
-        var stillRunning = true;
-        foreach (var d in scheduled.Take(SpellWindowDays))
+        return -1;
+    }
+
+    /// <summary>Days with absence, part-day absence and sen ankomst in the last 20 days; the changes, last 10 minus the 10 before.</summary>
+    private readonly record struct Recent20(int AbsenceDays, int PartDays, int LateDays, int LateMinutes, int PartDaysChange10, int LateDaysChange10)
+    {
+        public static Recent20 Of(List<DayFact> newestFirst)
         {
-            if (d.IsWholeDayAbsent)
+            int absenceDays = 0, partDays = 0, lateDays = 0, lateMinutes = 0, partChange = 0, lateChange = 0, n = 0;
+            foreach (var d in newestFirst.Take(RecentDays))
             {
-                run++;
-                currentSpell += stillRunning ? 1 : 0;
+                absenceDays += d.Absent > 0 ? 1 : 0;
+                partDays += d.IsPartDayAbsent ? 1 : 0;
+                lateDays += d.Late > 0 ? 1 : 0;
+                lateMinutes += d.Late;
+                var sign = n++ < 10 ? 1 : -1;
+                partChange += d.IsPartDayAbsent ? sign : 0;
+                lateChange += d.Late > 0 ? sign : 0;
             }
-            else if (d.Registered > 0)
-            {
-                stillRunning = false;
-                spells += run > 0 ? 1 : 0;
-                longest = Math.Max(longest, run);
-                run = 0;
-            }
+
+            return new Recent20(absenceDays, partDays, lateDays, lateMinutes, partChange, lateChange);
         }
+    }
 
-        spells += run > 0 ? 1 : 0;
-        longest = Math.Max(longest, run);
+    /// <summary>
+    /// Absence in the last 20 days on whole days of giltig frånvaro (illness, trips), and the absence beyond it with the
+    /// registered time, in the last 10 days and the 10 before.
+    /// </summary>
+    private readonly record struct BeyondIllness(int WholeDayExcused, int BeyondLast, int BeyondPrior, int RegisteredLast, int RegisteredPrior)
+    {
+        public double Share20 => RegisteredLast + RegisteredPrior == 0 ? 0 : (double)(BeyondLast + BeyondPrior) / (RegisteredLast + RegisteredPrior);
 
-        // Back since the last whole-day spell: registered days since it ended, newest first until the spell.
-        var back = -1;
-        for (int i = 0, present = 0; i < scheduled.Count && i < SpellWindowDays; i++)
+        public double Change10 => (RegisteredLast == 0 ? 0 : (double)BeyondLast / RegisteredLast) - (RegisteredPrior == 0 ? 0 : (double)BeyondPrior / RegisteredPrior);
+
+        public static BeyondIllness Of(List<DayFact> newestFirst)
         {
-            if (scheduled[i].IsWholeDayAbsent)
+            int wholeExcused = 0, beyondLast = 0, beyondPrior = 0, registeredLast = 0, registeredPrior = 0, n = 0;
+            foreach (var d in newestFirst.Take(RecentDays))
             {
-                back = present;
-                break;
+                var illness = d.IsWholeDayAbsent && d.Excused >= d.Unexcused;
+                wholeExcused += illness ? d.Absent : 0;
+                var beyond = illness ? 0 : d.Absent;
+                if (n++ < 10)
+                {
+                    beyondLast += beyond;
+                    registeredLast += d.Registered;
+                }
+                else
+                {
+                    beyondPrior += beyond;
+                    registeredPrior += d.Registered;
+                }
             }
 
-            present += scheduled[i].Registered > 0 ? 1 : 0;
+            return new BeyondIllness(wholeExcused, beyondLast, beyondPrior, registeredLast, registeredPrior);
         }
+    }
 
-        var sinceLast = RecencyCap;
-        for (var i = 0; i < scheduled.Count && i < RecencyCap; i++)
+    /// <summary>Whole-day spells (runs of whole days absent) in the last 40 days; unregistered days neither break nor extend one.</summary>
+    private readonly record struct Spells(int Count, int Longest, int Current)
+    {
+        public static Spells Of(List<DayFact> newestFirst)
         {
-            if (scheduled[i].Absent > 0)
+            int spells = 0, longest = 0, run = 0, currentSpell = 0;
+            var stillRunning = true;
+            foreach (var d in newestFirst.Take(SpellWindowDays))
             {
-                sinceLast = i;
-                break;
+                if (d.IsWholeDayAbsent)
+                {
+                    run++;
+                    currentSpell += stillRunning ? 1 : 0;
+                }
+                else if (d.Registered > 0)
+                {
+                    stillRunning = false;
+                    spells += run > 0 ? 1 : 0;
+                    longest = Math.Max(longest, run);
+                    run = 0;
+                }
             }
+
+            spells += run > 0 ? 1 : 0;
+            longest = Math.Max(longest, run);
+            return new Spells(spells, longest, currentSpell);
         }
-
-        var termShare = Window(scheduled, 0, scheduled.Count);
-        var termAbsent = termShare.Absent;
-        var termUnexcused = termShare.Unexcused;
-        var weekday = MostAbsentWeekday(current, WeekdayWeeks);
-        var all = Scheduled(days[..end], newestFirst: true);
-
-        return new TrendFeatures(
-            asOf, scheduled.Count,
-            Window(scheduled, 0, 5), Window(scheduled, 0, 10), Window(scheduled, 10, 10), last20, termShare,
-            Slope(scheduled, RecentDays),
-            last20.UnexcusedMinutes,
-            termAbsent == 0 ? 0 : (double)termUnexcused / termAbsent,
-            absenceDays, partDays, spells, longest, currentSpell,
-            weekday, Concentration(weekday),
-            lateDays, lateMinutes,
-            before.Length == 0 ? null : Window(Scheduled(before), 0, int.MaxValue) is { Days: > 0 } p ? p : null,
-            grade, sinceLast)
-        {
-            Last40 = Window(scheduled, 0, SpellWindowDays),
-            Slope10 = Slope(scheduled, 10),
-            PartDaysChange10 = partChange,
-            LateDaysChange10 = lateChange,
-            WholeDayExcusedPartOfAbsence20 = last20.Absent == 0 ? 0 : (double)wholeExcused / last20.Absent,
-            DaysBackSinceSpell = back,
-            ShareYearAgoNext6Weeks = YearAgo(days[..end], asOf),
-            Slope40 = Slope(scheduled, SpellWindowDays),
-            Last40AcrossTerms = Window(all, 0, SpellWindowDays),
-            PreviousTermEnd = before.Length == 0 ? null : Window(Scheduled(before, newestFirst: true), 0, RecentDays) is { Days: > 0 } pe ? pe : null,
-            BeyondIllness20 = registeredLast + registeredPrior == 0 ? 0 : (double)(beyondLast + beyondPrior) / (registeredLast + registeredPrior),
-            BeyondIllnessChange10 = (registeredLast == 0 ? 0 : (double)beyondLast / registeredLast) - (registeredPrior == 0 ? 0 : (double)beyondPrior / registeredPrior),
-            Smoothed = Smooth(days[..end]),
-            RisingWeeks = RisingWeeksOf(all),
-        };
     }
 
     /// <summary>Exponentially weighted daily share, newest weighted most (half-life 10 scheduled days, the last 60 read).</summary>

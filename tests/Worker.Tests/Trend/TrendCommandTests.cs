@@ -16,7 +16,7 @@ namespace Skolnarvaro.Worker.Tests.Trend;
 /// evolves differently, imported by the nightly run; then train, models, evaluate, and the nightly run with and without
 /// an active model.
 /// </summary>
-public sealed class TrendCommandTests(TestDatabase db) : IClassFixture<TestDatabase>, IAsyncLifetime
+public sealed partial class TrendCommandTests(TestDatabase db) : IClassFixture<TestDatabase>, IAsyncLifetime
 {
     private static readonly IReadOnlyList<DateOnly> Days = TestExports.SchoolDays(new DateOnly(2026, 8, 17), 60);
     private static readonly TestSchool School = new("33333333", "Trendskolan", "rektor@trend.example.se");
