@@ -38,6 +38,7 @@ public sealed class MentorBrowserTests(RektorPageFixture fixture) : IDisposable
         browser.FindElement(By.CssSelector("svg[aria-label='Frånvaro per vecka']")).Should().NotBeNull();
         browser.FindElements(By.CssSelector(".steps")).Should().BeEmpty();
         browser.FindElements(By.CssSelector("button[value='spara']")).Should().BeEmpty();
+        browser.FindElement(By.CssSelector(".legal")).Text.Should().StartWith("Kontakta vårdnadshavarna", "what a mentor does first, in place of the steps");
         browser.FindElement(By.CssSelector("main > p.muted a")).Text.Should().Be("Mentor för 5A och 5B, Ekdalsskolan");
     }
 }
