@@ -101,7 +101,8 @@ public static class RektorEndpoints
         var names = string.Join(", ", schools.Select(s => users.School(s)!.Name));
         // A button, not an automatic sign-in: a mail scanner that follows links opens nothing, and the session cookie (SameSite=Strict)
         // is set by a request from this site, so the browser sends it on the next one.
-        await Page(c, 200, WebPage.Message, "Logga in", new MessagePage("Logga in", [$"Länken gäller {names}."], "Öppna skolans lista", SignInLinks.Path, token));
+        var open = WebUsers.GroupOf(principal) == RecipientGroup.Mentor ? "Öppna dina klassers lista" : "Öppna skolans lista";
+        await Page(c, 200, WebPage.Message, "Logga in", new MessagePage("Logga in", [$"Länken gäller {names}."], open, SignInLinks.Path, token));
     }
 
     private static async Task SignIn(HttpContext c, SignInLinks links, WebUsers users, [FromForm(Name = "t")] string? token)

@@ -21,6 +21,7 @@ public sealed class MentorBrowserTests(RektorPageFixture fixture) : IDisposable
     public async Task A_mentor_follows_their_link_and_sees_only_their_classes_pupils()
     {
         browser.Navigate().GoToUrl(fixture.LinkFor(Ekdalsskolan, RecipientGroup.Mentor, Mentor));
+        browser.FindElement(By.CssSelector("button.primary")).Text.Should().Be("Öppna dina klassers lista");
         browser.SubmitAndWait(browser.FindElement(By.CssSelector("button.primary")));
 
         browser.Url.Should().EndWith($"/skola/{Ekdalsskolan}");
