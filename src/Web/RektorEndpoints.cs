@@ -105,7 +105,7 @@ public static class RektorEndpoints
         await Page(c, 200, WebPage.Message, "Logga in", new MessagePage("Logga in", [$"Länken gäller {names}."], open, SignInLinks.Path, token));
     }
 
-    private static async Task SignIn(HttpContext c, SignInLinks links, WebUsers users, [FromForm(Name = "t")] string? token)
+    private static async Task SignIn(HttpContext c, SignInLinks links, [FromForm(Name = "t")] string? token)
     {
         if (await Check(c, links, token) is not { } principal)
         {
