@@ -12,15 +12,6 @@ public sealed partial class WebUsers
     public const string MentorRole = "Mentor";
     public const string ElevhalsanRole = "Elevhalsan";
 
-    /// <summary>The session's role for a group's link; a group without one is not served by the pages.</summary>
-    public static string? RoleOf(RecipientGroup group) => group switch
-    {
-        RecipientGroup.Rektor => RektorRole,
-        RecipientGroup.Mentor => MentorRole,
-        RecipientGroup.Elevhalsan => ElevhalsanRole,
-        _ => null,
-    };
-
     /// <summary>The group a session opened by another group's link is for, or null (a rektor's, an analyst's, a huvudman's session).</summary>
     public static RecipientGroup? GroupOf(ClaimsPrincipal user) =>
         user.Identity?.IsAuthenticated != true ? null
