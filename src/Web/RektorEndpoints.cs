@@ -19,6 +19,7 @@ using Skolnarvaro.Calendar;
 using Skolnarvaro.Analysis.Figures;
 using Skolnarvaro.Analysis.Investigations;
 using Skolnarvaro.Analysis.Pages;
+using Skolnarvaro.Schools;
 
 namespace Skolnarvaro.Web;
 
@@ -70,7 +71,7 @@ public static class RektorEndpoints
 
     private static async Task Home(HttpContext c, WebUsers users)
     {
-        var allowed = users.Allowed(c.User);
+        var allowed = users.Allowed(c.User).Concat(WebUsers.GroupSchools(c.User)).ToList();
         if ((c.User.IsInRole(WebUsers.AnalystRole) && allowed.Count > 0) || users.HuvudmanOf(c.User) is not null)
         {
             c.Response.Redirect("/huvudman");
@@ -91,32 +92,34 @@ public static class RektorEndpoints
 
     private static async Task SignInPage(HttpContext c, SignInLinks links, WebUsers users, [FromQuery(Name = "t")] string? token)
     {
-        if (await Check(c, links, users, token) is not (_, var schools))
+        if (await Check(c, links, token) is not { } principal)
         {
             return;
         }
 
+        var schools = principal.FindAll(WebUsers.SchoolClaim).Select(s => s.Value).ToList();
         var names = string.Join(", ", schools.Select(s => users.School(s)!.Name));
         // A button, not an automatic sign-in: a mail scanner that follows links opens nothing, and the session cookie (SameSite=Strict)
         // is set by a request from this site, so the browser sends it on the next one.
-        await Page(c, 200, WebPage.Message, "Logga in", new MessagePage("Logga in", [$"Länken gäller {names}."], "Öppna skolans lista", SignInLinks.Path, token));
+        var open = WebUsers.GroupOf(principal) == RecipientGroup.Mentor ? "Öppna dina klassers lista" : "Öppna skolans lista";
+        await Page(c, 200, WebPage.Message, "Logga in", new MessagePage("Logga in", [$"Länken gäller {names}."], open, SignInLinks.Path, token));
     }
 
-    private static async Task SignIn(HttpContext c, SignInLinks links, WebUsers users, [FromForm(Name = "t")] string? token)
+    private static async Task SignIn(HttpContext c, SignInLinks links, [FromForm(Name = "t")] string? token)
     {
-        if (await Check(c, links, users, token) is not (var email, var schools))
+        if (await Check(c, links, token) is not { } principal)
         {
             return;
         }
 
-        await c.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
-            WebUsers.Principal(email, users.RektorName(email) ?? email, WebUsers.RektorRole, schools, CookieAuthenticationDefaults.AuthenticationScheme));
+        await c.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
+        var schools = principal.FindAll(WebUsers.SchoolClaim).Select(s => s.Value).ToList();
         c.Response.StatusCode = StatusCodes.Status303SeeOther;
         c.Response.Headers.Location = schools.Count == 1 ? $"/skola/{schools[0]}" : "/";
     }
 
-    /// <summary>Whose a link is and the schools it opens now, or null after answering: tampered 400, expired 410, no longer the address's schools 403.</summary>
-    private static async Task<(string Email, IReadOnlyList<string> Schools)?> Check(HttpContext c, SignInLinks links, WebUsers users, string? token)
+    /// <summary>The session a link opens now (its group's, for the schools it still opens), or null after answering: tampered 400, expired 410, no longer the address's place 403.</summary>
+    private static async Task<ClaimsPrincipal?> Check(HttpContext c, SignInLinks links, string? token)
     {
         var throttle = c.RequestServices.GetRequiredService<SignInThrottle>();
         var address = c.Connection.RemoteIpAddress?.ToString() ?? "okänd";
@@ -141,15 +144,14 @@ public static class RektorEndpoints
                 return null;
         }
 
-        var schools = users.SchoolsOfRektor(claim!.Email).Where(claim.Schools.Contains).ToList();
-        if (schools.Count == 0)
+        var principal = await c.RequestServices.GetRequiredService<LinkGroups>().PrincipalAsync(claim!, CookieAuthenticationDefaults.AuthenticationScheme, c.RequestAborted);
+        if (principal is null)
         {
-            await Page(c, 403, WebPage.Message, "Ingen behörighet", new MessagePage("Länken gäller inte längre",
-                ["Adressen är inte längre rektor för skolan i kommunens skolregister. Kontakta kommunens analytiker om det är fel."], null, null, null));
+            await Page(c, 403, WebPage.Message, "Ingen behörighet", new MessagePage("Länken gäller inte längre", [LinkGroups.NoLonger(claim!.Group)], null, null, null));
             return null;
         }
 
-        return (claim.Email, schools);
+        return principal;
     }
 
     private static async Task LoginForm(HttpContext c, IOptions<WebOptions> options, [FromQuery(Name = "fel")] string? error) =>
@@ -190,17 +192,18 @@ public static class RektorEndpoints
         HttpContext c, WebUsers users, SchoolPageStore store, SchoolCalendar calendar, TimeProvider time, IOptions<InvestigationOptions> expected, string school,
         [FromQuery(Name = "klass")] string? className, [FromQuery(Name = "sortera")] string? sort, CancellationToken ct)
     {
-        if (await Scope(c, users, school) is not { } allowed)
+        if (await Scope(c, users, school) is not { } viewer)
         {
             return;
         }
 
-        var listed = await store.ListAsync(allowed, school, ct);
+        var listed = await store.ListAsync(viewer.Scope, school, ct);
         var info = users.School(school)!;
         // The calendar's school days, as on the huvudman's page: a school whose exports stopped does not stop the clock.
         var today = time.SchoolToday();
-        await Page(c, 200, WebPage.List, info.Name, WebPages.List(info, listed, className is { Length: > 0 } ? className : null, sort,
-            expected.Value.ExpectedWithinSchoolDays, since => calendar.DaysBetween(school, since, today)));
+        var page = WebPages.ForViewer(WebPages.List(info, listed, className is { Length: > 0 } ? className : null, sort,
+            expected.Value.ExpectedWithinSchoolDays, since => calendar.DaysBetween(school, since, today)), viewer, info);
+        await Page(c, 200, WebPage.List, page.Heading, page);
     }
 
     private static async Task PupilPage(
@@ -212,12 +215,12 @@ public static class RektorEndpoints
         HttpContext c, WebUsers users, SchoolPageStore store, TimeProvider time, IServiceProvider services, string school, string pupil, string? error, int status,
         CancellationToken ct, (InvestigationStep Step, bool Removed)? done = null, InvestigationStep? confirm = null)
     {
-        if (await Scope(c, users, school) is not { } allowed)
+        if (await Scope(c, users, school) is not { } viewer)
         {
             return;
         }
 
-        if (Key(pupil) is not { } key || await store.PupilAsync(allowed, school, key, ct) is not { } page)
+        if (Key(pupil) is not { } key || await store.PupilAsync(viewer.Scope, school, key, ct) is not { } page)
         {
             await Page(c, 404, WebPage.Message, "Eleven finns inte", new MessagePage("Eleven finns inte",
                 ["Ingen elev med den adressen finns på skolan."], "Till skolans lista", $"/skola/{school}", null));
@@ -225,7 +228,7 @@ public static class RektorEndpoints
         }
 
         var caveats = await services.GetRequiredService<SchoolCaveats>().ForSchoolAsync(school, ct);
-        var view = WebPages.Pupil(users.School(school)!, page, error, caveats, time, users.MayRecordSteps(c.User, school));
+        var view = WebPages.ForViewer(WebPages.Pupil(users.School(school)!, page, error, caveats, time, users.MayRecordSteps(c.User, school)), viewer, users.School(school)!);
         view = view with
         {
             Notice = done is { } d ? WebPages.StepNotice(view, d.Step, d.Removed) : null,
@@ -246,7 +249,7 @@ public static class RektorEndpoints
         string school, string pupil, [FromForm(Name = "steg")] string? step, [FromForm(Name = "datum")] string? date, [FromForm(Name = "atgard")] string? action,
         [FromForm(Name = "bekraftat")] string? confirmed, CancellationToken ct)
     {
-        if (await Scope(c, users, school) is not { } allowed)
+        if (await Scope(c, users, school) is not { } viewer)
         {
             return;
         }
@@ -258,7 +261,7 @@ public static class RektorEndpoints
             return;
         }
 
-        if (Key(pupil) is not { } key || await store.PupilAsync(allowed, school, key, ct) is null)
+        if (Key(pupil) is not { } key || await store.PupilAsync(viewer.Scope, school, key, ct) is null)
         {
             await Page(c, 404, WebPage.Message, "Eleven finns inte", new MessagePage("Eleven finns inte", ["Ingen elev med den adressen finns på skolan."], null, null, null));
             return;
@@ -364,8 +367,11 @@ public static class RektorEndpoints
         }
     }
 
-    /// <summary>The user's schools when <paramref name="school"/> is one of them; otherwise answers 401 or 403 and returns null.</summary>
-    private static async Task<IReadOnlyList<string>?> Scope(HttpContext c, WebUsers users, string school)
+    /// <summary>
+    /// What the user sees at <paramref name="school"/>: their schools when it is one of them, or what their group's session sees
+    /// there now (a mentor's classes); otherwise answers 401 or 403 and returns null.
+    /// </summary>
+    private static async Task<PageViewer?> Scope(HttpContext c, WebUsers users, string school)
     {
         if (c.User.Identity?.IsAuthenticated != true)
         {
@@ -374,14 +380,22 @@ public static class RektorEndpoints
         }
 
         var allowed = users.Allowed(c.User);
-        if (!allowed.Contains(school))
+        if (allowed.Contains(school))
         {
-            await Forbidden(c);
-            return null;
+            return new PageViewer(new PageScope(allowed), null);
         }
 
-        return allowed;
+        if (await c.RequestServices.GetRequiredService<LinkGroups>().ViewerAsync(c.User, school, c.RequestAborted) is { } viewer)
+        {
+            return viewer;
+        }
+
+        await (WebUsers.GroupOf(c.User) is { } group && WebUsers.GroupSchools(c.User).Contains(school) ? NoLongerAsync(c, group) : Forbidden(c));
+        return null;
     }
+
+    private static Task NoLongerAsync(HttpContext c, RecipientGroup group) => Page(c, 403, WebPage.Message, "Ingen behörighet",
+        new MessagePage("Ingen behörighet", [LinkGroups.NoLonger(group)], null, null, null));
 
     private static Task TooManyAttemptsAsync(HttpContext c) => Page(c, StatusCodes.Status429TooManyRequests, WebPage.Message, "För många försök",
         new MessagePage("För många försök", ["För många inloggningsförsök på kort tid. Vänta en minut och försök igen."], null, null, null));
@@ -414,7 +428,7 @@ public static class RektorEndpoints
         if (signedIn)
         {
             var analyst = c.User.IsInRole(WebUsers.AnalystRole);
-            nav.AddRange(users.Allowed(c.User).Take(analyst ? 0 : 10)
+            nav.AddRange(users.Allowed(c.User).Concat(WebUsers.GroupSchools(c.User)).Take(analyst ? 0 : 10)
                 .Select(s => new NavLink(users.School(s)!.Name, $"/skola/{s}", c.Request.Path.StartsWithSegments($"/skola/{s}"))));
             var overview = analyst ? "Kommunens översikt" : users.HuvudmanOf(c.User) is not null ? "Huvudmannens översikt" : null;
             if (overview is not null)

@@ -22,7 +22,20 @@ public sealed record LoginPage(string? Error, bool Oidc, bool Passwords);
 
 public sealed record ListPage(
     string School, string Skolenhetskod, string Counts, string Investigations, IReadOnlyList<ListRow> Rows, IReadOnlyList<ClassOption> Classes,
-    string? Class, IReadOnlyList<SortLink> Sorts, int Total, string? Note);
+    string? Class, IReadOnlyList<SortLink> Sorts, int Total, string? Note)
+{
+    /// <summary>The page's heading: the school's name, or whose view it is ("Mentor för 4A och 5B, Björkskolan").</summary>
+    public string Heading { get; init; } = School;
+
+    /// <summary>The line above the heading: who is listed.</summary>
+    public string Kicker { get; init; } = "Elever med hög frånvaro, riskfrånvaro eller stigande frånvaro";
+
+    /// <summary>Whose view, for the guidance shown: null a rektor's (and an analyst's or huvudman's), else the group's name.</summary>
+    public string? Group { get; init; }
+
+    /// <summary>Whether the legal steps are shown: not on a mentor's list, whose part is the first contact, not the investigation.</summary>
+    public bool ShowsSteps { get; init; } = true;
+}
 
 /// <param name="Step">The current legal step, compactly ("Anmäld 25 november"); <paramref name="Steps"/> all of them, for the title.</param>
 public sealed record ListRow(
@@ -47,6 +60,12 @@ public sealed record PupilView(
 
     /// <summary>The step a "Ta bort" asks to confirm before anything is removed; null otherwise.</summary>
     public StepView? Confirm { get; init; }
+
+    /// <summary>Where the pupil is listed, at the top: the school, or whose view it is ("Mentor för 4A, Björkskolan").</summary>
+    public string ListName { get; init; } = School;
+
+    /// <summary>Whether the legal steps are shown at all (not to a mentor); <see cref="CanRecord"/> whether they can be changed.</summary>
+    public bool ShowsSteps { get; init; } = true;
 }
 
 public sealed record ChartView(int Width, int Height, IReadOnlyList<ChartBar> Bars, IReadOnlyList<ChartLine> Lines);
@@ -96,7 +115,7 @@ public sealed record OverdueRow(string School, string Href, string Name, string 
 }
 
 /// <summary>Builds the pages' models from the analysis's reads: Swedish labels, dates, shares, the week chart.</summary>
-public static class WebPages
+public static partial class WebPages
 {
     private static readonly CultureInfo Sv = CultureInfo.GetCultureInfo("sv-SE");
 

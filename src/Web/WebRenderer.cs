@@ -4,6 +4,7 @@ using Skolnarvaro.Analysis.Investigations;
 using Skolnarvaro.Analysis.Pages;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Notifications.Digests;
+using Skolnarvaro.Schools;
 
 namespace Skolnarvaro.Web;
 
@@ -72,6 +73,15 @@ public sealed class WebRenderer
         yield return (WebPage.List, WebPages.List(school, [], "7B", "klass", 10, _ => 0));
         yield return (WebPage.Pupil, WebPages.Pupil(school, pupil, "Fel", ["Varning"], TimeProvider.System, true));
         yield return (WebPage.Pupil, WebPages.Pupil(school, pupil, null, [], TimeProvider.System, false));
+        // Each group's view of the list and the pupil: their headings, guidance and the steps shown or not.
+        foreach (var group in new[] { RecipientGroup.Mentor, RecipientGroup.Elevhalsan })
+        {
+            var viewer = new PageViewer(new PageScope([school.Skolenhetskod], group == RecipientGroup.Mentor ? ["7B"] : null), group);
+            yield return (WebPage.List, WebPages.ForViewer(WebPages.List(school, [listed], null, null, 10, _ => 1), viewer, school));
+            yield return (WebPage.List, WebPages.ForViewer(WebPages.List(school, [], null, null, 10, _ => 1), viewer, school));
+            yield return (WebPage.Pupil, WebPages.ForViewer(WebPages.Pupil(school, pupil, null, [], TimeProvider.System, false), viewer, school));
+        }
+
         var friskola = new WebSchool("87654321", "Exempelfriskolan", true, ["per.rektor@example.se"]) { Huvudman = "Exempel Skolor AB" };
         yield return (WebPage.Huvudman, WebPages.Kommun([school, friskola], [lines, lines with { Skolenhetskod = friskola.Skolenhetskod }], term, 10));
         yield return (WebPage.Huvudman, WebPages.Huvudman(friskola.Huvudman, [school, friskola], [lines with { Skolenhetskod = friskola.Skolenhetskod }], term, 10));

@@ -36,6 +36,7 @@ public static class WebServiceCollectionExtensions
             sp.GetRequiredService<SchoolRegistry>(), configuration.GetValue<bool>("Skolnarvaro:Demo:Enabled")));
         services.AddSingleton<SignInLinks>();
         services.AddSingleton<WebUsers>();
+        services.AddSingleton<LinkGroups>();
         services.AddSingleton(_ => new WebRenderer(TemplateFolders.Resolve(configuration[TemplateFolders.Key], baseDirectory)));
         services.AddHostedService<PageTemplatesCheck>();
         return services;

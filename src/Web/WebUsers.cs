@@ -9,6 +9,9 @@ public sealed record WebSchool(string Skolenhetskod, string Name, bool Independe
 {
     /// <summary>Its huvudman as the registry names it: the municipality for a kommunal school, the company or foundation behind a fristående one.</summary>
     public string Huvudman { get; init; } = "";
+
+    /// <summary>The school's elevhälsoteam as the registry names it, by address in lower case.</summary>
+    public IReadOnlyList<string> ElevhalsanEmails { get; init; } = [];
 }
 
 /// <summary>
@@ -16,7 +19,7 @@ public sealed record WebSchool(string Skolenhetskod, string Name, bool Independe
 /// fristående huvudman's people that huvudman's schools, a rektor the schools they lead. The registry is the one read at
 /// start, not reloaded while the worker runs; each request's session is checked against it.
 /// </summary>
-public sealed class WebUsers(SchoolRegistry registry, IOptions<WebOptions> options)
+public sealed partial class WebUsers(SchoolRegistry registry, IOptions<WebOptions> options)
 {
     public const string RektorRole = "Rektor";
     public const string AnalystRole = "Analytiker";
@@ -31,11 +34,15 @@ public sealed class WebUsers(SchoolRegistry registry, IOptions<WebOptions> optio
         .Where(s => s.Skolenhetskod.Length > 0)
         .Select(s => new WebSchool(
             s.Skolenhetskod, s.Name.Length > 0 ? s.Name : s.Skolenhetskod, s.Independent,
-            s.Rektorer.Select(r => r.Email.Trim().ToLowerInvariant()).Where(e => e.Length > 0).ToList())
+            Addresses(s.Rektorer))
         {
             Huvudman = s.Huvudman.Trim(),
+            ElevhalsanEmails = Addresses(s.Elevhalsan),
         })
         .ToList();
+
+    private static List<string> Addresses(IEnumerable<Recipient> recipients) =>
+        recipients.Select(r => r.Email.Trim().ToLowerInvariant()).Where(e => e.Length > 0).ToList();
 
     public IReadOnlyList<WebSchool> Schools => schools;
 

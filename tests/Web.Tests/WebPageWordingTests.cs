@@ -12,7 +12,7 @@ namespace Skolnarvaro.Web.Tests;
 /// endpoints build them. The rendered pages are checked in under Golden/; after a deliberate change run with
 /// SKOLNARVARO_UPDATE_GOLDEN=1, look at the diff (and the page in a browser at 1200 and 400 px), and commit it.
 /// </summary>
-public sealed class WebPageWordingTests
+public sealed partial class WebPageWordingTests
 {
     private static readonly WebRenderer Renderer = new(TestFiles.InRepo("templates"));
     private static readonly WebSchool Ekbacken = new("12345678", "Ekbackens skola", false, ["asa.oberg@ekbacken.example.se"]) { Huvudman = "Exempelstads kommun" };

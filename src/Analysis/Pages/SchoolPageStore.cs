@@ -37,13 +37,23 @@ public sealed record SchoolInvestigations(
 public sealed record OverduePupil(byte[] PupilKey, string FirstName, string LastName, string ClassName, DateOnly HighSince, int SchoolDays);
 
 /// <summary>
+/// The pupils a page may show: those of the allowed schools and, where <paramref name="Classes"/> is given (a mentor's
+/// classes), only those enrolled in one of them. Both are named in the SQL of every read that picks pupils.
+/// </summary>
+public sealed record PageScope(IReadOnlyCollection<string> Schools, IReadOnlyCollection<string>? Classes = null);
+
+/// <summary>
 /// The reads behind the rektor's page and the huvudman's view. Every query takes the schools the signed-in user may see
 /// and names them in SQL (<c>skolenhetskod = any(@allowed)</c>), so an edited URL can never reach another school's pupil.
 /// </summary>
 public sealed class SchoolPageStore(NpgsqlDataSource db, AttendanceFactStore facts, InvestigationStore investigations, SchoolCalendar calendar)
 {
     /// <summary>Everyone at a level at the school now, in the last run's concern order; empty for a school not allowed.</summary>
-    public async Task<IReadOnlyList<ListedPupil>> ListAsync(IReadOnlyCollection<string> allowed, string school, CancellationToken ct = default)
+    public Task<IReadOnlyList<ListedPupil>> ListAsync(IReadOnlyCollection<string> allowed, string school, CancellationToken ct = default) =>
+        ListAsync(new PageScope(allowed), school, ct);
+
+    /// <summary>Everyone at a level in the scope at the school now, in the last run's concern order; empty for a school not allowed.</summary>
+    public async Task<IReadOnlyList<ListedPupil>> ListAsync(PageScope scope, string school, CancellationToken ct = default)
     {
         await using var cmd = db.CreateCommand("""
             with latest as (select max(run_id) as run_id from flag where skolenhetskod = @school)
@@ -60,10 +70,10 @@ public sealed class SchoolPageStore(NpgsqlDataSource db, AttendanceFactStore fac
             join pupil p on p.pupil_key = f.pupil_key
             left join enrolment e on e.pupil_key = f.pupil_key and e.skolenhetskod = f.skolenhetskod
             left join investigation i on i.skolenhetskod = f.skolenhetskod and i.pupil_key = f.pupil_key
-            where f.skolenhetskod = @school and f.skolenhetskod = any(@allowed)
+            where f.skolenhetskod = @school and f.skolenhetskod = any(@allowed) and (not @byClass or lower(e.class_name) = any(@classes))
             order by 10, f.pupil_key
             """);
-        Scope(cmd, allowed, school);
+        Scope(cmd, scope, school);
         var result = new List<ListedPupil>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
@@ -78,8 +88,16 @@ public sealed class SchoolPageStore(NpgsqlDataSource db, AttendanceFactStore fac
     }
 
     /// <summary>One pupil at the school with their term week by week, level history and legal steps; null when not enrolled there or not allowed.</summary>
-    public async Task<PupilPage?> PupilAsync(IReadOnlyCollection<string> allowed, string school, byte[] pupilKey, CancellationToken ct = default)
+    public Task<PupilPage?> PupilAsync(IReadOnlyCollection<string> allowed, string school, byte[] pupilKey, CancellationToken ct = default) =>
+        PupilAsync(new PageScope(allowed), school, pupilKey, ct);
+
+    /// <summary>
+    /// One pupil in the scope with their term week by week, level history and legal steps; null when not enrolled at the school,
+    /// not in the scope's classes, or the school is not allowed. The first read decides, in SQL; the others follow from its answer.
+    /// </summary>
+    public async Task<PupilPage?> PupilAsync(PageScope scope, string school, byte[] pupilKey, CancellationToken ct = default)
     {
+        var allowed = scope.Schools;
         await using var conn = await db.OpenConnectionAsync(ct);
         string first, last, className;
         DateOnly lastDate;
@@ -88,9 +106,10 @@ public sealed class SchoolPageStore(NpgsqlDataSource db, AttendanceFactStore fac
                    coalesce((select max(date) from attendance_fact where skolenhetskod = e.skolenhetskod), e.last_date)
             from enrolment e join pupil p on p.pupil_key = e.pupil_key
             where e.skolenhetskod = @school and e.skolenhetskod = any(@allowed) and e.pupil_key = @key
+              and (not @byClass or lower(e.class_name) = any(@classes))
             """, conn))
         {
-            Scope(cmd, allowed, school);
+            Scope(cmd, scope, school);
             cmd.Parameters.AddWithValue("key", pupilKey);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             if (!await r.ReadAsync(ct))
@@ -195,6 +214,13 @@ public sealed class SchoolPageStore(NpgsqlDataSource db, AttendanceFactStore fac
         }
 
         return result;
+    }
+
+    private static void Scope(NpgsqlCommand cmd, PageScope scope, string school)
+    {
+        Scope(cmd, scope.Schools, school);
+        cmd.Parameters.AddWithValue("byClass", scope.Classes is not null);
+        cmd.Parameters.AddWithValue("classes", NpgsqlDbType.Array | NpgsqlDbType.Text, (scope.Classes ?? []).Select(c => c.Trim().ToLowerInvariant()).ToArray());
     }
 
     private static void Scope(NpgsqlCommand cmd, IReadOnlyCollection<string> allowed, string school)

@@ -14,7 +14,7 @@ public sealed record ClassWithMentors(string Class, IReadOnlyList<Mentor> Mentor
 /// <see cref="RosterImporter"/>): the question a mentor's digest, or an explanation of one afterwards, asks.
 /// A school's classes on a night are those of its pupils in the exports of that school year up to that night.
 /// </summary>
-public sealed class ClassMentors(NpgsqlDataSource db)
+public sealed partial class ClassMentors(NpgsqlDataSource db)
 {
     /// <summary>The mentors of class <paramref name="className"/> at the school on night <paramref name="night"/>, by name.</summary>
     public async Task<IReadOnlyList<Mentor>> OfClassAsync(string skolenhetskod, string className, DateOnly night, CancellationToken ct = default)

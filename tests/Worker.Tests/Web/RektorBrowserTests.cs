@@ -15,28 +15,16 @@ namespace Skolnarvaro.Worker.Tests.Web;
 public sealed class RektorBrowserTests(RektorPageFixture fixture) : IDisposable
 {
     private const string School = "33726561"; // Björkskolan
-    private readonly ChromeDriver browser = StartChromium();
+    private readonly ChromeDriver browser = Chromium.Start();
 
     public void Dispose() => browser.Quit();
-
-    private static ChromeDriver StartChromium()
-    {
-        // An explicit driver path keeps Selenium Manager off the network.
-        var service = ChromeDriverService.CreateDefaultService("/usr/bin", "chromedriver");
-        service.HideCommandPromptWindow = true;
-        var options = new ChromeOptions { BinaryLocation = "/usr/bin/chromium" };
-        // The console is read for Content-Security-Policy violations.
-        options.SetLoggingPreference(LogType.Browser, LogLevel.All);
-        options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1200,900", "--lang=sv-SE");
-        return new ChromeDriver(service, options, TimeSpan.FromMinutes(1));
-    }
 
     [Fact]
     public async Task A_rektor_follows_the_digest_link_records_an_investigation_and_the_next_digest_does_not_remind()
     {
         var digest = fixture.Digests.First(d => d.School == School);
         browser.Navigate().GoToUrl(digest.Link);
-        SubmitAndWait(browser.FindElement(By.CssSelector("button.primary")));
+        browser.SubmitAndWait(browser.FindElement(By.CssSelector("button.primary")));
 
         browser.Url.Should().EndWith($"/skola/{School}");
         browser.FindElement(By.TagName("h1")).Text.Should().Be("Björkskolan");
@@ -49,7 +37,7 @@ public sealed class RektorBrowserTests(RektorPageFixture fixture) : IDisposable
         digest.Text.Should().Contain($"ref. {RektorPageFixture.DigestReference(key)}", "the first pupil on the list is in the go-live digest");
         browser.Navigate().GoToUrl(pupil);
         browser.FindElement(By.CssSelector("svg[aria-label='Frånvaro per vecka']")).Should().NotBeNull();
-        SubmitAndWait(browser.FindElement(By.CssSelector("form input[name='steg'][value='Started']"))
+        browser.SubmitAndWait(browser.FindElement(By.CssSelector("form input[name='steg'][value='Started']"))
             .FindElement(By.XPath("..")).FindElement(By.CssSelector("button[value='spara']")));
 
         browser.Url.Should().Be(pupil + "?sparat=Started");
@@ -58,7 +46,7 @@ public sealed class RektorBrowserTests(RektorPageFixture fixture) : IDisposable
         browser.FindElement(By.CssSelector(".steps details summary")).Text.Should().Be("Ändringar (1)");
 
         // "Ta bort" asks first; leaving the question removes nothing.
-        SubmitAndWait(browser.FindElement(By.CssSelector("form input[name='steg'][value='Started']"))
+        browser.SubmitAndWait(browser.FindElement(By.CssSelector("form input[name='steg'][value='Started']"))
             .FindElement(By.XPath("..")).FindElement(By.CssSelector("button[value='ta-bort']")));
         browser.FindElement(By.CssSelector(".steps form.error")).Text.Should().Contain("Ta bort utredning inledd").And.Contain("Ja, ta bort");
         browser.Navigate().GoToUrl(pupil);
@@ -66,7 +54,7 @@ public sealed class RektorBrowserTests(RektorPageFixture fixture) : IDisposable
 
         // A form posted without its antiforgery field (as another site's form would be): refused, nothing recorded.
         browser.ExecuteScript("document.querySelectorAll(\"input[name='__skolnarvaro']\").forEach(e => e.remove());");
-        SubmitAndWait(browser.FindElement(By.CssSelector("form input[name='steg'][value='Reported']"))
+        browser.SubmitAndWait(browser.FindElement(By.CssSelector("form input[name='steg'][value='Reported']"))
             .FindElement(By.XPath("..")).FindElement(By.CssSelector("button[value='spara']")));
         browser.FindElement(By.TagName("h1")).Text.Should().Be("Begäran kunde inte tas emot");
         browser.Navigate().GoToUrl(pupil);
@@ -117,32 +105,6 @@ public sealed class RektorBrowserTests(RektorPageFixture fixture) : IDisposable
         browser.ExecuteScript("return typeof window.Hangfire").Should().Be("object", "the dashboard's own script ran");
         browser.Manage().Logs.GetLog(LogType.Browser).Select(e => e.Message)
             .Should().NotContain(m => m.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase));
-    }
-
-    /// <summary>
-    /// Clicks a form's submit button and waits until the browser has left the page. Click returns once the click is
-    /// dispatched, not when the answer has loaded: reading the page straight after found the old page's elements, which
-    /// went stale under the reader on a loaded machine (StaleElementReferenceException).
-    /// </summary>
-    private void SubmitAndWait(IWebElement button)
-    {
-        var page = browser.FindElement(By.TagName("html"));
-        button.Click();
-        new WebDriverWait(browser, TimeSpan.FromMinutes(1)).Until(driver => IsGone(page) && driver is IJavaScriptExecutor js
-            && js.ExecuteScript("return document.readyState") is "complete");
-    }
-
-    private static bool IsGone(IWebElement element)
-    {
-        try
-        {
-            _ = element.Enabled; // any command on an element of a page that is gone throws
-            return false;
-        }
-        catch (StaleElementReferenceException)
-        {
-            return true;
-        }
     }
 
     private async Task<string> ForeignPupilAsync()

@@ -45,7 +45,7 @@ public sealed partial class RektorPageFixture : IAsyncLifetime
         exit.Should().Be(0, log);
         var mails = await Smtp.WaitForMessagesAsync(8, TimeSpan.FromMinutes(1));
         Digests = mails.Select(m => Parse(MimeMessage.Load(new MemoryStream(m.Raw)))).ToList();
-        Worker = WorkerProcess.Start(Db, OrchestrationHarness.SampleSchools, Temp.Path, Smtp.Port, settings: Settings(), dashboardPort: Port);
+        Worker = WorkerProcess.Start(Db, OrchestrationHarness.SampleSchools, Temp.Path, Smtp.Port, settings: ServedSettings(), dashboardPort: Port);
         await Worker.WaitUntilReadyAsync(TimeSpan.FromMinutes(2));
     }
 
@@ -62,6 +62,12 @@ public sealed partial class RektorPageFixture : IAsyncLifetime
     public async Task<(int ExitCode, string Log)> RunOnceAsync(DateOnly? asOf = null)
     {
         string[] args = asOf is { } d ? ["run-once", "--as-of", d.ToString("yyyy-MM-dd")] : ["run-once"];
+        return await CliAsync(args);
+    }
+
+    /// <summary>A command of the command line over the sample, as a process, with the fixture's settings and SMTP server.</summary>
+    public async Task<(int ExitCode, string Log)> CliAsync(params string[] args)
+    {
         var start = PipelineHost.CliStartInfo(Db, OrchestrationHarness.SampleSchools, Temp.Path, args);
         foreach (var (key, value) in Settings())
         {
