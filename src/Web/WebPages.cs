@@ -106,10 +106,16 @@ public static class WebPages
 
     public static string PupilHref(string school, byte[] key) => $"/skola/{school}/elev/{Ref(key)}";
 
+    /// <summary>The school's own steps, in the order the rektor's page lists them.</summary>
+    public static readonly IReadOnlyList<InvestigationStep> SchoolSteps = [InvestigationStep.Started, InvestigationStep.Reported, InvestigationStep.Closed];
+
     public static string StepLabel(InvestigationStep step) => step switch
     {
         InvestigationStep.Started => "Utredning inledd",
         InvestigationStep.Reported => "Anmält till huvudmannen",
+        InvestigationStep.SupportRequested => "Stöd begärt från skolnärvaroteamet",
+        InvestigationStep.SupportStarted => "Stöd påbörjat",
+        InvestigationStep.SupportEnded => "Stöd avslutat",
         _ => "Avslutad",
     };
 
@@ -167,7 +173,7 @@ public static class WebPages
         var level = p.Level?.ToString();
         // A step not yet taken offers today's date: recording it "today" is one press.
         var today = time.SchoolToday();
-        var steps = Enum.GetValues<InvestigationStep>().Select(s => new StepView(
+        var steps = SchoolSteps.Select(s => new StepView(
             s.ToString(), StepLabel(s), p.Investigation?.On(s) is { } d ? Date(d) : null,
             (p.Investigation?.On(s) ?? today).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             s == InvestigationStep.Started || p.Investigation?.StartedOn is not null)).ToList();
