@@ -264,6 +264,13 @@ public static class RektorEndpoints
             return;
         }
 
+        if (StepNamed(step) is { } asked && !StepOwners.RektorRecords(users.School(school)!, asked))
+        {
+            await Page(c, 403, WebPage.Message, "Ingen behörighet", new MessagePage("Ingen behörighet",
+                [StepOwners.NotTheRektors(asked)], "Tillbaka till eleven", $"/skola/{school}/elev/{pupil}", null));
+            return;
+        }
+
         string? error = null;
         if (StepNamed(step) is not { } kind)
         {

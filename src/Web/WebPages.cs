@@ -64,7 +64,14 @@ public sealed record MonthTick(string Label, int Left);
 
 public sealed record EpisodeView(string Level, string LevelCode, string From, string To, string How, int Left, int Width);
 
-public sealed record StepView(string Code, string Label, string? Date, string Value, bool Enabled);
+public sealed record StepView(string Code, string Label, string? Date, string Value, bool Enabled)
+{
+    /// <summary>What to record first, shown where the step cannot be recorded yet.</summary>
+    public string Hint { get; init; } = "Registrera först att utredningen har inletts.";
+
+    /// <summary>Another group's step, shown but not recorded here (the skolnärvaroteam's on the rektor's page).</summary>
+    public bool ReadOnly { get; init; }
+}
 
 public sealed record ChangeView(string When, string Who, string What);
 
@@ -173,10 +180,7 @@ public static class WebPages
         var level = p.Level?.ToString();
         // A step not yet taken offers today's date: recording it "today" is one press.
         var today = time.SchoolToday();
-        var steps = SchoolSteps.Select(s => new StepView(
-            s.ToString(), StepLabel(s), p.Investigation?.On(s) is { } d ? Date(d) : null,
-            (p.Investigation?.On(s) ?? today).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            s == InvestigationStep.Started || p.Investigation?.StartedOn is not null)).ToList();
+        var steps = SchoolSteps.Select(s => Step(p.Investigation, s, today)).Concat(HandOff(school, p.Investigation, today)).ToList();
         var changes = p.Changes.Reverse().Select(c => new ChangeView(
             TimeZoneInfo.ConvertTime(c.RecordedAt, time.LocalTimeZone).ToString("d MMMM yyyy HH:mm", Sv),
             c.RecordedBy, c.Date is { } d ? $"{StepLabel(c.Step)}: {Date(d)}" : $"{StepLabel(c.Step)}: borttaget")).ToList();
@@ -186,6 +190,41 @@ public static class WebPages
             p.TermShare is { } t ? DigestBuilder.Percent(t) : "–", p.RecentShare is { } r ? DigestBuilder.Percent(r) : "–",
             p.Descriptions, TermName(p.Term), p.ShowsDays, Chart(p.Weeks), Weeks(p.Weeks), Episodes(p.Episodes, p.Term, today), Months(p.Term), steps, changes,
             $"{PupilHref(school.Skolenhetskod, p.PupilKey)}/steg", error, caveats, canRecord);
+    }
+
+    /// <summary>A step as a row of the steps' card: its date, the date its form offers, and whether it can be recorded yet.</summary>
+    public static StepView Step(Investigation? i, InvestigationStep s, DateOnly today) => new(
+        s.ToString(), StepLabel(s), i?.On(s) is { } d ? Date(d) : null, (i?.On(s) ?? today).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        StepOrder.Before(s) is not { } before || i?.On(before) is not null)
+    {
+        Hint = StepOrder.Before(s) switch
+        {
+            InvestigationStep.Reported => "Registrera först anmälan till huvudmannen.",
+            InvestigationStep.SupportRequested => "Registrera först att stöd har begärts.",
+            InvestigationStep.SupportStarted => "Registrera först att stödet har påbörjats.",
+            _ => "Registrera först att utredningen har inletts.",
+        },
+    };
+
+    /// <summary>
+    /// The hand-off on the rektor's page: "Stöd begärt" where the school has a skolnärvaroteam (or a request was recorded), and
+    /// once requested, the team's own steps, shown but recorded by the team.
+    /// </summary>
+    private static IEnumerable<StepView> HandOff(WebSchool school, Investigation? i, DateOnly today)
+    {
+        if (school.TeamEmails.Count == 0 && i?.SupportRequestedOn is null)
+        {
+            yield break;
+        }
+
+        yield return school.TeamEmails.Count == 0
+            ? Step(i, InvestigationStep.SupportRequested, today) with { ReadOnly = true, Hint = "Skolan har inget skolnärvaroteam i skolregistret." }
+            : Step(i, InvestigationStep.SupportRequested, today);
+        if (i?.SupportRequestedOn is not null)
+        {
+            yield return Step(i, InvestigationStep.SupportStarted, today) with { ReadOnly = true, Hint = "Registreras av skolnärvaroteamet." };
+            yield return Step(i, InvestigationStep.SupportEnded, today) with { ReadOnly = true, Hint = "Registreras av skolnärvaroteamet." };
+        }
     }
 
     /// <summary>"Sparat: Utredning inledd 23 november 2026." or "Borttaget: Anmält till huvudmannen." — what the last press did.</summary>

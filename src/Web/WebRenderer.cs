@@ -72,6 +72,8 @@ public sealed class WebRenderer
         yield return (WebPage.List, WebPages.List(school, [], "7B", "klass", 10, _ => 0));
         yield return (WebPage.Pupil, WebPages.Pupil(school, pupil, "Fel", ["Varning"], TimeProvider.System, true));
         yield return (WebPage.Pupil, WebPages.Pupil(school, pupil, null, [], TimeProvider.System, false));
+        var handedOver = pupil with { Investigation = investigation with { SupportRequestedOn = new DateOnly(2026, 10, 26) } };
+        yield return (WebPage.Pupil, WebPages.Pupil(school with { TeamEmails = ["team@example.se"] }, handedOver, null, [], TimeProvider.System, true));
         var friskola = new WebSchool("87654321", "Exempelfriskolan", true, ["per.rektor@example.se"]) { Huvudman = "Exempel Skolor AB" };
         yield return (WebPage.Huvudman, WebPages.Kommun([school, friskola], [lines, lines with { Skolenhetskod = friskola.Skolenhetskod }], term, 10));
         yield return (WebPage.Huvudman, WebPages.Huvudman(friskola.Huvudman, [school, friskola], [lines with { Skolenhetskod = friskola.Skolenhetskod }], term, 10));

@@ -9,6 +9,9 @@ public sealed record WebSchool(string Skolenhetskod, string Name, bool Independe
 {
     /// <summary>Its huvudman as the registry names it: the municipality for a kommunal school, the company or foundation behind a fristående one.</summary>
     public string Huvudman { get; init; } = "";
+
+    /// <summary>The addresses of the skolnärvaroteam that takes the school's support requests, in lower case; empty: no team to hand over to.</summary>
+    public IReadOnlyList<string> TeamEmails { get; init; } = [];
 }
 
 /// <summary>
@@ -34,6 +37,7 @@ public sealed class WebUsers(SchoolRegistry registry, IOptions<WebOptions> optio
             s.Rektorer.Select(r => r.Email.Trim().ToLowerInvariant()).Where(e => e.Length > 0).ToList())
         {
             Huvudman = s.Huvudman.Trim(),
+            TeamEmails = s.Skolnarvaroteam.Select(r => r.Email.Trim().ToLowerInvariant()).Where(e => e.Length > 0).ToList(),
         })
         .ToList();
 
