@@ -65,13 +65,18 @@ public static class RektorEndpoints
         app.MapGet("/skola/{school}/elev/{pupil}", PupilPage);
         app.MapPost("/skola/{school}/elev/{pupil}/steg", RecordStep);
         app.MapGet("/huvudman", Huvudman);
+        app.MapTeamPages();
         return app;
     }
 
     private static async Task Home(HttpContext c, WebUsers users)
     {
         var allowed = users.Allowed(c.User);
-        if ((c.User.IsInRole(WebUsers.AnalystRole) && allowed.Count > 0) || users.HuvudmanOf(c.User) is not null)
+        if (users.TeamSchools(c.User).Count > 0)
+        {
+            c.Response.Redirect(TeamAccess.Path);
+        }
+        else if ((c.User.IsInRole(WebUsers.AnalystRole) && allowed.Count > 0) || users.HuvudmanOf(c.User) is not null)
         {
             c.Response.Redirect("/huvudman");
         }
@@ -109,6 +114,12 @@ public static class RektorEndpoints
             return;
         }
 
+        if (links.Check(token).Item2?.Group == Schools.RecipientGroup.Skolnarvaroteam)
+        {
+            await TeamEndpoints.SignInAsync(c, email, schools);
+            return;
+        }
+
         await c.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
             WebUsers.Principal(email, users.RektorName(email) ?? email, WebUsers.RektorRole, schools, CookieAuthenticationDefaults.AuthenticationScheme));
         c.Response.StatusCode = StatusCodes.Status303SeeOther;
@@ -141,7 +152,7 @@ public static class RektorEndpoints
                 return null;
         }
 
-        var schools = users.SchoolsOfRektor(claim!.Email).Where(claim.Schools.Contains).ToList();
+        var schools = TeamAccess.SchoolsNow(users, claim!);
         if (schools.Count == 0)
         {
             await Page(c, 403, WebPage.Message, "Ingen behörighet", new MessagePage("Länken gäller inte längre",
@@ -149,7 +160,7 @@ public static class RektorEndpoints
             return null;
         }
 
-        return (claim.Email, schools);
+        return (claim!.Email, schools);
     }
 
     private static async Task LoginForm(HttpContext c, IOptions<WebOptions> options, [FromQuery(Name = "fel")] string? error) =>
@@ -337,7 +348,7 @@ public static class RektorEndpoints
         }
     }
 
-    private static ILogger Log(HttpContext c) => c.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(WebLog.Category);
+    internal static ILogger Log(HttpContext c) => c.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(WebLog.Category);
 
     /// <summary>
     /// Kommunens översikt for an analyst; Huvudmannens översikt for a fristående huvudman's person, its reads scoped in SQL to that
@@ -393,14 +404,14 @@ public static class RektorEndpoints
     private static Task TooManyAttemptsAsync(HttpContext c) => Page(c, StatusCodes.Status429TooManyRequests, WebPage.Message, "För många försök",
         new MessagePage("För många försök", ["För många inloggningsförsök på kort tid. Vänta en minut och försök igen."], null, null, null));
 
-    private static Task NotSignedIn(HttpContext c) => Page(c, 401, WebPage.Message, "Logga in", new MessagePage("Logga in",
+    internal static Task NotSignedIn(HttpContext c) => Page(c, 401, WebPage.Message, "Logga in", new MessagePage("Logga in",
         ["Öppna länken i den senaste sammanfattningen från Skolnärvaro för att se skolans lista. Länken är personlig och gäller i två veckor."],
         "Logga in som analytiker eller huvudman", "/logga-in", null));
 
-    private static Task Forbidden(HttpContext c) => Page(c, 403, WebPage.Message, "Ingen behörighet", new MessagePage("Ingen behörighet",
+    internal static Task Forbidden(HttpContext c) => Page(c, 403, WebPage.Message, "Ingen behörighet", new MessagePage("Ingen behörighet",
         ["Sidan gäller en skola du inte har behörighet till."], "Till dina skolor", "/", null));
 
-    private static byte[]? Key(string pupil)
+    internal static byte[]? Key(string pupil)
     {
         if (pupil.Length is not (64 or 40) || !pupil.All(Uri.IsHexDigit))
         {
@@ -410,7 +421,7 @@ public static class RektorEndpoints
         return Convert.FromHexString(pupil);
     }
 
-    private static async Task Page(HttpContext c, int status, WebPage page, string title, object model)
+    internal static async Task Page(HttpContext c, int status, WebPage page, string title, object model)
     {
         var renderer = c.RequestServices.GetRequiredService<WebRenderer>();
         var users = c.RequestServices.GetRequiredService<WebUsers>();
@@ -427,6 +438,11 @@ public static class RektorEndpoints
             if (overview is not null)
             {
                 nav.Add(new NavLink(overview, "/huvudman", c.Request.Path.StartsWithSegments("/huvudman")));
+            }
+
+            if (users.TeamSchools(c.User).Count > 0)
+            {
+                nav.Add(new NavLink("Skolnärvaroteamet", TeamAccess.Path, c.Request.Path.StartsWithSegments(TeamAccess.Path)));
             }
         }
 

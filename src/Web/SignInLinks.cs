@@ -5,11 +5,16 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Skolnarvaro.Notifications;
 using Skolnarvaro.Notifications.Digests;
+using Skolnarvaro.Schools;
 
 namespace Skolnarvaro.Web;
 
 /// <summary>What a link says, once its signature holds: whose it is, for which schools, until when.</summary>
-public sealed record SignInClaim(string Email, IReadOnlyList<string> Schools, DateTimeOffset Expires);
+public sealed record SignInClaim(string Email, IReadOnlyList<string> Schools, DateTimeOffset Expires)
+{
+    /// <summary>Whose link it is: a rektor's unless the token names another group.</summary>
+    public RecipientGroup Group { get; init; } = RecipientGroup.Rektor;
+}
 
 public enum LinkCheck { Valid, Tampered, Expired }
 
@@ -39,8 +44,20 @@ public sealed class SignInLinks(IOptions<WebOptions> options, WebUsers users, Ti
         return links;
     }
 
+    public DigestLink? ForRecipient(string school, RecipientGroup group, string email) => group switch
+    {
+        RecipientGroup.Skolnarvaroteam => ForTeam(school, email),
+        _ => null,
+    };
+
+    /// <summary>A skolnärvaroteam address's link to its view: every school whose registry entry lists the address, not only this one.</summary>
+    private DigestLink? ForTeam(string school, string email) =>
+        users.School(school)?.TeamEmails.Contains(email.Trim().ToLowerInvariant()) == true
+            ? For(email, users.SchoolsOfTeam(email), RecipientGroup.Skolnarvaroteam)
+            : null;
+
     /// <summary>The link for a digest to <paramref name="email"/>, or null when the pages are not reachable by link.</summary>
-    public DigestLink? For(string email, IReadOnlyList<string> schools)
+    public DigestLink? For(string email, IReadOnlyList<string> schools, RecipientGroup group = RecipientGroup.Rektor)
     {
         if (!Enabled)
         {
@@ -50,13 +67,15 @@ public sealed class SignInLinks(IOptions<WebOptions> options, WebUsers users, Ti
         // Valid to the end of the last day, school time, so "gäller till och med 12 december" holds all of that day.
         var lastDay = time.SchoolToday().AddDays(options.Value.LinkValidDays);
         var expires = time.Instant(lastDay.AddDays(1), TimeOnly.MinValue);
-        var url = $"{options.Value.PublicUrl!.TrimEnd('/')}{Path}?t={Token(email, schools, expires)}";
+        var url = $"{options.Value.PublicUrl!.TrimEnd('/')}{Path}?t={Token(email, schools, expires, group)}";
         return new DigestLink(url, lastDay.ToString("d MMMM yyyy", CultureInfo.GetCultureInfo("sv-SE")));
     }
 
-    public string Token(string email, IReadOnlyList<string> schools, DateTimeOffset expires)
+    public string Token(string email, IReadOnlyList<string> schools, DateTimeOffset expires, RecipientGroup group = RecipientGroup.Rektor)
     {
-        var payload = Encoding.UTF8.GetBytes($"{email.Trim().ToLowerInvariant()}\n{string.Join(',', schools)}\n{expires.ToUnixTimeSeconds()}");
+        // A rektor's token is as it always was; another group's names the group on a fourth line.
+        var groupLine = group == RecipientGroup.Rektor ? "" : $"\n{group}";
+        var payload = Encoding.UTF8.GetBytes($"{email.Trim().ToLowerInvariant()}\n{string.Join(',', schools)}\n{expires.ToUnixTimeSeconds()}{groupLine}");
         return $"{WebEncoders.Base64UrlEncode(payload)}.{WebEncoders.Base64UrlEncode(Sign(payload))}";
     }
 
@@ -78,15 +97,23 @@ public sealed class SignInLinks(IOptions<WebOptions> options, WebUsers users, Ti
         }
 
         if (!CryptographicOperations.FixedTimeEquals(Sign(payload), given)
-            || Encoding.UTF8.GetString(payload).Split('\n') is not [var email, var schools, var seconds]
-            || !long.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out var unix))
+            || Encoding.UTF8.GetString(payload).Split('\n') is not [var email, var schools, var seconds, ..]
+            || !long.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out var unix)
+            || GroupOf(Encoding.UTF8.GetString(payload)) is not { } group)
         {
             return (LinkCheck.Tampered, null);
         }
 
-        var claim = new SignInClaim(email, schools.Split(',', StringSplitOptions.RemoveEmptyEntries), DateTimeOffset.FromUnixTimeSeconds(unix));
+        var claim = new SignInClaim(email, schools.Split(',', StringSplitOptions.RemoveEmptyEntries), DateTimeOffset.FromUnixTimeSeconds(unix)) { Group = group };
         return (claim.Expires <= time.GetUtcNow() ? LinkCheck.Expired : LinkCheck.Valid, claim);
     }
+
+    private static RecipientGroup? GroupOf(string payload) => payload.Split('\n') switch
+    {
+        { Length: 3 } => RecipientGroup.Rektor,
+        [_, _, _, var name] => Enum.GetValues<RecipientGroup>().Where(g => g != RecipientGroup.Rektor && g.ToString() == name).Select(g => (RecipientGroup?)g).FirstOrDefault(),
+        _ => null,
+    };
 
     private byte[] Sign(byte[] payload) => HMACSHA256.HashData(Encoding.UTF8.GetBytes(options.Value.LinkKey ?? ""), payload);
 }
