@@ -84,6 +84,9 @@ public sealed record HuvudmanPage(string Kicker, string Heading, string Intro, s
 {
     /// <summary>Stigande frånvaro is the trend model's: its column is left out where no school has any (no model scores).</summary>
     public bool ShowTrend => Parts.Any(p => p.Total.Trend > 0);
+
+    /// <summary>The support columns, where a school of the page has a skolnärvaroteam or a request was recorded in the term.</summary>
+    public bool ShowSupport { get; init; }
 }
 
 /// <summary>
@@ -92,9 +95,19 @@ public sealed record HuvudmanPage(string Kicker, string Heading, string Intro, s
 /// <param name="Heading">"Kommunala skolor", "Fristående skolor", or null on a huvudman's own page.</param>
 /// <param name="ShowHuvudman">Each school's huvudman under its name (the fristående schools on the municipality's page).</param>
 public sealed record OverviewPart(
-    string? Heading, string? Note, string Lead, IReadOnlyList<HuvudmanRow> Rows, HuvudmanRow Total, IReadOnlyList<OverdueRow> Overdue, bool ShowHuvudman);
+    string? Heading, string? Note, string Lead, IReadOnlyList<HuvudmanRow> Rows, HuvudmanRow Total, IReadOnlyList<OverdueRow> Overdue, bool ShowHuvudman)
+{
+    /// <summary>How soon support was requested and started, as medians of school days; null without a request in the term.</summary>
+    public string? SupportLine { get; init; }
+}
 
-public sealed record HuvudmanRow(string School, string Href, string Huvudman, int High, int AtRisk, int Trend, int Started, int Reported, int Closed, int Overdue);
+public sealed record HuvudmanRow(string School, string Href, string Huvudman, int High, int AtRisk, int Trend, int Started, int Reported, int Closed, int Overdue)
+{
+    /// <summary>Support requested from the skolnärvaroteam in the term, and of those requests the ones it started.</summary>
+    public int SupportRequested { get; init; }
+
+    public int SupportStarted { get; init; }
+}
 
 public sealed record OverdueRow(string School, string Href, string Name, string ClassName, string HighSince, int SchoolDays)
 {
@@ -256,7 +269,10 @@ public static class WebPages
         }
 
         return new HuvudmanPage("Kommunens översikt", "Utredningar per skola",
-            "Alla grundskolor i kommunen, kommunala och fristående, var för sig.", TermName(term), expected, parts);
+            "Alla grundskolor i kommunen, kommunala och fristående, var för sig.", TermName(term), expected, parts)
+        {
+            ShowSupport = SupportShown(schools, parts),
+        };
     }
 
     /// <summary>Huvudmannens översikt: one fristående huvudman's schools, and nothing of any other school.</summary>
@@ -266,8 +282,14 @@ public static class WebPages
         var part = Part(own, lines, expected, null, null, "Alla skolor", "till huvudmannen", false);
         return new HuvudmanPage($"Huvudmannens översikt · {huvudman}", "Utredningar per skola",
             $"{(own.Count == 1 ? "Skolan" : "Skolorna")} som {huvudman} är huvudman för. Rektorn anmäler till huvudmannen att en utredning har inletts.",
-            TermName(term), expected, [part]);
+            TermName(term), expected, [part])
+        {
+            ShowSupport = SupportShown(own, [part]),
+        };
     }
+
+    private static bool SupportShown(IReadOnlyList<WebSchool> schools, IReadOnlyList<OverviewPart> parts) =>
+        schools.Any(s => s.TeamEmails.Count > 0) || parts.Any(p => p.Total.SupportRequested > 0);
 
     private static OverviewPart Part(
         IReadOnlyList<WebSchool> schools, IReadOnlyList<SchoolInvestigations> all, int expected, string? heading, string? note, string totalLabel,
@@ -277,7 +299,10 @@ public static class WebPages
         var rows = lines.Select(l =>
         {
             var s = schools.First(x => x.Skolenhetskod == l.Skolenhetskod);
-            return new HuvudmanRow(s.Name, $"/skola/{s.Skolenhetskod}", s.Huvudman, l.High, l.AtRisk, l.Trend, l.Started, l.Reported, l.Closed, l.Overdue.Count);
+            return new HuvudmanRow(s.Name, $"/skola/{s.Skolenhetskod}", s.Huvudman, l.High, l.AtRisk, l.Trend, l.Started, l.Reported, l.Closed, l.Overdue.Count)
+            {
+                SupportRequested = l.Support.Requested, SupportStarted = l.Support.Started,
+            };
         }).OrderBy(r => r.School, StringComparer.Create(Sv, false)).ToList();
         var waiting = lines.SelectMany(l => l.Waiting.Select(o =>
         {
@@ -288,11 +313,39 @@ public static class WebPages
             };
         })).OrderByDescending(o => o.SchoolDays).ToList();
         var total = new HuvudmanRow(totalLabel, "", "", rows.Sum(r => r.High), rows.Sum(r => r.AtRisk), rows.Sum(r => r.Trend),
-            rows.Sum(r => r.Started), rows.Sum(r => r.Reported), rows.Sum(r => r.Closed), rows.Sum(r => r.Overdue));
+            rows.Sum(r => r.Started), rows.Sum(r => r.Reported), rows.Sum(r => r.Closed), rows.Sum(r => r.Overdue))
+        {
+            SupportRequested = rows.Sum(r => r.SupportRequested), SupportStarted = rows.Sum(r => r.SupportStarted),
+        };
         var lead = $"{Count(total.High, "elev", "elever")} med hög frånvaro · {Count(total.Started, "utredning inledd", "utredningar inledda")} och " +
                    $"{total.Reported} {(total.Reported == 1 ? "anmäld" : "anmälda")} {reportedTo} under terminen · " +
                    $"{Count(total.Overdue, "elev", "elever")} med hög frånvaro i mer än {expected} skoldagar utan registrerad utredning";
-        return new OverviewPart(heading, note, lead, rows, total, waiting, showHuvudman);
+        return new OverviewPart(heading, note, lead, rows, total, waiting, showHuvudman) { SupportLine = SupportLine(lines.Select(l => l.Support).ToList()) };
+    }
+
+    /// <summary>"Stöd begärt: median 4 skoldagar efter anmälan · påbörjat median 6 skoldagar efter begäran", or null without a request.</summary>
+    private static string? SupportLine(IReadOnlyList<SupportRequests> schools)
+    {
+        var toRequest = schools.SelectMany(s => s.DaysReportToRequest).ToList();
+        var toStart = schools.SelectMany(s => s.DaysRequestToStart).ToList();
+        if (schools.Sum(s => s.Requested) == 0)
+        {
+            return null;
+        }
+
+        return $"Stöd från skolnärvaroteamet: {Count(schools.Sum(s => s.Requested), "begäran", "begäranden")} under terminen" +
+               (toRequest.Count > 0 ? $", median {Median(toRequest)} skoldagar efter anmälan till huvudmannen" : "") +
+               $" · {schools.Sum(s => s.Started)} påbörjade" +
+               (toStart.Count > 0 ? $", median {Median(toStart)} skoldagar efter begäran" : "") +
+               ". Frånvaron före och med stödet, för flickor och pojkar var för sig: se terminsrapporten.";
+    }
+
+    private static string Median(List<int> values)
+    {
+        var sorted = values.Order().ToList();
+        var mid = sorted.Count / 2;
+        var median = sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2.0;
+        return median.ToString("0.#", Sv);
     }
 
     private static string Count(int n, string one, string many) => n == 1 ? $"1 {one}" : $"{n} {many}";

@@ -80,6 +80,8 @@ public sealed class WebRenderer
         yield return (WebPage.Team, TeamPages.View([school], [], since, null));
         var friskola = new WebSchool("87654321", "Exempelfriskolan", true, ["per.rektor@example.se"]) { Huvudman = "Exempel Skolor AB" };
         yield return (WebPage.Huvudman, WebPages.Kommun([school, friskola], [lines, lines with { Skolenhetskod = friskola.Skolenhetskod }], term, 10));
+        var supported = lines with { Support = new SupportRequests(2, 1, [3, 5], [4]) };
+        yield return (WebPage.Huvudman, WebPages.Kommun([school with { TeamEmails = ["team@example.se"] }], [supported], term, 10));
         yield return (WebPage.Huvudman, WebPages.Huvudman(friskola.Huvudman, [school, friskola], [lines with { Skolenhetskod = friskola.Skolenhetskod }], term, 10));
     }
 

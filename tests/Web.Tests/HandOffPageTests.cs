@@ -63,6 +63,27 @@ public sealed class HandOffPageTests
         StepOwners.TeamRecords(InvestigationStep.SupportRequested).Should().BeFalse("the rektor's step");
     }
 
+    [Fact]
+    public void The_municipalitys_view_counts_the_support_requests_and_how_soon_they_came_and_were_started()
+    {
+        var lines = new SchoolInvestigations(WithTeam.Skolenhetskod, 3, 1, 0, 3, 3, 0, [])
+        {
+            Support = new SupportRequests(3, 2, [2, 4, 9], [5, 6]),
+        };
+
+        var page = WebPages.Kommun([WithTeam], [lines], Term.Containing(Since), 10);
+
+        page.ShowSupport.Should().BeTrue();
+        var part = page.Parts.Single();
+        (part.Total.SupportRequested, part.Total.SupportStarted).Should().Be((3, 2));
+        part.SupportLine.Should().Be("Stöd från skolnärvaroteamet: 3 begäranden under terminen, median 4 skoldagar efter anmälan till huvudmannen · " +
+                                     "2 påbörjade, median 5,5 skoldagar efter begäran. Frånvaron före och med stödet, för flickor och pojkar var för sig: se terminsrapporten.");
+        WebPages.Kommun([WithoutTeam], [lines with { Support = SupportRequests.None }], Term.Containing(Since), 10).ShowSupport
+            .Should().BeFalse("no team and no request: the view is as it was");
+        WebPageWordingTests.Golden("kommunens_oversikt_med_stod.html",
+            Renderer.Render(WebPage.Huvudman, new PageFrame("Exempel", "Ada Analytiker", new FormToken("__skolnarvaro", "token"), []), page));
+    }
+
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;

@@ -24,9 +24,9 @@ public sealed partial class RektorPageFixture : IAsyncLifetime
     public const string KunskapstradetPassword = "test-huvudman-kunskapstradet";
     public const string NorrvikEmail = "leo.berg@norrvik-education.example.se";
     public const string NorrvikPassword = "test-huvudman-norrvik";
-    // The municipality's skolnärvaroteam serves Björkskolan and Ekdalsskolan, not the other schools.
+    // The municipality's skolnärvaroteam serves Ekdalsskolan and Solbackens skola, not the other schools.
     public const string TeamEmail = "skolnarvaroteamet@exempelstad.example.se";
-    public static readonly IReadOnlyList<string> TeamSchools = ["33726561", "85835001"];
+    public static readonly IReadOnlyList<string> TeamSchools = ["85835001", "53321611"];
 
     public TestDatabase Db { get; } = new();
     public SmtpSink Smtp { get; } = new();
@@ -128,10 +128,10 @@ public sealed partial class RektorPageFixture : IAsyncLifetime
         ["Skolnarvaro__Web__Oidc__ClientId"] = TestIdentityProvider.ClientId,
         ["Skolnarvaro__Web__Oidc__ClientSecret"] = TestIdentityProvider.ClientSecret,
         ["Skolnarvaro__Web__Oidc__RequireHttpsMetadata"] = "false",
-        ["Skolnarvaro__Schools__0__Skolnarvaroteam__0__Name"] = "Skolnärvaroteamet",
-        ["Skolnarvaro__Schools__0__Skolnarvaroteam__0__Email"] = TeamEmail,
         ["Skolnarvaro__Schools__1__Skolnarvaroteam__0__Name"] = "Skolnärvaroteamet",
         ["Skolnarvaro__Schools__1__Skolnarvaroteam__0__Email"] = TeamEmail,
+        ["Skolnarvaro__Schools__3__Skolnarvaroteam__0__Name"] = "Skolnärvaroteamet",
+        ["Skolnarvaro__Schools__3__Skolnarvaroteam__0__Email"] = TeamEmail,
     };
 
     /// <summary>The team's personal link to the schools it serves, signed as the worker signs it (the team's digest is another stage's).</summary>

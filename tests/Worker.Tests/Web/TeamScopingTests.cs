@@ -104,6 +104,23 @@ public sealed class TeamScopingTests(RektorPageFixture fixture)
     }
 
     [Fact]
+    public async Task The_municipalitys_view_counts_the_support_requests_of_the_term()
+    {
+        var enrolled = await fixture.EnrolledAsync();
+        await RequestSupportAsync("53321611", enrolled["53321611"].Order().First());
+        using var analyst = new PageClient(fixture.BaseUrl);
+        var (_, login) = await analyst.GetAsync("/logga-in");
+        await analyst.PostAsync("/logga-in", new Dictionary<string, string>([PageClient.FormToken(login),
+            new("epost", RektorPageFixture.AnalystEmail), new("losenord", RektorPageFixture.AnalystPassword)]));
+
+        var (status, html) = await analyst.GetAsync("/huvudman");
+
+        status.Should().Be(HttpStatusCode.OK);
+        html.Should().Contain("<th class=\"num\">Stöd begärt</th>").And.Contain("Stöd från skolnärvaroteamet: ")
+            .And.Contain("skoldagar efter anmälan till huvudmannen");
+    }
+
+    [Fact]
     public async Task The_rektor_of_a_school_without_a_team_is_refused_a_support_request()
     {
         var enrolled = await fixture.EnrolledAsync();
