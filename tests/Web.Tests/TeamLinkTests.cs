@@ -85,4 +85,33 @@ public sealed class TeamLinkTests
         TeamPages.View([school], [pupil with { Steps = steps with { SupportEndedOn = new DateOnly(2026, 9, 1) } }], new DateOnly(2026, 12, 1), null)
             .Pupils.Single().LongRunning.Should().BeNull("an ended support is not running");
     }
+
+    [Fact]
+    public void The_teams_view_lists_each_requested_pupil_with_the_schools_steps_the_weeks_and_the_teams_two_steps()
+    {
+        var ekbacken = new WebSchool("11111111", "Ekbackens skola", false, []);
+        var bjorko = new WebSchool("22222222", "Björkö friskola", true, []);
+        var requested = new Investigation(new DateOnly(2026, 10, 1), new DateOnly(2026, 10, 5), null, new DateOnly(2026, 10, 19));
+        var weeks = new[]
+        {
+            new PupilWeek(new DateOnly(2026, 10, 19), 1500, 300, 240, 0, 0), new PupilWeek(new DateOnly(2026, 11, 2), 1500, 120, 60, 0, 300),
+            new PupilWeek(new DateOnly(2026, 11, 9), 1500, 0, 0, 0, 1500),
+        };
+        var pupils = new[]
+        {
+            new TeamPupil(ekbacken.Skolenhetskod, [1, .. new byte[31]], "Märta", "Östlund", "7B", requested, weeks),
+            new TeamPupil(bjorko.Skolenhetskod, [2, .. new byte[31]], "Omar", "Ek", "8A",
+                new Investigation(new DateOnly(2026, 2, 2), new DateOnly(2026, 2, 4), null, new DateOnly(2026, 2, 20), new DateOnly(2026, 3, 2)), []),
+        };
+
+        var view = TeamPages.View([ekbacken, bjorko], pupils, new DateOnly(2026, 11, 20), null);
+
+        view.Schools.Should().Be("Björkö friskola, Ekbackens skola");
+        view.Pupils[0].Weeks.Select(w => w.Share).Should().Equal("36 %", "15 %", "–");
+        view.Pupils[0].Steps.Select(s => (s.Code, s.Enabled)).Should().Equal(("SupportStarted", true), ("SupportEnded", false));
+        view.Pupils[1].LongRunning.Should().NotBeNull();
+        var html = new WebRenderer(TestFiles.InRepo("templates")).Render(WebPage.Team,
+            new PageFrame("Skolnärvaroteamet", "team@exempelstad.example.se", new FormToken("__skolnarvaro", "token"), []), view);
+        WebPageWordingTests.Golden("team_view.html", html);
+    }
 }
