@@ -50,7 +50,8 @@ public static class TeamEndpoints
 
     private static async Task RecordStep(
         HttpContext c, WebUsers users, TeamPageStore store, InvestigationStore investigations, TimeProvider time, string school, string pupil,
-        [FromForm(Name = "steg")] string? step, [FromForm(Name = "datum")] string? date, [FromForm(Name = "atgard")] string? action, CancellationToken ct)
+        [FromForm(Name = "steg")] string? step, [FromForm(Name = "datum")] string? date, [FromForm(Name = "atgard")] string? action,
+        [FromForm(Name = "bekraftat")] string? confirmed, CancellationToken ct)
     {
         if (await Served(c, users) is not { } schools)
         {
@@ -70,6 +71,13 @@ public static class TeamEndpoints
         {
             await RektorEndpoints.Page(c, 404, WebPage.Message, "Eleven finns inte", new MessagePage("Eleven finns inte",
                 ["Ingen elev med stöd begärt finns med den adressen."], "Till skolnärvaroteamets lista", TeamAccess.Path, null));
+            return;
+        }
+
+        if (action == "ta-bort" && confirmed != "ja")
+        {
+            // Removing a step is asked once more, as on the rektor's page; nothing is removed until the team confirms.
+            await Confirm(c, users, store, time, school, key, k, ct);
             return;
         }
 
@@ -93,6 +101,17 @@ public static class TeamEndpoints
 
         c.Response.StatusCode = StatusCodes.Status303SeeOther;
         c.Response.Headers.Location = $"{TeamAccess.Path}?sparat={k}#{TeamPages.Anchor(school, key)}";
+    }
+
+    private static async Task Confirm(
+        HttpContext c, WebUsers users, TeamPageStore store, TimeProvider time, string school, byte[] key, InvestigationStep step, CancellationToken ct)
+    {
+        var schools = users.TeamSchools(c.User);
+        var view = TeamPages.View(schools.Select(s => users.School(s)!).ToList(), await store.RequestedAsync(schools, ct), time.SchoolToday(), null);
+        var card = view.Pupils.First(p => p.Anchor == TeamPages.Anchor(school, key));
+        var asked = card.Steps.First(s => s.Code == step.ToString());
+        view = asked.Date is null ? view : view with { Confirm = new TeamConfirm(card.Name, card.StepHref, card.Anchor, asked) };
+        await RektorEndpoints.Page(c, 200, WebPage.Team, "Skolnärvaroteamet", view);
     }
 
     private static async Task<string?> Record(HttpContext c, InvestigationStore store, string school, byte[] key, InvestigationStep step, DateOnly? day, CancellationToken ct)

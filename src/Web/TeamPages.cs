@@ -9,7 +9,13 @@ namespace Skolnarvaro.Web;
 public sealed record TeamView(string Schools, IReadOnlyList<TeamCard> Pupils, string? Error)
 {
     public string? Notice { get; init; }
+
+    /// <summary>The step a "Ta bort" asks to confirm before anything is removed, as on the rektor's page; null otherwise.</summary>
+    public TeamConfirm? Confirm { get; init; }
 }
+
+/// <summary>"Ta bort stöd påbörjat 3 december 2026 för Märta Östlund?": the pupil's card, its form and the step.</summary>
+public sealed record TeamConfirm(string Name, string StepHref, string Anchor, StepView Step);
 
 /// <summary>One requested pupil: the school's steps, the weeks since the request, and the team's two steps to record.</summary>
 /// <param name="LongRunning">Set when support started more than six months ago and has not ended.</param>

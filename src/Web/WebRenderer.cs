@@ -76,7 +76,9 @@ public sealed class WebRenderer
         yield return (WebPage.Pupil, WebPages.Pupil(school with { TeamEmails = ["team@example.se"] }, handedOver, null, [], TimeProvider.System, true));
         var requested = new TeamPupil(school.Skolenhetskod, key, "Märta", "Östlund", "7B",
             investigation with { SupportRequestedOn = since, SupportStartedOn = since }, [week, week with { Scheduled = 0 }]);
-        yield return (WebPage.Team, TeamPages.View([school], [requested], since.AddMonths(7), "Fel") with { Notice = "Sparat." });
+        var teamView = TeamPages.View([school], [requested], since.AddMonths(7), "Fel") with { Notice = "Sparat." };
+        var card = teamView.Pupils[0];
+        yield return (WebPage.Team, teamView with { Confirm = new TeamConfirm(card.Name, card.StepHref, card.Anchor, card.Steps[0]) });
         yield return (WebPage.Team, TeamPages.View([school], [], since, null));
         var friskola = new WebSchool("87654321", "Exempelfriskolan", true, ["per.rektor@example.se"]) { Huvudman = "Exempel Skolor AB" };
         yield return (WebPage.Huvudman, WebPages.Kommun([school, friskola], [lines, lines with { Skolenhetskod = friskola.Skolenhetskod }], term, 10));

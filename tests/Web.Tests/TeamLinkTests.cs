@@ -113,5 +113,11 @@ public sealed class TeamLinkTests
         var html = new WebRenderer(TestFiles.InRepo("templates")).Render(WebPage.Team,
             new PageFrame("Skolnärvaroteamet", "team@exempelstad.example.se", new FormToken("__skolnarvaro", "token"), []), view);
         WebPageWordingTests.Golden("team_view.html", html);
+        var card = view.Pupils[1];
+        var asking = new WebRenderer(TestFiles.InRepo("templates")).Render(WebPage.Team,
+            new PageFrame("Skolnärvaroteamet", "team@exempelstad.example.se", new FormToken("__skolnarvaro", "token"), []),
+            view with { Confirm = new TeamConfirm(card.Name, card.StepHref, card.Anchor, card.Steps[0]) });
+        System.Net.WebUtility.HtmlDecode(asking).Should().Contain("Ta bort <strong>stöd påbörjat 2 mars 2026</strong> för Omar Ek?")
+            .And.Contain("name=\"bekraftat\" value=\"ja\"");
     }
 }

@@ -101,6 +101,15 @@ public sealed class TeamScopingTests(RektorPageFixture fixture)
         saved.Should().Be(HttpStatusCode.SeeOther, "the team records its own step");
         location.Should().StartWith("/skolnarvaroteam?sparat=SupportStarted");
         (await fixture.StepsAsync()).Should().Be(before + 1);
+
+        // Removing asks first, as on the rektor's page; only the confirmed post records the withdrawal.
+        var remove = new Dictionary<string, string>([PageClient.FormToken(html), new("steg", "SupportStarted"), new("atgard", "ta-bort")]);
+        var (asked, question, _) = await team.PostAsync($"/skolnarvaroteam/skola/{Served}/elev/{pupil}/steg", remove);
+        (asked, question.Contains("Ja, ta bort", StringComparison.Ordinal)).Should().Be((HttpStatusCode.OK, true));
+        (await fixture.StepsAsync()).Should().Be(before + 1, "the question was not answered");
+        remove["bekraftat"] = "ja";
+        (await team.PostAsync($"/skolnarvaroteam/skola/{Served}/elev/{pupil}/steg", remove)).Status.Should().Be(HttpStatusCode.SeeOther);
+        (await fixture.StepsAsync()).Should().Be(before + 2, "a withdrawal is a row of its own");
     }
 
     [Fact]
