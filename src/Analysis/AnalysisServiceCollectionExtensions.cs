@@ -37,6 +37,7 @@ public static class AnalysisServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<InvestigationOptions>, InvestigationOptionsValidator>();
         services.AddSingleton<Pages.SchoolPageStore>();
+        services.AddSingleton<Pages.TeamPageStore>();
         services.AddOptions<TrendOptions>()
             .Bind(configuration.GetSection(TrendOptions.Section))
             .ValidateOnStart();

@@ -23,6 +23,7 @@ public sealed class LinkGroups(WebUsers users, ClassMentors mentors, TimeProvide
         RecipientGroup.Rektor => Rektor(claim, scheme),
         RecipientGroup.Mentor => await MentorAsync(claim, scheme, ct),
         RecipientGroup.Elevhalsan => Elevhalsan(claim, scheme),
+        RecipientGroup.Skolnarvaroteam => Team(claim, scheme),
         _ => null,
     };
 
@@ -51,6 +52,7 @@ public sealed class LinkGroups(WebUsers users, ClassMentors mentors, TimeProvide
         RecipientGroup.Rektor => "Adressen är inte längre rektor för skolan i kommunens skolregister. Kontakta kommunens analytiker om det är fel.",
         RecipientGroup.Mentor => "Adressen är inte längre mentor för någon klass på skolan enligt skolans mentorslista. Kontakta skolans rektor om det är fel.",
         RecipientGroup.Elevhalsan => "Adressen finns inte längre med i skolans elevhälsa i kommunens skolregister. Kontakta kommunens analytiker om det är fel.",
+        RecipientGroup.Skolnarvaroteam => "Adressen är inte längre skolnärvaroteam för skolorna i kommunens skolregister. Kontakta kommunens analytiker om det är fel.",
         _ => "Länken ger ingen behörighet till sidorna här.",
     };
 
@@ -67,6 +69,11 @@ public sealed class LinkGroups(WebUsers users, ClassMentors mentors, TimeProvide
     private ClaimsPrincipal? Elevhalsan(SignInClaim claim, string scheme) =>
         claim.Schools is [var school] && users.ElevhalsanEmails(school).Contains(claim.Email)
             ? WebUsers.Principal(claim.Email, users.ElevhalsanName(claim.Email) ?? claim.Email, WebUsers.ElevhalsanRole, [school], scheme)
+            : null;
+
+    private ClaimsPrincipal? Team(SignInClaim claim, string scheme) =>
+        users.SchoolsOfTeam(claim.Email).Where(claim.Schools.Contains).ToList() is { Count: > 0 } schools
+            ? TeamAccess.Principal(claim.Email, schools, scheme)
             : null;
 
     private async Task<PageViewer?> MentorViewerAsync(string school, string email, CancellationToken ct) =>

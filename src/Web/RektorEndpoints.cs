@@ -66,13 +66,18 @@ public static class RektorEndpoints
         app.MapGet("/skola/{school}/elev/{pupil}", PupilPage);
         app.MapPost("/skola/{school}/elev/{pupil}/steg", RecordStep);
         app.MapGet("/huvudman", Huvudman);
+        app.MapTeamPages();
         return app;
     }
 
     private static async Task Home(HttpContext c, WebUsers users)
     {
         var allowed = users.Allowed(c.User).Concat(WebUsers.GroupSchools(c.User)).ToList();
-        if ((c.User.IsInRole(WebUsers.AnalystRole) && allowed.Count > 0) || users.HuvudmanOf(c.User) is not null)
+        if (users.TeamSchools(c.User).Count > 0)
+        {
+            c.Response.Redirect(TeamAccess.Path);
+        }
+        else if ((c.User.IsInRole(WebUsers.AnalystRole) && allowed.Count > 0) || users.HuvudmanOf(c.User) is not null)
         {
             c.Response.Redirect("/huvudman");
         }
@@ -101,7 +106,8 @@ public static class RektorEndpoints
         var names = string.Join(", ", schools.Select(s => users.School(s)!.Name));
         // A button, not an automatic sign-in: a mail scanner that follows links opens nothing, and the session cookie (SameSite=Strict)
         // is set by a request from this site, so the browser sends it on the next one.
-        var open = WebUsers.GroupOf(principal) == RecipientGroup.Mentor ? "Öppna dina klassers lista" : "Öppna skolans lista";
+        var open = principal.IsInRole(TeamAccess.TeamRole) ? "Öppna skolnärvaroteamets lista"
+            : WebUsers.GroupOf(principal) == RecipientGroup.Mentor ? "Öppna dina klassers lista" : "Öppna skolans lista";
         await Page(c, 200, WebPage.Message, "Logga in", new MessagePage("Logga in", [$"Länken gäller {names}."], open, SignInLinks.Path, token));
     }
 
@@ -115,7 +121,7 @@ public static class RektorEndpoints
         await c.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
         var schools = principal.FindAll(WebUsers.SchoolClaim).Select(s => s.Value).ToList();
         c.Response.StatusCode = StatusCodes.Status303SeeOther;
-        c.Response.Headers.Location = schools.Count == 1 ? $"/skola/{schools[0]}" : "/";
+        c.Response.Headers.Location = principal.IsInRole(TeamAccess.TeamRole) ? TeamAccess.Path : schools.Count == 1 ? $"/skola/{schools[0]}" : "/";
     }
 
     /// <summary>The session a link opens now (its group's, for the schools it still opens), or null after answering: tampered 400, expired 410, no longer the address's place 403.</summary>
@@ -267,6 +273,13 @@ public static class RektorEndpoints
             return;
         }
 
+        if (StepNamed(step) is { } asked && !StepOwners.RektorRecords(users.School(school)!, asked))
+        {
+            await Page(c, 403, WebPage.Message, "Ingen behörighet", new MessagePage("Ingen behörighet",
+                [StepOwners.NotTheRektors(asked)], "Tillbaka till eleven", $"/skola/{school}/elev/{pupil}", null));
+            return;
+        }
+
         string? error = null;
         if (StepNamed(step) is not { } kind)
         {
@@ -333,7 +346,7 @@ public static class RektorEndpoints
         }
     }
 
-    private static ILogger Log(HttpContext c) => c.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(WebLog.Category);
+    internal static ILogger Log(HttpContext c) => c.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(WebLog.Category);
 
     /// <summary>
     /// Kommunens översikt for an analyst; Huvudmannens översikt for a fristående huvudman's person, its reads scoped in SQL to that
@@ -400,14 +413,14 @@ public static class RektorEndpoints
     private static Task TooManyAttemptsAsync(HttpContext c) => Page(c, StatusCodes.Status429TooManyRequests, WebPage.Message, "För många försök",
         new MessagePage("För många försök", ["För många inloggningsförsök på kort tid. Vänta en minut och försök igen."], null, null, null));
 
-    private static Task NotSignedIn(HttpContext c) => Page(c, 401, WebPage.Message, "Logga in", new MessagePage("Logga in",
+    internal static Task NotSignedIn(HttpContext c) => Page(c, 401, WebPage.Message, "Logga in", new MessagePage("Logga in",
         ["Öppna länken i den senaste sammanfattningen från Skolnärvaro för att se skolans lista. Länken är personlig och gäller i två veckor."],
         "Logga in som analytiker eller huvudman", "/logga-in", null));
 
-    private static Task Forbidden(HttpContext c) => Page(c, 403, WebPage.Message, "Ingen behörighet", new MessagePage("Ingen behörighet",
+    internal static Task Forbidden(HttpContext c) => Page(c, 403, WebPage.Message, "Ingen behörighet", new MessagePage("Ingen behörighet",
         ["Sidan gäller en skola du inte har behörighet till."], "Till dina skolor", "/", null));
 
-    private static byte[]? Key(string pupil)
+    internal static byte[]? Key(string pupil)
     {
         if (pupil.Length is not (64 or 40) || !pupil.All(Uri.IsHexDigit))
         {
@@ -417,7 +430,7 @@ public static class RektorEndpoints
         return Convert.FromHexString(pupil);
     }
 
-    private static async Task Page(HttpContext c, int status, WebPage page, string title, object model)
+    internal static async Task Page(HttpContext c, int status, WebPage page, string title, object model)
     {
         var renderer = c.RequestServices.GetRequiredService<WebRenderer>();
         var users = c.RequestServices.GetRequiredService<WebUsers>();
@@ -434,6 +447,11 @@ public static class RektorEndpoints
             if (overview is not null)
             {
                 nav.Add(new NavLink(overview, "/huvudman", c.Request.Path.StartsWithSegments("/huvudman")));
+            }
+
+            if (users.TeamSchools(c.User).Count > 0)
+            {
+                nav.Add(new NavLink("Skolnärvaroteamet", TeamAccess.Path, c.Request.Path.StartsWithSegments(TeamAccess.Path)));
             }
         }
 

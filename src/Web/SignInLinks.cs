@@ -54,8 +54,15 @@ public sealed class SignInLinks(IOptions<WebOptions> options, WebUsers users, Ti
         RecipientGroup.Rektor => RektorLink(school, email),
         RecipientGroup.Mentor => GroupLink(school, group, email),
         RecipientGroup.Elevhalsan => users.ElevhalsanEmails(school).Contains(email.Trim().ToLowerInvariant()) ? GroupLink(school, group, email) : null,
+        RecipientGroup.Skolnarvaroteam => ForTeam(school, email),
         _ => null,
     };
+
+    /// <summary>A skolnärvaroteam address's link to its view: every school whose registry entry lists the address, not only this one.</summary>
+    private DigestLink? ForTeam(string school, string email) =>
+        users.School(school)?.TeamEmails.Contains(email.Trim().ToLowerInvariant()) == true
+            ? Link(expires => Token(email, users.SchoolsOfTeam(email), expires, RecipientGroup.Skolnarvaroteam))
+            : null;
 
     private DigestLink? RektorLink(string school, string email) =>
         users.SchoolsOfRektor(email) is var schools && schools.Contains(school) ? For(email, schools) : null;

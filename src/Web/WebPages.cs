@@ -83,7 +83,14 @@ public sealed record MonthTick(string Label, int Left);
 
 public sealed record EpisodeView(string Level, string LevelCode, string From, string To, string How, int Left, int Width);
 
-public sealed record StepView(string Code, string Label, string? Date, string Value, bool Enabled);
+public sealed record StepView(string Code, string Label, string? Date, string Value, bool Enabled)
+{
+    /// <summary>What to record first, shown where the step cannot be recorded yet.</summary>
+    public string Hint { get; init; } = "Registrera först att utredningen har inletts.";
+
+    /// <summary>Another group's step, shown but not recorded here (the skolnärvaroteam's on the rektor's page).</summary>
+    public bool ReadOnly { get; init; }
+}
 
 public sealed record ChangeView(string When, string Who, string What);
 
@@ -96,6 +103,9 @@ public sealed record HuvudmanPage(string Kicker, string Heading, string Intro, s
 {
     /// <summary>Stigande frånvaro is the trend model's: its column is left out where no school has any (no model scores).</summary>
     public bool ShowTrend => Parts.Any(p => p.Total.Trend > 0);
+
+    /// <summary>The support columns, where a school of the page has a skolnärvaroteam or a request was recorded in the term.</summary>
+    public bool ShowSupport { get; init; }
 }
 
 /// <summary>
@@ -104,9 +114,19 @@ public sealed record HuvudmanPage(string Kicker, string Heading, string Intro, s
 /// <param name="Heading">"Kommunala skolor", "Fristående skolor", or null on a huvudman's own page.</param>
 /// <param name="ShowHuvudman">Each school's huvudman under its name (the fristående schools on the municipality's page).</param>
 public sealed record OverviewPart(
-    string? Heading, string? Note, string Lead, IReadOnlyList<HuvudmanRow> Rows, HuvudmanRow Total, IReadOnlyList<OverdueRow> Overdue, bool ShowHuvudman);
+    string? Heading, string? Note, string Lead, IReadOnlyList<HuvudmanRow> Rows, HuvudmanRow Total, IReadOnlyList<OverdueRow> Overdue, bool ShowHuvudman)
+{
+    /// <summary>How soon support was requested and started, as medians of school days; null without a request in the term.</summary>
+    public string? SupportLine { get; init; }
+}
 
-public sealed record HuvudmanRow(string School, string Href, string Huvudman, int High, int AtRisk, int Trend, int Started, int Reported, int Closed, int Overdue);
+public sealed record HuvudmanRow(string School, string Href, string Huvudman, int High, int AtRisk, int Trend, int Started, int Reported, int Closed, int Overdue)
+{
+    /// <summary>Support requested from the skolnärvaroteam in the term, and of those requests the ones it started.</summary>
+    public int SupportRequested { get; init; }
+
+    public int SupportStarted { get; init; }
+}
 
 public sealed record OverdueRow(string School, string Href, string Name, string ClassName, string HighSince, int SchoolDays)
 {
@@ -125,10 +145,16 @@ public static partial class WebPages
 
     public static string PupilHref(string school, byte[] key) => $"/skola/{school}/elev/{Ref(key)}";
 
+    /// <summary>The school's own steps, in the order the rektor's page lists them.</summary>
+    public static readonly IReadOnlyList<InvestigationStep> SchoolSteps = [InvestigationStep.Started, InvestigationStep.Reported, InvestigationStep.Closed];
+
     public static string StepLabel(InvestigationStep step) => step switch
     {
         InvestigationStep.Started => "Utredning inledd",
         InvestigationStep.Reported => "Anmält till huvudmannen",
+        InvestigationStep.SupportRequested => "Stöd begärt från skolnärvaroteamet",
+        InvestigationStep.SupportStarted => "Stöd påbörjat",
+        InvestigationStep.SupportEnded => "Stöd avslutat",
         _ => "Avslutad",
     };
 
@@ -186,10 +212,7 @@ public static partial class WebPages
         var level = p.Level?.ToString();
         // A step not yet taken offers today's date: recording it "today" is one press.
         var today = time.SchoolToday();
-        var steps = Enum.GetValues<InvestigationStep>().Select(s => new StepView(
-            s.ToString(), StepLabel(s), p.Investigation?.On(s) is { } d ? Date(d) : null,
-            (p.Investigation?.On(s) ?? today).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            s == InvestigationStep.Started || p.Investigation?.StartedOn is not null)).ToList();
+        var steps = SchoolSteps.Select(s => Step(p.Investigation, s, today)).Concat(HandOff(school, p.Investigation, today)).ToList();
         var changes = p.Changes.Reverse().Select(c => new ChangeView(
             TimeZoneInfo.ConvertTime(c.RecordedAt, time.LocalTimeZone).ToString("d MMMM yyyy HH:mm", Sv),
             c.RecordedBy, c.Date is { } d ? $"{StepLabel(c.Step)}: {Date(d)}" : $"{StepLabel(c.Step)}: borttaget")).ToList();
@@ -199,6 +222,41 @@ public static partial class WebPages
             p.TermShare is { } t ? DigestBuilder.Percent(t) : "–", p.RecentShare is { } r ? DigestBuilder.Percent(r) : "–",
             p.Descriptions, TermName(p.Term), p.ShowsDays, Chart(p.Weeks), Weeks(p.Weeks), Episodes(p.Episodes, p.Term, today), Months(p.Term), steps, changes,
             $"{PupilHref(school.Skolenhetskod, p.PupilKey)}/steg", error, caveats, canRecord);
+    }
+
+    /// <summary>A step as a row of the steps' card: its date, the date its form offers, and whether it can be recorded yet.</summary>
+    public static StepView Step(Investigation? i, InvestigationStep s, DateOnly today) => new(
+        s.ToString(), StepLabel(s), i?.On(s) is { } d ? Date(d) : null, (i?.On(s) ?? today).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        StepOrder.Before(s) is not { } before || i?.On(before) is not null)
+    {
+        Hint = StepOrder.Before(s) switch
+        {
+            InvestigationStep.Reported => "Registrera först anmälan till huvudmannen.",
+            InvestigationStep.SupportRequested => "Registrera först att stöd har begärts.",
+            InvestigationStep.SupportStarted => "Registrera först att stödet har påbörjats.",
+            _ => "Registrera först att utredningen har inletts.",
+        },
+    };
+
+    /// <summary>
+    /// The hand-off on the rektor's page: "Stöd begärt" where the school has a skolnärvaroteam (or a request was recorded), and
+    /// once requested, the team's own steps, shown but recorded by the team.
+    /// </summary>
+    private static IEnumerable<StepView> HandOff(WebSchool school, Investigation? i, DateOnly today)
+    {
+        if (school.TeamEmails.Count == 0 && i?.SupportRequestedOn is null)
+        {
+            yield break;
+        }
+
+        yield return school.TeamEmails.Count == 0
+            ? Step(i, InvestigationStep.SupportRequested, today) with { ReadOnly = true, Hint = "Skolan har inget skolnärvaroteam i skolregistret." }
+            : Step(i, InvestigationStep.SupportRequested, today);
+        if (i?.SupportRequestedOn is not null)
+        {
+            yield return Step(i, InvestigationStep.SupportStarted, today) with { ReadOnly = true, Hint = "Registreras av skolnärvaroteamet." };
+            yield return Step(i, InvestigationStep.SupportEnded, today) with { ReadOnly = true, Hint = "Registreras av skolnärvaroteamet." };
+        }
     }
 
     /// <summary>"Sparat: Utredning inledd 23 november 2026." or "Borttaget: Anmält till huvudmannen." — what the last press did.</summary>
@@ -230,7 +288,10 @@ public static partial class WebPages
         }
 
         return new HuvudmanPage("Kommunens översikt", "Utredningar per skola",
-            "Alla grundskolor i kommunen, kommunala och fristående, var för sig.", TermName(term), expected, parts);
+            "Alla grundskolor i kommunen, kommunala och fristående, var för sig.", TermName(term), expected, parts)
+        {
+            ShowSupport = SupportShown(schools, parts),
+        };
     }
 
     /// <summary>Huvudmannens översikt: one fristående huvudman's schools, and nothing of any other school.</summary>
@@ -240,8 +301,14 @@ public static partial class WebPages
         var part = Part(own, lines, expected, null, null, "Alla skolor", "till huvudmannen", false);
         return new HuvudmanPage($"Huvudmannens översikt · {huvudman}", "Utredningar per skola",
             $"{(own.Count == 1 ? "Skolan" : "Skolorna")} som {huvudman} är huvudman för. Rektorn anmäler till huvudmannen att en utredning har inletts.",
-            TermName(term), expected, [part]);
+            TermName(term), expected, [part])
+        {
+            ShowSupport = SupportShown(own, [part]),
+        };
     }
+
+    private static bool SupportShown(IReadOnlyList<WebSchool> schools, IReadOnlyList<OverviewPart> parts) =>
+        schools.Any(s => s.TeamEmails.Count > 0) || parts.Any(p => p.Total.SupportRequested > 0);
 
     private static OverviewPart Part(
         IReadOnlyList<WebSchool> schools, IReadOnlyList<SchoolInvestigations> all, int expected, string? heading, string? note, string totalLabel,
@@ -251,7 +318,10 @@ public static partial class WebPages
         var rows = lines.Select(l =>
         {
             var s = schools.First(x => x.Skolenhetskod == l.Skolenhetskod);
-            return new HuvudmanRow(s.Name, $"/skola/{s.Skolenhetskod}", s.Huvudman, l.High, l.AtRisk, l.Trend, l.Started, l.Reported, l.Closed, l.Overdue.Count);
+            return new HuvudmanRow(s.Name, $"/skola/{s.Skolenhetskod}", s.Huvudman, l.High, l.AtRisk, l.Trend, l.Started, l.Reported, l.Closed, l.Overdue.Count)
+            {
+                SupportRequested = l.Support.Requested, SupportStarted = l.Support.Started,
+            };
         }).OrderBy(r => r.School, StringComparer.Create(Sv, false)).ToList();
         var waiting = lines.SelectMany(l => l.Waiting.Select(o =>
         {
@@ -262,11 +332,39 @@ public static partial class WebPages
             };
         })).OrderByDescending(o => o.SchoolDays).ToList();
         var total = new HuvudmanRow(totalLabel, "", "", rows.Sum(r => r.High), rows.Sum(r => r.AtRisk), rows.Sum(r => r.Trend),
-            rows.Sum(r => r.Started), rows.Sum(r => r.Reported), rows.Sum(r => r.Closed), rows.Sum(r => r.Overdue));
+            rows.Sum(r => r.Started), rows.Sum(r => r.Reported), rows.Sum(r => r.Closed), rows.Sum(r => r.Overdue))
+        {
+            SupportRequested = rows.Sum(r => r.SupportRequested), SupportStarted = rows.Sum(r => r.SupportStarted),
+        };
         var lead = $"{Count(total.High, "elev", "elever")} med hög frånvaro · {Count(total.Started, "utredning inledd", "utredningar inledda")} och " +
                    $"{total.Reported} {(total.Reported == 1 ? "anmäld" : "anmälda")} {reportedTo} under terminen · " +
                    $"{Count(total.Overdue, "elev", "elever")} med hög frånvaro i mer än {expected} skoldagar utan registrerad utredning";
-        return new OverviewPart(heading, note, lead, rows, total, waiting, showHuvudman);
+        return new OverviewPart(heading, note, lead, rows, total, waiting, showHuvudman) { SupportLine = SupportLine(lines.Select(l => l.Support).ToList()) };
+    }
+
+    /// <summary>"Stöd begärt: median 4 skoldagar efter anmälan · påbörjat median 6 skoldagar efter begäran", or null without a request.</summary>
+    private static string? SupportLine(IReadOnlyList<SupportRequests> schools)
+    {
+        var toRequest = schools.SelectMany(s => s.DaysReportToRequest).ToList();
+        var toStart = schools.SelectMany(s => s.DaysRequestToStart).ToList();
+        if (schools.Sum(s => s.Requested) == 0)
+        {
+            return null;
+        }
+
+        return $"Stöd från skolnärvaroteamet: {Count(schools.Sum(s => s.Requested), "begäran", "begäranden")} under terminen" +
+               (toRequest.Count > 0 ? $", median {Median(toRequest)} skoldagar efter anmälan till huvudmannen" : "") +
+               $" · {schools.Sum(s => s.Started)} påbörjade" +
+               (toStart.Count > 0 ? $", median {Median(toStart)} skoldagar efter begäran" : "") +
+               ". Frånvaron före och med stödet, för flickor och pojkar var för sig: se terminsrapporten.";
+    }
+
+    private static string Median(List<int> values)
+    {
+        var sorted = values.Order().ToList();
+        var mid = sorted.Count / 2;
+        var median = sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2.0;
+        return median.ToString("0.#", Sv);
     }
 
     private static string Count(int n, string one, string many) => n == 1 ? $"1 {one}" : $"{n} {many}";

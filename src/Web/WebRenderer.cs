@@ -18,7 +18,7 @@ public sealed record LayoutModel(string Title, string? User, FormToken? Form, IR
 /// The pages the endpoints render, each from its template templates/web/{name in lower case}.html.sbn. An endpoint can only
 /// name a page of this list, and every one of them is loaded and rendered when the host starts.
 /// </summary>
-public enum WebPage { Message, Login, Schools, List, Pupil, Huvudman }
+public enum WebPage { Message, Login, Schools, List, Pupil, Huvudman, Team }
 
 /// <summary>
 /// The pages' Scriban templates (templates/web/), strict like the digest's: a missing file or an unknown variable stops the
@@ -82,8 +82,18 @@ public sealed class WebRenderer
             yield return (WebPage.Pupil, WebPages.ForViewer(WebPages.Pupil(school, pupil, null, [], TimeProvider.System, false), viewer, school));
         }
 
+        var handedOver = pupil with { Investigation = investigation with { SupportRequestedOn = new DateOnly(2026, 10, 26) } };
+        yield return (WebPage.Pupil, WebPages.Pupil(school with { TeamEmails = ["team@example.se"] }, handedOver, null, [], TimeProvider.System, true));
+        var requested = new TeamPupil(school.Skolenhetskod, key, "Märta", "Östlund", "7B",
+            investigation with { SupportRequestedOn = since, SupportStartedOn = since }, [week, week with { Scheduled = 0 }]);
+        var teamView = TeamPages.View([school], [requested], since.AddMonths(7), "Fel") with { Notice = "Sparat." };
+        var card = teamView.Pupils[0];
+        yield return (WebPage.Team, teamView with { Confirm = new TeamConfirm(card.Name, card.StepHref, card.Anchor, card.Steps[0]) });
+        yield return (WebPage.Team, TeamPages.View([school], [], since, null));
         var friskola = new WebSchool("87654321", "Exempelfriskolan", true, ["per.rektor@example.se"]) { Huvudman = "Exempel Skolor AB" };
         yield return (WebPage.Huvudman, WebPages.Kommun([school, friskola], [lines, lines with { Skolenhetskod = friskola.Skolenhetskod }], term, 10));
+        var supported = lines with { Support = new SupportRequests(2, 1, [3, 5], [4]) };
+        yield return (WebPage.Huvudman, WebPages.Kommun([school with { TeamEmails = ["team@example.se"] }], [supported], term, 10));
         yield return (WebPage.Huvudman, WebPages.Huvudman(friskola.Huvudman, [school, friskola], [lines with { Skolenhetskod = friskola.Skolenhetskod }], term, 10));
     }
 

@@ -12,6 +12,8 @@ public sealed record WebSchool(string Skolenhetskod, string Name, bool Independe
 
     /// <summary>The school's elevhälsoteam as the registry names it, by address in lower case.</summary>
     public IReadOnlyList<string> ElevhalsanEmails { get; init; } = [];
+    /// <summary>The addresses of the skolnärvaroteam that takes the school's support requests, in lower case; empty: no team to hand over to.</summary>
+    public IReadOnlyList<string> TeamEmails { get; init; } = [];
 }
 
 /// <summary>
@@ -38,6 +40,7 @@ public sealed partial class WebUsers(SchoolRegistry registry, IOptions<WebOption
         {
             Huvudman = s.Huvudman.Trim(),
             ElevhalsanEmails = Addresses(s.Elevhalsan),
+            TeamEmails = s.Skolnarvaroteam.Select(r => r.Email.Trim().ToLowerInvariant()).Where(e => e.Length > 0).ToList(),
         })
         .ToList();
 

@@ -149,7 +149,7 @@ public sealed partial class WebPageWordingTests
         public override DateTimeOffset GetUtcNow() => now;
     }
 
-    private static void Golden(string file, string actual)
+    internal static void Golden(string file, string actual)
     {
         var path = TestFiles.InRepo("tests", "Web.Tests", "Golden", file);
         if (Environment.GetEnvironmentVariable("SKOLNARVARO_UPDATE_GOLDEN") == "1")

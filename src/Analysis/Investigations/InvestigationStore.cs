@@ -13,10 +13,18 @@ public enum InvestigationStep
     Reported,
     /// <summary>"Avslutad".</summary>
     Closed,
+    /// <summary>"Stöd begärt från skolnärvaroteamet": the rektor's, after "Anmält till huvudmannen".</summary>
+    SupportRequested,
+    /// <summary>"Stöd påbörjat": the skolnärvaroteam's, after the request.</summary>
+    SupportStarted,
+    /// <summary>"Stöd avslutat": the skolnärvaroteam's, after support started.</summary>
+    SupportEnded,
 }
 
 /// <summary>A pupil's current steps at a school: the date of each, or null where it has not been taken.</summary>
-public sealed record Investigation(DateOnly? StartedOn, DateOnly? ReportedOn, DateOnly? ClosedOn)
+public sealed record Investigation(
+    DateOnly? StartedOn, DateOnly? ReportedOn, DateOnly? ClosedOn,
+    DateOnly? SupportRequestedOn = null, DateOnly? SupportStartedOn = null, DateOnly? SupportEndedOn = null)
 {
     /// <summary>Started and not closed: the rektor is acting on it, so the pupil is not reminded until they escalate.</summary>
     public bool IsOpen => StartedOn is not null && ClosedOn is null;
@@ -25,8 +33,24 @@ public sealed record Investigation(DateOnly? StartedOn, DateOnly? ReportedOn, Da
     {
         InvestigationStep.Started => StartedOn,
         InvestigationStep.Reported => ReportedOn,
+        InvestigationStep.SupportRequested => SupportRequestedOn,
+        InvestigationStep.SupportStarted => SupportStartedOn,
+        InvestigationStep.SupportEnded => SupportEndedOn,
         _ => ClosedOn,
     };
+
+    /// <summary>These steps with one step's date replaced (null: withdrawn).</summary>
+    public Investigation With(InvestigationStep step, DateOnly? date) => step switch
+    {
+        InvestigationStep.Started => this with { StartedOn = date },
+        InvestigationStep.Reported => this with { ReportedOn = date },
+        InvestigationStep.SupportRequested => this with { SupportRequestedOn = date },
+        InvestigationStep.SupportStarted => this with { SupportStartedOn = date },
+        InvestigationStep.SupportEnded => this with { SupportEndedOn = date },
+        _ => this with { ClosedOn = date },
+    };
+
+    public bool Any => Enum.GetValues<InvestigationStep>().Any(s => On(s) is not null);
 }
 
 /// <summary>One row of the audit trail: a step recorded (or withdrawn, without a date), by whom and when.</summary>
@@ -46,8 +70,8 @@ public sealed class InvestigationStore(NpgsqlDataSource db, TimeProvider time)
 
     /// <summary>
     /// Records a step's date (or withdraws it with null). Refused with a Swedish message when the pupil is not enrolled at
-    /// the school, the date is in the future or too far back, a later step comes before "Utredning inledd", or the dates
-    /// are out of order.
+    /// the school, the date is in the future or too far back, a step comes before the one it needs, or the dates are out of
+    /// order (<see cref="StepOrder"/>). Who may record which step is the caller's to check.
     /// </summary>
     public async Task<Investigation> RecordAsync(
         string school, byte[] pupilKey, InvestigationStep step, DateOnly? date, string recordedBy, CancellationToken ct = default)
@@ -62,38 +86,7 @@ public sealed class InvestigationStore(NpgsqlDataSource db, TimeProvider time)
         var now = time.GetUtcNow();
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, time.LocalTimeZone).DateTime);
         var current = (await ForSchoolAsync(conn, school, [pupilKey], ct)).GetValueOrDefault(pupilKey) ?? new Investigation(null, null, null);
-        if (date is { } d)
-        {
-            if (d > today)
-            {
-                throw new InvestigationRefused($"Datumet {d:yyyy-MM-dd} ligger i framtiden.");
-            }
-
-            if (d < today.AddDays(-MaxDaysBack))
-            {
-                throw new InvestigationRefused($"Datumet {d:yyyy-MM-dd} ligger mer än ett år bakåt.");
-            }
-
-            if (step != InvestigationStep.Started && current.StartedOn is not { } started)
-            {
-                throw new InvestigationRefused("Registrera först när utredningen inleddes.");
-            }
-
-            if (step != InvestigationStep.Started && d < current.StartedOn)
-            {
-                throw new InvestigationRefused($"Datumet {d:yyyy-MM-dd} ligger före utredningens start ({current.StartedOn:yyyy-MM-dd}).");
-            }
-
-            if (step == InvestigationStep.Started && (current.ReportedOn < d || current.ClosedOn < d))
-            {
-                throw new InvestigationRefused($"Utredningen kan inte ha inletts {d:yyyy-MM-dd}, efter senare steg som redan är registrerade.");
-            }
-        }
-        else if (step == InvestigationStep.Started && (current.ReportedOn is not null || current.ClosedOn is not null))
-        {
-            throw new InvestigationRefused("Ta först bort de senare stegen.");
-        }
-
+        StepOrder.Check(current, step, date, today);
         await using (var insert = new NpgsqlCommand("""
             insert into investigation_step (skolenhetskod, pupil_key, step, step_date, recorded_by, recorded_at)
             values (@school, @key, @step, @date, @by, @at)
@@ -109,12 +102,7 @@ public sealed class InvestigationStore(NpgsqlDataSource db, TimeProvider time)
         }
 
         await tx.CommitAsync(ct);
-        return step switch
-        {
-            InvestigationStep.Started => current with { StartedOn = date },
-            InvestigationStep.Reported => current with { ReportedOn = date },
-            _ => current with { ClosedOn = date },
-        };
+        return current.With(step, date);
     }
 
     /// <summary>The current steps of the school's pupils who have any (optionally only these pupils), on the caller's connection.</summary>
@@ -122,7 +110,7 @@ public sealed class InvestigationStore(NpgsqlDataSource db, TimeProvider time)
         NpgsqlConnection conn, string school, IReadOnlyCollection<byte[]>? pupils = null, CancellationToken ct = default)
     {
         await using var cmd = new NpgsqlCommand("""
-            select pupil_key, started_on, reported_on, closed_on from investigation
+            select pupil_key, started_on, reported_on, closed_on, support_requested_on, support_started_on, support_ended_on from investigation
             where skolenhetskod = @school and (@keys::bytea[] is null or pupil_key = any(@keys))
             """, conn);
         cmd.Parameters.AddWithValue("school", NpgsqlDbType.Char, school);
@@ -131,8 +119,8 @@ public sealed class InvestigationStore(NpgsqlDataSource db, TimeProvider time)
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
-            var steps = new Investigation(Date(r, 1), Date(r, 2), Date(r, 3));
-            if (steps.StartedOn is not null || steps.ReportedOn is not null || steps.ClosedOn is not null)
+            var steps = new Investigation(Date(r, 1), Date(r, 2), Date(r, 3), Date(r, 4), Date(r, 5), Date(r, 6));
+            if (steps.Any)
             {
                 result[r.GetFieldValue<byte[]>(0)] = steps;
             }

@@ -31,6 +31,17 @@ public sealed record SchoolInvestigations(
 {
     /// <summary>Every pupil at hög frånvaro with no investigation recorded, the longest waiting first; <see cref="Overdue"/> are those past the expected days.</summary>
     public IReadOnlyList<OverduePupil> Waiting { get; init; } = Overdue;
+    /// <summary>The school's support requests dated in the term, and how soon they came and were taken up.</summary>
+    public SupportRequests Support { get; init; } = SupportRequests.None;
+}
+
+/// <summary>
+/// Support requested from the skolnärvaroteam in the term: how many, how many the team started, and per request the school
+/// days from "Anmält till huvudmannen" to the request and (where started) from the request to the start.
+/// </summary>
+public sealed record SupportRequests(int Requested, int Started, IReadOnlyList<int> DaysReportToRequest, IReadOnlyList<int> DaysRequestToStart)
+{
+    public static readonly SupportRequests None = new(0, 0, [], []);
 }
 
 /// <summary>A pupil at hög frånvaro for longer than expected with no investigation recorded.</summary>
@@ -205,11 +216,13 @@ public sealed class SchoolPageStore(NpgsqlDataSource db, AttendanceFactStore fac
             var waiting = high.Select(p => new OverduePupil(p.PupilKey, p.FirstName, p.LastName, p.ClassName, p.Since,
                 calendar.DaysBetween(school, p.Since, asOf))).ToList();
 
+            var support = await SupportAsync(allowed, school, term, asOf, ct);
             var longestFirst = waiting.OrderByDescending(o => o.SchoolDays).ToList();
             result.Add(new SchoolInvestigations(school, listed.Count(p => p.Level == Level.High), listed.Count(p => p.Level == Level.AtRisk),
                 listed.Count(p => p.Level == Level.Trend), counts[0], counts[1], counts[2], [.. longestFirst.Where(o => o.SchoolDays > expectedWithinSchoolDays)])
             {
                 Waiting = longestFirst,
+                Support = support,
             });
         }
 
@@ -221,6 +234,37 @@ public sealed class SchoolPageStore(NpgsqlDataSource db, AttendanceFactStore fac
         Scope(cmd, scope.Schools, school);
         cmd.Parameters.AddWithValue("byClass", scope.Classes is not null);
         cmd.Parameters.AddWithValue("classes", NpgsqlDbType.Array | NpgsqlDbType.Text, (scope.Classes ?? []).Select(c => c.Trim().ToLowerInvariant()).ToArray());
+    }
+
+    /// <summary>The school's support requests dated in the term up to <paramref name="asOf"/>, school days by the school calendar.</summary>
+    private async Task<SupportRequests> SupportAsync(IReadOnlyCollection<string> allowed, string school, Term term, DateOnly asOf, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            select reported_on, support_requested_on, support_started_on from investigation
+            where skolenhetskod = @school and skolenhetskod = any(@allowed) and support_requested_on between @from and @to
+            """);
+        Scope(cmd, allowed, school);
+        cmd.Parameters.AddWithValue("from", term.Start);
+        cmd.Parameters.AddWithValue("to", asOf < term.End ? asOf : term.End);
+        var (requested, started, toRequest, toStart) = (0, 0, new List<int>(), new List<int>());
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            var request = r.GetFieldValue<DateOnly>(1);
+            requested++;
+            if (!r.IsDBNull(0))
+            {
+                toRequest.Add(calendar.DaysBetween(school, r.GetFieldValue<DateOnly>(0), request));
+            }
+
+            if (!r.IsDBNull(2) && r.GetFieldValue<DateOnly>(2) <= asOf)
+            {
+                started++;
+                toStart.Add(calendar.DaysBetween(school, request, r.GetFieldValue<DateOnly>(2)));
+            }
+        }
+
+        return new SupportRequests(requested, started, toRequest, toStart);
     }
 
     private static void Scope(NpgsqlCommand cmd, IReadOnlyCollection<string> allowed, string school)

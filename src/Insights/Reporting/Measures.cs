@@ -39,6 +39,18 @@ public static class Measures
     public static string WithBefore(bool with) => with ? "utr_med_franvaro_fore" : "utr_utan_franvaro_fore";
     public static string WithAfter(bool with) => with ? "utr_med_franvaro_efter" : "utr_utan_franvaro_efter";
 
+    // The hand-off to the skolnärvaroteam: requests in the term, the school days around them, and the absence around the start.
+    public const string SupportRequested = "stod_begart";
+    public const string SupportStarted = "stod_paborjat";
+    public const string DaysReportToRequest = "stod_skoldagar_anmalan_till_begaran_median";
+    public const string DaysRequestToStart = "stod_skoldagar_begaran_till_start_median";
+    public const string SupportFollowed = "stod_foljda_elever";
+    public const string SupportBefore = "stod_franvaro_fore";
+    public const string SupportAfter = "stod_franvaro_efter";
+
+    /// <summary>The weeks before and after "Stöd påbörjat" the absence is compared over.</summary>
+    public const int SupportWeeks = 4;
+
     /// <summary>
     /// The measures, with <paramref name="expectedWithinSchoolDays"/> (Skolnarvaro:Investigation:ExpectedWithinSchoolDays)
     /// in the labels of those that depend on it.
@@ -76,6 +88,13 @@ public static class Measures
             new(WithBefore(with), $"Frånvaro {InvestigationWeeks} veckor före ({(with ? "med" : "utan")} utredning)", MeasureUnit.Percent, WithPupils(with)),
             new(WithAfter(with), $"Frånvaro {InvestigationWeeks} veckor efter ({(with ? "med" : "utan")} utredning)", MeasureUnit.Percent, WithPupils(with)),
         }),
+        new(SupportRequested, "Stöd begärt", MeasureUnit.Count),
+        new(SupportStarted, "varav påbörjat", MeasureUnit.Count),
+        new(DaysReportToRequest, "Skoldagar anmälan–begäran (median)", MeasureUnit.SchoolDays, SupportRequested),
+        new(DaysRequestToStart, "Skoldagar begäran–start (median)", MeasureUnit.SchoolDays, SupportStarted),
+        new(SupportFollowed, "Följda elever med påbörjat stöd", MeasureUnit.Count),
+        new(SupportBefore, $"Frånvaro {SupportWeeks} veckor före stödet", MeasureUnit.Percent, SupportFollowed),
+        new(SupportAfter, $"Frånvaro {SupportWeeks} veckor med stödet", MeasureUnit.Percent, SupportFollowed),
     ];
 
     /// <summary>

@@ -125,6 +125,11 @@ public static class TermReportBuilder
         yield return (Measures.HighInTime, inTime.Count(x => x));
         yield return (Measures.HighInTimeShare, Share(inTime.Count(x => x), inTime.Count));
 
+        foreach (var value in SupportReport.Values(members, to, lateCountsAsAbsence, calendar))
+        {
+            yield return value;
+        }
+
         var weeksAfter = Measures.InvestigationWeeks;
         var split = members
             .Select(p => (p, shares: Development(p, weeksAfter, to, lateCountsAsAbsence(p.Skolenhetskod))))

@@ -24,7 +24,11 @@ internal sealed record TermReportPage(
     /// <summary>Lines under the week chart: what is left out of it (summary exports), what "lov" and "*" mean.</summary>
     public IReadOnlyList<string> WeekNotes { get; init; } = [];
 
-    public static TermReportPage Of(TermReport report, DateOnly created) => Build(report, created) with { WeekNotes = WeekNotesOf(report) };
+    /// <summary>The hand-off to the skolnärvaroteam; null leaves its section out (the start-up sample without it).</summary>
+    public SupportPart? Support { get; init; }
+
+    public static TermReportPage Of(TermReport report, DateOnly created) =>
+        Build(report, created) with { WeekNotes = WeekNotesOf(report), Support = SupportPart.Of(report, Table) };
 
     private static List<string> WeekNotesOf(TermReport report)
     {
@@ -78,7 +82,7 @@ internal sealed record TermReportPage(
     }
 
     /// <summary>Groups as rows (municipality, driftsform, schools, grades), each measure as girls | boys | all.</summary>
-    private static PageTable Table(TermReport report, string[] keys)
+    internal static PageTable Table(TermReport report, string[] keys)
     {
         var measures = keys.Select(k => report.Measures.Single(m => m.Key == k)).ToList();
         var rows = report.Groups.Select((group, g) => new TableRow(
@@ -263,6 +267,18 @@ internal sealed record DevelopmentPart(int Weeks, int SchoolDays, int MinimumDay
 /// </summary>
 internal sealed record InvestigationPart(
     int ExpectedWithinSchoolDays, int Weeks, PageTable Start, PageTable InTime, BarChart? Chart, PageTable With, PageTable Without);
+
+/// <summary>
+/// The hand-off to the skolnärvaroteam: requests and the school days around them (<see cref="Requests"/>), and the absence in the
+/// <see cref="Weeks"/> weeks before and after support began (<see cref="Absence"/>).
+/// </summary>
+internal sealed record SupportPart(int Weeks, int MinimumDays, PageTable Requests, PageTable Absence)
+{
+    public static SupportPart Of(TermReport report, Func<TermReport, string[], PageTable> table) => new(
+        Measures.SupportWeeks, TermReportBuilder.MinimumDays(Measures.SupportWeeks),
+        table(report, [Measures.SupportRequested, Measures.SupportStarted, Measures.DaysReportToRequest, Measures.DaysRequestToStart]),
+        table(report, [Measures.SupportFollowed, Measures.SupportBefore, Measures.SupportAfter]));
+}
 
 /// <summary>
 /// A row of the data-quality table: a school, or a driftsform or the municipality (<see cref="IsTotal"/>).

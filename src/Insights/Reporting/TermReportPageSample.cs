@@ -41,7 +41,7 @@ internal static class TermReportPageSample
                 school with { Name = "Tredje skolan", StaleAtLastRun = null, LastExportTo = "", ReportingRate = empty, ReportingRateMeasurable = false },
                 school with { Name = "Hela kommunen", Driftsform = "", IsTotal = true, StaleAtLastRun = null, LastExportTo = "" },
             ]);
-        page = page with { WeekNotes = ["lov: ingen skola hade skoldag den veckan."] };
+        page = page with { WeekNotes = ["lov: ingen skola hade skoldag den veckan."], Support = new SupportPart(4, 10, table, table) };
         return [page, page with { DevelopmentChart = null, Investigations = page.Investigations with { Chart = null } }];
     }
 }

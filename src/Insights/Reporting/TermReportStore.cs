@@ -32,12 +32,28 @@ public sealed record PupilSteps(DateOnly? FirstAlert, DateOnly? HighSince, DateO
     /// hög frånvaro was about something earlier.
     /// </summary>
     public bool StartedBy(DateOnly by, DateOnly since) => StartedOn <= by && !(ClosedOn < since);
+
+    /// <summary>"Anmält till huvudmannen".</summary>
+    public DateOnly? ReportedOn { get; init; }
+
+    /// <summary>"Stöd begärt från skolnärvaroteamet".</summary>
+    public DateOnly? SupportRequestedOn { get; init; }
+
+    /// <summary>"Stöd påbörjat", the skolnärvaroteam's step.</summary>
+    public DateOnly? SupportStartedOn { get; init; }
 }
+
+/// <summary>A pupil's absence in the 4 weeks before support began (up to the day before) and the 4 weeks from that day on.</summary>
+public sealed record SupportDevelopment(DateOnly StartedOn, Minutes Before, Minutes After);
 
 /// <summary>One pupil at one school in the term: who they are for the breakdowns, their minutes, levels, alerts and legal steps.</summary>
 public sealed record PupilTerm(
     string Skolenhetskod, byte[] PupilKey, char Gender, int? Grade, Minutes Term, long RateScheduled, long RateRegistered,
-    Level? HighestLevel, bool NewlyFlagged, bool Reported, PupilDevelopment? Development, PupilSteps Steps);
+    Level? HighestLevel, bool NewlyFlagged, bool Reported, PupilDevelopment? Development, PupilSteps Steps)
+{
+    /// <summary>Around "Stöd påbörjat", where the team recorded it; null otherwise.</summary>
+    public SupportDevelopment? Support { get; init; }
+}
 
 /// <summary>
 /// The municipality's minutes in one ISO week from day and lesson exports, how many pupil placements had scheduled time in
@@ -146,6 +162,25 @@ public sealed class TermReportStore(NpgsqlDataSource db)
                 join attendance_fact f on f.skolenhetskod = c.skolenhetskod and f.pupil_key = c.pupil_key
                  and f.date between c.anchor - 55 and least(c.anchor + 56, @asOf)
                 group by c.skolenhetskod, c.pupil_key, c.anchor),
+            support as (
+                select i.skolenhetskod, i.pupil_key, i.support_started_on as started,
+                       array[
+                         sum(f.scheduled_min - f.not_reported_min) filter (where f.date between i.support_started_on - 28 and i.support_started_on - 1),
+                         sum(f.excused_min) filter (where f.date between i.support_started_on - 28 and i.support_started_on - 1),
+                         sum(f.unexcused_min) filter (where f.date between i.support_started_on - 28 and i.support_started_on - 1),
+                         sum(f.late_min) filter (where f.date between i.support_started_on - 28 and i.support_started_on - 1),
+                         count(*) filter (where f.date between i.support_started_on - 28 and i.support_started_on - 1 and f.scheduled_min > f.not_reported_min),
+                         sum(f.scheduled_min - f.not_reported_min) filter (where f.date between i.support_started_on and i.support_started_on + 27),
+                         sum(f.excused_min) filter (where f.date between i.support_started_on and i.support_started_on + 27),
+                         sum(f.unexcused_min) filter (where f.date between i.support_started_on and i.support_started_on + 27),
+                         sum(f.late_min) filter (where f.date between i.support_started_on and i.support_started_on + 27),
+                         count(*) filter (where f.date between i.support_started_on and i.support_started_on + 27 and f.scheduled_min > f.not_reported_min)
+                       ]::bigint[] as windows
+                from investigation i
+                join attendance_fact f on f.skolenhetskod = i.skolenhetskod and f.pupil_key = i.pupil_key
+                 and f.date between i.support_started_on - 28 and least(i.support_started_on + 27, @asOf)
+                where i.support_started_on between @from and @to
+                group by i.skolenhetskod, i.pupil_key, i.support_started_on),
             high as (
                 select skolenhetskod, pupil_key, min(entered_on) as since from level_episode
                 where level = 'High' and entered_on <= @to and (left_on is null or left_on > @from)
@@ -153,7 +188,8 @@ public sealed class TermReportStore(NpgsqlDataSource db)
             select f.skolenhetskod, f.pupil_key, p.gender, e.grade,
                    f.registered, f.excused, f.unexcused, f.late, f.days, f.rate_scheduled, f.rate_registered,
                    l.level, n.pupil_key is not null, r.pupil_key is not null, d.anchor, d.windows,
-                   c.anchor, h.since, i.started_on, i.closed_on
+                   c.anchor, h.since, i.started_on, i.closed_on,
+                   i.reported_on, i.support_requested_on, i.support_started_on, su.started, su.windows
             from facts f
             join pupil p on p.pupil_key = f.pupil_key
             left join enrolment e on e.pupil_key = f.pupil_key and e.skolenhetskod = f.skolenhetskod
@@ -164,6 +200,7 @@ public sealed class TermReportStore(NpgsqlDataSource db)
             left join cohort c on c.skolenhetskod = f.skolenhetskod and c.pupil_key = f.pupil_key
             left join high h on h.skolenhetskod = f.skolenhetskod and h.pupil_key = f.pupil_key
             left join investigation i on i.skolenhetskod = f.skolenhetskod and i.pupil_key = f.pupil_key
+            left join support su on su.skolenhetskod = f.skolenhetskod and su.pupil_key = f.pupil_key
             order by f.skolenhetskod, f.pupil_key
             """);
         cmd.Parameters.AddWithValue("from", from);
@@ -188,13 +225,31 @@ public sealed class TermReportStore(NpgsqlDataSource db)
                 r.GetInt64(9), r.GetInt64(10),
                 r.IsDBNull(11) ? null : (Level)r.GetInt32(11),
                 r.GetBoolean(12), r.GetBoolean(13), development,
-                new PupilSteps(Date(r, 16), Date(r, 17), Date(r, 18), Date(r, 19))));
+                new PupilSteps(Date(r, 16), Date(r, 17), Date(r, 18), Date(r, 19))
+                {
+                    ReportedOn = Date(r, 20), SupportRequestedOn = Date(r, 21), SupportStartedOn = Date(r, 22),
+                })
+            {
+                Support = SupportOf(r, 23),
+            });
         }
 
         return pupils;
     }
 
     private static DateOnly? Date(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetFieldValue<DateOnly>(i);
+
+    private static SupportDevelopment? SupportOf(NpgsqlDataReader r, int i)
+    {
+        if (r.IsDBNull(i))
+        {
+            return null;
+        }
+
+        var w = r.GetFieldValue<long?[]>(i + 1);
+        Minutes At(int j) => new(w[j] ?? 0, w[j + 1] ?? 0, w[j + 2] ?? 0, w[j + 3] ?? 0, (int)(w[j + 4] ?? 0));
+        return new SupportDevelopment(r.GetFieldValue<DateOnly>(i), At(0), At(5));
+    }
 
     /// <summary>The municipality's minutes per ISO week between the dates.</summary>
     public async Task<IReadOnlyList<WeekMinutes>> WeeksAsync(DateOnly from, DateOnly to, CancellationToken ct = default)

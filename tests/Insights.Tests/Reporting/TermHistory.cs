@@ -220,6 +220,13 @@ public sealed class TermHistory
         (A, 1, InvestigationStep.Started, "2026-09-22"),
         (A, 5, InvestigationStep.Started, "2026-10-01"), (A, 5, InvestigationStep.Started, null),
         (A, 4, InvestigationStep.Started, "2026-10-27"),
+        // The hand-off: pupil 1 reported, support requested and started early enough to be followed four weeks; pupil 6
+        // started too late for that; pupil 4 requested, not started.
+        (A, 1, InvestigationStep.Reported, "2026-09-24"), (A, 1, InvestigationStep.SupportRequested, "2026-10-05"),
+        (A, 1, InvestigationStep.SupportStarted, "2026-10-12"),
+        (B, 6, InvestigationStep.Reported, "2026-09-18"), (B, 6, InvestigationStep.SupportRequested, "2026-10-20"),
+        (B, 6, InvestigationStep.SupportStarted, "2026-11-02"),
+        (A, 4, InvestigationStep.Reported, "2026-10-28"), (A, 4, InvestigationStep.SupportRequested, "2026-11-10"),
     ];
 
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider

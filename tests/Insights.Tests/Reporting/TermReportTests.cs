@@ -139,6 +139,50 @@ public sealed partial class TermReportTests(TestDatabase db) : IClassFixture<Tes
         };
     }
 
+    /// <summary>The hand-off steps of <see cref="TermHistory.Steps"/>: (reported, support requested, support started).</summary>
+    private static readonly Dictionary<(string, int), (DateOnly Reported, DateOnly Requested, DateOnly? Started)> Support = new()
+    {
+        [(A, 1)] = (new(2026, 9, 24), new(2026, 10, 5), new(2026, 10, 12)),
+        [(B, 6)] = (new(2026, 9, 18), new(2026, 10, 20), new(2026, 11, 2)),
+        [(A, 4)] = (new(2026, 10, 28), new(2026, 11, 10), null),
+    };
+
+    private static double? ExpectedSupport(List<Placement> members, string measure)
+    {
+        var requested = members.Where(p => Support.TryGetValue((p.School, p.Pupil), out var s) && s.Requested >= Ht2026.Start && s.Requested <= AsOf)
+            .Select(p => (p, s: Support[(p.School, p.Pupil)])).ToList();
+        var started = requested.Where(x => x.s.Started <= AsOf).ToList();
+        int Days(string school, DateOnly after, DateOnly until) => SchoolDays(school).Count(d => d > after && d <= until);
+        var toRequest = requested.Select(x => Days(x.p.School, x.s.Reported, x.s.Requested)).ToList();
+        var toStart = started.Select(x => Days(x.p.School, x.s.Requested, x.s.Started!.Value)).ToList();
+        var followed = new List<(double Before, double After)>();
+        foreach (var (p, s) in started.Where(x => x.s.Started!.Value.AddDays(27) <= AsOf))
+        {
+            var facts = Facts.Where(f => f.School == p.School && f.Pupil == p.Pupil).ToList();
+            var before = facts.Where(f => f.Date >= s.Started!.Value.AddDays(-28) && f.Date < s.Started.Value).ToList();
+            var after = facts.Where(f => f.Date >= s.Started!.Value && f.Date <= s.Started.Value.AddDays(27)).ToList();
+            int Registered(List<Fact> fs) => fs.Count(f => f.Scheduled - f.NotReported > 0);
+            double Share(List<Fact> fs) => (double)fs.Sum(f => f.Excused + f.Unexcused) / fs.Sum(f => f.Scheduled - f.NotReported);
+            if (Registered(before) >= 10 && Registered(after) >= 10)
+            {
+                followed.Add((Share(before), Share(after)));
+            }
+        }
+
+        static double? Median(List<int> xs) => xs.Count == 0 ? null : xs.Order().ToList() is var o && o.Count % 2 == 1 ? o[o.Count / 2] : (o[o.Count / 2 - 1] + o[o.Count / 2]) / 2.0;
+        return measure switch
+        {
+            "stod_begart" => requested.Count,
+            "stod_paborjat" => started.Count,
+            "stod_skoldagar_anmalan_till_begaran_median" => Median(toRequest),
+            "stod_skoldagar_begaran_till_start_median" => Median(toStart),
+            "stod_foljda_elever" => followed.Count,
+            "stod_franvaro_fore" => followed.Count == 0 ? null : followed.Average(x => x.Before),
+            "stod_franvaro_efter" => followed.Count == 0 ? null : followed.Average(x => x.After),
+            _ => throw new InvalidOperationException($"The test does not know the measure '{measure}'."),
+        };
+    }
+
     private static double? ExpectedDevelopment(List<Placement> members, int weeks, string what)
     {
         var followed = Followed(members, weeks).Select(x => (x.Before, x.After)).ToList();
@@ -187,6 +231,11 @@ public sealed partial class TermReportTests(TestDatabase db) : IClassFixture<Tes
         if (measure.StartsWith("utr_", StringComparison.Ordinal))
         {
             return ExpectedInvestigation(members, measure);
+        }
+
+        if (measure.StartsWith("stod_", StringComparison.Ordinal))
+        {
+            return ExpectedSupport(members, measure);
         }
 
         if (development.Success)
@@ -494,8 +543,18 @@ public sealed partial class TermReportTests(TestDatabase db) : IClassFixture<Tes
             }
         }
 
+        // The absence around the support's start follows the count of pupils followed, as the development follows its own.
+        foreach (var row in rows.Where(r => r["mått"] is "stod_franvaro_fore" or "stod_franvaro_efter"))
+        {
+            if (cell[(row["grupp"], row["kön"], "stod_foljda_elever")]["undertryckt"] == "ja")
+            {
+                row["undertryckt"].Should().Be("ja", $"{row["grupp"]} {row["kön"]} {row["mått"]}: the pupils it is computed from are hidden");
+            }
+        }
+
         // Percents follow their counts: a hidden group size hides its shares.
-        foreach (var row in rows.Where(r => r["enhet"] == "procent" && !r["mått"].StartsWith("utv", StringComparison.Ordinal) && !r["mått"].StartsWith("utr", StringComparison.Ordinal)))
+        foreach (var row in rows.Where(r => r["enhet"] == "procent" && !r["mått"].StartsWith("utv", StringComparison.Ordinal)
+            && !r["mått"].StartsWith("utr", StringComparison.Ordinal) && !r["mått"].StartsWith("stod", StringComparison.Ordinal)))
         {
             if (cell[(row["grupp"], row["kön"], "elever")]["undertryckt"] == "ja")
             {

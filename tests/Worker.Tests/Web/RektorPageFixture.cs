@@ -24,6 +24,9 @@ public sealed partial class RektorPageFixture : IAsyncLifetime
     public const string KunskapstradetPassword = "test-huvudman-kunskapstradet";
     public const string NorrvikEmail = "leo.berg@norrvik-education.example.se";
     public const string NorrvikPassword = "test-huvudman-norrvik";
+    // The municipality's skolnärvaroteam serves Ekdalsskolan and Solbackens skola, not the other schools.
+    public const string TeamEmail = "skolnarvaroteamet@exempelstad.example.se";
+    public static readonly IReadOnlyList<string> TeamSchools = ["85835001", "53321611"];
 
     public TestDatabase Db { get; } = new();
     public SmtpSink Smtp { get; } = new();
@@ -131,7 +134,17 @@ public sealed partial class RektorPageFixture : IAsyncLifetime
         ["Skolnarvaro__Web__Oidc__ClientId"] = TestIdentityProvider.ClientId,
         ["Skolnarvaro__Web__Oidc__ClientSecret"] = TestIdentityProvider.ClientSecret,
         ["Skolnarvaro__Web__Oidc__RequireHttpsMetadata"] = "false",
+        ["Skolnarvaro__Schools__1__Skolnarvaroteam__0__Name"] = "Skolnärvaroteamet",
+        ["Skolnarvaro__Schools__1__Skolnarvaroteam__0__Email"] = TeamEmail,
+        ["Skolnarvaro__Schools__3__Skolnarvaroteam__0__Name"] = "Skolnärvaroteamet",
+        ["Skolnarvaro__Schools__3__Skolnarvaroteam__0__Email"] = TeamEmail,
     };
+
+    /// <summary>The team's personal link to the schools it serves, signed as the worker signs it (the team's digest is another stage's).</summary>
+    public string TeamLink() =>
+        $"{BaseUrl.TrimEnd('/')}{Skolnarvaro.Web.SignInLinks.Path}?t=" + new Skolnarvaro.Web.SignInLinks(
+                Microsoft.Extensions.Options.Options.Create(new Skolnarvaro.Web.WebOptions { PublicUrl = BaseUrl, LinkKey = LinkKey }), null!, TimeProvider.System)
+            .Token(TeamEmail, TeamSchools, DateTimeOffset.UtcNow.AddDays(7), Skolnarvaro.Schools.RecipientGroup.Skolnarvaroteam);
 
     private static RektorMail Parse(MimeMessage m)
     {
