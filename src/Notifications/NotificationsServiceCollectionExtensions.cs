@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Skolnarvaro.Notifications.Delivery;
 using Skolnarvaro.Notifications.Digests;
+using Skolnarvaro.Notifications.Groups;
 using Skolnarvaro.Notifications.Ops;
 using Skolnarvaro.Notifications.Outbox;
 using Skolnarvaro.Notifications.Recipients;
@@ -30,6 +31,7 @@ public static class NotificationsServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<NotificationOptions>, DeliverySettingsValidator>();
         services.AddSingleton<IValidateOptions<NotificationOptions>, RecipientsValidator>();
+        services.AddSingleton<IValidateOptions<NotificationOptions>, GroupDigestsValidator>();
         services.AddSingleton(sp => new DigestRenderer(sp.GetRequiredService<IOptions<NotificationOptions>>().Value.TemplateFolder));
         services.AddSingleton(sp => new OpsDigestRenderer(sp.GetRequiredService<IOptions<NotificationOptions>>().Value.TemplateFolder));
         services.AddSingleton<OutboxStore>();
