@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Skolnarvaro.Notifications.Delivery;
 using Skolnarvaro.Notifications.Digests;
@@ -34,6 +35,9 @@ public static class NotificationsServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<NotificationOptions>, GroupDigestsValidator>();
         services.AddSingleton(sp => new DigestRenderer(sp.GetRequiredService<IOptions<NotificationOptions>>().Value.TemplateFolder));
         services.AddSingleton(sp => new OpsDigestRenderer(sp.GetRequiredService<IOptions<NotificationOptions>>().Value.TemplateFolder));
+        services.AddSingleton(sp => new GroupDigestRenderer(sp.GetRequiredService<IOptions<NotificationOptions>>().Value.TemplateFolder));
+        services.AddSingleton<GroupDigests>();
+        services.TryAddSingleton<IDigestLinks, NoDigestLinks>();
         services.AddSingleton<OutboxStore>();
         services.AddSingleton<OutboxSender>();
         services.AddSingleton<SchoolDigests>();

@@ -1,4 +1,5 @@
 using Npgsql;
+using Skolnarvaro.Schools;
 
 namespace Skolnarvaro.Notifications.Outbox;
 
@@ -43,11 +44,11 @@ public sealed class OutboxStore(NpgsqlDataSource db, TimeProvider time)
     /// </summary>
     public async Task<bool> EnqueueAsync(
         NpgsqlConnection conn, string idempotencyKey, long? runId, string? school, IReadOnlyList<string> recipients, string subject, byte[] mime,
-        CancellationToken ct = default, DateTimeOffset? notBefore = null)
+        CancellationToken ct = default, DateTimeOffset? notBefore = null, RecipientGroup group = RecipientGroup.Rektor)
     {
         await using var cmd = new NpgsqlCommand("""
-            insert into outbox (idempotency_key, run_id, skolenhetskod, recipients, subject, mime, created_at, next_attempt_at)
-            values (@key, @run, @school, @recipients, @subject, @mime, @now, @notBefore)
+            insert into outbox (idempotency_key, run_id, skolenhetskod, recipients, subject, mime, created_at, next_attempt_at, recipient_group)
+            values (@key, @run, @school, @recipients, @subject, @mime, @now, @notBefore, @group)
             on conflict (idempotency_key) do nothing
             """, conn);
         cmd.Parameters.AddWithValue("key", idempotencyKey);
@@ -58,6 +59,7 @@ public sealed class OutboxStore(NpgsqlDataSource db, TimeProvider time)
         cmd.Parameters.AddWithValue("mime", mime);
         cmd.Parameters.AddWithValue("now", time.GetUtcNow());
         cmd.Parameters.AddWithValue("notBefore", notBefore ?? time.GetUtcNow());
+        cmd.Parameters.AddWithValue("group", group.ToString());
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 
