@@ -83,6 +83,22 @@ public sealed class OutboxStore(NpgsqlDataSource db, TimeProvider time)
     }
 
     /// <summary>Every message a run recorded (its digests and run report), oldest first, with where each stands.</summary>
+    /// <summary>The mails a run recorded for each recipient group other than the rektorer (a class's mentors, elevhälsan).</summary>
+    public async Task<IReadOnlyDictionary<RecipientGroup, int>> GroupMailsAsync(long runId, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand(
+            "select recipient_group, count(*)::int from outbox where run_id = @run and recipient_group <> 'Rektor' group by recipient_group");
+        cmd.Parameters.AddWithValue("run", runId);
+        var counts = new Dictionary<RecipientGroup, int>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            counts[Enum.Parse<RecipientGroup>(r.GetString(0))] = r.GetInt32(1);
+        }
+
+        return counts;
+    }
+
     public async Task<IReadOnlyList<OutboxEntry>> ForRunAsync(long runId, CancellationToken ct = default)
     {
         await using var cmd = db.CreateCommand("""
