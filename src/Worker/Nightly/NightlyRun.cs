@@ -58,6 +58,7 @@ public sealed class NightlyRun(
     SchoolDigests digests,
     GroupDigests groupDigests,
     ClassMentors mentors,
+    RosterRejections rosters,
     SchoolCaveats caveats,
     OpsReport opsReport,
     OutboxSender sender,
@@ -182,7 +183,9 @@ public sealed class NightlyRun(
         var outcomes = await OutcomesAsync(runId, ct);
         if (run.Status == "Running")
         {
-            await opsReport.QueueAsync(runId, run.AsOf, model.OpsNote, outcomes.Select(OpsFacts).ToList(), ct);
+            var rejectedRosters = (await rosters.InRunAsync(runId, ct)).ToLookup(r => r.Skolenhetskod, r => r.Message);
+            await opsReport.QueueAsync(runId, run.AsOf, model.OpsNote,
+                outcomes.Select(o => OpsFacts(o) with { RosterRejected = rejectedRosters[o.Skolenhetskod].LastOrDefault() }).ToList(), ct);
         }
 
         var (delivery, transport) = await sender.DeliverDueAsync(run.DryRun, ct);

@@ -97,6 +97,43 @@ public sealed class GroupDigestNightTests(TestDatabase db) : IClassFixture<TestD
         (await OutboxByGroupAsync()).Should().BeEquivalentTo(first, "each recipient is told once a night, whatever reruns it");
     }
 
+    [Fact]
+    public async Task A_rejected_roster_is_named_in_the_analysts_run_report_and_in_status_and_the_mentors_in_force_stay()
+    {
+        var schools = WriteSchool(roster: true);
+        using (var host = await PipelineHost.StartAsync(db, schools, temp.Path,
+            new Dictionary<string, string?> { ["Skolnarvaro:Notifications:OpsAddress"] = "analys@exempelstad.example.se" }))
+        {
+            await host.Get<NightlyRun>().RunAsync(AsOf, dryRun: true);
+            File.WriteAllText(Path.Combine(temp.Path, "inbox", School.Skolenhetskod, "mentorer_2.csv"), "Klass;Mentor;E-post\n9Z;Per Ström;per.strom@angsskolan.example.se\n");
+            var second = await host.Get<NightlyRun>().RunAsync(AsOf.AddDays(1), dryRun: true);
+
+            var report = (await MimeMessage.LoadAsync(Path.Combine(temp.Path, "digests", $"ops-run{second.RunId}.eml"))).TextBody;
+            report.Should().Contain("Ängsskolan (11111111)").And.Contain("mentorslistan avvisades, mentorerna som gällde förut gäller fortfarande: mentorer_2.csv")
+                .And.Contain("'9Z'");
+        }
+
+        var start = PipelineHost.CliStartInfo(db, schools, temp.Path, "status");
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        output.Should().Contain("Roster of 11111111 rejected, the mentors in force stay: mentorer_2.csv");
+        (await MentorsInForceAsync()).Should().Equal(Asa, Asa);
+    }
+
+    private async Task<List<string>> MentorsInForceAsync()
+    {
+        await using var cmd = db.DataSource.CreateCommand("select email from class_mentor where valid_until is null order by class_name");
+        await using var r = await cmd.ExecuteReaderAsync();
+        var emails = new List<string>();
+        while (await r.ReadAsync())
+        {
+            emails.Add(r.GetString(0));
+        }
+
+        return emails;
+    }
+
     private string WriteSchool(bool roster)
     {
         var path = PipelineHost.WriteSchoolsFile(temp.Path, School);
