@@ -30,7 +30,7 @@ public static class GroupDigestBuilder
             rules.Group.ToString(), school.Name, school.Huvudman, DigestBuilder.Date(runDate),
             mentor ? $"Hej {recipient.Name}," : "Hej elevhälsan,", scope,
             mentor ? MentorSummary(scope, classes.Count, pupils, first) : HealthSummary(pupils, Long),
-            mentor ? MentorSteps : HealthSteps, cards, listed, alsoTold, caveats, pupils.Count);
+            mentor ? MentorSteps : pupils.Any(Long) ? HealthSteps : HealthSteps[..1], cards, listed, alsoTold, caveats, pupils.Count);
     }
 
     private static readonly IReadOnlyList<string> MentorSteps =
@@ -40,7 +40,8 @@ public static class GroupDigestBuilder
         "Berätta för rektor eller elevhälsan vad du får veta. Rektor ansvarar för att frånvaron utreds.",
     ];
 
-    private static readonly IReadOnlyList<string> HealthSteps =
+    /// <summary>The investigation first; the second line only when a pupil in the mail has a long spell.</summary>
+    private static readonly string[] HealthSteps =
     [
         "Upprepad eller längre frånvaro ska utredas skyndsamt, giltig eller inte (skollagen 7 kap. 19 a §). Se till att utredningen är inledd och anmäld till huvudmannen.",
         "Vid en lång sammanhängande frånvaro: ta reda på om eleven är tillbaka och vad som behövs för att eleven ska komma tillbaka.",
