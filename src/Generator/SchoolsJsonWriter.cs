@@ -58,6 +58,14 @@ internal static class SchoolsJsonWriter
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            // Every school's elevhälsoteam has one shared address, the way schools usually run it; drawn from nothing random,
+            // so adding it moved no other byte of the sample.
+            w.WriteStartArray("Elevhalsan");
+            w.WriteStartObject();
+            w.WriteString("Name", "Elevhälsan");
+            w.WriteString("Email", $"elevhalsan@{s.Slug}.example.se");
+            w.WriteEndObject();
+            w.WriteEndArray();
             w.WriteString("Profile", s.Profile);
             if (s.Template.ProfileOverrides.Count > 0)
             {

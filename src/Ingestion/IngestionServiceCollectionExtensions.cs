@@ -63,6 +63,7 @@ public static class IngestionServiceCollectionExtensions
         services.AddSingleton<DataQualityStore>();
         services.AddSingleton<RosterImporter>();
         services.AddSingleton<ClassMentors>();
+        services.AddSingleton<RosterRejections>();
         return services;
     }
 

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Skolnarvaro.Notifications.Delivery;
 using Skolnarvaro.Notifications.Digests;
+using Skolnarvaro.Notifications.Groups;
 using Skolnarvaro.Notifications.Ops;
 using Skolnarvaro.Notifications.Outbox;
 using Skolnarvaro.Notifications.Recipients;
@@ -30,8 +32,12 @@ public static class NotificationsServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<NotificationOptions>, DeliverySettingsValidator>();
         services.AddSingleton<IValidateOptions<NotificationOptions>, RecipientsValidator>();
+        services.AddSingleton<IValidateOptions<NotificationOptions>, GroupDigestsValidator>();
         services.AddSingleton(sp => new DigestRenderer(sp.GetRequiredService<IOptions<NotificationOptions>>().Value.TemplateFolder));
         services.AddSingleton(sp => new OpsDigestRenderer(sp.GetRequiredService<IOptions<NotificationOptions>>().Value.TemplateFolder));
+        services.AddSingleton(sp => new GroupDigestRenderer(sp.GetRequiredService<IOptions<NotificationOptions>>().Value.TemplateFolder));
+        services.AddSingleton<GroupDigests>();
+        services.TryAddSingleton<IDigestLinks, NoDigestLinks>();
         services.AddSingleton<OutboxStore>();
         services.AddSingleton<OutboxSender>();
         services.AddSingleton<SchoolDigests>();

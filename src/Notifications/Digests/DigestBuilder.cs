@@ -65,6 +65,11 @@ public static class DigestBuilder
             notes.Add(leftOut);
         }
 
+        if (request.ClassesWithoutMentor.Count > 0)
+        {
+            notes.Add(WithoutMentor(request.ClassesWithoutMentor));
+        }
+
         if (!request.ShowsDays)
         {
             notes.Add("Skolans närvaroexporter är summor för perioder och visar inte enskilda dagar. Därför visas inte frånvaro per dag, veckodag, ämne eller vecka.");
@@ -75,6 +80,7 @@ public static class DigestBuilder
             Date(runDate), kind.ToString(), Summary(kind, pupils, lastDigest, school.Independent ? school.Huvudman : null), levels, byGrade ? "Årskurs" : "Klass", groups, cards, more, listed,
             notes, caveats, pupils.Count)
         {
+            AlsoTold = request.AlsoTold,
             AtLevels = pupils.Count(p => p.Entry.LevelCode != "Trend"),
             Rising = pupils.Count(p => p.Entry.LevelCode == "Trend"),
         };
@@ -174,7 +180,15 @@ public static class DigestBuilder
 
     private static string Pupils(int n) => n == 1 ? "1 elev" : $"{n} elever";
 
-    private static string Join(params string?[] parts)
+    /// <summary>
+    /// Classes the roster in force gives no mentor: their pupils reach no mentor, so the rektor is told, never left to guess
+    /// from a missing mail.
+    /// </summary>
+    private static string WithoutMentor(IReadOnlyList<string> classes) => classes.Count == 1
+        ? $"Klass {classes[0]} har ingen mentor i skolans mentorslista, så ingen mentor har fått klassens elever. Skicka en ny mentorslista där klassen har en mentor."
+        : $"Klasserna {Join([.. classes])} har ingen mentor i skolans mentorslista, så ingen mentor har fått deras elever. Skicka en ny mentorslista där klasserna har en mentor.";
+
+    internal static string Join(params string?[] parts)
     {
         var list = parts.OfType<string>().ToList();
         return list.Count <= 1 ? string.Concat(list) : $"{string.Join(", ", list[..^1])} och {list[^1]}";
@@ -251,7 +265,7 @@ public static class DigestBuilder
         : s.From.Month == s.To.Month ? $"{s.From.Day}–{s.To.ToString("d MMMM", Sv)}"
         : $"{s.From.ToString("d MMMM", Sv)}–{s.To.ToString("d MMMM", Sv)}";
 
-    private static string DisplayName(FlaggedPupil p, NameDisplay names) => names switch
+    internal static string DisplayName(FlaggedPupil p, NameDisplay names) => names switch
     {
         NameDisplay.Full => $"{p.FirstName} {p.LastName}".Trim(),
         NameDisplay.FirstNameInitialClass => p.LastName.Length > 0 ? $"{p.FirstName} {p.LastName[0]}." : p.FirstName,
@@ -272,7 +286,7 @@ public static class DigestBuilder
         _ => level,
     };
 
-    private static string ChangeLabel(DigestEntry e) => e.ChangeCode switch
+    internal static string ChangeLabel(DigestEntry e) => e.ChangeCode switch
     {
         "New" => "Ny",
         "Escalated" when e.FromLevelCode is { } from => $"Har ökat från {LevelLabel(from).ToLower(Sv)}",
@@ -282,7 +296,7 @@ public static class DigestBuilder
     };
 
     /// <summary>Classes in school order: "2A" before "10A", then by name.</summary>
-    private sealed class ClassOrder : IComparer<string>
+    internal sealed class ClassOrder : IComparer<string>
     {
         public static readonly ClassOrder Instance = new();
 

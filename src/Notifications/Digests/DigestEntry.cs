@@ -31,6 +31,12 @@ public sealed record DigestSpell(DateOnly From, DateOnly To);
 public sealed record DigestRequest(IReadOnlyList<DigestEntry> Pupils, bool FirstDigest, int LeftLevels, bool ShowsDays)
 {
     public IReadOnlyDictionary<string, DigestLink> Links { get; init; } = new Dictionary<string, DigestLink>();
+
+    /// <summary>Who else at the school is told this time (mentors, elevhälsan), as one sentence; null when nobody is.</summary>
+    public string? AlsoTold { get; init; }
+
+    /// <summary>The school's classes without a mentor in the roster in force (empty without a roster): the rektor hears of them.</summary>
+    public IReadOnlyList<string> ClassesWithoutMentor { get; init; } = [];
 }
 
 /// <summary>What the data behind a school's digest is worth: the facts the digest's caveats are written from.</summary>

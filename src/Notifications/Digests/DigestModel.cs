@@ -29,6 +29,9 @@ public sealed record DigestModel(
     /// <summary>The rektor's personal link to the school's page (with the date it expires), or null where the page is not served.</summary>
     public DigestLink? Link { get; init; }
 
+    /// <summary>Who else at the school was told this time, in one sentence; null when nobody was.</summary>
+    public string? AlsoTold { get; init; }
+
     /// <summary>Pupils in the digest at hög frånvaro or riskfrånvaro: those whose absence is over the limits.</summary>
     public int AtLevels { get; init; }
 

@@ -56,7 +56,10 @@ public sealed class DigestRenderer
             Pupil(3, "AtRisk", "Reminder", null, "9C", new DigestSpell(new DateOnly(2026, 11, 9), new DateOnly(2026, 11, 13))),
             Pupil(4, "Trend", "New", null, "9C"),
         ];
-        return DigestBuilder.Build(school, new DateOnly(2026, 11, 20), kind, pupils, new DigestRequest([.. pupils.Select(p => p.Entry)], kind == DigestKind.Overview, 2, false),
+        return DigestBuilder.Build(school, new DateOnly(2026, 11, 20), kind, pupils, new DigestRequest([.. pupils.Select(p => p.Entry)], kind == DigestKind.Overview, 2, false)
+            {
+                AlsoTold = "I dag har också elevhälsan och mentorerna i 7B och 8A fått sina elever.", ClassesWithoutMentor = ["9C"],
+            },
             ["Skolans senaste export gäller 6 november 2026; uppgifterna kan vara inaktuella."], NameDisplay.FirstNameInitialClass, 2, new DateOnly(2026, 11, 9)) with
         {
             Link = new DigestLink("https://skolnarvaro.example.se/in?t=exempel", "4 december 2026"),

@@ -42,6 +42,19 @@ public sealed class DigestSettings : DigestSchedule
     /// <summary>Per-school schedules by skolenhetskod; a key left out keeps the value above.</summary>
     public Dictionary<string, DigestSchedule> Schools { get; set; } = [];
 
+    /// <summary>The mentors' digest: their classes' pupils (defaults: every level, weekly with the rektorer's).</summary>
+    public Groups.GroupDigestSettings Mentor { get; set; } = new();
+
+    /// <summary>Elevhälsan's digest: the school's pupils at hög frånvaro and with long whole-day spells, with the steps taken.</summary>
+    public Groups.GroupDigestSettings Elevhalsan { get; set; } = new();
+
+    /// <summary>The rules of one group's digest, its own keys over its defaults.</summary>
+    public Groups.GroupRules ForGroup(Skolnarvaro.Schools.RecipientGroup group) => group switch
+    {
+        Skolnarvaro.Schools.RecipientGroup.Mentor => Mentor.Rules(group, this),
+        _ => Elevhalsan.Rules(group, this),
+    };
+
     /// <summary>The days and time that apply to one school.</summary>
     public (IReadOnlySet<DayOfWeek>? Days, TimeOnly Time) For(string school)
     {

@@ -6,12 +6,16 @@ namespace Skolnarvaro.Notifications.Ops;
 public sealed record OpsSchool(
     string Skolenhetskod, string Name, string Driftsform, int FilesImported, int FilesRejected, long RowsImported, long RowsQuarantined,
     string? LastExport, bool Stale, string? ReportingRate, int High, int AtRisk, int Trend, bool DigestQueued, string? Error,
-    IReadOnlyList<string> Rejections, string? NextDigest = null, int Waiting = 0);
+    IReadOnlyList<string> Rejections, string? NextDigest = null, int Waiting = 0)
+{
+    /// <summary>The message of the school's roster refused in the run (the mentors in force stay), or null.</summary>
+    public string? RosterRejected { get; init; }
+}
 
 /// <summary>What the ops template sees: the run and every school, problems first.</summary>
 public sealed record OpsDigestModel(long RunId, string AsOf, string ModelNote, IReadOnlyList<OpsSchool> Schools)
 {
-    public IReadOnlyList<OpsSchool> Problems => Schools.Where(s => s.Error is not null || s.Stale || s.FilesRejected > 0).ToList();
+    public IReadOnlyList<OpsSchool> Problems => Schools.Where(s => s.Error is not null || s.Stale || s.FilesRejected > 0 || s.RosterRejected is not null).ToList();
     public long Rows => Schools.Sum(s => s.RowsImported);
     public int Digests => Schools.Count(s => s.DigestQueued);
 }
@@ -30,7 +34,7 @@ public sealed class OpsDigestRenderer
         template = new CheckedTemplate(Path.Combine(templateFolder, File));
         Render(new OpsDigestModel(1, "20 november 2026", "Trendmodellen används inte.",
             [new OpsSchool("12345678", "Exempelskolan", "kommunal", 1, 1, 100, 2, "6 november 2026", true, "84 %", 1, 2, 0, true, null, ["fil.csv: avvisad"],
-                "23 november 2026", 4)]));
+                "23 november 2026", 4) { RosterRejected = "mentorer.csv: rejected, nothing changed (the roster in force stays): …" }]));
     }
 
     public (string Subject, string Text) Render(OpsDigestModel model)

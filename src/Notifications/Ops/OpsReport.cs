@@ -10,7 +10,11 @@ namespace Skolnarvaro.Notifications.Ops;
 public sealed record OpsSchoolFacts(
     string Skolenhetskod, string Name, bool Independent, int FilesImported, int FilesRejected, long RowsImported, long RowsQuarantined,
     DateOnly? LastExport, bool Stale, double? ReportingRate, int High, int AtRisk, int Trend, bool DigestQueued, string? Error,
-    IReadOnlyList<string> Rejections, DateOnly? NextDigest, int Waiting);
+    IReadOnlyList<string> Rejections, DateOnly? NextDigest, int Waiting)
+{
+    /// <summary>The school's roster refused in this run (its message); the mentors in force stay. Null: none refused.</summary>
+    public string? RosterRejected { get; init; }
+}
 
 /// <summary>The analysts' run report (Skolnarvaro:Notifications:OpsAddress), recorded in the outbox once per run like a digest.</summary>
 public sealed class OpsReport(IOptions<NotificationOptions> options, OpsDigestRenderer renderer, NpgsqlDataSource db, OutboxStore outbox, TimeProvider time)
@@ -29,7 +33,7 @@ public sealed class OpsReport(IOptions<NotificationOptions> options, OpsDigestRe
             s.RowsQuarantined, s.LastExport is { } last ? DigestBuilder.Date(last) : null, s.Stale,
             s.ReportingRate is { } rate ? DigestBuilder.Percent(rate) : null,
             s.High, s.AtRisk, s.Trend, s.DigestQueued, s.Error, s.Rejections,
-            s.NextDigest is { } next ? DigestBuilder.Date(next) : null, s.Waiting)).ToList());
+            s.NextDigest is { } next ? DigestBuilder.Date(next) : null, s.Waiting) { RosterRejected = s.RosterRejected }).ToList());
         var (subject, text) = renderer.Render(model);
         var key = $"ops-run{runId}";
         var mime = DigestMail.ComposeText(settings.FromName, settings.FromAddress, settings.OpsAddress, subject, text, key, time.GetUtcNow());

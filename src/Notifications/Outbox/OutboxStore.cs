@@ -1,4 +1,5 @@
 using Npgsql;
+using Skolnarvaro.Schools;
 
 namespace Skolnarvaro.Notifications.Outbox;
 
@@ -43,11 +44,11 @@ public sealed class OutboxStore(NpgsqlDataSource db, TimeProvider time)
     /// </summary>
     public async Task<bool> EnqueueAsync(
         NpgsqlConnection conn, string idempotencyKey, long? runId, string? school, IReadOnlyList<string> recipients, string subject, byte[] mime,
-        CancellationToken ct = default, DateTimeOffset? notBefore = null)
+        CancellationToken ct = default, DateTimeOffset? notBefore = null, RecipientGroup group = RecipientGroup.Rektor)
     {
         await using var cmd = new NpgsqlCommand("""
-            insert into outbox (idempotency_key, run_id, skolenhetskod, recipients, subject, mime, created_at, next_attempt_at)
-            values (@key, @run, @school, @recipients, @subject, @mime, @now, @notBefore)
+            insert into outbox (idempotency_key, run_id, skolenhetskod, recipients, subject, mime, created_at, next_attempt_at, recipient_group)
+            values (@key, @run, @school, @recipients, @subject, @mime, @now, @notBefore, @group)
             on conflict (idempotency_key) do nothing
             """, conn);
         cmd.Parameters.AddWithValue("key", idempotencyKey);
@@ -58,6 +59,7 @@ public sealed class OutboxStore(NpgsqlDataSource db, TimeProvider time)
         cmd.Parameters.AddWithValue("mime", mime);
         cmd.Parameters.AddWithValue("now", time.GetUtcNow());
         cmd.Parameters.AddWithValue("notBefore", notBefore ?? time.GetUtcNow());
+        cmd.Parameters.AddWithValue("group", group.ToString());
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 
@@ -81,6 +83,22 @@ public sealed class OutboxStore(NpgsqlDataSource db, TimeProvider time)
     }
 
     /// <summary>Every message a run recorded (its digests and run report), oldest first, with where each stands.</summary>
+    /// <summary>The mails a run recorded for each recipient group other than the rektorer (a class's mentors, elevhälsan).</summary>
+    public async Task<IReadOnlyDictionary<RecipientGroup, int>> GroupMailsAsync(long runId, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand(
+            "select recipient_group, count(*)::int from outbox where run_id = @run and recipient_group <> 'Rektor' group by recipient_group");
+        cmd.Parameters.AddWithValue("run", runId);
+        var counts = new Dictionary<RecipientGroup, int>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            counts[Enum.Parse<RecipientGroup>(r.GetString(0))] = r.GetInt32(1);
+        }
+
+        return counts;
+    }
+
     public async Task<IReadOnlyList<OutboxEntry>> ForRunAsync(long runId, CancellationToken ct = default)
     {
         await using var cmd = db.CreateCommand("""

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Spectre.Console;
 using Skolnarvaro.Ingestion.Import;
+using Skolnarvaro.Notifications.Outbox;
+using Skolnarvaro.Schools;
 using Skolnarvaro.Worker.Composition;
 using Skolnarvaro.Worker.Nightly;
 using Skolnarvaro.Worker.Runs;
@@ -56,14 +58,15 @@ public static class RunOnceCommand
                 terminal?.Clear();
             }
 
-            Print(summary, host.Get<RunDates>().Demo);
+            Print(summary, host.Get<RunDates>().Demo, await host.Get<OutboxStore>().GroupMailsAsync(summary.RunId, CancellationToken.None));
             // A run whose mails did not reach the SMTP server is not a success a script may trust, though the outbox retries them.
             return summary.Succeeded && summary.Delivery.Failed == 0 && summary.Delivery.GaveUp == 0 ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return command;
     }
 
-    internal static void Print(NightlyRunSummary s, bool demo)
+    /// <param name="groupMails">The mails the run recorded for the mentors and elevhälsan, beside the rektorer's digests.</param>
+    internal static void Print(NightlyRunSummary s, bool demo, IReadOnlyDictionary<RecipientGroup, int>? groupMails = null)
     {
         AnsiConsole.WriteLine();
         AnsiConsole.MarkupLine($"[bold]Nightly run #{s.RunId}[/] as of {s.AsOf:yyyy-MM-dd}{(demo ? " [yellow](demo mode: sample data, demo pseudonymisation key)[/]" : "")}");
@@ -113,8 +116,18 @@ public static class RunOnceCommand
         AnsiConsole.MarkupLine(
             $"{s.Schools.Count} schools · {s.FilesImported} files imported ({s.FilesRejected} rejected) · {s.RowsImported:N0} rows · " +
             $"{s.RowsQuarantined:N0} quarantined · flagged: [red]{s.High} high[/], [yellow]{s.AtRisk} at risk[/], {s.Trend} trend ({Markup.Escape(s.TrendModel)}) · " +
-            $"{s.Digests} digests queued, {s.Delivery.Sent} mails delivered to {Markup.Escape(s.Transport)}" +
+            $"{s.Digests} digests queued{GroupPart(groupMails)}, {s.Delivery.Sent} mails delivered to {Markup.Escape(s.Transport)}" +
             (s.Delivery.Failed > 0 ? $", [red]{s.Delivery.Failed} failed (kept in the outbox, retried later)[/]" : "") +
             (s.Delivery.GaveUp > 0 ? $", [red]{s.Delivery.GaveUp} given up after too many attempts (see the outbox)[/]" : ""));
+    }
+
+    /// <summary>" (and 111 to mentors, 6 to elevhälsan)", or nothing when no group was written to.</summary>
+    private static string GroupPart(IReadOnlyDictionary<RecipientGroup, int>? groupMails)
+    {
+        var parts = new[] { (RecipientGroup.Mentor, "mentors"), (RecipientGroup.Elevhalsan, "elevhälsan"), (RecipientGroup.Skolnarvaroteam, "the skolnärvaroteam") }
+            .Where(g => groupMails?.GetValueOrDefault(g.Item1) > 0)
+            .Select(g => $"{groupMails![g.Item1]} to {g.Item2}")
+            .ToList();
+        return parts.Count == 0 ? "" : $" (and {string.Join(", ", parts)})";
     }
 }

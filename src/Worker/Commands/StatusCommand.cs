@@ -108,6 +108,10 @@ public static class StatusCommand
         }
 
         AnsiConsole.Write(table);
+        foreach (var roster in await host.Get<Ingestion.Roster.RosterRejections>().InRunAsync(runId, ct))
+        {
+            AnsiConsole.MarkupLine(Markup.Escape($"Roster of {roster.Skolenhetskod} rejected, the mentors in force stay: {roster.Message}"));
+        }
 
         var mails = await host.Get<OutboxStore>().ForRunAsync(runId, ct);
         if (mails.Count > 0)

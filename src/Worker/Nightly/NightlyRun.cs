@@ -7,6 +7,8 @@ using Skolnarvaro.Ingestion.Import;
 using Skolnarvaro.Ingestion.Schools;
 using Skolnarvaro.Notifications.Delivery;
 using Skolnarvaro.Notifications.Digests;
+using Skolnarvaro.Notifications.Groups;
+using Skolnarvaro.Ingestion.Roster;
 using Skolnarvaro.Notifications.Ops;
 using Skolnarvaro.Schools;
 using Skolnarvaro.Worker.Runs;
@@ -54,6 +56,9 @@ public sealed class NightlyRun(
     SchoolImports imports,
     SchoolFlags flags,
     SchoolDigests digests,
+    GroupDigests groupDigests,
+    ClassMentors mentors,
+    RosterRejections rosters,
     SchoolCaveats caveats,
     OpsReport opsReport,
     OutboxSender sender,
@@ -178,7 +183,9 @@ public sealed class NightlyRun(
         var outcomes = await OutcomesAsync(runId, ct);
         if (run.Status == "Running")
         {
-            await opsReport.QueueAsync(runId, run.AsOf, model.OpsNote, outcomes.Select(OpsFacts).ToList(), ct);
+            var rejectedRosters = (await rosters.InRunAsync(runId, ct)).ToLookup(r => r.Skolenhetskod, r => r.Message);
+            await opsReport.QueueAsync(runId, run.AsOf, model.OpsNote,
+                outcomes.Select(o => OpsFacts(o) with { RosterRejected = rejectedRosters[o.Skolenhetskod].LastOrDefault() }).ToList(), ct);
         }
 
         var (delivery, transport) = await sender.DeliverDueAsync(run.DryRun, ct);
@@ -198,6 +205,7 @@ public sealed class NightlyRun(
     {
         var took = System.Diagnostics.Stopwatch.StartNew();
         var levels = await flags.AssessAsync(code, asOf, ct);
+        var groups = await GroupsAsync(code, asOf, levels, ct);
 
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -209,7 +217,7 @@ public sealed class NightlyRun(
         var (recorded, news) = await flags.RecordWithNewsAsync(conn, runId, levels, digests.ReminderCooldownDays, ct);
         var dataQuality = DigestQuality(quality);
         await caveats.RecordAsync(conn, runId, code, asOf, dataQuality, ct);
-        var (digest, digestError) = await QueueDigestAsync(tx, runId, code, asOf, news, dataQuality, sendNow, ct);
+        var (digest, digestError) = await QueueDigestAsync(tx, runId, code, asOf, news, groups, dataQuality, sendNow, ct);
         if (digest.Recorded)
         {
             await flags.MarkReportedAsync(conn, code, digest.Told.Select(t => t.PupilKey), asOf, ct);
@@ -228,12 +236,18 @@ public sealed class NightlyRun(
     /// night's digest. A database outage is not caught: the whole school is retried.
     /// </summary>
     private async Task<(QueuedDigest Digest, string? Error)> QueueDigestAsync(
-        NpgsqlTransaction tx, long runId, string code, DateOnly asOf, SchoolNews news, DigestDataQuality quality, bool sendNow, CancellationToken ct)
+        NpgsqlTransaction tx, long runId, string code, DateOnly asOf, SchoolNews news, GroupRequest groups, DigestDataQuality quality, bool sendNow,
+        CancellationToken ct)
     {
         await tx.SaveAsync("digest", ct);
         try
         {
-            return (await digests.QueueAsync(tx.Connection!, runId, code, asOf, Request(news) with { Links = links.ForSchool(code) }, quality, sendNow, ct), null);
+            var request = Request(news) with { Links = links.ForSchool(code) };
+            var plan = await groupDigests.PlanAsync(tx.Connection!, code, asOf, request, groups, quality, sendNow, ct);
+            var digest = await digests.QueueAsync(tx.Connection!, runId, code, asOf,
+                request with { AlsoTold = plan.ForRektor, ClassesWithoutMentor = groups.WithoutMentor }, quality, sendNow, ct);
+            await groupDigests.QueueAsync(tx.Connection!, runId, plan, digest.Recorded, ct);
+            return (digest, null);
         }
         catch (Exception e) when (e is not OperationCanceledException and not NpgsqlException { IsTransient: true })
         {
@@ -241,6 +255,16 @@ public sealed class NightlyRun(
             await tx.RollbackAsync("digest", ct);
             return (new QueuedDigest(DigestOutcome.Failed, [], asOf, news.Pupils.Count(p => p.IsNews)), $"digest: {e.Message}");
         }
+    }
+
+    /// <summary>The school's classes and mentors on the night from the roster, and who of its flagged pupils has a long spell.</summary>
+    private async Task<GroupRequest> GroupsAsync(string code, DateOnly asOf, SchoolLevels levels, CancellationToken ct)
+    {
+        var classes = await mentors.OfSchoolAsync(code, asOf, ct);
+        var longSpells = levels.Assessment.Flagged.Where(a => a.Patterns.LongSpell).Select(a => Convert.ToHexString(a.Figures.PupilKey)).ToHashSet();
+        return new GroupRequest(
+            [.. classes.Select(c => new ClassMentorsOnNight(c.Class, [.. c.Mentors.Select(m => new Recipient(m.Name, m.Email))]))],
+            classes.Any(c => c.Mentors.Count > 0), longSpells);
     }
 
     internal static DigestRequest Request(SchoolNews news) => new(

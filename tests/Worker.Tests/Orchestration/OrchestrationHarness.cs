@@ -16,8 +16,11 @@ internal static partial class OrchestrationHarness
 {
     public static string SampleSchools => TestFiles.InRepo("sample-data", "schools.json");
 
-    /// <summary>The sample's first night in demo mode: a digest for each of the eight rektorer of the six schools, each with their own link.</summary>
-    public const int DemoDigests = 8;
+    /// <summary>
+    /// The sample's first night in demo mode: a digest for each of the eight rektorer of the six schools, each with their own
+    /// link (8), beside one mail to each mentor with pupils at a level in their classes (111) and each school's elevhälsan (6).
+    /// </summary>
+    public const int DemoDigests = 8 + 111 + 6;
 
     /// <summary>The sample's settings for worker and trigger processes.</summary>
     public static Dictionary<string, string> SampleSettings(IReadOnlyDictionary<string, string>? more = null)

@@ -30,7 +30,7 @@ public sealed partial class DemoPageTests(TestDatabase db) : IClassFixture<TestD
         var (exit, log) = await RunOnceAsync(port);
         exit.Should().Be(0, log);
         log.Should().NotContain("MB/s", "import progress is for a terminal; redirected output gets the steps only");
-        var digest = Directory.GetFiles(Path.Combine(temp.Path, "digests"), "digest-*.eml").Order(StringComparer.Ordinal).First();
+        var digest = Directory.GetFiles(Path.Combine(temp.Path, "digests"), "digest-????????-run*.eml").Order(StringComparer.Ordinal).First();
         var text = (await MimeMessage.LoadAsync(digest)).TextBody ?? "";
         var link = Link().Match(text);
         link.Success.Should().BeTrue($"a demo digest carries the rektor's personal link to the local worker:\n{text}");
@@ -55,7 +55,7 @@ public sealed partial class DemoPageTests(TestDatabase db) : IClassFixture<TestD
         var port = FreePort.Next();
         var (exit, log) = await RunOnceAsync(port);
         exit.Should().Be(0, log);
-        var digest = Directory.GetFiles(Path.Combine(temp.Path, "digests"), "digest-*.eml").Order(StringComparer.Ordinal).First();
+        var digest = Directory.GetFiles(Path.Combine(temp.Path, "digests"), "digest-????????-run*.eml").Order(StringComparer.Ordinal).First();
         var mail = await MimeMessage.LoadAsync(digest);
         var rektor = mail.To.Mailboxes.Single();
         var school = SchoolOf().Match(Path.GetFileName(digest)).Groups[1].Value;
@@ -102,7 +102,7 @@ public sealed partial class DemoPageTests(TestDatabase db) : IClassFixture<TestD
         var (exit, log) = await RunOnceAsync(FreePort.Next(), demo: false);
 
         exit.Should().Be(0, log);
-        var digests = Directory.GetFiles(Path.Combine(temp.Path, "digests"), "digest-*.eml");
+        var digests = Directory.GetFiles(Path.Combine(temp.Path, "digests"), "digest-????????-run*.eml");
         digests.Should().HaveCount(6, "one mail per school, to all its rektorer, when links are off");
         foreach (var digest in digests)
         {

@@ -1,0 +1,85 @@
+using Skolnarvaro.Notifications.Digests;
+using Skolnarvaro.Schools;
+
+namespace Skolnarvaro.Notifications.Groups;
+
+/// <summary>
+/// The one line each digest carries on who else at the school was told this time, so nobody wonders whether the mentor or
+/// elevhälsan knows: "Den här gången har också rektor och elevhälsan fått var sin sammanfattning, och mentorerna i 5B och 6A
+/// har fått sina klassers elever."
+/// </summary>
+public static class AlsoTold
+{
+    /// <summary>A school with more classes told than this says how many, not which.</summary>
+    private const int MaxClassesNamed = 6;
+
+    /// <summary>For the rektor: the groups told this time, or null when none was.</summary>
+    public static string? ForRektor(IReadOnlyList<GroupMail> mails)
+    {
+        var eht = mails.Any(m => m.Group == RecipientGroup.Elevhalsan);
+        var classes = MentorClasses(mails, except: []);
+        if (!eht && classes.Count == 0)
+        {
+            return null;
+        }
+
+        var health = eht ? "elevhälsan fått eleverna med hög frånvaro eller en lång sammanhängande frånvaro" : null;
+        return classes.Count == 0 ? $"Den här gången har också {health}."
+            : health is null ? $"Den här gången har också {Mentors(classes)} fått sina klassers elever."
+            : $"Den här gången har också {health}, och {Mentors(classes)} har fått sina klassers elever.";
+    }
+
+    /// <summary>For one group mail: the rektor (when told), elevhälsan, the other classes' mentors, and co-mentors of the same class.</summary>
+    public static string ForGroup(GroupMail mail, IReadOnlyList<GroupMail> mails, bool rektorTold)
+    {
+        var heads = new List<string>();
+        if (rektorTold)
+        {
+            heads.Add("rektor");
+        }
+
+        if (mail.Group != RecipientGroup.Elevhalsan && mails.Any(m => m.Group == RecipientGroup.Elevhalsan))
+        {
+            heads.Add("elevhälsan");
+        }
+
+        var own = mail.Group == RecipientGroup.Mentor ? mail.Classes : [];
+        var classes = MentorClasses(mails, except: own);
+        var sentence = (heads.Count, classes.Count) switch
+        {
+            (0, 0) => "Ingen annan på skolan har fått någon sammanfattning den här gången.",
+            (_, 0) => $"Den här gången har också {DigestBuilder.Join([.. heads])} fått {Their(heads)}.",
+            (0, _) => $"Den här gången har också {Mentors(classes)} fått sina klassers elever.",
+            _ => $"Den här gången har också {DigestBuilder.Join([.. heads])} fått {Their(heads)}, och {Mentors(classes)} har fått sina klassers elever.",
+        };
+        return CoMentors(mail, mails) is { } co ? $"{sentence} {co}" : sentence;
+    }
+
+    private static string Their(List<string> heads) => heads.Count == 1 ? "sin sammanfattning" : "var sin sammanfattning";
+
+    private static string Mentors(IReadOnlyList<string> classes) =>
+        classes.Count > MaxClassesNamed ? $"mentorerna i {classes.Count} klasser" : $"{(classes.Count == 1 ? "mentorn" : "mentorerna")} i {DigestBuilder.Join([.. classes])}";
+
+    /// <summary>"Jonas Ali, som också är mentor i 4A, har fått samma elever i 4A."</summary>
+    private static string? CoMentors(GroupMail mail, IReadOnlyList<GroupMail> mails)
+    {
+        if (mail.Group != RecipientGroup.Mentor)
+        {
+            return null;
+        }
+
+        var lines = mails
+            .Where(m => m.Group == RecipientGroup.Mentor && !ReferenceEquals(m, mail))
+            .SelectMany(m => m.ToldClasses.Where(c => mail.ToldClasses.Contains(c, StringComparer.OrdinalIgnoreCase)).Select(c => (c, m.To.Name)))
+            .GroupBy(x => x.c, StringComparer.OrdinalIgnoreCase)
+            .OrderBy(g => g.Key, DigestBuilder.ClassOrder.Instance)
+            .Select(g => $"{DigestBuilder.Join([.. g.Select(x => x.Name).Distinct()])}, som också är {(g.Count() == 1 ? "mentor" : "mentorer")} i {g.Key}, har fått samma elever i {g.Key}.")
+            .ToList();
+        return lines.Count == 0 ? null : string.Join(" ", lines);
+    }
+
+    private static IReadOnlyList<string> MentorClasses(IReadOnlyList<GroupMail> mails, IReadOnlyList<string> except) =>
+        [.. mails.Where(m => m.Group == RecipientGroup.Mentor).SelectMany(m => m.ToldClasses)
+            .Where(c => !except.Contains(c, StringComparer.OrdinalIgnoreCase))
+            .Distinct(StringComparer.OrdinalIgnoreCase).Order(DigestBuilder.ClassOrder.Instance)];
+}
