@@ -35,32 +35,34 @@ public sealed class ProductionLaneTests(TestDatabase db) : IClassFixture<TestDat
             run.Status.Should().Be("Succeeded", night.Output);
             (await CountAsync(db.DataSource, $"select count(*) from flag where run_id = {run.Id}")).Should().BeGreaterThan(0);
             var held = await DigestsAsync(run.Id);
-            held.Should().HaveCount(6, "one digest per school");
+            held.Count(d => d.Group == "Rektor").Should().Be(6, "one rektor's digest per school");
+            held.Select(d => d.Group).Distinct().Should().BeEquivalentTo(["Rektor", "Mentor", "Elevhalsan"], "the sample's mentors and elevhälsan are told the same morning");
             held.Should().OnlyContain(d => d.NotBefore == new DateTimeOffset(2026, 12, 14, 6, 0, 0, TimeSpan.Zero) && d.SentAt == null,
-                "07:00 in Stockholm is 06:00 UTC in winter, and nothing leaves in the night");
+                "07:00 in Stockholm is 06:00 UTC in winter, and nothing leaves in the night, for any group");
             smtp.Messages.Should().BeEmpty();
         }
 
         using var morning = WorkerProcess.Start(db, SampleSchools, temp.Path, smtp.Port, settings: At(Stockholm("2026-12-14 06:59:40")));
-        await smtp.WaitForMessagesAsync(6, TimeSpan.FromMinutes(2));
+        var runId = await LatestRunAsync();
+        var expected = (await DigestsAsync(runId)).Count;
+        await smtp.WaitForMessagesAsync(expected, TimeSpan.FromMinutes(2));
         var sent = smtp.Messages.Select(m => MimeMessage.Load(new MemoryStream(m.Raw))).ToList();
-        sent.Should().HaveCount(6);
+        sent.Should().HaveCount(expected);
         sent.Should().OnlyContain(m => m.Date == new DateTimeOffset(2026, 12, 14, 7, 0, 0, TimeSpan.FromHours(1)),
             "a mail is dated when it leaves, not when the night composed it");
         // The sink has a mail as soon as SMTP accepts it; the worker records it as sent a moment later.
-        var runId = await LatestRunAsync();
         await WaitUntilAsync(async () => (await DigestsAsync(runId)).All(d => d.SentAt is not null), TimeSpan.FromMinutes(1), "every digest recorded as sent");
         (await DigestsAsync(runId)).Should().OnlyContain(d => d.SentAt >= new DateTimeOffset(2026, 12, 14, 6, 0, 0, TimeSpan.Zero));
     }
 
-    private sealed record HeldDigest(string Key, DateTimeOffset NotBefore, DateTimeOffset? SentAt);
+    private sealed record HeldDigest(string Key, string Group, DateTimeOffset NotBefore, DateTimeOffset? SentAt);
 
     private sealed record RunRow(long Id, string Status, DateOnly AsOf);
 
     private async Task<IReadOnlyList<HeldDigest>> DigestsAsync(long runId)
     {
         await using var cmd = db.DataSource.CreateCommand("""
-            select idempotency_key, next_attempt_at, sent_at from outbox
+            select idempotency_key, recipient_group, next_attempt_at, sent_at from outbox
             where run_id = @run and skolenhetskod is not null order by idempotency_key
             """);
         cmd.Parameters.AddWithValue("run", runId);
@@ -68,7 +70,7 @@ public sealed class ProductionLaneTests(TestDatabase db) : IClassFixture<TestDat
         await using var r = await cmd.ExecuteReaderAsync();
         while (await r.ReadAsync())
         {
-            digests.Add(new HeldDigest(r.GetString(0), r.GetFieldValue<DateTimeOffset>(1), r.IsDBNull(2) ? null : r.GetFieldValue<DateTimeOffset>(2)));
+            digests.Add(new HeldDigest(r.GetString(0), r.GetString(1), r.GetFieldValue<DateTimeOffset>(2), r.IsDBNull(3) ? null : r.GetFieldValue<DateTimeOffset>(3)));
         }
 
         return digests;
