@@ -53,12 +53,26 @@ public sealed class FlagStore
     {
         var flagged = assessments.Where(a => a.Level is not null).ToList();
         var (open, lastReported) = await LevelHistoryStore.OpenAndLastReportedAsync(conn, school, flagged.Select(a => a.Figures.PupilKey).ToList(), ct);
+        var changes = new EpisodeChanges();
+        var records = flagged.Select(a => changes.Record(a, school, asOf, open, lastReported)).ToList();
+        changes.CloseUnflagged(open, onRoll);
+        await LevelHistoryStore.ApplyAsync(conn, runId, school, asOf, changes.Closes, changes.Opens, ct);
+        var ranks = await RanksAsync(order, records);
+        await CopyFlagsAsync(conn, runId, school, records, ranks, ct);
+        return records;
+    }
 
-        var records = new List<FlagRecord>();
-        var closes = new List<(byte[], LeftBecause)>();
-        var opens = new List<(byte[], Level, EnteredAs)>();
-        var stillFlagged = new HashSet<byte[]>(PupilKeyComparer.Instance);
-        foreach (var a in flagged)
+    /// <summary>The level episodes a night closes and opens, found while each flagged pupil's change is named.</summary>
+    private sealed class EpisodeChanges
+    {
+        private readonly HashSet<byte[]> stillFlagged = new(PupilKeyComparer.Instance);
+
+        public List<(byte[], LeftBecause)> Closes { get; } = [];
+
+        public List<(byte[], Level, EnteredAs)> Opens { get; } = [];
+
+        public FlagRecord Record(
+            Assessment a, string school, DateOnly asOf, Dictionary<byte[], LevelEpisode> open, Dictionary<byte[], DateOnly> lastReported)
         {
             var key = a.Figures.PupilKey;
             var level = a.Level!.Value;
@@ -69,7 +83,7 @@ public sealed class FlagStore
             if (!open.TryGetValue(key, out var episode))
             {
                 (change, since) = (LevelChange.New, a.ReachedOn ?? asOf);
-                opens.Add((key, level, EnteredAs.New));
+                Opens.Add((key, level, EnteredAs.New));
             }
             else if (episode.Level == level)
             {
@@ -78,33 +92,40 @@ public sealed class FlagStore
             else if (level > episode.Level)
             {
                 (change, since, previous) = (LevelChange.Escalated, a.ReachedOn ?? asOf, episode.Level);
-                closes.Add((key, LeftBecause.Escalated));
-                opens.Add((key, level, EnteredAs.Escalated));
+                Closes.Add((key, LeftBecause.Escalated));
+                Opens.Add((key, level, EnteredAs.Escalated));
             }
             else
             {
                 // A pupil who went down a level is still watched, but it is news only if they rise again.
                 (change, since, previous) = (LevelChange.Still, asOf, episode.Level);
-                closes.Add((key, LeftBecause.Lowered));
-                opens.Add((key, level, EnteredAs.Lowered));
+                Closes.Add((key, LeftBecause.Lowered));
+                Opens.Add((key, level, EnteredAs.Lowered));
             }
 
-            records.Add(new FlagRecord(key, school, level, since, change, previous, a.Descriptions, FiguresJson(a))
+            return new FlagRecord(key, school, level, since, change, previous, a.Descriptions, FiguresJson(a))
             {
                 LastReportedOn = lastReported.TryGetValue(key, out var reported) ? reported : null,
-            });
+            };
         }
 
-        foreach (var (key, _) in open)
+        /// <summary>Open episodes of pupils no longer flagged: below the thresholds, or gone from the school's roll.</summary>
+        public void CloseUnflagged(Dictionary<byte[], LevelEpisode> open, IReadOnlySet<byte[]>? onRoll)
         {
-            if (!stillFlagged.Contains(key))
+            foreach (var (key, _) in open)
             {
-                closes.Add((key, onRoll is null || onRoll.Contains(key) ? LeftBecause.BelowThresholds : LeftBecause.LeftSchool));
+                if (!stillFlagged.Contains(key))
+                {
+                    Closes.Add((key, onRoll is null || onRoll.Contains(key) ? LeftBecause.BelowThresholds : LeftBecause.LeftSchool));
+                }
             }
         }
+    }
 
-        await LevelHistoryStore.ApplyAsync(conn, runId, school, asOf, closes, opens, ct);
-
+    /// <summary>Each flag's place in the order of concern, 1 first, when an order is given.</summary>
+    private static async Task<Dictionary<byte[], int>> RanksAsync(
+        Func<IReadOnlyList<FlagRecord>, Task<IReadOnlyList<byte[]>>>? order, List<FlagRecord> records)
+    {
         var ranks = new Dictionary<byte[], int>(PupilKeyComparer.Instance);
         if (order is not null)
         {
@@ -115,6 +136,12 @@ public sealed class FlagStore
             }
         }
 
+        return ranks;
+    }
+
+    private static async Task CopyFlagsAsync(
+        NpgsqlConnection conn, long runId, string school, List<FlagRecord> records, Dictionary<byte[], int> ranks, CancellationToken ct)
+    {
         await using var copy = await conn.BeginBinaryImportAsync(
             "copy flag (run_id, skolenhetskod, pupil_key, level, since, change, figures_json, descriptions, concern_rank) from stdin (format binary)", ct);
         foreach (var r in records)
@@ -139,7 +166,6 @@ public sealed class FlagStore
         }
 
         await copy.CompleteAsync(ct);
-        return records;
     }
 
     /// <summary>The figures behind a flag, kept with it for analysts, reports and the digest's supporting numbers.</summary>

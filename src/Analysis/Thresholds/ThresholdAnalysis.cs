@@ -47,19 +47,25 @@ public sealed class ThresholdAnalysis(AttendanceFactStore facts, SubjectFactStor
         // The driftsform (for the thresholds), the arrivals elsewhere and the facts come in one round trip.
         await using var read = await facts.ReadSchoolAsync(school, from, asOf, ct);
         var t = thresholds.For(school, read.Driftsform);
-        var arrivals = read.ArrivalsElsewhere;
-        var settings = new FigureSettings(t.RecentWindowDays, t.Patterns.RecurringWeekday.Weeks);
+        var pupils = new PupilAssessor(school, asOf, term, t, alsoOnThePass);
+        await AssessPupilsAsync(read, pupils, from, ct);
+        // Whether a pupil is still the school's is known only once the school's last day is: after the stream.
+        var onRoll = pupils.OnRoll(read.ArrivalsElsewhere);
+        var flagged = pupils.Candidates.Where(f => onRoll.Contains(f.PupilKey)).ToList();
+        var assessments = await EvaluateAsync(school, asOf, t, flagged, pupils.Reached, ct);
+        return new SchoolAssessment(school, asOf, t, onRoll.Count, assessments.List, onRoll) { ShowsDays = assessments.ShowsDays };
+    }
 
-        var seen = new List<(byte[] Key, DateOnly Last)>();
-        var candidates = new List<PupilFigures>();
-        var reached = new Dictionary<byte[], DateOnly>(PupilKeyComparer.Instance);
-        var schoolLast = DateOnly.MinValue;
-
-        // The recent window reaches back over the break into the previous term while the school has fewer than a window of
-        // school days in this term; from then on it starts at the term's start. Whether the term has them is learnt from the
-        // stream itself (the first pupils nearly always show them): pupils wait until it is known, and only when the whole
-        // term shows too few days is the reach-back asked for, and the facts read again if it lies before the read.
-        var windowDays = t.RecentWindowDays;
+    /// <summary>
+    /// Every pupil of the stream, with the recent window's start. The window reaches back over the break into the previous
+    /// term while the school has fewer than a window of school days in this term; from then on it starts at the term's
+    /// start. Whether the term has them is learnt from the stream itself (the first pupils nearly always show them): pupils
+    /// wait until it is known, and only when the whole term shows too few days is the reach-back asked for, and the facts
+    /// read again if it lies before the read.
+    /// </summary>
+    private async Task AssessPupilsAsync(AttendanceFactStore.SchoolRead read, PupilAssessor pupils, DateOnly from, CancellationToken ct)
+    {
+        var (school, term, windowDays) = (pupils.School, pupils.Term, pupils.Thresholds.RecentWindowDays);
         DateOnly? windowFrom = null;
         var termDays = new HashSet<DateOnly>();
         var waiting = new List<(byte[] Key, List<DayFact> Days)>();
@@ -67,7 +73,7 @@ public sealed class ThresholdAnalysis(AttendanceFactStore facts, SubjectFactStor
         {
             if (windowFrom is { } known)
             {
-                Assess(key, days, known);
+                pupils.Assess(key, days, known);
                 continue;
             }
 
@@ -83,28 +89,61 @@ public sealed class ThresholdAnalysis(AttendanceFactStore facts, SubjectFactStor
             if (termDays.Count >= windowDays)
             {
                 windowFrom = term.Start;
-                AssessWaiting(term.Start);
+                pupils.AssessAll(waiting, term.Start);
             }
         }
 
-        if (windowFrom is null)
+        if (windowFrom is not null)
         {
-            var reachBack = await facts.ReachBackAsync(school, term, windowDays, ct);
-            if (reachBack < from)
-            {
-                waiting.Clear();
-                await foreach (var (key, days) in facts.ReadPupilsAsync(school, reachBack, asOf, ct))
-                {
-                    Assess(key, days, reachBack);
-                }
-            }
-            else
-            {
-                AssessWaiting(reachBack);
-            }
+            return;
         }
 
-        void AssessWaiting(DateOnly windowStartDate)
+        var reachBack = await facts.ReachBackAsync(school, term, windowDays, ct);
+        if (reachBack < from)
+        {
+            waiting.Clear();
+            await foreach (var (key, days) in facts.ReadPupilsAsync(school, reachBack, pupils.AsOf, ct))
+            {
+                pupils.Assess(key, days, reachBack);
+            }
+        }
+        else
+        {
+            pupils.AssessAll(waiting, reachBack);
+        }
+    }
+
+    /// <summary>The flagged pupils' assessments, with their subjects and the day the level was reached.</summary>
+    private async Task<(List<Assessment> List, bool ShowsDays)> EvaluateAsync(
+        string school, DateOnly asOf, EffectiveThresholds t, List<PupilFigures> flagged, Dictionary<byte[], DateOnly> reached, CancellationToken ct)
+    {
+        var bySubject = await subjects.ReadAsync(school, flagged.Select(f => (f.PupilKey, f.Recent.From ?? asOf)).ToList(), asOf, ct);
+        var showsDays = await facts.ShowsDaysAsync(school, flagged.Select(f => f.Recent.From ?? asOf).DefaultIfEmpty(asOf).Min(), asOf, ct);
+        var assessments = flagged.Select(f => RuleEvaluator.Evaluate(f, t, bySubject.GetValueOrDefault(f.PupilKey), showsDays) with
+        {
+            ReachedOn = reached.TryGetValue(f.PupilKey, out var on) ? on : null,
+        }).ToList();
+        return (assessments, showsDays);
+    }
+
+    /// <summary>
+    /// One pupil at a time: their figures and whether they reach a level. Keeps only the flagged pupils' figures and each
+    /// pupil's last day (for the roll).
+    /// </summary>
+    private sealed class PupilAssessor(string school, DateOnly asOf, Term term, EffectiveThresholds t, ISchoolPass? alsoOnThePass)
+    {
+        private readonly FigureSettings settings = new(t.RecentWindowDays, t.Patterns.RecurringWeekday.Weeks);
+        private readonly List<(byte[] Key, DateOnly Last)> seen = [];
+        private DateOnly schoolLast = DateOnly.MinValue;
+
+        public string School => school;
+        public DateOnly AsOf => asOf;
+        public Term Term => term;
+        public EffectiveThresholds Thresholds => t;
+        public List<PupilFigures> Candidates { get; } = [];
+        public Dictionary<byte[], DateOnly> Reached { get; } = new(PupilKeyComparer.Instance);
+
+        public void AssessAll(List<(byte[] Key, List<DayFact> Days)> waiting, DateOnly windowStartDate)
         {
             foreach (var (key, days) in waiting)
             {
@@ -114,7 +153,7 @@ public sealed class ThresholdAnalysis(AttendanceFactStore facts, SubjectFactStor
             waiting.Clear();
         }
 
-        void Assess(byte[] key, List<DayFact> days, DateOnly windowStartDate)
+        public void Assess(byte[] key, List<DayFact> days, DateOnly windowStartDate)
         {
             // A pupil with no day in this term (left before it, or not back yet) is not the school's to judge this term.
             var span = CollectionsMarshal.AsSpan(days);
@@ -136,31 +175,26 @@ public sealed class ThresholdAnalysis(AttendanceFactStore facts, SubjectFactStor
             seen.Add((key, last));
             if (RuleEvaluator.LevelOf(f, t) is { } level)
             {
-                candidates.Add(f);
+                Candidates.Add(f);
                 if (LevelReached.On(key, school, span[windowStart..], level, t, settings, asOf, term.Start) is { } on)
                 {
-                    reached[key] = on;
+                    Reached[key] = on;
                 }
             }
         }
 
-        // Whether a pupil is still the school's is known only once the school's last day is: after the stream.
-        var onRoll = new HashSet<byte[]>(PupilKeyComparer.Instance);
-        foreach (var (key, last) in seen)
+        public HashSet<byte[]> OnRoll(Dictionary<byte[], DateOnly[]> arrivals)
         {
-            if (SchoolRoll.IsOnRoll(last, schoolLast, arrivals.GetValueOrDefault(key), asOf))
+            var onRoll = new HashSet<byte[]>(PupilKeyComparer.Instance);
+            foreach (var (key, last) in seen)
             {
-                onRoll.Add(key);
+                if (SchoolRoll.IsOnRoll(last, schoolLast, arrivals.GetValueOrDefault(key), asOf))
+                {
+                    onRoll.Add(key);
+                }
             }
-        }
 
-        var flagged = candidates.Where(f => onRoll.Contains(f.PupilKey)).ToList();
-        var bySubject = await subjects.ReadAsync(school, flagged.Select(f => (f.PupilKey, f.Recent.From ?? asOf)).ToList(), asOf, ct);
-        var showsDays = await facts.ShowsDaysAsync(school, flagged.Select(f => f.Recent.From ?? asOf).DefaultIfEmpty(asOf).Min(), asOf, ct);
-        var assessments = flagged.Select(f => RuleEvaluator.Evaluate(f, t, bySubject.GetValueOrDefault(f.PupilKey), showsDays) with
-        {
-            ReachedOn = reached.TryGetValue(f.PupilKey, out var on) ? on : null,
-        }).ToList();
-        return new SchoolAssessment(school, asOf, t, onRoll.Count, assessments, onRoll) { ShowsDays = showsDays };
+            return onRoll;
+        }
     }
 }

@@ -18,8 +18,32 @@ public readonly record struct Personnummer(long Digits12, DateOnly BirthDate, bo
     {
         result = default;
         Span<int> d = stackalloc int[12];
-        var count = 0;
-        var separator = '\0';
+        if (!TryReadDigits(text, d, out var count, out var separator, out error)
+            || !TryFullYear(d, count, separator, today, out var year, out var offset, out error))
+        {
+            return false;
+        }
+
+        if (!LuhnMatches(d[offset..]))
+        {
+            error = "check digit does not match (Luhn)";
+            return false;
+        }
+
+        if (!TryBirthDate(d[offset..], year, today, out var birth, out var samordning, out error))
+        {
+            return false;
+        }
+
+        result = new Personnummer(Normalised(d[offset..], year), birth, samordning);
+        return true;
+    }
+
+    /// <summary>The digits into <paramref name="d"/>, and the separator if any, which must come right before the last four.</summary>
+    private static bool TryReadDigits(ReadOnlySpan<char> text, Span<int> d, out int count, out char separator, out string error)
+    {
+        count = 0;
+        separator = '\0';
         var separatorAt = 0;
         foreach (var c in text.Trim())
         {
@@ -52,8 +76,18 @@ public readonly record struct Personnummer(long Digits12, DateOnly BirthDate, bo
             return false;
         }
 
-        int year;
-        int offset;
+        error = "";
+        return true;
+    }
+
+    /// <summary>
+    /// The four-digit birth year, and where the 10-digit form YYMMDDNNNC starts in <paramref name="d"/>. A 10-digit number
+    /// takes the latest century that puts the birth on or before <paramref name="today"/>, one earlier with '+'.
+    /// </summary>
+    private static bool TryFullYear(ReadOnlySpan<int> d, int count, char separator, DateOnly today, out int year, out int offset, out string error)
+    {
+        year = 0;
+        offset = 0;
         if (count == 12)
         {
             year = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3];
@@ -74,8 +108,6 @@ public readonly record struct Personnummer(long Digits12, DateOnly BirthDate, bo
             {
                 year -= 100;
             }
-
-            offset = 0;
         }
         else
         {
@@ -83,24 +115,30 @@ public readonly record struct Personnummer(long Digits12, DateOnly BirthDate, bo
             return false;
         }
 
-        // The Luhn check digit is computed over the 10-digit form YYMMDDNNN.
+        error = "";
+        return true;
+    }
+
+    /// <summary>The Luhn check digit, computed over the 10-digit form YYMMDDNNN.</summary>
+    private static bool LuhnMatches(ReadOnlySpan<int> tenDigits)
+    {
         var sum = 0;
         for (var i = 0; i < 9; i++)
         {
-            var v = d[offset + i] * (i % 2 == 0 ? 2 : 1);
+            var v = tenDigits[i] * (i % 2 == 0 ? 2 : 1);
             sum += v > 9 ? v - 9 : v;
         }
 
-        var check = (10 - sum % 10) % 10;
-        if (check != d[offset + 9])
-        {
-            error = "check digit does not match (Luhn)";
-            return false;
-        }
+        return (10 - sum % 10) % 10 == tenDigits[9];
+    }
 
-        var month = d[offset + 2] * 10 + d[offset + 3];
-        var day = d[offset + 4] * 10 + d[offset + 5];
-        var samordning = day > 60;
+    /// <summary>The date of birth; a samordningsnummer adds 60 to the day.</summary>
+    private static bool TryBirthDate(ReadOnlySpan<int> tenDigits, int year, DateOnly today, out DateOnly birth, out bool samordning, out string error)
+    {
+        birth = default;
+        var month = tenDigits[2] * 10 + tenDigits[3];
+        var day = tenDigits[4] * 10 + tenDigits[5];
+        samordning = day > 60;
         if (samordning)
         {
             day -= 60;
@@ -112,22 +150,27 @@ public readonly record struct Personnummer(long Digits12, DateOnly BirthDate, bo
             return false;
         }
 
-        if (new DateOnly(year, month, day) > today)
+        birth = new DateOnly(year, month, day);
+        if (birth > today)
         {
             error = "the date of birth is in the future";
             return false;
         }
 
-        long digits = 0;
-        digits = digits * 10000 + year;
-        for (var i = offset + 2; i < offset + 10; i++)
-        {
-            digits = digits * 10 + d[i];
-        }
-
-        result = new Personnummer(digits, new DateOnly(year, month, day), samordning);
         error = "";
         return true;
+    }
+
+    /// <summary>YYYYMMDDNNNC as one number: the full year, then the 10-digit form's digits after its two-digit year.</summary>
+    private static long Normalised(ReadOnlySpan<int> tenDigits, int year)
+    {
+        long digits = year;
+        for (var i = 2; i < 10; i++)
+        {
+            digits = digits * 10 + tenDigits[i];
+        }
+
+        return digits;
     }
 
     /// <summary>Never prints the number: it must not end up in logs by accident.</summary>

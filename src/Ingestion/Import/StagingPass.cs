@@ -53,8 +53,7 @@ internal sealed class StagingPass
     {
         var pass = new StagingPass { maxMinutesPerDay = maxMinutesPerDay };
         var started = Stopwatch.GetTimestamp();
-        var copyWaited = TimeSpan.Zero;
-        var batches = Channel.CreateBounded<(FactRow[] Facts, SnapshotRow[] Snapshots, int Count)>(4);
+        var batches = new BatchQueue();
         var parse = Task.Run(async () =>
         {
             try
@@ -71,48 +70,11 @@ internal sealed class StagingPass
 
         if (kind == ExportKind.Summary)
         {
-            await using var copy = await conn.BeginBinaryImportAsync(
-                "copy stage_snapshot (pupil_key, period_from, period_to, scheduled, excused, unexcused, line) from stdin (format binary)", ct);
-            await foreach (var (_, snapshots, count) in ReadAllAsync())
-            {
-                for (var i = 0; i < count; i++)
-                {
-                    WriteSnapshot(copy, in snapshots[i]);
-                }
-            }
-
-            var completing = Stopwatch.GetTimestamp();
-            await copy.CompleteAsync(ct);
-            phases?.Add("COPY completion", Stopwatch.GetElapsedTime(completing));
+            await CopySnapshotsAsync(conn, batches, phases, ct);
         }
         else
         {
-            await using var copy = await BinaryCopy.BeginAsync(conn, direct is null
-                ? "copy stage_fact (pupil_key, date, start_minute, scheduled, excused, unexcused, late, not_reported, lessons, registered, line, subject) from stdin (format binary)"
-                : "copy attendance_fact (skolenhetskod, pupil_key, date, scheduled_min, excused_min, unexcused_min, late_min, not_reported_min, import_file_id, " +
-                  "subjects) from stdin (format binary)", ct);
-            var school = direct is { } s ? System.Text.Encoding.UTF8.GetBytes(s.School) : [];
-            var subjectBytes = new Dictionary<string, byte[]>(ReferenceEqualityComparer.Instance);
-            await foreach (var (facts, _, count) in ReadAllAsync())
-            {
-                for (var i = 0; i < count; i++)
-                {
-                    if (direct is { } d)
-                    {
-                        WriteFinalFact(copy, in facts[i], school, d.ImportId);
-                    }
-                    else
-                    {
-                        WriteFact(copy, in facts[i], subjectBytes);
-                    }
-                }
-
-                await copy.FlushIfFullAsync(ct);
-            }
-
-            var completing = Stopwatch.GetTimestamp();
-            await copy.CompleteAsync(ct);
-            phases?.Add("COPY completion", Stopwatch.GetElapsedTime(completing));
+            await CopyFactsAsync(conn, batches, direct, phases, ct);
         }
 
         await parse;
@@ -123,20 +85,251 @@ internal sealed class StagingPass
             // COPY side waited, PostgreSQL when the parser waited for room in the queue.
             phases.Add("parsing (busy)", pass.parseTime - pass.parseWaited);
             phases.Add("parser waited for COPY", pass.parseWaited);
-            phases.Add("COPY waited for parser", copyWaited);
+            phases.Add("COPY waited for parser", batches.CopyWaited);
         }
 
         return pass;
+    }
 
-        async IAsyncEnumerable<(FactRow[] Facts, SnapshotRow[] Snapshots, int Count)> ReadAllAsync()
+    private static async Task CopySnapshotsAsync(NpgsqlConnection conn, BatchQueue batches, ImportPhases? phases, CancellationToken ct)
+    {
+        await using var copy = await conn.BeginBinaryImportAsync(
+            "copy stage_snapshot (pupil_key, period_from, period_to, scheduled, excused, unexcused, line) from stdin (format binary)", ct);
+        await foreach (var (_, snapshots, count) in batches.ReadAllAsync(ct))
+        {
+            for (var i = 0; i < count; i++)
+            {
+                WriteSnapshot(copy, in snapshots[i]);
+            }
+        }
+
+        var completing = Stopwatch.GetTimestamp();
+        await copy.CompleteAsync(ct);
+        phases?.Add("COPY completion", Stopwatch.GetElapsedTime(completing));
+    }
+
+    private static async Task CopyFactsAsync(
+        NpgsqlConnection conn, BatchQueue batches, (string School, long ImportId, SubjectCodes Subjects)? direct, ImportPhases? phases, CancellationToken ct)
+    {
+        await using var copy = await BinaryCopy.BeginAsync(conn, direct is null
+            ? "copy stage_fact (pupil_key, date, start_minute, scheduled, excused, unexcused, late, not_reported, lessons, registered, line, subject) from stdin (format binary)"
+            : "copy attendance_fact (skolenhetskod, pupil_key, date, scheduled_min, excused_min, unexcused_min, late_min, not_reported_min, import_file_id, " +
+              "subjects) from stdin (format binary)", ct);
+        var school = direct is { } s ? System.Text.Encoding.UTF8.GetBytes(s.School) : [];
+        var subjectBytes = new Dictionary<string, byte[]>(ReferenceEqualityComparer.Instance);
+        await foreach (var (facts, _, count) in batches.ReadAllAsync(ct))
+        {
+            for (var i = 0; i < count; i++)
+            {
+                if (direct is { } d)
+                {
+                    WriteFinalFact(copy, in facts[i], school, d.ImportId);
+                }
+                else
+                {
+                    WriteFact(copy, in facts[i], subjectBytes);
+                }
+            }
+
+            await copy.FlushIfFullAsync(ct);
+        }
+
+        var completing = Stopwatch.GetTimestamp();
+        await copy.CompleteAsync(ct);
+        phases?.Add("COPY completion", Stopwatch.GetElapsedTime(completing));
+    }
+
+    private static FactRow[] RentFacts(ExportKind kind) => kind == ExportKind.Summary ? [] : ArrayPool<FactRow>.Shared.Rent(BatchSize);
+
+    private static SnapshotRow[] RentSnapshots(ExportKind kind) => kind == ExportKind.Summary ? ArrayPool<SnapshotRow>.Shared.Rent(BatchSize) : [];
+
+    private int maxMinutesPerDay = int.MaxValue;
+    private TimeSpan parseTime;
+
+    /// <summary>Why a pupil-day of lessons is quarantined whole when its lessons add up to more than a day holds.</summary>
+    internal static string OverlongDay(long total, int max) =>
+        $"the pupil's lessons of this day add up to {total} scheduled minutes, more than the {max} a day holds " +
+        "(Skolnarvaro:Plausibility:MaxMinutesPerDay); the whole day is quarantined";
+    private TimeSpan parseWaited;
+
+    // The per-row loop stays whole on purpose: it runs for each of millions of rows, and its cases read as the rules.
+    private async Task ParseAsync(
+        ExportReader reader, ExportKind kind, bool groupLessons, SubjectCodes? codes, SubjectCodes? subjectLimit,
+        ChannelWriter<(FactRow[], SnapshotRow[], int)> output, long fileLength,
+        IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
+        // The file's start, so the rate a reader shows is over the whole file even when it is read in one batch.
+        progress?.Report(new ImportProgress("", 0, fileLength, 0));
+        var batch = new OutgoingBatch(this, kind, output, reader, fileLength, progress, ct);
+        var day = new DayGroup(codes);
+        // Subjects are checked against the school's 255 codes whichever way the file is read.
+        var subjectCheck = codes ?? subjectLimit;
+        while (reader.Read())
+        {
+            ct.ThrowIfCancellationRequested();
+            switch (reader.Outcome)
+            {
+                case RowOutcome.Protected:
+                    ProtectedCount++;
+                    break;
+                case RowOutcome.Problem:
+                    AddProblem(reader.Problem!);
+                    break;
+                case RowOutcome.Snapshot:
+                    if (!reader.CurrentPupil!.Seen.Add(reader.Snapshot.To))
+                    {
+                        Requarantine(reader, "duplicate row: the same pupil and snapshot date appeared earlier in the file, which was kept", reader.Snapshot.PupilKey, null);
+                        break;
+                    }
+
+                    await batch.AddAsync(reader.Snapshot);
+                    break;
+                case RowOutcome.Fact when kind == ExportKind.Days:
+                    if (!reader.CurrentPupil!.Seen.Add(reader.Fact.Date))
+                    {
+                        Requarantine(reader, "duplicate row: the same pupil and day appeared earlier in the file, which was kept", reader.Fact.PupilKey, reader.Fact.Date);
+                        break;
+                    }
+
+                    await EmitAsync(batch, reader.Fact);
+                    break;
+                case RowOutcome.Fact when reader.Fact.Subject is { } subject && subjectCheck is not null && !subjectCheck.TryFor(subject, out _):
+                    Requarantine(reader, "one subject more than the 255 a school can have: this row's subject is new and the school already has 255",
+                        reader.Fact.PupilKey, reader.Fact.Date);
+                    break;
+                case RowOutcome.Fact when !groupLessons:
+                    await EmitAsync(batch, reader.Fact);
+                    break;
+                case RowOutcome.Fact:
+                    var lesson = reader.Fact;
+                    if (day.Is(lesson))
+                    {
+                        if (day.FirstLineOf(lesson.StartMinute) is { } first)
+                        {
+                            Requarantine(reader, $"duplicate row: same pupil and lesson as line {first}, which was kept", lesson.PupilKey, lesson.Date);
+                        }
+                        else
+                        {
+                            day.Add(lesson);
+                        }
+
+                        break;
+                    }
+
+                    if (day.HasRows)
+                    {
+                        await EmitDayAsync(batch, day, reader);
+                    }
+
+                    if (!reader.CurrentPupil!.Seen.Add(lesson.Date))
+                    {
+                        Recurred = true;
+                        return;
+                    }
+
+                    day.Start(lesson);
+                    break;
+            }
+        }
+
+        if (day.HasRows)
+        {
+            await EmitDayAsync(batch, day, reader);
+        }
+
+        await batch.SendLastAsync();
+    }
+
+    /// <summary>A pupil's day of lessons added up, unless it holds more minutes than a day has.</summary>
+    private async ValueTask EmitDayAsync(OutgoingBatch batch, DayGroup day, ExportReader reader)
+    {
+        if (day.Scheduled <= maxMinutesPerDay)
+        {
+            await EmitAsync(batch, day.Total());
+            return;
+        }
+
+        // More minutes than a day holds: which lesson is wrong cannot be told, so none of the day is taken.
+        var (key, date, total) = (day.PupilKey, day.Date, day.Scheduled);
+        foreach (var line in day.Lines())
+        {
+            reader.Lines.Requarantine();
+            AddProblem(new RowProblem(line, null, null, OverlongDay(total, maxMinutesPerDay)) { PupilKey = key, Date = date });
+        }
+    }
+
+    private ValueTask EmitAsync(OutgoingBatch batch, FactRow fact)
+    {
+        Facts++;
+        Lessons += fact.Lessons;
+        Registered += fact.Registered;
+        Dates.Add(fact.Date);
+        Weeks.Add(fact.Date, fact.Line);
+        return batch.AddAsync(fact);
+    }
+
+    /// <summary>The current row goes back to quarantine, with the reason.</summary>
+    private void Requarantine(ExportReader reader, string reason, byte[] pupilKey, DateOnly? date)
+    {
+        reader.Lines.Requarantine();
+        AddProblem(new RowProblem(reader.Line, null, null, reason) { PupilKey = pupilKey, Date = date });
+    }
+
+    /// <summary>The rows being gathered for the COPY side; sent when full, with the parser's wait for room counted.</summary>
+    private sealed class OutgoingBatch(
+        StagingPass pass, ExportKind kind, ChannelWriter<(FactRow[], SnapshotRow[], int)> output, ExportReader reader, long fileLength,
+        IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
+        private FactRow[] facts = RentFacts(kind);
+        private SnapshotRow[] snapshots = RentSnapshots(kind);
+        private int n;
+
+        public ValueTask AddAsync(in FactRow fact)
+        {
+            facts[n++] = fact;
+            return n == BatchSize ? SendAsync() : ValueTask.CompletedTask;
+        }
+
+        public ValueTask AddAsync(in SnapshotRow snapshot)
+        {
+            snapshots[n++] = snapshot;
+            return n == BatchSize ? SendAsync() : ValueTask.CompletedTask;
+        }
+
+        public ValueTask SendLastAsync() => output.WriteAsync((facts, snapshots, n), ct);
+
+        private async ValueTask SendAsync()
+        {
+            var waiting = Stopwatch.GetTimestamp();
+            await output.WriteAsync((facts, snapshots, n), ct);
+            pass.parseWaited += Stopwatch.GetElapsedTime(waiting);
+            facts = RentFacts(kind);
+            snapshots = RentSnapshots(kind);
+            n = 0;
+            progress?.Report(new ImportProgress("", reader.BytesRead, fileLength, reader.RowsRead));
+        }
+    }
+
+    /// <summary>The batches between the parsing thread and the COPY side, and how long the COPY side waited for them.</summary>
+    private sealed class BatchQueue
+    {
+        private readonly Channel<(FactRow[] Facts, SnapshotRow[] Snapshots, int Count)> channel =
+            Channel.CreateBounded<(FactRow[] Facts, SnapshotRow[] Snapshots, int Count)>(4);
+
+        public ChannelWriter<(FactRow[] Facts, SnapshotRow[] Snapshots, int Count)> Writer => channel.Writer;
+
+        public TimeSpan CopyWaited { get; private set; }
+
+        public async IAsyncEnumerable<(FactRow[] Facts, SnapshotRow[] Snapshots, int Count)> ReadAllAsync(
+            [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
         {
             while (true)
             {
-                if (!batches.Reader.TryRead(out var batch))
+                if (!channel.Reader.TryRead(out var batch))
                 {
                     var waiting = Stopwatch.GetTimestamp();
-                    var more = await batches.Reader.WaitToReadAsync(ct);
-                    copyWaited += Stopwatch.GetElapsedTime(waiting);
+                    var more = await channel.Reader.WaitToReadAsync(ct);
+                    CopyWaited += Stopwatch.GetElapsedTime(waiting);
                     if (!more)
                     {
                         yield break;
@@ -159,161 +352,6 @@ internal sealed class StagingPass
                 }
             }
         }
-    }
-
-    private static FactRow[] RentFacts(ExportKind kind) => kind == ExportKind.Summary ? [] : ArrayPool<FactRow>.Shared.Rent(BatchSize);
-
-    private static SnapshotRow[] RentSnapshots(ExportKind kind) => kind == ExportKind.Summary ? ArrayPool<SnapshotRow>.Shared.Rent(BatchSize) : [];
-
-    private int maxMinutesPerDay = int.MaxValue;
-    private TimeSpan parseTime;
-
-    /// <summary>Why a pupil-day of lessons is quarantined whole when its lessons add up to more than a day holds.</summary>
-    internal static string OverlongDay(long total, int max) =>
-        $"the pupil's lessons of this day add up to {total} scheduled minutes, more than the {max} a day holds " +
-        "(Skolnarvaro:Plausibility:MaxMinutesPerDay); the whole day is quarantined";
-    private TimeSpan parseWaited;
-
-    private async Task ParseAsync(
-        ExportReader reader, ExportKind kind, bool groupLessons, SubjectCodes? codes, SubjectCodes? subjectLimit,
-        ChannelWriter<(FactRow[], SnapshotRow[], int)> output, long fileLength,
-        IProgress<ImportProgress>? progress, CancellationToken ct)
-    {
-        // The file's start, so the rate a reader shows is over the whole file even when it is read in one batch.
-        progress?.Report(new ImportProgress("", 0, fileLength, 0));
-        var facts = RentFacts(kind);
-        var snapshots = RentSnapshots(kind);
-        var n = 0;
-        var day = new DayGroup(codes);
-        // Subjects are checked against the school's 255 codes whichever way the file is read.
-        var subjectCheck = codes ?? subjectLimit;
-
-        async ValueTask FlushWhenFull()
-        {
-            if (n == BatchSize)
-            {
-                var waiting = Stopwatch.GetTimestamp();
-                await output.WriteAsync((facts, snapshots, n), ct);
-                parseWaited += Stopwatch.GetElapsedTime(waiting);
-                facts = RentFacts(kind);
-                snapshots = RentSnapshots(kind);
-                n = 0;
-                progress?.Report(new ImportProgress("", reader.BytesRead, fileLength, reader.RowsRead));
-            }
-        }
-
-        async ValueTask EmitDay()
-        {
-            if (day.Scheduled <= maxMinutesPerDay)
-            {
-                await Emit(day.Total());
-                return;
-            }
-
-            // More minutes than a day holds: which lesson is wrong cannot be told, so none of the day is taken.
-            var (key, date, total) = (day.PupilKey, day.Date, day.Scheduled);
-            foreach (var line in day.Lines())
-            {
-                reader.Lines.Requarantine();
-                AddProblem(new RowProblem(line, null, null, OverlongDay(total, maxMinutesPerDay)) { PupilKey = key, Date = date });
-            }
-        }
-
-        async ValueTask Emit(FactRow fact)
-        {
-            facts[n++] = fact;
-            Facts++;
-            Lessons += fact.Lessons;
-            Registered += fact.Registered;
-            Dates.Add(fact.Date);
-            Weeks.Add(fact.Date, fact.Line);
-            await FlushWhenFull();
-        }
-
-        while (reader.Read())
-        {
-            ct.ThrowIfCancellationRequested();
-            switch (reader.Outcome)
-            {
-                case RowOutcome.Protected:
-                    ProtectedCount++;
-                    break;
-                case RowOutcome.Problem:
-                    AddProblem(reader.Problem!);
-                    break;
-                case RowOutcome.Snapshot:
-                    if (!reader.CurrentPupil!.Seen.Add(reader.Snapshot.To))
-                    {
-                        reader.Lines.Requarantine();
-                        AddProblem(new RowProblem(reader.Line, null, null, "duplicate row: the same pupil and snapshot date appeared earlier in the file, which was kept")
-                            { PupilKey = reader.Snapshot.PupilKey });
-                        break;
-                    }
-
-                    snapshots[n++] = reader.Snapshot;
-                    await FlushWhenFull();
-
-                    break;
-                case RowOutcome.Fact when kind == ExportKind.Days:
-                    if (!reader.CurrentPupil!.Seen.Add(reader.Fact.Date))
-                    {
-                        reader.Lines.Requarantine();
-                        AddProblem(new RowProblem(reader.Line, null, null, "duplicate row: the same pupil and day appeared earlier in the file, which was kept")
-                            { PupilKey = reader.Fact.PupilKey, Date = reader.Fact.Date });
-                        break;
-                    }
-
-                    await Emit(reader.Fact);
-                    break;
-                case RowOutcome.Fact when reader.Fact.Subject is { } subject && subjectCheck is not null && !subjectCheck.TryFor(subject, out _):
-                    reader.Lines.Requarantine();
-                    AddProblem(new RowProblem(reader.Line, null, null,
-                        "one subject more than the 255 a school can have: this row's subject is new and the school already has 255")
-                        { PupilKey = reader.Fact.PupilKey, Date = reader.Fact.Date });
-                    break;
-                case RowOutcome.Fact when !groupLessons:
-                    await Emit(reader.Fact);
-                    break;
-                case RowOutcome.Fact:
-                    var lesson = reader.Fact;
-                    if (day.Is(lesson))
-                    {
-                        if (day.FirstLineOf(lesson.StartMinute) is { } first)
-                        {
-                            reader.Lines.Requarantine();
-                            AddProblem(new RowProblem(reader.Line, null, null, $"duplicate row: same pupil and lesson as line {first}, which was kept")
-                                { PupilKey = lesson.PupilKey, Date = lesson.Date });
-                        }
-                        else
-                        {
-                            day.Add(lesson);
-                        }
-
-                        break;
-                    }
-
-                    if (day.HasRows)
-                    {
-                        await EmitDay();
-                    }
-
-                    if (!reader.CurrentPupil!.Seen.Add(lesson.Date))
-                    {
-                        Recurred = true;
-                        return;
-                    }
-
-                    day.Start(lesson);
-                    break;
-            }
-        }
-
-        if (day.HasRows)
-        {
-            await EmitDay();
-        }
-
-        await output.WriteAsync((facts, snapshots, n), ct);
     }
 
     private void AddProblem(RowProblem problem)

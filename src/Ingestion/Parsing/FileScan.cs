@@ -29,73 +29,110 @@ public sealed record FileScan(
         // The content hash is half this pass's work: it reads the file on a thread of its own meanwhile.
         var sha256 = Task.Run(() => HashAsync(path, ct), ct);
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        const int ChunkSize = 1 << 20;
         // Up to 3 bytes of a character cut by the chunk boundary are carried to the front of the next chunk.
-        var buffer = new byte[ChunkSize + 4];
-        char[]? chars = null; // only to find where bad bytes are
+        var buffer = new byte[Scanner.ChunkSize + 4];
+        var scan = new Scanner();
         var carried = 0;
-        long offset = 0;
-        var lines = 0;          // line breaks seen
-        var lineLength = 0L;    // bytes on the current line so far
-        var trailingEmpty = 0;
-        var pendingCr = false;
-        var last = (byte)0;
-        var hasNonAscii = false;
-        ByteLocation? invalid = null;
-        ByteLocation? replacement = null;
-        ByteLocation? nonAscii = null;
         int read;
-        while ((read = await stream.ReadAsync(buffer.AsMemory(carried, ChunkSize), ct)) > 0)
+        while ((read = await stream.ReadAsync(buffer.AsMemory(carried, Scanner.ChunkSize), ct)) > 0)
+        {
+            scan.CheckLength(read, maxBytes);
+            var chunk = buffer.AsSpan(carried, read);
+            scan.FindNonAscii(chunk);
+            var keep = scan.CheckUtf8(buffer.AsSpan(0, carried + read), carried);
+            scan.FindReplacementCharacter(chunk);
+            scan.CountLines(chunk);
+            scan.Advance(chunk);
+            // Moved only now: the bytes carried to the next chunk overwrite the front of this one.
+            buffer.AsSpan(carried + read - keep, keep).CopyTo(buffer);
+            carried = keep;
+        }
+
+        return scan.Finish(carried, await sha256);
+    }
+
+    /// <summary>What the scan has found so far, chunk by chunk (a chunk is a megabyte: the steps cost nothing per line).</summary>
+    private sealed class Scanner
+    {
+        public const int ChunkSize = 1 << 20;
+        private char[]? chars; // only to find where bad bytes are
+        private long offset;
+        private int lines;          // line breaks seen
+        private long lineLength;    // bytes on the current line so far
+        private int trailingEmpty;
+        private bool pendingCr;
+        private byte last;
+        private bool hasNonAscii;
+        private ByteLocation? invalid;
+        private ByteLocation? replacement;
+        private ByteLocation? nonAscii;
+
+        public void CheckLength(int read, long maxBytes)
         {
             if (offset + read > maxBytes)
             {
                 throw new FileRejectedException(lines + 1, $"the file is longer than the {maxBytes:N0} bytes an export may have (Skolnarvaro:MaxFileBytes)");
             }
+        }
 
-            var chunk = buffer.AsSpan(carried, read);
+        public void FindNonAscii(ReadOnlySpan<byte> chunk)
+        {
             if (nonAscii is null && chunk.IndexOfAnyExceptInRange((byte)0, (byte)127) is var n and >= 0)
             {
                 hasNonAscii = true;
                 nonAscii = new ByteLocation(lines + 1 + Breaks(chunk[..n]), offset + n);
             }
+        }
 
-            var keep = 0;
-            var all = buffer.AsSpan(0, carried + read);
+        /// <summary>Notes the first invalid UTF-8; returns how many bytes at the end to carry to the next chunk.</summary>
+        /// <param name="all">The bytes carried from the last chunk, then this chunk's.</param>
+        public int CheckUtf8(ReadOnlySpan<byte> all, int carried)
+        {
+            if (invalid is not null)
+            {
+                return 0;
+            }
+
             var tail = IncompleteTail(all);
-            if (invalid is null && Utf8.IsValid(all[..^tail]))
+            if (Utf8.IsValid(all[..^tail]))
             {
                 // Valid so far (vectorised, nothing decoded): only a character cut by the chunk's end is carried over.
-                keep = tail;
-            }
-            else if (invalid is null)
-            {
-                chars ??= new char[ChunkSize + 4];
-                var status = Utf8.ToUtf16(buffer.AsSpan(0, carried + read), chars, out var valid, out _, replaceInvalidSequences: false, isFinalBlock: false);
-                var at = valid - carried; // relative to this chunk; negative when the carried bytes are the bad ones
-                if (status == OperationStatus.InvalidData)
-                {
-                    invalid = new ByteLocation(lines + 1 + Breaks(chunk[..Math.Max(0, at)]), offset + at);
-                }
-                else
-                {
-                    keep = carried + read - valid;
-                }
+                return tail;
             }
 
+            chars ??= new char[ChunkSize + 4];
+            var status = Utf8.ToUtf16(all, chars, out var valid, out _, replaceInvalidSequences: false, isFinalBlock: false);
+            var at = valid - carried; // relative to this chunk; negative when the carried bytes are the bad ones
+            if (status == OperationStatus.InvalidData)
+            {
+                invalid = new ByteLocation(lines + 1 + Breaks(all[carried..][..Math.Max(0, at)]), offset + at);
+                return 0;
+            }
+
+            return all.Length - valid;
+        }
+
+        public void FindReplacementCharacter(ReadOnlySpan<byte> chunk)
+        {
             if (replacement is null && chunk.IndexOf(ReplacementCharacter) is var r and >= 0)
             {
                 replacement = new ByteLocation(lines + 1 + Breaks(chunk[..r]), offset + r);
             }
+        }
 
-            // A chunk without CR (the usual LF file) is counted in one vectorised pass; otherwise jump from line break to
-            // line break (vectorised search): this pass must stay far cheaper than parsing.
-            var rest = chunk;
+        /// <summary>
+        /// A chunk without CR (the usual LF file) is counted in one vectorised pass; otherwise jump from line break to
+        /// line break (vectorised search): this pass must stay far cheaper than parsing.
+        /// </summary>
+        public void CountLines(ReadOnlySpan<byte> chunk)
+        {
             if (!pendingCr && !chunk.Contains((byte)'\r'))
             {
                 CountLfLines(chunk, ref lines, ref lineLength, ref trailingEmpty);
-                rest = [];
+                return;
             }
 
+            var rest = chunk;
             while (!rest.IsEmpty)
             {
                 var next = rest.IndexOfAny((byte)'\r', (byte)'\n');
@@ -127,30 +164,34 @@ public sealed record FileScan(
 
                 rest = rest[(next + 1)..];
             }
+        }
 
+        public void Advance(ReadOnlySpan<byte> chunk)
+        {
             last = chunk[^1];
-            // Moved only now: the bytes carried to the next chunk overwrite the front of this one.
-            buffer.AsSpan(carried + read - keep, keep).CopyTo(buffer);
-            carried = keep;
-            offset += read;
+            offset += chunk.Length;
         }
 
-        if (invalid is null && carried > 0)
+        /// <param name="carried">Bytes of a character the file ended inside.</param>
+        public FileScan Finish(int carried, byte[] sha256)
         {
-            // The file ends inside a character.
-            invalid = new ByteLocation(lines + (EndsWithBreakOf(last) ? 0 : 1), offset - carried);
-        }
+            if (invalid is null && carried > 0)
+            {
+                // The file ends inside a character.
+                invalid = new ByteLocation(lines + (EndsWithBreakOf(last) ? 0 : 1), offset - carried);
+            }
 
-        var endsWithBreak = EndsWithBreakOf(last);
-        if (offset > 0 && !endsWithBreak)
-        {
-            // The last line has no line break: it is a line too, and not an empty one.
-            lines++;
-            trailingEmpty = 0;
-        }
+            var endsWithBreak = EndsWithBreakOf(last);
+            if (offset > 0 && !endsWithBreak)
+            {
+                // The last line has no line break: it is a line too, and not an empty one.
+                lines++;
+                trailingEmpty = 0;
+            }
 
-        return new FileScan(await sha256, offset, lines, trailingEmpty, endsWithBreak || offset == 0, invalid is null, hasNonAscii, nonAscii,
-            invalid, replacement);
+            return new FileScan(sha256, offset, lines, trailingEmpty, endsWithBreak || offset == 0, invalid is null, hasNonAscii, nonAscii,
+                invalid, replacement);
+        }
     }
 
     /// <summary>Lines ended by LF in a chunk without CR, with the same counts as the break-by-break loop.</summary>

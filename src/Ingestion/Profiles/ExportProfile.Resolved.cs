@@ -29,8 +29,44 @@ public sealed record ResolvedProfile(
         IReadOnlyDictionary<string, ExportProfileSettings> customProfiles,
         string configPath)
     {
-        ExportProfileSettings? baseProfile = null;
-        if (customProfiles.TryGetValue(profileName, out var custom))
+        var baseProfile = BaseProfile(profileName, customProfiles, configPath, out var custom);
+        var p = baseProfile.With(overrides);
+        var at = $"{configPath} (profile '{profileName}')";
+
+        if (p.Kind is not { } kind)
+        {
+            throw new ProfileConfigurationException($"{at}: Kind is missing; expected Lessons, Days or Summary.");
+        }
+
+        var errors = new List<string>();
+        var encoding = ParseEncoding(p.Encoding, at, errors);
+        var delimiter = SingleChar(p.Delimiter, "Delimiter", at, errors, allowed: c => c is ',' or ';' or '\t' or '|');
+        var decimalSeparator = SingleChar(p.DecimalSeparator ?? ".", "DecimalSeparator", at, errors, allowed: c => c is ',' or '.');
+        var dateFormat = CheckFormat(p.DateFormat, "DateFormat", at, errors, RoundTripsDate);
+        var timeFormat = CheckFormat(p.TimeFormat ?? "HH:mm", "TimeFormat", at, errors, RoundTripsTime);
+        var columns = CheckColumns(p.Columns, custom, kind, at, errors);
+        var statusCodes = kind == ExportKind.Lessons
+            ? CheckStatusCodes(p.StatusCodes, at, errors)
+            : new Dictionary<string, LessonStatus>(StringComparer.OrdinalIgnoreCase);
+
+        if (errors.Count > 0)
+        {
+            throw new ProfileConfigurationException(string.Join(Environment.NewLine, errors));
+        }
+
+        return new ResolvedProfile(
+            profileName, kind, encoding!, delimiter, dateFormat!, timeFormat!, decimalSeparator, columns, statusCodes,
+            new HashSet<string>(p.ProtectedValues ?? [], StringComparer.OrdinalIgnoreCase))
+        {
+            AllowShrink = p.AllowShrink ?? false,
+        };
+    }
+
+    /// <summary>The named profile before the school's overrides: a custom one over its kind's built-in default, or a built-in one.</summary>
+    private static ExportProfileSettings BaseProfile(
+        string profileName, IReadOnlyDictionary<string, ExportProfileSettings> customProfiles, string configPath, out ExportProfileSettings? custom)
+    {
+        if (customProfiles.TryGetValue(profileName, out custom))
         {
             // A custom profile may itself start from a built-in one of the same kind: unset keys fall back to it.
             var kindDefault = custom.Kind switch
@@ -40,36 +76,24 @@ public sealed record ResolvedProfile(
                 ExportKind.Summary => BuiltInProfiles.All[BuiltInProfiles.SummaryDefault],
                 _ => null,
             };
-            baseProfile = kindDefault?.With(custom) ?? custom;
+            return kindDefault?.With(custom) ?? custom;
         }
-        else if (BuiltInProfiles.All.TryGetValue(profileName, out var builtIn))
+
+        if (BuiltInProfiles.All.TryGetValue(profileName, out var builtIn))
         {
-            baseProfile = builtIn;
+            return builtIn;
         }
 
-        var errors = new List<string>();
-        if (baseProfile is null)
-        {
-            var known = string.Join(", ", BuiltInProfiles.All.Keys.Concat(customProfiles.Keys).Order(StringComparer.Ordinal));
-            throw new ProfileConfigurationException(
-                $"{configPath}:Profile: unknown export profile '{profileName}'. Known profiles: {known}.");
-        }
+        var known = string.Join(", ", BuiltInProfiles.All.Keys.Concat(customProfiles.Keys).Order(StringComparer.Ordinal));
+        throw new ProfileConfigurationException(
+            $"{configPath}:Profile: unknown export profile '{profileName}'. Known profiles: {known}.");
+    }
 
-        var p = baseProfile.With(overrides);
-        var at = $"{configPath} (profile '{profileName}')";
-
-        if (p.Kind is not { } kind)
-        {
-            throw new ProfileConfigurationException($"{at}: Kind is missing; expected Lessons, Days or Summary.");
-        }
-
-        var encoding = ParseEncoding(p.Encoding, at, errors);
-        var delimiter = SingleChar(p.Delimiter, "Delimiter", at, errors, allowed: c => c is ',' or ';' or '\t' or '|');
-        var decimalSeparator = SingleChar(p.DecimalSeparator ?? ".", "DecimalSeparator", at, errors, allowed: c => c is ',' or '.');
-        var dateFormat = CheckFormat(p.DateFormat, "DateFormat", at, errors, RoundTripsDate);
-        var timeFormat = CheckFormat(p.TimeFormat ?? "HH:mm", "TimeFormat", at, errors, RoundTripsTime);
-
-        var columns = new Dictionary<string, string>(p.Columns ?? [], StringComparer.OrdinalIgnoreCase);
+    /// <summary>The column headers by field: known fields only, none empty, every required one present, and a name.</summary>
+    private static Dictionary<string, string> CheckColumns(
+        Dictionary<string, string>? configured, ExportProfileSettings? custom, ExportKind kind, string at, List<string> errors)
+    {
+        var columns = new Dictionary<string, string>(configured ?? [], StringComparer.OrdinalIgnoreCase);
         var known_fields = ExportField.Required(kind).Concat(ExportField.Optional(kind)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var (field, header) in columns)
         {
@@ -99,38 +123,31 @@ public sealed record ResolvedProfile(
             errors.Add($"{at}: Columns needs either Name or both FirstName and LastName.");
         }
 
+        return columns;
+    }
+
+    /// <summary>A Lessons export's status codes mapped to what they mean; at least one.</summary>
+    private static Dictionary<string, LessonStatus> CheckStatusCodes(Dictionary<string, string>? configured, string at, List<string> errors)
+    {
         var statusCodes = new Dictionary<string, LessonStatus>(StringComparer.OrdinalIgnoreCase);
-        if (kind == ExportKind.Lessons)
+        foreach (var (code, meaning) in configured ?? [])
         {
-            foreach (var (code, meaning) in p.StatusCodes ?? [])
+            if (Enum.TryParse<LessonStatus>(meaning, ignoreCase: true, out var status) && Enum.IsDefined(status))
             {
-                if (Enum.TryParse<LessonStatus>(meaning, ignoreCase: true, out var status) && Enum.IsDefined(status))
-                {
-                    statusCodes[code.Trim()] = status;
-                }
-                else
-                {
-                    errors.Add($"{at}: StatusCodes:{code} = '{meaning}' is not a status; expected one of {string.Join(", ", Enum.GetNames<LessonStatus>())}.");
-                }
+                statusCodes[code.Trim()] = status;
             }
-
-            if (statusCodes.Count == 0)
+            else
             {
-                errors.Add($"{at}: StatusCodes is empty; a Lessons export needs its status codes mapped.");
+                errors.Add($"{at}: StatusCodes:{code} = '{meaning}' is not a status; expected one of {string.Join(", ", Enum.GetNames<LessonStatus>())}.");
             }
         }
 
-        if (errors.Count > 0)
+        if (statusCodes.Count == 0)
         {
-            throw new ProfileConfigurationException(string.Join(Environment.NewLine, errors));
+            errors.Add($"{at}: StatusCodes is empty; a Lessons export needs its status codes mapped.");
         }
 
-        return new ResolvedProfile(
-            profileName, kind, encoding!, delimiter, dateFormat!, timeFormat!, decimalSeparator, columns, statusCodes,
-            new HashSet<string>(p.ProtectedValues ?? [], StringComparer.OrdinalIgnoreCase))
-        {
-            AllowShrink = p.AllowShrink ?? false,
-        };
+        return statusCodes;
     }
 
     private static Encoding? ParseEncoding(string? name, string at, List<string> errors)

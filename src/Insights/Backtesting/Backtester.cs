@@ -106,13 +106,40 @@ public sealed class Backtester(NpgsqlDataSource db, AttendanceFactStore facts)
         List<BacktestPupil> pupils, List<BacktestNight> nights, CancellationToken ct)
     {
         var arrivals = await facts.ArrivalsElsewhereAsync(code, days[^1], ct);
-        var weeks = days.Select(Week).Distinct().Count();
-        var currentSettings = new FigureSettings(current.RecentWindowDays, 0);
-        var candidateSettings = new FigureSettings(candidate.RecentWindowDays, 0);
         var termStarts = days.Select(d => Term.Containing(d).Start).ToArray();
         var termDays = await TermDaysAsync(code, days, ct);
-        // As the nightly run (ThresholdAnalysis.AssessSchoolAsync): while the school has fewer school days in the term
-        // than the window, the window may reach back into the previous term's last school days at the school.
+        var (currentFroms, candidateFroms) = await WindowFromsAsync(code, days, termStarts, termDays, current.RecentWindowDays, candidate.RecentWindowDays, ct);
+        var replay = new BothRulesReplay(code, days, termStarts, current, candidate, currentFroms, candidateFroms);
+        var counts = Levels.ToDictionary(l => l, _ => new LevelCounts());
+        await foreach (var (key, pupilDays) in facts.ReadPupilsAsync(code, currentFroms[0] < candidateFroms[0] ? currentFroms[0] : candidateFroms[0], days[^1], ct))
+        {
+            replay.Pupil(key, CollectionsMarshal.AsSpan(pupilDays), arrivals.GetValueOrDefault(key));
+            CountFirstDays(counts, replay, code, key, days, pupils);
+        }
+
+        for (var i = 0; i < days.Count; i++)
+        {
+            var n = replay.PerNight;
+            nights.Add(new BacktestNight(code, days[i], termDays[i], n[i, 0], n[i, 1], n[i, 2], n[i, 3]));
+        }
+
+        var weeks = days.Select(Week).Distinct().Count();
+        return Levels.Select(level =>
+        {
+            var c = counts[level];
+            return new BacktestRow(code, name, driftsform, level, days.Count, weeks, c.Current, c.Candidate, c.Earlier.Count,
+                c.Current - c.Earlier.Count, c.Candidate - c.Earlier.Count, c.Earlier, c.EntriesCurrent, c.EntriesCandidate);
+        }).ToList();
+    }
+
+    /// <summary>
+    /// Each day's recent window's start under either rule set. As the nightly run (ThresholdAnalysis.AssessSchoolAsync):
+    /// while the school has fewer school days in the term than the window, the window may reach back into the previous
+    /// term's last school days at the school.
+    /// </summary>
+    private async Task<(DateOnly[] Current, DateOnly[] Candidate)> WindowFromsAsync(
+        string code, IReadOnlyList<DateOnly> days, DateOnly[] termStarts, int[] termDays, int currentWindow, int candidateWindow, CancellationToken ct)
+    {
         var reachBacks = new Dictionary<(DateOnly, int), DateOnly>();
         async Task<DateOnly> WindowFrom(int i, int windowDays)
         {
@@ -133,25 +160,62 @@ public sealed class Backtester(NpgsqlDataSource db, AttendanceFactStore facts)
         var candidateFroms = new DateOnly[days.Count];
         for (var i = 0; i < days.Count; i++)
         {
-            currentFroms[i] = await WindowFrom(i, current.RecentWindowDays);
-            candidateFroms[i] = await WindowFrom(i, candidate.RecentWindowDays);
+            currentFroms[i] = await WindowFrom(i, currentWindow);
+            candidateFroms[i] = await WindowFrom(i, candidateWindow);
         }
 
-        var currentReplay = new SchoolDayReplay(days, currentFroms);
-        var candidateReplay = new SchoolDayReplay(days, candidateFroms);
+        return (currentFroms, candidateFroms);
+    }
 
-        var counts = Levels.ToDictionary(l => l, _ => new LevelCounts());
-        // Per day: [current at risk, current high, candidate at risk, candidate high].
-        var perNight = new int[days.Count, 4];
-        var cur = new PupilState();
-        var cand = new PupilState();
-        await foreach (var (key, pupilDays) in facts.ReadPupilsAsync(code, currentFroms[0] < candidateFroms[0] ? currentFroms[0] : candidateFroms[0], days[^1], ct))
+    /// <summary>A pupil's first day at each level under either rule set, how many entries, and how much earlier the candidate was.</summary>
+    private static void CountFirstDays(
+        Dictionary<Level, LevelCounts> counts, BothRulesReplay replay, string code, byte[] key, IReadOnlyList<DateOnly> days, List<BacktestPupil> pupils)
+    {
+        var (cur, cand) = (replay.Current, replay.Candidate);
+        foreach (var level in Levels)
         {
-            var span = CollectionsMarshal.AsSpan(pupilDays);
-            cur.Reset();
-            cand.Reset();
-            currentReplay.Load(span, arrivals.GetValueOrDefault(key));
-            candidateReplay.Load(span, arrivals.GetValueOrDefault(key));
+            var c = counts[level];
+            c.EntriesCurrent += cur.Entries[(int)level];
+            c.EntriesCandidate += cand.Entries[(int)level];
+            var (a, b) = (cur.First[(int)level], cand.First[(int)level]);
+            if (a is null && b is null)
+            {
+                continue;
+            }
+
+            c.Current += a is null ? 0 : 1;
+            c.Candidate += b is null ? 0 : 1;
+            int? earlier = a is { } x && b is { } y ? x - y : null;
+            if (earlier is { } e)
+            {
+                c.Earlier.Add(e);
+            }
+
+            pupils.Add(new BacktestPupil(code, key, level, a is { } ai ? days[ai] : null, b is { } bi ? days[bi] : null) { SchoolDaysEarlier = earlier });
+        }
+    }
+
+    /// <summary>One pupil at a time, the current and the candidate rules on every school day; the pupils at a level per night.</summary>
+    private sealed class BothRulesReplay(
+        string code, IReadOnlyList<DateOnly> days, DateOnly[] termStarts, EffectiveThresholds current, EffectiveThresholds candidate,
+        DateOnly[] currentFroms, DateOnly[] candidateFroms)
+    {
+        private readonly FigureSettings currentSettings = new(current.RecentWindowDays, 0);
+        private readonly FigureSettings candidateSettings = new(candidate.RecentWindowDays, 0);
+        private readonly SchoolDayReplay currentReplay = new(days, currentFroms);
+        private readonly SchoolDayReplay candidateReplay = new(days, candidateFroms);
+
+        public PupilState Current { get; } = new();
+        public PupilState Candidate { get; } = new();
+        /// <summary>Per day: [current at risk, current high, candidate at risk, candidate high].</summary>
+        public int[,] PerNight { get; } = new int[days.Count, 4];
+
+        public void Pupil(byte[] key, Span<DayFact> span, DateOnly[]? arrivals)
+        {
+            Current.Reset();
+            Candidate.Reset();
+            currentReplay.Load(span, arrivals);
+            candidateReplay.Load(span, arrivals);
             for (var i = 0; i < days.Count; i++)
             {
                 Level? levelNow = null, candidateNow = null;
@@ -166,53 +230,19 @@ public sealed class Backtester(NpgsqlDataSource db, AttendanceFactStore facts)
                         candidate);
                 }
 
-                cur.Observe(levelNow, i);
-                cand.Observe(candidateNow, i);
+                Current.Observe(levelNow, i);
+                Candidate.Observe(candidateNow, i);
                 if (levelNow is { } ln)
                 {
-                    perNight[i, ln == Level.High ? 1 : 0]++;
+                    PerNight[i, ln == Level.High ? 1 : 0]++;
                 }
 
                 if (candidateNow is { } cn)
                 {
-                    perNight[i, cn == Level.High ? 3 : 2]++;
+                    PerNight[i, cn == Level.High ? 3 : 2]++;
                 }
             }
-
-            foreach (var level in Levels)
-            {
-                var c = counts[level];
-                c.EntriesCurrent += cur.Entries[(int)level];
-                c.EntriesCandidate += cand.Entries[(int)level];
-                var (a, b) = (cur.First[(int)level], cand.First[(int)level]);
-                if (a is null && b is null)
-                {
-                    continue;
-                }
-
-                c.Current += a is null ? 0 : 1;
-                c.Candidate += b is null ? 0 : 1;
-                int? earlier = a is { } x && b is { } y ? x - y : null;
-                if (earlier is { } e)
-                {
-                    c.Earlier.Add(e);
-                }
-
-                pupils.Add(new BacktestPupil(code, key, level, a is { } ai ? days[ai] : null, b is { } bi ? days[bi] : null) { SchoolDaysEarlier = earlier });
-            }
         }
-
-        for (var i = 0; i < days.Count; i++)
-        {
-            nights.Add(new BacktestNight(code, days[i], termDays[i], perNight[i, 0], perNight[i, 1], perNight[i, 2], perNight[i, 3]));
-        }
-
-        return Levels.Select(level =>
-        {
-            var c = counts[level];
-            return new BacktestRow(code, name, driftsform, level, days.Count, weeks, c.Current, c.Candidate, c.Earlier.Count,
-                c.Current - c.Earlier.Count, c.Candidate - c.Earlier.Count, c.Earlier, c.EntriesCurrent, c.EntriesCandidate);
-        }).ToList();
     }
 
     /// <summary>Each replayed day's number among the school's days with facts in its term (the term's first school day is 1).</summary>

@@ -50,24 +50,48 @@ public sealed class TrendDataset(NpgsqlDataSource db, AttendanceFactStore facts)
         string code, string driftsform, DateOnly from, DateOnly to, EffectiveThresholds t, TrendLabelling labelling, List<TrendSample> samples,
         CancellationToken ct)
     {
-        var horizonDays = labelling.HorizonWeeks * 5;
         var days = await facts.SchoolDaysAsync(code, from, to, ct);
-        if (days.Count <= horizonDays)
+        if (days.Count <= labelling.HorizonWeeks * 5)
         {
             return;
         }
 
         var pupils = await TrendPupils.ReadAsync(db, code, ct);
         var arrivals = await facts.ArrivalsElsewhereAsync(code, to, ct);
-        var settings = new FigureSettings(t.RecentWindowDays, 0);
-        var lastingShare = t.Rules(labelling.LastingLevel).AbsenceShare ?? t.High.AbsenceShare ?? 0.2;
-        var replay = new SchoolDayReplay(days);
-        var levels = new Level?[days.Count];
-        var counts = new int[days.Count];
+        var school = new SchoolSampler(code, driftsform, days, t, labelling, samples);
         await foreach (var (key, pupilDays) in facts.ReadPupilsAsync(code, TrendPupils.FactsFrom(days[0]), days[^1], ct))
         {
-            var span = CollectionsMarshal.AsSpan(pupilDays);
-            replay.Load(span, arrivals.GetValueOrDefault(key));
+            school.AddPupil(key, CollectionsMarshal.AsSpan(pupilDays), arrivals.GetValueOrDefault(key), pupils.GetValueOrDefault(key));
+        }
+    }
+
+    /// <summary>One school's samples, pupil by pupil: the rules replayed on each school day, then the days labelled last first.</summary>
+    private sealed class SchoolSampler(
+        string code, string driftsform, IReadOnlyList<DateOnly> days, EffectiveThresholds t, TrendLabelling labelling, List<TrendSample> samples)
+    {
+        private readonly int horizonDays = labelling.HorizonWeeks * 5;
+        private readonly FigureSettings settings = new(t.RecentWindowDays, 0);
+        private readonly double lastingShare = t.Rules(labelling.LastingLevel).AbsenceShare ?? t.High.AbsenceShare ?? 0.2;
+        private readonly SchoolDayReplay replay = new(days);
+        private readonly Level?[] levels = new Level?[days.Count];
+        private readonly int[] counts = new int[days.Count];
+
+        public void AddPupil(byte[] key, ReadOnlySpan<DayFact> span, DateOnly[]? arrivals, TrendPupil info)
+        {
+            replay.Load(span, arrivals);
+            ReplayLevels(key, span);
+            var sums = new HorizonSums(span);
+            var first = samples.Count;
+            AddSamples(key, span, sums, info);
+            if (labelling.Label == TrendLabel.Onset)
+            {
+                LabelOnsets(samples, first, labelling.LeadDays);
+            }
+        }
+
+        /// <summary>The pupil's level and scheduled days by the rules on each school day they are on the roll.</summary>
+        private void ReplayLevels(byte[] key, ReadOnlySpan<DayFact> span)
+        {
             for (var i = 0; i < days.Count; i++)
             {
                 levels[i] = null;
@@ -79,20 +103,11 @@ public sealed class TrendDataset(NpgsqlDataSource db, AttendanceFactStore facts)
                     levels[i] = RuleEvaluator.LevelOf(f, t);
                 }
             }
+        }
 
-            // Prefix sums over the pupil's facts: the horizon's share is a difference of two of them.
-            var absent = new long[span.Length + 1];
-            var registered = new long[span.Length + 1];
-            var registeredDays = new int[span.Length + 1];
-            for (var k = 0; k < span.Length; k++)
-            {
-                absent[k + 1] = absent[k] + span[k].Absent;
-                registered[k + 1] = registered[k] + span[k].Registered;
-                registeredDays[k + 1] = registeredDays[k] + (span[k].Registered > 0 ? 1 : 0);
-            }
-
-            var info = pupils.GetValueOrDefault(key);
-            var first = samples.Count;
+        /// <summary>A sample for each school day whose horizon is known, from the last day back (the labels look ahead).</summary>
+        private void AddSamples(byte[] key, ReadOnlySpan<DayFact> span, HorizonSums sums, TrendPupil info)
+        {
             int? nextHigh = null;
             int? nextLasting = null;
             for (var i = days.Count - 1; i >= 0; i--)
@@ -100,10 +115,11 @@ public sealed class TrendDataset(NpgsqlDataSource db, AttendanceFactStore facts)
                 if (i + horizonDays < days.Count && replay.OnRoll[i] && counts[i] >= t.MinimumScheduledDays)
                 {
                     int a = replay.End[i], b = replay.End[i + horizonDays];
-                    var known = labelling.Label == TrendLabel.Crossing || registeredDays[b] - registeredDays[a] >= horizonDays / 2;
+                    var known = labelling.Label == TrendLabel.Crossing || sums.RegisteredDays[b] - sums.RegisteredDays[a] >= horizonDays / 2;
                     if (known)
                     {
-                        var lasting = absent[b] - absent[a] >= lastingShare * (registered[b] - registered[a]) - 1e-9 && registered[b] > registered[a];
+                        var lasting = sums.Absent[b] - sums.Absent[a] >= lastingShare * (sums.Registered[b] - sums.Registered[a]) - 1e-9
+                            && sums.Registered[b] > sums.Registered[a];
                         var features = TrendFeatures.Compute(span[..replay.End[i]], days[i], info.GradeOn(days[i]));
                         int? toHigh = nextHigh - i;
                         var crossing = toHigh <= horizonDays;
@@ -132,12 +148,28 @@ public sealed class TrendDataset(NpgsqlDataSource db, AttendanceFactStore facts)
                     nextHigh = i;
                 }
             }
+        }
+    }
 
-            if (labelling.Label == TrendLabel.Onset)
+    /// <summary>Prefix sums over a pupil's facts: a horizon's absence and registration are a difference of two of them.</summary>
+    private readonly struct HorizonSums
+    {
+        public HorizonSums(ReadOnlySpan<DayFact> span)
+        {
+            Absent = new long[span.Length + 1];
+            Registered = new long[span.Length + 1];
+            RegisteredDays = new int[span.Length + 1];
+            for (var k = 0; k < span.Length; k++)
             {
-                LabelOnsets(samples, first, labelling.LeadDays);
+                Absent[k + 1] = Absent[k] + span[k].Absent;
+                Registered[k + 1] = Registered[k] + span[k].Registered;
+                RegisteredDays[k + 1] = RegisteredDays[k] + (span[k].Registered > 0 ? 1 : 0);
             }
         }
+
+        public long[] Absent { get; }
+        public long[] Registered { get; }
+        public int[] RegisteredDays { get; }
     }
 
     /// <summary>

@@ -46,6 +46,24 @@ public sealed class TrendTrainer(
         TrendTrainingRequest request, IReadOnlyList<int> seeds, IProgress<TrendTrainingProgress>? progress = null, CancellationToken ct = default)
     {
         var o = options.Value;
+        var (from, to, first) = await PeriodAsync(request, ct);
+        var clock = Stopwatch.StartNew();
+        var samples = await dataset.BuildAsync(from, to, thresholds.Value, TrendLabelling.From(o),
+            new Progress<TrendDatasetProgress>(p => progress?.Report(new TrendTrainingProgress($"Features and labels: {p.School}", 0.7 * p.SchoolsDone / Math.Max(1, p.Schools)))), ct);
+        var datasetTime = clock.Elapsed;
+        var split = await SplitOrExplainAsync(samples, from, to, first, o, ct);
+        var results = new List<TrendTrainingResult>();
+        foreach (var seed in seeds)
+        {
+            results.Add(await TrainSeedAsync(split, seed, from, to, datasetTime, o, progress, ct));
+        }
+
+        return results;
+    }
+
+    /// <summary>The period asked for, by default the last year of facts; and the first fact's date.</summary>
+    private async Task<(DateOnly From, DateOnly To, DateOnly? First)> PeriodAsync(TrendTrainingRequest request, CancellationToken ct)
+    {
         var (first, last) = await FactRangeAsync(db, ct);
         var to = request.To ?? last ?? throw new TrendTrainingException("No attendance facts yet: import exports before training.");
         var from = request.From ?? Max(first ?? to, to.AddYears(-1).AddDays(1));
@@ -54,10 +72,13 @@ public sealed class TrendTrainer(
             throw new TrendTrainingException($"The training period {from:yyyy-MM-dd} – {to:yyyy-MM-dd} is empty; --from must be before --to.");
         }
 
-        var clock = Stopwatch.StartNew();
-        var samples = await dataset.BuildAsync(from, to, thresholds.Value, TrendLabelling.From(o),
-            new Progress<TrendDatasetProgress>(p => progress?.Report(new TrendTrainingProgress($"Features and labels: {p.School}", 0.7 * p.SchoolsDone / Math.Max(1, p.Schools)))), ct);
-        var datasetTime = clock.Elapsed;
+        return (from, to, first);
+    }
+
+    /// <summary>The samples split for training and held out; a split that cannot train or judge a model says why.</summary>
+    private async Task<TrainingSplit> SplitOrExplainAsync(
+        IReadOnlyList<TrendSample> samples, DateOnly from, DateOnly to, DateOnly? first, TrendOptions o, CancellationToken ct)
+    {
         var split = Split(samples, o.HeldOutShare, o.HeldOutPupilShare, o.HorizonWeeks, first);
         if (split.Train.Count == 0)
         {
@@ -76,95 +97,122 @@ public sealed class TrendTrainer(
                 $"{split.HeldOut.Count} samples reaching hög frånvaro; it needs both kinds to judge the model. Give a longer period.");
         }
 
-        var results = new List<TrendTrainingResult>();
-        foreach (var seed in seeds)
+        return split;
+    }
+
+    /// <summary>One seed's model: trained, calibrated, its Trend cut-off chosen, judged against the active one, and stored.</summary>
+    private async Task<TrendTrainingResult> TrainSeedAsync(
+        TrainingSplit split, int seed, DateOnly from, DateOnly to, TimeSpan datasetTime, TrendOptions o,
+        IProgress<TrendTrainingProgress>? progress, CancellationToken ct)
+    {
+        progress?.Report(new TrendTrainingProgress($"Training on {split.Train.Count:N0} samples", 0.7));
+        var clock = Stopwatch.StartNew();
+        var model = TrendModel.Train(split.Train, o.Trainer, seed);
+        var trainingTime = clock.Elapsed;
+        progress?.Report(new TrendTrainingProgress("Validating", 0.9));
+        var heldOutIdx = Enumerable.Range(0, split.HeldOut.Count).ToList();
+        var heldOutVectors = split.HeldOut.Select(s => s.Features).ToList();
+        // Calibrated on the held-out samples (the trees never saw them), so that 0.4 means about 40 %.
+        model = model.WithCalibration(Platt.Fit(model.ScoreUncalibrated(heldOutVectors), split.HeldOut.Select(s => s.Label).ToList()));
+        var scores = model.Score(heldOutVectors);
+        // Trend flags may add at most MaxAddedShare to the digest entries. Counting entries needs no label, so the cut-off is
+        // measured on the held-out pupils' whole period (every season; the trees never saw these pupils), with a margin
+        // for the noise of a few hundred pupils (CutOffConfidence).
+        var choice = AlertBudgetEvaluation.TrendCutOffWithMargin(
+            split.HeldOutPupilsAllDays, model.Score(split.HeldOutPupilsAllDays.Select(s => s.Features).ToList()), o.MaxAddedShare, o.CutOff, o.CutOffConfidence);
+        var auc = TrendEvaluation.Auc(heldOutIdx, split.HeldOut, i => scores[i])!.Value;
+        var (active, activeAuc) = await ActiveOnTheSameSamplesAsync(split, heldOutIdx, o, ct);
+        var activate = activeAuc is not { } previous || auc >= previous + o.GateMargin;
+        var decision = Decision(active, activeAuc, auc, activate, choice, split, to, o);
+        var metrics = Metrics(split, to, o, model, scores, auc, active, activeAuc, choice, datasetTime, trainingTime);
+        var version = await models.AddAsync(new NewTrendModel(
+            from, to, split.HeldOutFrom, to, seed, o.HorizonWeeks, model.Baselines, auc, metrics, model.ToBytes(), activate, decision)
         {
-            progress?.Report(new TrendTrainingProgress($"Training on {split.Train.Count:N0} samples", 0.7));
-            clock.Restart();
-            var model = TrendModel.Train(split.Train, o.Trainer, seed);
-            var trainingTime = clock.Elapsed;
-            progress?.Report(new TrendTrainingProgress("Validating", 0.9));
-            var heldOutIdx = Enumerable.Range(0, split.HeldOut.Count).ToList();
-            var heldOutVectors = split.HeldOut.Select(s => s.Features).ToList();
-            // Calibrated on the held-out samples (the trees never saw them), so that 0.4 means about 40 %.
-            model = model.WithCalibration(Platt.Fit(model.ScoreUncalibrated(heldOutVectors), split.HeldOut.Select(s => s.Label).ToList()));
-            var scores = model.Score(heldOutVectors);
-            // Trend flags may add at most MaxAddedShare to the digest entries. Counting entries needs no label, so the cut-off is
-            // measured on the held-out pupils' whole period (every season; the trees never saw these pupils), with a margin
-            // for the noise of a few hundred pupils (CutOffConfidence).
-            var choice = AlertBudgetEvaluation.TrendCutOffWithMargin(
-                split.HeldOutPupilsAllDays, model.Score(split.HeldOutPupilsAllDays.Select(s => s.Features).ToList()), o.MaxAddedShare, o.CutOff, o.CutOffConfidence);
-            var (cutOff, addedShare) = (choice.CutOff, choice.AddedShare);
-            var auc = TrendEvaluation.Auc(heldOutIdx, split.HeldOut, i => scores[i])!.Value;
+            Label = o.Label, Calibration = model.Calibration, TrendCutOff = choice.CutOff, AddedShare = choice.AddedShare,
+        }, ct);
+        progress?.Report(new TrendTrainingProgress("Done", 1));
+        return new TrendTrainingResult(version, from, to, split.HeldOutFrom, to,
+            split.Train.Count, split.Train.Count(s => s.Label), split.HeldOut.Count, split.HeldOut.Count(s => s.Label),
+            auc, active?.Version, activeAuc, activate, decision, datasetTime, trainingTime);
+    }
 
-            // The gate: the active model judged on exactly the same held-out samples. One that cannot read this code's
-            // features cannot score the nightly run at all, so anything replaces it.
-            var active = await models.ActiveAsync(ct);
-            double? activeAuc = null;
-            if (active is { MatchesFeatures: true })
-            {
-                var activeScores = (await models.LoadAsync(active, ct)).Score(split.HeldOut.Select(s => s.Features).ToList());
-                activeAuc = TrendEvaluation.Auc(heldOutIdx, split.HeldOut, i => activeScores[i]);
-            }
-
-            // A model that predicts another label is not comparable on these samples: the new one replaces it.
-            if (active is { MatchesFeatures: true } && (active.Label != o.Label || active.HorizonWeeks != o.HorizonWeeks))
-            {
-                activeAuc = null;
-            }
-
-            var activate = activeAuc is not { } previous || auc >= previous + o.GateMargin;
-            var decision = active is null ? "Activated: no model was active."
-                : !active.MatchesFeatures ? $"Activated: the active v{active.Version} reads other features than this code computes."
-                : active.Label != o.Label || active.HorizonWeeks != o.HorizonWeeks ? $"Activated: the active v{active.Version} predicts {active.Label} over {active.HorizonWeeks} weeks, this configuration {o.Label} over {o.HorizonWeeks}."
-                : activate ? $"Activated: held-out AUC {F(auc)} ≥ v{active.Version}'s {F(activeAuc!.Value)} + margin {F(o.GateMargin)} on the same samples."
-                : $"Not activated: held-out AUC {F(auc)} is not above the active v{active.Version}'s {F(activeAuc!.Value)} by the margin {F(o.GateMargin)} " +
-                  "(Skolnarvaro:Trend:GateMargin) on the same samples.";
-            decision += $" Trend cut-off {F(cutOff)}: on the held-out pupils' days {split.HeldOutPupilsAllDays.Min(s => s.Date):yyyy-MM-dd} – {to:yyyy-MM-dd} ({choice.Pupils} pupils, " +
-                        $"{choice.RuleEntries} rule entries) it adds {P(addedShare)} digest entries, at most {P(choice.UpperAddedShare)} " +
-                        $"({P(o.CutOffConfidence)} upper bound, margin {P(choice.Margin)}) against Skolnarvaro:Trend:MaxAddedShare {P(o.MaxAddedShare)}.";
-            if (activate && auc < o.MinimumAuc)
-            {
-                decision += $" It does not qualify for scoring (AUC below Skolnarvaro:Trend:MinimumAuc {F(o.MinimumAuc)}): runs use thresholds only.";
-            }
-
-            var evaluation = TrendEvaluation.Evaluate(split.HeldOut, scores, split.HeldOutFrom, to, o.HorizonWeeks, Math.Max(cutOff, o.CutOff));
-            var metrics = JsonSerializer.Serialize(new
-            {
-                trainingSamples = split.Train.Count,
-                trainingPositives = split.Train.Count(s => s.Label),
-                heldOutSamples = split.HeldOut.Count,
-                heldOutPositives = split.HeldOut.Count(s => s.Label),
-                heldOutAuc = auc,
-                previousVersion = active?.Version,
-                previousAucOnSameSamples = activeAuc,
-                trainer = o.Trainer,
-                label = o.Label.ToString(),
-                labelLeadDays = o.Label == TrendLabel.Crossing ? 0 : o.LabelLeadDays,
-                calibration = new { a = model.Calibration.A, b = model.Calibration.B },
-                trendCutOff = cutOff,
-                addedShare,
-                trendCutOffChoice = new
-                {
-                    samples = "held-out pupils, whole period after the facts' first term", from = split.HeldOutPupilsAllDays.Min(s => s.Date), choice.Pupils, choice.RuleEntries, upperAddedShare = choice.UpperAddedShare,
-                    margin = choice.Margin, confidence = o.CutOffConfidence, maxAddedShare = o.MaxAddedShare, floor = o.CutOff,
-                },
-                datasetSeconds = datasetTime.TotalSeconds,
-                trainingSeconds = trainingTime.TotalSeconds,
-                heldOut = evaluation with { Roc = [] },
-            });
-            var version = await models.AddAsync(new NewTrendModel(
-                from, to, split.HeldOutFrom, to, seed, o.HorizonWeeks, model.Baselines, auc, metrics, model.ToBytes(), activate, decision)
-            {
-                Label = o.Label, Calibration = model.Calibration, TrendCutOff = cutOff, AddedShare = addedShare,
-            }, ct);
-            progress?.Report(new TrendTrainingProgress("Done", 1));
-            results.Add(new TrendTrainingResult(version, from, to, split.HeldOutFrom, to,
-                split.Train.Count, split.Train.Count(s => s.Label), split.HeldOut.Count, split.HeldOut.Count(s => s.Label),
-                auc, active?.Version, activeAuc, activate, decision, datasetTime, trainingTime));
+    /// <summary>
+    /// The gate's other side: the active model judged on exactly the same held-out samples. One that cannot read this
+    /// code's features cannot score the nightly run at all, so anything replaces it; nor can one that predicts another label.
+    /// </summary>
+    private async Task<(TrendModelInfo? Active, double? Auc)> ActiveOnTheSameSamplesAsync(
+        TrainingSplit split, List<int> heldOutIdx, TrendOptions o, CancellationToken ct)
+    {
+        var active = await models.ActiveAsync(ct);
+        double? activeAuc = null;
+        if (active is { MatchesFeatures: true })
+        {
+            var activeScores = (await models.LoadAsync(active, ct)).Score(split.HeldOut.Select(s => s.Features).ToList());
+            activeAuc = TrendEvaluation.Auc(heldOutIdx, split.HeldOut, i => activeScores[i]);
         }
 
-        return results;
+        // A model that predicts another label is not comparable on these samples: the new one replaces it.
+        if (active is { MatchesFeatures: true } && (active.Label != o.Label || active.HorizonWeeks != o.HorizonWeeks))
+        {
+            activeAuc = null;
+        }
+
+        return (active, activeAuc);
+    }
+
+    /// <summary>Why the model was activated or not, and what its Trend cut-off adds to the digests.</summary>
+    private static string Decision(
+        TrendModelInfo? active, double? activeAuc, double auc, bool activate, TrendCutOffChoice choice, TrainingSplit split, DateOnly to, TrendOptions o)
+    {
+        var (cutOff, addedShare) = (choice.CutOff, choice.AddedShare);
+        var decision = active is null ? "Activated: no model was active."
+            : !active.MatchesFeatures ? $"Activated: the active v{active.Version} reads other features than this code computes."
+            : active.Label != o.Label || active.HorizonWeeks != o.HorizonWeeks ? $"Activated: the active v{active.Version} predicts {active.Label} over {active.HorizonWeeks} weeks, this configuration {o.Label} over {o.HorizonWeeks}."
+            : activate ? $"Activated: held-out AUC {F(auc)} ≥ v{active.Version}'s {F(activeAuc!.Value)} + margin {F(o.GateMargin)} on the same samples."
+            : $"Not activated: held-out AUC {F(auc)} is not above the active v{active.Version}'s {F(activeAuc!.Value)} by the margin {F(o.GateMargin)} " +
+              "(Skolnarvaro:Trend:GateMargin) on the same samples.";
+        decision += $" Trend cut-off {F(cutOff)}: on the held-out pupils' days {split.HeldOutPupilsAllDays.Min(s => s.Date):yyyy-MM-dd} – {to:yyyy-MM-dd} ({choice.Pupils} pupils, " +
+                    $"{choice.RuleEntries} rule entries) it adds {P(addedShare)} digest entries, at most {P(choice.UpperAddedShare)} " +
+                    $"({P(o.CutOffConfidence)} upper bound, margin {P(choice.Margin)}) against Skolnarvaro:Trend:MaxAddedShare {P(o.MaxAddedShare)}.";
+        if (activate && auc < o.MinimumAuc)
+        {
+            decision += $" It does not qualify for scoring (AUC below Skolnarvaro:Trend:MinimumAuc {F(o.MinimumAuc)}): runs use thresholds only.";
+        }
+
+        return decision;
+    }
+
+    /// <summary>The training's measurements as stored with the model, held-out evaluation included.</summary>
+    private static string Metrics(
+        TrainingSplit split, DateOnly to, TrendOptions o, TrendModel model, float[] scores, double auc, TrendModelInfo? active, double? activeAuc,
+        TrendCutOffChoice choice, TimeSpan datasetTime, TimeSpan trainingTime)
+    {
+        var (cutOff, addedShare) = (choice.CutOff, choice.AddedShare);
+        var evaluation = TrendEvaluation.Evaluate(split.HeldOut, scores, split.HeldOutFrom, to, o.HorizonWeeks, Math.Max(cutOff, o.CutOff));
+        return JsonSerializer.Serialize(new
+        {
+            trainingSamples = split.Train.Count,
+            trainingPositives = split.Train.Count(s => s.Label),
+            heldOutSamples = split.HeldOut.Count,
+            heldOutPositives = split.HeldOut.Count(s => s.Label),
+            heldOutAuc = auc,
+            previousVersion = active?.Version,
+            previousAucOnSameSamples = activeAuc,
+            trainer = o.Trainer,
+            label = o.Label.ToString(),
+            labelLeadDays = o.Label == TrendLabel.Crossing ? 0 : o.LabelLeadDays,
+            calibration = new { a = model.Calibration.A, b = model.Calibration.B },
+            trendCutOff = cutOff,
+            addedShare,
+            trendCutOffChoice = new
+            {
+                samples = "held-out pupils, whole period after the facts' first term", from = split.HeldOutPupilsAllDays.Min(s => s.Date), choice.Pupils, choice.RuleEntries, upperAddedShare = choice.UpperAddedShare,
+                margin = choice.Margin, confidence = o.CutOffConfidence, maxAddedShare = o.MaxAddedShare, floor = o.CutOff,
+            },
+            datasetSeconds = datasetTime.TotalSeconds,
+            trainingSeconds = trainingTime.TotalSeconds,
+            heldOut = evaluation with { Roc = [] },
+        });
     }
 
     /// <param name="HeldOutPupilsAllDays">The held-out pupils on every date after the facts' first term, before the held-out

@@ -37,14 +37,9 @@ public static class GenerateCommand
         command.SetAction(parse =>
         {
             var fromDate = parse.GetValue(from) ?? (parse.GetValue(history) ? GeneratorOptions.DefaultHistoryFrom : default);
-            if (fromDate != default && parse.GetValue(termStart) is not null)
+            if (ConflictingChoices(fromDate, parse.GetValue(termStart), parse.GetValue(dynamics)) is { } conflict)
             {
-                Console.Error.WriteLine("--term-start is for a single term; a history starts at --from (or --history). Give one of them.");
-                return ExitCodes.BadConfiguration;
-            }
-            if (fromDate == default && parse.GetValue(dynamics) != HistoryDynamics.Drift)
-            {
-                Console.Error.WriteLine($"--dynamics {parse.GetValue(dynamics)} shapes a multi-term history: add --history or --from.");
+                Console.Error.WriteLine(conflict);
                 return ExitCodes.BadConfiguration;
             }
             var options = new GeneratorOptions(
@@ -52,14 +47,9 @@ public static class GenerateCommand
                     ?? Path.Combine(WorkerHost.Home, fromDate != default ? Path.Combine(".local", "history") : "sample-data"),
                 parse.GetValue(seed), parse.GetValue(pupils), parse.GetValue(schools),
                 parse.GetValue(termStart) ?? default, parse.GetValue(asOf) ?? default, fromDate, parse.GetValue(dynamics));
-            if (options.EffectiveAsOf < options.EffectiveTermStart)
+            if (OutOfRange(options) is { } problem)
             {
-                Console.Error.WriteLine($"--as-of {options.EffectiveAsOf:yyyy-MM-dd} is before the start {options.EffectiveTermStart:yyyy-MM-dd}; nothing was written.");
-                return ExitCodes.BadConfiguration;
-            }
-            if (options.Schools < 1 || options.Pupils < options.Schools)
-            {
-                Console.Error.WriteLine($"--schools must be at least 1 and --pupils at least the number of schools (got {options.Schools} schools, {options.Pupils} pupils).");
+                Console.Error.WriteLine(problem);
                 return ExitCodes.BadConfiguration;
             }
             var result = SampleGenerator.Generate(options, new Progress<string>(line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]")));
@@ -67,5 +57,30 @@ public static class GenerateCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>A single term's start given with a history, or a history's dynamics without one.</summary>
+    private static string? ConflictingChoices(DateOnly fromDate, DateOnly? termStart, HistoryDynamics dynamics)
+    {
+        if (fromDate != default && termStart is not null)
+        {
+            return "--term-start is for a single term; a history starts at --from (or --history). Give one of them.";
+        }
+
+        return fromDate == default && dynamics != HistoryDynamics.Drift
+            ? $"--dynamics {dynamics} shapes a multi-term history: add --history or --from."
+            : null;
+    }
+
+    private static string? OutOfRange(GeneratorOptions options)
+    {
+        if (options.EffectiveAsOf < options.EffectiveTermStart)
+        {
+            return $"--as-of {options.EffectiveAsOf:yyyy-MM-dd} is before the start {options.EffectiveTermStart:yyyy-MM-dd}; nothing was written.";
+        }
+
+        return options.Schools < 1 || options.Pupils < options.Schools
+            ? $"--schools must be at least 1 and --pupils at least the number of schools (got {options.Schools} schools, {options.Pupils} pupils)."
+            : null;
     }
 }

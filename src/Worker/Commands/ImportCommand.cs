@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Hosting;
 using Spectre.Console;
 using Skolnarvaro.Ingestion.Import;
 using Skolnarvaro.Ingestion.Profiles;
@@ -29,59 +30,78 @@ public static class ImportCommand
         {
             using var host = await WorkerHost.StartAsync(ct: ct);
             using var stopping = host.StopOrCancel(ct);
-            ct = stopping.Token;
-            var code = parse.GetValue(school)!;
-            var settings = host.Get<ImportedSchools>().All.FirstOrDefault(s => s.Skolenhetskod == code)
-                ?? throw new ConfigurationException($"--school {code}: no school with that skolenhetskod in the registry (Skolnarvaro:Schools).");
-            var resolved = parse.GetValue(profile) is { } name
-                ? ResolvedProfile.Resolve(name, null, host.Ingestion().Profiles, $"--profile {name}")
-                : host.Get<SchoolProfiles>().For(settings);
-
-            var results = new List<ImportResult>();
-            var rosterRejected = false;
-            foreach (var file in parse.GetValue(files)!)
-            {
-                if (!file.Exists)
-                {
-                    AnsiConsole.MarkupLine($"[red]{Markup.Escape(file.FullName)}: file not found.[/]");
-                    return ExitCodes.BadConfiguration;
-                }
-
-                if (RosterFiles.IsRoster(file.Name))
-                {
-                    var roster = await host.Get<RosterImporter>().ImportAsync(settings, file.FullName, ct: ct);
-                    rosterRejected |= roster.Status == RosterImportStatus.Rejected;
-                    AnsiConsole.MarkupLine($"[{(roster.Status == RosterImportStatus.Rejected ? "red" : "green")}]{Markup.Escape(roster.Message)}[/]");
-                    continue;
-                }
-
-                ImportResult result = null!;
-                try
-                {
-                    await AnsiConsole.Progress()
-                        .AutoClear(true)
-                        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                        .StartAsync(async ctx =>
-                        {
-                            var task = ctx.AddTask(Markup.Escape(file.Name), maxValue: 1.0);
-                            result = await host.Get<FileImporter>().ImportAsync(settings, resolved, file.FullName,
-                                new Progress<ImportProgress>(p => task.Value = p.Fraction), ct, allowShrink: parse.GetValue(allowShrink));
-                            task.Value = 1.0;
-                        });
-                }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
-                {
-                    await Console.Error.WriteLineAsync($"Interrupted: {file.Name} was being imported; nothing of it was kept. The files before it stay imported.");
-                    return ExitCodes.Interrupted;
-                }
-                results.Add(result);
-                var colour = result.Status switch { ImportStatus.Imported => "green", ImportStatus.AlreadyImported => "grey", _ => "red" };
-                AnsiConsole.MarkupLine($"[{colour}]{Markup.Escape(result.Message)}[/]");
-            }
-
-            return rosterRejected || results.Any(r => r.Status == ImportStatus.Rejected) ? ExitCodes.FileRejected : ExitCodes.Ok;
+            var (settings, resolved) = SchoolAndProfile(host, parse.GetValue(school)!, parse.GetValue(profile));
+            return await ImportFilesAsync(host, settings, resolved, parse.GetValue(files)!, parse.GetValue(allowShrink), stopping.Token);
         });
         return command;
+    }
+
+    /// <summary>The school from the registry, and the profile named on the command line or else the school's own.</summary>
+    private static (SchoolSettings Settings, ResolvedProfile Profile) SchoolAndProfile(IHost host, string code, string? profile)
+    {
+        var settings = host.Get<ImportedSchools>().All.FirstOrDefault(s => s.Skolenhetskod == code)
+            ?? throw new ConfigurationException($"--school {code}: no school with that skolenhetskod in the registry (Skolnarvaro:Schools).");
+        var resolved = profile is { } name
+            ? ResolvedProfile.Resolve(name, null, host.Ingestion().Profiles, $"--profile {name}")
+            : host.Get<SchoolProfiles>().For(settings);
+        return (settings, resolved);
+    }
+
+    /// <summary>The files in order, each printed as it is done; rosters go to the roster import.</summary>
+    private static async Task<int> ImportFilesAsync(
+        IHost host, SchoolSettings settings, ResolvedProfile resolved, FileInfo[] files, bool allowShrink, CancellationToken ct)
+    {
+        var results = new List<ImportResult>();
+        var rosterRejected = false;
+        foreach (var file in files)
+        {
+            if (!file.Exists)
+            {
+                AnsiConsole.MarkupLine($"[red]{Markup.Escape(file.FullName)}: file not found.[/]");
+                return ExitCodes.BadConfiguration;
+            }
+
+            if (RosterFiles.IsRoster(file.Name))
+            {
+                var roster = await host.Get<RosterImporter>().ImportAsync(settings, file.FullName, ct: ct);
+                rosterRejected |= roster.Status == RosterImportStatus.Rejected;
+                AnsiConsole.MarkupLine($"[{(roster.Status == RosterImportStatus.Rejected ? "red" : "green")}]{Markup.Escape(roster.Message)}[/]");
+                continue;
+            }
+
+            ImportResult result;
+            try
+            {
+                result = await ImportWithProgressAsync(host, settings, resolved, file, allowShrink, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                await Console.Error.WriteLineAsync($"Interrupted: {file.Name} was being imported; nothing of it was kept. The files before it stay imported.");
+                return ExitCodes.Interrupted;
+            }
+            results.Add(result);
+            var colour = result.Status switch { ImportStatus.Imported => "green", ImportStatus.AlreadyImported => "grey", _ => "red" };
+            AnsiConsole.MarkupLine($"[{colour}]{Markup.Escape(result.Message)}[/]");
+        }
+
+        return rosterRejected || results.Any(r => r.Status == ImportStatus.Rejected) ? ExitCodes.FileRejected : ExitCodes.Ok;
+    }
+
+    private static async Task<ImportResult> ImportWithProgressAsync(
+        IHost host, SchoolSettings settings, ResolvedProfile resolved, FileInfo file, bool allowShrink, CancellationToken ct)
+    {
+        ImportResult result = null!;
+        await AnsiConsole.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .StartAsync(async ctx =>
+            {
+                var task = ctx.AddTask(Markup.Escape(file.Name), maxValue: 1.0);
+                result = await host.Get<FileImporter>().ImportAsync(settings, resolved, file.FullName,
+                    new Progress<ImportProgress>(p => task.Value = p.Fraction), ct, allowShrink: allowShrink);
+                task.Value = 1.0;
+            });
+        return result;
     }
 }
 
