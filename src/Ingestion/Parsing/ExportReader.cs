@@ -166,6 +166,30 @@ public sealed class ExportReader : IDisposable
                 $"{Path.GetFileName(path)}, line 1: missing column {string.Join(", ", missing)} required by export profile " +
                 $"'{profile.Name}' (delimiter '{Printable(profile.Delimiter)}'). The header has: {found}.");
         }
+
+        CheckRenamedColumn(path, headers);
+    }
+
+    /// <summary>
+    /// A column of the profile that carries attendance (late minutes, subject, total absence) missing from the header while the
+    /// header has a column the profile does not know: most likely that column renamed or damaged. Read as absent, its values
+    /// would become nothing in every pupil-day the file replaces, so the file is refused instead, naming both columns.
+    /// </summary>
+    private void CheckRenamedColumn(string path, IReadOnlyList<string> headers)
+    {
+        var absent = new[] { ExportField.LateMinutes, ExportField.Subject, ExportField.TotalAbsentHours }
+            .Where(f => profile.Columns.ContainsKey(f) && !index.ContainsKey(f))
+            .Select(f => profile.Columns[f]).FirstOrDefault();
+        var mapped = index.Values.ToHashSet();
+        var unknown = Enumerable.Range(0, headers.Count).Where(i => !mapped.Contains(i)).Select(i => (int?)i).FirstOrDefault();
+        if (absent is not null && unknown is { } column)
+        {
+            throw new ExportFormatException(
+                $"{Path.GetFileName(path)}, line 1, column {column + 1}: '{QuarantineMasking.Excerpt(headers[column])}' is not a column of export " +
+                $"profile '{profile.Name}', and the header has no '{absent}'. A renamed or damaged header would erase the older " +
+                $"values of '{absent}' in every pupil-day this file replaces: name the column as the profile does, or give the " +
+                "school a profile without it.");
+        }
     }
 
     /// <summary>Names, subjects and columns the profile does not use may hold a line break; no other column may.</summary>

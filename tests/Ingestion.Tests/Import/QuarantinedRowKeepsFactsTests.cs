@@ -175,6 +175,26 @@ public sealed class QuarantinedRowKeepsFactsTests(TestDatabase db, ITestOutputHe
         result.Message.Should().Contain("pupils the file's valid rows leave out");
     }
 
+    [Theory]
+    [InlineData("46345")]
+    [InlineData("x")]
+    [InlineData("Sen ankomst")]
+    public async Task A_renamed_late_minutes_header_refuses_the_file_naming_the_column_and_leaves_every_late_minute_as_it_was(string header)
+    {
+        // Found by the damage test (seed 2129131714): read as absent, the column's late minutes became 0 in every pupil-day.
+        using var import = await ImportHarness.StartAsync(db, temp, BuiltInProfiles.DaysDefault);
+        var week = DaysWeek();
+        var corrected = CorrectedDays(week);
+        var damaged = corrected.Select((l, i) => i == 0 ? l.Replace("Sen ankomst (min)", header, StringComparison.Ordinal) : l).ToList();
+
+        var (before, _) = await BeforeAndCorrectedAsync(import, week, corrected);
+        var result = await import.ImportAsync(await WriteAsync("renamed.csv", damaged, Encoding.UTF8));
+
+        result.Status.Should().Be(ImportStatus.Rejected, result.Message);
+        result.Message.Should().Contain($"renamed.csv, line 1, column 8: '{header}' is not a column of export profile 'days-default', and the header has no 'Sen ankomst (min)'");
+        (await FactsAsync(import)).Should().BeEquivalentTo(before);
+    }
+
     [Fact]
     public async Task The_digest_data_quality_counts_the_pupil_days_kept_in_the_last_30_days()
     {
