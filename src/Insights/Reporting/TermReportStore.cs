@@ -85,7 +85,53 @@ public sealed class TermReportStore(NpgsqlDataSource db)
     /// </summary>
     public async Task<IReadOnlyList<PupilTerm>> PupilsAsync(DateOnly from, DateOnly to, CancellationToken ct = default)
     {
-        await using var cmd = db.CreateCommand("""
+        await using var cmd = db.CreateCommand(PupilsQuery);
+        cmd.Parameters.AddWithValue("from", from);
+        cmd.Parameters.AddWithValue("to", to);
+        // Development windows may reach past the term into the weeks before it, but never past the report date.
+        cmd.Parameters.AddWithValue("asOf", to);
+        var pupils = new List<PupilTerm>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            pupils.Add(ReadPupil(r));
+        }
+
+        return pupils;
+    }
+
+    /// <summary>One row of <see cref="PupilsQuery"/> as the report's pupil.</summary>
+    private static PupilTerm ReadPupil(NpgsqlDataReader r)
+    {
+        PupilDevelopment? development = null;
+        if (!r.IsDBNull(14))
+        {
+            var w = r.GetFieldValue<long?[]>(15);
+            Minutes At(int i) => new(w[i] ?? 0, w[i + 1] ?? 0, w[i + 2] ?? 0, w[i + 3] ?? 0, (int)(w[i + 4] ?? 0));
+            development = new PupilDevelopment(r.GetFieldValue<DateOnly>(14), At(0), At(5), At(10), At(15));
+        }
+
+        return new PupilTerm(
+            r.GetString(0), r.GetFieldValue<byte[]>(1), r.GetString(2)[0], r.IsDBNull(3) ? null : r.GetInt32(3),
+            new Minutes(r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7), (int)r.GetInt64(8)),
+            r.GetInt64(9), r.GetInt64(10),
+            r.IsDBNull(11) ? null : (Level)r.GetInt32(11),
+            r.GetBoolean(12), r.GetBoolean(13), development,
+            new PupilSteps(Date(r, 16), Date(r, 17), Date(r, 18), Date(r, 19))
+            {
+                ReportedOn = Date(r, 20), SupportRequestedOn = Date(r, 21), SupportStartedOn = Date(r, 22),
+            })
+        {
+            Support = SupportOf(r, 23),
+        };
+    }
+
+    /// <summary>
+    /// The term's pupils in one query, each step a named part: facts, levels, newly flagged, reported by a sent digest, the
+    /// first flag and the digest that told it (the anchor), the development windows around it, the support windows, hög
+    /// frånvaro, and the steps.
+    /// </summary>
+    private const string PupilsQuery = """
             with facts as (
                 select f.skolenhetskod, f.pupil_key,
                        sum(f.scheduled_min - f.not_reported_min) as registered, sum(f.excused_min) as excused,
@@ -202,40 +248,7 @@ public sealed class TermReportStore(NpgsqlDataSource db)
             left join investigation i on i.skolenhetskod = f.skolenhetskod and i.pupil_key = f.pupil_key
             left join support su on su.skolenhetskod = f.skolenhetskod and su.pupil_key = f.pupil_key
             order by f.skolenhetskod, f.pupil_key
-            """);
-        cmd.Parameters.AddWithValue("from", from);
-        cmd.Parameters.AddWithValue("to", to);
-        // Development windows may reach past the term into the weeks before it, but never past the report date.
-        cmd.Parameters.AddWithValue("asOf", to);
-        var pupils = new List<PupilTerm>();
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
-        {
-            PupilDevelopment? development = null;
-            if (!r.IsDBNull(14))
-            {
-                var w = r.GetFieldValue<long?[]>(15);
-                Minutes At(int i) => new(w[i] ?? 0, w[i + 1] ?? 0, w[i + 2] ?? 0, w[i + 3] ?? 0, (int)(w[i + 4] ?? 0));
-                development = new PupilDevelopment(r.GetFieldValue<DateOnly>(14), At(0), At(5), At(10), At(15));
-            }
-
-            pupils.Add(new PupilTerm(
-                r.GetString(0), r.GetFieldValue<byte[]>(1), r.GetString(2)[0], r.IsDBNull(3) ? null : r.GetInt32(3),
-                new Minutes(r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7), (int)r.GetInt64(8)),
-                r.GetInt64(9), r.GetInt64(10),
-                r.IsDBNull(11) ? null : (Level)r.GetInt32(11),
-                r.GetBoolean(12), r.GetBoolean(13), development,
-                new PupilSteps(Date(r, 16), Date(r, 17), Date(r, 18), Date(r, 19))
-                {
-                    ReportedOn = Date(r, 20), SupportRequestedOn = Date(r, 21), SupportStartedOn = Date(r, 22),
-                })
-            {
-                Support = SupportOf(r, 23),
-            });
-        }
-
-        return pupils;
-    }
+        """;
 
     private static DateOnly? Date(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetFieldValue<DateOnly>(i);
 
