@@ -1,6 +1,5 @@
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
-using OpenQA.Selenium.Support.UI;
 
 namespace Skolnarvaro.Worker.Tests.Web;
 
@@ -29,7 +28,7 @@ public sealed class TeamBrowserTests(RektorPageFixture fixture) : IDisposable
     public void A_rektor_requests_support_and_the_teams_link_then_shows_the_pupil_in_the_teams_view()
     {
         browser.Navigate().GoToUrl(fixture.Digests.First(d => d.School == School).Link);
-        SubmitAndWait(browser.FindElement(By.CssSelector("button.primary")));
+        browser.SubmitAndWait(browser.FindElement(By.CssSelector("button.primary")));
         var pupil = browser.FindElements(By.CssSelector("table.list td.name a")).Select(a => a.GetAttribute("href")!).Last();
         var name = browser.FindElements(By.CssSelector("table.list td.name a")).Last().Text;
         browser.Navigate().GoToUrl(pupil);
@@ -37,22 +36,22 @@ public sealed class TeamBrowserTests(RektorPageFixture fixture) : IDisposable
 
         foreach (var step in new[] { "Started", "Reported", "SupportRequested" })
         {
-            SubmitAndWait(StepForm(step).FindElement(By.CssSelector("button[value='spara']")));
+            browser.SubmitAndWait(StepForm(step).FindElement(By.CssSelector("button[value='spara']")));
             browser.FindElement(By.CssSelector(".steps .saved")).Text.Should().StartWith("Sparat: ");
         }
 
         browser.FindElement(By.CssSelector(".steps")).Text.Should().Contain("Stöd påbörjat").And.Contain("Registreras av skolnärvaroteamet.");
         StepForm("SupportStarted").FindElements(By.CssSelector("button")).Should().BeEmpty("the rektor does not record the team's steps");
-        SubmitAndWait(browser.FindElement(By.CssSelector("form[action='/logga-ut'] button")));
+        browser.SubmitAndWait(browser.FindElement(By.CssSelector("form[action='/logga-ut'] button")));
 
         browser.Navigate().GoToUrl(fixture.TeamLink());
-        SubmitAndWait(browser.FindElement(By.CssSelector("button.primary")));
+        browser.SubmitAndWait(browser.FindElement(By.CssSelector("button.primary")));
         browser.Url.Should().EndWith("/skolnarvaroteam");
         var card = browser.FindElement(By.Id($"elev-{School}-{pupil[^64..]}"));
         card.FindElement(By.TagName("h2")).Text.Should().StartWith(name).And.EndWith("Ekdalsskolan");
         card.Text.Should().Contain("Stöd begärt ").And.Contain("Skolans steg: Utredning inledd");
 
-        SubmitAndWait(card.FindElement(By.CssSelector("input[name='steg'][value='SupportStarted']")).FindElement(By.XPath(".."))
+        browser.SubmitAndWait(card.FindElement(By.CssSelector("input[name='steg'][value='SupportStarted']")).FindElement(By.XPath(".."))
             .FindElement(By.CssSelector("button[value='spara']")));
         browser.FindElement(By.CssSelector(".saved")).Text.Should().Be("Sparat.");
         browser.FindElement(By.Id($"elev-{School}-{pupil[^64..]}")).Text.Should().NotContain("Stöd påbörjat\ninte registrerat");
@@ -60,25 +59,4 @@ public sealed class TeamBrowserTests(RektorPageFixture fixture) : IDisposable
 
     private IWebElement StepForm(string step) =>
         browser.FindElement(By.CssSelector($".steps form input[name='steg'][value='{step}']")).FindElement(By.XPath(".."));
-
-    private void SubmitAndWait(IWebElement button)
-    {
-        var page = browser.FindElement(By.TagName("html"));
-        button.Click();
-        new WebDriverWait(browser, TimeSpan.FromMinutes(1)).Until(driver => IsGone(page) && driver is IJavaScriptExecutor js
-            && js.ExecuteScript("return document.readyState") is "complete");
-    }
-
-    private static bool IsGone(IWebElement element)
-    {
-        try
-        {
-            _ = element.Enabled;
-            return false;
-        }
-        catch (StaleElementReferenceException)
-        {
-            return true;
-        }
-    }
 }
