@@ -11,29 +11,23 @@ public sealed record RenderedDigest(string Subject, string Html, string Text);
 /// </summary>
 public sealed class DigestRenderer
 {
-    public const string HtmlFile = "digest.html.sbn";
-    public const string TextFile = "digest.txt.sbn";
-    public const string SubjectFile = "digest.subject.sbn";
+    public const string Stem = "digest";
+    public static readonly string HtmlFile = MailTemplates.HtmlFile(Stem);
+    public static readonly string TextFile = MailTemplates.TextFile(Stem);
+    public static readonly string SubjectFile = MailTemplates.SubjectFile(Stem);
 
-    private readonly CheckedTemplate html;
-    private readonly CheckedTemplate text;
-    private readonly CheckedTemplate subject;
+    private readonly MailTemplates templates;
 
     public DigestRenderer(string templateFolder)
     {
-        html = new CheckedTemplate(Path.Combine(templateFolder, HtmlFile));
-        text = new CheckedTemplate(Path.Combine(templateFolder, TextFile));
-        subject = new CheckedTemplate(Path.Combine(templateFolder, SubjectFile));
+        templates = new MailTemplates(templateFolder, Stem);
         foreach (var kind in Enum.GetValues<DigestKind>())
         {
             Render(SampleModel(kind));
         }
     }
 
-    public RenderedDigest Render(DigestModel model) => new(
-        subject.Render(model).Trim().ReplaceLineEndings(" "),
-        html.Render(model),
-        text.Render(model));
+    public RenderedDigest Render(DigestModel model) => templates.Render(model);
 
     /// <summary>A digest with every field set (a card of each kind, more lines, a compact list, notes, caveats), to check the templates at start-up.</summary>
     public static DigestModel SampleModel(DigestKind kind = DigestKind.News)

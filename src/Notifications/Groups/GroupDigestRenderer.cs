@@ -10,29 +10,23 @@ namespace Skolnarvaro.Notifications.Groups;
 /// </summary>
 public sealed class GroupDigestRenderer
 {
-    public const string HtmlFile = "group-digest.html.sbn";
-    public const string TextFile = "group-digest.txt.sbn";
-    public const string SubjectFile = "group-digest.subject.sbn";
+    public const string Stem = "group-digest";
+    public static readonly string HtmlFile = MailTemplates.HtmlFile(Stem);
+    public static readonly string TextFile = MailTemplates.TextFile(Stem);
+    public static readonly string SubjectFile = MailTemplates.SubjectFile(Stem);
 
-    private readonly CheckedTemplate html;
-    private readonly CheckedTemplate text;
-    private readonly CheckedTemplate subject;
+    private readonly MailTemplates templates;
 
     public GroupDigestRenderer(string templateFolder)
     {
-        html = new CheckedTemplate(Path.Combine(templateFolder, HtmlFile));
-        text = new CheckedTemplate(Path.Combine(templateFolder, TextFile));
-        subject = new CheckedTemplate(Path.Combine(templateFolder, SubjectFile));
+        templates = new MailTemplates(templateFolder, Stem);
         foreach (var group in new[] { RecipientGroup.Mentor, RecipientGroup.Elevhalsan })
         {
             Render(SampleModel(group));
         }
     }
 
-    public RenderedDigest Render(GroupDigestModel model) => new(
-        subject.Render(model).Trim().ReplaceLineEndings(" "),
-        html.Render(model),
-        text.Render(model));
+    public RenderedDigest Render(GroupDigestModel model) => templates.Render(model);
 
     /// <summary>A group's digest with every field set (cards of each level, one investigated, a long spell, the rest listed, a link).</summary>
     public static GroupDigestModel SampleModel(RecipientGroup group)
