@@ -32,7 +32,8 @@ public sealed class WorkerFaultTests(TestDatabase db) : IClassFixture<TestDataba
             await doomed.WaitUntilReadyAsync(TimeSpan.FromMinutes(1));
             runId = await TriggerAsync(db, temp.Path);
             // Killed while a school is half imported and at least one other is done. The state is checked again with the
-            // worker stopped (SIGSTOP), so that the import seen running cannot finish between the check and the kill.
+            // worker stopped (SIGSTOP) and the statements it had sent before it stopped finished, so that the import seen
+            // running cannot finish between the check and the kill (a status update in flight at the SIGSTOP once did).
             await WaitUntilAsync(async () =>
                 {
                     if (!await ImportedAndImportingAsync(runId))
@@ -41,6 +42,7 @@ public sealed class WorkerFaultTests(TestDatabase db) : IClassFixture<TestDataba
                     }
 
                     doomed.Suspend();
+                    await StatementsInFlightDoneAsync();
                     if (await ImportedAndImportingAsync(runId))
                     {
                         return true;
@@ -136,6 +138,12 @@ public sealed class WorkerFaultTests(TestDatabase db) : IClassFixture<TestDataba
         await AssertEachDigestArrivedOnceAsync(smtp);
         (await CountAsync(db.DataSource, "select count(*) from outbox where sent_at is null")).Should().Be(0);
     }
+
+    /// <summary>Waits until no statement of another session runs on the test's database: a stopped worker's last ones have finished.</summary>
+    private async Task StatementsInFlightDoneAsync() => await WaitUntilAsync(
+        async () => await CountAsync(db.DataSource,
+            "select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state = 'active'") == 0,
+        TimeSpan.FromSeconds(30), "the stopped worker's statements to finish");
 
     private async Task<bool> ImportedAndImportingAsync(long runId) =>
         await CountAsync(db.DataSource, $"select count(*) from run_school where run_id = {runId} and status = 'Imported'") >= 1 &&
