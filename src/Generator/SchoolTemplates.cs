@@ -66,6 +66,12 @@ internal sealed class SchoolTemplate
     /// <summary>Days kind: probability that a whole class-day is unregistered (absence fields left empty).</summary>
     public double ClassDayNotReported { get; init; }
 
+    /// <summary>
+    /// The school has a skolnärvaroteam in the registry: a municipal school the municipality's, an independent school its
+    /// huvudman's own. A school without one shows the rektor no hand-off step.
+    /// </summary>
+    public bool HasSkolnarvaroteam { get; init; } = true;
+
     /// <summary>The exporter stopped this many school days before the snapshot date.</summary>
     public int StaleSchoolDays { get; init; }
 
@@ -147,6 +153,7 @@ internal sealed class SchoolTemplate
             new SchoolTemplate
             {
                 Name = "Norrvikens internationella skola", Independent = true, Huvudman = "Norrvik International Education AB",
+                HasSkolnarvaroteam = false,
                 Profile = VklassProfileName,
                 Format = new ExportFormat
                 {

@@ -66,6 +66,18 @@ internal static class SchoolsJsonWriter
             w.WriteString("Email", $"elevhalsan@{s.Slug}.example.se");
             w.WriteEndObject();
             w.WriteEndArray();
+            // A municipal school's skolnärvaroteam is the municipality's; an independent school's is its huvudman's own. One
+            // team address serves every school of its huvudman, so the team's digest and view span them.
+            if (s.Template.HasSkolnarvaroteam)
+            {
+                w.WriteStartArray("Skolnarvaroteam");
+                w.WriteStartObject();
+                w.WriteString("Name", "Skolnärvaroteamet");
+                w.WriteString("Email", $"skolnarvaroteamet@{DomainOf(s.Huvudman)}.example.se");
+                w.WriteEndObject();
+                w.WriteEndArray();
+            }
+
             w.WriteString("Profile", s.Profile);
             if (s.Template.ProfileOverrides.Count > 0)
             {
@@ -85,5 +97,13 @@ internal static class SchoolsJsonWriter
         w.WriteEndObject();
         w.Flush();
         stream.WriteByte((byte)'\n');
+    }
+
+    /// <summary>"Exempelstads kommun" → "exempelstad", "Kunskapsträdet Skolor AB" → "kunskapstradet": the huvudman's first word, in ASCII.</summary>
+    private static string DomainOf(string huvudman)
+    {
+        var word = huvudman.Split(' ')[0].ToLowerInvariant().Replace('å', 'a').Replace('ä', 'a').Replace('ö', 'o');
+        word = new string(word.Where(char.IsAsciiLetterOrDigit).ToArray());
+        return huvudman.EndsWith(" kommun", StringComparison.Ordinal) && word.EndsWith('s') ? word[..^1] : word;
     }
 }

@@ -37,6 +37,8 @@ public static class NotificationsServiceCollectionExtensions
         services.AddSingleton(sp => new OpsDigestRenderer(sp.GetRequiredService<IOptions<NotificationOptions>>().Value.TemplateFolder));
         services.AddSingleton(sp => new GroupDigestRenderer(sp.GetRequiredService<IOptions<NotificationOptions>>().Value.TemplateFolder));
         services.AddSingleton<GroupDigests>();
+        services.AddSingleton(sp => new TeamDigestRenderer(sp.GetRequiredService<IOptions<NotificationOptions>>().Value.TemplateFolder));
+        services.AddSingleton<TeamDigests>();
         services.TryAddSingleton<IDigestLinks, NoDigestLinks>();
         services.AddSingleton<OutboxStore>();
         services.AddSingleton<OutboxSender>();

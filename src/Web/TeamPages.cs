@@ -31,8 +31,8 @@ public static class TeamPages
 {
     private static readonly CultureInfo Sv = CultureInfo.GetCultureInfo("sv-SE");
 
-    /// <summary>Months after "Stöd påbörjat" the view marks a support still running: Uppsala's koordinatorer follow a pupil up to six.</summary>
-    public const int FollowUpMonths = 6;
+    /// <summary>Months after "Stöd påbörjat" the view marks a support still running, as the team's digest does.</summary>
+    public const int FollowUpMonths = Notifications.Groups.TeamDigestBuilder.FollowUpMonths;
 
     public static TeamView View(IReadOnlyList<WebSchool> served, IReadOnlyList<TeamPupil> pupils, DateOnly today, string? error) => new(
         string.Join(", ", served.Select(s => s.Name).Order(StringComparer.Create(Sv, false))),
@@ -46,7 +46,8 @@ public static class TeamPages
     {
         var i = p.Steps;
         var steps = new[] { InvestigationStep.SupportStarted, InvestigationStep.SupportEnded }.Select(s => WebPages.Step(i, s, today)).ToList();
-        var schoolSteps = WebPages.StepText(i);
+        // The school's own steps: the request and the team's steps have their own lines on the card.
+        var schoolSteps = WebPages.StepText(i with { SupportRequestedOn = null, SupportStartedOn = null, SupportEndedOn = null });
         var longRunning = i is { SupportStartedOn: { } started, SupportEndedOn: null } && today > started.AddMonths(FollowUpMonths)
             ? $"Stödet har pågått i mer än sex månader (sedan {WebPages.Date(started)}). Stäm av med skolan om det ska fortsätta eller avslutas."
             : null;
@@ -56,7 +57,7 @@ public static class TeamPages
 
     private static IReadOnlyList<TeamWeek> Weeks(IReadOnlyList<PupilWeek> weeks) => weeks.Where(w => w.Scheduled > 0).Select(w =>
     {
-        var share = w.Registered > 0 ? (double)(w.Excused + w.Unexcused) / w.Registered : (double?)null;
+        var share = w.AbsenceShare;
         return new TeamWeek($"v. {ISOWeek.GetWeekOfYear(w.Monday.ToDateTime(TimeOnly.MinValue))}",
             share is { } s ? DigestBuilder.Percent(s) : "–", share is { } b ? (int)Math.Round(100 * Math.Min(1, b)) : 0);
     }).ToList();

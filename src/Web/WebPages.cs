@@ -159,16 +159,29 @@ public static partial class WebPages
     };
 
     public static string StepText(Investigation? i) =>
-        DigestBuilder.Step(i is null ? null : new DigestInvestigation(i.StartedOn, i.ReportedOn, i.ClosedOn)) ?? "Ingen utredning registrerad";
+        DigestBuilder.Step(i is null ? null
+            : new DigestInvestigation(i.StartedOn, i.ReportedOn, i.ClosedOn, i.SupportRequestedOn, i.SupportStartedOn, i.SupportEndedOn))
+        ?? "Ingen utredning registrerad";
 
-    /// <summary>The latest step only, short enough for one line of the school's list: "Anmäld 25 november".</summary>
-    public static string CurrentStep(Investigation? i, bool overdue) => i switch
+    /// <summary>
+    /// The latest step only, short enough for one line of the school's list: "Anmäld 25 november", "Stöd begärt 2 december".
+    /// The latest by date; on one date the later in the steps' order.
+    /// </summary>
+    public static string CurrentStep(Investigation? i, bool overdue)
     {
-        { ClosedOn: { } d } => $"Avslutad {d.ToString("d MMMM", Sv)}",
-        { ReportedOn: { } d } => $"Anmäld {d.ToString("d MMMM", Sv)}",
-        { StartedOn: { } d } => $"Inledd {d.ToString("d MMMM", Sv)}",
-        _ => overdue ? "Väntar på utredning" : "Ingen utredning",
-    };
+        var taken = new (string Words, DateOnly? On)[]
+        {
+            ("Inledd", i?.StartedOn), ("Anmäld", i?.ReportedOn), ("Avslutad", i?.ClosedOn),
+            ("Stöd begärt", i?.SupportRequestedOn), ("Stöd påbörjat", i?.SupportStartedOn), ("Stöd avslutat", i?.SupportEndedOn),
+        }.Select((s, order) => (s.Words, s.On, order)).Where(s => s.On is not null).ToList();
+        if (taken.Count == 0)
+        {
+            return overdue ? "Väntar på utredning" : "Ingen utredning";
+        }
+
+        var latest = taken.MaxBy(s => (s.On!.Value, s.order));
+        return $"{latest.Words} {latest.On!.Value.ToString("d MMMM", Sv)}";
+    }
 
     /// <param name="schoolDaysSince">School days after a date up to today, by the school calendar.</param>
     public static ListPage List(

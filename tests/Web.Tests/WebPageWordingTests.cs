@@ -58,6 +58,18 @@ public sealed partial class WebPageWordingTests
     }
 
     [Fact]
+    public void The_school_list_shows_a_support_request_as_the_current_step_and_the_hand_off_in_all_steps()
+    {
+        var requested = Reported with { SupportRequestedOn = new DateOnly(2026, 12, 2) };
+        var started = requested with { SupportStartedOn = new DateOnly(2026, 12, 4) };
+        var page = WebPages.List(Ekbacken, [Listed(1, Level.High, "Märta", "Östlund", "7B", requested), Listed(2, Level.High, "Björn", "Ärlig", "8A", started)],
+            null, null, 10, _ => 20);
+
+        page.Rows.Select(r => r.Step).Should().Equal("Stöd begärt 2 december", "Stöd påbörjat 4 december");
+        page.Rows[0].Steps.Should().Be("Utredning inledd 23 november · anmäld till huvudmannen 25 november · stöd begärt från skolnärvaroteamet 2 december");
+    }
+
+    [Fact]
     public void Without_a_trend_model_no_column_or_count_of_stigande_franvaro_shows()
     {
         var list = SchoolWithoutModel();

@@ -17,6 +17,9 @@ public sealed record ListedPupil(
 public sealed record PupilWeek(DateOnly Monday, int Scheduled, int Excused, int Unexcused, int Late, int NotReported)
 {
     public int Registered => Scheduled - NotReported;
+
+    /// <summary>Giltig and ogiltig frånvaro over registered time; null for a week without registered time.</summary>
+    public double? AbsenceShare => Registered > 0 ? (double)(Excused + Unexcused) / Registered : null;
 }
 
 /// <summary>What the rektor's page shows of one pupil: no personnummer and no reasons, as in the digest.</summary>
@@ -74,7 +77,8 @@ public sealed class SchoolPageStore(NpgsqlDataSource db, AttendanceFactStore fac
                    least(f.since, coalesce((select max(c.entered_on) from level_episode c where c.skolenhetskod = f.skolenhetskod and c.pupil_key = f.pupil_key
                              and c.entered_as = 'New' and c.entered_on <= ep.entered_on), ep.entered_on)),
                    coalesce((f.figures_json->>'termAbsenceShare')::float8, 0), coalesce((f.figures_json->>'recentAbsenceShare')::float8, 0),
-                   coalesce(f.concern_rank, 2147483647), i.started_on, i.reported_on, i.closed_on
+                   coalesce(f.concern_rank, 2147483647), i.started_on, i.reported_on, i.closed_on,
+                   i.support_requested_on, i.support_started_on, i.support_ended_on
             from flag f
             join latest l on f.run_id = l.run_id
             join level_episode ep on ep.skolenhetskod = f.skolenhetskod and ep.pupil_key = f.pupil_key and ep.left_on is null
@@ -273,10 +277,10 @@ public sealed class SchoolPageStore(NpgsqlDataSource db, AttendanceFactStore fac
         cmd.Parameters.AddWithValue("allowed", NpgsqlDbType.Array | NpgsqlDbType.Char, allowed.ToArray());
     }
 
-    private static Investigation? InvestigationOf(NpgsqlDataReader r, int i) => r.IsDBNull(i) && r.IsDBNull(i + 1) && r.IsDBNull(i + 2)
-        ? null
-        : new Investigation(
-            r.IsDBNull(i) ? null : r.GetFieldValue<DateOnly>(i),
-            r.IsDBNull(i + 1) ? null : r.GetFieldValue<DateOnly>(i + 1),
-            r.IsDBNull(i + 2) ? null : r.GetFieldValue<DateOnly>(i + 2));
+    /// <summary>The six step dates from column <paramref name="i"/> on; null when no step is recorded.</summary>
+    private static Investigation? InvestigationOf(NpgsqlDataReader r, int i)
+    {
+        DateOnly? At(int c) => r.IsDBNull(i + c) ? null : r.GetFieldValue<DateOnly>(i + c);
+        return Enumerable.Range(0, 6).All(c => r.IsDBNull(i + c)) ? null : new Investigation(At(0), At(1), At(2), At(3), At(4), At(5));
+    }
 }

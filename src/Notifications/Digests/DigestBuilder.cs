@@ -226,18 +226,12 @@ public static class DigestBuilder
             return null;
         }
 
-        var parts = new List<string> { $"Utredning inledd {started.ToString("d MMMM", Sv)}" };
-        if (i.ReportedOn is { } reported)
+        var parts = new (string Words, DateOnly? On)[]
         {
-            parts.Add($"anmäld till huvudmannen {reported.ToString("d MMMM", Sv)}");
-        }
-
-        if (i.ClosedOn is { } closed)
-        {
-            parts.Add($"avslutad {closed.ToString("d MMMM", Sv)}");
-        }
-
-        return string.Join(" · ", parts);
+            ("Utredning inledd", started), ("anmäld till huvudmannen", i.ReportedOn), ("avslutad", i.ClosedOn),
+            ("stöd begärt från skolnärvaroteamet", i.SupportRequestedOn), ("stöd påbörjat", i.SupportStartedOn), ("stöd avslutat", i.SupportEndedOn),
+        };
+        return string.Join(" · ", parts.Where(p => p.On is not null).Select(p => $"{p.Words} {p.On!.Value.ToString("d MMMM", Sv)}"));
     }
 
     /// <summary>"▁▂▅█▃▁" — one block per week, "L" for a lov, "·" for a week without data; readable in any mail client.</summary>
@@ -265,11 +259,13 @@ public static class DigestBuilder
         : s.From.Month == s.To.Month ? $"{s.From.Day}–{s.To.ToString("d MMMM", Sv)}"
         : $"{s.From.ToString("d MMMM", Sv)}–{s.To.ToString("d MMMM", Sv)}";
 
-    internal static string DisplayName(FlaggedPupil p, NameDisplay names) => names switch
+    internal static string DisplayName(FlaggedPupil p, NameDisplay names) => DisplayName(p.Entry.PupilKey, p.FirstName, p.LastName, names);
+
+    internal static string DisplayName(byte[] pupilKey, string firstName, string lastName, NameDisplay names) => names switch
     {
-        NameDisplay.Full => $"{p.FirstName} {p.LastName}".Trim(),
-        NameDisplay.FirstNameInitialClass => p.LastName.Length > 0 ? $"{p.FirstName} {p.LastName[0]}." : p.FirstName,
-        _ => $"Elev (ref. {Convert.ToHexString(p.Entry.PupilKey, 0, 3)})",
+        NameDisplay.Full => $"{firstName} {lastName}".Trim(),
+        NameDisplay.FirstNameInitialClass => lastName.Length > 0 ? $"{firstName} {lastName[0]}." : firstName,
+        _ => $"Elev (ref. {Convert.ToHexString(pupilKey, 0, 3)})",
     };
 
     private static string Grade(string className)

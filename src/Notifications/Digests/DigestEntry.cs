@@ -16,8 +16,13 @@ public sealed record DigestEntry(
 /// <summary>One school week of a pupil's course: the share of registered time absent, null without registered time; <paramref name="Lov"/> when the school had no school day that week.</summary>
 public sealed record DigestWeek(DateOnly Monday, double? Share, bool Lov = false);
 
-/// <summary>The legal steps the rektor has recorded for the pupil on the rektor's page (null dates: not taken).</summary>
-public sealed record DigestInvestigation(DateOnly? StartedOn, DateOnly? ReportedOn, DateOnly? ClosedOn);
+/// <summary>
+/// The steps recorded for the pupil on the rektor's page (null dates: not taken): the school's investigation, and after its
+/// anmälan the hand-off to the skolnärvaroteam (support requested by the rektor, started and ended by the team).
+/// </summary>
+public sealed record DigestInvestigation(
+    DateOnly? StartedOn, DateOnly? ReportedOn, DateOnly? ClosedOn,
+    DateOnly? SupportRequestedOn = null, DateOnly? SupportStartedOn = null, DateOnly? SupportEndedOn = null);
 
 /// <summary>A finished spell of whole days of giltig frånvaro, the pupil present since.</summary>
 public sealed record DigestSpell(DateOnly From, DateOnly To);

@@ -48,10 +48,17 @@ public sealed class DigestSettings : DigestSchedule
     /// <summary>Elevhälsan's digest: the school's pupils at hög frånvaro and with long whole-day spells, with the steps taken.</summary>
     public Groups.GroupDigestSettings Elevhalsan { get; set; } = new();
 
+    /// <summary>
+    /// The skolnärvaroteam's digest: the pupils whose support the schools it serves have requested and it has not ended, to each
+    /// team address across those schools (defaults: weekly with the rektorer's, 20 cards). Levels and LongSpells do not apply.
+    /// </summary>
+    public Groups.GroupDigestSettings Skolnarvaroteam { get; set; } = new();
+
     /// <summary>The rules of one group's digest, its own keys over its defaults.</summary>
     public Groups.GroupRules ForGroup(Skolnarvaro.Schools.RecipientGroup group) => group switch
     {
         Skolnarvaro.Schools.RecipientGroup.Mentor => Mentor.Rules(group, this),
+        Skolnarvaro.Schools.RecipientGroup.Skolnarvaroteam => Skolnarvaroteam.Rules(group, this),
         _ => Elevhalsan.Rules(group, this),
     };
 

@@ -29,8 +29,9 @@ public static class AlsoTold
             : $"Den här gången har också {health}, och {Mentors(classes)} har fått sina klassers elever.";
     }
 
-    /// <summary>For one group mail: the rektor (when told), elevhälsan, the other classes' mentors, and co-mentors of the same class.</summary>
-    public static string ForGroup(GroupMail mail, IReadOnlyList<GroupMail> mails, bool rektorTold)
+    /// <summary>For one group mail: the rektor (when told), elevhälsan, the team, the other classes' mentors, and co-mentors of the same class.</summary>
+    /// <param name="teamTold">The skolnärvaroteam is told tonight about pupils of the school whose support it requested.</param>
+    public static string ForGroup(GroupMail mail, IReadOnlyList<GroupMail> mails, bool rektorTold, bool teamTold = false)
     {
         var heads = new List<string>();
         if (rektorTold)
@@ -43,6 +44,11 @@ public static class AlsoTold
             heads.Add("elevhälsan");
         }
 
+        if (teamTold)
+        {
+            heads.Add("skolnärvaroteamet");
+        }
+
         var own = mail.Group == RecipientGroup.Mentor ? mail.Classes : [];
         var classes = MentorClasses(mails, except: own);
         var sentence = (heads.Count, classes.Count) switch
@@ -53,6 +59,35 @@ public static class AlsoTold
             _ => $"Den här gången har också {DigestBuilder.Join([.. heads])} fått {Their(heads)}, och {Mentors(classes)} har fått sina klassers elever.",
         };
         return CoMentors(mail, mails) is { } co ? $"{sentence} {co}" : sentence;
+    }
+
+    /// <summary>
+    /// For the rektor's and the groups' digests: "Skolnärvaroteamet har fått de 2 elever skolan har begärt stöd för." Null when
+    /// the team was told of none of the school's pupils this time.
+    /// </summary>
+    public static string? TeamSentence(int pupils) => pupils switch
+    {
+        0 => null,
+        1 => "Skolnärvaroteamet har fått den elev skolan har begärt stöd för.",
+        _ => $"Skolnärvaroteamet har fått de {pupils} elever skolan har begärt stöd för.",
+    };
+
+    /// <summary>
+    /// For the team: who at its schools was told this time, schools with the same groups together — "Skolornas egna
+    /// sammanfattningar den här gången: rektor och elevhälsan på Ekdalsskolan och Norrskolan; rektor på Björkö friskola."
+    /// </summary>
+    public static string ForTeam(IReadOnlyList<School> schools, IReadOnlyList<(string School, RecipientGroup Group)> told)
+    {
+        var heads = new (RecipientGroup Group, string Who)[] { (RecipientGroup.Rektor, "rektor"), (RecipientGroup.Mentor, "mentorer"), (RecipientGroup.Elevhalsan, "elevhälsan") };
+        var parts = schools
+            .Select(s => (s.Name, Who: DigestBuilder.Join([.. heads.Where(h => told.Contains((s.Skolenhetskod, h.Group))).Select(h => h.Who)])))
+            .Where(x => x.Who.Length > 0)
+            .GroupBy(x => x.Who)
+            .Select(g => $"{g.Key} på {DigestBuilder.Join([.. g.Select(x => x.Name)])}")
+            .ToList();
+        return parts.Count == 0
+            ? "Ingen annan på skolorna har fått någon sammanfattning den här gången."
+            : $"Skolornas egna sammanfattningar den här gången: {string.Join("; ", parts)}.";
     }
 
     private static string Their(List<string> heads) => heads.Count == 1 ? "sin sammanfattning" : "var sin sammanfattning";

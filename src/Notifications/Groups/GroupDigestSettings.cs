@@ -30,7 +30,9 @@ public sealed class GroupDigestSettings : DigestSchedule
     {
         RecipientGroup.Mentor => new GroupRules(group, true, ["High", "AtRisk", "Trend"], LongSpells: false, MaxPupils: 10),
         RecipientGroup.Elevhalsan => new GroupRules(group, true, ["High"], LongSpells: true, MaxPupils: 15),
-        _ => throw new ArgumentOutOfRangeException(nameof(group), group, "only mentors and elevhälsan have a digest of their own here"),
+        // The team is told of the pupils with support requested, whatever their level: Levels and LongSpells do not apply.
+        RecipientGroup.Skolnarvaroteam => new GroupRules(group, true, [], LongSpells: false, MaxPupils: 20),
+        _ => throw new ArgumentOutOfRangeException(nameof(group), group, "the rektorer's digest has settings of its own"),
     };
 
     /// <summary>The group's rules: its own keys over its defaults, its cadence over the rektorer's.</summary>

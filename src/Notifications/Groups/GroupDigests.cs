@@ -46,7 +46,7 @@ public sealed class GroupDigests(
         var entry = registry.Find(school);
         if (due.Count == 0 || entry is null)
         {
-            return new GroupPlan(school, asOf, due, [], quality);
+            return new GroupPlan(school, asOf, due, [], quality) { TeamTold = groups.TeamTold };
         }
 
         bool Holds(RecipientGroup g, DigestEntry e) => digest.ForGroup(g).Holds(e.LevelCode, groups.LongSpells.Contains(Convert.ToHexString(e.PupilKey)));
@@ -64,7 +64,7 @@ public sealed class GroupDigests(
             mails.AddRange(entry.Elevhalsan.Select(r => new GroupMail(RecipientGroup.Elevhalsan, r, [], health)));
         }
 
-        return new GroupPlan(school, asOf, due, mails, quality) { LongSpells = groups.LongSpells, First = first };
+        return new GroupPlan(school, asOf, due, mails, quality) { LongSpells = groups.LongSpells, First = first, TeamTold = groups.TeamTold };
     }
 
     /// <summary>
@@ -86,7 +86,7 @@ public sealed class GroupDigests(
         {
             var rules = settings.Digest.ForGroup(mail.Group);
             var model = GroupDigestBuilder.Build(rules, school, plan.AsOf, mail.To, mail.Classes, mail.Pupils, plan.LongSpells, settings.NameDisplay,
-                caveats, AlsoTold.ForGroup(mail, plan.Mails, rektorTold), plan.First.Contains(mail.Group)) with
+                caveats, plan.ForGroup(mail, rektorTold), plan.First.Contains(mail.Group)) with
                 {
                     Link = links.ForRecipient(plan.School, mail.Group, mail.To.Email),
                 };

@@ -12,6 +12,12 @@ internal sealed class GroupDigestsValidator : IValidateOptions<NotificationOptio
         var errors = new List<string>();
         Check(errors, "Mentor", options.Digest.Mentor);
         Check(errors, "Elevhalsan", options.Digest.Elevhalsan);
+        Check(errors, "Skolnarvaroteam", options.Digest.Skolnarvaroteam);
+        if (options.Digest.Skolnarvaroteam is { } team && (team.Levels is not null || team.LongSpells is not null))
+        {
+            errors.Add($"{NotificationOptions.Section}:Digest:Skolnarvaroteam: Levels and LongSpells do not apply: the skolnärvaroteam is told of " +
+                       "the pupils whose support the school has requested, whatever their level. Remove them.");
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

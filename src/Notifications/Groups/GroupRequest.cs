@@ -14,6 +14,9 @@ public sealed record GroupRequest(IReadOnlyList<ClassMentorsOnNight> Classes, bo
 {
     public static readonly GroupRequest None = new([], false, new HashSet<string>());
 
+    /// <summary>Pupils of the school the skolnärvaroteam is told about tonight (<see cref="TeamPlan.ToldAbout"/>).</summary>
+    public int TeamTold { get; init; }
+
     /// <summary>Classes the roster in force gives no mentor; none before the school has a roster.</summary>
     public IReadOnlyList<string> WithoutMentor => RosterInForce ? [.. Classes.Where(c => c.Mentors.Count == 0).Select(c => c.Class)] : [];
 }
@@ -34,8 +37,17 @@ public sealed record GroupPlan(string School, DateOnly AsOf, IReadOnlyList<Recip
     /// <summary>Groups whose first digest at the school this is: nobody in it is "new since the last one".</summary>
     public IReadOnlySet<RecipientGroup> First { get; init; } = new HashSet<RecipientGroup>();
 
+    /// <summary>Pupils of the school the skolnärvaroteam is told about tonight (<see cref="TeamPlan.ToldAbout"/>).</summary>
+    public int TeamTold { get; init; }
+
     /// <summary>The rektor's line on who else is told this time; null when nobody else is.</summary>
-    public string? ForRektor => AlsoTold.ForRektor(Mails);
+    public string? ForRektor => Sentences(AlsoTold.ForRektor(Mails), AlsoTold.TeamSentence(TeamTold));
+
+    /// <summary>A group mail's line on who else is told this time.</summary>
+    public string ForGroup(GroupMail mail, bool rektorTold) => AlsoTold.ForGroup(mail, Mails, rektorTold, TeamTold > 0);
+
+    private static string? Sentences(params string?[] sentences) =>
+        sentences.OfType<string>().ToList() is { Count: > 0 } said ? string.Join(" ", said) : null;
 }
 
 /// <summary>A group mail recorded (or found recorded by an earlier run of the same night) in the outbox.</summary>

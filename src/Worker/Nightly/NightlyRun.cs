@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Skolnarvaro.Analysis.Flags;
+using Skolnarvaro.Analysis.Pages;
 using Skolnarvaro.Analysis.Thresholds;
 using Skolnarvaro.Ingestion.DataQuality;
 using Skolnarvaro.Ingestion.Import;
@@ -57,6 +58,8 @@ public sealed class NightlyRun(
     SchoolFlags flags,
     SchoolDigests digests,
     GroupDigests groupDigests,
+    TeamDigests teamDigests,
+    TeamPageStore teamCases,
     ClassMentors mentors,
     RosterRejections rosters,
     SchoolCaveats caveats,
@@ -167,11 +170,12 @@ public sealed class NightlyRun(
         }
 
         var model = await flags.ModelStatusAsync(ct);
+        var teams = await PlanTeamsAsync(run.AsOf, run.SendNow, ct);
         foreach (var code in await runs.ToAnalyzeAsync(runId, ct))
         {
             try
             {
-                await AnalyzeSchoolAsync(runId, code, run.AsOf, run.SendNow, ct);
+                await AnalyzeSchoolAsync(runId, code, run.AsOf, run.SendNow, teams.ToldAbout(code), ct);
             }
             catch (Exception e) when (e is not OperationCanceledException and not NpgsqlException)
             {
@@ -180,6 +184,7 @@ public sealed class NightlyRun(
             }
         }
 
+        var teamError = await QueueTeamsAsync(runId, teams, ct);
         var outcomes = await OutcomesAsync(runId, ct);
         if (run.Status == "Running")
         {
@@ -189,7 +194,7 @@ public sealed class NightlyRun(
         }
 
         var (delivery, transport) = await sender.DeliverDueAsync(run.DryRun, ct);
-        var succeeded = outcomes.All(o => o.Status == SchoolRunStatus.Imported && o.Analyzed && o.Error is null);
+        var succeeded = outcomes.All(o => o.Status == SchoolRunStatus.Imported && o.Analyzed && o.Error is null) && teamError is null;
         var summary = new NightlyRunSummary(runId, run.AsOf, succeeded ? "Succeeded" : "Failed", outcomes, delivery, transport, model.Summary);
         await runs.FinishNightlyAsync(runId, summary.Status, model.Summary, delivery.Sent, delivery.Failed, delivery.GaveUp, ct);
         logger.LogInformation("Nightly run {RunId} {Status}: {High} high, {AtRisk} at risk, {Digests} digests, {Sent} delivered",
@@ -201,7 +206,8 @@ public sealed class NightlyRun(
     public async Task<DeliveryResult> DeliverDueAsync(CancellationToken ct = default) => (await sender.DeliverDueAsync(dryRun: false, ct)).Result;
 
     /// <summary>One school's flags, its page's caveats and the digest that reports them, in one transaction, once per run.</summary>
-    private async Task AnalyzeSchoolAsync(long runId, string code, DateOnly asOf, bool sendNow, CancellationToken ct)
+    /// <param name="teamTold">Pupils of the school the skolnärvaroteam is told about tonight: the school's digests say so.</param>
+    private async Task AnalyzeSchoolAsync(long runId, string code, DateOnly asOf, bool sendNow, int teamTold, CancellationToken ct)
     {
         var took = System.Diagnostics.Stopwatch.StartNew();
         var levels = await flags.AssessAsync(code, asOf, ct);
@@ -217,7 +223,7 @@ public sealed class NightlyRun(
         var (recorded, news) = await flags.RecordWithNewsAsync(conn, runId, levels, digests.ReminderCooldownDays, ct);
         var dataQuality = DigestQuality(quality);
         await caveats.RecordAsync(conn, runId, code, asOf, dataQuality, ct);
-        var (digest, digestError) = await QueueDigestAsync(tx, runId, code, asOf, news, groups, dataQuality, sendNow, ct);
+        var (digest, digestError) = await QueueDigestAsync(tx, runId, code, asOf, news, groups with { TeamTold = teamTold }, dataQuality, sendNow, ct);
         if (digest.Recorded)
         {
             await flags.MarkReportedAsync(conn, code, digest.Told.Select(t => t.PupilKey), asOf, ct);
@@ -257,6 +263,43 @@ public sealed class NightlyRun(
         }
     }
 
+    /// <summary>The skolnärvaroteam mails due tonight, with the open support requests at the schools each team serves.</summary>
+    private async Task<TeamPlan> PlanTeamsAsync(DateOnly asOf, bool sendNow, CancellationToken ct)
+    {
+        var schools = teamDigests.Teams.SelectMany(t => t.Schools).Select(s => s.Skolenhetskod).Distinct().ToList();
+        if (schools.Count == 0)
+        {
+            return TeamPlan.None(asOf);
+        }
+
+        var requested = (await teamCases.RequestedAsync(schools, ct)).Select(p => new TeamCase(
+            p.Skolenhetskod, p.PupilKey, p.FirstName, p.LastName, p.ClassName, DigestSteps(p.Steps),
+            [.. p.Weeks.Select(w => new DigestWeek(w.Monday, w.AbsenceShare))])).ToList();
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await teamDigests.PlanAsync(conn, asOf, requested, sendNow, ct);
+    }
+
+    /// <summary>
+    /// Records the team mails after the schools' own, so each can say who at its schools was told. A failure is logged and
+    /// fails the run (it says so) without holding back the schools' digests; a database outage is not caught.
+    /// </summary>
+    private async Task<string?> QueueTeamsAsync(long runId, TeamPlan teams, CancellationToken ct)
+    {
+        try
+        {
+            await using var conn = await db.OpenConnectionAsync(ct);
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            await teamDigests.QueueAsync(conn, runId, teams, ct);
+            await tx.CommitAsync(ct);
+            return null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not NpgsqlException { IsTransient: true })
+        {
+            logger.LogError(e, "The skolnärvaroteam's digests failed in run {RunId}", runId);
+            return e.Message;
+        }
+    }
+
     /// <summary>The school's classes and mentors on the night from the roster, and who of its flagged pupils has a long spell.</summary>
     private async Task<GroupRequest> GroupsAsync(string code, DateOnly asOf, SchoolLevels levels, CancellationToken ct)
     {
@@ -273,8 +316,11 @@ public sealed class NightlyRun(
             p.TermShare, p.RecentShare, p.RecentDays, p.Direction.ToString(),
             p.FinishedSpell is { } s ? new DigestSpell(s.From, s.To) : null,
             p.Weeks?.Select(w => new DigestWeek(w.Monday, w.AbsenceShare, w.NoSchool)).ToList(),
-            p.Investigation is { } i ? new DigestInvestigation(i.StartedOn, i.ReportedOn, i.ClosedOn) : null)).ToList(),
+            p.Investigation is { } i ? DigestSteps(i) : null)).ToList(),
         news.FirstDigest, news.LeftLevels, news.ShowsDays);
+
+    private static DigestInvestigation DigestSteps(Analysis.Investigations.Investigation i) =>
+        new(i.StartedOn, i.ReportedOn, i.ClosedOn, i.SupportRequestedOn, i.SupportStartedOn, i.SupportEndedOn);
 
     /// <summary>Ingestion's data quality as the digest (and the rektor's page) words it.</summary>
     private static DigestDataQuality DigestQuality(SchoolDataQuality q) =>

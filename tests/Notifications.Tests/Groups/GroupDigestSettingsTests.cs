@@ -82,4 +82,22 @@ public sealed class GroupDigestSettingsTests
             "Skolnarvaro:Notifications:Digest:Mentor:Levels:1 = 'Hög': expected High, AtRisk or Trend.",
             "Skolnarvaro:Notifications:Digest:Elevhalsan:MaxPupils = 0: must be at least 1.");
     }
+
+    [Fact]
+    public void The_teams_digest_goes_weekly_with_the_rektorer_and_levels_set_for_it_stop_the_start()
+    {
+        using (var services = Services([]))
+        {
+            var team = Digest(services).ForGroup(RecipientGroup.Skolnarvaroteam);
+            team.Enabled.Should().BeTrue();
+            team.MaxPupils.Should().Be(20);
+            team.Schedule.For("12345678").Days.Should().BeEquivalentTo([DayOfWeek.Monday]);
+        }
+
+        using var wrong = Services(new() { ["Skolnarvaro:Notifications:Digest:Skolnarvaroteam:Levels:0"] = "High" });
+        var read = () => wrong.GetRequiredService<IOptions<NotificationOptions>>().Value;
+
+        read.Should().Throw<OptionsValidationException>().Which.Failures.Should().ContainSingle()
+            .Which.Should().StartWith("Skolnarvaro:Notifications:Digest:Skolnarvaroteam: Levels and LongSpells do not apply");
+    }
 }

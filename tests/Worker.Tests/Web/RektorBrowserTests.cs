@@ -42,7 +42,8 @@ public sealed class RektorBrowserTests(RektorPageFixture fixture) : IDisposable
 
         browser.Url.Should().Be(pupil + "?sparat=Started");
         browser.FindElement(By.CssSelector(".steps .saved")).Text.Should().StartWith("Sparat: Utredning inledd ", "a save says what it saved");
-        browser.FindElement(By.CssSelector(".steps")).Text.Should().Contain("Utredning inledd").And.NotContain("Registrera först");
+        browser.FindElement(By.CssSelector(".steps")).Text.Should().Contain("Utredning inledd")
+            .And.NotContain("Registrera först att utredningen har inletts", "the steps that need only the start are open now");
         browser.FindElement(By.CssSelector(".steps details summary")).Text.Should().Be("Ändringar (1)");
 
         // "Ta bort" asks first; leaving the question removes nothing.

@@ -13,6 +13,7 @@ public sealed class TeamScopingTests(RektorPageFixture fixture)
 {
     private const string Served = "85835001";     // Ekdalsskolan, served by the team
     private const string NotServed = "76139832";  // Tallåsens skola, not served
+    private const string WithoutTeam = "74570926"; // Norrvikens internationella skola: no skolnärvaroteam in the registry
 
     private static readonly DateOnly Reported = TimeProvider.System.SchoolToday().AddDays(-10);
     private static string Today => TimeProvider.System.SchoolToday().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
@@ -133,17 +134,17 @@ public sealed class TeamScopingTests(RektorPageFixture fixture)
     public async Task The_rektor_of_a_school_without_a_team_is_refused_a_support_request()
     {
         var enrolled = await fixture.EnrolledAsync();
-        var pupil = enrolled[NotServed].Order().Skip(1).First();
+        var pupil = enrolled[WithoutTeam].Order().Skip(1).First();
         var store = new InvestigationStore(fixture.Db.DataSource, TimeProvider.System);
-        await store.RecordAsync(NotServed, Convert.FromHexString(pupil), InvestigationStep.Started, Reported, "rektor@test.example.se");
-        await store.RecordAsync(NotServed, Convert.FromHexString(pupil), InvestigationStep.Reported, Reported, "rektor@test.example.se");
+        await store.RecordAsync(WithoutTeam, Convert.FromHexString(pupil), InvestigationStep.Started, Reported, "rektor@test.example.se");
+        await store.RecordAsync(WithoutTeam, Convert.FromHexString(pupil), InvestigationStep.Reported, Reported, "rektor@test.example.se");
         using var rektor = new PageClient(fixture.BaseUrl);
-        await rektor.SignInAsync(fixture.Digests.First(d => d.School == NotServed).Link);
-        var (_, page) = await rektor.GetAsync($"/skola/{NotServed}/elev/{pupil}");
+        await rektor.SignInAsync(fixture.Digests.First(d => d.School == WithoutTeam).Link);
+        var (_, page) = await rektor.GetAsync($"/skola/{WithoutTeam}/elev/{pupil}");
         var before = await fixture.StepsAsync();
 
         page.Should().NotContain("Stöd begärt", "no team to hand over to, so no such step is offered");
-        var (status, refusal, _) = await rektor.PostAsync($"/skola/{NotServed}/elev/{pupil}/steg", Step(page, "SupportRequested", Today));
+        var (status, refusal, _) = await rektor.PostAsync($"/skola/{WithoutTeam}/elev/{pupil}/steg", Step(page, "SupportRequested", Today));
         status.Should().Be(HttpStatusCode.Forbidden);
         refusal.Should().Contain("inget skolnärvaroteam");
         (await fixture.StepsAsync()).Should().Be(before);
